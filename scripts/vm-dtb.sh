@@ -1,0 +1,15 @@
+#!/bin/sh
+# Makes the primary VM's device tree: QEMU's own virt tree for a 1 GiB, one-CPU machine without the ITS
+# (upstream Gunyah's QEMU recipe), with /chosen/bootargs set. Loaded at IPA 0x40F00000 next to the guest.
+# usage: vm-dtb.sh OUT.dtb [BOOTARGS]   (QEMU from $QEMU, default qemu-system-aarch64)
+set -eu
+out=${1:?usage: vm-dtb.sh OUT.dtb [BOOTARGS]}
+bootargs=${2-}
+qemu=${QEMU:-qemu-system-aarch64}
+command -v "$qemu" >/dev/null 2>&1 || { echo "vm-dtb: $qemu not found (install qemu-system-arm)" >&2; exit 1; }
+command -v fdtput >/dev/null 2>&1 || { echo "vm-dtb: fdtput not found (install device-tree-compiler)" >&2; exit 1; }
+tmp="$out.tmp.$$"
+"$qemu" -machine virt,virtualization=on,gic-version=3,its=off,highmem=off,dumpdtb="$tmp" \
+	-cpu max -m 1G -smp 1 -nographic >/dev/null 2>&1 || { rm -f "$tmp"; echo "vm-dtb: $qemu could not dump the virt device tree" >&2; exit 1; }
+fdtput -t s "$tmp" /chosen bootargs "$bootargs"
+mv "$tmp" "$out"

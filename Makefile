@@ -22,6 +22,7 @@ CLEAN_FILES   :=
 all:
 
 -include hyp/hyp.mk
+-include hyp/host.mk
 -include conformance/conformance.mk
 -include harness/harness.mk
 -include fuzz/fuzz.mk

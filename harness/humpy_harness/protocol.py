@@ -1,0 +1,27 @@
+"""The guest's line protocol (conformance/PROTOCOL.md), written down once.
+
+The harness parses consoles with these patterns and the LAVA templates put the same strings into
+their `monitors` blocks, so a board run and a QEMU run read the guest identically.
+"""
+
+PREFIX = "[humpy] "
+
+# Ids are `area.name`; LAVA takes `test_case_id` and `result` from the named groups.
+TEST_ID = r"[a-z0-9_]+\.[a-z0-9_]+"
+GUEST_VERDICTS = ("PASS", "FAIL", "SKIP", "ERROR")
+
+BEGIN_PATTERN = r"^\[humpy\] BEGIN profile=(?P<profile>[a-z0-9_]+) tests=(?P<tests>[0-9]+)"
+RUN_PATTERN = r"^\[humpy\] RUN (?P<test_case_id>" + TEST_ID + r")\s*$"
+RESULT_PATTERN = (r"\[humpy\] RESULT (?P<test_case_id>" + TEST_ID + r") "
+                  r"(?P<result>PASS|FAIL|SKIP|ERROR)(?: (?P<reason>[^\r\n]*))?")
+END_PATTERN = (r"^\[humpy\] END pass=(?P<pass>[0-9]+) fail=(?P<fail>[0-9]+) "
+               r"skip=(?P<skip>[0-9]+) error=(?P<error>[0-9]+)\s*$")
+TEST_PATTERN = r"^\[humpy\] TEST (?P<test_case_id>" + TEST_ID + r")\s*$"
+BENCH_PATTERN = (r"^\[humpy\] BENCH (?P<name>[a-z0-9_.]+) (?P<value>[0-9]+(?:\.[0-9]+)?) "
+                 r"(?P<unit>[a-z_]+)\s*$")
+
+# What LAVA's monitor action waits for (plain strings, not regexes).
+LAVA_START = "[humpy] BEGIN"
+LAVA_END = "[humpy] END"
+# LAVA results must be pass/fail/skip/unknown: ERROR (the test could not run) is "unknown".
+LAVA_FIXUP = {"PASS": "pass", "FAIL": "fail", "SKIP": "skip", "ERROR": "unknown"}

@@ -21,6 +21,8 @@ CLEAN_FILES   :=
 .PHONY: all setup conformance test bench lint clean
 all:
 
+# The spec first: other fragments name its generated files (SPEC_GUEST_HEADER, ...) as prerequisites.
+-include conformance/spec/spec.mk
 -include hyp/hyp.mk
 -include hyp/host.mk
 -include conformance/conformance.mk

@@ -42,12 +42,15 @@ def cleanup(job_id):
 
 
 def read_log(path):
-    """LAVA's log: one flow mapping per line, some values YAML-tagged, so a YAML loader per line."""
+    """LAVA's log: one flow mapping per line, some values YAML-tagged, so a YAML loader per line.
+    Takes lava-run's stderr and a server's log (`lavacli jobs logs --raw`: "- {...}" per line)."""
     entries = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             line = line.strip()
+            if line.startswith("- {"):
+                line = line[2:]
             if not line.startswith("{"):
                 continue
             try:

@@ -1,0 +1,81 @@
+# lava-jobs: LAVA job templates per device type, rendered from the guest's test list, validated,
+# run locally with LAVA's own dispatcher, and submitted to a lab. Included from the top Makefile.
+#   make lava-jobs     render every job into reports/lava/jobs/ and validate each (schema, device
+#                      config from lava-server's templates, lava-run --validate)
+#   make lava-local    run the qemu job and the emulated U-Boot board job with lava-run; reports in
+#                      reports/lava/local/, compared test for test with a harness run
+#   make lava-submit   LAVA_IDENTITY=NAME LAVA_ARTEFACT_URL=https://HOST/DIR [LAVA_DEVICE_TYPE=...]
+#                      submit to a lab with lavacli, wait, fetch results into reports/lava/lab/
+#   make lava-test     the pytest suite in lava-jobs/tests (part of make test)
+
+LAVA_BUILD        ?= $(BUILD)/lava
+LAVA_REPORTS      ?= $(REPORTS)/lava
+LAVA_HYP_ELF      ?= $(BUILD)/hyp/hyp.elf
+LAVA_HUMPY_BIN    ?= $(BUILD)/hyp/humpy.bin
+LAVA_GUEST_BIN    ?= $(BUILD)/conformance/guest.bin
+# The qemu job's VM device tree: empty bootargs, so the guest runs every test (like humpy.bin).
+LAVA_VM_DTB       ?= $(LAVA_BUILD)/vm.dtb
+# A saved test list (ids, or the guest's list output) instead of a list boot through the harness.
+LAVA_TESTS_FILE   ?=
+# Device tree the board jobs deploy next to humpy.bin (default: U-Boot's own, ${fdtcontroladdr}).
+LAVA_BOARD_DTB    ?=
+# Lab submission: lavacli identity, where the lab downloads the images, which device types.
+LAVA_IDENTITY     ?=
+LAVA_ARTEFACT_URL ?=
+LAVA_DEVICE_TYPE  ?=
+# Optional command that uploads the images to LAVA_ARTEFACT_URL; gets the image paths as arguments.
+LAVA_UPLOAD       ?=
+
+LAVA_SERVER_DIR   := $(LAVA_BUILD)/lava-server
+LAVA_SERVER_STAMP := $(LAVA_SERVER_DIR)/.unpacked
+LAVA_PY           := PYTHONPATH=lava-jobs/tools $(PYTHON) -m humpy_lava
+LAVA_IMAGES        = $(LAVA_HYP_ELF) $(LAVA_GUEST_BIN) $(LAVA_VM_DTB) $(LAVA_HUMPY_BIN)
+LAVA_IMAGE_ARGS    = --hyp $(LAVA_HYP_ELF) --guest $(LAVA_GUEST_BIN) --vm-dtb $(LAVA_VM_DTB) \
+                     --humpy-bin $(LAVA_HUMPY_BIN) $(if $(LAVA_BOARD_DTB),--board-dtb $(LAVA_BOARD_DTB)) \
+                     $(if $(LAVA_TESTS_FILE),--tests-file $(LAVA_TESTS_FILE)) --reports $(LAVA_REPORTS)
+LAVA_TYPE_ARGS     = $(foreach d,$(LAVA_DEVICE_TYPE),--device-type $(d))
+
+.PHONY: lava-jobs lava-local lava-submit lava-test lava-server-pkg
+TEST_TARGETS += lava-test
+CLEAN_FILES  += $(LAVA_REPORTS)
+
+# lava-server's device-type templates, from the .deb unpacked (never installed: it pulls in Django,
+# PostgreSQL and a web server).
+lava-server-pkg: $(LAVA_SERVER_STAMP)
+$(LAVA_SERVER_STAMP):
+	@mkdir -p $(LAVA_BUILD)/deb
+	@rm -f $(LAVA_BUILD)/deb/lava-server_*.deb
+	@cd $(LAVA_BUILD)/deb && apt-get -q -o APT::Sandbox::User=root download lava-server >/dev/null \
+		|| { echo "lava-jobs: apt-get download lava-server failed (no apt lists? run apt-get update)" >&2; exit 1; }
+	@rm -rf $(LAVA_SERVER_DIR)
+	@dpkg -x $(LAVA_BUILD)/deb/lava-server_*.deb $(LAVA_SERVER_DIR)
+	@touch $@
+
+$(LAVA_VM_DTB): scripts/vm-dtb.sh
+	@mkdir -p $(dir $@)
+	@QEMU=$(QEMU) scripts/vm-dtb.sh $@ ""
+
+lava-jobs: $(LAVA_SERVER_STAMP)
+	@$(MAKE) --no-print-directory -s all $(LAVA_VM_DTB)
+	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) $(LAVA_IMAGE_ARGS)
+
+lava-local: lava-jobs
+	@$(LAVA_PY) local --jobs $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) \
+		--out $(LAVA_REPORTS)/local --hyp $(LAVA_HYP_ELF) --guest $(LAVA_GUEST_BIN)
+
+# Checks the lab first, so a missing identity or server costs no build and no list boot.
+lava-submit:
+	@$(LAVA_PY) submit --check-only --identity "$(LAVA_IDENTITY)"
+	@test -n "$(LAVA_ARTEFACT_URL)" || { echo "lava-submit: set LAVA_ARTEFACT_URL=https://HOST/DIR," \
+		"the directory the lab downloads $(notdir $(LAVA_IMAGES)) from" >&2; exit 2; }
+	@$(MAKE) --no-print-directory lava-jobs
+	@$(if $(LAVA_UPLOAD),$(LAVA_UPLOAD) $(LAVA_IMAGES) $(LAVA_BOARD_DTB))
+	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/submit --schema-only --base-url "$(LAVA_ARTEFACT_URL)" \
+		$(LAVA_IMAGE_ARGS) --tests-file $(LAVA_REPORTS)/jobs/tests.txt $(LAVA_TYPE_ARGS)
+	@$(LAVA_PY) submit --jobs $(LAVA_REPORTS)/submit --identity "$(LAVA_IDENTITY)" \
+		--out $(LAVA_REPORTS)/lab $(LAVA_TYPE_ARGS)
+
+lava-test: $(LAVA_SERVER_STAMP) $(LAVA_VM_DTB)
+	@LAVA_SERVER_DIR=$(LAVA_SERVER_DIR) LAVA_HYP_ELF=$(LAVA_HYP_ELF) LAVA_GUEST_BIN=$(LAVA_GUEST_BIN) \
+		LAVA_HUMPY_BIN=$(LAVA_HUMPY_BIN) LAVA_VM_DTB=$(LAVA_VM_DTB) \
+		$(PYTHON) -m pytest -q -p no:cacheprovider lava-jobs/tests

@@ -1,0 +1,83 @@
+/* Exception dispatch: expected faults are recorded, IRQs go to the time limit, the rest abandon. */
+#include <humpy/arch.h>
+#include <humpy/console.h>
+#include <humpy/exc.h>
+#include <humpy/runner.h>
+#include <humpy/tlimit.h>
+
+void exc_dispatch(unsigned kind, struct exc_frame *f);
+
+static struct {
+	volatile bool armed;
+	struct exc_record rec;
+} exc_expect;
+
+static const char *const exc_kind_names[EXC_VECTOR_COUNT] = {
+    "sync (EL1t)",      "irq (EL1t)",      "fiq (EL1t)",      "serror (EL1t)",
+    "sync (EL1h)",      "irq (EL1h)",      "fiq (EL1h)",      "serror (EL1h)",
+    "sync (lower a64)", "irq (lower a64)", "fiq (lower a64)", "serror (lower a64)",
+    "sync (lower a32)", "irq (lower a32)", "fiq (lower a32)", "serror (lower a32)",
+};
+
+const char *exc_kind_name(unsigned kind)
+{
+	return kind < EXC_VECTOR_COUNT ? exc_kind_names[kind] : "?";
+}
+
+void exc_expect_begin(void)
+{
+	exc_expect.rec = (struct exc_record){0};
+	__asm__ volatile("" ::: "memory");
+	exc_expect.armed = true;
+	__asm__ volatile("" ::: "memory");
+}
+
+struct exc_record exc_expect_end(void)
+{
+	__asm__ volatile("" ::: "memory");
+	exc_expect.armed = false;
+	return exc_expect.rec;
+}
+
+void exc_reset(void)
+{
+	exc_expect.armed = false;
+}
+
+bool probe_try_read32(u64 addr, u32 *out)
+{
+	u32 v;
+
+	exc_expect_begin();
+	v = probe_read32(addr);
+	if (exc_expect_end().taken)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool probe_try_write32(u64 addr, u32 value)
+{
+	exc_expect_begin();
+	probe_write32(addr, value);
+	return !exc_expect_end().taken;
+}
+
+void exc_dispatch(unsigned kind, struct exc_frame *f)
+{
+	if (kind == EXC_CUR_SPX_IRQ || kind == EXC_CUR_SPX_FIQ) {
+		tlimit_irq(kind == EXC_CUR_SPX_FIQ);
+		return;
+	}
+	if (kind == EXC_CUR_SPX_SYNC && exc_expect.armed) {
+		exc_expect.armed = false;
+		exc_expect.rec.taken = true;
+		exc_expect.rec.esr = f->esr;
+		exc_expect.rec.far = f->far;
+		exc_expect.rec.elr = f->elr;
+		f->elr += 4; /* resume after the instruction that faulted */
+		return;
+	}
+	runner_abandon("unexpected %s exception: ESR 0x%lx ELR 0x%lx FAR 0x%lx",
+	               exc_kind_name(kind), f->esr, f->elr, f->far);
+}

@@ -1,0 +1,69 @@
+/* C side of the hypercall stubs: argument marshalling over the full-register capture path. */
+#include <gunyah_spec.h>
+#include <humpy/hvc.h>
+
+const void *gh_stub_for_imm(u32 imm)
+{
+	if (imm < GH_STUB_IMM_FIRST || imm > GH_STUB_IMM_LAST)
+		return NULL;
+	return gh_native_stubs + (imm - GH_STUB_IMM_FIRST) * GH_STUB_BYTES;
+}
+
+void gh_fill_in(u64 in[30], const u64 args[8])
+{
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		in[i] = args ? args[i] : 0;
+	for (i = 8; i < 30; i++)
+		in[i] = gh_pattern(i);
+}
+
+static struct gh_ret gh_call_stub(const void *stub, const u64 args[8])
+{
+	u64 in[30];
+	struct gh_raw_out out;
+	struct gh_ret r;
+	unsigned i;
+
+	gh_fill_in(in, args);
+	gh_call_raw(in, &out, stub);
+	for (i = 0; i < 8; i++)
+		r.x[i] = out.x[i];
+	return r;
+}
+
+struct gh_ret gh_hvc_imm(u32 imm, const u64 args[8])
+{
+	const void *stub = gh_stub_for_imm(imm);
+
+	/* Callers pass immediates from the spec's range; anything else is a guest bug. */
+	if (!stub)
+		stub = gh_stub_nop;
+	return gh_call_stub(stub, args);
+}
+
+struct gh_ret gh_native(u32 call, const u64 args[8])
+{
+	return gh_hvc_imm(GH_HVC_NATIVE_BASE + call, args);
+}
+
+static struct gh_ret gh_smccc(const void *stub, u64 fid, const u64 args[7])
+{
+	u64 a[8] = {fid};
+	unsigned i;
+
+	for (i = 0; i < 7; i++)
+		a[i + 1] = args ? args[i] : 0;
+	return gh_call_stub(stub, a);
+}
+
+struct gh_ret gh_smccc_hvc(u64 fid, const u64 args[7])
+{
+	return gh_smccc(gh_stub_hvc0, fid, args);
+}
+
+struct gh_ret gh_smccc_smc(u64 fid, const u64 args[7])
+{
+	return gh_smccc(gh_stub_smc0, fid, args);
+}

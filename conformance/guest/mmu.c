@@ -1,0 +1,93 @@
+/* Stage-1 MMU for the guest: a single level-1 table of 1 GiB identity blocks over 4 GiB. */
+#include <humpy/arch.h>
+#include <humpy/mmu.h>
+
+#define MMU_VA_BITS    32
+#define MMU_L1_BLOCK   (1ULL << 30)
+#define MMU_L1_ENTRIES (1U << (MMU_VA_BITS - 30))
+
+#define MAIR_DEVICE_NGNRNE 0x00ULL
+#define MAIR_NORMAL_WB     0xffULL
+#define ATTR_DEVICE        0
+#define ATTR_NORMAL        1
+
+#define PTE_BLOCK    (1ULL << 0)
+#define PTE_ATTR(i)  ((u64)(i) << 2)
+#define PTE_SH_INNER (3ULL << 8)
+#define PTE_AF       (1ULL << 10)
+#define PTE_PXN      (1ULL << 53)
+#define PTE_UXN      (1ULL << 54)
+
+#define TCR_T0SZ(bits) ((u64)(64 - (bits)))
+#define TCR_IRGN0_WBWA (1ULL << 8)
+#define TCR_ORGN0_WBWA (1ULL << 10)
+#define TCR_SH0_INNER  (3ULL << 12)
+#define TCR_TG0_4K     (0ULL << 14)
+#define TCR_EPD1       (1ULL << 23)
+#define TCR_IPS_SHIFT  32
+
+#define SCTLR_M   (1ULL << 0)
+#define SCTLR_A   (1ULL << 1)
+#define SCTLR_C   (1ULL << 2)
+#define SCTLR_I   (1ULL << 12)
+#define SCTLR_WXN (1ULL << 19)
+
+static u64 mmu_l1[512] __attribute__((aligned(4096)));
+
+extern char __data_start[], _end[];
+
+static bool mmu_block_has_ram(const struct plat *p, u64 base)
+{
+	unsigned i;
+
+	for (i = 0; i < p->n_ram; i++) {
+		if (p->ram_base[i] < base + MMU_L1_BLOCK && base < p->ram_base[i] + p->ram_size[i])
+			return true;
+	}
+	return false;
+}
+
+/* Drops stale cache lines over memory written with the MMU off, before caches see it. */
+static void mmu_invalidate_range(u64 start, u64 end)
+{
+	u64 line = 4ULL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+
+	for (start &= ~(line - 1); start < end; start += line)
+		__asm__ volatile("dc ivac, %0" ::"r"(start) : "memory");
+	dsb(sy);
+}
+
+void mmu_enable(const struct plat *p)
+{
+	u64 parange = sysreg_read(id_aa64mmfr0_el1) & 0xf;
+	u64 sctlr;
+	unsigned i;
+
+	for (i = 0; i < MMU_L1_ENTRIES; i++) {
+		u64 base = (u64)i * MMU_L1_BLOCK;
+
+		if (mmu_block_has_ram(p, base))
+			mmu_l1[i] =
+			    base | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(ATTR_NORMAL);
+		else
+			mmu_l1[i] =
+			    base | PTE_BLOCK | PTE_AF | PTE_ATTR(ATTR_DEVICE) | PTE_PXN | PTE_UXN;
+	}
+	if (parange > 5)
+		parange = 5; /* 48 bits: 52-bit output needs more than this table uses */
+	sysreg_write(mair_el1, (MAIR_DEVICE_NGNRNE << (8 * ATTR_DEVICE)) |
+	                           (MAIR_NORMAL_WB << (8 * ATTR_NORMAL)));
+	sysreg_write(tcr_el1, TCR_T0SZ(MMU_VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+	                          TCR_SH0_INNER | TCR_TG0_4K | TCR_EPD1 |
+	                          (parange << TCR_IPS_SHIFT));
+	sysreg_write(ttbr0_el1, (u64)(uintptr_t)mmu_l1);
+	mmu_invalidate_range((u64)(uintptr_t)__data_start, (u64)(uintptr_t)_end);
+	__asm__ volatile("tlbi vmalle1\n\tic iallu" ::: "memory");
+	dsb(nsh);
+	isb();
+	sctlr = sysreg_read(sctlr_el1);
+	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I;
+	sctlr &= ~(SCTLR_A | SCTLR_WXN);
+	sysreg_write(sctlr_el1, sctlr);
+	isb();
+}

@@ -1,0 +1,178 @@
+/* Device-tree discovery of the guest's platform, with QEMU virt's addresses as fallbacks. */
+#include <humpy/exc.h>
+#include <humpy/fdt.h>
+#include <humpy/libc.h>
+#include <humpy/plat.h>
+
+#define PLAT_DTB_FIXED      0x40f00000ULL /* PROTOCOL.md: where the VM's DTB is loaded */
+#define PLAT_DTB_MAX        0x100000ULL   /* a VM tree is a few KiB; refuse absurd sizes */
+#define PLAT_UART_FALLBACK  0x09000000ULL
+#define PLAT_GICD_FALLBACK  0x08000000ULL
+#define PLAT_GICR_FALLBACK  0x080a0000ULL
+#define PLAT_VTIMER_DEFAULT 27 /* PPI 11 */
+#define GIC_PPI_BASE        16
+
+struct plat plat;
+
+/* Reads the FDT magic through a probe so a bogus x0 costs a recorded abort, not the run. */
+static bool plat_dtb_at(u64 addr)
+{
+	u32 magic;
+
+	if (addr == 0 || (addr & 7) != 0)
+		return false;
+	if (!probe_try_read32(addr, &magic) || magic != 0xedfe0dd0U) /* 0xd00dfeed big-endian */
+		return false;
+	return fdt_init((const void *)(uintptr_t)addr, PLAT_DTB_MAX);
+}
+
+static void plat_find_uart(void)
+{
+	int chosen = fdt_path_offset("/chosen");
+	const char *path = fdt_prop_str(chosen, "stdout-path");
+	char buf[96];
+	u64 addr, size;
+	int node;
+
+	plat.uart = PLAT_UART_FALLBACK;
+	if (!path)
+		return;
+	/* "path[:options]": the options (baud rate) do not matter to us. */
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (strchr(buf, ':'))
+		*strchr(buf, ':') = '\0';
+	node = fdt_path_offset(buf);
+	if (node >= 0 && fdt_is_compatible(node, "arm,pl011") && fdt_reg(node, 0, &addr, &size))
+		plat.uart = addr;
+}
+
+static void plat_find_gic(void)
+{
+	int node = fdt_find_compatible(-1, "arm,gic-v3");
+	u64 size;
+
+	plat.gicd = PLAT_GICD_FALLBACK;
+	plat.gicr = PLAT_GICR_FALLBACK;
+	plat.gicr_size = 0x20000;
+	if (node < 0)
+		return;
+	fdt_reg(node, 0, &plat.gicd, &size);
+	fdt_reg(node, 1, &plat.gicr, &plat.gicr_size);
+}
+
+/* The timer node's interrupts: secure phys, non-secure phys, virtual, hyp; 3 cells each. */
+static void plat_find_timer(void)
+{
+	int node = fdt_find_compatible(-1, "arm,armv8-timer");
+	const u8 *irqs;
+	u32 len;
+
+	plat.vtimer_intid = PLAT_VTIMER_DEFAULT;
+	if (node < 0)
+		node = fdt_find_compatible(-1, "arm,armv7-timer");
+	irqs = fdt_prop(node, "interrupts", &len);
+	if (!irqs || len < 3 * 12 || fdt_be32(irqs + 24) != 1 /* PPI */)
+		return;
+	plat.vtimer_intid = GIC_PPI_BASE + fdt_be32(irqs + 28);
+}
+
+static void plat_find_psci(void)
+{
+	int node = fdt_find_compatible(-1, "arm,psci-1.0");
+	const char *method;
+
+	if (node < 0)
+		node = fdt_find_compatible(-1, "arm,psci-0.2");
+	method = fdt_prop_str(node, "method");
+	plat.psci_smc = !method || strcmp(method, "hvc") != 0;
+}
+
+static void plat_find_ram(void)
+{
+	int node;
+
+	for (node = fdt_first_subnode(fdt_root()); node >= 0; node = fdt_next_subnode(node)) {
+		const char *type = fdt_prop_str(node, "device_type");
+		unsigned i;
+
+		if (!type || strcmp(type, "memory") != 0)
+			continue;
+		for (i = 0; plat.n_ram < PLAT_MAX_RAM; i++) {
+			u64 base, size;
+
+			if (!fdt_reg(node, i, &base, &size))
+				break;
+			plat.ram_base[plat.n_ram] = base;
+			plat.ram_size[plat.n_ram] = size;
+			plat.n_ram++;
+		}
+	}
+	if (plat.n_ram == 0) {
+		/* QEMU virt's RAM for a 1 GiB VM (PROTOCOL.md) */
+		plat.ram_base[0] = 0x40000000;
+		plat.ram_size[0] = 0x40000000;
+		plat.n_ram = 1;
+	}
+}
+
+void plat_discover(u64 boot_x0)
+{
+	const char *args;
+
+	plat = (struct plat){0};
+	if (plat_dtb_at(boot_x0))
+		plat.dtb = boot_x0;
+	else if (plat_dtb_at(PLAT_DTB_FIXED))
+		plat.dtb = PLAT_DTB_FIXED;
+	plat_find_uart();
+	plat_find_gic();
+	plat_find_timer();
+	plat_find_psci();
+	plat_find_ram();
+	args = fdt_prop_str(fdt_path_offset("/chosen"), "bootargs");
+	plat.bootargs = args ? args : "";
+}
+
+static bool plat_overlaps(u64 a, u64 asize, u64 b, u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/* Walks every node's reg (decoded with its parent's cells) looking for an overlap. */
+static bool plat_node_regs_overlap(int node, u64 addr, u64 size)
+{
+	int child;
+	unsigned i;
+
+	for (i = 0;; i++) {
+		u64 base, len;
+
+		if (!fdt_reg(node, i, &base, &len))
+			break;
+		if (plat_overlaps(addr, size, base, len))
+			return true;
+	}
+	for (child = fdt_first_subnode(node); child >= 0; child = fdt_next_subnode(child)) {
+		if (plat_node_regs_overlap(child, addr, size))
+			return true;
+	}
+	return false;
+}
+
+bool plat_addr_described(u64 addr, u64 size)
+{
+	unsigned i;
+	int node;
+
+	for (i = 0; i < plat.n_ram; i++) {
+		if (plat_overlaps(addr, size, plat.ram_base[i], plat.ram_size[i]))
+			return true;
+	}
+	if (!fdt_present())
+		return false;
+	for (node = fdt_first_subnode(fdt_root()); node >= 0; node = fdt_next_subnode(node)) {
+		if (plat_node_regs_overlap(node, addr, size))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,268 @@
+/* The test runner: options from bootargs, selection, running with a time limit, the protocol. */
+#include <humpy/arch.h>
+#include <humpy/bench.h>
+#include <humpy/console.h>
+#include <humpy/exc.h>
+#include <humpy/frame.h>
+#include <humpy/libc.h>
+#include <humpy/psci.h>
+#include <humpy/runner.h>
+#include <humpy/tlimit.h>
+
+#define RUNNER_MAX_TESTS        512
+#define RUNNER_DEFAULT_LIMIT_MS 2000
+#define RUNNER_REASON_MAX       200
+#define RUNNER_ID_MAX           64
+#define RUNNER_HIDDEN_AREA      "selftest"
+#define RUNNER_PROFILE          "hlos"
+
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_COUNT };
+static const char *const verdict_names[V_COUNT] = {"PASS", "FAIL", "SKIP", "ERROR"};
+
+extern const struct test __tests_start[], __tests_end[];
+int test_ctx_save(struct test_ctx *c) __attribute__((returns_twice));
+NORETURN void test_ctx_restore(struct test_ctx *c, int value);
+
+static struct {
+	volatile bool active; /* a test body is running: abandoning it is possible */
+	enum verdict verdict;
+	char reason[RUNNER_REASON_MAX];
+	struct test_ctx ctx;
+} run;
+
+static void runner_verdict(enum verdict v, const char *fmt, va_list ap)
+{
+	if (run.verdict != V_PASS)
+		return;
+	run.verdict = v;
+	vsnprintf(run.reason, sizeof(run.reason), fmt, ap);
+}
+
+void test_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	runner_verdict(V_FAIL, fmt, ap);
+	va_end(ap);
+}
+
+void test_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	runner_verdict(V_SKIP, fmt, ap);
+	va_end(ap);
+}
+
+void test_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	runner_verdict(V_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+bool test_has_failed(void)
+{
+	return run.verdict != V_PASS;
+}
+
+void runner_abandon(const char *fmt, ...)
+{
+	static bool stopping;
+	char why[RUNNER_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (run.active) {
+		run.active = false;
+		/* An abandoned test ends in ERROR even if it had already recorded a FAIL. */
+		run.verdict = V_ERROR;
+		snprintf(run.reason, sizeof(run.reason), "%s", why);
+		test_ctx_restore(&run.ctx, 1);
+	}
+	/* Outside a test there is nothing to go back to: say why and power off (CRASH). */
+	console_printf("\nguest: %s outside a test; powering off\n", why);
+	if (!stopping) {
+		stopping = true;
+		psci_system_off();
+	}
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* --- options --- */
+
+static bool token_is(const char *tok, size_t len, const char *want)
+{
+	return strlen(want) == len && strncmp(tok, want, len) == 0;
+}
+
+void runner_parse_bootargs(const char *args, struct runner_options *opt)
+{
+	const char *p = args;
+
+	*opt = (struct runner_options){.timeout_ms = RUNNER_DEFAULT_LIMIT_MS};
+	while (*p) {
+		const char *tok;
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		tok = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		len = (size_t)(p - tok);
+		if (len == 0)
+			break;
+		if (token_is(tok, len, "humpy.list")) {
+			opt->list = true;
+		} else if (token_is(tok, len, "humpy.bench")) {
+			opt->bench = true;
+		} else if (len > 12 && strncmp(tok, "humpy.tests=", 12) == 0) {
+			opt->tests = tok + 12;
+			opt->tests_len = len - 12;
+		} else if (len > 17 && strncmp(tok, "humpy.timeout_ms=", 17) == 0) {
+			u64 ms;
+
+			if (parse_u64(tok + 17, len - 17, &ms) && ms > 0 && ms <= 3600000)
+				opt->timeout_ms = (u32)ms;
+			else
+				console_printf("guest: ignoring bad %.*s\n", (int)len, tok);
+		}
+		/* Anything else belongs to someone else (PROTOCOL.md: unknown tokens are ignored).
+		 */
+	}
+}
+
+/* --- selection --- */
+
+static void test_id(const struct test *t, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s.%s", t->area, t->name);
+}
+
+static bool test_is_hidden(const struct test *t)
+{
+	return strcmp(t->area, RUNNER_HIDDEN_AREA) == 0;
+}
+
+/* Hidden tests need a pattern that names their area explicitly: "selftest." + anything. */
+static bool test_selected(const struct test *t, const struct runner_options *opt)
+{
+	const char *p, *end;
+	char id[RUNNER_ID_MAX];
+
+	if (!opt->tests)
+		return !test_is_hidden(t);
+	test_id(t, id, sizeof(id));
+	p = opt->tests;
+	end = p + opt->tests_len;
+	while (p < end) {
+		const char *comma = p;
+		size_t len;
+
+		while (comma < end && *comma != ',')
+			comma++;
+		len = (size_t)(comma - p);
+		if (len && (!test_is_hidden(t) || (len >= 9 && strncmp(p, "selftest.", 9) == 0)) &&
+		    glob_match(p, len, id))
+			return true;
+		p = comma + 1;
+	}
+	return false;
+}
+
+/* Visible tests first, then hidden; by id within each, so the order never depends on linking. */
+static bool test_before(const struct test *a, const struct test *b)
+{
+	char ia[RUNNER_ID_MAX], ib[RUNNER_ID_MAX];
+
+	if (test_is_hidden(a) != test_is_hidden(b))
+		return !test_is_hidden(a);
+	test_id(a, ia, sizeof(ia));
+	test_id(b, ib, sizeof(ib));
+	return strcmp(ia, ib) < 0;
+}
+
+static unsigned runner_select(const struct runner_options *opt, const struct test **sel)
+{
+	/* The linker's bounds of the humpy_tests section, compared as addresses. */
+	size_t total = ((uintptr_t)__tests_end - (uintptr_t)__tests_start) / sizeof(struct test);
+	unsigned n = 0, i;
+	size_t k;
+
+	for (k = 0; k < total && n < RUNNER_MAX_TESTS; k++) {
+		const struct test *t = &__tests_start[k];
+
+		if (!test_selected(t, opt))
+			continue;
+		for (i = n; i > 0 && test_before(t, sel[i - 1]); i--)
+			sel[i] = sel[i - 1];
+		sel[i] = t;
+		n++;
+	}
+	return n;
+}
+
+/* --- running --- */
+
+static void runner_run_one(const struct test *t, u32 limit_ms)
+{
+	run.verdict = V_PASS;
+	run.reason[0] = '\0';
+	exc_reset();
+	if (test_ctx_save(&run.ctx) == 0) {
+		run.active = true;
+		tlimit_arm(limit_ms);
+		__asm__ volatile("msr daifclr, #7" ::: "memory"); /* SError, IRQ, FIQ */
+		t->fn();
+		__asm__ volatile("msr daifset, #7" ::: "memory");
+		run.active = false;
+		tlimit_disarm();
+	} else {
+		/* Abandoned: the exception left DAIF masked; only the timer needs quietening. */
+		tlimit_disarm();
+	}
+	exc_reset();
+}
+
+static const struct test *selected[RUNNER_MAX_TESTS];
+
+void runner_main(const struct runner_options *opt)
+{
+	unsigned n = runner_select(opt, selected), i, count[V_COUNT] = {0};
+	char id[RUNNER_ID_MAX];
+
+	if (opt->bench) {
+		proto_line("BEGIN profile=%s tests=0", RUNNER_PROFILE);
+		bench_run();
+		proto_line("END pass=0 fail=0 skip=0 error=0");
+		psci_system_off();
+	}
+	proto_line("BEGIN profile=%s tests=%u", RUNNER_PROFILE, n);
+	for (i = 0; i < n; i++) {
+		const struct test *t = selected[i];
+
+		test_id(t, id, sizeof(id));
+		if (opt->list) {
+			proto_line("TEST %s", id);
+			continue;
+		}
+		proto_line("RUN %s", id);
+		runner_run_one(t, opt->timeout_ms);
+		count[run.verdict]++;
+		proto_line("RESULT %s %s%s%s", id, verdict_names[run.verdict],
+		           run.verdict == V_PASS ? "" : " ",
+		           run.verdict == V_PASS ? ""
+		                                 : (run.reason[0] ? run.reason : "(no reason)"));
+	}
+	proto_line("END pass=%u fail=%u skip=%u error=%u", count[V_PASS], count[V_FAIL],
+	           count[V_SKIP], count[V_ERROR]);
+	psci_system_off();
+}

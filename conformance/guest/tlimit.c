@@ -1,0 +1,157 @@
+/* Per-test time limit: CNTV_CVAL/CTL plus the minimum of GICv3 set-up to take its PPI. */
+#include <humpy/arch.h>
+#include <humpy/exc.h>
+#include <humpy/runner.h>
+#include <humpy/tlimit.h>
+
+#define GICD_CTLR         0x0000
+#define GICD_CTLR_RWP     (1U << 31)
+#define GICD_CTLR_ARE     (1U << 4)
+#define GICD_CTLR_GRP1    (1U << 1)
+#define GICD_CTLR_GRP0    (1U << 0)
+#define GICR_TYPER        0x0008
+#define GICR_TYPER_VLPIS  (1U << 1)
+#define GICR_TYPER_LAST   (1U << 4)
+#define GICR_WAKER        0x0014
+#define GICR_WAKER_SLEEP  (1U << 1)
+#define GICR_WAKER_ASLEEP (1U << 2)
+#define GICR_SGI_FRAME    0x10000
+#define GICR_IGROUPR0     (GICR_SGI_FRAME + 0x0080)
+#define GICR_ISENABLER0   (GICR_SGI_FRAME + 0x0100)
+#define GICR_FRAME_STRIDE 0x20000
+#define GIC_SPURIOUS      1020 /* INTIDs 1020..1023 are special */
+#define GIC_SPIN_MAX      100000
+
+#define CNTV_CTL_ENABLE  (1ULL << 0)
+#define CNTV_CTL_IMASK   (1ULL << 1)
+#define CNTV_CTL_ISTATUS (1ULL << 2)
+
+#define ICC_SRE_SRE_DFB_DIB 0x7
+
+static struct {
+	bool ready;
+	u32 intid;
+	u32 armed_ms;
+} tlimit;
+
+/* Finds this CPU's redistributor by affinity; the first frame if TYPER cannot be read. */
+static u64 tlimit_find_gicr(const struct plat *p)
+{
+	u64 mpidr = sysreg_read(mpidr_el1);
+	u32 want = (u32)((mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000));
+	u64 off = 0;
+
+	while (off + 2 * 0x10000 <= p->gicr_size) {
+		u32 lo, hi;
+
+		if (!probe_try_read32(p->gicr + off + GICR_TYPER, &lo) ||
+		    !probe_try_read32(p->gicr + off + GICR_TYPER + 4, &hi))
+			return p->gicr;
+		if (hi == want)
+			return p->gicr + off;
+		if (lo & GICR_TYPER_LAST)
+			break;
+		off += (lo & GICR_TYPER_VLPIS) ? 2 * GICR_FRAME_STRIDE : GICR_FRAME_STRIDE;
+	}
+	return p->gicr;
+}
+
+bool tlimit_init(const struct plat *p, const char **why)
+{
+	u32 v = 0;
+	u64 gicr;
+	unsigned spins;
+
+	tlimit.ready = false;
+	tlimit.intid = p->vtimer_intid;
+	if (tlimit.intid < 16 || tlimit.intid > 31) {
+		*why = "the virtual timer is not a PPI";
+		return false;
+	}
+	sysreg_write(cntv_ctl_el0, 0);
+	if (!probe_try_write32(p->gicd + GICD_CTLR,
+	                       GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0)) {
+		*why = "GICD_CTLR write aborted";
+		return false;
+	}
+	for (spins = 0; spins < GIC_SPIN_MAX; spins++) {
+		if (!probe_try_read32(p->gicd + GICD_CTLR, &v) || !(v & GICD_CTLR_RWP))
+			break;
+	}
+	gicr = tlimit_find_gicr(p);
+	if (!probe_try_write32(gicr + GICR_WAKER, 0)) {
+		*why = "GICR_WAKER write aborted";
+		return false;
+	}
+	for (spins = 0; spins < GIC_SPIN_MAX; spins++) {
+		if (!probe_try_read32(gicr + GICR_WAKER, &v) || !(v & GICR_WAKER_ASLEEP))
+			break;
+	}
+	/*
+	 * Group 1, so it arrives as an IRQ. A minimal emulation may not implement IGROUPR0; then
+	 * the interrupt's group is whatever the hypervisor injects, and FIQs are handled too.
+	 */
+	if (probe_try_read32(gicr + GICR_IGROUPR0, &v))
+		probe_try_write32(gicr + GICR_IGROUPR0, v | (1U << tlimit.intid));
+	if (!probe_try_write32(gicr + GICR_ISENABLER0, 1U << tlimit.intid)) {
+		*why = "GICR_ISENABLER0 write aborted";
+		return false;
+	}
+	sysreg_write(icc_sre_el1, ICC_SRE_SRE_DFB_DIB);
+	isb();
+	sysreg_write(icc_pmr_el1, 0xff);
+	sysreg_write(icc_bpr1_el1, 0);
+	sysreg_write(icc_igrpen1_el1, 1);
+	sysreg_write(icc_igrpen0_el1, 1);
+	isb();
+	tlimit.ready = true;
+	return true;
+}
+
+bool tlimit_available(void)
+{
+	return tlimit.ready;
+}
+
+void tlimit_arm(u32 ms)
+{
+	u64 ticks = timer_freq() / 1000 * ms;
+
+	if (!tlimit.ready || ms == 0)
+		return;
+	tlimit.armed_ms = ms;
+	sysreg_write(cntv_cval_el0, timer_now() + ticks);
+	sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE);
+	isb();
+}
+
+void tlimit_disarm(void)
+{
+	sysreg_write(cntv_ctl_el0, CNTV_CTL_IMASK);
+	isb();
+}
+
+void tlimit_irq(bool fiq)
+{
+	u64 intid = fiq ? sysreg_read(icc_iar0_el1) : sysreg_read(icc_iar1_el1);
+
+	bool expired;
+
+	if (intid >= GIC_SPURIOUS)
+		return;
+	/* Only a timer that is armed and has fired counts: a stale injection is just acknowledged.
+	 */
+	expired =
+	    intid == tlimit.intid &&
+	    (sysreg_read(cntv_ctl_el0) & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
+	        (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+	if (intid == tlimit.intid)
+		tlimit_disarm(); /* level-triggered: silence the source before EOI */
+	if (fiq)
+		sysreg_write(icc_eoir0_el1, intid);
+	else
+		sysreg_write(icc_eoir1_el1, intid);
+	isb();
+	if (expired)
+		runner_abandon("time limit %u ms exceeded", tlimit.armed_ms);
+}

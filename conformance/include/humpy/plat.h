@@ -1,0 +1,30 @@
+/* What the guest learns from its device tree: console, GIC, timer PPI, PSCI conduit, RAM. */
+#ifndef HUMPY_PLAT_H
+#define HUMPY_PLAT_H
+
+#include <humpy/types.h>
+
+#define PLAT_MAX_RAM 4
+
+struct plat {
+	u64 dtb;              /* IPA of the device tree, 0 if none was found */
+	const char *bootargs; /* /chosen/bootargs, "" if absent */
+	u64 uart;             /* PL011 from /chosen/stdout-path */
+	u64 gicd;
+	u64 gicr;
+	u64 gicr_size;
+	u32 vtimer_intid; /* virtual timer PPI as a GIC INTID */
+	bool psci_smc;    /* PSCI conduit: smc (true) or hvc */
+	unsigned n_ram;
+	u64 ram_base[PLAT_MAX_RAM];
+	u64 ram_size[PLAT_MAX_RAM];
+};
+
+extern struct plat plat;
+
+/* Finds the DT (x0, else the fixed 0x40F00000) and fills plat, with QEMU-virt fallbacks. */
+void plat_discover(u64 boot_x0);
+/* True if [addr, addr+size) lies in RAM or in a reg range of any DT node. */
+bool plat_addr_described(u64 addr, u64 size);
+
+#endif

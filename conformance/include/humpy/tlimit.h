@@ -1,0 +1,15 @@
+/* The per-test time limit: the EL1 virtual timer interrupting through the GICv3. */
+#ifndef HUMPY_TLIMIT_H
+#define HUMPY_TLIMIT_H
+
+#include <humpy/plat.h>
+
+/* Sets up the distributor, this CPU's redistributor and CPU interface; false (and why) if not. */
+bool tlimit_init(const struct plat *p, const char **why);
+bool tlimit_available(void);
+void tlimit_arm(u32 ms);
+void tlimit_disarm(void);
+/* From the IRQ/FIQ vector: acknowledges; on the timer, ends the running test with ERROR. */
+void tlimit_irq(bool fiq);
+
+#endif

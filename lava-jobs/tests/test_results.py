@@ -1,0 +1,116 @@
+"""The LAVA log converter on logs recorded from lava-run (tests/data/, made with a small stand-in
+guest that prints the protocol): exact verdicts, reasons, and the harness's CRASH/NOTRUN rules."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import yaml
+
+from conftest import DATA
+from humpy_lava import dispatch, results
+from humpy_harness.model import Outcome
+
+LISTED = ["demo.alpha", "demo.beta", "demo.gamma", "demo.delta"]
+
+
+def table(report):
+    return [(r.id, r.verdict.value, r.reason) for r in report.results]
+
+
+def test_passing_qemu_job():
+    report = results.convert(os.path.join(DATA, "qemu-pass.log"), LISTED)
+    assert table(report) == [("demo.alpha", "PASS", ""),
+                             ("demo.beta", "FAIL", "x0: expected 0x1 got 0x2"),
+                             ("demo.gamma", "SKIP", "feature absent"),
+                             ("demo.delta", "ERROR", "setup broke")]
+    assert report.error is None
+    assert report.runs[0].outcome == Outcome.COMPLETE
+    assert report.info["lava_job"] == {"case": "job", "definition": "lava", "result": "pass"}
+    assert report.info["lava_cases"] == 4
+
+
+def test_emulated_uboot_board_job_reads_the_same():
+    qemu = results.convert(os.path.join(DATA, "qemu-pass.log"), LISTED)
+    board = results.convert(os.path.join(DATA, "qemu-uboot-pass.log"), LISTED)
+    assert table(board) == table(qemu)
+    assert results.compare(board, qemu) == []
+
+
+def test_job_that_dies_mid_test_gives_crash_and_notrun():
+    report = results.convert(os.path.join(DATA, "qemu-crash.log"), LISTED)
+    assert table(report) == [
+        ("demo.alpha", "PASS", ""),
+        ("demo.beta", "FAIL", "x0: expected 0x1 got 0x2"),
+        ("demo.gamma", "CRASH", "LAVA Infrastructure error: Connection closed"),
+        ("demo.delta", "NOTRUN", "not run: the run ended early (crash)")]
+    assert report.error == "LAVA Infrastructure error: Connection closed"
+    assert not report.ok
+
+
+def test_lava_missing_results_the_console_has_is_an_error():
+    # Recorded with the monitor's start string unescaped: LAVA never started monitoring, so it
+    # recorded no case although the console holds all four RESULTs.
+    report = results.convert(os.path.join(DATA, "qemu-unescaped-start.log"), LISTED)
+    monitor = report.results[-1]
+    assert monitor.id == "lava.monitor" and monitor.verdict.value == "ERROR"
+    assert monitor.reason == ("LAVA's monitor and the protocol disagree: "
+                              "demo.alpha: PASS on the console, no LAVA result; "
+                              "demo.beta: FAIL on the console, no LAVA result; "
+                              "demo.gamma: SKIP on the console, no LAVA result; "
+                              "demo.delta: ERROR on the console, no LAVA result")
+    assert report.info["lava_cases"] == 0
+    qemu = results.convert(os.path.join(DATA, "qemu-pass.log"), LISTED)
+    assert results.compare(report, qemu) == ["lava.monitor: lava ERROR, harness absent"]
+
+
+def test_lava_verdict_wins_and_disagreement_is_reported(tmp_path):
+    # Flip one recorded LAVA result: the report carries LAVA's verdict and names the drift.
+    text = open(os.path.join(DATA, "qemu-pass.log")).read()
+    flipped = text.replace('"extra": {"test_case_id": "demo.alpha"}, "level": "3.1", '
+                           '"result": "pass"', '"extra": {"test_case_id": "demo.alpha"}, '
+                           '"level": "3.1", "result": "fail"')
+    assert flipped != text
+    log = tmp_path / "flipped.log"
+    log.write_text(flipped)
+    report = results.convert(str(log), LISTED)
+    assert report.results[0].verdict.value == "PASS"
+    assert report.results[-1].reason == ("LAVA's monitor and the protocol disagree: demo.alpha: "
+                                         "PASS on the console, LAVA recorded FAIL")
+
+
+def test_server_log_format_from_lavacli(tmp_path):
+    # `lavacli jobs logs --raw` prints "- {...}" per line with every scalar double-quoted.
+    entries = dispatch.read_log(os.path.join(DATA, "qemu-pass.log"))
+    lines = ["- " + yaml.dump(e, default_flow_style=True, default_style='"', width=10 ** 6)[:-1]
+             for e in entries]
+    log = tmp_path / "server.log"
+    log.write_text("\n".join(lines) + "\n")
+    a = results.convert(str(log), LISTED)
+    b = results.convert(os.path.join(DATA, "qemu-pass.log"), LISTED)
+    assert table(a) == table(b)
+
+
+def test_reports_use_the_harness_writers(tmp_path):
+    report = results.convert(os.path.join(DATA, "qemu-crash.log"), LISTED,
+                             console_out=str(tmp_path / "qemu.console.log"))
+    paths = results.write(report, str(tmp_path), "qemu", "lava-qemu")
+    data = json.load(open(paths["json"]))
+    assert data["schema"] == "humpy-results/1"
+    assert [(t["id"], t["verdict"]) for t in data["tests"]] == [
+        ("demo.alpha", "PASS"), ("demo.beta", "FAIL"), ("demo.gamma", "CRASH"),
+        ("demo.delta", "NOTRUN")]
+    assert data["tests"][1]["log"] == str(tmp_path / "qemu.console.log")
+    console = open(tmp_path / "qemu.console.log").read().splitlines()
+    assert console[data["tests"][1]["line"] - 1] == \
+        "[humpy] RESULT demo.beta FAIL x0: expected 0x1 got 0x2"
+    suite = ET.parse(paths["junit"]).getroot()
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == \
+        ("lava-qemu", "4", "1", "2")
+
+
+def test_compare_names_each_difference():
+    a = results.convert(os.path.join(DATA, "qemu-pass.log"), LISTED)
+    b = results.convert(os.path.join(DATA, "qemu-crash.log"), LISTED)
+    assert results.compare(a, b, "pass", "crash") == [
+        "demo.delta: pass ERROR, crash NOTRUN", "demo.gamma: pass SKIP, crash CRASH"]

@@ -1,0 +1,32 @@
+# harness/: the QEMU runner, its report writers, its own tests, and the runs of the suite.
+#   make conformance-run   run the guest tests over $(HYP_ELF) and $(GUEST_BIN) (what `make conformance` calls)
+#   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json
+#   make test-harness      the harness's own tests: canned consoles and a fake QEMU (no images needed)
+#   make test-qemu         real QEMU runs over the built images (whole suite, self-tests, plugin, errors)
+
+HYP_ELF   ?= $(BUILD)/hyp/hyp.elf
+GUEST_BIN ?= $(BUILD)/conformance/guest.bin
+# More options for the conformance run, e.g. CONFORMANCE_ARGS='-k identify --jobs 2 -v'.
+CONFORMANCE_ARGS ?=
+BENCH_ARGS ?=
+HARNESS_RUN = PYTHONPATH=harness $(PYTHON) -m humpy_harness
+HARNESS_IMAGES = --hyp $(HYP_ELF) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS)
+# No .pytest_cache in the tree. pytest exits 5 when it collected nothing: like any non-zero status
+# that fails the make target, so a test folder that silently lost its tests cannot pass.
+HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q
+
+.PHONY: conformance-run bench test-harness test-qemu
+conformance-run:
+	@$(HARNESS_RUN) run $(HARNESS_IMAGES) $(CONFORMANCE_ARGS)
+
+bench: all
+	@$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS)
+
+test-harness:
+	$(HARNESS_PYTEST) harness/tests
+
+test-qemu:
+	HUMPY_HYP=$(HYP_ELF) HUMPY_GUEST=$(GUEST_BIN) HUMPY_QEMU=$(QEMU) HUMPY_REPORTS=$(REPORTS)/test-qemu \
+		$(HARNESS_PYTEST) harness/qemu_tests
+
+TEST_TARGETS += test-harness test-qemu

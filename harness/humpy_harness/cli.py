@@ -1,0 +1,174 @@
+"""Command line: `python3 -m humpy_harness run|list|bench [options]`.
+
+Exit codes: 0 all PASS/SKIP; 1 a FAIL, ERROR, TIMEOUT or CRASH (or no test matched); 2 bad option;
+3 QEMU missing; 4 an image missing or unreadable; 5 other set-up failure; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import sys
+import time
+from pathlib import Path
+
+from . import reports
+from .errors import EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, UsageError
+from .session import DEFAULT_GUEST, DEFAULT_HYP, Config, Session, setup_failure
+
+PROG = "humpy_harness"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option in one line (no usage block) with exit code 2."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _split_csv(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [p.strip() for v in values for p in v.split(",") if p.strip()]
+    return out or None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Boot a hypervisor and the humpy conformance guest under "
+                "QEMU, read the guest's line protocol, report verdicts.")
+    sub = p.add_subparsers(dest="command", metavar="run|list|bench", parser_class=_Parser)
+    sub.required = True
+    common = _Parser(add_help=False)
+    common.add_argument("--hyp", default=DEFAULT_HYP, help=f"hypervisor ELF (default {DEFAULT_HYP})")
+    common.add_argument("--guest", default=DEFAULT_GUEST,
+                        help=f"guest raw image (default {DEFAULT_GUEST})")
+    common.add_argument("--qemu", default="qemu-system-aarch64", help="QEMU binary")
+    common.add_argument("--dtb", help="use this VM device tree as is (no bootargs from the "
+                        "harness, no list boot)")
+    common.add_argument("--tests", action="append", metavar="GLOBS",
+                        help="guest test globs, comma-separated (humpy.tests=)")
+    common.add_argument("-k", dest="keywords", action="append", metavar="PATTERN",
+                        help="keep tests whose id contains PATTERN (comma-separated alternatives)")
+    common.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="wall-clock limit of each QEMU boot (default 60)")
+    common.add_argument("--idle-timeout", type=float, metavar="S",
+                        help="no protocol line for S seconds is a TIMEOUT (default 20, or more "
+                        "for a long --test-timeout-ms)")
+    common.add_argument("--test-timeout-ms", type=int, metavar="MS",
+                        help="guest per-test limit (humpy.timeout_ms=)")
+    common.add_argument("--reports", default="reports", metavar="DIR",
+                        help="where logs and report files go (default reports)")
+    common.add_argument("--name", help="base name of the report files (default conformance, "
+                        "or bench)")
+    common.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="shard the tests over N QEMU instances")
+    common.add_argument("--no-list", dest="list_first", action="store_false",
+                        help="skip the list boot (tests that never start are then not named)")
+    common.add_argument("--extra-qemu-args", action="append", default=[], metavar="ARGS",
+                        help="more QEMU arguments (one shell-quoted string, repeatable)")
+    common.add_argument("-v", "--verbose", action="store_true", help="echo the console live")
+    sub.add_parser("run", parents=[common], help="run the guest tests")
+    sub.add_parser("list", parents=[common], help="list the guest tests (a list-mode boot)")
+    sub.add_parser("bench", parents=[common], help="run the benchmarks under -icount shift=0")
+    return p
+
+
+def config_from_args(args) -> Config:
+    extra = []
+    for chunk in args.extra_qemu_args:
+        try:
+            extra += shlex.split(chunk)
+        except ValueError as e:
+            raise UsageError(f"--extra-qemu-args {chunk!r}: {e}") from None
+    name = args.name or ("bench" if args.command == "bench" else "conformance")
+    echo = (lambda text: (sys.stdout.write(text), sys.stdout.flush())) if args.verbose else None
+    return Config(hyp=args.hyp, guest=args.guest, qemu=args.qemu, dtb=args.dtb,
+                  tests=_split_csv(args.tests), keywords=_split_csv(args.keywords),
+                  timeout=args.timeout, idle_timeout=args.idle_timeout,
+                  test_timeout_ms=args.test_timeout_ms, reports=args.reports, jobs=args.jobs,
+                  extra_qemu_args=extra, list_first=args.list_first, name=name, echo=echo)
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        args = build_parser().parse_args(argv)
+        cfg = config_from_args(args)
+    except UsageError as e:
+        _err(str(e))
+        return e.exit_code
+    session = Session(cfg)
+    mode = args.command
+    report = session.new_report(mode)
+    t0 = time.monotonic()
+    code = None
+    try:
+        session.check()
+        if mode == "list":
+            if cfg.dtb is not None:
+                raise UsageError("list needs the generated device tree: drop --dtb")
+            selected = session.list_tests(report)
+            if selected is None:
+                print(reports.table(report))
+            else:
+                print("\n".join(selected))
+            run = report.runs[-1]
+            if run.warnings:
+                for w in run.warnings:
+                    print(f"warning: {w}", file=sys.stderr)
+            print(f"humpy list: {len(selected or [])} test(s); log {run.log}", file=sys.stderr)
+            return EXIT_OK if selected is not None else EXIT_BAD_VERDICT
+        if mode == "bench":
+            session.bench(report)
+        else:
+            session.run(report)
+    except HarnessError as e:
+        _err(str(e))
+        setup_failure(report, e)
+        code = e.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted; QEMU killed")
+        report.error = "interrupted"
+        code = EXIT_INTERRUPTED
+    report.duration = time.monotonic() - t0
+    return _finish(report, cfg, code)
+
+
+def _finish(report, cfg, code) -> int:
+    quiet = code is not None and not report.runs  # the one error line says it all
+    if report.results and not quiet and report.mode != "bench":
+        print(reports.table(report))
+    if report.mode == "bench" and report.bench:
+        print(reports.bench_table(report))
+    for run in report.runs:
+        for w in run.warnings:
+            print(f"warning: {Path(run.log).name if run.log else ''}: {w}")
+    try:
+        if report.mode == "bench":
+            paths = [reports.write_bench_json(report, Path(cfg.reports) / f"{cfg.name}.json")]
+        else:
+            paths = list(reports.write_all(report, cfg.reports, cfg.name).values())
+    except OSError as e:
+        _err(f"cannot write reports under {cfg.reports}: {e.strerror}")
+        return code if code is not None else 5
+    if quiet:
+        return code
+    if report.mode == "bench" and report.results and not report.ok:
+        print(reports.table(report))
+    print(reports.summary(report))
+    logs = [run.log for run in report.runs if run.log]
+    if logs:
+        print("logs: " + " ".join(logs))
+    print("reports: " + " ".join(paths))
+    if code is not None:
+        return code
+    return EXIT_OK if report.ok else EXIT_BAD_VERDICT

@@ -1,0 +1,94 @@
+"""The QEMU command line of conformance/PROTOCOL.md, the VM device tree with its bootargs, and the
+checks that turn a missing tool or image into one line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import ImageMissing, SetupError, ToolMissing, UsageError
+
+REPO = Path(__file__).resolve().parents[2]
+VM_DTB_SCRIPT = REPO / "scripts" / "vm-dtb.sh"
+
+# Upstream Gunyah's QEMU layout (reference §10): the VM's device tree and entry point.
+DTB_ADDR = 0x40F00000
+GUEST_ADDR = 0x41000000
+MACHINE_ARGS = ["-machine", "virt,virtualization=on,gic-version=3,highmem=off", "-cpu", "max",
+                "-m", "2G", "-smp", "4", "-nographic", "-monitor", "none"]
+# Makes the guest's time (PMU cycles, generic counter) advance with instructions: deterministic.
+BENCH_QEMU_ARGS = ["-icount", "shift=0"]
+
+
+def bootargs(tests: list[str] | None = None, list_mode: bool = False, bench: bool = False,
+             timeout_ms: int | None = None) -> str:
+    """The /chosen/bootargs tokens that tell the guest what to do (PROTOCOL.md, Options)."""
+    tokens = []
+    if tests:
+        for pattern in tests:
+            if not pattern or any(c.isspace() or c == "," for c in pattern):
+                raise UsageError(f"bad test pattern {pattern!r}: no spaces or commas inside one")
+        tokens.append("humpy.tests=" + ",".join(tests))
+    if list_mode:
+        tokens.append("humpy.list")
+    if bench:
+        tokens.append("humpy.bench")
+    if timeout_ms is not None:
+        tokens.append(f"humpy.timeout_ms={int(timeout_ms)}")
+    return " ".join(tokens)
+
+
+def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=()) -> list[str]:
+    return ([qemu] + MACHINE_ARGS + ["-kernel", str(hyp),
+            "-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
+            "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"] + list(extra_args))
+
+
+def find_qemu(qemu: str) -> str:
+    """The QEMU binary as a path, or ToolMissing."""
+    path = shutil.which(qemu)
+    if path is None:
+        if os.sep in qemu:
+            raise ToolMissing(f"QEMU binary {qemu} not found or not executable")
+        raise ToolMissing(f"QEMU binary {qemu} not found on PATH (install qemu-system-arm, "
+                          f"or pass --qemu)")
+    return path
+
+
+def check_image(path: str | None, what: str, hint: str = "") -> str:
+    """Fails with one line unless path is a readable, non-empty file."""
+    if not path:
+        raise UsageError(f"no {what} image given")
+    p = Path(path)
+    hint = f" ({hint})" if hint else ""
+    if not p.exists():
+        raise ImageMissing(f"{what} image {path} not found{hint}")
+    if not p.is_file():
+        raise ImageMissing(f"{what} image {path} is not a file")
+    try:
+        with open(p, "rb") as f:
+            first = f.read(1)
+    except OSError as e:
+        raise ImageMissing(f"{what} image {path} unreadable: {e.strerror}") from None
+    if not first:
+        raise ImageMissing(f"{what} image {path} is empty")
+    return str(p)
+
+
+def make_vm_dtb(out: str, args: str, qemu: str) -> str:
+    """Writes the VM's device tree with these bootargs through scripts/vm-dtb.sh (one copy of the
+    recipe). The tree comes from the same QEMU binary that runs the test."""
+    if not VM_DTB_SCRIPT.is_file():
+        raise SetupError(f"{VM_DTB_SCRIPT} missing: pass --dtb")
+    env = dict(os.environ, QEMU=qemu)
+    try:
+        proc = subprocess.run([str(VM_DTB_SCRIPT), str(out), args], env=env, timeout=60,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    except subprocess.TimeoutExpired:
+        raise SetupError("vm-dtb.sh did not finish within 60 s") from None
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise SetupError(lines[-1] if lines else f"vm-dtb.sh failed with status {proc.returncode}")
+    return str(out)

@@ -1,0 +1,175 @@
+"""Report files: JSON (the harness's own schema), JUnit XML (CI), TAP 13, and the bench JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import yaml
+
+from .model import BAD_VERDICTS, VERDICT_ORDER, Report, TestResult, Verdict
+
+JSON_SCHEMA = "humpy-results/1"
+BENCH_SCHEMA = "humpy-bench/1"
+
+# JUnit has three bad kinds: failure (the code under test is wrong), error (the test could not
+# finish), skipped. FAIL is a failure; the harness's verdicts and ERROR are errors.
+_JUNIT_KIND = {Verdict.FAIL: "failure", Verdict.ERROR: "error", Verdict.TIMEOUT: "error",
+               Verdict.CRASH: "error", Verdict.NOTRUN: "error", Verdict.SKIP: "skipped"}
+
+
+def _atomic_write(path: Path, data: str) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+    return str(path)
+
+
+def to_json(report: Report) -> dict:
+    counts = report.counts
+    return {
+        "schema": JSON_SCHEMA,
+        "mode": report.mode,
+        "started": report.started,
+        "duration_s": round(report.duration, 3),
+        "ok": report.ok,
+        "error": report.error,
+        "info": report.info,
+        "summary": dict(counts, total=len(report.results)),
+        "tests": [r.to_json() for r in report.results],
+        "listed": list(report.listed),
+        "bench": [b.to_json() for b in report.bench],
+        "runs": [run.to_json() for run in report.runs],
+    }
+
+
+def write_json(report: Report, path) -> str:
+    return _atomic_write(Path(path), json.dumps(to_json(report), indent=2) + "\n")
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry most control characters, and a garbled console has them."""
+    return "".join(c if c in "\t\n\r" or ord(c) >= 0x20 else f"\\x{ord(c):02x}" for c in text)
+
+
+def _message(r: TestResult) -> str:
+    return _clean(f"{r.verdict}: {r.reason}" if r.reason else str(r.verdict))
+
+
+def to_junit(report: Report, suite: str = "humpy") -> ET.Element:
+    counts = report.counts
+    failures = counts[Verdict.FAIL.value]
+    errors = sum(counts[v.value] for v, k in _JUNIT_KIND.items() if k == "error")
+    skipped = counts[Verdict.SKIP.value]
+    attrs = {"name": suite, "tests": str(len(report.results)), "failures": str(failures),
+             "errors": str(errors), "skipped": str(skipped), "time": f"{report.duration:.3f}",
+             "timestamp": report.started}
+    root = ET.Element("testsuites", {k: attrs[k] for k in ("name", "tests", "failures", "errors",
+                                                           "skipped", "time")})
+    ts = ET.SubElement(root, "testsuite", attrs)
+    props = ET.SubElement(ts, "properties")
+    for key in ("hyp", "guest", "qemu"):
+        if report.info.get(key):
+            ET.SubElement(props, "property", name=key, value=_clean(str(report.info[key])))
+    for r in report.results:
+        tc = ET.SubElement(ts, "testcase", classname=r.area, name=r.name,
+                           time=f"{r.duration or 0:.3f}")
+        kind = _JUNIT_KIND.get(r.verdict)
+        if kind:
+            ET.SubElement(tc, kind, message=_message(r), type=str(r.verdict)).text = (
+                _clean(r.reason) or None)
+        if r.log:
+            where = f"console log: {r.log}" + (f" line {r.line}" if r.line else "")
+            ET.SubElement(tc, "system-out").text = where
+    return root
+
+
+def write_junit(report: Report, path, suite: str = "humpy") -> str:
+    root = to_junit(report, suite)
+    ET.indent(root)
+    data = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    return _atomic_write(Path(path), data + "\n")
+
+
+def to_tap(report: Report) -> str:
+    out = ["TAP version 13", f"1..{len(report.results)}"]
+    for i, r in enumerate(report.results, 1):
+        if r.verdict == Verdict.SKIP:
+            out.append(f"ok {i} - {r.id} # SKIP {_clean(r.reason)}".rstrip())
+            continue
+        ok = r.verdict not in BAD_VERDICTS
+        out.append(f"{'ok' if ok else 'not ok'} {i} - {r.id}")
+        if not ok:
+            block = {"verdict": str(r.verdict), "reason": _clean(r.reason)}
+            if r.log:
+                block["log"] = r.log + (f":{r.line}" if r.line else "")
+            out.append("  ---")
+            out.extend("  " + line for line in
+                       yaml.safe_dump(block, sort_keys=False, width=1000).splitlines())
+            out.append("  ...")
+    if report.error:
+        out.append(f"Bail out! {_clean(report.error)}")
+    return "\n".join(out) + "\n"
+
+
+def write_tap(report: Report, path) -> str:
+    return _atomic_write(Path(path), to_tap(report))
+
+
+def write_all(report: Report, directory, name: str) -> dict[str, str]:
+    d = Path(directory)
+    return {"json": write_json(report, d / f"{name}.json"),
+            "junit": write_junit(report, d / f"{name}.xml"),
+            "tap": write_tap(report, d / f"{name}.tap")}
+
+
+def to_bench_json(report: Report) -> dict:
+    return {"schema": BENCH_SCHEMA, "started": report.started, "ok": report.ok,
+            "error": report.error, "info": report.info,
+            "bench": [b.to_json() for b in report.bench],
+            "runs": [run.to_json() for run in report.runs],
+            "problems": [r.to_json() for r in report.results if r.verdict in BAD_VERDICTS]}
+
+
+def write_bench_json(report: Report, path) -> str:
+    return _atomic_write(Path(path), json.dumps(to_bench_json(report), indent=2) + "\n")
+
+
+def table(report: Report) -> str:
+    """The per-test table the CLI prints."""
+    if not report.results:
+        return ""
+    width = max(len("TEST"), *(len(r.id) for r in report.results))
+    lines = [f"{'VERDICT':8} {'TEST':{width}} {'TIME':>7}  REASON"]
+    for r in report.results:
+        t = f"{r.duration:.2f}s" if r.duration is not None else "-"
+        lines.append(f"{str(r.verdict):8} {r.id:{width}} {t:>7}  {r.reason}".rstrip())
+    return "\n".join(lines)
+
+
+def bench_table(report: Report) -> str:
+    if not report.bench:
+        return ""
+    width = max(len("BENCHMARK"), *(len(b.name) for b in report.bench))
+    lines = [f"{'BENCHMARK':{width}} {'VALUE':>12}  UNIT"]
+    for b in report.bench:
+        v = b.to_json()["value"]
+        lines.append(f"{b.name:{width}} {v:>12}  {b.unit}")
+    return "\n".join(lines)
+
+
+def summary(report: Report) -> str:
+    counts = report.counts
+    parts = ", ".join(f"{counts[v.value]} {v}" for v in VERDICT_ORDER
+                      if counts[v.value] or v in (Verdict.PASS, Verdict.FAIL))
+    word = "OK" if report.ok else "FAILED"
+    if report.mode == "bench":
+        bad = f", {parts}" if report.results else ""
+        return (f"humpy bench: {word}: {len(report.bench)} benchmark(s){bad} "
+                f"in {report.duration:.1f} s")
+    guest = sum(1 for r in report.results if not r.id.startswith("harness."))
+    return (f"humpy {report.mode}: {word}: {guest} guest test(s): {parts} "
+            f"in {report.duration:.1f} s")

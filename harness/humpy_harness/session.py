@@ -1,0 +1,211 @@
+"""One harness invocation over one hypervisor and guest: the list boot, the test boots (sharded over
+several QEMU instances if asked), the bench boot; the CLI and the pytest plugin both drive this."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import fnmatch
+import os
+import threading
+import time
+from pathlib import Path
+
+from . import qemu as qemu_mod
+from .errors import HarnessError, NoTests, SetupError, UsageError
+from .model import (LIST_ID, RUN_ID, SETUP_ID, Outcome, Report, RunResult, TestResult, Verdict)
+from .parser import ConsoleParser
+from .runner import Limits, run_console
+
+DEFAULT_HYP = "build/hyp/hyp.elf"
+DEFAULT_GUEST = "build/conformance/guest.bin"
+
+
+@dataclasses.dataclass
+class Config:
+    hyp: str = DEFAULT_HYP
+    guest: str = DEFAULT_GUEST
+    qemu: str = "qemu-system-aarch64"
+    dtb: str | None = None  # a ready VM device tree: no bootargs from the harness, no list boot
+    tests: list[str] | None = None  # guest globs (humpy.tests=)
+    keywords: list[str] | None = None  # substrings filtered in the harness after the list boot
+    timeout: float = 60.0  # wall-clock limit of each boot, seconds
+    idle_timeout: float | None = None  # no-progress limit; default from the guest's per-test limit
+    test_timeout_ms: int | None = None  # humpy.timeout_ms
+    reports: str = "reports"
+    jobs: int = 1
+    extra_qemu_args: list[str] = dataclasses.field(default_factory=list)
+    list_first: bool = True  # boot in list mode first, so tests that never start are named
+    name: str = "conformance"  # base name of the report files
+    echo: object = None  # callable getting console text as it arrives
+
+    def limits(self) -> Limits:
+        idle = self.idle_timeout
+        if idle is None:
+            per_test = (self.test_timeout_ms or 2000) / 1000.0
+            idle = max(20.0, 2 * per_test + 5)
+        return Limits(wall=self.timeout, idle=min(idle, self.timeout))
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+
+
+class Session:
+    def __init__(self, config: Config):
+        self.cfg = config
+        self.qemu_path: str | None = None
+        self.stamp = _stamp()
+        self.logs = Path(config.reports) / "logs"
+        self._lock = threading.Lock()
+
+    # ---- checks ----
+
+    def check(self) -> None:
+        """Every problem a user can fix before a boot, as one HarnessError."""
+        c = self.cfg
+        if c.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        if c.timeout <= 0 or (c.idle_timeout is not None and c.idle_timeout <= 0):
+            raise UsageError("time limits must be positive")
+        if c.dtb is not None:
+            if c.tests or c.keywords or c.jobs > 1 or c.test_timeout_ms is not None:
+                raise UsageError("--dtb fixes the bootargs: drop --tests, -k, --jobs and "
+                                 "--test-timeout-ms, or drop --dtb")
+        if c.keywords and not c.list_first:
+            raise UsageError("-k needs the list boot: drop --no-list")
+        if c.jobs > 1 and not c.list_first:
+            raise UsageError("--jobs needs the list boot: drop --no-list")
+        qemu_mod.bootargs(c.tests)  # validates the patterns
+        self.qemu_path = qemu_mod.find_qemu(c.qemu)
+        qemu_mod.check_image(c.hyp, "hypervisor", "build it with make, or pass --hyp")
+        qemu_mod.check_image(c.guest, "guest", "build it with make, or pass --guest")
+        if c.dtb is not None:
+            qemu_mod.check_image(c.dtb, "device tree")
+        try:
+            self.logs.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise SetupError(f"cannot create {self.logs}: {e.strerror}") from None
+
+    # ---- one boot ----
+
+    def boot(self, mode: str, tag: str, tests: list[str] | None = None,
+             expected: list[str] | None = None, extra=()) -> RunResult:
+        c = self.cfg
+        stem = self.logs / f"{c.name}-{self.stamp}-{tag}"
+        log = f"{stem}.log"
+        args = None
+        if c.dtb is not None:
+            dtb = c.dtb
+        else:
+            args = qemu_mod.bootargs(tests, list_mode=(mode == "list"), bench=(mode == "bench"),
+                                     timeout_ms=c.test_timeout_ms)
+            dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path)
+        cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
+                                    list(extra) + list(c.extra_qemu_args))
+        parser = ConsoleParser(mode, log=log)
+        return run_console(cmd, log, parser, c.limits(), expected=expected, echo=c.echo,
+                           bootargs=args)
+
+    # ---- what the commands do ----
+
+    def new_report(self, mode: str) -> Report:
+        c = self.cfg
+        started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        return Report(mode=mode, started=started, info={
+            "hyp": c.hyp, "guest": c.guest, "qemu": c.qemu, "dtb": c.dtb, "tests": c.tests,
+            "keywords": c.keywords, "jobs": c.jobs, "timeout_s": c.timeout,
+            "idle_timeout_s": c.limits().idle, "test_timeout_ms": c.test_timeout_ms,
+            "extra_qemu_args": c.extra_qemu_args})
+
+    def list_tests(self, report: Report) -> list[str] | None:
+        """The selected test ids from a list boot; None (and a harness.list result) if it failed."""
+        run = self.boot("list", "list", self.cfg.tests)
+        report.runs.append(run)
+        listed = list(run.listed)
+        report.listed = listed
+        if not run.ok:
+            for r in run.results:
+                if r.id == RUN_ID:
+                    report.results.append(dataclasses.replace(r, id=LIST_ID))
+            return None
+        if self.cfg.keywords:
+            listed = [t for t in listed if any(k in t for k in self.cfg.keywords)]
+        return listed
+
+    def run(self, report: Report) -> Report:
+        """Runs the selection; fills report (also when a HarnessError stops it half-way)."""
+        c = self.cfg
+        if c.dtb is not None or not c.list_first:
+            run = self.boot("run", "run", c.tests)
+            report.runs.append(run)
+            report.results.extend(run.results)
+            return report
+        selected = self.list_tests(report)
+        if selected is None:
+            return report
+        if not selected:
+            what = ",".join(c.tests or ["*"]) + (f" with -k {','.join(c.keywords)}"
+                                                 if c.keywords else "")
+            raise NoTests(f"no guest test matches {what}")
+        shards = [selected[i::c.jobs] for i in range(min(c.jobs, len(selected)))]
+        if len(shards) == 1:
+            # Same bootargs a user would type: the globs themselves, unless -k narrowed them.
+            run = self.boot("run", "run", selected if c.keywords else c.tests, expected=selected)
+            report.runs.append(run)
+            report.results.extend(run.results)
+            return report
+        runs: list[RunResult | HarnessError | None] = [None] * len(shards)
+
+        def one(k: int) -> None:
+            try:
+                runs[k] = self.boot("run", f"shard{k + 1}", shards[k], expected=shards[k])
+            except HarnessError as e:
+                runs[k] = e
+            except Exception as e:  # noqa: BLE001: a thread must not die silently
+                runs[k] = SetupError(f"shard {k + 1}: {type(e).__name__}: {e}")
+
+        threads = [threading.Thread(target=one, args=(k,), daemon=True) for k in range(len(shards))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        order = {t: i for i, t in enumerate(selected)}
+        merged, extra = [], []
+        for k, run in enumerate(runs):
+            if isinstance(run, HarnessError):
+                extra.append(TestResult(f"{RUN_ID}_shard{k + 1}", Verdict.ERROR, str(run)))
+                continue
+            report.runs.append(run)
+            for r in run.results:
+                if r.id in order:
+                    merged.append(r)
+                else:
+                    rid = f"{RUN_ID}_shard{k + 1}" if r.id == RUN_ID else r.id
+                    extra.append(dataclasses.replace(r, id=rid))
+        merged.sort(key=lambda r: order[r.id])
+        report.results.extend(merged + extra)
+        return report
+
+    def bench(self, report: Report) -> Report:
+        run = self.boot("bench", "bench", self.cfg.tests, extra=qemu_mod.BENCH_QEMU_ARGS)
+        report.runs.append(run)
+        report.results.extend(run.results)
+        report.bench = list(run.bench)
+        if run.outcome == Outcome.COMPLETE and not run.bench:
+            report.results.append(TestResult(RUN_ID, Verdict.ERROR, "no BENCH line in the run",
+                                             None, run.log))
+        return report
+
+
+def setup_failure(report: Report, error: HarnessError) -> Report:
+    """Records a harness error in the report, so the files written still say what happened."""
+    report.error = str(error)
+    report.exit_code = error.exit_code
+    if not isinstance(error, NoTests):
+        report.results.append(TestResult(SETUP_ID, Verdict.ERROR, str(error)))
+    return report
+
+
+def match_globs(test_id: str, globs: list[str] | None) -> bool:
+    return not globs or any(fnmatch.fnmatchcase(test_id, g) for g in globs)

@@ -1,0 +1,159 @@
+"""The command line over the fake QEMU: tables, exit codes, one-line errors, report files."""
+
+import json
+import xml.etree.ElementTree as ET
+
+from conftest import FAKE_QEMU, SCENARIOS
+
+
+def one_line_error(proc, text):
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith("humpy_harness: error: ")
+    assert text in proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_run_all_pass(cli, tmp_path):
+    proc = cli("run")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["VERDICT", "TEST", "TIME", "REASON"]
+    assert [line.split()[:2] for line in lines[1:6]] == [
+        ["PASS", "identify.api_info"], ["PASS", "identify.flags"], ["PASS", "smccc.vendor_uid"],
+        ["PASS", "psci.version"], ["PASS", "psci.features"]]
+    assert any(line.startswith("humpy run: OK: 5 guest test(s): 5 PASS, 0 FAIL in ")
+               for line in lines)
+    data = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    assert data["ok"] is True and data["summary"]["PASS"] == 5
+    suite = ET.parse(tmp_path / "reports" / "conformance.xml").getroot().find("testsuite")
+    assert suite.get("tests") == "5" and suite.get("failures") == "0"
+    assert (tmp_path / "reports" / "conformance.tap").read_text().startswith("TAP version 13\n1..5")
+
+
+def test_fail_gives_exit_1_and_the_reason(cli):
+    proc = cli("run", "--tests", "selftest.fail")
+    assert proc.returncode == 1
+    assert "FAIL     selftest.fail" in proc.stdout
+    assert "x0: expected 0x1 got 0x2" in proc.stdout
+    assert "humpy run: FAILED: 1 guest test(s): 0 PASS, 1 FAIL in" in proc.stdout
+
+
+def test_skip_is_not_a_failure(cli, tmp_path):
+    scenario = tmp_path / "skip.yaml"
+    scenario.write_text("tests:\n  - {id: msgq.send, result: 'SKIP identify flags0 bit 2 clear'}\n"
+                        "  - {id: psci.version, result: PASS}\n")
+    proc = cli("run", "--guest", str(scenario))
+    assert proc.returncode == 0, proc.stdout
+    assert "SKIP     msgq.send" in proc.stdout
+
+
+def test_error_timeout_crash_each_fail_the_run(cli):
+    assert cli("run", "--tests", "selftest.timeout").returncode == 1
+    proc = cli("run", "--tests", "identify.*,selftest.hang", "--timeout", "1")
+    assert proc.returncode == 1
+    assert "TIMEOUT  selftest.hang" in proc.stdout
+    assert "PASS     identify.flags" in proc.stdout
+    proc = cli("run", "--tests", "identify.*,selftest.crash")
+    assert proc.returncode == 1
+    assert "CRASH    selftest.crash" in proc.stdout and "PASS     identify.api_info" in proc.stdout
+
+
+def test_missing_qemu(cli, tmp_path):
+    proc = cli("run", qemu="no-such-qemu-binary")
+    assert proc.returncode == 3
+    one_line_error(proc, "QEMU binary no-such-qemu-binary not found on PATH")
+    assert proc.stdout == ""
+    # The report files still say what happened.
+    data = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    assert data["ok"] is False
+    assert data["tests"][0]["id"] == "harness.setup"
+    assert data["error"].startswith("QEMU binary no-such-qemu-binary not found")
+
+
+def test_missing_and_unreadable_images(cli, tmp_path):
+    proc = cli("run", guest="nope.bin")
+    assert proc.returncode == 4
+    one_line_error(proc, "guest image")
+    proc = cli("run", "--hyp", str(tmp_path / "missing.elf"))
+    assert proc.returncode == 4
+    one_line_error(proc, "hypervisor image")
+    proc = cli("run", "--hyp", str(tmp_path))
+    assert proc.returncode == 4
+    one_line_error(proc, "is not a file")
+
+
+def test_bad_options(cli):
+    for args in (["run", "--bogus"], ["frobnicate"], ["run", "--timeout", "soon"],
+                 ["run", "--jobs", "0"], ["run", "--tests", "a b"], []):
+        proc = cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        one_line_error(proc, "")
+
+
+def test_no_match(cli):
+    proc = cli("run", "--tests", "nothing.*")
+    assert proc.returncode == 1
+    one_line_error(proc, "no guest test matches nothing.*")
+
+
+def test_list(cli):
+    proc = cli("list", "--tests", "psci.*")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == ["psci.version", "psci.features"]
+
+
+def test_bench(cli, tmp_path):
+    proc = cli("bench")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "identify.native" in proc.stdout and "instructions" in proc.stdout
+    data = json.loads((tmp_path / "reports" / "bench.json").read_text())
+    assert [b["value"] for b in data["bench"]] == [44, 51]
+
+
+def test_jobs_and_k(cli, tmp_path):
+    proc = cli("run", "-j", "2", "-k", "identify", "-k", "psci")
+    assert proc.returncode == 0, proc.stdout
+    assert "humpy run: OK: 4 guest test(s)" in proc.stdout
+    assert proc.stdout.count("-shard") == 2
+
+
+def test_verbose_echoes_the_console(cli):
+    proc = cli("run", "-v", "--tests", "psci.version")
+    assert "[humpy] RESULT psci.version PASS" in proc.stdout
+
+
+def test_garbled_console_fails_with_warnings(cli):
+    proc = cli("run", "--no-list", guest="garbled.yaml")
+    assert proc.returncode == 1
+    assert "ERROR    identify.flags" in proc.stdout
+    assert "warning: " in proc.stdout and "garbled protocol line" in proc.stdout
+
+
+def test_empty_console_is_a_crash(cli):
+    proc = cli("run", "--no-list", guest="empty.yaml")
+    assert proc.returncode == 1
+    assert "CRASH    harness.run" in proc.stdout
+
+
+def test_dtb_given(cli, tmp_path):
+    dtb = tmp_path / "vm.dtb"
+    dtb.write_bytes(b"\xd0\x0d\xfe\xed")
+    proc = cli("run", "--dtb", str(dtb))
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # no bootargs: the guest runs all
+    proc = cli("run", "--dtb", str(dtb), "--tests", "a.*")
+    assert proc.returncode == 2
+
+
+def test_extra_qemu_args_reach_qemu(cli, tmp_path):
+    argv_log = tmp_path / "argv.jsonl"
+    proc = cli("run", "--no-list", "--extra-qemu-args", "-d 'int,guest_errors'",
+               env={"FAKE_QEMU_ARGV_LOG": str(argv_log)})
+    assert proc.returncode == 0
+    boots = [json.loads(x) for x in argv_log.read_text().splitlines()]
+    (boot,) = [b for b in boots if not any("dumpdtb" in a for a in b)]
+    assert boot[-2:] == ["-d", "int,guest_errors"]
+    assert boot[boot.index("-kernel") + 1] == str(SCENARIOS / "hyp.elf")
+
+
+def test_fake_qemu_is_executable():
+    assert FAKE_QEMU.stat().st_mode & 0o111

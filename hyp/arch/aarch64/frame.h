@@ -1,0 +1,29 @@
+/* frame: the guest register frame the EL2 vectors save on the per-CPU stack (used from asm). */
+#ifndef FRAME_H
+#define FRAME_H
+
+#define FRAME_ELR  248
+#define FRAME_SPSR 256
+#define FRAME_SIZE 272
+
+#ifndef __ASSEMBLER__
+#include "util.h"
+
+struct guest_frame {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t pad;
+};
+
+_Static_assert(__builtin_offsetof(struct guest_frame, elr) == FRAME_ELR, "frame layout");
+_Static_assert(__builtin_offsetof(struct guest_frame, spsr) == FRAME_SPSR, "frame layout");
+_Static_assert(sizeof(struct guest_frame) == FRAME_SIZE, "frame layout");
+#endif
+
+/* Per-CPU stacks (each preceded by an unmapped guard page). */
+#define STACK_SIZE  0x4000
+#define STACK_GUARD 0x1000
+#define STACK_SLOT  (STACK_SIZE + STACK_GUARD)
+
+#endif

@@ -1,0 +1,205 @@
+/* gic: physical GICv3 set-up (distributor, redistributors, EL2 CPU interface, ICH). */
+#include "arch.h"
+#include "gic.h"
+#include "log.h"
+#include "sysreg.h"
+
+#define GICD_CTLR       0x0000
+#define GICD_TYPER      0x0004
+#define GICD_IGROUPR    0x0080
+#define GICD_ICENABLER  0x0180
+#define GICD_ICPENDR    0x0280
+#define GICD_IPRIORITYR 0x0400
+#define GICD_IROUTER    0x6000
+#define GICD_CTLR_RWP   BIT(31)
+#define GICD_CTLR_DS    BIT(6)
+#define GICD_CTLR_ARE   BIT(4)
+#define GICD_CTLR_G1    BIT(1)
+#define GICD_CTLR_G0    BIT(0)
+
+#define GICR_FRAME        0x20000
+#define GICR_TYPER        0x0008
+#define GICR_WAKER        0x0014
+#define GICR_TYPER_VLPIS  BIT(1)
+#define GICR_TYPER_LAST   BIT(4)
+#define GICR_WAKER_SLEEP  BIT(1)
+#define GICR_WAKER_ASLEEP BIT(2)
+#define GICR_SGI          0x10000
+#define GICR_ISENABLER0   (GICR_SGI + 0x0100)
+#define GICR_ICENABLER0   (GICR_SGI + 0x0180)
+
+#define GIC_DEFAULT_PRIO 0xA0A0A0A0u
+#define GIC_POLL_LIMIT   1000000
+
+#define ICC_SRE_SRE      BIT(0)
+#define ICC_SRE_ENABLE   BIT(3)
+#define ICC_CTLR_EOIMODE BIT(1)
+#define ICH_HCR_EN       BIT(0)
+#define ICH_LR_HW        BIT(61)
+#define ICH_LR_GROUP1    BIT(60)
+#define ICH_LR_PENDING   (1ull << 62)
+
+static uintptr_t gic_dist;
+static uintptr_t gic_rdist; /* this CPU's RD_base */
+static unsigned gic_num_lrs;
+
+static uint32_t gic_read32(uintptr_t a)
+{
+	return *(volatile uint32_t *)a;
+}
+
+static void gic_write32(uintptr_t a, uint32_t v)
+{
+	*(volatile uint32_t *)a = v;
+}
+
+static void gic_dist_wait(void)
+{
+	for (int i = 0; i < GIC_POLL_LIMIT; i++) {
+		if ((gic_read32(gic_dist + GICD_CTLR) & GICD_CTLR_RWP) == 0)
+			return;
+	}
+	panic("GICD_CTLR.RWP stuck");
+}
+
+static uint64_t gic_affinity(uint64_t mpidr)
+{
+	return (mpidr & 0xFFFFFF) | ((mpidr >> 32) & 0xFF) << 24;
+}
+
+static void gic_dist_init(const struct machine *m)
+{
+	gic_dist = m->gicd.base;
+	gic_write32(gic_dist + GICD_CTLR, 0);
+	gic_dist_wait();
+	unsigned lines = (gic_read32(gic_dist + GICD_TYPER) & 0x1F) + 1;
+	unsigned nr = lines * 32 > 1020 ? 1020 : lines * 32;
+	uint64_t route = gic_affinity(read_sysreg(mpidr_el1));
+	/* SPIs: group 1, disabled, not pending, default priority, routed to the boot CPU. */
+	for (unsigned i = 32; i < nr; i += 32) {
+		gic_write32(gic_dist + GICD_IGROUPR + i / 8, ~0u);
+		gic_write32(gic_dist + GICD_ICENABLER + i / 8, ~0u);
+		gic_write32(gic_dist + GICD_ICPENDR + i / 8, ~0u);
+	}
+	for (unsigned i = 32; i < nr; i += 4)
+		gic_write32(gic_dist + GICD_IPRIORITYR + i, GIC_DEFAULT_PRIO);
+	for (unsigned i = 32; i < nr; i++)
+		*(volatile uint64_t *)(gic_dist + GICD_IROUTER + 8 * i) = route;
+	/* Without security (DS) both groups are ours; with it, the non-secure view has G1A at 1. */
+	uint32_t ds = gic_read32(gic_dist + GICD_CTLR) & GICD_CTLR_DS;
+	gic_write32(gic_dist + GICD_CTLR, GICD_CTLR_ARE);
+	gic_dist_wait();
+	gic_write32(gic_dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_G1 | (ds ? GICD_CTLR_G0 : 0));
+	gic_dist_wait();
+}
+
+/* Every redistributor: SGIs/PPIs group 1, disabled, default priority; wake only our own. */
+static void gic_rdist_init(const struct machine *m)
+{
+	uint64_t me = gic_affinity(read_sysreg(mpidr_el1));
+	uint64_t off = 0;
+	unsigned count = 0;
+
+	while (off + GICR_FRAME <= m->gicr.size) {
+		uintptr_t rd = m->gicr.base + off;
+		uint64_t typer = *(volatile uint64_t *)(rd + GICR_TYPER);
+		gic_write32(rd + GICR_SGI + 0x0080, ~0u); /* IGROUPR0 */
+		gic_write32(rd + GICR_ICENABLER0, ~0u);
+		gic_write32(rd + GICR_SGI + 0x0280, ~0u); /* ICPENDR0 */
+		for (unsigned i = 0; i < 32; i += 4)
+			gic_write32(rd + GICR_SGI + 0x0400 + i, GIC_DEFAULT_PRIO);
+		if (typer >> 32 == me)
+			gic_rdist = rd;
+		count++;
+		if ((typer & GICR_TYPER_LAST) != 0)
+			break;
+		off += (typer & GICR_TYPER_VLPIS) != 0 ? 2 * GICR_FRAME : GICR_FRAME;
+	}
+	if (gic_rdist == 0)
+		panic("no redistributor for MPIDR 0x%lx among %u", read_sysreg(mpidr_el1), count);
+	gic_write32(gic_rdist + GICR_WAKER, gic_read32(gic_rdist + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	for (int i = 0; (gic_read32(gic_rdist + GICR_WAKER) & GICR_WAKER_ASLEEP) != 0; i++) {
+		if (i > GIC_POLL_LIMIT)
+			panic("redistributor does not wake");
+	}
+	log_printf("humpy: GICv3: %u redistributors, ours at 0x%lx\n", count, (uint64_t)gic_rdist);
+}
+
+static void gic_write_lr(unsigned n, uint64_t v)
+{
+	switch (n) {
+#define GIC_LR(i)                                                                                  \
+	case i:                                                                                    \
+		write_sysreg(ich_lr##i##_el2, v);                                                  \
+		break;
+		GIC_LR(0)
+		GIC_LR(1)
+		GIC_LR(2)
+		GIC_LR(3)
+		GIC_LR(4)
+		GIC_LR(5)
+		GIC_LR(6)
+		GIC_LR(7)
+		GIC_LR(8)
+		GIC_LR(9)
+		GIC_LR(10)
+		GIC_LR(11)
+		GIC_LR(12)
+		GIC_LR(13)
+		GIC_LR(14)
+		GIC_LR(15)
+#undef GIC_LR
+	default:
+		break;
+	}
+}
+
+static void gic_cpu_init(void)
+{
+	write_sysreg(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_ENABLE);
+	isb();
+	if ((read_sysreg(ICC_SRE_EL2) & ICC_SRE_SRE) == 0)
+		panic("GICv3 system-register interface not available at EL2");
+	write_sysreg(ICC_PMR_EL1, 0xF0);
+	write_sysreg(ICC_BPR1_EL1, 0);
+	/* EOImode 1: the hypervisor drops priority, the guest's EOI deactivates (HW list regs). */
+	write_sysreg(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
+	write_sysreg(ICC_IGRPEN1_EL1, 1);
+	gic_num_lrs = (read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
+	for (unsigned i = 0; i < gic_num_lrs; i++)
+		gic_write_lr(i, 0);
+	write_sysreg(ICH_VMCR_EL2, 0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
+	isb();
+}
+
+void arch_gic_init(const struct machine *m)
+{
+	gic_dist_init(m);
+	gic_rdist_init(m);
+	gic_cpu_init();
+}
+
+void gic_ppi_enable(uint32_t intid, bool enable)
+{
+	if (intid >= 32)
+		return;
+	gic_write32(gic_rdist + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), 1u << intid);
+}
+
+bool gic_lr_inject(uint32_t vintid, bool hw, uint32_t pintid, uint8_t priority)
+{
+	uint64_t empty = read_sysreg(ICH_ELRSR_EL2);
+
+	for (unsigned i = 0; i < gic_num_lrs && i < 16; i++) {
+		if ((empty & BIT(i)) == 0)
+			continue;
+		uint64_t lr = ICH_LR_PENDING | ICH_LR_GROUP1 | (uint64_t)priority << 48 | vintid;
+		if (hw)
+			lr |= ICH_LR_HW | (uint64_t)pintid << 32;
+		gic_write_lr(i, lr);
+		isb();
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,72 @@
+/* mmu: the hypervisor's own EL2 stage-1 address space (identity map, W^X, stack guards). */
+#include "arch.h"
+#include "frame.h"
+#include "pgtable.h"
+#include "platform.h"
+#include "sysreg.h"
+
+extern char __hyp_start[], __text_end[], __rodata_end[], __stacks_start[], __stacks_end[],
+    __hyp_end[];
+
+#define TCR_EL2_RES1  (BIT(31) | BIT(23))
+#define TCR_WBWA_IS   ((1ull << 8) | (1ull << 10) | (3ull << 12))
+#define SCTLR_EL2_M   BIT(0)
+#define SCTLR_EL2_C   BIT(2)
+#define SCTLR_EL2_I   BIT(12)
+#define SCTLR_EL2_WXN BIT(19)
+
+static struct pgtable mmu_hyp_pt;
+
+static uint64_t mmu_addr(const char *sym)
+{
+	return (uint64_t)(uintptr_t)sym;
+}
+
+static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
+{
+	if (end > start)
+		pgtable_map(&mmu_hyp_pt, start, start, end - start, attrs);
+}
+
+void arch_mmu_init(void)
+{
+	const uint64_t normal = S1_ATTR_NORMAL | PTE_SH_IS | S1_AP_RES1;
+	uint64_t dram_end = PLAT_DRAM_BASE + (uint64_t)PLAT_DRAM_MAX_SIZE;
+
+	pgtable_init(&mmu_hyp_pt, pgtable_pa_bits());
+	mmu_map(PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE,
+	        S1_ATTR_DEVICE | S1_AP_RES1 | PTE_XN);
+	mmu_map(PLAT_DRAM_BASE, mmu_addr(__hyp_start), normal | PTE_XN);
+	mmu_map(mmu_addr(__hyp_start), mmu_addr(__text_end), normal | S1_AP_RO);
+	mmu_map(mmu_addr(__text_end), mmu_addr(__rodata_end), normal | S1_AP_RO | PTE_XN);
+	mmu_map(mmu_addr(__rodata_end), mmu_addr(__stacks_start), normal | PTE_XN);
+	/* Each stack slot starts with a guard page left unmapped, so an overflow faults. */
+	for (uint64_t s = mmu_addr(__stacks_start); s < mmu_addr(__stacks_end); s += STACK_SLOT)
+		mmu_map(s + STACK_GUARD, s + STACK_SLOT, normal | PTE_XN);
+	mmu_map(mmu_addr(__stacks_end), mmu_addr(__hyp_end), normal | PTE_XN);
+	mmu_map(mmu_addr(__hyp_end), dram_end, normal | PTE_XN);
+
+	write_sysreg(mair_el2, MAIR_EL2_VALUE);
+	write_sysreg(tcr_el2, TCR_EL2_RES1 | (uint64_t)pgtable_pa_range_field() << 16 |
+	                          TCR_WBWA_IS | pgtable_tcr_t0sz(&mmu_hyp_pt));
+	write_sysreg(ttbr0_el2, (uint64_t)(uintptr_t)mmu_hyp_pt.root);
+	dsb(ish);
+	__asm__ volatile("tlbi alle2" ::: "memory");
+	dsb(ish);
+	isb();
+	write_sysreg(sctlr_el2, read_sysreg(sctlr_el2) | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
+	                            SCTLR_EL2_WXN);
+	isb();
+}
+
+void arch_dcache_clean(paddr_t base, uint64_t size)
+{
+	uint64_t line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xF);
+
+	for (uint64_t a = ALIGN_DOWN(base, line); a < base + size; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+	__asm__ volatile("ic iallu" ::: "memory");
+	dsb(sy);
+	isb();
+}

@@ -1,0 +1,37 @@
+/* stage2: a VM's guest-physical address space (Stage-2 tables, VTCR/VTTBR) and its devices. */
+#include "arch.h"
+#include "log.h"
+#include "pgtable.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+#define VTCR_EL2_RES1 BIT(31)
+#define VTCR_WBWA_IS  ((1ull << 8) | (1ull << 10) | (3ull << 12))
+
+static struct pgtable stage2_pt;
+
+void arch_vm_init(struct vm *vm, const struct machine *m)
+{
+	pgtable_init(&stage2_pt, pgtable_pa_bits());
+	/* RAM: normal write-back, read/write/execute. */
+	pgtable_map(&stage2_pt, vm->ram_ipa, vm->ram_pa, vm->ram_size,
+	            S2_MEMATTR_NORMAL | S2_AP_RW | PTE_SH_IS);
+	/* The PL011 passes through, as upstream lets its primary VM use it. */
+	pgtable_map(&stage2_pt, m->uart.base, m->uart.base, 0x1000,
+	            S2_MEMATTR_DEVICE | S2_AP_RW | PTE_XN);
+	/* The GIC stays unmapped: accesses trap to vgic_mmio; anything else unmapped aborts. */
+
+	uint64_t sl0 = stage2_pt.start_level == 0 ? 2 : 1;
+	write_sysreg(vtcr_el2, VTCR_EL2_RES1 | (uint64_t)pgtable_pa_range_field() << 16 |
+	                           VTCR_WBWA_IS | sl0 << 6 | pgtable_tcr_t0sz(&stage2_pt));
+	write_sysreg(vttbr_el2, (uint64_t)vm->vmid << 48 | (uint64_t)(uintptr_t)stage2_pt.root);
+	isb();
+	dsb(ishst);
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	isb();
+	vgic_init(m, 0);
+	log_printf("humpy: VM %u stage-2: %u-bit IPA, RAM IPA 0x%lx+0x%lx, UART 0x%lx\n", vm->vmid,
+	           stage2_pt.va_bits, vm->ram_ipa, vm->ram_size, m->uart.base);
+}

@@ -1,0 +1,100 @@
+/* trap: what a guest's exits to EL2 become: hypercalls, emulated GIC accesses, injected faults. */
+#include "frame.h"
+#include "hypercall.h"
+#include "inject.h"
+#include "log.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+void arch_guest_sync(struct guest_frame *f);
+void arch_guest_irq(struct guest_frame *f);
+void arch_guest_unexpected(struct guest_frame *f, uint64_t kind);
+
+static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
+{
+	struct hypercall_regs in;
+
+	for (unsigned i = 0; i < 8; i++)
+		in.x[i] = f->x[i];
+	struct hypercall_result r = hypercall_trap(vm_primary_vcpu(), is_hvc, imm, &in);
+	for (unsigned i = 0; i < r.count && i < 8; i++)
+		f->x[i] = r.x[i];
+	if (r.zero_scratch) {
+		for (unsigned i = 9; i <= 17; i++)
+			f->x[i] = 0;
+	}
+}
+
+/* A stage-2 data abort: emulate it if it is a decodable access to the vGIC, else abort. */
+static void trap_data_abort(struct guest_frame *f, uint64_t esr)
+{
+	uint64_t iss = esr & ESR_ISS_MASK;
+	bool is_translation = (iss & 0x3C) == 0x04;
+
+	if (is_translation && (iss & ESR_DA_ISV) != 0) {
+		ipa_t ipa = (read_sysreg(hpfar_el2) & 0x00000FFFFFFFFFF0ull) << 8 |
+		            (read_sysreg(far_el2) & 0xFFF);
+		unsigned size = 1u << ((iss >> ESR_DA_SAS_SHIFT) & 3);
+		unsigned srt = (iss >> ESR_DA_SRT_SHIFT) & 31;
+		bool is_write = (iss & ESR_DA_WNR) != 0;
+		uint64_t val = srt == 31 ? 0 : f->x[srt];
+		if (size < 8)
+			val &= (1ull << (8 * size)) - 1;
+		if (vgic_mmio(ipa, size, is_write, &val)) {
+			if (!is_write && srt != 31) {
+				unsigned bits = 8 * size;
+				if ((iss & ESR_DA_SSE) != 0 && bits < 64 &&
+				    (val >> (bits - 1)) != 0)
+					val |= ~0ull << bits;
+				if ((iss & ESR_DA_SF) == 0)
+					val &= 0xFFFFFFFFull;
+				f->x[srt] = val;
+			}
+			f->elr += 4;
+			return;
+		}
+	}
+	inject_abort(f, esr, true);
+}
+
+void arch_guest_sync(struct guest_frame *f)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+
+	switch (esr >> ESR_EC_SHIFT) {
+	case ESR_EC_HVC64:
+		trap_hypercall(f, true, (uint16_t)esr);
+		break;
+	case ESR_EC_SMC64:
+		f->elr += 4; /* a trapped SMC returns to itself */
+		trap_hypercall(f, false, (uint16_t)esr);
+		break;
+	case ESR_EC_DABT_LOW:
+		trap_data_abort(f, esr);
+		break;
+	case ESR_EC_IABT_LOW:
+		inject_abort(f, esr, false);
+		break;
+	default:
+		inject_undef(f, esr);
+		break;
+	}
+}
+
+void arch_guest_irq(struct guest_frame *f)
+{
+	(void)f;
+	vgic_handle_irq();
+}
+
+/* kind 1: physical FIQ (nothing is group 0: the hypervisor's bug); 2: SError from the guest. */
+void arch_guest_unexpected(struct guest_frame *f, uint64_t kind)
+{
+	(void)f;
+	if (kind == 1)
+		panic("unexpected physical FIQ");
+	log_printf("humpy: SError from VM (ESR_EL2 0x%lx): injecting a virtual SError\n",
+	           read_sysreg(esr_el2));
+	inject_serror();
+}

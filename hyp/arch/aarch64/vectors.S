@@ -1,0 +1,181 @@
+/*
+ * vectors: the EL2 exception vectors, guest entry and exit, and the native
+ * hypervisor_identify fast path (the hottest code in the hypervisor).
+ */
+#include "abi.h"
+#include "frame.h"
+#include "platform.h"
+
+/* ESR_EL2 of "hvc #0x6000" from AArch64: EC 0x16, IL set, ISS = immediate. */
+#define ESR_HVC_IDENTIFY_HI 0x5A00
+#define ESR_HVC_IDENTIFY_LO (HYP_HVC_IMM_BASE + HYP_CALL_HYPERVISOR_IDENTIFY)
+
+/* An exception of the hypervisor itself: switch to the panic stack and report. */
+.macro hyp_fault kind
+	.balign	0x80
+	msr	sp_el0, x0		/* the guest's SP_EL0 no longer matters: we stop */
+	mov	x0, sp
+	msr	tpidr_el0, x0
+	adrp	x0, __stacks_end
+	add	x0, x0, :lo12:__stacks_end
+	mov	sp, x0
+	mov	x0, #\kind
+	b	hyp_fault_save
+.endm
+
+/* An exception from a guest: save its registers into a frame on this CPU's stack. */
+.macro guest_exit handler
+	.balign	0x80
+	stp	x0, x1, [sp, #-FRAME_SIZE]!
+	b	\handler
+.endm
+
+	.text
+	.balign	0x800
+	.globl	el2_vectors
+el2_vectors:
+	hyp_fault 0			/* current EL, SP_EL0: sync */
+	hyp_fault 1			/* irq */
+	hyp_fault 2			/* fiq */
+	hyp_fault 3			/* serror */
+	hyp_fault 4			/* current EL, SP_ELx: sync */
+	hyp_fault 5			/* irq */
+	hyp_fault 6			/* fiq */
+	hyp_fault 7			/* serror */
+
+	/* Lower EL, AArch64: sync. The native identify call is answered right here. */
+	.balign	0x80
+	stp	x0, x1, [sp, #-FRAME_SIZE]!
+	mrs	x0, esr_el2
+	movz	x1, #ESR_HVC_IDENTIFY_LO
+	movk	x1, #ESR_HVC_IDENTIFY_HI, lsl #16
+	cmp	x0, x1
+	b.ne	guest_sync_slow
+	add	sp, sp, #FRAME_SIZE
+	movz	x0, #HYP_API_INFO_LO16
+	movk	x0, #HYP_API_INFO_HI16, lsl #48
+	mov	x1, xzr			/* flags0..2: nothing built in yet (abi.h) */
+	mov	x2, xzr
+	mov	x3, xzr
+	mov	x4, xzr
+	mov	x5, xzr
+	mov	x6, xzr
+	mov	x7, xzr
+	mov	x9, xzr
+	mov	x10, xzr
+	mov	x11, xzr
+	mov	x12, xzr
+	mov	x13, xzr
+	mov	x14, xzr
+	mov	x15, xzr
+	mov	x16, xzr
+	mov	x17, xzr
+	eret
+
+	guest_exit guest_irq		/* lower EL, AArch64: irq */
+	guest_exit guest_fiq		/* fiq */
+	guest_exit guest_serror		/* serror */
+	guest_exit guest_sync		/* lower EL, AArch32 (EL0 only): sync */
+	guest_exit guest_irq		/* irq */
+	guest_exit guest_fiq		/* fiq */
+	guest_exit guest_serror		/* serror */
+
+.macro save_rest
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	stp	x30, x0, [sp, #240]
+	str	x1, [sp, #FRAME_SPSR]
+	mov	x0, sp
+.endm
+
+guest_sync_slow:
+guest_sync:
+	save_rest
+	bl	arch_guest_sync
+	b	guest_resume
+
+guest_irq:
+	save_rest
+	bl	arch_guest_irq
+	b	guest_resume
+
+guest_fiq:
+	save_rest
+	mov	x1, #1
+	bl	arch_guest_unexpected
+	b	guest_resume
+
+guest_serror:
+	save_rest
+	mov	x1, #2
+	bl	arch_guest_unexpected
+	b	guest_resume
+
+/* First entry into a vCPU: x0 = its frame at the top of this CPU's stack. */
+	.globl	arch_guest_enter
+arch_guest_enter:
+	mov	sp, x0
+	/* fall through */
+
+guest_resume:
+	ldp	x30, x0, [sp, #240]
+	ldr	x1, [sp, #FRAME_SPSR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldp	x0, x1, [sp], #FRAME_SIZE
+	eret
+
+/* Panic stack in place, x0 = kind, original x0 in SP_EL0 and SP in TPIDR_EL0. */
+hyp_fault_save:
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x20, x21, [sp, #160]
+	stp	x22, x23, [sp, #176]
+	stp	x24, x25, [sp, #192]
+	stp	x26, x27, [sp, #208]
+	stp	x28, x29, [sp, #224]
+	mrs	x1, sp_el0
+	str	x1, [sp, #0]		/* x0 as it was */
+	mrs	x2, tpidr_el0		/* SP as it was */
+	stp	x30, x2, [sp, #240]	/* the frame's elr slot carries the old SP */
+	mov	x1, sp
+	bl	arch_hyp_fault
+1:	wfi
+	b	1b

@@ -1,0 +1,17 @@
+/* vgic: the emulated GICv3 distributor/redistributor a VM programs, and interrupt delivery. */
+#ifndef VGIC_H
+#define VGIC_H
+
+#include "machine.h"
+
+/* The VM sees the GIC at the same addresses as the machine (QEMU virt in both DTs). */
+void vgic_init(const struct machine *m, uint64_t vcpu_affinity);
+
+/* Emulates an access of size bytes at ipa. False: not an emulated register the access may
+ * reach (the caller injects an abort). */
+bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val);
+
+/* A physical IRQ arrived while a guest ran: acknowledge it and forward the virtual timer. */
+void vgic_handle_irq(void);
+
+#endif

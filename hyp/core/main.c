@@ -1,0 +1,81 @@
+/* main: the boot flow on the boot CPU, from the first C code to entering the primary VM. */
+#include "arch.h"
+#include "fdt.h"
+#include "log.h"
+#include "payload.h"
+#include "plat.h"
+#include "platform.h"
+#include "vm.h"
+
+/* The hypervisor's memory image, from the linker script; humpy.bin's payload follows it. */
+extern char __hyp_start[], __hyp_end[];
+
+#define HYP_DTB_MAX_SIZE (2u << 20)
+
+/* A DT address from the bootloader is used only if it lies in RAM the boot map covers. */
+static const void *hyp_find_dtb(uint64_t boot_x0)
+{
+	if (boot_x0 != 0 && IS_ALIGNED(boot_x0, 8) &&
+	    range_within(boot_x0, HYP_DTB_MAX_SIZE, PLAT_DRAM_BASE, PLAT_DRAM_MAX_SIZE) &&
+	    fdt_has_magic((const void *)(uintptr_t)boot_x0))
+		return (const void *)(uintptr_t)boot_x0;
+	return (const void *)(uintptr_t)PLAT_DTB_DEFAULT;
+}
+
+static void hyp_check_machine(const struct machine *m, const struct vm *vm)
+{
+	paddr_t hyp = (paddr_t)(uintptr_t)__hyp_start;
+	uint64_t hyp_size = (uint64_t)(__hyp_end - __hyp_start);
+
+	if (m->mem.size == 0 || m->gicd.size == 0 || m->gicr.size == 0 || m->uart.size == 0 ||
+	    m->timer_virt_intid == 0)
+		panic("device tree lacks memory, GICv3, PL011 or timer");
+	if (!range_within(m->mem.base, m->mem.size, PLAT_DRAM_BASE, PLAT_DRAM_MAX_SIZE))
+		panic("memory 0x%lx+0x%lx outside the platform's RAM window", m->mem.base,
+		      m->mem.size);
+	if (!range_within(hyp, hyp_size, m->mem.base, m->mem.size) ||
+	    !range_within(vm->ram_pa, vm->ram_size, m->mem.base, m->mem.size))
+		panic("memory 0x%lx+0x%lx does not hold the hypervisor and the VM", m->mem.base,
+		      m->mem.size);
+	if (range_overlaps(hyp, hyp_size, vm->ram_pa, vm->ram_size))
+		panic("VM RAM overlaps the hypervisor");
+	if (!range_within(m->uart.base, 0x1000, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
+	    !range_within(m->gicd.base, m->gicd.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
+	    !range_within(m->gicr.base, m->gicr.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE))
+		panic("UART or GIC outside the platform's MMIO window");
+}
+
+_Noreturn void hyp_main(uint64_t boot_x0);
+
+_Noreturn void hyp_main(uint64_t boot_x0)
+{
+	static struct machine machine;
+
+	plat_console_init(PLAT_UART_DEFAULT);
+	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
+	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
+	arch_mmu_init();
+
+	const void *dtb = hyp_find_dtb(boot_x0);
+	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);
+	if (r.error != 0)
+		panic("device tree at %p: %s", dtb, r.why);
+	vm_init_primary();
+	struct vm *vm = vm_primary();
+	hyp_check_machine(&machine, vm);
+	plat_console_init(machine.uart.base);
+	log_printf(
+	    "humpy: DT %p: RAM 0x%lx+0x%lx GICD 0x%lx GICR 0x%lx+0x%lx UART 0x%lx vtimer %u\n", dtb,
+	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,
+	    machine.gicr.size, machine.uart.base, machine.timer_virt_intid);
+
+	arch_gic_init(&machine);
+
+	uint64_t avail = machine.mem.base + machine.mem.size - (uint64_t)(uintptr_t)__hyp_end;
+	if (payload_load(__hyp_end, avail, vm) < 0)
+		panic("malformed payload behind the hypervisor image");
+
+	arch_vm_init(vm, &machine);
+	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
+	arch_vcpu_start(vm_primary_vcpu());
+}

@@ -1,0 +1,29 @@
+/* vm: the primary VM and its boot vCPU (memory layout from the platform, reference §10). */
+#include "platform.h"
+#include "vm.h"
+
+static struct vm vm_primary_vm;
+static struct vcpu vm_primary_boot_vcpu;
+
+struct vm *vm_primary(void)
+{
+	return &vm_primary_vm;
+}
+
+struct vcpu *vm_primary_vcpu(void)
+{
+	return &vm_primary_boot_vcpu;
+}
+
+void vm_init_primary(void)
+{
+	vm_primary_vm = (struct vm){
+	    .vmid = 1,
+	    .ram_ipa = PLAT_VM_RAM_BASE,
+	    .ram_pa = PLAT_VM_RAM_BASE, /* 1:1, as upstream gives its primary VM */
+	    .ram_size = PLAT_VM_RAM_SIZE,
+	    .entry = PLAT_VM_ENTRY,
+	    .dtb = PLAT_VM_DTB,
+	};
+	vm_primary_boot_vcpu = (struct vcpu){.vm = &vm_primary_vm, .index = 0};
+}

@@ -1,0 +1,75 @@
+# hyp/: the EL2 hypervisor, cross-built for AArch64.
+#   HYP_ELF     $(BUILD)/hyp/hyp.elf     boot with qemu -kernel (linked at the platform's base)
+#   HYP_PACKED  $(BUILD)/hyp/humpy.bin   arm64 Image for U-Boot booti, carrying $(GUEST_BIN) and a VM DTB
+# The portable core (hyp/core) is listed file by file: only what the EL2 image links.
+
+HYP_PLATFORM ?= qemu-virt
+HYP_BUILD    := $(BUILD)/hyp
+HYP_ELF      := $(HYP_BUILD)/hyp.elf
+HYP_BIN      := $(HYP_BUILD)/hyp.bin
+HYP_PACKED   := $(HYP_BUILD)/humpy.bin
+HYP_VM_DTB   := $(HYP_BUILD)/vm-board.dtb
+HYP_LDS      := $(HYP_BUILD)/hyp.ld
+# conformance/conformance.mk sets the same path; the default keeps this fragment self-contained.
+GUEST_BIN    ?= $(BUILD)/conformance/guest.bin
+
+include hyp/platform/$(HYP_PLATFORM)/platform.mk
+
+HYP_CORE_SRCS := hyp/core/main.c hyp/core/log.c hyp/core/string.c hyp/core/fdt.c \
+	hyp/core/hypercall.c hyp/core/vm.c hyp/core/payload.c
+HYP_ARCH_SRCS := $(sort $(wildcard hyp/arch/aarch64/*.c))
+HYP_ASM_SRCS  := $(sort $(wildcard hyp/arch/aarch64/*.S))
+HYP_ASM_SRCS  := $(filter-out hyp/arch/aarch64/hyp.ld.S,$(HYP_ASM_SRCS))
+HYP_C_SRCS    := $(HYP_CORE_SRCS) $(HYP_ARCH_SRCS) $(HYP_PLAT_SRCS)
+HYP_OBJS      := $(patsubst %,$(HYP_BUILD)/obj/%.o,$(HYP_C_SRCS) $(HYP_ASM_SRCS))
+
+HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM)
+# -mgeneral-regs-only: EL2 never touches FP/SIMD, so guest FP state needs no saving.
+# -mstrict-align: the first C code runs with the MMU off, where memory is Device.
+HYP_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+	-isystem $(shell $(CROSS)gcc -print-file-name=include) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-common -fno-tree-loop-distribute-patterns \
+	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	$(HYP_INCLUDES) -MMD -MP
+HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(HYP_LDS) -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+
+LINT_C_FILES += $(HYP_C_SRCS)
+
+.PHONY: hyp hyp-packed
+all: hyp hyp-packed
+hyp: $(HYP_ELF)
+hyp-packed: $(HYP_PACKED)
+
+$(HYP_BUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+
+$(HYP_BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CROSS)gcc $(HYP_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+$(HYP_LDS): hyp/arch/aarch64/hyp.ld.S hyp/platform/$(HYP_PLATFORM)/platform.h hyp/arch/aarch64/frame.h
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc -E -P -x c -D__ASSEMBLER__ $(HYP_INCLUDES) -o $@ $<
+
+$(HYP_ELF): $(HYP_OBJS) $(HYP_LDS)
+	@echo "  LD      $@"
+	@$(CROSS)gcc $(HYP_CFLAGS) $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) -lgcc
+
+$(HYP_BIN): $(HYP_ELF)
+	$(CROSS)objcopy -O binary $< $@
+
+$(HYP_VM_DTB): scripts/vm-dtb.sh
+	@mkdir -p $(dir $@)
+	QEMU=$(QEMU) scripts/vm-dtb.sh $@ ""
+
+# Payload: the guest at its entry IPA and the VM DTB where x0 points (platform.h).
+$(HYP_PACKED): $(HYP_BIN) $(GUEST_BIN) $(HYP_VM_DTB) hyp/tools/pack-image.py
+	$(PYTHON) hyp/tools/pack-image.py -o $@ $(HYP_BIN) \
+		$(GUEST_BIN)@0x41000000 $(HYP_VM_DTB)@0x40F00000
+
+-include $(HYP_OBJS:.o=.d)

@@ -1,0 +1,28 @@
+/* arch: what the architecture layer (hyp/arch/<arch>/) offers portable code. */
+#ifndef ARCH_H
+#define ARCH_H
+
+#include "machine.h"
+
+struct vm;
+struct vcpu;
+
+/* Powers the machine off (PSCI SYSTEM_OFF to firmware); never returns. */
+_Noreturn void arch_system_off(void);
+
+/* The hypervisor's own address space: identity map of the boot window, caches on. */
+void arch_mmu_init(void);
+
+/* Makes [base, base+size) visible to an observer with caches off (a guest with its MMU off). */
+void arch_dcache_clean(paddr_t base, uint64_t size);
+
+/* Physical interrupt controller and this CPU's interface, from the DT's addresses. */
+void arch_gic_init(const struct machine *m);
+
+/* Stage-2 translation and emulated devices of a VM. */
+void arch_vm_init(struct vm *vm, const struct machine *m);
+
+/* Enters a vCPU for the first time at its VM's entry point; never returns. */
+_Noreturn void arch_vcpu_start(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,23 @@
+/* fdt: a bounds-checked reader of flattened device trees (only what the hypervisor needs). */
+#ifndef FDT_H
+#define FDT_H
+
+#include "machine.h"
+
+#define FDT_MAGIC 0xd00dfeedu
+
+struct fdt_result {
+	int error;       /* 0 on success */
+	const char *why; /* what was wrong, for the boot log */
+};
+
+/* True when blob starts with the FDT magic (blob must have 4 readable bytes). */
+bool fdt_has_magic(const void *blob);
+
+/*
+ * Reads memory, GICv3, PL011 and timer nodes from the tree at blob, which the caller can read
+ * for max_size bytes. Every offset and length in the tree is checked against that size.
+ */
+struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct machine *out);
+
+#endif

@@ -1,0 +1,21 @@
+/* machine: what the hypervisor learns about the board from its device tree. */
+#ifndef MACHINE_H
+#define MACHINE_H
+
+#include "util.h"
+
+struct machine_range {
+	paddr_t base;
+	uint64_t size;
+};
+
+struct machine {
+	struct machine_range mem;  /* first range of the first memory node */
+	struct machine_range gicd; /* GICv3 distributor */
+	struct machine_range gicr; /* first redistributor region */
+	struct machine_range uart; /* first enabled PL011 */
+	uint32_t timer_virt_intid; /* EL1 virtual timer, as a GIC INTID (PPI n -> 16 + n) */
+	uint32_t timer_hyp_intid;  /* EL2 physical timer */
+};
+
+#endif

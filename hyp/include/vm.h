@@ -1,0 +1,26 @@
+/* vm: the bookkeeping of virtual machines and their vCPUs (one primary VM for now). */
+#ifndef VM_H
+#define VM_H
+
+#include "util.h"
+
+struct vm {
+	uint16_t vmid;
+	ipa_t ram_ipa;  /* guest-physical base of its RAM */
+	paddr_t ram_pa; /* where that RAM lives physically */
+	uint64_t ram_size;
+	ipa_t entry; /* first instruction of the boot vCPU */
+	ipa_t dtb;   /* x0 at entry (arm64 Linux boot protocol) */
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned index;
+};
+
+/* The primary VM of upstream Gunyah's QEMU layout, with one vCPU. */
+struct vm *vm_primary(void);
+struct vcpu *vm_primary_vcpu(void);
+void vm_init_primary(void);
+
+#endif

@@ -1,0 +1,2 @@
+# qemu-virt: nothing to compile beyond the shared drivers; platform.h carries the addresses.
+HYP_PLAT_SRCS := hyp/platform/common/pl011.c

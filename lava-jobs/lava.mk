@@ -10,9 +10,9 @@
 
 LAVA_BUILD        ?= $(BUILD)/lava
 LAVA_REPORTS      ?= $(REPORTS)/lava
-LAVA_HYP_ELF      ?= $(BUILD)/hyp/hyp.elf
-LAVA_HUMPY_BIN    ?= $(BUILD)/hyp/humpy.bin
-LAVA_GUEST_BIN    ?= $(BUILD)/conformance/guest.bin
+LAVA_HYP_ELF      ?= $(or $(HYP_ELF),$(BUILD)/hyp/hyp.elf)
+LAVA_HUMPY_BIN    ?= $(or $(HYP_PACKED),$(BUILD)/hyp/humpy.bin)
+LAVA_GUEST_BIN    ?= $(or $(GUEST_BIN),$(BUILD)/conformance/guest.bin)
 # The qemu job's VM device tree: empty bootargs, so the guest runs every test (like humpy.bin).
 LAVA_VM_DTB       ?= $(LAVA_BUILD)/vm.dtb
 # A saved test list (ids, or the guest's list output) instead of a list boot through the harness.

@@ -114,3 +114,14 @@ def test_compare_names_each_difference():
     b = results.convert(os.path.join(DATA, "qemu-crash.log"), LISTED)
     assert results.compare(a, b, "pass", "crash") == [
         "demo.delta: pass ERROR, crash NOTRUN", "demo.gamma: pass SKIP, crash CRASH"]
+
+
+def test_console_quotes_are_restored(tmp_path):
+    # lava-run logs a console line `... FAIL got "x"` as `... FAIL got \"x\"` inside the YAML string.
+    text = open(os.path.join(DATA, "qemu-pass.log")).read()
+    old = '"msg": "[humpy] RESULT demo.beta FAIL x0: expected 0x1 got 0x2"'
+    assert old in text
+    log = tmp_path / "quotes.log"
+    log.write_text(text.replace(old, r'"msg": "[humpy] RESULT demo.beta FAIL name \\\"x\\\" got \\\"y\\\""'))
+    report = results.convert(str(log), LISTED)
+    assert report.results[1].reason == 'name "x" got "y"'

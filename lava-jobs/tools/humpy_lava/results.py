@@ -48,7 +48,9 @@ def read_job(log_path, monitor_name="humpy"):
     for e in entries:
         msg = e.get("msg")
         if e.get("lvl") == "target" and isinstance(msg, str):
-            console.append(msg)
+            # LAVA logs each console line with its CRs and escapes dropped and every '"' turned
+            # into '\\"' (lava_dispatcher/shell.py); undo the quoting so reasons read as printed.
+            console.append(msg.replace('\\"', '"'))
         elif e.get("lvl") == "results" and isinstance(msg, dict):
             if msg.get("definition") == "lava":
                 if msg.get("case") == "job":

@@ -1,0 +1,50 @@
+/* host: the host stand-in for the arch layer (unit tests, fuzzers): malloc'd arena, panic() aborts.
+ */
+#include "host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void log_vprintf(const char *fmt, va_list ap)
+{
+	vfprintf(stderr, fmt, ap);
+}
+
+void log_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* A panic is a hypervisor bug: abort so the sanitizers and fuzzers record where. */
+_Noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("humpy: PANIC ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void host_arena_init(struct host_arena *arena, size_t size)
+{
+	arena->mem = malloc(size);
+	if (arena->mem == NULL) {
+		panic("host_arena_init: malloc(%zu) failed", size);
+	}
+	arena->size = size;
+	arena->root = root_create(arena->mem, size);
+}
+
+void host_arena_fini(struct host_arena *arena)
+{
+	free(arena->mem);
+	arena->mem = NULL;
+}

@@ -1,0 +1,361 @@
+/* cspace: cap tables, obfuscated cap IDs, lookup with rights and state, copy/delete/revoke. */
+#include "cspace.h"
+
+#include "log.h"
+#include "partition.h"
+
+/*
+ * Cap IDs: visible ID = (slot index * id_mult) ^ id_base, with id_mult a random non-zero 16-bit
+ * value and id_base a random 64-bit value whose top 32 bits are below 0xffffff00 (so no valid ID is
+ * CAP_ID_INVALID or near it). Each cspace draws its own on activation, so a guest cannot guess or
+ * count IDs. Decoding demands an exact multiple and an index inside the table.
+ */
+static uint64_t cspace_prng_state = 0x243f6a8885a308d3ULL;
+
+void cspace_seed_ids(uint64_t seed)
+{
+	cspace_prng_state ^= seed;
+}
+
+#ifndef HYP_CAP_ID_PLAIN
+/* splitmix64: small and good enough to hide slot numbers; not a secret-grade generator. */
+static uint64_t cspace_prng_next(void)
+{
+	uint64_t z = (cspace_prng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+#endif
+
+static void cspace_draw_id_key(struct cspace *cspace)
+{
+#ifdef HYP_CAP_ID_PLAIN
+	cspace->id_mult = 1U;
+	cspace->id_base = 0U;
+#else
+	uint64_t base;
+
+	do {
+		base = cspace_prng_next();
+	} while ((base >> 32) >= 0xffffff00U);
+	do {
+		cspace->id_mult = cspace_prng_next() & 0xffffU;
+	} while (cspace->id_mult == 0U);
+	cspace->id_base = base;
+#endif
+}
+
+static cap_id_t cspace_encode(const struct cspace *cspace, uint32_t index)
+{
+	return ((uint64_t)index * cspace->id_mult) ^ cspace->id_base;
+}
+
+/* The slot @id names, or NULL when it does not decode in this cspace. */
+static struct cap *cspace_decode(const struct cspace *cspace, cap_id_t id)
+{
+	uint64_t r = id ^ cspace->id_base;
+	uint64_t index;
+
+	if (cspace->slots == NULL || (r >> 32) != 0U || r % cspace->id_mult != 0U) {
+		return NULL;
+	}
+	index = r / cspace->id_mult;
+	if (index >= cspace->max_caps) {
+		return NULL;
+	}
+	return &cspace->slots[index];
+}
+
+/* The state of a decoded slot as a lookup error (OK when valid). */
+static error_t cap_check(const struct cap *cap)
+{
+	if (cap == NULL) {
+		return ERROR_ARGUMENT_INVALID;
+	}
+	if (cap->state == CAP_STATE_NULL) {
+		return ERROR_CSPACE_CAP_NULL;
+	}
+	if (cap->state == CAP_STATE_REVOKED) {
+		return ERROR_CSPACE_CAP_REVOKED;
+	}
+	return OK;
+}
+
+struct cap_lookup_result cap_lookup(const struct cspace *cspace, cap_id_t id, enum obj_type type,
+                                    rights_t rights, enum cap_want want)
+{
+	struct cap_lookup_result ret = {.error = OK, .obj = NULL};
+	const struct cap *cap = cspace_decode(cspace, id);
+
+	ret.error = cap_check(cap);
+	if (ret.error != OK) {
+		goto out;
+	}
+	if (type != OBJ_ANY && cap->type != type) {
+		ret.error = ERROR_CSPACE_WRONG_OBJECT_TYPE;
+		goto out;
+	}
+	if ((cap->rights & rights) != rights) {
+		ret.error = ERROR_CSPACE_INSUFFICIENT_RIGHTS;
+		goto out;
+	}
+	if ((want == CAP_WANT_ACTIVE && cap->obj->state != OBJ_STATE_ACTIVE) ||
+	    (want == CAP_WANT_INIT && cap->obj->state != OBJ_STATE_INIT)) {
+		ret.error = ERROR_OBJECT_STATE;
+		goto out;
+	}
+	ret.obj = cap->obj;
+out:
+	return ret;
+}
+
+static struct cap *cspace_free_slot(const struct cspace *cspace)
+{
+	if (cspace->count >= cspace->max_caps) {
+		return NULL;
+	}
+	for (uint32_t i = 0; i < cspace->max_caps; i++) {
+		if (cspace->slots[i].state == CAP_STATE_NULL) {
+			return &cspace->slots[i];
+		}
+	}
+	panic("cspace: count %u below max_caps %u but no free slot", cspace->count,
+	      cspace->max_caps);
+}
+
+bool cspace_has_free_slot(const struct cspace *cspace)
+{
+	return cspace->count < cspace->max_caps;
+}
+
+static cap_id_t cspace_slot_id(const struct cspace *cspace, const struct cap *cap)
+{
+	return cspace_encode(cspace, (uint32_t)(cap - cspace->slots));
+}
+
+/* Link a VALID cap into its object's list: the master first, copies after it. */
+static void cap_link(struct cap *cap)
+{
+	struct object *obj = cap->obj;
+
+	if (cap->is_master || obj->caps == NULL) {
+		cap->obj_prev = NULL;
+		cap->obj_next = obj->caps;
+		if (obj->caps != NULL) {
+			obj->caps->obj_prev = cap;
+		}
+		obj->caps = cap;
+	} else {
+		cap->obj_prev = obj->caps;
+		cap->obj_next = obj->caps->obj_next;
+		if (cap->obj_next != NULL) {
+			cap->obj_next->obj_prev = cap;
+		}
+		obj->caps->obj_next = cap;
+	}
+}
+
+static void cap_unlink(struct cap *cap)
+{
+	if (cap->obj_prev != NULL) {
+		cap->obj_prev->obj_next = cap->obj_next;
+	} else {
+		cap->obj->caps = cap->obj_next;
+	}
+	if (cap->obj_next != NULL) {
+		cap->obj_next->obj_prev = cap->obj_prev;
+	}
+	cap->obj_next = NULL;
+	cap->obj_prev = NULL;
+}
+
+/* VALID -> REVOKED: the slot stays taken, the object loses this cap's reference. */
+static void cap_revoke(struct cap *cap)
+{
+	struct object *obj = cap->obj;
+
+	cap_unlink(cap);
+	cap->state = CAP_STATE_REVOKED;
+	cap->obj = NULL;
+	cap->rights = 0U;
+	object_put(obj);
+}
+
+cap_id_t cspace_insert_master(struct cspace *cspace, struct object *obj)
+{
+	struct cap *cap = cspace_free_slot(cspace);
+	cap_id_t id = CAP_ID_INVALID;
+
+	/* (if/else rather than an early panic, so static checkers need not know panic never
+	 * returns) */
+	if (cap == NULL) {
+		panic("cspace_insert_master: no free slot (callers check first)");
+	} else {
+		cap->obj = obj;
+		cap->type = obj->type;
+		cap->rights = object_ops(obj->type)->all_rights;
+		cap->state = CAP_STATE_VALID;
+		cap->is_master = true;
+		cap_link(cap);
+		cspace->count++;
+		id = cspace_slot_id(cspace, cap);
+	}
+	return id;
+}
+
+struct cap_id_result cspace_copy_cap(struct cspace *dest, const struct cspace *src, cap_id_t src_id,
+                                     rights_t rights_mask)
+{
+	struct cap_id_result ret = {.error = ERROR_CSPACE_FULL, .id = CAP_ID_INVALID};
+	const struct cap *from;
+	struct cap *to;
+
+	/* Same order as upstream: a full destination wins over a bad source. */
+	to = cspace_free_slot(dest);
+	if (to == NULL) {
+		goto out;
+	}
+	from = cspace_decode(src, src_id);
+	ret.error = cap_check(from);
+	if (ret.error != OK) {
+		goto out;
+	}
+	if ((from->rights & rights_mask) == 0U) {
+		ret.error = ERROR_CSPACE_INSUFFICIENT_RIGHTS;
+		goto out;
+	}
+	to->obj = from->obj;
+	to->type = from->type;
+	to->rights = from->rights & rights_mask;
+	to->state = CAP_STATE_VALID;
+	to->is_master = false;
+	object_get(to->obj);
+	cap_link(to);
+	dest->count++;
+	ret.id = cspace_slot_id(dest, to);
+out:
+	return ret;
+}
+
+error_t cspace_delete_cap(struct cspace *cspace, cap_id_t id)
+{
+	struct cap *cap = cspace_decode(cspace, id);
+	struct object *obj = NULL;
+	error_t err = cap_check(cap);
+
+	if (err != OK && err != ERROR_CSPACE_CAP_REVOKED) {
+		goto out;
+	}
+	if (cap->state == CAP_STATE_VALID) {
+		obj = cap->obj;
+		cap_unlink(cap);
+	}
+	*cap = (struct cap){0};
+	cspace->count--;
+	/* Last: destroying the object may free memory this cspace's caller still walks. */
+	if (obj != NULL) {
+		object_put(obj);
+	}
+	err = OK;
+out:
+	return err;
+}
+
+error_t cspace_revoke_cap(struct cspace *cspace, cap_id_t id)
+{
+	struct cap *cap = cspace_decode(cspace, id);
+	error_t err = cap_check(cap);
+
+	if (err != OK) {
+		goto out;
+	}
+	if (cap->is_master) {
+		err = ERROR_CSPACE_INSUFFICIENT_RIGHTS;
+		goto out;
+	}
+	cap_revoke(cap);
+out:
+	return err;
+}
+
+error_t cspace_revoke_caps(struct cspace *cspace, cap_id_t master_id)
+{
+	struct cap *master = cspace_decode(cspace, master_id);
+	error_t err = cap_check(master);
+
+	if (err != OK) {
+		goto out;
+	}
+	if (!master->is_master) {
+		err = ERROR_CSPACE_INSUFFICIENT_RIGHTS;
+		goto out;
+	}
+	/* The master keeps its reference, so the object outlives the loop. */
+	while (master->obj_next != NULL) {
+		cap_revoke(master->obj_next);
+	}
+out:
+	return err;
+}
+
+error_t cspace_configure(struct cspace *cspace, uint64_t max_caps)
+{
+	if (max_caps > CSPACE_MAX_CAPS) {
+		return ERROR_ARGUMENT_INVALID;
+	}
+	cspace->max_caps = (uint32_t)max_caps;
+	return OK;
+}
+
+static error_t cspace_activate(struct object *obj)
+{
+	struct cspace *cspace = (struct cspace *)obj;
+	struct partition_alloc_result mem;
+
+	if (cspace->max_caps == 0U) {
+		return ERROR_OBJECT_CONFIG;
+	}
+	mem = partition_alloc(obj->partition, (size_t)cspace->max_caps * sizeof(struct cap));
+	if (mem.error != OK) {
+		return mem.error;
+	}
+	cspace->slots = mem.ptr;
+	cspace->count = 0U;
+	cspace_draw_id_key(cspace);
+	return OK;
+}
+
+/* Deleting the caps may destroy their objects; none of them can be this cspace (it is
+ * unreferenced). */
+static void cspace_cleanup(struct object *obj)
+{
+	struct cspace *cspace = (struct cspace *)obj;
+
+	if (cspace->slots == NULL) {
+		return;
+	}
+	for (uint32_t i = 0; i < cspace->max_caps; i++) {
+		struct cap *cap = &cspace->slots[i];
+
+		if (cap->state == CAP_STATE_VALID) {
+			struct object *target = cap->obj;
+
+			cap_unlink(cap);
+			*cap = (struct cap){0};
+			object_put(target);
+		}
+	}
+	partition_free(obj->partition, cspace->slots,
+	               (size_t)cspace->max_caps * sizeof(struct cap));
+	cspace->slots = NULL;
+}
+
+const struct obj_ops cspace_ops = {
+    .size = sizeof(struct cspace),
+    .all_rights = RIGHT_OBJECT_ACTIVATE | RIGHT_CSPACE_CAP_CREATE | RIGHT_CSPACE_CAP_DELETE |
+                  RIGHT_CSPACE_CAP_COPY | RIGHT_CSPACE_ATTACH | RIGHT_CSPACE_CAP_REVOKE,
+    .activate = cspace_activate,
+    .cleanup = cspace_cleanup,
+};

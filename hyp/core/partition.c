@@ -1,0 +1,77 @@
+/* partition: memory owners; the root partition at boot, child partitions carved from their parent.
+ */
+#include "partition.h"
+
+#include "log.h"
+
+struct partition *partition_init_root(void *base, size_t size)
+{
+	struct heap heap;
+	struct partition *root;
+
+	heap_init(&heap, base, size);
+	root = heap_alloc(&heap, sizeof(*root));
+	if (root == NULL) {
+		panic("partition_init_root: %zu bytes is too small", size);
+	} else {
+		root->heap = heap;
+		root->hdr.type = OBJ_PARTITION;
+		root->hdr.state = OBJ_STATE_ACTIVE;
+		root->hdr.refcount = 1U;
+		root->hdr.partition = NULL;
+	}
+	return root;
+}
+
+struct partition_alloc_result partition_alloc(struct partition *partition, size_t size)
+{
+	struct partition_alloc_result ret = {.error = ERROR_NOMEM, .ptr = NULL};
+
+	ret.ptr = heap_alloc(&partition->heap, size);
+	if (ret.ptr != NULL) {
+		ret.error = OK;
+	}
+	return ret;
+}
+
+void partition_free(struct partition *partition, void *ptr, size_t size)
+{
+	heap_free(&partition->heap, ptr, size);
+}
+
+/* A child takes its heap from its parent (the partition it was allocated from). */
+static error_t partition_activate(struct object *obj)
+{
+	struct partition *child = (struct partition *)obj;
+	struct partition_alloc_result mem =
+	    partition_alloc(obj->partition, PARTITION_CHILD_HEAP_SIZE);
+
+	if (mem.error != OK) {
+		return mem.error;
+	}
+	child->heap_mem = mem.ptr;
+	child->heap_size = PARTITION_CHILD_HEAP_SIZE;
+	heap_init(&child->heap, mem.ptr, PARTITION_CHILD_HEAP_SIZE);
+	return OK;
+}
+
+static void partition_cleanup(struct object *obj)
+{
+	struct partition *child = (struct partition *)obj;
+
+	if (child->heap_mem == NULL) {
+		return;
+	}
+	/* Every object allocated from the child holds a reference on it, so none is left. */
+	if (child->heap.used != 0U) {
+		panic("partition_cleanup: %zu bytes still allocated", child->heap.used);
+	}
+	partition_free(obj->partition, child->heap_mem, child->heap_size);
+}
+
+const struct obj_ops partition_ops = {
+    .size = sizeof(struct partition),
+    .all_rights = RIGHT_OBJECT_ACTIVATE | RIGHT_PARTITION_OBJECT_CREATE | RIGHT_PARTITION_DONATE,
+    .activate = partition_activate,
+    .cleanup = partition_cleanup,
+};

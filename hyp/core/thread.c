@@ -1,0 +1,41 @@
+/* thread: the vCPU object's part in the object core: its cspace attachment and lifecycle. */
+#include "thread.h"
+
+void thread_attach_cspace(struct thread *thread, struct cspace *cspace)
+{
+	object_get(&cspace->hdr);
+	if (thread->cspace != NULL) {
+		object_put(&thread->cspace->hdr);
+	}
+	thread->cspace = cspace;
+}
+
+/*
+ * A thread becomes a running vCPU only once the vcpu module (scheduler, register context, address
+ * space) exists; until then activation is refused, so no half-made vCPU can be reached.
+ */
+static error_t thread_activate(struct object *obj)
+{
+	(void)obj;
+	return ERROR_UNIMPLEMENTED;
+}
+
+static void thread_cleanup(struct object *obj)
+{
+	struct thread *thread = (struct thread *)obj;
+
+	if (thread->cspace != NULL) {
+		object_put(&thread->cspace->hdr);
+		thread->cspace = NULL;
+	}
+}
+
+const struct obj_ops thread_ops = {
+    .size = sizeof(struct thread),
+    .all_rights = RIGHT_OBJECT_ACTIVATE | RIGHT_THREAD_POWER | RIGHT_THREAD_AFFINITY |
+                  RIGHT_THREAD_PRIORITY | RIGHT_THREAD_TIMESLICE | RIGHT_THREAD_YIELD_TO |
+                  RIGHT_THREAD_BIND_VIRQ | RIGHT_THREAD_STATE | RIGHT_THREAD_LIFECYCLE |
+                  RIGHT_THREAD_WRITE_CONTEXT | RIGHT_THREAD_DISABLE,
+    .activate = thread_activate,
+    .cleanup = thread_cleanup,
+};

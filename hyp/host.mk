@@ -1,0 +1,41 @@
+# hyp/host.mk: the portable core built for the host (hyp/arch/host) with ASan and UBSan, and its unit tests.
+#   HYP_HOST_CORE_SRCS  the core sources a host program (tests, fuzzers) links
+#   HYP_HOST_INCLUDES   their include flags
+#   make test-hyp-host  runs the unit tests (twice: obfuscated and plain cap IDs)
+
+HOST_CC        ?= clang
+HYP_HOST_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HYP_HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -D_DEFAULT_SOURCE $(HYP_HOST_SAN)
+HYP_HOST_INCLUDES := -Ihyp/include -Ihyp/arch/host
+
+HYP_HOST_CORE_SRCS := \
+	hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core/cspace.c \
+	hyp/core/thread.c hyp/core/doorbell_obj.c hyp/core/msgqueue_obj.c \
+	hyp/core/object_calls.c hyp/core/cspace_calls.c hyp/core/root.c \
+	hyp/arch/host/host.c
+HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c)
+HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h
+
+HYP_HOST_TEST       := $(BUILD)/hyp-host/hyp-unit
+HYP_HOST_TEST_PLAIN := $(BUILD)/hyp-host/hyp-unit-plain-ids
+
+$(HYP_HOST_TEST): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HYP_HOST_CFLAGS) $(HYP_HOST_INCLUDES) -o $@ $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
+
+# The build option that turns cap ID obfuscation off (IDs are slot numbers).
+$(HYP_HOST_TEST_PLAIN): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HYP_HOST_CFLAGS) -DHYP_CAP_ID_PLAIN $(HYP_HOST_INCLUDES) -o $@ \
+		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
+
+.PHONY: test-hyp-host
+test-hyp-host: $(HYP_HOST_TEST) $(HYP_HOST_TEST_PLAIN)
+	$(HYP_HOST_TEST)
+	$(HYP_HOST_TEST_PLAIN)
+
+TEST_TARGETS += test-hyp-host
+LINT_C_FILES += $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(wildcard hyp/test/*.h) \
+	hyp/arch/host/host.h hyp/include/error.h hyp/include/rights.h hyp/include/object.h \
+	hyp/include/heap.h hyp/include/partition.h hyp/include/cspace.h hyp/include/thread.h \
+	hyp/include/doorbell.h hyp/include/msgqueue.h hyp/include/core_call.h hyp/include/root.h

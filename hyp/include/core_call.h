@@ -1,0 +1,46 @@
+/* core_call: the object/cap hypercalls as portable core functions, called the same way by arch and
+ * fuzzers. */
+#ifndef CORE_CALL_H
+#define CORE_CALL_H
+
+#include "cspace.h"
+#include "object.h"
+
+/*
+ * Who is calling. The core runs one call at a time: the dispatcher holds the core lock around each
+ * call, so lookups may borrow objects without taking references.
+ */
+struct core_ctx {
+	struct cspace *cspace; /* the calling thread's cspace */
+};
+
+/* x0 = error, x1 = value (0 unless the call has an output and succeeded). */
+struct core_result {
+	error_t error;
+	uint64_t value;
+};
+
+/* partition_create_* (0x01-0x0b, 0x48): a new object of @type in INIT, its master cap in
+ * @cspace_cap. */
+struct core_result core_partition_create(const struct core_ctx *ctx, enum obj_type type,
+                                         cap_id_t partition_cap, cap_id_t cspace_cap);
+
+error_t core_object_activate(const struct core_ctx *ctx, cap_id_t cap);
+error_t core_object_activate_from(const struct core_ctx *ctx, cap_id_t cspace_cap, cap_id_t cap);
+/* object_reset / object_reset_from: UNIMPLEMENTED, as upstream. */
+error_t core_object_reset(const struct core_ctx *ctx, cap_id_t cspace_cap, cap_id_t cap);
+
+error_t core_cspace_delete_cap_from(const struct core_ctx *ctx, cap_id_t cspace_cap, cap_id_t cap);
+struct core_result core_cspace_copy_cap_from(const struct core_ctx *ctx, cap_id_t src_cspace_cap,
+                                             cap_id_t src_cap, cap_id_t dest_cspace_cap,
+                                             uint64_t rights_mask);
+error_t core_cspace_revoke_cap_from(const struct core_ctx *ctx, cap_id_t cspace_cap, cap_id_t cap);
+error_t core_cspace_revoke_caps_from(const struct core_ctx *ctx, cap_id_t cspace_cap,
+                                     cap_id_t master_cap);
+error_t core_cspace_configure(const struct core_ctx *ctx, cap_id_t cspace_cap, uint64_t max_caps);
+error_t core_cspace_attach_thread(const struct core_ctx *ctx, cap_id_t cspace_cap,
+                                  cap_id_t thread_cap);
+error_t core_msgqueue_configure(const struct core_ctx *ctx, cap_id_t msgqueue_cap,
+                                uint64_t create_info);
+
+#endif

@@ -1,0 +1,63 @@
+/* rights: the rights bits a cap carries, per object type (Gunyah ABI values; checked against the
+ * spec by a host test). */
+#ifndef RIGHTS_H
+#define RIGHTS_H
+
+#include <stdint.h>
+
+typedef uint32_t rights_t;
+
+/* Generic: every object type has it. */
+#define RIGHT_OBJECT_ACTIVATE 0x80000000U
+
+#define RIGHT_PARTITION_OBJECT_CREATE 0x1U
+#define RIGHT_PARTITION_DONATE        0x2U
+
+#define RIGHT_CSPACE_CAP_CREATE 0x1U
+#define RIGHT_CSPACE_CAP_DELETE 0x2U
+#define RIGHT_CSPACE_CAP_COPY   0x4U
+#define RIGHT_CSPACE_ATTACH     0x8U
+#define RIGHT_CSPACE_CAP_REVOKE 0x10U
+
+#define RIGHT_ADDRSPACE_ATTACH          0x1U
+#define RIGHT_ADDRSPACE_MAP             0x2U
+#define RIGHT_ADDRSPACE_LOOKUP          0x4U
+#define RIGHT_ADDRSPACE_ADD_VMMIO_RANGE 0x8U
+
+#define RIGHT_MEMEXTENT_MAP    0x1U
+#define RIGHT_MEMEXTENT_DERIVE 0x2U
+#define RIGHT_MEMEXTENT_ATTACH 0x4U
+#define RIGHT_MEMEXTENT_LOOKUP 0x8U
+#define RIGHT_MEMEXTENT_DONATE 0x10U
+
+#define RIGHT_THREAD_POWER         0x1U
+#define RIGHT_THREAD_AFFINITY      0x2U
+#define RIGHT_THREAD_PRIORITY      0x4U
+#define RIGHT_THREAD_TIMESLICE     0x8U
+#define RIGHT_THREAD_YIELD_TO      0x10U
+#define RIGHT_THREAD_BIND_VIRQ     0x20U
+#define RIGHT_THREAD_STATE         0x40U
+#define RIGHT_THREAD_LIFECYCLE     0x80U
+#define RIGHT_THREAD_WRITE_CONTEXT 0x100U
+#define RIGHT_THREAD_DISABLE       0x200U
+
+#define RIGHT_DOORBELL_SEND    0x1U
+#define RIGHT_DOORBELL_RECEIVE 0x2U
+#define RIGHT_DOORBELL_BIND    0x4U
+
+#define RIGHT_MSGQUEUE_SEND         0x1U
+#define RIGHT_MSGQUEUE_RECEIVE      0x2U
+#define RIGHT_MSGQUEUE_BIND_SEND    0x4U
+#define RIGHT_MSGQUEUE_BIND_RECEIVE 0x8U
+
+#define RIGHT_VIC_BIND_SOURCE    0x1U
+#define RIGHT_VIC_ATTACH_VCPU    0x2U
+#define RIGHT_VIC_ATTACH_VDEVICE 0x4U
+
+#define RIGHT_HWIRQ_BIND_VIC 0x2U
+
+#define RIGHT_VPM_GROUP_ATTACH_VCPU 0x1U
+#define RIGHT_VPM_GROUP_BIND_VIRQ   0x2U
+#define RIGHT_VPM_GROUP_QUERY       0x4U
+
+#endif

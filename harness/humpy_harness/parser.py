@@ -39,6 +39,10 @@ _BENCH = re.compile(protocol.BENCH_PATTERN)
 
 MODES = ("run", "list", "bench")
 NOTE_PREFIX = "### humpy-harness: "  # the harness's own notes in a log (runner.LOG_NOTE)
+# Free text that explains a TIMEOUT or CRASH better than the last line does (a hypervisor's panic
+# banner is followed by a register dump). Only quoted in the reason; never a verdict by itself.
+ALARM = re.compile(r"(?i)\b(panic|fatal|unhandled|unexpected (sync|exception|abort)|"
+                   r"assert(ion)? fail)")
 
 
 def _show(text: str, limit: int = 100) -> str:
@@ -76,6 +80,7 @@ class ConsoleParser:
         self.run_errors: list[str] = []
         self.protocol_lines = 0
         self.last_text: str | None = None  # last free-text line: QEMU's own error, if it died early
+        self.alarm: tuple[int, str] | None = None  # first panic-like free-text line
         self.last_progress: float | None = None
         self.finished = False
 
@@ -114,6 +119,8 @@ class ConsoleParser:
             if start < 0:
                 if piece.strip() and not piece.startswith(NOTE_PREFIX):
                     self.last_text = piece.strip()
+                    if self.alarm is None and ALARM.search(piece):
+                        self.alarm = (self.lineno, piece.strip())
                 continue
             if piece[:start].strip():
                 self.warnings.append(f"line {self.lineno}: protocol text after free text "
@@ -278,6 +285,8 @@ class ConsoleParser:
             reason = {Outcome.TIMEOUT: "run exceeded its time limit",
                       Outcome.CRASH: "console ended without END",
                       Outcome.ERROR: "the run could not start"}.get(ending, "")
+        if ending in (Outcome.TIMEOUT, Outcome.CRASH) and self.alarm is not None:
+            reason += f"; console line {self.alarm[0]}: {_show(self.alarm[1], 160)}"
         current = self.last_run if self.last_run in self._open else None
         for test_id, (_, n) in self._open.items():
             if test_id == current and ending in (Outcome.TIMEOUT, Outcome.CRASH):
@@ -290,7 +299,7 @@ class ConsoleParser:
         if ending in (Outcome.TIMEOUT, Outcome.CRASH, Outcome.ERROR) and current is None:
             if self.begin_line is None:
                 where = "before BEGIN"
-                if self.last_text:
+                if self.last_text and self.alarm is None:
                     where += f"; last console line: {_show(self.last_text, 160)}"
             elif self.last_result is None:
                 where = "after BEGIN, before any test"

@@ -148,10 +148,17 @@ class Session:
             what = ",".join(c.tests or ["*"]) + (f" with -k {','.join(c.keywords)}"
                                                  if c.keywords else "")
             raise NoTests(f"no guest test matches {what}")
+        # Same bootargs a user would type: the globs themselves, unless -k narrowed them.
+        return self.run_selected(report, selected, selected if c.keywords else c.tests)
+
+    def run_selected(self, report: Report, selected: list[str],
+                     patterns: list[str] | None) -> Report:
+        """Runs the listed tests `selected`; one boot gets humpy.tests=patterns (None: all),
+        several shards get their own ids."""
+        c = self.cfg
         shards = [selected[i::c.jobs] for i in range(min(c.jobs, len(selected)))]
-        if len(shards) == 1:
-            # Same bootargs a user would type: the globs themselves, unless -k narrowed them.
-            run = self.boot("run", "run", selected if c.keywords else c.tests, expected=selected)
+        if len(shards) <= 1:
+            run = self.boot("run", "run", patterns, expected=selected)
             report.runs.append(run)
             report.results.extend(run.results)
             return report

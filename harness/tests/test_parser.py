@@ -255,3 +255,19 @@ def test_protocol_names_are_stable():
         assert hasattr(protocol, name), name
     assert protocol.LAVA_FIXUP == {"PASS": "pass", "FAIL": "fail", "SKIP": "skip",
                                    "ERROR": "unknown"}
+
+
+def test_panic_banner_is_quoted_in_the_crash_reason(log_path):
+    run = parse_log(log_path("hyp_panic.log"))
+    assert verdicts(run) == [(RUN_ID, Verdict.CRASH)]
+    assert run.results[0].reason == ("console ended without END; console line 4: 'humpy: PANIC "
+                                     "unexpected sync exception in the hypervisor' (before BEGIN)")
+    run = parse_log(log_path("panic_in_test.log"))
+    assert verdicts(run) == [("identify.api_info", P), ("regs.preserve", Verdict.CRASH)]
+    assert run.results[1].reason == ("console ended without END; console line 6: 'humpy: PANIC "
+                                     "unexpected sync exception in the hypervisor'")
+    # The same console cut by the harness's no-progress limit (a hypervisor that halts).
+    with open(log_path("panic_in_test.log")) as f:
+        run = parse_text(f.read(), ending=Outcome.TIMEOUT, reason="no protocol line for 20 s")
+    assert run.results[1].verdict == Verdict.TIMEOUT
+    assert run.results[1].reason.startswith("no protocol line for 20 s; console line 6: ")

@@ -107,7 +107,8 @@ def test_crash_keeps_earlier_results_and_names_the_rest_not_run(tmp_path):
                                 ("selftest.fail", Verdict.NOTRUN)]
     assert report.results[-1].reason == "not run: the run ended early (crash)"
     crash = next(r for r in report.results if r.id == "selftest.crash")
-    assert crash.reason == "QEMU exited with status 0 without END"
+    assert crash.reason == ("QEMU exited with status 0 without END; console line 8: "
+                            "'fake-qemu: guest took a fatal exception'")
     assert report.runs[-1].outcome == Outcome.CRASH
     assert not report.ok
 

@@ -19,6 +19,14 @@ void gh_fill_in(u64 in[30], const u64 args[8])
 		in[i] = gh_pattern(i);
 }
 
+void gh_patterned_args(u64 args[8])
+{
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		args[i] = gh_pattern(i);
+}
+
 static struct gh_ret gh_call_stub(const void *stub, const u64 args[8])
 {
 	u64 in[30];

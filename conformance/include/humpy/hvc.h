@@ -22,6 +22,9 @@ static inline u64 gh_pattern(unsigned n)
 	return 0xa5a5000000000000ULL | ((u64)n << 40) | ((u64)n * 0x01010101ULL);
 }
 
+/* args[i] = gh_pattern(i): inputs a call ignores, so results it fails to write stand out. */
+void gh_patterned_args(u64 args[8]);
+
 /* The stub for "hvc #imm", or NULL if imm is outside the generated table. */
 const void *gh_stub_for_imm(u32 imm);
 

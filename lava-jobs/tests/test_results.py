@@ -74,7 +74,7 @@ def test_lava_verdict_wins_and_disagreement_is_reported(tmp_path):
     log = tmp_path / "flipped.log"
     log.write_text(flipped)
     report = results.convert(str(log), LISTED)
-    assert report.results[0].verdict.value == "PASS"
+    assert report.results[0].verdict.value == "FAIL"
     assert report.results[-1].reason == ("LAVA's monitor and the protocol disagree: demo.alpha: "
                                          "PASS on the console, LAVA recorded FAIL")
 

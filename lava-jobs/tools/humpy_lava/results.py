@@ -83,8 +83,8 @@ def lava_verdicts(cases):
     for case in cases:
         test_id = str((case.get("extra") or {}).get("test_case_id") or case.get("case"))
         result = case.get("result")
-        verdict = FROM_LAVA.get(result)
-        out.setdefault(test_id, []).append(verdict if verdict else result)
+        # The monitor only records pass/fail/skip/unknown; anything else is not a guest verdict.
+        out.setdefault(test_id, []).append(FROM_LAVA.get(result, Verdict.ERROR))
     return out
 
 
@@ -112,7 +112,6 @@ def convert(log_path, expected=None, info=None, console_out=None, monitor_name="
                 drift.append(f"{r.id}: {r.verdict} on the console, no LAVA result")
             elif len(got) == 1 and got[0] != r.verdict:
                 drift.append(f"{r.id}: {r.verdict} on the console, LAVA recorded {got[0]}")
-            elif len(got) == 1:
                 r = dataclasses.replace(r, verdict=got[0])
         elif got is not None:
             drift.append(f"{r.id}: {r.verdict} by the console, LAVA recorded {got[-1]}")

@@ -1,18 +1,49 @@
 /*
- * Register rules of a hypercall (§1a): results in x0.., unused result registers and x9..x17
- * come back zero, x18..x30 and SP are preserved. Every register is loaded with a known
- * pattern before the call and stored right after it (gh_call_raw), on both entry paths.
+ * Register rules of a hypercall. Native path (§1a): results in x0.., unused result registers
+ * and x9..x17 come back zero, x8 is not checked (documented caller-saved, kept by upstream),
+ * x18..x30 and SP are preserved. SMCCC path (§1b; SMCCC v1.1 and later, which Linux's
+ * arm_smccc_1_1_hvc relies on, and upstream's smccc_64.c, which writes back only the call's
+ * results): x0..x3 are results and x4..x30 and SP are preserved. Every register is loaded with
+ * a known pattern before the call and stored right after it (gh_call_raw).
  */
 #include <humpy/spec.h>
 #include <humpy/test.h>
 
 #define REGS_CLOBBER_FIRST  9
 #define REGS_CLOBBER_LAST   17
-#define REGS_PRESERVE_FIRST 18
-#define REGS_PRESERVE_LAST  29 /* x30 carries the stub address, checked separately */
+#define REGS_X8             8
+#define REGS_SMCCC_RESULTS  4
+#define REGS_LAST_PATTERNED 29 /* x30 carries the stub address, checked separately */
+
+enum regs_path { REGS_NATIVE, REGS_SMCCC };
+
+/* What the rules say register i must hold after the call; false if nothing is required. */
+static bool regs_expected(enum regs_path path, unsigned i, const u64 in[30], const u64 results[],
+                          unsigned n_results, u64 *want, const char **rule)
+{
+	if (i < n_results) {
+		*want = results[i];
+		*rule = "result";
+		return true;
+	}
+	if (path == REGS_SMCCC) {
+		*want = in[i];
+		*rule = i < REGS_SMCCC_RESULTS ? "unused result, preserved" : "preserved";
+		return i >= REGS_SMCCC_RESULTS;
+	}
+	if (i < 8 || (i >= REGS_CLOBBER_FIRST && i <= REGS_CLOBBER_LAST)) {
+		*want = 0;
+		*rule = i < 8 ? "unused result" : "clobbered, zeroed";
+		return true;
+	}
+	*want = in[i];
+	*rule = "preserved";
+	return i != REGS_X8;
+}
 
 /* Runs the call with every register patterned, then checks each rule; the first break fails. */
-static void regs_check(const void *stub, u64 x0, const u64 results[], unsigned n_results)
+static void regs_check(enum regs_path path, const void *stub, u64 x0, const u64 results[],
+                       unsigned n_results)
 {
 	u64 in[30];
 	struct gh_raw_out out;
@@ -23,28 +54,14 @@ static void regs_check(const void *stub, u64 x0, const u64 results[], unsigned n
 		in[i] = gh_pattern(i);
 	in[0] = x0;
 	gh_call_raw(in, &out, stub);
-	for (i = 0; i < n_results; i++) {
-		if (out.x[i] != results[i]) {
-			test_fail("x%u (result): expected 0x%lx got 0x%lx", i, results[i],
-			          out.x[i]);
-			return;
-		}
-	}
-	for (i = n_results; i < 8; i++) {
-		if (out.x[i] != 0) {
-			test_fail("x%u (unused result): expected 0x0 got 0x%lx", i, out.x[i]);
-			return;
-		}
-	}
-	for (i = REGS_CLOBBER_FIRST; i <= REGS_CLOBBER_LAST; i++) {
-		if (out.x[i] != 0) {
-			test_fail("x%u (clobbered): expected 0x0 got 0x%lx", i, out.x[i]);
-			return;
-		}
-	}
-	for (i = REGS_PRESERVE_FIRST; i <= REGS_PRESERVE_LAST; i++) {
-		if (out.x[i] != in[i]) {
-			test_fail("x%u (preserved): expected 0x%lx got 0x%lx", i, in[i], out.x[i]);
+	for (i = 0; i <= REGS_LAST_PATTERNED; i++) {
+		const char *rule;
+		u64 want;
+
+		if (!regs_expected(path, i, in, results, n_results, &want, &rule))
+			continue;
+		if (out.x[i] != want) {
+			test_fail("x%u (%s): expected 0x%lx got 0x%lx", i, rule, want, out.x[i]);
 			return;
 		}
 	}
@@ -74,11 +91,12 @@ TEST(regs, native_identify)
 	ASSERT_TRUE("identify in the spec table with 4 outputs", call && call->n_outputs == 4);
 	regs_identify_results(results);
 	ASSERT_EQ("x0 (api_info)", results[0], GH_API_INFO_EXPECTED);
-	regs_check(gh_stub_for_imm(GH_HVC_NATIVE_BASE + GH_HVC_HYPERVISOR_IDENTIFY), gh_pattern(0),
-	           results, call->n_outputs);
+	regs_check(REGS_NATIVE, gh_stub_for_imm(GH_HVC_NATIVE_BASE + GH_HVC_HYPERVISOR_IDENTIFY),
+	           gh_pattern(0), results, call->n_outputs);
 }
 
-/* Proves the register rules for identify through SMCCC, hvc #0 with x0 = 0xc6008000 (§1a, §1b). */
+/* Proves the SMCCC register rules for identify, hvc #0 with x0 = 0xc6008000: x4..x30, SP kept
+ * (§1b). */
 TEST(regs, smccc_identify)
 {
 	const struct spec_call *call = spec_call_find(GH_HVC_HYPERVISOR_IDENTIFY);
@@ -87,8 +105,8 @@ TEST(regs, smccc_identify)
 	ASSERT_TRUE("identify in the spec table with 4 outputs", call && call->n_outputs == 4);
 	regs_identify_results(results);
 	ASSERT_EQ("x0 (api_info)", results[0], GH_API_INFO_EXPECTED);
-	regs_check(gh_stub_hvc0, GH_SMCCC_HVC_BASE + GH_HVC_HYPERVISOR_IDENTIFY, results,
-	           call->n_outputs);
+	regs_check(REGS_SMCCC, gh_stub_hvc0, GH_SMCCC_HVC_BASE + GH_HVC_HYPERVISOR_IDENTIFY,
+	           results, call->n_outputs);
 }
 
 #define REGS_FIRST_HOLE(num) (first_hole = first_hole ? first_hole : (num));
@@ -101,5 +119,6 @@ TEST(regs, native_hole)
 
 	GH_CALL_HOLES(REGS_FIRST_HOLE)
 	ASSERT_NE("a hole in the spec table", first_hole, 0);
-	regs_check(gh_stub_for_imm(GH_HVC_NATIVE_BASE + first_hole), gh_pattern(0), results, 1);
+	regs_check(REGS_NATIVE, gh_stub_for_imm(GH_HVC_NATIVE_BASE + first_hole), gh_pattern(0),
+	           results, 1);
 }

@@ -110,3 +110,10 @@ TEST(smccc, version)
 {
 	ASSERT_EQ32("w0", smccc_x0(GH_SMCCC_VERSION_FID), GH_SMCCC_VERSION_EXPECTED);
 }
+
+/* Proves the vendor-hyp service calls answer only as SMC32: UID as SMC64 (0xc600ff01) gives -1
+ * (§1b). */
+TEST(smccc, service_smc64)
+{
+	ASSERT_EQ("x0", smccc_x0(GH_SMCCC_VENDOR_HYP_UID | SMCCC_64), GH_SMCCC_UNKNOWN);
+}

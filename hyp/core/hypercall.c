@@ -91,12 +91,12 @@ static struct hypercall_result hypercall_vendor_hyp(struct vcpu *vcpu, uint32_t 
 	case SMCCC_VH_CLASS_SERVICE:
 		if (!is_fast || is_smc64)
 			break;
-		if (func == SMCCC_VH_SERVICE_CALL_UID)
+		if (num == SMCCC_VH_SERVICE_CALL_UID)
 			return (struct hypercall_result){
 			    .x = {GUNYAH_UID0, GUNYAH_UID1, GUNYAH_UID2, GUNYAH_UID3},
 			    .count = 4,
 			};
-		if (func == SMCCC_VH_SERVICE_REVISION)
+		if (num == SMCCC_VH_SERVICE_REVISION)
 			return hypercall_x0(HYP_API_INFO);
 		break; /* CALL_COUNT is deprecated: unknown */
 	default:

@@ -1,4 +1,6 @@
 /* vm: the primary VM and its boot vCPU (memory layout from the platform, reference §10). */
+#include "arch.h"
+#include "log.h"
 #include "platform.h"
 #include "vm.h"
 
@@ -26,4 +28,11 @@ void vm_init_primary(void)
 	    .dtb = PLAT_VM_DTB,
 	};
 	vm_primary_boot_vcpu = (struct vcpu){.vm = &vm_primary_vm, .index = 0};
+}
+
+_Noreturn void vm_vcpu_stop(struct vcpu *vcpu, const char *why)
+{
+	log_printf("humpy: VM %u vCPU %u stopped: %s\n", vcpu->vm->vmid, vcpu->index, why);
+	log_printf("humpy: no vCPU left to run: powering off\n");
+	arch_system_off();
 }

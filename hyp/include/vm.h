@@ -23,4 +23,8 @@ struct vm *vm_primary(void);
 struct vcpu *vm_primary_vcpu(void);
 void vm_init_primary(void);
 
+/* A vCPU that can never run again (e.g. it faults in its own exception vector). With no other
+ * vCPU to run, the machine is powered off so the failure is visible. */
+_Noreturn void vm_vcpu_stop(struct vcpu *vcpu, const char *why);
+
 #endif

@@ -1,6 +1,8 @@
 /* inject: makes a guest take an exception at EL1 as if the hardware had raised it there. */
 #include "inject.h"
+#include "log.h"
 #include "sysreg.h"
+#include "vm.h"
 
 #define HCR_EL2_VSE     BIT(8)
 #define SCTLR_EL1_SPAN  BIT(23)
@@ -50,11 +52,15 @@ static void inject_exception(struct guest_frame *f, uint64_t esr_el1)
 		offset = 0x600;
 	else
 		offset = 0x400;
+	uint64_t target = read_sysreg(vbar_el1) + offset;
+	/* Faulting inside the very vector we would send it to: the vCPU can never progress. */
+	if (f->elr - target < 0x80)
+		vm_vcpu_stop(vm_primary_vcpu(), "exception inside its own exception vector");
 	write_sysreg(spsr_el1, f->spsr);
 	write_sysreg(elr_el1, f->elr);
 	write_sysreg(esr_el1, esr_el1);
 	f->spsr = inject_pstate(f->spsr);
-	f->elr = read_sysreg(vbar_el1) + offset;
+	f->elr = target;
 }
 
 void inject_abort(struct guest_frame *f, uint64_t esr_el2, bool is_data)

@@ -1,0 +1,49 @@
+"""Real QEMU runs over the built images (make test-qemu). Missing images fail, never skip."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HARNESS = Path(__file__).resolve().parents[1]
+REPO = HARNESS.parent
+sys.path.insert(0, str(HARNESS))
+
+HYP = os.environ.get("HUMPY_HYP", "build/hyp/hyp.elf")
+GUEST = os.environ.get("HUMPY_GUEST", "build/conformance/guest.bin")
+QEMU = os.environ.get("HUMPY_QEMU", "qemu-system-aarch64")
+REPORTS = os.environ.get("HUMPY_REPORTS", "reports/test-qemu")
+
+
+def pytest_sessionstart(session):
+    for image in (HYP, GUEST):
+        if not (REPO / image).is_file():
+            pytest.exit(f"test-qemu: {image} missing: run make first", returncode=1)
+
+
+@pytest.fixture
+def reports_dir(request):
+    d = REPO / REPORTS / request.node.name
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.fixture
+def harness(reports_dir):
+    """Runs the CLI on the real images; returns (CompletedProcess, report JSON or None)."""
+    def run(*args, hyp=HYP, guest=GUEST, qemu=QEMU, timeout=120, name="conformance"):
+        argv = [sys.executable, "-m", "humpy_harness", *args, "--hyp", hyp, "--guest", guest,
+                "--qemu", qemu, "--reports", str(reports_dir)]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                              env=dict(os.environ, PYTHONPATH=str(HARNESS)))
+        path = reports_dir / f"{name}.json"
+        data = json.loads(path.read_text()) if path.exists() else None
+        return proc, data
+    return run
+
+
+def verdicts(data):
+    return {t["id"]: t["verdict"] for t in data["tests"]}

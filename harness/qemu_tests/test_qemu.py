@@ -1,0 +1,154 @@
+"""The harness against the real hypervisor and guest under QEMU: every verdict shown for real."""
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from conftest import HARNESS, REPO, verdicts
+
+
+def test_whole_suite_passes(harness):
+    proc, data = harness("run")
+    got = verdicts(data)
+    bad = {k: v for k, v in got.items() if v != "PASS"}
+    assert not bad, f"not PASS: {bad}; see {data['runs'][-1]['log']}"
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert len(got) >= 12
+    assert not any(k.startswith("selftest.") for k in got)  # hidden unless named
+    assert data["ok"] is True and data["runs"][-1]["outcome"] == "complete"
+    assert data["runs"][-1]["end_counts"]["pass"] == len(got)
+    assert "humpy run: OK: " in proc.stdout
+
+
+def test_sharded_run_gives_the_same_verdicts(harness):
+    _, one = harness("run")
+    proc, two = harness("run", "--jobs", "2")
+    assert verdicts(two) == verdicts(one)
+    assert [r["mode"] for r in two["runs"]] == ["list", "run", "run"]
+    assert [t["id"] for t in two["tests"]] == [t["id"] for t in one["tests"]]
+
+
+def test_fail_names_the_test_and_reason(harness):
+    proc, data = harness("run", "--tests", "selftest.fail")
+    assert proc.returncode == 1
+    assert data["tests"] == [{"id": "selftest.fail", "verdict": "FAIL",
+                              "reason": "selftest: expected 0x1 got 0x2",
+                              "duration_s": data["tests"][0]["duration_s"],
+                              "log": data["runs"][-1]["log"], "line": data["tests"][0]["line"]}]
+    assert "FAIL     selftest.fail" in proc.stdout
+
+
+def test_guest_time_limit_is_error(harness):
+    proc, data = harness("run", "--tests", "selftest.timeout", "--test-timeout-ms", "500")
+    assert proc.returncode == 1
+    (t,) = data["tests"]
+    assert (t["id"], t["verdict"]) == ("selftest.timeout", "ERROR")
+    assert t["reason"] == "time limit 500 ms exceeded"
+    assert 0.4 < t["duration_s"] < 5
+
+
+def test_hang_is_timeout_with_earlier_results_kept(harness):
+    proc, data = harness("run", "--tests", "identify.*,selftest.hang", "--timeout", "4")
+    assert proc.returncode == 1
+    got = verdicts(data)
+    assert got.pop("selftest.hang") == "TIMEOUT"
+    assert len(got) >= 3 and set(got.values()) == {"PASS"}
+    assert all(k.startswith("identify.") for k in got)
+    hang = data["tests"][-1]
+    assert hang["id"] == "selftest.hang" and hang["reason"] == "run exceeded its 4 s limit"
+    assert data["runs"][-1]["outcome"] == "timeout"
+    assert "TIMEOUT  selftest.hang" in proc.stdout
+
+
+def test_guest_death_is_crash_with_earlier_results_kept(harness):
+    proc, data = harness("run", "--tests", "identify.*,selftest.crash")
+    assert proc.returncode == 1
+    got = verdicts(data)
+    assert got.pop("selftest.crash") == "CRASH"
+    assert len(got) >= 3 and set(got.values()) == {"PASS"}
+    crash = data["tests"][-1]
+    assert crash["id"] == "selftest.crash"
+    assert crash["reason"].startswith("QEMU exited with status 0 without END")
+    assert data["runs"][-1]["outcome"] == "crash"
+
+
+def test_list_and_keyword_selection(harness):
+    proc, _ = harness("list")
+    listed = proc.stdout.split()
+    assert proc.returncode == 0 and len(listed) >= 12
+    proc, data = harness("run", "-k", "identify")
+    assert set(verdicts(data)) == {t for t in listed if "identify" in t}
+
+
+def test_bench_lines(harness):
+    proc, data = harness("bench", name="bench")
+    assert proc.returncode == 0, proc.stdout
+    names = [b["name"] for b in data["bench"]]
+    assert "identify.native" in names and "identify.smccc" in names
+    for b in data["bench"]:
+        assert isinstance(b["value"], int) and b["value"] > 0 and b["unit"]
+    assert data["runs"][0]["command"][-2:] == ["-icount", "shift=0"]
+    assert "identify.native" in proc.stdout
+
+
+def test_missing_image_and_missing_qemu(harness, tmp_path):
+    proc, _ = harness("run", guest=str(tmp_path / "nope.bin"))
+    assert proc.returncode == 4
+    assert proc.stderr.count("\n") == 1 and "guest image" in proc.stderr
+    proc, _ = harness("run", qemu="qemu-system-nonesuch")
+    assert proc.returncode == 3
+    assert proc.stderr == ("humpy_harness: error: QEMU binary qemu-system-nonesuch not found on "
+                           "PATH (install qemu-system-arm, or pass --qemu)\n")
+
+
+def run_pytest(reports_dir, *args):
+    junit = reports_dir / "pytest.xml"
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+            str(HARNESS / "suite"), f"--junitxml={junit}", "--humpy-reports", str(reports_dir),
+            *args]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=REPO,
+                          env=dict(os.environ, PYTHONPATH=str(HARNESS)))
+    suite = ET.parse(junit).getroot().find("testsuite")
+    return proc, suite
+
+
+def test_pytest_plugin_k_selects_guest_tests(reports_dir, harness):
+    listed = harness("list")[0].stdout.split()
+    proc, suite = run_pytest(reports_dir, "-k", "identify")
+    names = [c.get("name") for c in suite.findall("testcase")]
+    assert names == [t for t in listed if "identify" in t]
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert suite.get("failures") == "0" and suite.get("errors") == "0"
+    # One QEMU run for the session, told exactly the selected ids.
+    data = json.loads((reports_dir / "pytest-conformance.json").read_text())
+    assert [r["mode"] for r in data["runs"]] == ["list", "run"]
+    assert data["runs"][1]["bootargs"] == "humpy.tests=" + ",".join(names)
+
+
+def test_pytest_plugin_failure_skip_and_crash(reports_dir):
+    proc, suite = run_pytest(reports_dir, "--humpy-tests", "selftest.fail,selftest.format")
+    assert proc.returncode == 1
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert sorted(cases) == ["selftest.fail", "selftest.format"]
+    failure = cases["selftest.fail"].find("failure")
+    assert failure is not None
+    assert "FAIL: selftest: expected 0x1 got 0x2" in failure.get("message")
+    assert "console log: " in failure.text
+    assert cases["selftest.format"].find("failure") is None
+    proc, suite = run_pytest(reports_dir, "--humpy-tests", "identify.api_info,selftest.crash")
+    assert proc.returncode == 1
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert cases["identify.api_info"].find("failure") is None
+    assert "CRASH: QEMU exited" in cases["selftest.crash"].find("failure").get("message")
+
+
+def test_pytest_plugin_missing_image_is_one_clear_error(reports_dir, tmp_path):
+    argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(HARNESS / "suite"),
+            "--humpy-guest", str(tmp_path / "none.bin"), "--humpy-reports", str(reports_dir)]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=REPO,
+                          env=dict(os.environ, PYTHONPATH=str(HARNESS)))
+    assert proc.returncode != 0
+    assert f"humpy: guest image {tmp_path / 'none.bin'} not found" in proc.stdout
+    assert "Traceback" not in proc.stdout

@@ -19,8 +19,7 @@ static struct gh_ret identify_smccc(void)
 	return gh_smccc_hvc(GH_SMCCC_HVC_BASE + GH_HVC_HYPERVISOR_IDENTIFY, args);
 }
 
-/* Proves api_info is exactly 0x5100000000008001: API 1, little-endian, 64-bit, variant 0x51 (§1d).
- */
+/* Proves api_info is exactly 0x5100000000008001: API 1, LE, 64-bit, variant 0x51 (§1d). */
 TEST(identify, api_info)
 {
 	u64 info = identify_native().x[0];
@@ -154,8 +153,7 @@ TEST(identify, feature_watchdog)
 	FEATURE(WATCHDOG, WATCHDOG_CONFIGURE, 0x1);
 }
 
-/* Proves flags0 VIRTIO_MMIO is set iff virtio_mmio_backend_get_notification is answered (§1d, §2).
- */
+/* Proves flags0 VIRTIO_MMIO is set iff backend_get_notification is answered (§1d). */
 TEST(identify, feature_virtio_mmio)
 {
 	FEATURE(VIRTIO_MMIO, VIRTIO_MMIO_BACKEND_GET_NOTIFICATION, 0x1);

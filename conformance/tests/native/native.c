@@ -44,8 +44,7 @@ static void tally_verdict(const struct tally *t)
 
 #define HOLE_CHECK(num) native_expect_unimplemented(&t, num);
 
-/* Proves every hole below GH_HVC_MAX and the first number past the table give x0 -1, x1..x7 0
- * (§1a). */
+/* Proves every hole and the first number past the table give x0 -1, x1..x7 0 (§1a). */
 TEST(native, holes)
 {
 	struct tally t = {0};
@@ -84,15 +83,13 @@ static void native_not_a_hypercall(u32 imm)
 		          r.x[0]);
 }
 
-/* Proves hvc #0x5fff, just below the reserved range, is no hypercall: x0 -1, no exception (§1a,
- * §1b). */
+/* Proves hvc #0x5fff (below the range) is no hypercall: x0 -1, no exception (§1a, §1b). */
 TEST(native, below_range)
 {
 	native_not_a_hypercall(GH_HVC_NATIVE_BASE - 1);
 }
 
-/* Proves hvc #0x6200, just past the reserved range, is no hypercall: x0 -1, no exception (§1a,
- * §1b). */
+/* Proves hvc #0x6200 (past the range) is no hypercall: x0 -1, no exception (§1a, §1b). */
 TEST(native, above_range)
 {
 	native_not_a_hypercall(GH_HVC_NATIVE_LAST + 1);

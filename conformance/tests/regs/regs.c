@@ -95,8 +95,7 @@ TEST(regs, native_identify)
 	           gh_pattern(0), results, call->n_outputs);
 }
 
-/* Proves the SMCCC register rules for identify, hvc #0 with x0 = 0xc6008000: x4..x30, SP kept
- * (§1b). */
+/* Proves the SMCCC register rules for identify (hvc #0, x0 0xc6008000) (§1b). */
 TEST(regs, smccc_identify)
 {
 	const struct spec_call *call = spec_call_find(GH_HVC_HYPERVISOR_IDENTIFY);

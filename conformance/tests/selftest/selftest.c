@@ -36,15 +36,13 @@ TEST(selftest, crash)
 	psci_system_off();
 }
 
-/* Proves unexpected exceptions become ERROR with ESR/ELR/FAR: executes a permanently undefined
- * insn. */
+/* Proves an unexpected exception (udf) becomes ERROR with ESR, ELR and FAR. */
 TEST(selftest, unexpected)
 {
 	__asm__ volatile("udf #0x5a" ::: "memory");
 }
 
-/* Proves expect-an-exception: brk #0x1234 is caught with ESR EC 0x3c, IL 1, ISS 0x1234, exact ELR.
- */
+/* Proves expect-an-exception: brk #0x1234 gives ESR 0xf2001234 and its exact ELR. */
 TEST(selftest, expect_brk)
 {
 	struct exc_record rec;

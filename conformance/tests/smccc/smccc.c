@@ -39,8 +39,7 @@ TEST(smccc, holes)
 		          (unsigned)ARRAY_SIZE(holes));
 }
 
-/* Proves identify as SMC32 (bit 30 clear) is refused with -1: the hypercall class is SMC64 only
- * (§1b). */
+/* Proves identify as SMC32 (bit 30 clear) gives -1: hypercalls are SMC64 only (§1b). */
 TEST(smccc, smc32_hypercall)
 {
 	ASSERT_EQ("x0", smccc_x0((GH_SMCCC_HVC_BASE + GH_HVC_HYPERVISOR_IDENTIFY) & ~SMCCC_64),
@@ -104,15 +103,13 @@ TEST(smccc, vendor_call_count)
 	ASSERT_EQ("x0", smccc_x0(GH_SMCCC_VENDOR_HYP_CALL_COUNT), GH_SMCCC_UNKNOWN);
 }
 
-/* Proves SMCCC_VERSION reports SMCCC 1.3, 0x10003, in w0 (§1b; SMC32 results are in w registers).
- */
+/* Proves SMCCC_VERSION is 1.3 (0x10003) in w0; SMC32 results are w registers (§1b). */
 TEST(smccc, version)
 {
 	ASSERT_EQ32("w0", smccc_x0(GH_SMCCC_VERSION_FID), GH_SMCCC_VERSION_EXPECTED);
 }
 
-/* Proves the vendor-hyp service calls answer only as SMC32: UID as SMC64 (0xc600ff01) gives -1
- * (§1b). */
+/* Proves the vendor UID asked as SMC64 (0xc600ff01) gives -1: services are SMC32 (§1b). */
 TEST(smccc, service_smc64)
 {
 	ASSERT_EQ("x0", smccc_x0(GH_SMCCC_VENDOR_HYP_UID | SMCCC_64), GH_SMCCC_UNKNOWN);

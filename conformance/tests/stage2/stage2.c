@@ -22,11 +22,7 @@ static bool stage2_unmapped_ipa(u64 *out)
 	return true;
 }
 
-/*
- * Proves a load from an IPA that is neither RAM nor a device gets a synchronous external abort:
- * ESR_EL1 EC 0x25, IL 1, FSC 0x10, every other ISS bit 0; FAR_EL1 = the address; the VM lives on
- * (§8).
- */
+/* Proves a load from an unmapped IPA gets an SEA: ESR 0x96000010, FAR = the IPA (§8). */
 TEST(stage2, unmapped_load)
 {
 	struct exc_record rec;

@@ -23,6 +23,9 @@ LAVA_BOARD_DTB    ?=
 LAVA_IDENTITY     ?=
 LAVA_ARTEFACT_URL ?=
 LAVA_DEVICE_TYPE  ?=
+# How long lava-submit waits for each job, and how often it asks the lab.
+LAVA_WAIT_S       ?= 3600
+LAVA_POLL_S       ?= 10
 # Optional command that uploads the images to LAVA_ARTEFACT_URL; gets the image paths as arguments.
 LAVA_UPLOAD       ?=
 
@@ -73,9 +76,9 @@ lava-submit:
 	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/submit --schema-only --base-url "$(LAVA_ARTEFACT_URL)" \
 		$(LAVA_IMAGE_ARGS) --tests-file $(LAVA_REPORTS)/jobs/tests.txt $(LAVA_TYPE_ARGS)
 	@$(LAVA_PY) submit --jobs $(LAVA_REPORTS)/submit --identity "$(LAVA_IDENTITY)" \
-		--out $(LAVA_REPORTS)/lab $(LAVA_TYPE_ARGS)
+		--out $(LAVA_REPORTS)/lab --wait-s $(LAVA_WAIT_S) --poll-s $(LAVA_POLL_S) $(LAVA_TYPE_ARGS)
 
 lava-test: $(LAVA_SERVER_STAMP) $(LAVA_VM_DTB)
-	@LAVA_SERVER_DIR=$(LAVA_SERVER_DIR) LAVA_HYP_ELF=$(LAVA_HYP_ELF) LAVA_GUEST_BIN=$(LAVA_GUEST_BIN) \
+	@LAVA_TEST_BUILD=$(BUILD) LAVA_SERVER_DIR=$(LAVA_SERVER_DIR) LAVA_HYP_ELF=$(LAVA_HYP_ELF) LAVA_GUEST_BIN=$(LAVA_GUEST_BIN) \
 		LAVA_HUMPY_BIN=$(LAVA_HUMPY_BIN) LAVA_VM_DTB=$(LAVA_VM_DTB) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider lava-jobs/tests

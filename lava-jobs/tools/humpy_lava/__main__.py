@@ -84,7 +84,7 @@ def cmd_submit(args):
     types = _device_types(args, boards, lab_only=True)
     expected = testlist.from_file(os.path.join(args.jobs, "tests.txt"))
     ok = submit.main(args.jobs, args.identity, types, args.out, expected, wait=not args.no_wait,
-                     wait_s=args.wait_s)
+                     wait_s=args.wait_s, poll_s=args.poll_s)
     return 0 if ok else 1
 
 
@@ -132,7 +132,8 @@ def parser():
     s.add_argument("--device-type", action="append")
     s.add_argument("--out")
     s.add_argument("--no-wait", action="store_true")
-    s.add_argument("--wait-s", type=int, default=3600)
+    s.add_argument("--wait-s", type=int, default=3600, help="longest wait for one job")
+    s.add_argument("--poll-s", type=int, default=10, help="how often to ask the lab")
     s.set_defaults(func=cmd_submit)
     return p
 

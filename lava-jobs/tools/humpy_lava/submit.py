@@ -55,9 +55,10 @@ def submit_one(identity, job_path):
     return m.group(1), url
 
 
-def fetch(identity, job_id, out_dir, name, expected, wait_s):
+def fetch(identity, job_id, out_dir, name, expected, wait_s, poll_s=10):
     """Waits for the job, saves its log and its harness-format reports; returns the Report."""
-    _lavacli(identity, ["jobs", "wait", job_id, "--timeout", str(wait_s)], timeout=wait_s + 60)
+    _lavacli(identity, ["jobs", "wait", job_id, "--timeout", str(wait_s), "--polling", str(poll_s)],
+             timeout=wait_s + 60)
     log = os.path.join(out_dir, f"{name}-{job_id}.log")
     text = _lavacli(identity, ["jobs", "logs", "--raw", "--no-follow", job_id], timeout=300)
     with open(log, "w", encoding="utf-8") as f:
@@ -68,7 +69,7 @@ def fetch(identity, job_id, out_dir, name, expected, wait_s):
     return report
 
 
-def main(jobs_dir, identity, device_types, out_dir, expected, wait=True, wait_s=3600):
+def main(jobs_dir, identity, device_types, out_dir, expected, wait=True, wait_s=3600, poll_s=10):
     version = check_server(identity)
     print(f"lava-submit: {identity}: LAVA {version}")
     jobs = []
@@ -89,7 +90,7 @@ def main(jobs_dir, identity, device_types, out_dir, expected, wait=True, wait_s=
     os.makedirs(out_dir, exist_ok=True)
     ok = True
     for device_type, job_id, url in submitted:
-        report = fetch(identity, job_id, out_dir, device_type, expected, wait_s)
+        report = fetch(identity, job_id, out_dir, device_type, expected, wait_s, poll_s)
         print(f"lava-submit: {device_type}: job {job_id}: {url}")
         print("  " + reports.summary(report).replace("humpy run", f"lava {device_type}"))
         ok = ok and report.ok

@@ -10,6 +10,7 @@ The "guest image" (the file loaded at 0x41000000) is a YAML scenario:
   console: FILE      print FILE instead (relative to the scenario), obeying directive lines:
            @@sleep S | @@exit N | @@hang | @@partial TEXT (no newline) | @@child (a grandchild
            that keeps the console open and sleeps)
+  list_console: FILE   the same, for a list-mode boot
   poweroff: false    stay alive after END (default: exit 0 like PSCI SYSTEM_OFF)
   exit: N            exit status at the end (default 0)
 The bootargs (humpy.tests=, humpy.list, humpy.bench) are read back from the VM device tree with
@@ -96,8 +97,9 @@ def main(argv):
         if token.startswith("humpy.tests="):
             patterns = [p for p in token.split("=", 1)[1].split(",") if p]
     out(f"fake-qemu: pid {os.getpid()}")
-    if "console" in scenario:
-        play_console(os.path.join(os.path.dirname(scenario_path), scenario["console"]))
+    key = "list_console" if "humpy.list" in args and "list_console" in scenario else "console"
+    if key in scenario:
+        play_console(os.path.join(os.path.dirname(scenario_path), scenario[key]))
         sys.exit(scenario.get("exit", 0))
     tests = [t for t in scenario.get("tests", []) if selected(t, patterns)]
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0, "ERROR": 0}

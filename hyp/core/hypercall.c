@@ -2,6 +2,7 @@
 #include "abi.h"
 #include "arch.h"
 #include "hypercall.h"
+#include "hypercall_core.h"
 #include "log.h"
 
 static struct hypercall_result hypercall_identify(struct vcpu *vcpu,
@@ -16,8 +17,10 @@ static struct hypercall_result hypercall_identify(struct vcpu *vcpu,
 }
 
 /* Indexed by call number; a row without a handler is a hole (UNIMPLEMENTED). */
-static const struct hypercall_desc hypercall_table[] = {
+static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     [HYP_CALL_HYPERVISOR_IDENTIFY] = {.handler = hypercall_identify, .inputs = 0},
+    /* The object and cspace calls of hyp/core (hypercall_core.c). */
+    HYPERCALL_CORE_ROWS
 };
 
 unsigned hypercall_table_size(void)

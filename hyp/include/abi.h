@@ -10,6 +10,13 @@
 #define HYP_HVC_IMM_BASE  0x6000
 #define HYP_HVC_IMM_LIMIT 0x61FF /* the immediate range Gunyah reserves */
 
+/*
+ * The native table spans upstream's numbers 0x00..0x68: a number inside it without a handler is
+ * a hole (x0 = UNIMPLEMENTED, x1..x7 and x9..x17 zeroed); a number past it takes the ordinary
+ * trap path (x0 = -1, every other register preserved), as upstream does.
+ */
+#define HYP_CALL_COUNT 0x69
+
 /* Hypercall numbers served so far. */
 #define HYP_CALL_HYPERVISOR_IDENTIFY 0x00
 

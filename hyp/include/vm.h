@@ -13,9 +13,12 @@ struct vm {
 	ipa_t dtb;   /* x0 at entry (arm64 Linux boot protocol) */
 };
 
+struct cspace;
+
 struct vcpu {
 	struct vm *vm;
 	unsigned index;
+	struct cspace *cspace; /* where its hypercalls name caps (hyp/core); NULL: it holds none */
 };
 
 /* The primary VM of upstream Gunyah's QEMU layout, with one vCPU. */

@@ -7,6 +7,9 @@
 #include "platform.h"
 
 /* ESR_EL2 of "hvc #0x6000" from AArch64: EC 0x16, IL set, ISS = immediate. */
+#if HYP_API_FLAGS1 != 0 || HYP_API_FLAGS2 != 0
+#error "the identify fast path below returns flags1 and flags2 as zero"
+#endif
 #define ESR_HVC_IDENTIFY_HI 0x5A00
 #define ESR_HVC_IDENTIFY_LO (HYP_HVC_IMM_BASE + HYP_CALL_HYPERVISOR_IDENTIFY)
 
@@ -54,7 +57,8 @@ el2_vectors:
 	add	sp, sp, #FRAME_SIZE
 	movz	x0, #HYP_API_INFO_LO16
 	movk	x0, #HYP_API_INFO_HI16, lsl #48
-	mov	x1, xzr			/* flags0..2: nothing built in yet (abi.h) */
+	movz	x1, #(HYP_API_FLAGS0 & 0xFFFF)	/* flags0 as abi.h says; 1, 2 are zero */
+	movk	x1, #(HYP_API_FLAGS0 >> 16), lsl #16
 	mov	x2, xzr
 	mov	x3, xzr
 	mov	x4, xzr

@@ -17,6 +17,10 @@ include hyp/platform/$(HYP_PLATFORM)/platform.mk
 
 HYP_CORE_SRCS := hyp/core/main.c hyp/core/log.c hyp/core/string.c hyp/core/fdt.c \
 	hyp/core/hypercall.c hyp/core/vm.c hyp/core/payload.c
+# The object/capability core and its hypercalls (hyp/host.mk builds the same files for the host).
+HYP_CORE_SRCS += hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core/cspace.c \
+	hyp/core/thread.c hyp/core/doorbell_obj.c hyp/core/msgqueue_obj.c hyp/core/object_calls.c \
+	hyp/core/cspace_calls.c hyp/core/root.c hyp/core/root_dt.c hyp/core/hypercall_core.c
 HYP_ARCH_SRCS := $(sort $(wildcard hyp/arch/aarch64/*.c))
 HYP_ASM_SRCS  := $(sort $(wildcard hyp/arch/aarch64/*.S))
 HYP_ASM_SRCS  := $(filter-out hyp/arch/aarch64/hyp.ld.S,$(HYP_ASM_SRCS))

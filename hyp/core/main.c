@@ -5,6 +5,9 @@
 #include "payload.h"
 #include "plat.h"
 #include "platform.h"
+#include "cspace.h"
+#include "root.h"
+#include "root_dt.h"
 #include "vm.h"
 
 /* The hypervisor's memory image, from the linker script; humpy.bin's payload follows it. */
@@ -45,6 +48,30 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 		panic("UART or GIC outside the platform's MMIO window");
 }
 
+/* Bytes of hypervisor memory the root partition owns (objects, cap tables, message buffers). */
+#define HYP_ROOT_HEAP_SIZE (1u << 20)
+
+/*
+ * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
+ * into the /chosen slots of its device tree when it has them (conformance/spec/ROOT_PROFILE.md).
+ */
+static void hyp_root_init(const struct vm *vm, struct vcpu *vcpu)
+{
+	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
+	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
+	uint64_t dtb_max = vm->ram_ipa + vm->ram_size - vm->dtb;
+
+	cspace_seed_ids(arch_boot_entropy());
+	struct root_objects root = root_create(heap, sizeof(heap));
+	vcpu->cspace = root.cspace;
+	if (dtb_max > HYP_DTB_MAX_SIZE)
+		dtb_max = HYP_DTB_MAX_SIZE;
+	unsigned slots = root_dt_publish((void *)(uintptr_t)dtb_pa, dtb_max, &root);
+	arch_dcache_clean(dtb_pa, dtb_max);
+	log_printf("humpy: root partition cap 0x%lx, cspace cap 0x%lx (%u DT slots filled)\n",
+	           root.partition_cap, root.cspace_cap, slots);
+}
+
 _Noreturn void hyp_main(uint64_t boot_x0);
 
 _Noreturn void hyp_main(uint64_t boot_x0)
@@ -75,6 +102,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 
+	hyp_root_init(vm, vm_primary_vcpu());
 	arch_vm_init(vm, &machine);
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
 	arch_vcpu_start(vm_primary_vcpu());

@@ -7,6 +7,9 @@
 struct vm;
 struct vcpu;
 
+/* A boot-time seed for cap ID obfuscation; unpredictable where the CPU can make it so. */
+uint64_t arch_boot_entropy(void);
+
 /* Powers the machine off (PSCI SYSTEM_OFF to firmware); never returns. */
 _Noreturn void arch_system_off(void);
 

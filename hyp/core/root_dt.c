@@ -1,0 +1,116 @@
+/* root_dt: tells the root VM its cap IDs by filling the /chosen slots of its device tree in place.
+ */
+#include "root_dt.h"
+
+#include "util.h"
+
+#define FDT_MAGIC_BE   0xd00dfeedU
+#define FDT_BEGIN_NODE 1U
+#define FDT_END_NODE   2U
+#define FDT_PROP       3U
+#define FDT_NOP        4U
+#define FDT_END        9U
+
+static uint32_t root_dt_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static void root_dt_put_be64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+	}
+}
+
+/* True when the NUL-terminated string at [p, end) equals s. */
+static bool root_dt_str_is(const uint8_t *p, const uint8_t *end, const char *s)
+{
+	while (p < end && *s != '\0' && *p == (uint8_t)*s) {
+		p++;
+		s++;
+	}
+	return p < end && *p == '\0' && *s == '\0';
+}
+
+unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *root)
+{
+	uint8_t *blob = dtb;
+	uint32_t total, off_struct, off_strings, size_struct, size_strings;
+	const uint8_t *strings;
+	uint8_t *p, *end;
+	unsigned depth = 0, filled = 0;
+	bool in_chosen = false;
+
+	if (max_size < 40 || root_dt_be32(blob) != FDT_MAGIC_BE) {
+		goto out;
+	}
+	total = root_dt_be32(blob + 4);
+	off_struct = root_dt_be32(blob + 8);
+	off_strings = root_dt_be32(blob + 12);
+	size_strings = root_dt_be32(blob + 32);
+	size_struct = root_dt_be32(blob + 36);
+	if (total > max_size || !range_within(off_struct, size_struct, 0, total) ||
+	    !range_within(off_strings, size_strings, 0, total) || (off_struct & 3U) != 0) {
+		goto out;
+	}
+	strings = blob + off_strings;
+	p = blob + off_struct;
+	end = p + size_struct;
+	while (p < end && (size_t)(end - p) >= 4) {
+		uint32_t token = root_dt_be32(p);
+
+		p += 4;
+		if (token == FDT_BEGIN_NODE) {
+			const uint8_t *name = p;
+
+			while (p < end && *p != '\0') {
+				p++;
+			}
+			if (p == end) {
+				goto out;
+			}
+			depth++;
+			in_chosen = depth == 2 && root_dt_str_is(name, end, "chosen");
+			p = blob + ALIGN_UP((uintptr_t)(p + 1 - blob), 4);
+		} else if (token == FDT_END_NODE) {
+			if (depth == 0) {
+				goto out;
+			}
+			depth--;
+			in_chosen = false;
+		} else if (token == FDT_PROP) {
+			uint32_t len, nameoff;
+
+			if ((size_t)(end - p) < 8) {
+				goto out;
+			}
+			len = root_dt_be32(p);
+			nameoff = root_dt_be32(p + 4);
+			p += 8;
+			if (len > (size_t)(end - p) || nameoff >= size_strings) {
+				goto out;
+			}
+			if (in_chosen && len == 8) {
+				const uint8_t *name = strings + nameoff;
+				const uint8_t *name_end = strings + size_strings;
+
+				if (root_dt_str_is(name, name_end, "humpy,root-partition-cap")) {
+					root_dt_put_be64(p, root->partition_cap);
+					filled++;
+				} else if (root_dt_str_is(name, name_end,
+				                          "humpy,root-cspace-cap")) {
+					root_dt_put_be64(p, root->cspace_cap);
+					filled++;
+				}
+			}
+			p = blob + ALIGN_UP((uintptr_t)(p + len - blob), 4);
+		} else if (token == FDT_END) {
+			break;
+		} else if (token != FDT_NOP) {
+			goto out;
+		}
+	}
+out:
+	return filled;
+}

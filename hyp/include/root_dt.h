@@ -1,0 +1,17 @@
+/* root_dt: tells the root VM its cap IDs by filling the /chosen slots of its device tree in place.
+ */
+#ifndef ROOT_DT_H
+#define ROOT_DT_H
+
+#include <stddef.h>
+
+#include "root.h"
+
+/*
+ * If /chosen has 8-byte properties humpy,root-partition-cap and humpy,root-cspace-cap, overwrite
+ * them (big-endian) with the root caps; the tree's size and layout do not change. Returns how many
+ * slots were filled (0 when the tree has none or is malformed: the guest then runs without caps).
+ */
+unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *root);
+
+#endif

@@ -29,6 +29,9 @@ LAVA_POLL_S       ?= 10
 # Optional command that uploads the images to LAVA_ARTEFACT_URL; gets the image paths as arguments.
 LAVA_UPLOAD       ?=
 
+# lava-jobs copies the images here and renders from the copies, so the jobs, the list boot and the
+# harness run lava-local compares with all see the same bytes while the build tree moves on.
+LAVA_SNAPSHOT     := $(LAVA_BUILD)/images
 LAVA_SERVER_DIR   := $(LAVA_BUILD)/lava-server
 LAVA_SERVER_STAMP := $(LAVA_SERVER_DIR)/.unpacked
 LAVA_PY           := PYTHONPATH=lava-jobs/tools $(PYTHON) -m humpy_lava
@@ -37,6 +40,10 @@ LAVA_IMAGE_ARGS    = --hyp $(LAVA_HYP_ELF) --guest $(LAVA_GUEST_BIN) --vm-dtb $(
                      --humpy-bin $(LAVA_HUMPY_BIN) $(if $(LAVA_BOARD_DTB),--board-dtb $(LAVA_BOARD_DTB)) \
                      $(if $(LAVA_TESTS_FILE),--tests-file $(LAVA_TESTS_FILE)) --reports $(LAVA_REPORTS)
 LAVA_TYPE_ARGS     = $(foreach d,$(LAVA_DEVICE_TYPE),--device-type $(d))
+LAVA_SNAPSHOT_IMAGES = $(addprefix $(LAVA_SNAPSHOT)/,$(notdir $(LAVA_IMAGES) $(LAVA_BOARD_DTB)))
+LAVA_SNAPSHOT_ARGS = $(foreach a,hyp:HYP_ELF guest:GUEST_BIN vm-dtb:VM_DTB humpy-bin:HUMPY_BIN,\
+                     --$(word 1,$(subst :, ,$(a))) $(LAVA_SNAPSHOT)/$(notdir $(LAVA_$(word 2,$(subst :, ,$(a)))))) \
+                     $(if $(LAVA_BOARD_DTB),--board-dtb $(LAVA_SNAPSHOT)/$(notdir $(LAVA_BOARD_DTB)))
 
 .PHONY: lava-jobs lava-local lava-submit lava-test lava-server-pkg
 TEST_TARGETS += lava-test
@@ -60,11 +67,13 @@ $(LAVA_VM_DTB): scripts/vm-dtb.sh
 
 lava-jobs: $(LAVA_SERVER_STAMP)
 	@$(MAKE) --no-print-directory -s all $(LAVA_VM_DTB)
-	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) $(LAVA_IMAGE_ARGS)
+	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) $(LAVA_IMAGE_ARGS) \
+		--snapshot $(LAVA_SNAPSHOT)
 
 lava-local: lava-jobs
 	@$(LAVA_PY) local --jobs $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) \
-		--out $(LAVA_REPORTS)/local --hyp $(LAVA_HYP_ELF) --guest $(LAVA_GUEST_BIN)
+		--out $(LAVA_REPORTS)/local --hyp $(LAVA_SNAPSHOT)/$(notdir $(LAVA_HYP_ELF)) \
+		--guest $(LAVA_SNAPSHOT)/$(notdir $(LAVA_GUEST_BIN))
 
 # Checks the lab first, so a missing identity or server costs no build and no list boot.
 lava-submit:
@@ -72,9 +81,9 @@ lava-submit:
 	@test -n "$(LAVA_ARTEFACT_URL)" || { echo "lava-submit: set LAVA_ARTEFACT_URL=https://HOST/DIR," \
 		"the directory the lab downloads $(notdir $(LAVA_IMAGES)) from" >&2; exit 2; }
 	@$(MAKE) --no-print-directory lava-jobs
-	@$(if $(LAVA_UPLOAD),$(LAVA_UPLOAD) $(LAVA_IMAGES) $(LAVA_BOARD_DTB))
+	@$(if $(LAVA_UPLOAD),$(LAVA_UPLOAD) $(LAVA_SNAPSHOT_IMAGES))
 	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/submit --schema-only --base-url "$(LAVA_ARTEFACT_URL)" \
-		$(LAVA_IMAGE_ARGS) --tests-file $(LAVA_REPORTS)/jobs/tests.txt $(LAVA_TYPE_ARGS)
+		$(LAVA_SNAPSHOT_ARGS) --tests-file $(LAVA_REPORTS)/jobs/tests.txt $(LAVA_TYPE_ARGS)
 	@$(LAVA_PY) submit --jobs $(LAVA_REPORTS)/submit --identity "$(LAVA_IDENTITY)" \
 		--out $(LAVA_REPORTS)/lab --wait-s $(LAVA_WAIT_S) --poll-s $(LAVA_POLL_S) $(LAVA_TYPE_ARGS)
 

@@ -2,6 +2,7 @@
 and the guest's real test list (one list boot per session, through the harness)."""
 
 import os
+import shutil
 import sys
 
 import pytest
@@ -37,7 +38,8 @@ def server_dir():
 
 
 @pytest.fixture(scope="session")
-def images():
+def images(tmp_path_factory):
+    """Copies of the built images: the build tree may change while the session runs."""
     paths = {"hyp": _path("LAVA_HYP_ELF", "build/hyp/hyp.elf"),
              "guest": _path("LAVA_GUEST_BIN", "build/conformance/guest.bin"),
              "vmdtb": _path("LAVA_VM_DTB", "build/lava/vm.dtb"),
@@ -46,7 +48,12 @@ def images():
     if missing:
         pytest.fail(f"missing image(s) {' '.join(missing)}: run `make` (and make {paths['vmdtb']})",
                     pytrace=False)
-    return paths
+    snap = tmp_path_factory.mktemp("images")
+    copies = {}
+    for name, path in paths.items():
+        copies[name] = str(snap / os.path.basename(path))
+        shutil.copyfile(path, copies[name])
+    return copies
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ Exit status: 0 fine, 1 a run failed or differs from the harness, 2 a one-line er
 
 import argparse
 import os
+import shutil
 import sys
 import time
 
@@ -28,10 +29,30 @@ def _device_types(args, boards, lab_only=False):
     return names
 
 
+def _snapshot(args):
+    """Copies the images into one directory and uses the copies from here on: the jobs' sha256s,
+    the list boot and the harness run of lava-local then see the same bytes, however the build
+    tree changes meanwhile."""
+    os.makedirs(args.snapshot, exist_ok=True)
+    for attr in ("hyp", "guest", "vm_dtb", "humpy_bin", "board_dtb"):
+        src = getattr(args, attr)
+        if not src:
+            continue
+        if not os.path.isfile(src):
+            raise LavaError(f"missing image {src} (run `make` first)")
+        dst = os.path.join(args.snapshot, os.path.basename(src))
+        tmp = dst + ".tmp"
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+        setattr(args, attr, dst)
+
+
 def cmd_jobs(args):
     """Render every job, then validate each (schema, board facts, lava-run --validate)."""
     boards = render.load_boards()
     types = _device_types(args, boards, lab_only=bool(args.base_url))
+    if args.snapshot:
+        _snapshot(args)
     tests = _tests(args)
     images = {"hyp": args.hyp, "guest": args.guest, "vmdtb": args.vm_dtb, "humpy": args.humpy_bin}
     needed = set()
@@ -104,6 +125,7 @@ def parser():
     j.add_argument("--base-url", help="where a lab downloads the images (default: file:// paths)")
     j.add_argument("--device-type", action="append", help="only these (repeat or comma-separate)")
     j.add_argument("--reports", default="reports", help="harness reports dir for the list boot")
+    j.add_argument("--snapshot", help="copy the images here first and render from the copies")
     j.add_argument("--schema-only", action="store_true", help="only the LAVA schema check")
     j.add_argument("--no-lava-run", action="store_true", help="skip lava-run --validate")
     j.set_defaults(func=cmd_jobs)

@@ -28,7 +28,7 @@ static const void *hyp_find_dtb(uint64_t boot_x0)
 static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 {
 	paddr_t hyp = (paddr_t)(uintptr_t)__hyp_start;
-	uint64_t hyp_size = (uint64_t)(__hyp_end - __hyp_start);
+	uint64_t hyp_size = (uint64_t)(uintptr_t)__hyp_end - hyp;
 
 	if (m->mem.size == 0 || m->gicd.size == 0 || m->gicr.size == 0 || m->uart.size == 0 ||
 	    m->timer_virt_intid == 0)

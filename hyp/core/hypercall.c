@@ -20,8 +20,7 @@ static struct hypercall_result hypercall_identify(struct vcpu *vcpu,
 static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     [HYP_CALL_HYPERVISOR_IDENTIFY] = {.handler = hypercall_identify, .inputs = 0},
     /* The object and cspace calls of hyp/core (hypercall_core.c). */
-    HYPERCALL_CORE_ROWS
-};
+    HYPERCALL_CORE_ROWS};
 
 unsigned hypercall_table_size(void)
 {

@@ -12,10 +12,14 @@ GUEST_S_SRCS := $(sort $(wildcard conformance/guest/*.S))
 GUEST_OBJS   := $(patsubst %.c,$(GUEST_BUILD)/obj/%.o,$(GUEST_C_SRCS)) \
 		$(patsubst %.S,$(GUEST_BUILD)/obj/%.o,$(GUEST_S_SRCS))
 
+# The compiler's own freestanding headers (stdint.h, stdarg.h, ...), and no libc's: asked once, when
+# first needed, so a machine without the cross compiler can still run `make setup`.
+GUEST_GCC_INCLUDE = $(eval GUEST_GCC_INCLUDE := $(shell $(CROSS)gcc -print-file-name=include))$(GUEST_GCC_INCLUDE)
+
 # -mgeneral-regs-only: FP/SIMD stay untouched so register tests see only what they set.
 # -mstrict-align: C runs before the MMU is on, when all memory is Device and must be aligned.
-GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(shell $(CROSS)gcc -print-file-name=include) \
+GUEST_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(GUEST_GCC_INCLUDE) \
 	-fno-pic -fno-pie -fno-stack-protector -fno-common -fno-tree-loop-distribute-patterns \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

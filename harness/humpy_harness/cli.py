@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import reports
+from . import reports, runner
 from .errors import EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, UsageError
 from .session import DEFAULT_GUEST, DEFAULT_HYP, Config, Session, setup_failure
 
@@ -135,7 +135,11 @@ def main(argv=None) -> int:
         _err(str(e))
         setup_failure(report, e)
         code = e.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
+        runner.kill_all()  # shards still running in other threads
+        if isinstance(e, runner.Interrupted) and e.run not in report.runs:
+            report.runs.append(e.run)
+            report.results.extend(e.run.results)
         _err("interrupted; QEMU killed")
         report.error = "interrupted"
         code = EXIT_INTERRUPTED

@@ -289,7 +289,7 @@ class ConsoleParser:
             reason += f"; console line {self.alarm[0]}: {_show(self.alarm[1], 160)}"
         current = self.last_run if self.last_run in self._open else None
         for test_id, (_, n) in self._open.items():
-            if test_id == current and ending in (Outcome.TIMEOUT, Outcome.CRASH):
+            if test_id == current and ending != Outcome.COMPLETE:
                 verdict, why = Verdict(ending.name), reason
             else:
                 verdict = Verdict.ERROR

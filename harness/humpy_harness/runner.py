@@ -10,6 +10,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import threading
 import time
 
 from .errors import SetupError, ToolMissing
@@ -18,6 +19,26 @@ from .parser import NOTE_PREFIX, ConsoleParser
 
 # Lines the harness adds to a console log; free text to the parser, so a log can be re-parsed.
 LOG_NOTE = NOTE_PREFIX
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during a boot; carries what that boot had gathered."""
+
+    def __init__(self, run: RunResult):
+        super().__init__("interrupted")
+        self.run = run
+
+
+# Every QEMU still running, so an interrupt can kill the ones other threads (shards) started.
+_LIVE: set = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_all() -> None:
+    with _LIVE_LOCK:
+        procs = list(_LIVE)
+    for proc in procs:
+        _kill_group(proc)
 
 
 @dataclasses.dataclass
@@ -60,12 +81,18 @@ def run_console(cmd: list[str], log_path: str, parser: ConsoleParser, limits: Li
             raise ToolMissing(f"QEMU binary {cmd[0]} not executable") from None
         except OSError as e:
             raise SetupError(f"cannot start {cmd[0]}: {e.strerror}") from None
-        ending, reason, status = Outcome.CRASH, "", None
+        with _LIVE_LOCK:
+            _LIVE.add(proc)
+        ending, reason, status, interrupted = Outcome.CRASH, "", None, False
         try:
             ending, reason = _pump(proc, log, parser, limits, started, echo)
             status = proc.poll()
+        except KeyboardInterrupt:
+            ending, reason, interrupted = Outcome.ERROR, "interrupted", True
         finally:
             _kill_group(proc)
+            with _LIVE_LOCK:
+                _LIVE.discard(proc)
             if proc.stdout:
                 proc.stdout.close()
         duration = time.monotonic() - started
@@ -79,8 +106,11 @@ def run_console(cmd: list[str], log_path: str, parser: ConsoleParser, limits: Li
     if ending == Outcome.COMPLETE and status is None:
         parser.warnings.append(f"QEMU still running {limits.poweroff:g} s after END "
                                f"(SYSTEM_OFF did not power off?); killed")
-    return parser.finish(ending, reason, expected, command=list(cmd), exit_status=status,
-                         duration=duration, bootargs=bootargs)
+    result = parser.finish(ending, reason, expected, command=list(cmd), exit_status=status,
+                           duration=duration, bootargs=bootargs)
+    if interrupted:
+        raise Interrupted(result)
+    return result
 
 
 def _pump(proc, log, parser, limits, started, echo):

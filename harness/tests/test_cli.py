@@ -157,3 +157,41 @@ def test_extra_qemu_args_reach_qemu(cli, tmp_path):
 
 def test_fake_qemu_is_executable():
     assert FAKE_QEMU.stat().st_mode & 0o111
+
+
+def test_sigterm_kills_qemu_and_keeps_results(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import HARNESS, REPO
+    reports = tmp_path / "reports"
+    argv = [sys.executable, "-m", "humpy_harness", "run", "--qemu", str(FAKE_QEMU),
+            "--hyp", str(SCENARIOS / "hyp.elf"), "--guest", str(SCENARIOS / "suite.yaml"),
+            "--tests", "identify.api_info,selftest.hang", "--reports", str(reports)]
+    proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=dict(os.environ, PYTHONPATH=str(HARNESS)))
+    deadline = time.monotonic() + 20
+    log = None
+    while time.monotonic() < deadline:
+        logs = list((reports / "logs").glob("*-run.log")) if (reports / "logs").exists() else []
+        if logs and "[humpy] RUN selftest.hang" in logs[0].read_text():
+            log = logs[0]
+            break
+        time.sleep(0.05)
+    assert log is not None
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert err == "humpy_harness: error: interrupted; QEMU killed\n"
+    assert "PASS     identify.api_info" in out and "ERROR    selftest.hang" in out
+    data = json.loads((reports / "conformance.json").read_text())
+    assert [(t["id"], t["verdict"], t["reason"]) for t in data["tests"]] == [
+        ("identify.api_info", "PASS", ""), ("selftest.hang", "ERROR", "interrupted")]
+    (pid,) = [int(line.split()[-1]) for line in log.read_text().splitlines()
+              if line.startswith("fake-qemu: pid")]
+    time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split(
+        ") ")[1].startswith("Z")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import fnmatch
 import os
 import threading
 import time
@@ -213,6 +212,3 @@ def setup_failure(report: Report, error: HarnessError) -> Report:
         report.results.append(TestResult(SETUP_ID, Verdict.ERROR, str(error)))
     return report
 
-
-def match_globs(test_id: str, globs: list[str] | None) -> bool:
-    return not globs or any(fnmatch.fnmatchcase(test_id, g) for g in globs)

@@ -1,7 +1,8 @@
 # hyp/host.mk: the portable core built for the host (hyp/arch/host) with ASan and UBSan, and its unit tests.
 #   HYP_HOST_CORE_SRCS  the core sources a host program (tests, fuzzers) links
 #   HYP_HOST_INCLUDES   their include flags
-#   make test-hyp-host  runs the unit tests (twice: obfuscated and plain cap IDs)
+#   make test-hyp-host  runs the unit tests (twice: obfuscated and plain cap IDs); they include the
+#                       cross-check of hyp's hand-written ABI against the spec's generated headers
 
 HOST_CC        ?= clang
 HYP_HOST_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -11,22 +12,25 @@ HYP_HOST_INCLUDES := -Ihyp/include -Ihyp/arch/host
 HYP_HOST_CORE_SRCS := \
 	hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core/cspace.c \
 	hyp/core/thread.c hyp/core/doorbell_obj.c hyp/core/msgqueue_obj.c \
-	hyp/core/object_calls.c hyp/core/cspace_calls.c hyp/core/root.c \
-	hyp/arch/host/host.c
+	hyp/core/object_calls.c hyp/core/cspace_calls.c hyp/core/root.c hyp/core/root_dt.c \
+	hyp/core/hypercall.c hyp/core/hypercall_core.c hyp/arch/host/host.c
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c)
-HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h
+HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
+	$(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER)
+HYP_HOST_TEST_INCLUDES := $(HYP_HOST_INCLUDES) -I$(dir $(SPEC_GUEST_HEADER)) -I$(dir $(SPEC_FUZZ_HEADER))
 
 HYP_HOST_TEST       := $(BUILD)/hyp-host/hyp-unit
 HYP_HOST_TEST_PLAIN := $(BUILD)/hyp-host/hyp-unit-plain-ids
 
 $(HYP_HOST_TEST): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HYP_HOST_CFLAGS) $(HYP_HOST_INCLUDES) -o $@ $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
+	$(HOST_CC) $(HYP_HOST_CFLAGS) $(HYP_HOST_TEST_INCLUDES) -o $@ \
+		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
 
 # The build option that turns cap ID obfuscation off (IDs are slot numbers).
 $(HYP_HOST_TEST_PLAIN): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HYP_HOST_CFLAGS) -DHYP_CAP_ID_PLAIN $(HYP_HOST_INCLUDES) -o $@ \
+	$(HOST_CC) $(HYP_HOST_CFLAGS) -DHYP_CAP_ID_PLAIN $(HYP_HOST_TEST_INCLUDES) -o $@ \
 		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
 
 .PHONY: test-hyp-host
@@ -35,7 +39,9 @@ test-hyp-host: $(HYP_HOST_TEST) $(HYP_HOST_TEST_PLAIN)
 	$(HYP_HOST_TEST_PLAIN)
 
 TEST_TARGETS += test-hyp-host
-LINT_C_FILES += $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(wildcard hyp/test/*.h) \
-	hyp/arch/host/host.h hyp/include/error.h hyp/include/rights.h hyp/include/object.h \
-	hyp/include/heap.h hyp/include/partition.h hyp/include/cspace.h hyp/include/thread.h \
-	hyp/include/doorbell.h hyp/include/msgqueue.h hyp/include/core_call.h hyp/include/root.h
+# hypercall.c is linted with hyp.mk's sources.
+LINT_C_FILES += $(filter-out hyp/core/hypercall.c,$(HYP_HOST_CORE_SRCS)) $(HYP_HOST_TEST_SRCS) \
+	$(wildcard hyp/test/*.h) hyp/arch/host/host.h hyp/include/error.h hyp/include/rights.h \
+	hyp/include/object.h hyp/include/heap.h hyp/include/partition.h hyp/include/cspace.h \
+	hyp/include/thread.h hyp/include/doorbell.h hyp/include/msgqueue.h hyp/include/core_call.h \
+	hyp/include/root.h hyp/include/root_dt.h hyp/include/hypercall_core.h

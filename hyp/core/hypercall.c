@@ -27,6 +27,11 @@ unsigned hypercall_table_size(void)
 	return ARRAY_SIZE(hypercall_table);
 }
 
+const struct hypercall_desc *hypercall_desc_of(unsigned num)
+{
+	return num < ARRAY_SIZE(hypercall_table) ? &hypercall_table[num] : NULL;
+}
+
 static struct hypercall_result hypercall_x0(uint64_t x0)
 {
 	return (struct hypercall_result){.x = {x0}, .count = 1};

@@ -36,4 +36,7 @@ struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t 
 /* Number of rows in the native table (the first number past it is UNIMPLEMENTED). */
 unsigned hypercall_table_size(void);
 
+/* The native table's row for num (handler NULL for a hole), or NULL past the table. */
+const struct hypercall_desc *hypercall_desc_of(unsigned num);
+
 #endif

@@ -33,6 +33,12 @@ _Noreturn void panic(const char *fmt, ...)
 	abort();
 }
 
+/* A guest's SYSTEM_OFF reaching the host build is a test bug: stop loudly. */
+_Noreturn void arch_system_off(void)
+{
+	panic("arch_system_off on the host");
+}
+
 void host_arena_init(struct host_arena *arena, size_t size)
 {
 	arena->mem = malloc(size);

@@ -195,3 +195,14 @@ def test_sigterm_kills_qemu_and_keeps_results(tmp_path):
     time.sleep(0.2)
     assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split(
         ") ")[1].startswith("Z")
+
+
+def test_canned_mixed_console_table(cli):
+    proc = cli("run", "--no-list", guest="mixed.yaml")
+    assert proc.returncode == 1
+    rows = [line.split(None, 3) for line in proc.stdout.splitlines()[1:6]]
+    assert [(r[0], r[1]) for r in rows] == [
+        ("PASS", "identify.api_info"), ("FAIL", "identify.flags"), ("SKIP", "msgq.send_recv"),
+        ("ERROR", "psci.features"), ("PASS", "psci.version")]
+    assert rows[1][3] == "x0: expected 0x1 got 0xffffffffffffffff"
+    assert "humpy run: FAILED: 5 guest test(s): 2 PASS, 1 FAIL, 1 SKIP, 1 ERROR in " in proc.stdout

@@ -10,14 +10,13 @@ harness/suite/conftest.py does). Command-line options override the suite file.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 
 from . import reports
 from .errors import HarnessError
-from .model import BAD_VERDICTS, Report, TestResult, Verdict
+from .model import BAD_VERDICTS, TestResult, Verdict
 from .qemu import REPO
 from .session import Config, Session, setup_failure
 

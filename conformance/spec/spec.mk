@@ -41,3 +41,7 @@ test-spec: $(SPEC_CHECK_HOST) $(SPEC_CHECK_CROSS)
 
 TEST_TARGETS += test-spec
 LINT_C_FILES += conformance/spec/check_header.c
+
+# make lint: cppcheck needs the generated headers to expand the spec's macros.
+LINT_DEPS     += $(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER)
+LINT_INCLUDES += -I$(dir $(SPEC_GUEST_HEADER)) -I$(dir $(SPEC_FUZZ_HEADER))

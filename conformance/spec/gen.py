@@ -217,6 +217,21 @@ def guest_header(spec):
     for c in spec["calls"]:
         out.append(f"\tX({_hex(c['num'], '')}, {c['name'].upper()}, {len(c['inputs'])}U, "
                    f"{_hex(c['res0_mask'])}, {_hex(c['res1_mask'])}, {c['n_outputs']}U) \\")
+    features = spec["abi"]["api_flags0"]
+    out += [
+        "",
+        "/*",
+        " * X(num, feature_bit, may_unimplemented, cap_mask) per defined call: the api_flags0 bit of the",
+        " * module that provides it (-1 for none: always present), 1 when UNIMPLEMENTED (-1) is among its",
+        " * documented errors, and bit i of cap_mask set when input i is a cap ID.",
+        " */",
+        "#define GH_CALL_FEATURES(X) \\",
+    ]
+    for c in spec["calls"]:
+        bit = features[c["feature"]] if c["feature"] is not None else -1
+        cap_mask = sum(1 << x["index"] for x in c["inputs"] if x["kind"] == "cap")
+        unimpl = 1 if "UNIMPLEMENTED" in c["errors"] else 0
+        out.append(f"\tX({_hex(c['num'], '')}, {bit}, {unimpl}, {_hex(cap_mask)}) \\")
     out += ["", "/* X(num) per number below GH_HVC_MAX that no call uses. */",
             "#define GH_CALL_HOLES(X) \\"]
     for n in sorted(spec["holes"]):

@@ -1,5 +1,6 @@
 /* C side of the hypercall stubs: argument marshalling over the full-register capture path. */
 #include <gunyah_spec.h>
+#include <humpy/cover.h>
 #include <humpy/hvc.h>
 
 const void *gh_stub_for_imm(u32 imm)
@@ -44,11 +45,14 @@ static struct gh_ret gh_call_stub(const void *stub, const u64 args[8])
 struct gh_ret gh_hvc_imm(u32 imm, const u64 args[8])
 {
 	const void *stub = gh_stub_for_imm(imm);
+	struct gh_ret r;
 
 	/* Callers pass immediates from the spec's range; anything else is a guest bug. */
 	if (!stub)
 		stub = gh_stub_nop;
-	return gh_call_stub(stub, args);
+	r = gh_call_stub(stub, args);
+	cover_native(imm, r.x[0]);
+	return r;
 }
 
 struct gh_ret gh_native(u32 call, const u64 args[8])
@@ -68,7 +72,10 @@ static struct gh_ret gh_smccc(const void *stub, u64 fid, const u64 args[7])
 
 struct gh_ret gh_smccc_hvc(u64 fid, const u64 args[7])
 {
-	return gh_smccc(gh_stub_hvc0, fid, args);
+	struct gh_ret r = gh_smccc(gh_stub_hvc0, fid, args);
+
+	cover_smccc(fid, r.x[0]);
+	return r;
 }
 
 struct gh_ret gh_smccc_smc(u64 fid, const u64 args[7])

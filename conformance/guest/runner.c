@@ -2,6 +2,7 @@
 #include <humpy/arch.h>
 #include <humpy/bench.h>
 #include <humpy/console.h>
+#include <humpy/cover.h>
 #include <humpy/exc.h>
 #include <humpy/frame.h>
 #include <humpy/libc.h>
@@ -262,6 +263,8 @@ void runner_main(const struct runner_options *opt)
 		           run.verdict == V_PASS ? ""
 		                                 : (run.reason[0] ? run.reason : "(no reason)"));
 	}
+	if (!opt->list)
+		cover_print();
 	proto_line("END pass=%u fail=%u skip=%u error=%u", count[V_PASS], count[V_FAIL],
 	           count[V_SKIP], count[V_ERROR]);
 	psci_system_off();

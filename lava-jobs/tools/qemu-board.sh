@@ -16,7 +16,7 @@ qmp() {
 	i=0
 	while [ ! -S "$run/qmp.sock" ]; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && { echo "qemu-board: $name has no QMP socket" >&2; exit 1; }
+		[ $i -gt 300 ] && { echo "qemu-board: $name has no QMP socket after 30 s" >&2; exit 1; }
 		sleep 0.1
 	done
 	{

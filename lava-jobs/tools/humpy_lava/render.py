@@ -56,11 +56,14 @@ def monitor():
     """The monitors entry, from the harness's one copy of the protocol.
 
     LAVA hands start and end to pexpect, which compiles them as regexes, so the literal protocol
-    strings are escaped here ("[humpy]" unescaped would be a character class and never match)."""
+    strings are escaped here ("[humpy]" unescaped would be a character class and never match).
+    The end pattern runs to the end of the END line: LAVA logs console lines only once their
+    newline has arrived and stops reading at the end match, so matching "[humpy] END" alone can
+    leave the END line (and its counts) out of the job log."""
     return {
         "name": MONITOR_NAME,
         "start": re.escape(protocol.LAVA_START),
-        "end": re.escape(protocol.LAVA_END),
+        "end": re.escape(protocol.LAVA_END) + r"[^\n]*\n",
         "pattern": protocol.RESULT_PATTERN,
         "fixupdict": dict(protocol.LAVA_FIXUP),
     }

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import reports, runner
+from . import coverage, reports, runner
 from .errors import EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, UsageError
 from .session import DEFAULT_GUEST, DEFAULT_HYP, Config, Session, setup_failure
 
@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="skip the list boot (tests that never start are then not named)")
     common.add_argument("--extra-qemu-args", action="append", default=[], metavar="ARGS",
                         help="more QEMU arguments (one shell-quoted string, repeatable)")
+    common.add_argument("--spec", default=coverage.DEFAULT_SPEC, metavar="F",
+                        help="the spec's JSON for the spec-coverage report (default "
+                        f"{coverage.DEFAULT_SPEC})")
     common.add_argument("-v", "--verbose", action="store_true", help="echo the console live")
     sub.add_parser("run", parents=[common], help="run the guest tests")
     sub.add_parser("list", parents=[common], help="list the guest tests (a list-mode boot)")
@@ -87,7 +90,8 @@ def config_from_args(args) -> Config:
                   tests=_split_csv(args.tests), keywords=_split_csv(args.keywords),
                   timeout=args.timeout, idle_timeout=args.idle_timeout,
                   test_timeout_ms=args.test_timeout_ms, reports=args.reports, jobs=args.jobs,
-                  extra_qemu_args=extra, list_first=args.list_first, name=name, echo=echo)
+                  extra_qemu_args=extra, list_first=args.list_first, name=name, echo=echo,
+                  spec=args.spec)
 
 
 def _terminate(signum, frame):
@@ -149,8 +153,12 @@ def main(argv=None) -> int:
 
 def _finish(report, cfg, code) -> int:
     quiet = code is not None and not report.runs  # the one error line says it all
+    report.coverage = coverage.for_report(report, cfg.spec)
     if report.results and not quiet and report.mode != "bench":
         print(reports.table(report))
+    cov_table = coverage.table(report.coverage)
+    if cov_table and not quiet:
+        print(cov_table)
     if report.mode == "bench" and report.bench:
         print(reports.bench_table(report))
     for run in report.runs:
@@ -169,6 +177,10 @@ def _finish(report, cfg, code) -> int:
     if report.mode == "bench" and report.results and not report.ok:
         print(reports.table(report))
     print(reports.summary(report))
+    if report.coverage and not quiet:
+        print(coverage.summary(report.coverage))
+        for line in coverage.drift_lines(report.coverage):
+            print(line)
     logs = [run.log for run in report.runs if run.log]
     if logs:
         print("logs: " + " ".join(logs))

@@ -79,6 +79,40 @@ class Bench:
 
 
 @dataclasses.dataclass
+class Cover:
+    """The guest's COVER lines: per (call, path), how often each x0 value came back.
+
+    call is the hypercall number (int) or "past" (every number past the call table); path is "n"
+    (native) or "s" (SMCCC). x0 values are signed 64-bit integers.
+    """
+    counts: dict = dataclasses.field(default_factory=dict)  # (call, path) -> {x0: count}
+    unrecorded: dict = dataclasses.field(default_factory=dict)  # (call, path) -> count
+    lines: int = 0
+
+    def add(self, call, path: str, x0: int, count: int) -> None:
+        row = self.counts.setdefault((call, path), {})
+        row[x0] = row.get(x0, 0) + count
+
+    def add_unrecorded(self, call, path: str, count: int) -> None:
+        self.unrecorded[(call, path)] = self.unrecorded.get((call, path), 0) + count
+
+    def merge(self, other: "Cover") -> "Cover":
+        for (call, path), row in other.counts.items():
+            for x0, n in row.items():
+                self.add(call, path, x0, n)
+        for (call, path), n in other.unrecorded.items():
+            self.add_unrecorded(call, path, n)
+        self.lines += other.lines
+        return self
+
+    def row(self, call, path: str) -> dict:
+        return self.counts.get((call, path), {})
+
+    def calls(self) -> set:
+        return {call for call, _ in self.counts} | {call for call, _ in self.unrecorded}
+
+
+@dataclasses.dataclass
 class RunResult:
     """One QEMU boot (or one parsed log): its results in console order and how it ended."""
     outcome: Outcome
@@ -96,6 +130,7 @@ class RunResult:
     exit_status: int | None = None
     duration: float | None = None
     bootargs: str | None = None
+    cover: Cover | None = None  # COVER lines (run mode), None when the console had none
 
     def result(self, test_id: str) -> TestResult | None:
         for r in self.results:
@@ -140,6 +175,18 @@ class Report:
     info: dict = dataclasses.field(default_factory=dict)  # hyp, guest, qemu, selection...
     error: str | None = None  # the harness error that stopped it, if any
     exit_code: int | None = None  # set when the harness stopped on its own error
+    coverage: dict | None = None  # the spec-coverage join (coverage.py), when computed
+
+    @property
+    def cover(self) -> Cover | None:
+        """The COVER lines of every run-mode boot added up (shards each count their own tests)."""
+        covers = [run.cover for run in self.runs if run.mode == "run" and run.cover is not None]
+        if not covers:
+            return None
+        total = Cover()
+        for c in covers:
+            total.merge(c)
+        return total
 
     @property
     def counts(self) -> dict[str, int]:

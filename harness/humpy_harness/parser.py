@@ -19,6 +19,8 @@ Decisions on a console that breaks the protocol (each one tested in harness/test
 - After END the harness checks the guest's own counts: END's counts against the RESULT lines, and
   BEGIN's `tests=` against the tests seen; a mismatch is an ERROR on `harness.run` (lost lines).
 - Tests that were expected (from a list-mode boot) and never started are NOTRUN.
+- COVER lines are collected (counts of the same call and path add up); one with neither a value
+  nor unrecorded= is garbled. COVER lines never change a verdict.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import re
 import time
 
 from . import protocol
-from .model import RUN_ID, Bench, Outcome, RunResult, TestResult, Verdict
+from .model import RUN_ID, Bench, Cover, Outcome, RunResult, TestResult, Verdict
 
 _BEGIN = re.compile(protocol.BEGIN_PATTERN)
 _RUN = re.compile(protocol.RUN_PATTERN)
@@ -36,6 +38,8 @@ _RESULT = re.compile(protocol.RESULT_PATTERN)
 _END = re.compile(protocol.END_PATTERN)
 _TEST = re.compile(protocol.TEST_PATTERN)
 _BENCH = re.compile(protocol.BENCH_PATTERN)
+_COVER = re.compile(protocol.COVER_PATTERN)
+_COVER_PAIR = re.compile(r" (" + protocol.COVER_VALUE + r")=([0-9]+)")
 
 MODES = ("run", "list", "bench")
 NOTE_PREFIX = "### humpy-harness: "  # the harness's own notes in a log (runner.LOG_NOTE)
@@ -76,6 +80,7 @@ class ConsoleParser:
         self.last_result: str | None = None
         self.listed: list[str] = []
         self.bench: list[Bench] = []
+        self.cover = Cover()
         self.warnings: list[str] = []
         self.run_errors: list[str] = []
         self.protocol_lines = 0
@@ -161,6 +166,9 @@ class ConsoleParser:
         m = self._full(_BENCH, text)
         if m:
             return self._progress(self._on_bench(n, m["name"], float(m["value"]), m["unit"]))
+        m = self._full(_COVER, text)
+        if m and (m["pairs"] or m["unrecorded"]):
+            return self._progress(self._on_cover(n, m))
         self.warnings.append(f"line {n}: garbled protocol line {_show(text)}")
 
     def _progress(self, _accepted: bool) -> None:
@@ -238,6 +246,25 @@ class ConsoleParser:
         if self._after_end(n, f"BENCH {name}"):
             return False
         self.bench.append(Bench(name, value, unit))
+        return True
+
+    def _on_cover(self, n: int, m: re.Match) -> bool:
+        if self._after_end(n, "COVER"):
+            return False
+        call = "past" if m["call"] == "past" else int(m["call"], 16)
+        pairs = []
+        for value, count in _COVER_PAIR.findall(m["pairs"]):
+            x0 = int(value, 16) if value.startswith("0x") else int(value)
+            if not -(1 << 63) <= x0 < (1 << 64):
+                self.warnings.append(f"line {n}: COVER value {value} does not fit 64 bits, "
+                                     f"line ignored")
+                return False
+            pairs.append((x0 - (1 << 64) if x0 >= (1 << 63) else x0, int(count)))
+        for x0, count in pairs:
+            self.cover.add(call, m["path"], x0, count)
+        if m["unrecorded"]:
+            self.cover.add_unrecorded(call, m["path"], int(m["unrecorded"]))
+        self.cover.lines += 1
         return True
 
     def _on_end(self, n: int, counts: dict) -> bool:
@@ -332,7 +359,7 @@ class ConsoleParser:
                          results=results, listed=list(self.listed), bench=list(self.bench),
                          profile=self.profile, begin_tests=self.begin_tests,
                          end_counts=self.end_counts, warnings=list(self.warnings), log=self.log,
-                         **run_fields)
+                         cover=self.cover if self.cover.lines else None, **run_fields)
 
 
 def parse_text(text: str | bytes, mode: str = "run", ending: Outcome = Outcome.CRASH,

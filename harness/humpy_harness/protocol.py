@@ -19,6 +19,13 @@ END_PATTERN = (r"^\[humpy\] END pass=(?P<pass>[0-9]+) fail=(?P<fail>[0-9]+) "
 TEST_PATTERN = r"^\[humpy\] TEST (?P<test_case_id>" + TEST_ID + r")\s*$"
 BENCH_PATTERN = (r"^\[humpy\] BENCH (?P<name>[a-z0-9_.]+) (?P<value>[0-9]+(?:\.[0-9]+)?) "
                  r"(?P<unit>[a-z_]+)\s*$")
+# Spec coverage (run mode, before END): x0 values a hypercall returned on a path, with counts.
+# The harness only; LAVA ignores these lines.
+COVER_VALUE = r"(?:-?[0-9]{1,20}|0x[0-9a-f]{1,16})"
+COVER_PATTERN = (r"^\[humpy\] COVER (?P<call>0x[0-9a-f]{2,4}|past) (?P<path>[ns])"
+                 r"(?P<pairs>(?: " + COVER_VALUE + r"=[0-9]{1,10})*)"
+                 r"(?: unrecorded=(?P<unrecorded>[0-9]{1,10}))?\s*$")
+COVER_PATHS = {"n": "native", "s": "smccc"}
 
 # What LAVA's monitor action waits for (plain strings, not regexes).
 LAVA_START = "[humpy] BEGIN"

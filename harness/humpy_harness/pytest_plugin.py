@@ -14,7 +14,7 @@ import time
 import pytest
 import yaml
 
-from . import reports
+from . import coverage, reports
 from .errors import HarnessError
 from .model import BAD_VERDICTS, TestResult, Verdict
 from .qemu import REPO
@@ -80,7 +80,8 @@ class HumpySuite(pytest.File):
             jobs=opt("humpy_jobs") or data.get("jobs") or 1,
             reports=path("reports", "humpy_reports", "reports"),
             extra_qemu_args=extra,
-            name=data.get("name") or f"pytest-{self.path.stem}")
+            name=data.get("name") or f"pytest-{self.path.stem}",
+            spec=str(REPO / (data.get("spec") or coverage.DEFAULT_SPEC)))
 
     def collect(self):
         self.cfg = self._config()
@@ -124,6 +125,7 @@ class HumpySuite(pytest.File):
 
     def _write(self) -> None:
         self.report.duration = time.monotonic() - self.t0
+        self.report.coverage = coverage.for_report(self.report, self.cfg.spec)
         self.paths = reports.write_all(self.report, self.cfg.reports, self.cfg.name)
         _SUITES.append(self)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from . import coverage
 from .model import BAD_VERDICTS, VERDICT_ORDER, Report, TestResult, Verdict
 
 JSON_SCHEMA = "humpy-results/1"
@@ -43,6 +44,7 @@ def to_json(report: Report) -> dict:
         "listed": list(report.listed),
         "bench": [b.to_json() for b in report.bench],
         "runs": [run.to_json() for run in report.runs],
+        "coverage": report.coverage,
     }
 
 
@@ -121,9 +123,13 @@ def write_tap(report: Report, path) -> str:
 
 def write_all(report: Report, directory, name: str) -> dict[str, str]:
     d = Path(directory)
-    return {"json": write_json(report, d / f"{name}.json"),
-            "junit": write_junit(report, d / f"{name}.xml"),
-            "tap": write_tap(report, d / f"{name}.tap")}
+    paths = {"json": write_json(report, d / f"{name}.json"),
+             "junit": write_junit(report, d / f"{name}.xml"),
+             "tap": write_tap(report, d / f"{name}.tap")}
+    if report.coverage and not report.coverage.get("error"):
+        paths["coverage"] = _atomic_write(d / f"{name}-coverage.md",
+                                          coverage.markdown(report.coverage))
+    return paths
 
 
 def to_bench_json(report: Report) -> dict:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from . import qemu as qemu_mod
+from .coverage import DEFAULT_SPEC
 from .errors import HarnessError, NoTests, SetupError, UsageError
 from .model import (LIST_ID, RUN_ID, SETUP_ID, Outcome, Report, RunResult, TestResult, Verdict)
 from .parser import ConsoleParser
@@ -37,6 +38,7 @@ class Config:
     list_first: bool = True  # boot in list mode first, so tests that never start are named
     name: str = "conformance"  # base name of the report files
     echo: object = None  # callable getting console text as it arrives
+    spec: str = DEFAULT_SPEC  # the spec's JSON, joined with the COVER lines for spec coverage
 
     def limits(self) -> Limits:
         idle = self.idle_timeout
@@ -115,7 +117,7 @@ class Session:
             "hyp": c.hyp, "guest": c.guest, "qemu": c.qemu, "dtb": c.dtb, "tests": c.tests,
             "keywords": c.keywords, "jobs": c.jobs, "timeout_s": c.timeout,
             "idle_timeout_s": c.limits().idle, "test_timeout_ms": c.test_timeout_ms,
-            "extra_qemu_args": c.extra_qemu_args})
+            "extra_qemu_args": c.extra_qemu_args, "spec": c.spec})
 
     def list_tests(self, report: Report) -> list[str] | None:
         """The selected test ids from a list boot; None (and a harness.list result) if it failed."""

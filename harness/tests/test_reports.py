@@ -62,7 +62,8 @@ def test_json_schema(tmp_path, log_path):
     assert data["summary"] == {"PASS": 2, "FAIL": 1, "SKIP": 1, "ERROR": 1, "TIMEOUT": 0,
                                "CRASH": 0, "NOTRUN": 0, "total": 5}
     assert set(data) == {"schema", "mode", "started", "duration_s", "ok", "error", "info",
-                         "summary", "tests", "listed", "bench", "runs"}
+                         "summary", "tests", "listed", "bench", "runs", "coverage"}
+    assert data["coverage"] is None  # only set by the CLI and the plugin (coverage.for_report)
     for t in data["tests"]:
         assert set(t) == {"id", "verdict", "reason", "duration_s", "log", "line"}
         assert t["verdict"] in {"PASS", "FAIL", "SKIP", "ERROR", "TIMEOUT", "CRASH", "NOTRUN"}

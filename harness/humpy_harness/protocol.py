@@ -27,7 +27,8 @@ COVER_PATTERN = (r"^\[humpy\] COVER (?P<call>0x[0-9a-f]{2,4}|past) (?P<path>[ns]
                  r"(?: unrecorded=(?P<unrecorded>[0-9]{1,10}))?\s*$")
 COVER_PATHS = {"n": "native", "s": "smccc"}
 
-# What LAVA's monitor action waits for (plain strings, not regexes).
+# The literal text that opens and closes a run. LAVA hands its monitor start/end to pexpect as regexes,
+# so the LAVA renderer escapes these (re.escape); keep them unescaped here.
 LAVA_START = "[humpy] BEGIN"
 LAVA_END = "[humpy] END"
 # LAVA results must be pass/fail/skip/unknown: ERROR (the test could not run) is "unknown".

@@ -1,0 +1,217 @@
+/* root lib: the root caps, call wrappers, per-test cap tracking and fixtures (humpy/root.h). */
+#include <humpy/fdt.h>
+#include <humpy/root.h>
+
+#define ROOT_MAX_TRACKED 256
+/* Bound on the free-slot count; a cspace larger than this is not leak-checked. */
+#define ROOT_MAX_FREE_SLOTS 4096
+
+static u64 root_tracked[ROOT_MAX_TRACKED];
+static unsigned root_n_tracked;
+static long root_free_before;
+static u64 root_fill[ROOT_MAX_FREE_SLOTS];
+
+bool root_caps_get(struct root_caps *rc)
+{
+	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
+	const u8 *p, *c;
+	u32 lp = 0, lc = 0;
+
+	if (chosen < 0)
+		return false;
+	p = fdt_prop(chosen, "humpy,root-partition-cap", &lp);
+	c = fdt_prop(chosen, "humpy,root-cspace-cap", &lc);
+	if (!p || !c || lp != 8 || lc != 8)
+		return false;
+	rc->partition = ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
+	rc->cspace = ((u64)fdt_be32(c) << 32) | fdt_be32(c + 4);
+	return rc->partition != GH_CAP_INVALID && rc->cspace != GH_CAP_INVALID;
+}
+
+struct gh_ret hc(u32 call, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+	u64 args[8] = {a0, a1, a2, a3, a4, 0, 0, 0};
+
+	return gh_native(call, args);
+}
+
+struct gh_ret hs(u32 call, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+	u64 args[7] = {a0, a1, a2, a3, a4, 0, 0};
+
+	return gh_smccc_hvc(GH_SMCCC_HVC_BASE + call, args);
+}
+
+void root_track(u64 cap)
+{
+	if (root_n_tracked == ROOT_MAX_TRACKED) {
+		test_error("root: more than %u tracked caps", ROOT_MAX_TRACKED);
+		return;
+	}
+	root_tracked[root_n_tracked++] = cap;
+}
+
+void root_untrack(u64 cap)
+{
+	unsigned i;
+
+	for (i = root_n_tracked; i > 0; i--) {
+		if (root_tracked[i - 1] == cap) {
+			root_tracked[i - 1] = root_tracked[--root_n_tracked];
+			return;
+		}
+	}
+}
+
+u64 root_del(const struct root_caps *rc, u64 cap)
+{
+	u64 err = hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, cap, 0);
+
+	if (err == 0)
+		root_untrack(cap);
+	return err;
+}
+
+/* Newest first, so copies go before what they copy (not required, but the natural order). */
+static void root_cleanup(const struct root_caps *rc)
+{
+	while (root_n_tracked > 0)
+		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_tracked[--root_n_tracked],
+		       0);
+}
+
+/*
+ * Free slots of the root cspace: copies of the partition cap until CSPACE_FULL, then deleted again.
+ * -1 when that cannot be measured (no CSPACE_FULL within the bound, or another error).
+ */
+static long root_free_slots(const struct root_caps *rc)
+{
+	long n = 0, i, ret = -1;
+
+	while (n < ROOT_MAX_FREE_SLOTS) {
+		struct gh_ret r = hc(GH_HVC_CSPACE_COPY_CAP_FROM, rc->cspace, rc->partition,
+		                     rc->cspace, GH_RIGHT_PARTITION_OBJECT_CREATE, 0);
+		if (r.x[0] != 0) {
+			if (r.x[0] == E(CSPACE_FULL))
+				ret = n;
+			break;
+		}
+		root_fill[n++] = r.x[1];
+	}
+	for (i = 0; i < n; i++)
+		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_fill[i], 0);
+	return ret;
+}
+
+bool root_begin(const struct root_caps *rc)
+{
+	root_cleanup(rc); /* what an abandoned test left */
+	root_free_before = root_free_slots(rc);
+	return true;
+}
+
+void root_end(const struct root_caps *rc)
+{
+	long after;
+
+	root_cleanup(rc);
+	after = root_free_slots(rc);
+	if (root_free_before >= 0 && after != root_free_before)
+		test_fail("root cspace: %ld free slots before the test, %ld after cleanup",
+		          root_free_before, after);
+}
+
+u64 root_create(const struct root_caps *rc, u32 call, u64 partition)
+{
+	struct gh_ret r = hc(call, partition, rc->cspace, 0, 0, 0);
+
+	if (r.x[0] != 0) {
+		test_fail("fixture: create (call 0x%x): x0 expected 0x0 got 0x%lx", call, r.x[0]);
+		return GH_CAP_INVALID;
+	}
+	root_track(r.x[1]);
+	return r.x[1];
+}
+
+u64 root_cspace(const struct root_caps *rc, u64 max_caps, bool activate)
+{
+	u64 c = root_create(rc, GH_HVC_PARTITION_CREATE_CSPACE, rc->partition);
+	u64 err;
+
+	if (c == GH_CAP_INVALID)
+		return c;
+	if (max_caps && (err = hc_err(GH_HVC_CSPACE_CONFIGURE, c, max_caps, 0)) != 0) {
+		test_fail("fixture: cspace_configure(%lu): x0 expected 0x0 got 0x%lx", max_caps,
+		          err);
+		return GH_CAP_INVALID;
+	}
+	if (activate && (err = hc_err(GH_HVC_OBJECT_ACTIVATE, c, 0, 0)) != 0) {
+		test_fail("fixture: object_activate(cspace): x0 expected 0x0 got 0x%lx", err);
+		return GH_CAP_INVALID;
+	}
+	return c;
+}
+
+u64 root_partition(const struct root_caps *rc, u64 parent, bool activate)
+{
+	u64 p = root_create(rc, GH_HVC_PARTITION_CREATE_PARTITION, parent ? parent : rc->partition);
+	u64 err;
+
+	if (p == GH_CAP_INVALID)
+		return p;
+	if (activate && (err = hc_err(GH_HVC_OBJECT_ACTIVATE, p, 0, 0)) != 0) {
+		test_fail("fixture: object_activate(partition): x0 expected 0x0 got 0x%lx", err);
+		return GH_CAP_INVALID;
+	}
+	return p;
+}
+
+u64 root_copy_into(const struct root_caps *rc, u64 cap, u64 dest, u64 mask)
+{
+	struct gh_ret r = hc(GH_HVC_CSPACE_COPY_CAP_FROM, rc->cspace, cap, dest, mask, 0);
+
+	if (r.x[0] != 0) {
+		test_fail("fixture: cspace_copy_cap_from: x0 expected 0x0 got 0x%lx", r.x[0]);
+		return GH_CAP_INVALID;
+	}
+	return r.x[1];
+}
+
+u64 root_copy(const struct root_caps *rc, u64 cap, u64 mask)
+{
+	u64 c = root_copy_into(rc, cap, rc->cspace, mask);
+
+	if (c != GH_CAP_INVALID)
+		root_track(c);
+	return c;
+}
+
+u64 root_revoked(const struct root_caps *rc, u64 cap)
+{
+	u64 c = root_copy(rc, cap, ~0ULL);
+	u64 err;
+
+	if (c == GH_CAP_INVALID)
+		return c;
+	err = hc_err(GH_HVC_CSPACE_REVOKE_CAP_FROM, rc->cspace, c, 0);
+	if (err != 0) {
+		test_fail("fixture: cspace_revoke_cap_from: x0 expected 0x0 got 0x%lx", err);
+		return GH_CAP_INVALID;
+	}
+	return c;
+}
+
+u64 root_null(const struct root_caps *rc)
+{
+	u64 c = root_create(rc, GH_HVC_PARTITION_CREATE_CSPACE, rc->partition);
+	u64 err;
+
+	if (c == GH_CAP_INVALID)
+		return c;
+	err = root_del(rc, c);
+	if (err != 0) {
+		test_fail("fixture: cspace_delete_cap_from: x0 expected 0x0 got 0x%lx", err);
+		return GH_CAP_INVALID;
+	}
+	return c;
+}

@@ -24,6 +24,9 @@ struct root_objects root_create(void *base, size_t size)
 	 * references pass to the master caps.
 	 */
 	object_get(&root.partition->hdr);
+	/* The boot vCPU names caps here: its reference keeps the cspace alive when the guest
+	 * deletes the cspace's cap (its next hypercall would use freed memory). */
+	object_get(&root.cspace->hdr);
 	root.partition_cap = cspace_insert_master(root.cspace, &root.partition->hdr);
 	root.cspace_cap = cspace_insert_master(root.cspace, &root.cspace->hdr);
 	return root;

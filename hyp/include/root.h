@@ -10,7 +10,7 @@
 
 struct root_objects {
 	struct partition *partition;
-	struct cspace *cspace;  /* the root VM's cspace: its hypercalls name caps here */
+	struct cspace *cspace;  /* the root VM's cspace (one reference is the boot vCPU's) */
 	cap_id_t partition_cap; /* master caps, all rights, both in cspace */
 	cap_id_t cspace_cap;
 };

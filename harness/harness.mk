@@ -10,7 +10,7 @@ GUEST_BIN ?= $(BUILD)/conformance/guest.bin
 CONFORMANCE_ARGS ?=
 BENCH_ARGS ?=
 HARNESS_RUN = PYTHONPATH=harness $(PYTHON) -m humpy_harness
-HARNESS_IMAGES = --hyp $(HYP_ELF) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS)
+HARNESS_IMAGES = --hyp $(HYP_ELF) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON)
 # No .pytest_cache in the tree. pytest exits 5 when it collected nothing: like any non-zero status
 # that fails the make target, so a test folder that silently lost its tests cannot pass.
 HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q
@@ -26,7 +26,7 @@ test-harness:
 	$(HARNESS_PYTEST) harness/tests
 
 test-qemu:
-	HUMPY_HYP=$(HYP_ELF) HUMPY_GUEST=$(GUEST_BIN) HUMPY_QEMU=$(QEMU) HUMPY_REPORTS=$(REPORTS)/test-qemu \
+	HUMPY_HYP=$(HYP_ELF) HUMPY_GUEST=$(GUEST_BIN) HUMPY_QEMU=$(QEMU) HUMPY_REPORTS=$(REPORTS)/test-qemu HUMPY_SPEC=$(SPEC_JSON) \
 		$(HARNESS_PYTEST) harness/qemu_tests
 
 TEST_TARGETS += test-harness test-qemu

@@ -16,10 +16,11 @@ HYP = os.environ.get("HUMPY_HYP", "build/hyp/hyp.elf")
 GUEST = os.environ.get("HUMPY_GUEST", "build/conformance/guest.bin")
 QEMU = os.environ.get("HUMPY_QEMU", "qemu-system-aarch64")
 REPORTS = os.environ.get("HUMPY_REPORTS", "reports/test-qemu")
+SPEC = os.environ.get("HUMPY_SPEC", "build/conformance/gen/spec.json")
 
 
 def pytest_sessionstart(session):
-    for image in (HYP, GUEST):
+    for image in (HYP, GUEST, SPEC):
         if not (REPO / image).is_file():
             pytest.exit(f"test-qemu: {image} missing: run make first", returncode=1)
 
@@ -36,7 +37,7 @@ def harness(reports_dir):
     """Runs the CLI on the real images; returns (CompletedProcess, report JSON or None)."""
     def run(*args, hyp=HYP, guest=GUEST, qemu=QEMU, timeout=120, name="conformance"):
         argv = [sys.executable, "-m", "humpy_harness", *args, "--hyp", hyp, "--guest", guest,
-                "--qemu", qemu, "--reports", str(reports_dir)]
+                "--qemu", qemu, "--reports", str(reports_dir), "--spec", SPEC]
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
                               env=dict(os.environ, PYTHONPATH=str(HARNESS)))
         path = reports_dir / f"{name}.json"

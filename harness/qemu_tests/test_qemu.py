@@ -6,7 +6,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from conftest import HARNESS, REPO, verdicts
+from conftest import HARNESS, REPO, SPEC, verdicts
 
 
 def test_whole_suite_passes(harness):
@@ -20,6 +20,40 @@ def test_whole_suite_passes(harness):
     assert data["ok"] is True and data["runs"][-1]["outcome"] == "complete"
     assert data["runs"][-1]["end_counts"]["pass"] == len(got)
     assert "humpy run: OK: " in proc.stdout
+    # Spec coverage: no call may return an x0 the spec does not document for it (the figures
+    # themselves grow with the suite, so only their consistency is checked).
+    cov = data["coverage"]
+    assert cov["error"] is None and cov["drift"] == [], cov["drift"]
+    s = cov["summary"]
+    assert s["cover_lines"] > 0 and s["unrecorded"] == 0
+    assert 0 < s["pairs_seen"] <= s["pairs_total"]
+    assert s["implemented"] + s["unimplemented"] == s["called"] <= s["calls"]
+    assert s["holes_called"] == s["holes"]  # native.holes and smccc.holes call every hole
+    assert f"spec coverage: {s['called']}/{s['calls']} calls called" in proc.stdout
+    assert "ABI DRIFT" not in proc.stdout
+
+
+def test_coverage_marks_identify_exercised_on_both_paths(harness):
+    proc, data = harness("run", "--tests", "identify.api_info,identify.smccc_matches_native")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    log = open(data["runs"][-1]["log"], encoding="utf-8").read()
+    api_info = json.loads((REPO / SPEC).read_text())["abi"]["api_info"]["expected"]
+    native = [line for line in log.splitlines() if line.startswith("[humpy] COVER 0x00 n ")]
+    smccc = [line for line in log.splitlines() if line.startswith("[humpy] COVER 0x00 s ")]
+    assert len(native) == 1 and native[0].startswith(f"[humpy] COVER 0x00 n 0x{api_info:x}=")
+    assert len(smccc) == 1 and smccc[0].startswith(f"[humpy] COVER 0x00 s 0x{api_info:x}=")
+    assert log.index("[humpy] COVER ") > log.rindex("[humpy] RESULT ")
+    assert log.index("[humpy] END ") > log.rindex("[humpy] COVER ")
+    ident = data["coverage"]["calls"][0]
+    assert (ident["num"], ident["name"], ident["status"], ident["success_paths"],
+            ident["complete"]) == ("0x00", "hypervisor_identify", "implemented", ["n", "s"], True)
+    assert [a["x0"] for a in ident["answers"]] == [api_info]
+    assert data["coverage"]["drift"] == []
+    lines = proc.stdout.splitlines()
+    row = next(line for line in lines if line.startswith("0x00 "))
+    assert row.split() == ["0x00", "hypervisor_identify", "implemented*", "n,s", "n,s", "0/0", "-"]
+    assert (REPO / data["runs"][-1]["log"]).parent.parent.joinpath(
+        "conformance-coverage.md").is_file()
 
 
 def test_sharded_run_gives_the_same_verdicts(harness):

@@ -8,13 +8,14 @@
 /*
  * Row GH_HVC_MAX + 1 collects every number past the call table ("past"). 16 distinct x0 values a
  * row is more than any call documents (10 errors at most, plus OK); a 17th value is only counted.
+ * Six pairs of at most 30 characters a line stay far below the console reader's 240. SMCCC function
+ * numbers 0x8000..0xffff of the vendor-hyp service are the hypercalls.
  */
-#define COVER_ROWS         (GH_HVC_MAX + 2)
-#define COVER_PAST         (GH_HVC_MAX + 1)
-#define COVER_SLOTS        16
-#define COVER_PAIRS_A_LINE 6 /* 6 pairs of at most 30 chars: far below the 240-char console line   \
-	                      */
-#define COVER_SMCCC_NUMBERS 0x8000U /* SMCCC function numbers 0x8000..0xffff are hypercalls */
+#define COVER_ROWS          (GH_HVC_MAX + 2)
+#define COVER_PAST          (GH_HVC_MAX + 1)
+#define COVER_SLOTS         16
+#define COVER_PAIRS_A_LINE  6
+#define COVER_SMCCC_NUMBERS 0x8000U
 
 enum cover_path { COVER_NATIVE, COVER_SMCCC, COVER_PATHS };
 

@@ -1,5 +1,4 @@
-/* Spec coverage recording: per hypercall number and path, each distinct x0 returned and how often.
- */
+/* Spec coverage: per hypercall number and path, each distinct x0 returned and how often. */
 #include <gunyah_spec.h>
 #include <humpy/console.h>
 #include <humpy/cover.h>

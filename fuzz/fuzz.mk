@@ -1,0 +1,115 @@
+# fuzz/fuzz.mk: coverage-guided fuzzers of hyp/core built for the host (libFuzzer, AFL++, replay).
+#   make fuzz              AFL++ main + secondaries on FUZZ_TARGET for FUZZ_SECONDS on FUZZ_JOBS cores
+#                          (resumable; progress line every minute; summary at the end)
+#   make fuzz-libfuzzer    the same with libFuzzer -jobs
+#   make fuzz-seeds        seed corpora under $(FUZZ_BUILD)/seeds/<target>
+#   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
+#   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
+#   make fuzz-bugbench     fuzz each planted bug (-DHUMPY_PLANT_BUG=N) for BUGBENCH_SECONDS
+#   make test-fuzz         (in make test) build every variant, short runs, regression corpus replays
+# Binaries: $(FUZZ_BUILD)/{libfuzzer,afl,afl-cmplog,replay,cov}/<target>. Output under $(REPORTS)/fuzz.
+
+FUZZ_BUILD      := $(BUILD)/fuzz
+FUZZ_REPORTS    := $(REPORTS)/fuzz
+FUZZ_TARGETS    := hypercall_seq fdt
+FUZZ_TARGET     ?= hypercall_seq
+FUZZ_SECONDS    ?= 28800
+FUZZ_JOBS       ?= $(shell nproc)
+FUZZ_CC         ?= clang
+FUZZ_AFL_CC     ?= afl-clang-fast
+FUZZ_PROFDATA   ?= llvm-profdata
+FUZZ_COV        ?= $(shell command -v llvm-cov-14 || command -v llvm-cov)
+BUGBENCH_SECONDS ?= 600
+BUGBENCH_BUGS   ?= 1 2 3 4 5 6 7 8 9 10 11 12
+FUZZ_TEST_SECONDS ?= 8
+
+# The core's host flags without its sanitizer choice (each variant picks its own).
+FUZZ_CFLAGS := $(filter-out $(HYP_HOST_SAN),$(HYP_HOST_CFLAGS)) -fno-omit-frame-pointer \
+	$(HYP_HOST_INCLUDES) -Ihyp/core -Ifuzz/harness \
+	-I$(dir $(SPEC_GUEST_HEADER)) -I$(dir $(SPEC_FUZZ_HEADER))
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+# The shadow of every partition allocation (fuzz/harness/world.c).
+FUZZ_WRAP   := -Wl,--wrap=partition_alloc,--wrap=partition_free,--wrap=object_create
+
+# cspace.c and heap.c are built inside fuzz/harness/*_unity.c (ID generator reset, exact decode,
+# free-list walk).
+FUZZ_CORE_SRCS := $(filter-out hyp/core/cspace.c hyp/core/heap.c,$(HYP_HOST_CORE_SRCS)) \
+	fuzz/harness/cspace_unity.c fuzz/harness/heap_unity.c fuzz/harness/world.c fuzz/harness/oracle.c fuzz/harness/fail.c
+FUZZ_SRCS_hypercall_seq := $(FUZZ_CORE_SRCS) fuzz/targets/hypercall_seq.c
+FUZZ_SRCS_fdt           := hyp/core/fdt.c hyp/core/root_dt.c fuzz/harness/fail.c fuzz/targets/fdt.c
+FUZZ_DEPS := $(wildcard fuzz/harness/*.h hyp/include/*.h hyp/arch/host/*.h hyp/core/*.c) \
+	$(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER) fuzz/fuzz.mk
+
+FUZZ_LIBFUZZER := $(addprefix $(FUZZ_BUILD)/libfuzzer/,$(FUZZ_TARGETS))
+FUZZ_AFL       := $(addprefix $(FUZZ_BUILD)/afl/,$(FUZZ_TARGETS))
+FUZZ_CMPLOG    := $(addprefix $(FUZZ_BUILD)/afl-cmplog/,$(FUZZ_TARGETS))
+FUZZ_REPLAY    := $(addprefix $(FUZZ_BUILD)/replay/,$(FUZZ_TARGETS))
+FUZZ_COVBIN    := $(addprefix $(FUZZ_BUILD)/cov/,$(FUZZ_TARGETS))
+
+.SECONDEXPANSION:
+$(FUZZ_BUILD)/libfuzzer/%: $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_EXTRA) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS_$*) $(FUZZ_WRAP)
+
+$(FUZZ_BUILD)/afl/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_afl.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	AFL_QUIET=1 $(FUZZ_AFL_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_SRCS_$*) \
+		fuzz/harness/driver_afl.c $(FUZZ_WRAP)
+
+# CmpLog companion (no sanitizers, as AFL++ recommends): solves comparisons against input bytes.
+$(FUZZ_BUILD)/afl-cmplog/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_afl.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	AFL_QUIET=1 AFL_LLVM_CMPLOG=1 $(FUZZ_AFL_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS_$*) \
+		fuzz/harness/driver_afl.c $(FUZZ_WRAP)
+
+$(FUZZ_BUILD)/replay/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_replay.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_SRCS_$*) fuzz/harness/driver_replay.c \
+		$(FUZZ_WRAP)
+
+$(FUZZ_BUILD)/cov/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_replay.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping -o $@ \
+		$(FUZZ_SRCS_$*) fuzz/harness/driver_replay.c $(FUZZ_WRAP)
+
+# One libFuzzer build per planted bug.
+$(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHUMPY_PLANT_BUG=$* -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS_hypercall_seq) $(FUZZ_WRAP)
+
+FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHON)
+
+.PHONY: fuzz-build fuzz fuzz-libfuzzer fuzz-seeds fuzz-triage fuzz-coverage fuzz-bugbench test-fuzz
+fuzz-build: $(FUZZ_LIBFUZZER) $(FUZZ_AFL) $(FUZZ_REPLAY)
+
+fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER)
+	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \
+		--dts-dir fuzz/seeds/fdt --spec-calls $(SPEC_FUZZ_HEADER) --guest-header $(SPEC_GUEST_HEADER)
+
+fuzz: $(FUZZ_BUILD)/afl/$(FUZZ_TARGET) $(FUZZ_BUILD)/afl-cmplog/$(FUZZ_TARGET) fuzz-seeds
+	$(FUZZ_ENV) fuzz/scripts/fuzz-afl.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
+fuzz-libfuzzer: $(FUZZ_BUILD)/libfuzzer/$(FUZZ_TARGET) fuzz-seeds
+	$(FUZZ_ENV) fuzz/scripts/fuzz-libfuzzer.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
+fuzz-triage: $(FUZZ_LIBFUZZER) $(FUZZ_REPLAY)
+	$(FUZZ_ENV) $(PYTHON) fuzz/scripts/triage.py
+
+fuzz-coverage: $(FUZZ_COVBIN) fuzz-seeds
+	$(FUZZ_ENV) FUZZ_PROFDATA=$(FUZZ_PROFDATA) FUZZ_COV=$(FUZZ_COV) fuzz/scripts/coverage.sh \
+		$(FUZZ_TARGETS)
+
+fuzz-bugbench: fuzz-seeds $(foreach n,$(BUGBENCH_BUGS),$(FUZZ_BUILD)/bug/$(n)/hypercall_seq) \
+		$(FUZZ_BUILD)/libfuzzer/hypercall_seq
+	$(FUZZ_ENV) fuzz/scripts/bugbench.sh $(BUGBENCH_SECONDS) $(FUZZ_JOBS) $(BUGBENCH_BUGS)
+
+# Each target: builds three ways, fuzzes briefly from its seeds with no finding, replays the
+# regression corpus and the seeds, and the AFL++ build runs an input outside afl-fuzz.
+test-fuzz: fuzz-build fuzz-seeds
+	$(FUZZ_ENV) FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) fuzz/scripts/test-fuzz.sh $(FUZZ_TARGETS)
+
+TEST_TARGETS += test-fuzz
+LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c)
+CLEAN_FILES  += $(FUZZ_REPORTS)

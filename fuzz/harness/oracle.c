@@ -1,0 +1,379 @@
+/* oracle: invariants of the object/cap core, checked against the shadow of every allocation. */
+#include "oracle.h"
+
+#include <string.h>
+
+#include "doorbell.h"
+#include "gunyah_spec.h"
+#include "msgqueue.h"
+#include "thread.h"
+#include "world.h"
+
+static size_t oracle_round(size_t size)
+{
+	return (size + HEAP_ALIGN - 1U) & ~(size_t)(HEAP_ALIGN - 1U);
+}
+
+/* Index of @obj in the shadow, or -1 when it is not a live object. */
+static int oracle_index(const void *obj)
+{
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		if (world.allocs[k].ptr == obj && world.allocs[k].is_object) {
+			return (int)k;
+		}
+	}
+	return -1;
+}
+
+/* Marks the shadow allocation that holds @ptr as owned by an object; it must have @size bytes. */
+static void oracle_own(bool *owned, const void *ptr, size_t size, const struct partition *p,
+                       const char *what)
+{
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		const struct world_alloc *a = &world.allocs[k];
+
+		if (a->ptr != ptr || a->is_object) {
+			continue;
+		}
+		if (a->size != size || a->partition != p || owned[k]) {
+			oracle_fail("memory-accounting",
+			            "%s %p: %zu bytes from %p expected, shadow has %zu from %p%s", what,
+			            ptr, size, (const void *)p, a->size, (const void *)a->partition,
+			            owned[k] ? " (owned twice)" : "");
+		}
+		owned[k] = true;
+		return;
+	}
+	oracle_fail("memory-accounting", "%s %p is not an allocation", what, ptr);
+}
+
+struct oracle_counts {
+	uint32_t refs[WORLD_MAX_ALLOCS];    /* references found, per object */
+	uint32_t caps[WORLD_MAX_ALLOCS];    /* VALID caps naming it */
+	uint32_t masters[WORLD_MAX_ALLOCS]; /* VALID master caps naming it */
+	size_t used[WORLD_MAX_ALLOCS];      /* bytes allocated from it (partitions) */
+	bool owned[WORLD_MAX_ALLOCS];       /* buffers: some object holds it */
+};
+
+static struct oracle_counts oc;
+
+static void oracle_check_slots(const struct cspace *cs)
+{
+	uint32_t occupied = 0;
+
+	for (uint32_t s = 0; s < cs->max_caps; s++) {
+		const struct cap *c = &cs->slots[s];
+		int t;
+
+		switch (c->state) {
+		case CAP_STATE_NULL:
+			if (c->obj != NULL || c->rights != 0U || c->obj_next != NULL ||
+			    c->obj_prev != NULL || c->is_master) {
+				oracle_fail("cap-slot", "cspace %p slot %u: empty but not cleared",
+				            (const void *)cs, s);
+			}
+			continue;
+		case CAP_STATE_REVOKED:
+			if (c->obj != NULL || c->obj_next != NULL || c->obj_prev != NULL) {
+				oracle_fail("cap-slot",
+				            "cspace %p slot %u: revoked but still names an object",
+				            (const void *)cs, s);
+			}
+			occupied++;
+			continue;
+		case CAP_STATE_VALID:
+			break;
+		default:
+			oracle_fail("cap-slot", "cspace %p slot %u: state %d", (const void *)cs, s,
+			            (int)c->state);
+		}
+		occupied++;
+		t = oracle_index(c->obj);
+		if (t < 0) {
+			oracle_fail("dangling-cap", "cspace %p slot %u names %p, which is not live",
+			            (const void *)cs, s, (const void *)c->obj);
+		}
+		if (c->type != c->obj->type) {
+			oracle_fail("cap-type", "cspace %p slot %u: cap type %d, object type %d",
+			            (const void *)cs, s, (int)c->type, (int)c->obj->type);
+		}
+		if ((c->rights & ~object_ops(c->obj->type)->all_rights) != 0U) {
+			oracle_fail("cap-rights", "cspace %p slot %u: rights 0x%x beyond the type's 0x%x",
+			            (const void *)cs, s, c->rights,
+			            object_ops(c->obj->type)->all_rights);
+		}
+		oc.refs[t]++;
+		oc.caps[t]++;
+		oc.masters[t] += c->is_master ? 1U : 0U;
+	}
+	if (occupied != cs->count) {
+		oracle_fail("cspace-count", "cspace %p: count %u, %u slots occupied", (const void *)cs,
+		            cs->count, occupied);
+	}
+}
+
+static void oracle_check_object(unsigned k)
+{
+	struct object *obj = world.allocs[k].ptr;
+	const struct obj_ops *ops;
+
+	if ((unsigned)obj->type >= OBJ_TYPE_COUNT || (ops = object_ops(obj->type)) == NULL) {
+		oracle_fail("object-type", "object %p has type %d", (void *)obj, (int)obj->type);
+	}
+	if (obj->state != OBJ_STATE_INIT && obj->state != OBJ_STATE_ACTIVE) {
+		oracle_fail("object-state", "live object %p (type %d) in state %d", (void *)obj,
+		            (int)obj->type, (int)obj->state);
+	}
+	if (obj == &world.root.cspace->hdr) {
+		oc.refs[k]++; /* the boot vCPU's */
+	}
+	if (obj == &world.root.partition->hdr) {
+		oc.refs[k]++; /* the boot reference, kept by whoever made the root */
+	} else {
+		int p = oracle_index(obj->partition);
+
+		if (p < 0 || obj->partition->hdr.type != OBJ_PARTITION ||
+		    obj->partition != world.allocs[k].partition ||
+		    world.allocs[k].size != ops->size) {
+			oracle_fail("object-owner", "object %p (type %d): owner %p, allocated %zu from %p",
+			            (void *)obj, (int)obj->type, (void *)obj->partition,
+			            world.allocs[k].size, (void *)world.allocs[k].partition);
+		}
+		oc.refs[p]++;
+	}
+	switch (obj->type) {
+	case OBJ_CSPACE: {
+		struct cspace *cs = (struct cspace *)obj;
+
+		if (cs->max_caps > GH_LIMIT_CSPACE_MAX_CAPS) {
+			oracle_fail("cspace-limits", "cspace %p: max_caps %u over the spec's %u",
+			            (void *)cs, cs->max_caps, GH_LIMIT_CSPACE_MAX_CAPS);
+		}
+		if ((obj->state == OBJ_STATE_ACTIVE) != (cs->slots != NULL) ||
+		    (cs->slots != NULL && cs->max_caps == 0U)) {
+			oracle_fail("cspace-config", "cspace %p: state %d, slots %p, max_caps %u",
+			            (void *)cs, (int)obj->state, (void *)cs->slots, cs->max_caps);
+		}
+		if (cs->slots != NULL) {
+			oracle_own(oc.owned, cs->slots, (size_t)cs->max_caps * sizeof(struct cap),
+			           obj->partition, "cspace slots");
+			oracle_check_slots(cs);
+		}
+		break;
+	}
+	case OBJ_THREAD: {
+		struct thread *th = (struct thread *)obj;
+
+		if (th->cspace != NULL) {
+			int c = oracle_index(th->cspace);
+
+			if (c < 0 || th->cspace->hdr.type != OBJ_CSPACE ||
+			    th->cspace->hdr.state != OBJ_STATE_ACTIVE) {
+				oracle_fail("thread-cspace", "thread %p: cspace %p is not a live cspace",
+				            (void *)th, (void *)th->cspace);
+			}
+			oc.refs[c]++;
+		}
+		break;
+	}
+	case OBJ_MSGQUEUE: {
+		struct msgqueue *mq = (struct msgqueue *)obj;
+
+		if (mq->depth > GH_LIMIT_MSGQUEUE_MAX_DEPTH ||
+		    mq->max_msg_size > GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE ||
+		    (mq->depth == 0U) != (mq->max_msg_size == 0U)) {
+			oracle_fail("msgqueue-limits", "msgqueue %p: depth %u, max_msg_size %u",
+			            (void *)mq, mq->depth, mq->max_msg_size);
+		}
+		if ((obj->state == OBJ_STATE_ACTIVE) != (mq->buf != NULL)) {
+			oracle_fail("msgqueue-config", "msgqueue %p: state %d, buffer %p", (void *)mq,
+			            (int)obj->state, (void *)mq->buf);
+		}
+		if (mq->buf != NULL) {
+			if (mq->count > mq->depth || mq->head >= mq->depth) {
+				oracle_fail("msgqueue-accounting",
+				            "msgqueue %p: count %u head %u depth %u", (void *)mq,
+				            mq->count, mq->head, mq->depth);
+			}
+			oracle_own(oc.owned, mq->buf, mq->buf_size, obj->partition, "msgqueue buffer");
+		}
+		break;
+	}
+	case OBJ_PARTITION: {
+		struct partition *p = (struct partition *)obj;
+
+		oracle_check_heap(p);
+		if (obj != &world.root.partition->hdr) {
+			if ((obj->state == OBJ_STATE_ACTIVE) != (p->heap_mem != NULL)) {
+				oracle_fail("partition-config", "partition %p: state %d, heap %p",
+				            (void *)p, (int)obj->state, p->heap_mem);
+			}
+			/* The child's heap is taken inside partition.c, past the wrappers. */
+			if (p->heap_mem != NULL) {
+				oc.used[oracle_index(obj->partition)] += oracle_round(p->heap_size);
+			}
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The object's list of caps: VALID caps naming it, master (if any) first, links consistent. */
+static void oracle_check_cap_list(unsigned k)
+{
+	const struct object *obj = world.allocs[k].ptr;
+	const struct cap *prev = NULL;
+	uint32_t n = 0;
+
+	for (const struct cap *c = obj->caps; c != NULL; prev = c, c = c->obj_next) {
+		if (++n > oc.caps[k] || c->state != CAP_STATE_VALID || c->obj != obj ||
+		    c->obj_prev != prev || (c->is_master && prev != NULL)) {
+			oracle_fail("cap-list", "object %p (type %d): cap %p at position %u is wrong",
+			            (const void *)obj, (int)obj->type, (const void *)c, n);
+		}
+	}
+	if (n != oc.caps[k]) {
+		oracle_fail("cap-list", "object %p (type %d): %u caps listed, %u in cspaces",
+		            (const void *)obj, (int)obj->type, n, oc.caps[k]);
+	}
+	if (oc.masters[k] > 1U) {
+		oracle_fail("cap-master", "object %p (type %d) has %u master caps", (const void *)obj,
+		            (int)obj->type, oc.masters[k]);
+	}
+	if (obj->refcount != oc.refs[k]) {
+		oracle_fail("refcount", "object %p (type %d, state %d): refcount %u, %u references",
+		            (const void *)obj, (int)obj->type, (int)obj->state, obj->refcount,
+		            oc.refs[k]);
+	}
+}
+
+void oracle_check_world(void)
+{
+	unsigned n = world.n_allocs;
+
+	memset(&oc, 0, sizeof(oc));
+	for (unsigned k = 0; k < n; k++) {
+		if (world.allocs[k].is_object) {
+			oracle_check_object(k);
+		}
+	}
+	for (unsigned k = 0; k < n; k++) {
+		const struct world_alloc *a = &world.allocs[k];
+		int p = oracle_index(a->partition);
+
+		if (p < 0) {
+			oracle_fail("memory-accounting", "allocation %p from dead partition %p", a->ptr,
+			            (void *)a->partition);
+		}
+		oc.used[p] += oracle_round(a->size);
+		if (!a->is_object && !oc.owned[k]) {
+			oracle_fail("memory-leak", "%zu bytes at %p from partition %p: no object holds them",
+			            a->size, a->ptr, (void *)a->partition);
+		}
+	}
+	for (unsigned k = 0; k < n; k++) {
+		const struct object *obj = world.allocs[k].ptr;
+
+		if (!world.allocs[k].is_object) {
+			continue;
+		}
+		oracle_check_cap_list(k);
+		if (obj->type == OBJ_PARTITION &&
+		    ((const struct partition *)obj)->heap.used != oc.used[k]) {
+			oracle_fail("memory-accounting",
+			            "partition %p: %zu bytes in use, live objects hold %zu", (const void *)obj,
+			            ((const struct partition *)obj)->heap.used, oc.used[k]);
+		}
+	}
+}
+
+void oracle_check_empty(void)
+{
+	const struct partition *root = world.root.partition;
+	unsigned objects = 0;
+
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		objects += world.allocs[k].is_object ? 1U : 0U;
+	}
+	/* The input may have deleted the root caps themselves; nothing else may be left. */
+	if (objects != 2U || world.root.cspace->count > 2U) {
+		oracle_fail("teardown", "%u objects and %u root caps left after deleting everything",
+		            objects, world.root.cspace->count);
+	}
+	if (root->heap.used != world.root_start_used) {
+		oracle_fail("partition-memory-returns",
+		            "root partition uses %zu bytes after deleting everything, %zu at start",
+		            root->heap.used, world.root_start_used);
+	}
+	oracle_check_world();
+}
+
+static uint64_t oracle_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0x100000001b3ULL;
+}
+
+uint64_t oracle_fingerprint(void)
+{
+	uint64_t h = world.n_allocs;
+
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		const struct world_alloc *a = &world.allocs[k];
+		const struct object *obj = a->ptr;
+
+		h = oracle_mix(h, (uintptr_t)a->ptr);
+		h = oracle_mix(h, a->size ^ ((uint64_t)a->serial << 32));
+		if (!a->is_object) {
+			continue;
+		}
+		h = oracle_mix(h, (uint64_t)obj->type | (uint64_t)obj->state << 8 |
+		                      (uint64_t)obj->refcount << 32);
+		h = oracle_mix(h, (uintptr_t)obj->caps);
+		switch (obj->type) {
+		case OBJ_PARTITION:
+			h = oracle_mix(h, ((const struct partition *)obj)->heap.used);
+			break;
+		case OBJ_CSPACE: {
+			const struct cspace *cs = (const struct cspace *)obj;
+
+			h = oracle_mix(h, cs->max_caps | (uint64_t)cs->count << 32);
+			h = oracle_mix(h, cs->id_mult ^ cs->id_base);
+			for (uint32_t s = 0; cs->slots != NULL && s < cs->max_caps; s++) {
+				const struct cap *c = &cs->slots[s];
+
+				if (c->state == CAP_STATE_NULL) {
+					continue;
+				}
+				h = oracle_mix(h, s | (uint64_t)c->state << 32 |
+				                      (uint64_t)c->is_master << 40);
+				h = oracle_mix(h, (uintptr_t)c->obj ^ c->rights);
+				h = oracle_mix(h, (uintptr_t)c->obj_next ^ (uintptr_t)c->obj_prev);
+			}
+			break;
+		}
+		case OBJ_THREAD:
+			h = oracle_mix(h, (uintptr_t)((const struct thread *)obj)->cspace);
+			break;
+		case OBJ_MSGQUEUE: {
+			const struct msgqueue *mq = (const struct msgqueue *)obj;
+
+			h = oracle_mix(h, mq->depth | (uint64_t)mq->max_msg_size << 16 |
+			                      (uint64_t)mq->count << 32);
+			h = oracle_mix(h, (uintptr_t)mq->buf ^ mq->head);
+			break;
+		}
+		case OBJ_DOORBELL: {
+			const struct doorbell *db = (const struct doorbell *)obj;
+
+			h = oracle_mix(h, db->flags ^ db->enable_mask ^ db->ack_mask);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return h;
+}

@@ -1,0 +1,29 @@
+/* oracle: the invariants a core fuzzer checks after every call; a broken one aborts naming it. */
+#ifndef FUZZ_ORACLE_H
+#define FUZZ_ORACLE_H
+
+#include <stdint.h>
+
+/* Print "humpy-fuzz: INVARIANT <name> broken: <detail>" and abort (the fuzzer records a crash). */
+_Noreturn void oracle_fail(const char *invariant, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The whole world: heap structure of every partition, object types and states, type limits,
+ * every cap slot, every object's cap list, exact reference counts, and memory accounting (each
+ * partition's bytes in use equal what its live objects and their buffers hold; nothing leaked).
+ */
+void oracle_check_world(void);
+
+/* One partition's heap: free runs sorted, inside it, aligned, merged; free + used = size. */
+struct partition;
+void oracle_check_heap(const struct partition *p);
+
+/* After world_delete_everything: only the root objects are left and the root partition's memory
+ * is back to where it started. */
+void oracle_check_empty(void);
+
+/* A hash of everything a call could change; equal before and after a call that failed. */
+uint64_t oracle_fingerprint(void);
+
+#endif

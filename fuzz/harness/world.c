@@ -1,0 +1,167 @@
+/* world: arena and root objects per input, and a shadow of every partition allocation, kept by
+ * wrapping partition_alloc, partition_free and object_create at link time (-Wl,--wrap=...). */
+#include "world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle.h"
+
+struct world world;
+
+struct partition_alloc_result __real_partition_alloc(struct partition *partition, size_t size);
+void __real_partition_free(struct partition *partition, void *ptr, size_t size);
+struct obj_result __real_object_create(struct partition *partition, enum obj_type type);
+
+static bool world_in_object_create;
+
+static void world_add(void *ptr, size_t size, struct partition *p, bool is_object)
+{
+	if (world.n_allocs == WORLD_MAX_ALLOCS) {
+		oracle_fail("harness", "more than %u live allocations", WORLD_MAX_ALLOCS);
+	}
+	world.allocs[world.n_allocs++] = (struct world_alloc){
+	    .ptr = ptr,
+	    .size = size,
+	    .partition = p,
+	    .is_object = is_object,
+	    .serial = is_object ? ++world.next_serial : 0,
+	};
+}
+
+struct partition_alloc_result __wrap_partition_alloc(struct partition *partition, size_t size)
+{
+	struct partition_alloc_result r = __real_partition_alloc(partition, size);
+
+	if (r.error == OK) {
+		world_add(r.ptr, size, partition, world_in_object_create);
+	}
+	return r;
+}
+
+/* Checked before the heap sees it: a free of something not handed out is a double delete or a
+ * stray pointer, and the shadow names which. */
+void __wrap_partition_free(struct partition *partition, void *ptr, size_t size)
+{
+	for (unsigned i = 0; i < world.n_allocs; i++) {
+		struct world_alloc *a = &world.allocs[i];
+
+		if (a->ptr != ptr) {
+			continue;
+		}
+		if (a->partition != partition || a->size != size) {
+			oracle_fail("memory-accounting",
+			            "free of %p (%zu bytes) to partition %p; it was %zu bytes from %p",
+			            ptr, size, (void *)partition, a->size, (void *)a->partition);
+		}
+		memmove(a, a + 1, (world.n_allocs - i - 1) * sizeof(*a));
+		world.n_allocs--;
+		__real_partition_free(partition, ptr, size);
+		return;
+	}
+	oracle_fail("double-free", "free of %p (%zu bytes) that is not allocated", ptr, size);
+}
+
+struct obj_result __wrap_object_create(struct partition *partition, enum obj_type type)
+{
+	struct obj_result r;
+
+	world_in_object_create = true;
+	r = __real_object_create(partition, type);
+	world_in_object_create = false;
+	return r;
+}
+
+void world_reset(void)
+{
+	if (world.arena == NULL) {
+		world.arena = malloc(WORLD_ARENA_SIZE);
+		if (world.arena == NULL) {
+			abort();
+		}
+	}
+	world.n_allocs = 0;
+	world_cspace_reset_ids();
+	world.root = root_create(world.arena, WORLD_ARENA_SIZE);
+	/* The root partition is carved from its own heap before any wrapper can see it. */
+	world_add(world.root.partition, sizeof(struct partition), world.root.partition, true);
+	/* Registry order is creation order; keep the root partition first. */
+	{
+		struct world_alloc last = world.allocs[world.n_allocs - 1];
+
+		memmove(&world.allocs[1], &world.allocs[0],
+		        (world.n_allocs - 1) * sizeof(world.allocs[0]));
+		world.allocs[0] = last;
+	}
+	world.root_start_used = world.root.partition->heap.used;
+}
+
+struct object *world_object(unsigned i)
+{
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		if (world.allocs[k].is_object && i-- == 0) {
+			return world.allocs[k].ptr;
+		}
+	}
+	return NULL;
+}
+
+uint64_t world_object_serial(const struct object *obj)
+{
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		if (world.allocs[k].is_object && world.allocs[k].ptr == obj) {
+			return world.allocs[k].serial;
+		}
+	}
+	return 0;
+}
+
+struct object *world_object_by_serial(uint64_t serial)
+{
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		if (world.allocs[k].is_object && world.allocs[k].serial == serial) {
+			return world.allocs[k].ptr;
+		}
+	}
+	return NULL;
+}
+
+bool world_is_live_object(const struct object *obj)
+{
+	return obj != NULL && world_object_serial(obj) != 0;
+}
+
+/* One deletion at a time, restarting the scan: each may destroy cspaces the scan would visit. */
+static bool world_delete_one(bool root_too)
+{
+	struct object *obj;
+
+	for (unsigned i = 0; (obj = world_object(i)) != NULL; i++) {
+		struct cspace *cs = (struct cspace *)obj;
+		bool is_root = cs == world.root.cspace;
+
+		if (obj->type != OBJ_CSPACE || cs->slots == NULL || (is_root && !root_too)) {
+			continue;
+		}
+		for (uint32_t s = 0; s < cs->max_caps; s++) {
+			cap_id_t id = world_cspace_id_of(cs, s);
+
+			if (cs->slots[s].state == CAP_STATE_NULL ||
+			    (is_root && (id == world.root.partition_cap || id == world.root.cspace_cap))) {
+				continue;
+			}
+			if (cspace_delete_cap(cs, id) != OK) {
+				oracle_fail("teardown", "cannot delete slot %u of cspace %p", s, (void *)cs);
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Non-root cspaces first, so caps cycling between cspaces are broken before the root lets go. */
+void world_delete_everything(void)
+{
+	while (world_delete_one(false) || world_delete_one(true)) {
+	}
+}

@@ -1,0 +1,58 @@
+/* world: the host-side state a core fuzzer runs in: the arena with the root objects, a shadow of
+ * every partition allocation (seen through the linker's --wrap) and the live-object registry. */
+#ifndef FUZZ_WORLD_H
+#define FUZZ_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cspace.h"
+#include "partition.h"
+#include "root.h"
+
+/* Small on purpose: NOMEM is reachable in a few calls (a child partition takes 64 KiB). */
+#define WORLD_ARENA_SIZE (256U * 1024U)
+#define WORLD_MAX_ALLOCS 4096U
+
+/* One live allocation from a partition's heap: an object or memory an object owns. */
+struct world_alloc {
+	void *ptr;
+	size_t size;
+	struct partition *partition;
+	bool is_object;
+	uint64_t serial; /* objects: unique for the process, so a stale name never matches */
+};
+
+struct world {
+	void *arena;
+	struct root_objects root;
+	size_t root_start_used; /* root heap bytes in use once the root objects exist */
+	struct world_alloc allocs[WORLD_MAX_ALLOCS];
+	unsigned n_allocs;
+	uint64_t next_serial;
+};
+
+extern struct world world;
+
+/* A fresh arena with the root partition and cspace; cap IDs drawn as in a fresh process. */
+void world_reset(void);
+
+/* The live objects in creation order: the i-th, or NULL past the end. */
+struct object *world_object(unsigned i);
+uint64_t world_object_serial(const struct object *obj);
+/* The live object with this serial, or NULL once it is gone. */
+struct object *world_object_by_serial(uint64_t serial);
+bool world_is_live_object(const struct object *obj);
+
+/* Delete every cap in every cspace (the root cspace keeps its two master caps) until nothing is
+ * left but the root objects. */
+void world_delete_everything(void);
+
+/* cspace internals (from the unity build of hyp/core/cspace.c). */
+cap_id_t world_cspace_id_of(const struct cspace *cs, uint32_t index);
+/* The slot an ID names, or NULL when it does not decode; same rules as the core. */
+struct cap *world_cspace_slot(const struct cspace *cs, cap_id_t id);
+void world_cspace_reset_ids(void);
+
+#endif

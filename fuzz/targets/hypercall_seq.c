@@ -1,0 +1,727 @@
+/* hypercall_seq: decodes the input into a sequence of hypercalls from the spec's table, issued by
+ * chosen callers through hyp's real dispatch (native and SMCCC paths), with arguments drawn from
+ * live state or raw values; the oracle runs after every call and once more after a full teardown.
+ *
+ * Input (every read past the end gives 0, so short inputs still make calls):
+ *   call := sel who arg{n_inputs}          at most SEQ_MAX_CALLS calls
+ *   sel  < 0xe0: the (sel % n)-th call hyp implements; 0xe0..0xf7: spec row u8 % rows;
+ *        0xf8..0xff: raw call number u8 (holes and numbers past the table)
+ *   who  bits 1:0 caller: 0 root vCPU, 1 vCPU of the k-th live thread with a cspace, 2 a vCPU
+ *        without a cspace, 3 a vCPU naming caps in the k-th active cspace; bit 2 SMCCC path;
+ *        bits 7:3 k
+ *   arg  kind u8, then its operands (kind & 7): 0 cap of the input's type from the pool [u8],
+ *        1 any pooled cap [u8], 2 the reserved value or a small one [u8], 3 raw [u64 LE],
+ *        4 a limit [u8], 5 a slot ID of the k-th active cspace [u8 k, u8 slot selector],
+ *        6 pooled cap with one bit flipped [u8, u8], 7 the previous call's x1
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "core_call.h"
+#include "fuzz_input.h"
+#include "gunyah_spec.h"
+#include "hypercall.h"
+#include "msgqueue.h"
+#include "oracle.h"
+#include "spec_calls.h"
+#include "thread.h"
+#include "vm.h"
+#include "world.h"
+
+#define SEQ_MAX_CALLS 48U
+#define SEQ_POOL_SIZE 64U
+
+/* Spec object types as the core numbers them (the two encodings are independent on purpose). */
+static const enum obj_type seq_spec_type[SPEC_OBJ_COUNT] = {
+    [SPEC_OBJ_NONE] = OBJ_NONE,           [SPEC_OBJ_ANY] = OBJ_ANY,
+    [SPEC_OBJ_PARTITION] = OBJ_PARTITION, [SPEC_OBJ_CSPACE] = OBJ_CSPACE,
+    [SPEC_OBJ_ADDRSPACE] = OBJ_ADDRSPACE, [SPEC_OBJ_MEMEXTENT] = OBJ_MEMEXTENT,
+    [SPEC_OBJ_THREAD] = OBJ_THREAD,       [SPEC_OBJ_DOORBELL] = OBJ_DOORBELL,
+    [SPEC_OBJ_MSGQUEUE] = OBJ_MSGQUEUE,   [SPEC_OBJ_VIC] = OBJ_VIC,
+    [SPEC_OBJ_HWIRQ] = OBJ_HWIRQ,         [SPEC_OBJ_VPM_GROUP] = OBJ_VPM_GROUP,
+    [SPEC_OBJ_VIRTIO_MMIO] = OBJ_NONE,    [SPEC_OBJ_VRTC] = OBJ_NONE,
+    [SPEC_OBJ_WATCHDOG] = OBJ_NONE,
+};
+
+/* Values at and around the spec's limits, and the usual edges of registers. */
+static const uint64_t seq_limits[] = {
+    0,
+    1,
+    2,
+    0x7f,
+    0xff,
+    0x100,
+    0xffff,
+    0x10000,
+    GH_LIMIT_MSGQUEUE_MAX_DEPTH - 1U,
+    GH_LIMIT_MSGQUEUE_MAX_DEPTH,
+    GH_LIMIT_MSGQUEUE_MAX_DEPTH + 1U,
+    GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE,
+    GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE + 1U,
+    GH_LIMIT_CSPACE_MAX_CAPS - 1U,
+    GH_LIMIT_CSPACE_MAX_CAPS,
+    GH_LIMIT_CSPACE_MAX_CAPS + 1U,
+    /* msgqueue create_info: depth | max_msg_size << 16 */
+    GH_LIMIT_MSGQUEUE_MAX_DEPTH | (uint64_t)GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE << 16,
+    (GH_LIMIT_MSGQUEUE_MAX_DEPTH + 1U) | (uint64_t)GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE << 16,
+    GH_LIMIT_MSGQUEUE_MAX_DEPTH | (uint64_t)(GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE + 1U) << 16,
+    1U | 1ULL << 16,
+    8U | 240ULL << 16,
+    1ULL << 16,
+    1U,
+    1U | 1ULL << 16 | 1ULL << 32,
+    /* rights masks */
+    0x80000000U,
+    0x7fffffffU,
+    0xffffffffU,
+    0x10U,
+    0x1fU,
+    0x3ffU,
+    0xffffffff00000001ULL,
+    /* 64-bit edges */
+    0x100000000ULL,
+    0x100000000ULL + 4U,
+    0x7fffffffffffffffULL,
+    0x8000000000000000ULL,
+    0xfffffeffffffffffULL,
+    0xffffff0000000000ULL,
+    0xfffffffffffffffeULL,
+    0xffffffffffffffffULL,
+};
+
+struct seq_pool_entry {
+	cap_id_t id;
+	enum obj_type type;
+};
+
+/* What a cap input named before the call (the slot may be gone after it). */
+struct seq_pre_cap {
+	bool decoded;
+	const struct cspace *cs; /* where it was looked up */
+	uint64_t cs_serial;
+	struct cap *slot;
+	struct cap cap; /* copy */
+	uint64_t obj_serial;
+	enum obj_state obj_state;
+};
+
+enum seq_post {
+	POST_NONE,
+	POST_CREATE,
+	POST_ACTIVATE,
+	POST_ACTIVATE_FROM,
+	POST_DELETE,
+	POST_COPY,
+	POST_REVOKE,
+	POST_REVOKE_CAPS,
+	POST_CSPACE_CONFIGURE,
+	POST_MSGQUEUE_CONFIGURE,
+	POST_ATTACH_THREAD,
+	POST_RESET,
+};
+
+static struct {
+	bool ready;
+	unsigned impl[SPEC_NUM_CALLS]; /* spec rows hyp implements */
+	unsigned n_impl;
+	enum seq_post post[SPEC_NUM_CALLS];
+	enum obj_type creates[SPEC_NUM_CALLS];
+	struct seq_pool_entry pool[SEQ_POOL_SIZE];
+	unsigned n_pool;
+	uint64_t last_x1;
+	struct vm vm;
+	bool trace; /* HUMPY_FUZZ_TRACE set: each call and its result on stderr */
+} seq;
+
+static enum obj_type seq_type_named(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum obj_type type;
+	} names[] = {
+	    {"partition", OBJ_PARTITION}, {"cspace", OBJ_CSPACE},     {"addrspace", OBJ_ADDRSPACE},
+	    {"memextent", OBJ_MEMEXTENT}, {"thread", OBJ_THREAD},     {"doorbell", OBJ_DOORBELL},
+	    {"msgqueue", OBJ_MSGQUEUE},   {"vic", OBJ_VIC},           {"vpm_group", OBJ_VPM_GROUP},
+	    {"watchdog", OBJ_NONE},       {"virtio_mmio", OBJ_NONE},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i].name) == 0) {
+			return names[i].type;
+		}
+	}
+	return OBJ_NONE;
+}
+
+static void seq_init(void)
+{
+	static const struct {
+		const char *name;
+		enum seq_post post;
+	} posts[] = {
+	    {"object_activate", POST_ACTIVATE},
+	    {"object_activate_from", POST_ACTIVATE_FROM},
+	    {"object_reset", POST_RESET},
+	    {"object_reset_from", POST_RESET},
+	    {"cspace_delete_cap_from", POST_DELETE},
+	    {"cspace_copy_cap_from", POST_COPY},
+	    {"cspace_revoke_cap_from", POST_REVOKE},
+	    {"cspace_revoke_caps_from", POST_REVOKE_CAPS},
+	    {"cspace_configure", POST_CSPACE_CONFIGURE},
+	    {"msgqueue_configure", POST_MSGQUEUE_CONFIGURE},
+	    {"cspace_attach_thread", POST_ATTACH_THREAD},
+	};
+
+	for (unsigned r = 0; r < SPEC_NUM_CALLS; r++) {
+		const struct spec_call *c = &spec_calls[r];
+		const struct hypercall_desc *d = hypercall_desc_of(c->num);
+
+		if (strncmp(c->name, "partition_create_", 17) == 0) {
+			seq.post[r] = POST_CREATE;
+			seq.creates[r] = seq_type_named(c->name + 17);
+		}
+		for (size_t i = 0; i < sizeof(posts) / sizeof(posts[0]); i++) {
+			if (strcmp(c->name, posts[i].name) == 0) {
+				seq.post[r] = posts[i].post;
+			}
+		}
+		if ((d != NULL && d->handler != NULL) ||
+		    (seq.post[r] == POST_CREATE && object_ops(seq.creates[r]) != NULL) ||
+		    seq.post[r] == POST_MSGQUEUE_CONFIGURE) {
+			seq.impl[seq.n_impl++] = r;
+		}
+	}
+	seq.trace = getenv("HUMPY_FUZZ_TRACE") != NULL;
+	seq.ready = true;
+}
+
+/*
+ * Calls the core implements but hyp does not dispatch yet: issued straight to the core entry point
+ * (same context and result shape), so their code is fuzzed before the dispatch row lands. Returns
+ * false for any other call.
+ */
+static bool seq_core_direct(unsigned row, const struct vcpu *vcpu, const uint64_t *args,
+                            struct hypercall_result *res)
+{
+	struct core_ctx ctx = {.cspace = vcpu->cspace};
+	struct core_result r = {.error = ERROR_ARGUMENT_INVALID, .value = 0};
+
+	if (seq.post[row] == POST_CREATE && object_ops(seq.creates[row]) != NULL) {
+		if (ctx.cspace != NULL) {
+			r = core_partition_create(&ctx, seq.creates[row], args[0], args[1]);
+		}
+	} else if (seq.post[row] == POST_MSGQUEUE_CONFIGURE) {
+		if (ctx.cspace != NULL) {
+			r.error = core_msgqueue_configure(&ctx, args[0], args[1]);
+		}
+	} else {
+		return false;
+	}
+	*res = (struct hypercall_result){.x = {(uint64_t)(int64_t)r.error, r.value}, .count = 8};
+	return true;
+}
+
+static void seq_pool_add(cap_id_t id, enum obj_type type)
+{
+	if (seq.n_pool < SEQ_POOL_SIZE) {
+		seq.pool[seq.n_pool++] = (struct seq_pool_entry){id, type};
+	}
+}
+
+/* The k-th live object of @type (wrapping around), optionally only active ones. */
+static struct object *seq_kth(enum obj_type type, unsigned k, bool active_only)
+{
+	struct object *found[WORLD_MAX_ALLOCS];
+	unsigned n = 0;
+	struct object *o;
+
+	for (unsigned i = 0; (o = world_object(i)) != NULL; i++) {
+		if (o->type == type && (!active_only || o->state == OBJ_STATE_ACTIVE)) {
+			found[n++] = o;
+		}
+	}
+	return n == 0 ? NULL : found[k % n];
+}
+
+static cap_id_t seq_pool_pick(uint8_t idx, enum obj_type want)
+{
+	unsigned match[SEQ_POOL_SIZE];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < seq.n_pool; i++) {
+		if (want == OBJ_ANY || want == OBJ_NONE || seq.pool[i].type == want) {
+			match[n++] = i;
+		}
+	}
+	if (n == 0) {
+		return seq.pool[idx % seq.n_pool].id;
+	}
+	return seq.pool[match[idx % n]].id;
+}
+
+static uint64_t seq_slot_id(struct fuzz_input *in)
+{
+	struct cspace *cs = (struct cspace *)seq_kth(OBJ_CSPACE, fuzz_u8(in), true);
+	uint8_t sel = fuzz_u8(in);
+	uint32_t index;
+
+	if (cs == NULL) {
+		return CAP_ID_INVALID;
+	}
+	switch (sel) {
+	case 0:
+		index = cs->max_caps - 1U;
+		break;
+	case 1:
+		index = cs->max_caps;
+		break;
+	case 2:
+		index = cs->max_caps + 1U;
+		break;
+	case 3:
+		index = UINT32_MAX;
+		break;
+	default:
+		index = sel;
+		break;
+	}
+	return world_cspace_id_of(cs, index);
+}
+
+static uint64_t seq_arg(struct fuzz_input *in, const struct spec_call *c, unsigned i)
+{
+	uint8_t kind = fuzz_u8(in);
+	enum obj_type want = c != NULL ? seq_spec_type[c->cap_type[i]] : OBJ_ANY;
+
+	switch (kind & 7U) {
+	case 0:
+		return seq_pool_pick(fuzz_u8(in), want);
+	case 1:
+		return seq_pool_pick(fuzz_u8(in), OBJ_ANY);
+	case 2: {
+		uint8_t v = fuzz_u8(in);
+
+		if (c != NULL && (c->res0_mask & (1U << i)) != 0U) {
+			return 0;
+		}
+		if (c != NULL && (c->res1_mask & (1U << i)) != 0U) {
+			return UINT64_MAX;
+		}
+		return v;
+	}
+	case 3:
+		return fuzz_u64(in);
+	case 4:
+		return seq_limits[fuzz_u8(in) % (sizeof(seq_limits) / sizeof(seq_limits[0]))];
+	case 5:
+		return seq_slot_id(in);
+	case 6: {
+		cap_id_t id = seq_pool_pick(fuzz_u8(in), OBJ_ANY);
+
+		return id ^ (1ULL << (fuzz_u8(in) & 63U));
+	}
+	default:
+		return seq.last_x1;
+	}
+}
+
+/* The caller's vCPU; the references it holds while running are taken here and dropped after. */
+struct seq_caller {
+	struct vcpu vcpu;
+	struct object *held[2];
+};
+
+static void seq_caller_pick(struct seq_caller *who, uint8_t b)
+{
+	struct object *o;
+
+	*who = (struct seq_caller){.vcpu = {.vm = &seq.vm, .index = b >> 3}};
+	switch (b & 3U) {
+	case 1: { /* a vCPU runs its thread, which holds its cspace */
+		struct thread *with[WORLD_MAX_ALLOCS];
+		unsigned n = 0;
+
+		for (unsigned i = 0; (o = world_object(i)) != NULL; i++) {
+			if (o->type == OBJ_THREAD && ((struct thread *)o)->cspace != NULL) {
+				with[n++] = (struct thread *)o;
+			}
+		}
+		if (n == 0) {
+			who->vcpu.cspace = world.root.cspace;
+			break;
+		}
+		who->held[0] = &with[(b >> 3) % n]->hdr;
+		who->held[1] = &with[(b >> 3) % n]->cspace->hdr;
+		who->vcpu.cspace = with[(b >> 3) % n]->cspace;
+		break;
+	}
+	case 2:
+		who->vcpu.cspace = NULL;
+		break;
+	case 3:
+		o = seq_kth(OBJ_CSPACE, b >> 3, true);
+		who->held[0] = o;
+		who->vcpu.cspace = (struct cspace *)o;
+		break;
+	default:
+		who->vcpu.cspace = world.root.cspace;
+		break;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		if (who->held[i] != NULL) {
+			object_get(who->held[i]);
+		}
+	}
+}
+
+static void seq_caller_release(struct seq_caller *who)
+{
+	for (unsigned i = 2; i-- > 0;) {
+		if (who->held[i] != NULL) {
+			object_put(who->held[i]);
+		}
+	}
+}
+
+static void seq_pre_cap(struct seq_pre_cap *pre, const struct cspace *cs, cap_id_t id)
+{
+	*pre = (struct seq_pre_cap){.cs = cs};
+	if (cs == NULL || cs->hdr.state != OBJ_STATE_ACTIVE) {
+		return;
+	}
+	pre->cs_serial = world_object_serial(&cs->hdr);
+	pre->slot = world_cspace_slot(cs, id);
+	if (pre->slot == NULL) {
+		return;
+	}
+	pre->decoded = true;
+	pre->cap = *pre->slot;
+	if (pre->cap.state == CAP_STATE_VALID && world_is_live_object(pre->cap.obj)) {
+		pre->obj_serial = world_object_serial(pre->cap.obj);
+		pre->obj_state = pre->cap.obj->state;
+	}
+}
+
+static bool seq_pre_valid(const struct seq_pre_cap *p)
+{
+	return p->decoded && p->cap.state == CAP_STATE_VALID && p->obj_serial != 0;
+}
+
+/* The cspace a VALID pre-call cap of type cspace names, if still live. */
+static const struct cspace *seq_pre_cspace(const struct seq_pre_cap *p)
+{
+	if (!seq_pre_valid(p) || p->cap.type != OBJ_CSPACE) {
+		return NULL;
+	}
+	return (const struct cspace *)world_object_by_serial(p->obj_serial);
+}
+
+/* The slot a pre-call cap occupied, if its cspace is still live. */
+static const struct cap *seq_pre_slot_now(const struct seq_pre_cap *p)
+{
+	return p->decoded && world_object_by_serial(p->cs_serial) != NULL ? p->slot : NULL;
+}
+
+static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_pre_cap *pre,
+                           const struct hypercall_result *res)
+{
+	const struct spec_call *c = &spec_calls[row];
+	const struct cap *slot;
+	struct object *obj;
+
+	switch (seq.post[row]) {
+	case POST_CREATE: {
+		const struct cspace *dest = seq_pre_cspace(&pre[1]);
+		const struct cap *made = dest != NULL ? world_cspace_slot(dest, res->x[1]) : NULL;
+
+		if (made == NULL || made->state != CAP_STATE_VALID || !made->is_master ||
+		    made->type != seq.creates[row] || made->obj->state != OBJ_STATE_INIT ||
+		    made->rights != object_ops(made->type)->all_rights ||
+		    made->obj->refcount != 1U ||
+		    world_object_serial(&made->obj->partition->hdr) != pre[0].obj_serial) {
+			oracle_fail("post-create", "%s returned cap 0x%llx that is not a new master cap",
+			            c->name, (unsigned long long)res->x[1]);
+		}
+		seq_pool_add(res->x[1], made->type);
+		break;
+	}
+	case POST_ACTIVATE:
+	case POST_ACTIVATE_FROM: {
+		const struct seq_pre_cap *p = &pre[seq.post[row] == POST_ACTIVATE ? 0 : 1];
+
+		obj = world_object_by_serial(p->obj_serial);
+		if (!seq_pre_valid(p) || p->obj_state != OBJ_STATE_INIT || obj == NULL ||
+		    obj->state != OBJ_STATE_ACTIVE) {
+			oracle_fail("post-activate", "%s succeeded on an object in state %d", c->name,
+			            (int)p->obj_state);
+		}
+		break;
+	}
+	case POST_DELETE:
+		slot = seq_pre_slot_now(&pre[1]);
+		if (!pre[1].decoded || pre[1].cap.state == CAP_STATE_NULL ||
+		    (slot != NULL && slot->state != CAP_STATE_NULL)) {
+			oracle_fail("post-delete", "cspace_delete_cap_from succeeded; slot state %d -> %d",
+			            (int)pre[1].cap.state, slot != NULL ? (int)slot->state : -1);
+		}
+		break;
+	case POST_COPY: {
+		const struct cspace *dest = seq_pre_cspace(&pre[2]);
+		const struct cap *made = dest != NULL ? world_cspace_slot(dest, res->x[1]) : NULL;
+		rights_t want = pre[1].cap.rights & (rights_t)args[3];
+
+		if (!seq_pre_valid(&pre[1]) || made == NULL || made->state != CAP_STATE_VALID ||
+		    made->is_master || world_object_serial(made->obj) != pre[1].obj_serial ||
+		    made->rights != want || want == 0U) {
+			oracle_fail("post-copy",
+			            "copy of a cap with rights 0x%x under mask 0x%llx gave rights 0x%x",
+			            pre[1].cap.rights, (unsigned long long)args[3],
+			            made != NULL ? made->rights : 0U);
+		}
+		seq_pool_add(res->x[1], made->type);
+		break;
+	}
+	case POST_REVOKE:
+		slot = seq_pre_slot_now(&pre[1]);
+		if (!seq_pre_valid(&pre[1]) || pre[1].cap.is_master ||
+		    (slot != NULL && slot->state != CAP_STATE_REVOKED)) {
+			oracle_fail("post-revoke", "revoke of a %s cap succeeded; slot state now %d",
+			            pre[1].cap.is_master ? "master" : "non-master",
+			            slot != NULL ? (int)slot->state : -1);
+		}
+		break;
+	case POST_REVOKE_CAPS:
+		obj = world_object_by_serial(pre[1].obj_serial);
+		if (!seq_pre_valid(&pre[1]) || !pre[1].cap.is_master ||
+		    (obj != NULL && (obj->caps == NULL || obj->caps->obj_next != NULL))) {
+			oracle_fail("post-revoke-caps", "revoke of every copy left other caps");
+		}
+		break;
+	case POST_CSPACE_CONFIGURE:
+		obj = world_object_by_serial(pre[0].obj_serial);
+		if (obj == NULL || ((struct cspace *)obj)->max_caps != args[1] ||
+		    pre[0].obj_state != OBJ_STATE_INIT) {
+			oracle_fail("post-configure", "cspace_configure(%llu) succeeded, max_caps now %u",
+			            (unsigned long long)args[1],
+			            obj != NULL ? ((struct cspace *)obj)->max_caps : 0U);
+		}
+		break;
+	case POST_MSGQUEUE_CONFIGURE: {
+		const struct msgqueue *mq =
+		    (const struct msgqueue *)world_object_by_serial(pre[0].obj_serial);
+
+		if (mq == NULL || (args[1] >> 32) != 0U || mq->depth != (args[1] & 0xffffU) ||
+		    mq->max_msg_size != ((args[1] >> 16) & 0xffffU) ||
+		    pre[0].obj_state != OBJ_STATE_INIT) {
+			oracle_fail("post-configure", "msgqueue_configure(0x%llx) succeeded",
+			            (unsigned long long)args[1]);
+		}
+		break;
+	}
+	case POST_ATTACH_THREAD: {
+		const struct thread *th =
+		    (const struct thread *)world_object_by_serial(pre[1].obj_serial);
+
+		if (th == NULL || pre[1].obj_state != OBJ_STATE_INIT ||
+		    world_object_serial(&th->cspace->hdr) != pre[0].obj_serial) {
+			oracle_fail("post-attach", "cspace_attach_thread succeeded but did not attach");
+		}
+		break;
+	}
+	case POST_RESET:
+		oracle_fail("post-reset", "%s succeeded; the spec says UNIMPLEMENTED", c->name);
+	case POST_NONE:
+		break;
+	}
+}
+
+/* Spec rules for any call that succeeded: each cap input named a valid cap of the spec's type
+ * holding every right the spec lists. */
+static void seq_check_caps(unsigned row, const struct seq_pre_cap *pre)
+{
+	const struct spec_call *c = &spec_calls[row];
+
+	for (unsigned i = 0; i < c->n_inputs; i++) {
+		enum obj_type want = seq_spec_type[c->cap_type[i]];
+
+		/* Deleting a revoked cap is how its slot is freed (post-delete checks that one). */
+		if ((c->cap_mask & (1U << i)) == 0U || (seq.post[row] == POST_DELETE && i == 1)) {
+			continue;
+		}
+		if (!seq_pre_valid(&pre[i])) {
+			oracle_fail("cap-check", "%s succeeded with input %u not a valid cap", c->name,
+			            i);
+		}
+		if (want != OBJ_ANY && pre[i].cap.type != want) {
+			oracle_fail("type-check", "%s succeeded with input %u of type %d, spec wants %d",
+			            c->name, i, (int)pre[i].cap.type, (int)want);
+		}
+		if ((pre[i].cap.rights & c->cap_rights[i]) != c->cap_rights[i]) {
+			oracle_fail("rights-check",
+			            "%s succeeded with input %u holding rights 0x%x, spec needs 0x%x",
+			            c->name, i, pre[i].cap.rights, c->cap_rights[i]);
+		}
+	}
+}
+
+static bool seq_is_from(const struct spec_call *c)
+{
+	size_t n = strlen(c->name);
+
+	return n > 5 && strcmp(c->name + n - 5, "_from") == 0;
+}
+
+static void seq_one_call(struct fuzz_input *in)
+{
+	uint8_t sel = fuzz_u8(in);
+	uint8_t b = fuzz_u8(in);
+	bool smccc = (b & 4U) != 0;
+	int row = -1;
+	unsigned num, n_in;
+	const struct spec_call *c = NULL;
+	uint64_t args[8] = {0};
+	struct seq_pre_cap pre[8];
+	struct hypercall_regs regs = {0};
+	struct hypercall_result res;
+	const struct hypercall_desc *d;
+	struct seq_caller who;
+	uint64_t before;
+	int64_t err;
+	bool direct;
+
+	if (sel < 0xe0U) {
+		row = (int)seq.impl[sel % seq.n_impl];
+	} else if (sel < 0xf8U) {
+		row = (int)(fuzz_u8(in) % SPEC_NUM_CALLS);
+	}
+	if (row >= 0) {
+		c = &spec_calls[row];
+		num = c->num;
+		n_in = c->n_inputs;
+	} else {
+		num = fuzz_u8(in);
+		n_in = 8;
+		for (unsigned r = 0; r < SPEC_NUM_CALLS; r++) {
+			if (spec_calls[r].num == num) {
+				row = (int)r;
+				c = &spec_calls[r];
+			}
+		}
+	}
+	if (smccc && n_in > 7) {
+		n_in = 7;
+	}
+	for (unsigned i = 0; i < n_in; i++) {
+		args[i] = seq_arg(in, c, i);
+	}
+
+	seq_caller_pick(&who, b);
+	memset(pre, 0, sizeof(pre));
+	for (unsigned i = 0; c != NULL && i < c->n_inputs && i < n_in; i++) {
+		const struct cspace *cs = who.vcpu.cspace;
+
+		if ((c->cap_mask & (1U << i)) == 0U) {
+			continue;
+		}
+		if (i == 1 && seq_is_from(c)) {
+			cs = seq_pre_cspace(&pre[0]);
+		}
+		seq_pre_cap(&pre[i], cs, args[i]);
+	}
+	before = oracle_fingerprint();
+	d = hypercall_desc_of(num);
+	direct = row >= 0 && (d == NULL || d->handler == NULL) &&
+	         seq_core_direct((unsigned)row, &who.vcpu, args, &res);
+	if (direct) {
+		/* issued above */
+	} else if (smccc) {
+		regs.x[0] = SMCCC_HYPERCALL_BASE | num;
+		for (unsigned i = 0; i < n_in; i++) {
+			regs.x[i + 1] = args[i];
+		}
+		res = hypercall_trap(&who.vcpu, true, 0, &regs);
+	} else {
+		for (unsigned i = 0; i < n_in; i++) {
+			regs.x[i] = args[i];
+		}
+		res = hypercall_trap(&who.vcpu, true, (uint16_t)(HYP_HVC_IMM_BASE + num), &regs);
+	}
+	err = (int64_t)res.x[0];
+	if (err != GH_ERROR_OK && oracle_fingerprint() != before) {
+		oracle_fail("error-without-effect", "call 0x%x returned error %lld but changed state",
+		            num, (long long)err);
+	}
+	if (seq.trace) {
+		fprintf(stderr, "call 0x%02x %-28s %s caller %u:", num, c != NULL ? c->name : "?",
+		        direct ? "core" : smccc ? "smccc" : "hvc", b & 3U);
+		for (unsigned i = 0; i < n_in; i++) {
+			fprintf(stderr, " %llx", (unsigned long long)args[i]);
+		}
+		fprintf(stderr, " -> %lld %llx\n", (long long)err, (unsigned long long)res.x[1]);
+	}
+	seq_caller_release(&who);
+	seq.last_x1 = res.x[1];
+	oracle_check_world();
+
+	if (!direct && (d == NULL || d->handler == NULL)) {
+		bool bad = err != GH_ERROR_UNIMPLEMENTED;
+
+		for (unsigned i = 1; !smccc && i < 8; i++) {
+			bad = bad || res.x[i] != 0U;
+		}
+		if (bad) {
+			oracle_fail("unimplemented", "call 0x%x (%s path) is no call but returned 0x%llx",
+			            num, smccc ? "SMCCC" : "native", (unsigned long long)res.x[0]);
+		}
+		return;
+	}
+	if (c == NULL) {
+		oracle_fail("spec-table", "hyp implements call 0x%x, which the spec does not list",
+		            num);
+	}
+	if (!smccc && !direct) {
+		for (unsigned i = 0; i < c->n_inputs; i++) {
+			bool bad0 = (c->res0_mask & (1U << i)) != 0U && args[i] != 0U;
+			bool bad1 = (c->res1_mask & (1U << i)) != 0U && args[i] != UINT64_MAX;
+
+			if ((bad0 || bad1) && err != GH_ERROR_ARGUMENT_INVALID) {
+				oracle_fail("reserved-input",
+				            "%s: input %u = 0x%llx is reserved, result %lld", c->name, i,
+				            (unsigned long long)args[i], (long long)err);
+			}
+		}
+		for (unsigned i = c->n_outputs; i < 8; i++) {
+			if (res.x[i] != 0U) {
+				oracle_fail("unused-output", "%s: x%u = 0x%llx, spec has %u outputs",
+				            c->name, i, (unsigned long long)res.x[i], c->n_outputs);
+			}
+		}
+	}
+	if (err == GH_ERROR_OK) {
+		seq_check_caps((unsigned)row, pre);
+		seq_check_post((unsigned)row, args, pre, &res);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_input in = {.data = data, .size = size};
+
+	if (!seq.ready) {
+		seq_init();
+	}
+	world_reset();
+	seq.n_pool = 0;
+	seq.last_x1 = 0;
+	seq_pool_add(world.root.partition_cap, OBJ_PARTITION);
+	seq_pool_add(world.root.cspace_cap, OBJ_CSPACE);
+	oracle_check_world();
+	for (unsigned n = 0; n < SEQ_MAX_CALLS && fuzz_input_left(&in); n++) {
+		seq_one_call(&in);
+	}
+	world_delete_everything();
+	oracle_check_empty();
+	return 0;
+}

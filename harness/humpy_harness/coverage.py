@@ -100,7 +100,9 @@ def _join_call(c: dict, cover: Cover, errors: dict, names: dict) -> tuple[dict, 
 
 
 def _describe(u: dict) -> str:
-    return f"{u['x0']}" + (f" ({u['name']})" if u["name"] else "")
+    x0 = u["x0"]
+    text = str(x0) if -(1 << 31) <= x0 < (1 << 31) else f"{x0 & ((1 << 64) - 1):#x}"
+    return text + (f" ({u['name']})" if u["name"] else "")
 
 
 def _paths_text(paths: dict) -> str:

@@ -133,6 +133,9 @@ def test_documented_results_make_no_drift():
     c.add("past", "s", -1, 5)
     cov = joined(c)
     assert cov["drift"] == []
+    c.add(3, "s", API_INFO, 1)  # a hole answering like identify: drift, x0 shown in hex
+    assert joined(c)["drift"] == ["hole 0x03 returned x0 = 0x5100000000008001 (SMCCC 1x): "
+                                  "must be -1"]
     s = cov["summary"]
     assert (s["implemented"], s["complete"], s["pairs_seen"], s["pairs_total"]) == (2, 2, 5, 5)
     assert by_name(cov)["thing_create"]["success_paths"] == ["n"]

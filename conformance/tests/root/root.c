@@ -87,3 +87,58 @@ ROOT_TEST(smccc_create_then_native)
 	ASSERT_EQ("gone natively", hc_err(GH_HVC_OBJECT_ACTIVATE, r.x[1], 0, 0),
 	          E(CSPACE_CAP_NULL));
 }
+
+/* Proves a partition outlives its cap while its objects live, and all memory returns after (§7). */
+ROOT_TEST(partition_deleted_before_its_objects)
+{
+	u64 child = root_partition(rc, 0, true);
+	u64 cs;
+	unsigned i;
+
+	RETURN_IF_FAILED();
+	cs = root_create(rc, GH_HVC_PARTITION_CREATE_CSPACE, child);
+	RETURN_IF_FAILED();
+	ASSERT_EQ("configure", hc_err(GH_HVC_CSPACE_CONFIGURE, cs, 4, 0), 0);
+	ASSERT_EQ("delete the partition's cap first", root_del(rc, child), 0);
+	ASSERT_EQ("its object still activates", hc_err(GH_HVC_OBJECT_ACTIVATE, cs, 0, 0), 0);
+	ASSERT_EQ("delete the object", root_del(rc, cs), 0);
+	/* Everything came back: far more children than the root could hold at once still fit. */
+	for (i = 0; i < 64; i++) {
+		u64 p = root_partition(rc, 0, true);
+
+		RETURN_IF_FAILED();
+		ASSERT_EQ("delete child", root_del(rc, p), 0);
+	}
+}
+
+/* Proves inputs past a call's count are ignored on the native path, whatever they hold (§1a). */
+ROOT_TEST(extra_inputs_ignored)
+{
+	u64 args[8];
+	struct gh_ret r;
+	u64 cs;
+
+	gh_patterned_args(args);
+	args[0] = rc->partition;
+	args[1] = rc->cspace;
+	args[2] = 0; /* res0; x3..x7 keep their patterns */
+	r = gh_native(GH_HVC_PARTITION_CREATE_CSPACE, args);
+	ASSERT_EQ("create x0", r.x[0], 0);
+	cs = r.x[1];
+	root_track(cs);
+	gh_patterned_args(args);
+	args[0] = cs;
+	args[1] = 2;
+	args[2] = 0;
+	ASSERT_RESULT("configure", gh_native(GH_HVC_CSPACE_CONFIGURE, args), 0, 0);
+	gh_patterned_args(args);
+	args[0] = cs;
+	args[1] = 0;
+	ASSERT_RESULT("activate", gh_native(GH_HVC_OBJECT_ACTIVATE, args), 0, 0);
+	gh_patterned_args(args);
+	args[0] = rc->cspace;
+	args[1] = cs;
+	args[2] = 0;
+	ASSERT_RESULT("delete", gh_native(GH_HVC_CSPACE_DELETE_CAP_FROM, args), 0, 0);
+	root_untrack(cs);
+}

@@ -62,7 +62,11 @@ static struct cap *cspace_decode(const struct cspace *cspace, cap_id_t id)
 		return NULL;
 	}
 	index = r / cspace->id_mult;
+#if HUMPY_PLANT_BUG == 2 /* planted bug 2: cap index off by one */
+	if (index > cspace->max_caps) {
+#else
 	if (index >= cspace->max_caps) {
+#endif
 		return NULL;
 	}
 	return &cspace->slots[index];
@@ -176,7 +180,9 @@ static void cap_revoke(struct cap *cap)
 {
 	struct object *obj = cap->obj;
 
+#if HUMPY_PLANT_BUG != 9 /* planted bug 9 leaves it linked: use after revoke */
 	cap_unlink(cap);
+#endif
 	cap->state = CAP_STATE_REVOKED;
 	cap->obj = NULL;
 	cap->rights = 0U;
@@ -228,7 +234,11 @@ struct cap_id_result cspace_copy_cap(struct cspace *dest, const struct cspace *s
 	}
 	to->obj = from->obj;
 	to->type = from->type;
+#if HUMPY_PLANT_BUG == 8 /* planted bug 8: copy ignores the source rights */
+	to->rights = rights_mask & object_ops(from->type)->all_rights;
+#else
 	to->rights = from->rights & rights_mask;
+#endif
 	to->state = CAP_STATE_VALID;
 	to->is_master = false;
 	object_get(to->obj);
@@ -252,7 +262,9 @@ error_t cspace_delete_cap(struct cspace *cspace, cap_id_t id)
 		obj = cap->obj;
 		cap_unlink(cap);
 	}
+#if HUMPY_PLANT_BUG != 5 /* planted bug 5 keeps the slot: double delete */
 	*cap = (struct cap){0};
+#endif
 	cspace->count--;
 	/* Last: destroying the object may free memory this cspace's caller still walks. */
 	if (obj != NULL) {
@@ -302,7 +314,11 @@ out:
 
 error_t cspace_configure(struct cspace *cspace, uint64_t max_caps)
 {
+#if HUMPY_PLANT_BUG == 6 /* planted bug 6: missing overflow check (truncation) */
+	if ((uint32_t)max_caps > CSPACE_MAX_CAPS) {
+#else
 	if (max_caps > CSPACE_MAX_CAPS) {
+#endif
 		return ERROR_ARGUMENT_INVALID;
 	}
 	cspace->max_caps = (uint32_t)max_caps;

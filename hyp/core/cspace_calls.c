@@ -30,7 +30,11 @@ static struct cap_lookup_result config_lookup(const struct core_ctx *ctx, cap_id
 
 error_t core_cspace_delete_cap_from(const struct core_ctx *ctx, cap_id_t cspace_cap, cap_id_t cap)
 {
+#if HUMPY_PLANT_BUG == 3 /* planted bug 3: missing rights check */
+	struct cap_lookup_result c = cspace_lookup(ctx, cspace_cap, 0U);
+#else
 	struct cap_lookup_result c = cspace_lookup(ctx, cspace_cap, RIGHT_CSPACE_CAP_DELETE);
+#endif
 
 	if (c.error != OK) {
 		return c.error;

@@ -130,11 +130,13 @@ void heap_free(struct heap *heap, void *ptr, size_t size)
 		blk->size += blk->next->size;
 		blk->next = blk->next->next;
 	}
+#if HUMPY_PLANT_BUG != 11 /* planted bug 11 drops this: free runs not merged */
 	if (prev != NULL && (uintptr_t)prev + prev->size == addr) {
 		prev->size += blk->size;
 		prev->next = blk->next;
 		blk = prev;
 	}
+#endif
 	heap_poison_run(blk);
 }
 

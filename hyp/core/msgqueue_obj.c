@@ -15,7 +15,12 @@ error_t msgqueue_configure(struct msgqueue *mq, uint64_t create_info)
 	uint64_t depth = create_info & 0xffffU;
 	uint64_t size = (create_info >> 16) & 0xffffU;
 
+#if HUMPY_PLANT_BUG == 1 /* planted bug 1: depth off by one */
+	if ((create_info >> 32) != 0U || depth == 0U || depth > MSGQUEUE_MAX_DEPTH + 1U ||
+	    size == 0U ||
+#else
 	if ((create_info >> 32) != 0U || depth == 0U || depth > MSGQUEUE_MAX_DEPTH || size == 0U ||
+#endif
 	    size > MSGQUEUE_MAX_MSG_SIZE) {
 		return ERROR_ARGUMENT_INVALID;
 	}

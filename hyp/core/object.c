@@ -52,7 +52,11 @@ error_t object_activate(struct object *obj)
 	const struct obj_ops *ops = object_ops(obj->type);
 	error_t err = ERROR_OBJECT_STATE;
 
+#if HUMPY_PLANT_BUG == 10 /* planted bug 10: a cspace activates twice */
+	if (obj->state != OBJ_STATE_INIT && obj->type != OBJ_CSPACE) {
+#else
 	if (obj->state != OBJ_STATE_INIT) {
+#endif
 		goto out;
 	}
 	err = ops->activate != NULL ? ops->activate(obj) : OK;

@@ -27,6 +27,9 @@ struct core_result core_partition_create(const struct core_ctx *ctx, enum obj_ty
 	}
 	/* Check for a slot before allocating, so a full cspace changes nothing. */
 	if (!cspace_has_free_slot((struct cspace *)c.obj)) {
+#if HUMPY_PLANT_BUG == 7 /* planted bug 7: an error with a side effect (leak) */
+		(void)object_create((struct partition *)p.obj, type);
+#endif
 		ret.error = ERROR_CSPACE_FULL;
 		goto out;
 	}

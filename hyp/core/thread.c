@@ -4,9 +4,11 @@
 void thread_attach_cspace(struct thread *thread, struct cspace *cspace)
 {
 	object_get(&cspace->hdr);
+#if HUMPY_PLANT_BUG != 4 /* planted bug 4 drops this: refcount leak */
 	if (thread->cspace != NULL) {
 		object_put(&thread->cspace->hdr);
 	}
+#endif
 	thread->cspace = cspace;
 }
 

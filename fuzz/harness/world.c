@@ -144,10 +144,14 @@ static bool world_delete_one(bool root_too)
 			continue;
 		}
 		for (uint32_t s = 0; s < cs->max_caps; s++) {
+			const struct cap *c = &cs->slots[s];
 			cap_id_t id = world_cspace_id_of(cs, s);
 
-			if (cs->slots[s].state == CAP_STATE_NULL ||
-			    (is_root && (id == world.root.partition_cap || id == world.root.cspace_cap))) {
+			/* The root cspace keeps the two master caps the root VM booted with (if the
+			 * input has not deleted them); slot IDs get reused, so look at the caps. */
+			if (c->state == CAP_STATE_NULL ||
+			    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
+			     (c->obj == &world.root.partition->hdr || c->obj == &world.root.cspace->hdr))) {
 				continue;
 			}
 			if (cspace_delete_cap(cs, id) != OK) {

@@ -113,3 +113,11 @@ test-fuzz: fuzz-build fuzz-seeds
 TEST_TARGETS += test-fuzz
 LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c)
 CLEAN_FILES  += $(FUZZ_REPORTS)
+
+# Source lists for builders outside make (fuzz/oss-fuzz/build.sh): make -s fuzz-srcs-<target>
+fuzz-srcs-%:
+	@echo $(FUZZ_SRCS_$*)
+fuzz-cflags:
+	@echo $(filter-out -Werror,$(FUZZ_CFLAGS))
+fuzz-wrap:
+	@echo $(FUZZ_WRAP)

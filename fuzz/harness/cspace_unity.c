@@ -6,7 +6,8 @@
 
 static uint64_t cspace_unity_initial_state;
 
-/* Runs before any cspace exists: remember the generator's start so every input sees the same IDs. */
+/* Runs before any cspace exists: remember the generator's start so every input sees the same IDs.
+ */
 __attribute__((constructor)) static void cspace_unity_save_state(void)
 {
 	cspace_unity_initial_state = cspace_prng_state;

@@ -17,14 +17,20 @@ static int replay_file(const char *path)
 	uint8_t *buf;
 	long n;
 
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
+	if (f == NULL) {
 		perror(path);
+		return 1;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		fclose(f);
 		return 1;
 	}
 	buf = malloc(n != 0 ? (size_t)n : 1);
 	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		perror(path);
+		free(buf);
+		fclose(f);
 		return 1;
 	}
 	fclose(f);
@@ -52,7 +58,8 @@ static int replay_path(const char *path)
 		char sub[4096];
 
 		if (names[i]->d_name[0] != '.' &&
-		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", path, names[i]->d_name) < sizeof(sub)) {
+		    (size_t)snprintf(sub, sizeof(sub), "%s/%s", path, names[i]->d_name) <
+		        sizeof(sub)) {
 			bad |= replay_path(sub);
 		}
 		free(names[i]);

@@ -20,12 +20,13 @@ void oracle_check_heap(const struct partition *p)
 		if (++runs > WORLD_ARENA_SIZE / HEAP_ALIGN || a < h->base || a % HEAP_ALIGN != 0 ||
 		    b->size < HEAP_ALIGN || b->size % HEAP_ALIGN != 0 ||
 		    b->size > h->size - (a - h->base)) {
-			oracle_fail("heap-structure", "partition %p: bad free run %p", (const void *)p,
-			            (const void *)b);
+			oracle_fail("heap-structure", "partition %p: bad free run %p",
+			            (const void *)p, (const void *)b);
 		}
 		if (prev_end != 0 && a <= prev_end) {
-			oracle_fail("heap-structure", "partition %p: free run %p %s its predecessor",
-			            (const void *)p, (const void *)b,
+			oracle_fail("heap-structure",
+			            "partition %p: free run %p %s its predecessor", (const void *)p,
+			            (const void *)b,
 			            a == prev_end ? "not merged with" : "overlaps or precedes");
 		}
 		prev_end = a + b->size;
@@ -36,4 +37,3 @@ void oracle_check_heap(const struct partition *p)
 		            (const void *)p, free_bytes, h->used, h->size);
 	}
 }
-

@@ -37,9 +37,9 @@ static void oracle_own(bool *owned, const void *ptr, size_t size, const struct p
 		}
 		if (a->size != size || a->partition != p || owned[k]) {
 			oracle_fail("memory-accounting",
-			            "%s %p: %zu bytes from %p expected, shadow has %zu from %p%s", what,
-			            ptr, size, (const void *)p, a->size, (const void *)a->partition,
-			            owned[k] ? " (owned twice)" : "");
+			            "%s %p: %zu bytes from %p expected, shadow has %zu from %p%s",
+			            what, ptr, size, (const void *)p, a->size,
+			            (const void *)a->partition, owned[k] ? " (owned twice)" : "");
 		}
 		owned[k] = true;
 		return;
@@ -98,17 +98,17 @@ static void oracle_check_slots(const struct cspace *cs)
 			            (const void *)cs, s, (int)c->type, (int)c->obj->type);
 		}
 		if ((c->rights & ~object_ops(c->obj->type)->all_rights) != 0U) {
-			oracle_fail("cap-rights", "cspace %p slot %u: rights 0x%x beyond the type's 0x%x",
-			            (const void *)cs, s, c->rights,
-			            object_ops(c->obj->type)->all_rights);
+			oracle_fail(
+			    "cap-rights", "cspace %p slot %u: rights 0x%x beyond the type's 0x%x",
+			    (const void *)cs, s, c->rights, object_ops(c->obj->type)->all_rights);
 		}
 		oc.refs[t]++;
 		oc.caps[t]++;
 		oc.masters[t] += c->is_master ? 1U : 0U;
 	}
 	if (occupied != cs->count) {
-		oracle_fail("cspace-count", "cspace %p: count %u, %u slots occupied", (const void *)cs,
-		            cs->count, occupied);
+		oracle_fail("cspace-count", "cspace %p: count %u, %u slots occupied",
+		            (const void *)cs, cs->count, occupied);
 	}
 }
 
@@ -135,11 +135,12 @@ static void oracle_check_object(unsigned k)
 		if (p < 0 || obj->partition->hdr.type != OBJ_PARTITION ||
 		    obj->partition != world.allocs[k].partition ||
 		    world.allocs[k].size != ops->size) {
-			oracle_fail("object-owner", "object %p (type %d): owner %p, allocated %zu from %p",
+			oracle_fail("object-owner",
+			            "object %p (type %d): owner %p, allocated %zu from %p",
 			            (void *)obj, (int)obj->type, (void *)obj->partition,
 			            world.allocs[k].size, (void *)world.allocs[k].partition);
 		}
-		oc.refs[p]++;
+		oc.refs[p < 0 ? 0 : p]++;
 	}
 	switch (obj->type) {
 	case OBJ_CSPACE: {
@@ -169,10 +170,11 @@ static void oracle_check_object(unsigned k)
 
 			if (c < 0 || th->cspace->hdr.type != OBJ_CSPACE ||
 			    th->cspace->hdr.state != OBJ_STATE_ACTIVE) {
-				oracle_fail("thread-cspace", "thread %p: cspace %p is not a live cspace",
-				            (void *)th, (void *)th->cspace);
+				oracle_fail("thread-cspace",
+				            "thread %p: cspace %p is not a live cspace", (void *)th,
+				            (void *)th->cspace);
 			}
-			oc.refs[c]++;
+			oc.refs[c < 0 ? 0 : c]++;
 		}
 		break;
 	}
@@ -186,8 +188,8 @@ static void oracle_check_object(unsigned k)
 			            (void *)mq, mq->depth, mq->max_msg_size);
 		}
 		if ((obj->state == OBJ_STATE_ACTIVE) != (mq->buf != NULL)) {
-			oracle_fail("msgqueue-config", "msgqueue %p: state %d, buffer %p", (void *)mq,
-			            (int)obj->state, (void *)mq->buf);
+			oracle_fail("msgqueue-config", "msgqueue %p: state %d, buffer %p",
+			            (void *)mq, (int)obj->state, (void *)mq->buf);
 		}
 		if (mq->buf != NULL) {
 			if (mq->count > mq->depth || mq->head >= mq->depth) {
@@ -195,7 +197,8 @@ static void oracle_check_object(unsigned k)
 				            "msgqueue %p: count %u head %u depth %u", (void *)mq,
 				            mq->count, mq->head, mq->depth);
 			}
-			oracle_own(oc.owned, mq->buf, mq->buf_size, obj->partition, "msgqueue buffer");
+			oracle_own(oc.owned, mq->buf, mq->buf_size, obj->partition,
+			           "msgqueue buffer");
 		}
 		break;
 	}
@@ -230,7 +233,8 @@ static void oracle_check_cap_list(unsigned k)
 	for (const struct cap *c = obj->caps; c != NULL; prev = c, c = c->obj_next) {
 		if (++n > oc.caps[k] || c->state != CAP_STATE_VALID || c->obj != obj ||
 		    c->obj_prev != prev || (c->is_master && prev != NULL)) {
-			oracle_fail("cap-list", "object %p (type %d): cap %p at position %u is wrong",
+			oracle_fail("cap-list",
+			            "object %p (type %d): cap %p at position %u is wrong",
 			            (const void *)obj, (int)obj->type, (const void *)c, n);
 		}
 	}
@@ -239,8 +243,8 @@ static void oracle_check_cap_list(unsigned k)
 		            (const void *)obj, (int)obj->type, n, oc.caps[k]);
 	}
 	if (oc.masters[k] > 1U) {
-		oracle_fail("cap-master", "object %p (type %d) has %u master caps", (const void *)obj,
-		            (int)obj->type, oc.masters[k]);
+		oracle_fail("cap-master", "object %p (type %d) has %u master caps",
+		            (const void *)obj, (int)obj->type, oc.masters[k]);
 	}
 	if (obj->refcount != oc.refs[k]) {
 		oracle_fail("refcount", "object %p (type %d, state %d): refcount %u, %u references",
@@ -264,12 +268,13 @@ void oracle_check_world(void)
 		int p = oracle_index(a->partition);
 
 		if (p < 0) {
-			oracle_fail("memory-accounting", "allocation %p from dead partition %p", a->ptr,
-			            (void *)a->partition);
+			oracle_fail("memory-accounting", "allocation %p from dead partition %p",
+			            a->ptr, (void *)a->partition);
 		}
-		oc.used[p] += oracle_round(a->size);
+		oc.used[p < 0 ? 0 : p] += oracle_round(a->size);
 		if (!a->is_object && !oc.owned[k]) {
-			oracle_fail("memory-leak", "%zu bytes at %p from partition %p: no object holds them",
+			oracle_fail("memory-leak",
+			            "%zu bytes at %p from partition %p: no object holds them",
 			            a->size, a->ptr, (void *)a->partition);
 		}
 	}
@@ -283,8 +288,9 @@ void oracle_check_world(void)
 		if (obj->type == OBJ_PARTITION &&
 		    ((const struct partition *)obj)->heap.used != oc.used[k]) {
 			oracle_fail("memory-accounting",
-			            "partition %p: %zu bytes in use, live objects hold %zu", (const void *)obj,
-			            ((const struct partition *)obj)->heap.used, oc.used[k]);
+			            "partition %p: %zu bytes in use, live objects hold %zu",
+			            (const void *)obj, ((const struct partition *)obj)->heap.used,
+			            oc.used[k]);
 		}
 	}
 }
@@ -299,8 +305,9 @@ void oracle_check_empty(void)
 	}
 	/* The input may have deleted the root caps themselves; nothing else may be left. */
 	if (objects != 2U || world.root.cspace->count > 2U) {
-		oracle_fail("teardown", "%u objects and %u root caps left after deleting everything",
-		            objects, world.root.cspace->count);
+		oracle_fail("teardown",
+		            "%u objects and %u root caps left after deleting everything", objects,
+		            world.root.cspace->count);
 	}
 	if (root->heap.used != world.root_start_used) {
 		oracle_fail("partition-memory-returns",

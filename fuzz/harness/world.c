@@ -50,9 +50,10 @@ void __wrap_partition_free(struct partition *partition, void *ptr, size_t size)
 			continue;
 		}
 		if (a->partition != partition || a->size != size) {
-			oracle_fail("memory-accounting",
-			            "free of %p (%zu bytes) to partition %p; it was %zu bytes from %p",
-			            ptr, size, (void *)partition, a->size, (void *)a->partition);
+			oracle_fail(
+			    "memory-accounting",
+			    "free of %p (%zu bytes) to partition %p; it was %zu bytes from %p", ptr,
+			    size, (void *)partition, a->size, (void *)a->partition);
 		}
 		memmove(a, a + 1, (world.n_allocs - i - 1) * sizeof(*a));
 		world.n_allocs--;
@@ -151,11 +152,13 @@ static bool world_delete_one(bool root_too)
 			 * input has not deleted them); slot IDs get reused, so look at the caps. */
 			if (c->state == CAP_STATE_NULL ||
 			    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
-			     (c->obj == &world.root.partition->hdr || c->obj == &world.root.cspace->hdr))) {
+			     (c->obj == &world.root.partition->hdr ||
+			      c->obj == &world.root.cspace->hdr))) {
 				continue;
 			}
 			if (cspace_delete_cap(cs, id) != OK) {
-				oracle_fail("teardown", "cannot delete slot %u of cspace %p", s, (void *)cs);
+				oracle_fail("teardown", "cannot delete slot %u of cspace %p", s,
+				            (void *)cs);
 			}
 			return true;
 		}

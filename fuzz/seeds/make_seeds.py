@@ -109,6 +109,20 @@ def seq_seeds(rows):
     s.raw_call(0xff, val(0), caller=who(smccc=True))
     seeds["paths_and_callers"] = s.bytes()
 
+    # Each missing right, as the conformance tests provoke INSUFFICIENT_RIGHTS: copies of the root
+    # cspace and partition caps without one right each, then every cspace call through them.
+    s = new()
+    for bit in (0x1, 0x2, 0x4, 0x8, 0x10, 0x80000000):
+        s.call("cspace_copy_cap_from", cap(0), anycap(1), cap(0), raw(0xFFFFFFFF & ~bit))
+    s.call("cspace_copy_cap_from", cap(0), anycap(0), cap(0), raw(0xFFFFFFFE))
+    s.call("partition_create_doorbell", anycap(0), cap(0))            # pool 9
+    for i in range(2, 8):
+        s.call("cspace_copy_cap_from", anycap(i), anycap(9), anycap(i), raw(0x80000003))
+        s.call("cspace_revoke_cap_from", anycap(i), anycap(10))
+        s.call("cspace_delete_cap_from", anycap(i), anycap(10))
+        s.call("partition_create_doorbell", anycap(8), anycap(i))
+    seeds["missing_rights"] = s.bytes()
+
     # Every spec row once (and again on the SMCCC path), default arguments.
     names = [name for _, name, _ in rows]
     for part in range(0, len(names), 48):

@@ -10,8 +10,8 @@
 static void fdt_check_range(const char *what, const struct machine_range *r)
 {
 	if (r->size != 0U && r->base + r->size < r->base) {
-		oracle_fail("fdt-range", "%s 0x%llx+0x%llx wraps", what, (unsigned long long)r->base,
-		            (unsigned long long)r->size);
+		oracle_fail("fdt-range", "%s 0x%llx+0x%llx wraps", what,
+		            (unsigned long long)r->base, (unsigned long long)r->size);
 	}
 }
 
@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		oracle_fail("fdt-error", "error without a reason");
 	}
 
-	/* Publishing writes at most two 8-byte values, leaves the header alone, and is idempotent. */
+	/* Publishing writes at most two 8-byte values, leaves the header alone, and is idempotent.
+	 */
 	filled = root_dt_publish(blob, size, &caps);
 	for (size_t i = 0; i < size; i++) {
 		changed += blob[i] != data[i];

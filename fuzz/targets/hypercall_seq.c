@@ -141,9 +141,9 @@ static enum obj_type seq_type_named(const char *name)
 		const char *name;
 		enum obj_type type;
 	} names[] = {
-	    {"partition", OBJ_PARTITION}, {"cspace", OBJ_CSPACE},     {"addrspace", OBJ_ADDRSPACE},
-	    {"memextent", OBJ_MEMEXTENT}, {"thread", OBJ_THREAD},     {"doorbell", OBJ_DOORBELL},
-	    {"msgqueue", OBJ_MSGQUEUE},   {"vic", OBJ_VIC},           {"vpm_group", OBJ_VPM_GROUP},
+	    {"partition", OBJ_PARTITION}, {"cspace", OBJ_CSPACE},    {"addrspace", OBJ_ADDRSPACE},
+	    {"memextent", OBJ_MEMEXTENT}, {"thread", OBJ_THREAD},    {"doorbell", OBJ_DOORBELL},
+	    {"msgqueue", OBJ_MSGQUEUE},   {"vic", OBJ_VIC},          {"vpm_group", OBJ_VPM_GROUP},
 	    {"watchdog", OBJ_NONE},       {"virtio_mmio", OBJ_NONE},
 	};
 
@@ -441,10 +441,11 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		    made->rights != object_ops(made->type)->all_rights ||
 		    made->obj->refcount != 1U ||
 		    world_object_serial(&made->obj->partition->hdr) != pre[0].obj_serial) {
-			oracle_fail("post-create", "%s returned cap 0x%llx that is not a new master cap",
-			            c->name, (unsigned long long)res->x[1]);
+			oracle_fail("post-create",
+			            "%s returned cap 0x%llx that is not a new master cap", c->name,
+			            (unsigned long long)res->x[1]);
 		}
-		seq_pool_add(res->x[1], made->type);
+		seq_pool_add(res->x[1], seq.creates[row]);
 		break;
 	}
 	case POST_ACTIVATE:
@@ -454,8 +455,8 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		obj = world_object_by_serial(p->obj_serial);
 		if (!seq_pre_valid(p) || p->obj_state != OBJ_STATE_INIT || obj == NULL ||
 		    obj->state != OBJ_STATE_ACTIVE) {
-			oracle_fail("post-activate", "%s succeeded on an object in state %d", c->name,
-			            (int)p->obj_state);
+			oracle_fail("post-activate", "%s succeeded on an object in state %d",
+			            c->name, (int)p->obj_state);
 		}
 		break;
 	}
@@ -463,7 +464,8 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		slot = seq_pre_slot_now(&pre[1]);
 		if (!pre[1].decoded || pre[1].cap.state == CAP_STATE_NULL ||
 		    (slot != NULL && slot->state != CAP_STATE_NULL)) {
-			oracle_fail("post-delete", "cspace_delete_cap_from succeeded; slot state %d -> %d",
+			oracle_fail("post-delete",
+			            "cspace_delete_cap_from succeeded; slot state %d -> %d",
 			            (int)pre[1].cap.state, slot != NULL ? (int)slot->state : -1);
 		}
 		break;
@@ -475,19 +477,21 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		if (!seq_pre_valid(&pre[1]) || made == NULL || made->state != CAP_STATE_VALID ||
 		    made->is_master || world_object_serial(made->obj) != pre[1].obj_serial ||
 		    made->rights != want || want == 0U) {
-			oracle_fail("post-copy",
-			            "copy of a cap with rights 0x%x under mask 0x%llx gave rights 0x%x",
-			            pre[1].cap.rights, (unsigned long long)args[3],
-			            made != NULL ? made->rights : 0U);
+			oracle_fail(
+			    "post-copy",
+			    "copy of a cap with rights 0x%x under mask 0x%llx gave rights 0x%x",
+			    pre[1].cap.rights, (unsigned long long)args[3],
+			    made != NULL ? made->rights : 0U);
 		}
-		seq_pool_add(res->x[1], made->type);
+		seq_pool_add(res->x[1], pre[1].cap.type);
 		break;
 	}
 	case POST_REVOKE:
 		slot = seq_pre_slot_now(&pre[1]);
 		if (!seq_pre_valid(&pre[1]) || pre[1].cap.is_master ||
 		    (slot != NULL && slot->state != CAP_STATE_REVOKED)) {
-			oracle_fail("post-revoke", "revoke of a %s cap succeeded; slot state now %d",
+			oracle_fail("post-revoke",
+			            "revoke of a %s cap succeeded; slot state now %d",
 			            pre[1].cap.is_master ? "master" : "non-master",
 			            slot != NULL ? (int)slot->state : -1);
 		}
@@ -503,7 +507,8 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		obj = world_object_by_serial(pre[0].obj_serial);
 		if (obj == NULL || ((struct cspace *)obj)->max_caps != args[1] ||
 		    pre[0].obj_state != OBJ_STATE_INIT) {
-			oracle_fail("post-configure", "cspace_configure(%llu) succeeded, max_caps now %u",
+			oracle_fail("post-configure",
+			            "cspace_configure(%llu) succeeded, max_caps now %u",
 			            (unsigned long long)args[1],
 			            obj != NULL ? ((struct cspace *)obj)->max_caps : 0U);
 		}
@@ -526,7 +531,8 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 
 		if (th == NULL || pre[1].obj_state != OBJ_STATE_INIT ||
 		    world_object_serial(&th->cspace->hdr) != pre[0].obj_serial) {
-			oracle_fail("post-attach", "cspace_attach_thread succeeded but did not attach");
+			oracle_fail("post-attach",
+			            "cspace_attach_thread succeeded but did not attach");
 		}
 		break;
 	}
@@ -551,17 +557,19 @@ static void seq_check_caps(unsigned row, const struct seq_pre_cap *pre)
 			continue;
 		}
 		if (!seq_pre_valid(&pre[i])) {
-			oracle_fail("cap-check", "%s succeeded with input %u not a valid cap", c->name,
-			            i);
+			oracle_fail("cap-check", "%s succeeded with input %u not a valid cap",
+			            c->name, i);
 		}
 		if (want != OBJ_ANY && pre[i].cap.type != want) {
-			oracle_fail("type-check", "%s succeeded with input %u of type %d, spec wants %d",
-			            c->name, i, (int)pre[i].cap.type, (int)want);
+			oracle_fail("type-check",
+			            "%s succeeded with input %u of type %d, spec wants %d", c->name,
+			            i, (int)pre[i].cap.type, (int)want);
 		}
 		if ((pre[i].cap.rights & c->cap_rights[i]) != c->cap_rights[i]) {
-			oracle_fail("rights-check",
-			            "%s succeeded with input %u holding rights 0x%x, spec needs 0x%x",
-			            c->name, i, pre[i].cap.rights, c->cap_rights[i]);
+			oracle_fail(
+			    "rights-check",
+			    "%s succeeded with input %u holding rights 0x%x, spec needs 0x%x",
+			    c->name, i, pre[i].cap.rights, c->cap_rights[i]);
 		}
 	}
 }
@@ -650,12 +658,15 @@ static void seq_one_call(struct fuzz_input *in)
 	}
 	err = (int64_t)res.x[0];
 	if (err != GH_ERROR_OK && oracle_fingerprint() != before) {
-		oracle_fail("error-without-effect", "call 0x%x returned error %lld but changed state",
-		            num, (long long)err);
+		oracle_fail("error-without-effect",
+		            "call 0x%x returned error %lld but changed state", num, (long long)err);
 	}
 	if (seq.trace) {
 		fprintf(stderr, "call 0x%02x %-28s %s caller %u:", num, c != NULL ? c->name : "?",
-		        direct ? "core" : smccc ? "smccc" : "hvc", b & 3U);
+		        direct  ? "core"
+		        : smccc ? "smccc"
+		                : "hvc",
+		        b & 3U);
 		for (unsigned i = 0; i < n_in; i++) {
 			fprintf(stderr, " %llx", (unsigned long long)args[i]);
 		}
@@ -672,8 +683,9 @@ static void seq_one_call(struct fuzz_input *in)
 			bad = bad || res.x[i] != 0U;
 		}
 		if (bad) {
-			oracle_fail("unimplemented", "call 0x%x (%s path) is no call but returned 0x%llx",
-			            num, smccc ? "SMCCC" : "native", (unsigned long long)res.x[0]);
+			oracle_fail("unimplemented",
+			            "call 0x%x (%s path) is no call but returned 0x%llx", num,
+			            smccc ? "SMCCC" : "native", (unsigned long long)res.x[0]);
 		}
 		return;
 	}
@@ -688,14 +700,16 @@ static void seq_one_call(struct fuzz_input *in)
 
 			if ((bad0 || bad1) && err != GH_ERROR_ARGUMENT_INVALID) {
 				oracle_fail("reserved-input",
-				            "%s: input %u = 0x%llx is reserved, result %lld", c->name, i,
-				            (unsigned long long)args[i], (long long)err);
+				            "%s: input %u = 0x%llx is reserved, result %lld",
+				            c->name, i, (unsigned long long)args[i],
+				            (long long)err);
 			}
 		}
 		for (unsigned i = c->n_outputs; i < 8; i++) {
 			if (res.x[i] != 0U) {
-				oracle_fail("unused-output", "%s: x%u = 0x%llx, spec has %u outputs",
-				            c->name, i, (unsigned long long)res.x[i], c->n_outputs);
+				oracle_fail("unused-output",
+				            "%s: x%u = 0x%llx, spec has %u outputs", c->name, i,
+				            (unsigned long long)res.x[i], c->n_outputs);
 			}
 		}
 	}

@@ -1,0 +1,38 @@
+#!/bin/bash -eu
+# OSS-Fuzz / ClusterFuzzLite build: the same targets, built with the engine's $CC/$CFLAGS and
+# linked with $LIB_FUZZING_ENGINE (libFuzzer, AFL++ or honggfuzz), plus seed corpora and
+# dictionaries. Source lists and flags come from fuzz/fuzz.mk. Runs from the repository root
+# ($SRC/humpy in the container); locally: OUT=/tmp/out fuzz/oss-fuzz/build.sh
+cd "${SRC:-.}/${SRC:+humpy}"
+: "${CC:=clang}" "${CXX:=clang++}" "${CFLAGS:=-fsanitize=address,undefined,fuzzer-no-link}"
+: "${CXXFLAGS:=$CFLAGS}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}" "${OUT:=build/oss-fuzz}"
+BUILD=${WORK:-build}/humpy-oss-fuzz
+mkdir -p "$OUT" "$BUILD"
+OUT=$(realpath "$OUT")
+
+make -s BUILD="$BUILD" spec
+make -s BUILD="$BUILD" fuzz-seeds
+cflags=$(make -s BUILD="$BUILD" fuzz-cflags)
+wrap=$(make -s BUILD="$BUILD" fuzz-wrap)
+for t in hypercall_seq fdt; do
+	objs=()
+	for src in $(make -s BUILD="$BUILD" "fuzz-srcs-$t"); do
+		obj=$BUILD/obj/$t/${src//\//_}.o
+		mkdir -p "$(dirname "$obj")"
+		# shellcheck disable=SC2086
+		$CC $CFLAGS $cflags -c "$src" -o "$obj"
+		objs+=("$obj")
+	done
+	# shellcheck disable=SC2086
+	$CXX $CXXFLAGS "${objs[@]}" $LIB_FUZZING_ENGINE $wrap -o "$OUT/$t"
+	rm -f "$OUT/${t}_seed_corpus.zip"
+	zip -q -j -r "$OUT/${t}_seed_corpus.zip" "$BUILD/fuzz/seeds/$t"
+	for d in "$BUILD/fuzz/dict/$t.dict" "fuzz/dict/$t.dict"; do
+		[ -f "$d" ] && cp "$d" "$OUT/$t.dict"
+	done
+	# Regression reproducers must stay fixed: ship them inside the seed corpus too.
+	if [ -d "fuzz/regressions/$t" ]; then
+		zip -q -j "$OUT/${t}_seed_corpus.zip" fuzz/regressions/"$t"/*
+	fi
+done
+echo "oss-fuzz build: $(ls "$OUT")"

@@ -44,6 +44,14 @@ HYPERCALL_CORE_HANDLER(partition_create_cspace)
 	return hypercall_core_value(core_partition_create(&ctx, OBJ_CSPACE, in->x[0], in->x[1]));
 }
 
+HYPERCALL_CORE_HANDLER(partition_create_thread)
+{
+	struct core_ctx ctx = hypercall_core_ctx(vcpu);
+
+	HYPERCALL_CORE_NEEDS_CSPACE();
+	return hypercall_core_value(core_partition_create(&ctx, OBJ_THREAD, in->x[0], in->x[1]));
+}
+
 HYPERCALL_CORE_HANDLER(object_activate)
 {
 	struct core_ctx ctx = hypercall_core_ctx(vcpu);

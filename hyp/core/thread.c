@@ -13,13 +13,14 @@ void thread_attach_cspace(struct thread *thread, struct cspace *cspace)
 }
 
 /*
- * A thread becomes a running vCPU only once the vcpu module (scheduler, register context, address
- * space) exists; until then activation is refused, so no half-made vCPU can be reached.
+ * A thread runs only in an address space, and humpy has none to attach yet: activation fails with
+ * OBJECT_CONFIG, as upstream's does for a vCPU without one, and the thread stays INIT (spec
+ * deviation thread_activate). So no half-made vCPU can be reached.
  */
 static error_t thread_activate(struct object *obj)
 {
 	(void)obj;
-	return ERROR_UNIMPLEMENTED;
+	return ERROR_OBJECT_CONFIG;
 }
 
 static void thread_cleanup(struct object *obj)

@@ -13,6 +13,7 @@ struct vcpu;
 
 HYPERCALL_CORE_HANDLER(partition_create_partition);
 HYPERCALL_CORE_HANDLER(partition_create_cspace);
+HYPERCALL_CORE_HANDLER(partition_create_thread);
 HYPERCALL_CORE_HANDLER(object_activate);
 HYPERCALL_CORE_HANDLER(object_activate_from);
 HYPERCALL_CORE_HANDLER(object_reset);
@@ -32,6 +33,7 @@ HYPERCALL_CORE_HANDLER(cspace_revoke_caps_from);
 	[HYP_CALL_PARTITION_CREATE_PARTITION] = {hypercall_core_partition_create_partition, 3,     \
 	                                         0x4, 0},                                          \
 	[HYP_CALL_PARTITION_CREATE_CSPACE] = {hypercall_core_partition_create_cspace, 3, 0x4, 0},  \
+	[HYP_CALL_PARTITION_CREATE_THREAD] = {hypercall_core_partition_create_thread, 3, 0x4, 0},  \
 	[HYP_CALL_OBJECT_ACTIVATE] = {hypercall_core_object_activate, 2, 0x2, 0},                  \
 	[HYP_CALL_OBJECT_ACTIVATE_FROM] = {hypercall_core_object_activate_from, 3, 0x4, 0},        \
 	[HYP_CALL_OBJECT_RESET] = {hypercall_core_object_reset, 2, 0x2, 0},                        \

@@ -316,9 +316,12 @@ TEST(attach_thread_takes_a_cspace_reference_while_init)
 	CHECK_EQ(OK, core_cspace_attach_thread(&ctx, cc, th));
 	CHECK_EQ(2, c->hdr.refcount);
 	CHECK_EQ(OK, core_cspace_attach_thread(&ctx, cs, th));
-	/* A thread cannot be activated until vCPUs exist; deleting it drops its cspace reference.
-	 */
-	CHECK_EQ(ERROR_UNIMPLEMENTED, core_object_activate(&ctx, th));
+	/* Without an address space a thread does not activate (OBJECT_CONFIG) and stays INIT, still
+	 * attachable; deleting it drops its cspace reference. */
+	CHECK_EQ(ERROR_OBJECT_CONFIG, core_object_activate(&ctx, th));
+	CHECK_EQ(OBJ_STATE_INIT, t->hdr.state);
+	CHECK_EQ(OK, core_cspace_attach_thread(&ctx, cs, th));
+	CHECK_EQ(3, c->hdr.refcount);
 	CHECK_EQ(OK, core_cspace_delete_cap_from(&ctx, cc, th));
 	CHECK_EQ(2, c->hdr.refcount);
 }

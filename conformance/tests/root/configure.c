@@ -160,21 +160,10 @@ static void attach_expect(u64 cs, u64 thread, u64 err)
 	              err, 0);
 }
 
-/* A thread in INIT, or GH_CAP_INVALID (and SKIP) when this build cannot create threads. */
-static u64 attach_thread_or_skip(const struct root_caps *rc)
+/* A thread in INIT (tracked); GH_CAP_INVALID and a FAIL when it cannot be made. */
+static u64 attach_thread(const struct root_caps *rc)
 {
-	struct gh_ret r = hc(GH_HVC_PARTITION_CREATE_THREAD, rc->partition, rc->cspace, 0, 0, 0);
-
-	if (r.x[0] == E(UNIMPLEMENTED)) {
-		test_skip("partition_create_thread is not implemented here (flags0 VCPU clear)");
-		return GH_CAP_INVALID;
-	}
-	if (r.x[0] != 0) {
-		test_fail("partition_create_thread: x0 expected 0x0 got 0x%lx", r.x[0]);
-		return GH_CAP_INVALID;
-	}
-	root_track(r.x[1]);
-	return r.x[1];
+	return root_create(rc, GH_HVC_PARTITION_CREATE_THREAD, rc->partition);
 }
 
 /* Proves cspace_attach_thread with an undecodable thread cap gives ARGUMENT_INVALID (§7). */
@@ -221,7 +210,7 @@ ROOT_TEST(attach_thread_no_object_activate)
 /* Proves cspace_attach_thread attaches an INIT thread to an active cspace: OK (§2 0x3e). */
 ROOT_TEST(attach_thread_ok)
 {
-	u64 t = attach_thread_or_skip(rc);
+	u64 t = attach_thread(rc);
 
 	RETURN_IF_FAILED();
 	attach_expect(rc->cspace, t, 0);
@@ -230,7 +219,7 @@ ROOT_TEST(attach_thread_ok)
 /* Proves cspace_attach_thread needs ATTACH on the cspace: INSUFFICIENT_RIGHTS without (§2 0x3e). */
 ROOT_TEST(attach_thread_cspace_no_attach)
 {
-	u64 t = attach_thread_or_skip(rc);
+	u64 t = attach_thread(rc);
 	u64 v;
 
 	RETURN_IF_FAILED();
@@ -242,7 +231,7 @@ ROOT_TEST(attach_thread_cspace_no_attach)
 /* Proves cspace_attach_thread into an INIT cspace gives OBJECT_STATE (§7: other object active). */
 ROOT_TEST(attach_thread_cspace_inactive)
 {
-	u64 t = attach_thread_or_skip(rc);
+	u64 t = attach_thread(rc);
 	u64 cs;
 
 	RETURN_IF_FAILED();
@@ -254,7 +243,7 @@ ROOT_TEST(attach_thread_cspace_inactive)
 /* Proves cspace_attach_thread with a partition as cspace gives WRONG_OBJECT_TYPE (§7). */
 ROOT_TEST(attach_thread_cspace_wrong_type)
 {
-	u64 t = attach_thread_or_skip(rc);
+	u64 t = attach_thread(rc);
 
 	RETURN_IF_FAILED();
 	attach_expect(rc->partition, t, E(CSPACE_WRONG_OBJECT_TYPE));
@@ -269,11 +258,16 @@ ROOT_TEST(attach_thread_res0_native)
 	              E(ARGUMENT_INVALID), 0);
 }
 
-/* Proves the SMCCC path does not check res0: the same call gives WRONG_OBJECT_TYPE there (§1b). */
+/* Proves the SMCCC path does not check res0: the same call gives WRONG_OBJECT_TYPE there, and
+ * with a thread it attaches (§1b). */
 ROOT_TEST(attach_thread_res0_smccc)
 {
+	u64 t = attach_thread(rc);
+
+	RETURN_IF_FAILED();
 	ASSERT_EQ("x0", hs(GH_HVC_CSPACE_ATTACH_THREAD, rc->cspace, rc->cspace, 1, 0, 0).x[0],
 	          E(CSPACE_WRONG_OBJECT_TYPE));
+	ASSERT_EQ("x0 (thread)", hs(GH_HVC_CSPACE_ATTACH_THREAD, rc->cspace, t, 1, 0, 0).x[0], 0);
 }
 
 /* --- object_reset / object_reset_from: UNIMPLEMENTED, as upstream --- */

@@ -1,4 +1,4 @@
-/* partition_create_partition (0x01) and partition_create_cspace (0x02): results and every error. */
+/* partition_create_partition (0x01), _cspace (0x02) and _thread (0x05): results and every error. */
 #include <humpy/root.h>
 
 /* Inputs: partition (OBJECT_CREATE, active), cspace (CAP_CREATE, active), res0 (reference §2). */
@@ -22,6 +22,14 @@ static void create_ok(const struct root_caps *rc, u32 call)
 	            (r.x[1] >> 32) < GH_CAP_NEVER_VALID_HIGH32_MIN);
 	for (i = 2; i < 8; i++)
 		ASSERT_EQ("x2..x7", r.x[i], 0);
+	if (call == GH_HVC_PARTITION_CREATE_THREAD) {
+		/* No address space, so no activation (deviation thread_activate); still INIT. */
+		ASSERT_EQ("activate new thread", hc_err(GH_HVC_OBJECT_ACTIVATE, r.x[1], 0, 0),
+		          E(OBJECT_CONFIG));
+		ASSERT_EQ("attach new thread (INIT)",
+		          hc_err(GH_HVC_CSPACE_ATTACH_THREAD, rc->cspace, r.x[1], 0), 0);
+		return;
+	}
 	if (call == GH_HVC_PARTITION_CREATE_CSPACE)
 		ASSERT_EQ("configure new cspace (INIT)",
 		          hc_err(GH_HVC_CSPACE_CONFIGURE, r.x[1], 2, 0), 0);
@@ -53,8 +61,11 @@ static void create_master_rights(const struct root_caps *rc, u32 call, u32 all)
 	}
 }
 
-/* Fills a child partition with objects until NOMEM; returns the child (activated, tracked). */
-static u64 create_exhausted_child(const struct root_caps *rc)
+/*
+ * Fills a child partition with objects until NOMEM, then with objects of @call (smaller ones may
+ * still fit); returns the child (activated, tracked).
+ */
+static u64 create_exhausted_child(const struct root_caps *rc, u32 call)
 {
 	u64 child = root_partition(rc, 0, true);
 	unsigned n;
@@ -67,7 +78,7 @@ static u64 create_exhausted_child(const struct root_caps *rc)
 		struct gh_ret r = hc(GH_HVC_PARTITION_CREATE_CSPACE, child, rc->cspace, 0, 0, 0);
 
 		if (r.x[0] == E(NOMEM))
-			return child;
+			break;
 		if (r.x[0] != 0) {
 			test_fail("filling the child: x0 expected 0x0 or NOMEM got 0x%lx", r.x[0]);
 			return GH_CAP_INVALID;
@@ -77,6 +88,17 @@ static u64 create_exhausted_child(const struct root_caps *rc)
 		hc_err(GH_HVC_CSPACE_CONFIGURE, r.x[1], n < 8 ? GH_LIMIT_CSPACE_MAX_CAPS >> n : 1,
 		       0);
 		hc_err(GH_HVC_OBJECT_ACTIVATE, r.x[1], 0, 0);
+	}
+	for (; n < 200; n++) {
+		struct gh_ret r = hc(call, child, rc->cspace, 0, 0, 0);
+
+		if (r.x[0] == E(NOMEM))
+			return child;
+		if (r.x[0] != 0) {
+			test_fail("filling the child: x0 expected 0x0 or NOMEM got 0x%lx", r.x[0]);
+			return GH_CAP_INVALID;
+		}
+		root_track(r.x[1]);
 	}
 	test_fail("child partition not exhausted by 200 objects");
 	return GH_CAP_INVALID;
@@ -194,7 +216,7 @@ static u64 create_exhausted_child(const struct root_caps *rc)
 	 * partition_create_partition). */                                                          \
 	ROOT_TEST(p##_nomem)                                                                        \
 	{                                                                                           \
-		u64 child = create_exhausted_child(rc);                                             \
+		u64 child = create_exhausted_child(rc, CALL);                                       \
 		RETURN_IF_FAILED();                                                                 \
 		create_expect(CALL, child, rc->cspace, E(NOMEM));                                   \
 		create_ok(rc, CALL); /* the root partition still serves */                          \
@@ -221,8 +243,9 @@ static u64 create_exhausted_child(const struct root_caps *rc)
 		ASSERT_EQ("x0", r.x[0], 0);                                                         \
 		root_track(r.x[1]);                                                                 \
 		ASSERT_EQ("activate the new object", hc_err(GH_HVC_OBJECT_ACTIVATE, r.x[1], 0, 0),  \
-		          CALL == GH_HVC_PARTITION_CREATE_CSPACE ? E(OBJECT_CONFIG) : 0);           \
+		          CALL == GH_HVC_PARTITION_CREATE_PARTITION ? 0 : E(OBJECT_CONFIG));        \
 	}
 
 CREATE_TESTS(create_partition, GH_HVC_PARTITION_CREATE_PARTITION, GH_RIGHTS_PARTITION_ALL)
 CREATE_TESTS(create_cspace, GH_HVC_PARTITION_CREATE_CSPACE, GH_RIGHTS_CSPACE_ALL)
+CREATE_TESTS(create_thread, GH_HVC_PARTITION_CREATE_THREAD, GH_RIGHTS_THREAD_ALL)

@@ -37,6 +37,10 @@ def test_real_spec_is_accepted(raw):
     copy_cap = call(spec, "cspace_copy_cap_from")
     assert copy_cap["inputs"][0]["rights_mask"] == 0x4 and copy_cap["inputs"][2]["rights_mask"] == 0x1
     assert "OBJECT_STATE" not in call(spec, "object_reset")["errors"]
+    # An any-type cap cannot be of the wrong type; a typed cap of the same call still can.
+    assert "CSPACE_WRONG_OBJECT_TYPE" not in call(spec, "object_activate")["errors"]
+    assert "CSPACE_WRONG_OBJECT_TYPE" in call(spec, "object_activate_from")["errors"]
+    assert "CSPACE_WRONG_OBJECT_TYPE" in call(spec, "memextent_donate")["errors"]
 
 
 def _broken(raw, edit):

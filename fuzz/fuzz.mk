@@ -21,6 +21,7 @@ FUZZ_PROFDATA   ?= llvm-profdata
 FUZZ_COV        ?= $(shell command -v llvm-cov-14 || command -v llvm-cov)
 BUGBENCH_SECONDS ?= 600
 BUGBENCH_BUGS   ?= 1 2 3 4 5 6 7 8 9 10 11 12
+BUGBENCH_SEEDS  ?=
 FUZZ_TEST_SECONDS ?= 8
 
 # The core's host flags without its sanitizer choice (each variant picks its own).
@@ -103,7 +104,7 @@ fuzz-coverage: $(FUZZ_COVBIN) fuzz-seeds
 
 fuzz-bugbench: fuzz-seeds $(foreach n,$(BUGBENCH_BUGS),$(FUZZ_BUILD)/bug/$(n)/hypercall_seq) \
 		$(FUZZ_BUILD)/libfuzzer/hypercall_seq
-	$(FUZZ_ENV) fuzz/scripts/bugbench.sh $(BUGBENCH_SECONDS) $(FUZZ_JOBS) $(BUGBENCH_BUGS)
+	$(FUZZ_ENV) BUGBENCH_SEEDS=$(BUGBENCH_SEEDS) fuzz/scripts/bugbench.sh $(BUGBENCH_SECONDS) $(FUZZ_JOBS) $(BUGBENCH_BUGS)
 
 # Each target: builds three ways, fuzzes briefly from its seeds with no finding, replays the
 # regression corpus and the seeds, and the AFL++ build runs an input outside afl-fuzz.

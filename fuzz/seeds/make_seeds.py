@@ -63,6 +63,8 @@ def seq_seeds(rows):
     s.call("object_activate", anycap(2))
     s.call("cspace_copy_cap_from", cap(0), anycap(0), anycap(2), limit(26))
     s.call("cspace_copy_cap_from", cap(0), anycap(0), anycap(2), limit(26))  # CSPACE_FULL
+    s.call("partition_create_doorbell", cap(0), anycap(2))   # CSPACE_FULL on create
+    s.call("partition_create_cspace", cap(0), anycap(2))
     s.call("cspace_delete_cap_from", anycap(2), slot(1, 0))
     s.call("cspace_delete_cap_from", anycap(2), slot(1, 1))
     s.call("cspace_configure", cap(1), limit(15))
@@ -109,8 +111,28 @@ def seq_seeds(rows):
     s.raw_call(0xff, val(0), caller=who(smccc=True))
     seeds["paths_and_callers"] = s.bytes()
 
+    # Every limit value into each configure call, on fresh INIT objects (boundary sweep).
+    # (At most 48 calls an input: 20 values each.)
+    for first in (0, 20):
+        for obj, call in (("cspace", "cspace_configure"), ("msgqueue", "msgqueue_configure")):
+            s = new()
+            for i in range(20):
+                s.call(f"partition_create_{obj}", cap(0), cap(0))
+                s.call(call, anycap(2 + i), limit(first + i))
+            seeds[f"{call}_limits_{first}"] = s.bytes()
+
     # Each missing right, as the conformance tests provoke INSUFFICIENT_RIGHTS: copies of the root
     # cspace and partition caps without one right each, then every cspace call through them.
+    for bit in (0x1, 0x2, 0x4, 0x8, 0x10):
+        s = new()
+        s.call("cspace_copy_cap_from", cap(0), anycap(1), cap(0), raw(0xFFFFFFFF & ~bit))  # 2
+        s.call("partition_create_doorbell", cap(0), cap(0))                                  # 3
+        s.call("cspace_copy_cap_from", anycap(2), anycap(3), anycap(2), raw(0x3))            # 4
+        s.call("partition_create_doorbell", cap(0), anycap(2))
+        s.call("cspace_revoke_cap_from", anycap(2), anycap(4))
+        s.call("cspace_revoke_caps_from", anycap(2), anycap(3))
+        s.call("cspace_delete_cap_from", anycap(2), anycap(3))
+        seeds[f"missing_cspace_right_{bit:#x}"] = s.bytes()
     s = new()
     for bit in (0x1, 0x2, 0x4, 0x8, 0x10, 0x80000000):
         s.call("cspace_copy_cap_from", cap(0), anycap(1), cap(0), raw(0xFFFFFFFF & ~bit))

@@ -86,7 +86,7 @@ def check(spec):
         seen_name.add(name)
         seen_num[num] = name
         unknown = set(raw) - {"num", "name", "feature", "inputs", "outputs", "errors", "no_error",
-                              "unverified"}
+                              "unverified", "no_success"}
         if unknown:
             raise SpecError(f"{name}: unknown keys {sorted(unknown)}")
         feature = raw.get("feature")
@@ -148,6 +148,7 @@ def check(spec):
             "res1_mask": res1,
             "errors": list(dict.fromkeys(call_errors)),
             "unverified": raw.get("unverified"),
+            "no_success": raw.get("no_success"),
         })
         if calls[-1]["n_outputs"] > 8:
             raise SpecError(f"{name}: more than 8 result registers")
@@ -165,10 +166,14 @@ def check(spec):
     abi = spec["abi"]
     if hvc_max > abi["native_last"] - abi["native_base"]:
         raise SpecError("calls do not fit the native immediate range")
+    by_name = {c["name"]: c for c in calls}
     for d in spec.get("deviations", []):
         for c in d["calls"]:
             if c not in seen_name:
                 raise SpecError(f"deviation {d['id']}: unknown call {c}")
+            for e in d.get("unreachable", []):
+                if e not in by_name[c]["errors"]:
+                    raise SpecError(f"deviation {d['id']}: {e} is not a documented error of {c}")
         for k in ("upstream", "humpy", "why"):
             if not d.get(k):
                 raise SpecError(f"deviation {d['id']}: missing {k}")
@@ -432,8 +437,9 @@ def abi_page(spec):
         out.append(f"| {name} | {v} |")
     out += ["", "## Where humpy differs from upstream Gunyah", ""]
     for d in spec.get("deviations", []):
+        never = f" humpy never returns: {', '.join(d['unreachable'])}." if d.get("unreachable") else ""
         out.append(f"- **{d['id']}** ({', '.join(d['calls'])}): upstream {d['upstream']} "
-                   f"humpy {d['humpy']} Why: {d['why']}")
+                   f"humpy {d['humpy']} Why: {d['why']}{never}")
     out.append("")
     return "\n".join(out)
 

@@ -94,3 +94,11 @@ def test_rights_bits_distinct(raw):
 def test_deviation_needs_reason(raw):
     msg = _broken(raw, lambda s: s["deviations"][0].pop("why"))
     assert "why" in msg
+
+
+def test_unreachable_error_must_be_documented(raw):
+    def edit(s):
+        dev = next(d for d in s["deviations"] if d["id"] == "cspace_copy_nomem")
+        dev["unreachable"] = ["MSGQUEUE_FULL"]
+    msg = _broken(raw, edit)
+    assert "MSGQUEUE_FULL" in msg and "cspace_copy_cap_from" in msg

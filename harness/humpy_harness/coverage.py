@@ -4,7 +4,9 @@ For every call of the spec: was it called, did it answer (anything but -1), was 
 seen, which of its documented errors were seen, and which x0 values it returned that the spec does
 not document for it (ABI drift: the hypervisor or the spec is wrong). Holes and numbers past the
 table must answer -1; anything else is drift too. Only calls that answered are expected to be fully
-covered; calls that only answered -1 are listed as unimplemented.
+covered; calls that only answered -1 are listed as unimplemented. Results the spec says cannot
+happen are n/a, not missing: the success of a call with `no_success`, and the errors a deviation
+lists as `unreachable` for its calls (seeing one of those is drift).
 """
 
 from __future__ import annotations
@@ -62,7 +64,18 @@ def _unrecorded(cover: Cover, call) -> int:
     return sum(cover.unrecorded.get((call, p), 0) for p in PATHS)
 
 
-def _join_call(c: dict, cover: Cover, errors: dict, names: dict) -> tuple[dict, list[str]]:
+def _unreachable(spec: dict) -> dict:
+    """call name -> {error name: deviation id} for the errors deviations declare unreachable."""
+    out: dict = {}
+    for d in spec.get("deviations", []):
+        for name in d.get("calls", []):
+            for e in d.get("unreachable", []):
+                out.setdefault(name, {})[e] = d["id"]
+    return out
+
+
+def _join_call(c: dict, cover: Cover, errors: dict, names: dict,
+               na: dict) -> tuple[dict, list[str]]:
     answers = _answers(cover, c["num"])
     called = [p for p in PATHS if cover.row(c["num"], p) or cover.unrecorded.get((c["num"], p))]
     implemented = any(x0 != UNIMPLEMENTED for x0 in answers)
@@ -75,7 +88,9 @@ def _join_call(c: dict, cover: Cover, errors: dict, names: dict) -> tuple[dict, 
     else:
         ok_paths = [p for p in PATHS if p in answers.get(0, {})]
     errs = [{"name": e, "x0": errors[e], "seen": errors[e] in answers,
-             "count": sum(answers.get(errors[e], {}).values())} for e in documented]
+             "count": sum(answers.get(errors[e], {}).values()),
+             "na": f"deviation {na[e]}" if e in na else None} for e in documented]
+    ok_na = c.get("no_success")
     undocumented = []
     if implemented and not c["no_error"]:
         undocumented = [_value_json(x0, names, paths) for x0, paths in sorted(answers.items())
@@ -85,11 +100,18 @@ def _join_call(c: dict, cover: Cover, errors: dict, names: dict) -> tuple[dict, 
     drift = [f"{_num(c['num'])} {c['name']} returned x0 = {_describe(u)} "
              f"({_paths_text(u['paths'])}): not a documented result of this call"
              for u in undocumented]
-    pairs_total = 1 + len(documented) if implemented else 0
-    pairs_seen = (bool(ok_paths) + sum(e["seen"] for e in errs)) if implemented else 0
+    drift += [f"{_num(c['num'])} {c['name']} returned x0 = {e['x0']} ({e['name']}), which "
+              f"{e['na']} says humpy never returns" for e in errs if e["na"] and e["seen"]]
+    if ok_na and ok_paths:
+        drift.append(f"{_num(c['num'])} {c['name']} succeeded, which the spec says it never does "
+                     f"({ok_na})")
+    wanted = [e for e in errs if not e["na"]]
+    pairs_total = (0 if ok_na else 1) + len(wanted) if implemented else 0
+    pairs_seen = ((0 if ok_na else bool(ok_paths)) + sum(e["seen"] for e in wanted)
+                  if implemented else 0)
     entry = {
         "num": _num(c["num"]), "name": c["name"], "feature": c.get("feature"),
-        "status": status, "paths_called": called, "success_paths": ok_paths,
+        "status": status, "paths_called": called, "success_paths": ok_paths, "success_na": ok_na,
         "errors": errs, "undocumented": undocumented,
         "pairs_seen": pairs_seen, "pairs_total": pairs_total,
         "complete": implemented and pairs_seen == pairs_total,
@@ -129,8 +151,9 @@ def join(spec: dict, cover: Cover | None) -> dict:
     cover = cover or Cover()
     calls, drift = [], []
     by_num = {}
+    unreachable = _unreachable(spec)
     for c in sorted(spec["calls"], key=lambda c: c["num"]):
-        entry, d = _join_call(c, cover, errors, names)
+        entry, d = _join_call(c, cover, errors, names, unreachable.get(c["name"], {}))
         calls.append(entry)
         drift += d
         by_num[c["num"]] = c
@@ -201,18 +224,23 @@ def table(cov: dict | None) -> str:
     if not rows:
         return ""
     width = max(len("NAME"), *(len(c["name"]) for c in rows))
-    lines = [f"{'CALL':5} {'NAME':{width}} {'STATUS':13} {'PATHS':5} {'OK':5} {'ERRORS':7} "
+    lines = [f"{'CALL':5} {'NAME':{width}} {'STATUS':13} {'PATHS':5} {'OK':5} {'ERRORS':11} "
              f"UNDOCUMENTED"]
     for c in rows:
-        errs = (f"{sum(e['seen'] for e in c['errors'])}/{len(c['errors'])}"
-                if c["status"] == IMPL else "-")
-        ok = _paths_short(c["success_paths"]) if c["status"] == IMPL else "-"
+        errs, ok = "-", "-"
+        if c["status"] == IMPL:
+            wanted = [e for e in c["errors"] if not e["na"]]
+            n_na = len(c["errors"]) - len(wanted)
+            errs = (f"{sum(e['seen'] for e in wanted)}/{len(wanted)}"
+                    + (f"+{n_na}n/a" if n_na else ""))
+            ok = "n/a" if c["success_na"] else _paths_short(c["success_paths"])
         status = c["status"] + ("" if not c["complete"] else "*")
         lines.append(f"{c['num']:5} {c['name']:{width}} {status:13} "
-                     f"{_paths_short(c['paths_called']):5} {ok:5} {errs:7} {_undoc_text(c)}"
+                     f"{_paths_short(c['paths_called']):5} {ok:5} {errs:11} {_undoc_text(c)}"
                      .rstrip())
     s = cov["summary"]
-    lines.append(f"(* every documented result seen; {s['calls'] - s['called']} call(s) of the "
+    lines.append(f"(* every documented result seen; n/a: cannot happen, the spec says why; "
+                 f"{s['calls'] - s['called']} call(s) of the "
                  f"spec never called; holes called {s['holes_called']}/{s['holes']}; past the "
                  f"table: {cov['past']['calls']['n']} native, {cov['past']['calls']['s']} SMCCC)")
     return "\n".join(lines)
@@ -254,9 +282,11 @@ def markdown(cov: dict) -> str:
     out += ["| call | name | status | paths | success | documented errors seen | not seen | "
             "undocumented |", "|---|---|---|---|---|---|---|---|"]
     for c in cov["calls"]:
-        seen = ", ".join(e["name"] for e in c["errors"] if e["seen"]) or "-"
-        missing = ", ".join(e["name"] for e in c["errors"] if not e["seen"]) or "-"
-        ok = _paths_short(c["success_paths"])
+        seen = ", ".join(e["name"] for e in c["errors"] if e["seen"] and not e["na"]) or "-"
+        missing = ", ".join(e["name"] + (f" n/a ({e['na']})" if e["na"] else "")
+                            for e in c["errors"] if not e["seen"] or e["na"]) or "-"
+        ok = (f"n/a ({c['success_na']})" if c["success_na"] else
+              _paths_short(c["success_paths"]))
         out.append(f"| {c['num']} | {c['name']} | {c['status']} | {_paths_short(c['paths_called'])} "
                    f"| {ok} | {seen} | {missing} | {_undoc_text(c)} |")
     out += ["", "| hole | called (native, SMCCC) | answers other than -1 |", "|---|---|---|"]

@@ -161,8 +161,9 @@ def test_table_summary_markdown(cover_run):
          "36(FAILURE)"],
         ["0x02", "thing_reset", "unimplemented", "n", "-", "-", "-"],
         ["0x04", "thing_send", "implemented", "n,s", "n", "0/1", "-1(UNIMPLEMENTED)"]]
-    assert lines[5] == ("(* every documented result seen; 1 call(s) of the spec never called; "
-                        "holes called 1/1; past the table: 9 native, 3 SMCCC)")
+    assert lines[5] == ("(* every documented result seen; n/a: cannot happen, the spec says why; "
+                        "1 call(s) of the spec never called; holes called 1/1; past the table: "
+                        "9 native, 3 SMCCC)")
     assert len(lines) == 6
     assert coverage.summary(cov) == (
         "spec coverage: 4/5 calls called, 3 answered (1 only -1); call x result pairs of the "
@@ -174,6 +175,36 @@ def test_table_summary_markdown(cover_run):
            "| NOMEM | -16 -2(RETRY) 36(FAILURE) |" in md
     assert "| 0x05 | thing_poll | not called | - | - | - | - | - |" in md
     assert "| 0x03 | 1, 1 | 7 |" in md
+
+
+def test_unreachable_errors_and_no_success_are_na(cover_run):
+    spec = coverage.load_spec(TINY_SPEC)
+    spec["deviations"] = [{"id": "flat", "calls": ["thing_create"], "unreachable": ["NOMEM"]}]
+    spec["calls"][3]["no_success"] = "always refused"  # thing_send
+    cov = coverage.join(spec, cover_run.cover)
+    calls = by_name(cov)
+    create, send = calls["thing_create"], calls["thing_send"]
+    assert [(e["name"], e["seen"], e["na"]) for e in create["errors"]] == [
+        ("ARGUMENT_INVALID", True, None), ("CSPACE_CAP_NULL", True, None),
+        ("NOMEM", False, "deviation flat")]
+    assert (create["pairs_seen"], create["pairs_total"], create["complete"]) == (3, 3, True)
+    assert (send["success_na"], send["pairs_seen"], send["pairs_total"]) == ("always refused", 0, 1)
+    # thing_send did succeed in this run: the spec says it cannot, so that is drift.
+    assert "0x04 thing_send succeeded, which the spec says it never does (always refused)" in cov[
+        "drift"]
+    rows = {line.split()[1]: line.split() for line in coverage.table(cov).splitlines()[1:5]}
+    assert rows["thing_create"][5] == "2/2+1n/a"
+    assert rows["thing_send"][4:6] == ["n/a", "0/1"]
+    md = coverage.markdown(cov)
+    assert "| ARGUMENT_INVALID, CSPACE_CAP_NULL | NOMEM n/a (deviation flat) |" in md
+    assert "| n/a (always refused) | - | ARGUMENT_INVALID |" in md
+    # An unreachable error that shows up is drift, and no longer counts as seen.
+    c = Cover(lines=1)
+    c.add(1, "n", 10, 2)
+    cov = coverage.join(spec, c)
+    assert cov["drift"] == ["0x01 thing_create returned x0 = 10 (NOMEM), which deviation flat "
+                            "says humpy never returns"]
+    assert by_name(cov)["thing_create"]["pairs_seen"] == 0
 
 
 def test_unreadable_spec(tmp_path, cover_run):

@@ -343,9 +343,9 @@ static error_t cspace_activate(struct object *obj)
 	return OK;
 }
 
-/* Deleting the caps may destroy their objects; none of them can be this cspace (it is
- * unreferenced). */
-static void cspace_cleanup(struct object *obj)
+/* Objects whose last cap goes here join *dead (object_put destroys them after this returns); none
+ * of them can be this cspace (it is unreferenced). */
+static void cspace_cleanup(struct object *obj, struct object **dead)
 {
 	struct cspace *cspace = (struct cspace *)obj;
 
@@ -360,7 +360,7 @@ static void cspace_cleanup(struct object *obj)
 
 			cap_unlink(cap);
 			*cap = (struct cap){0};
-			object_put(target);
+			object_put_deferred(target, dead);
 		}
 	}
 	partition_free(obj->partition, cspace->slots,

@@ -53,10 +53,11 @@ static error_t msgqueue_activate(struct object *obj)
 	return OK;
 }
 
-static void msgqueue_cleanup(struct object *obj)
+static void msgqueue_cleanup(struct object *obj, struct object **dead)
 {
 	struct msgqueue *mq = (struct msgqueue *)obj;
 
+	(void)dead; /* it holds no references */
 	if (mq->buf != NULL) {
 		partition_free(obj->partition, mq->buf, mq->buf_size);
 		mq->buf = NULL;

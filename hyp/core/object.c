@@ -75,11 +75,8 @@ void object_get(struct object *obj)
 	obj->refcount++;
 }
 
-void object_put(struct object *obj)
+void object_put_deferred(struct object *obj, struct object **dead)
 {
-	const struct obj_ops *ops;
-	struct partition *owner;
-
 	if (obj->refcount == 0U) {
 		panic("object_put: refcount underflow on type %d", (int)obj->type);
 	}
@@ -89,16 +86,37 @@ void object_put(struct object *obj)
 	if (obj->caps != NULL) {
 		panic("object_put: last reference gone while caps remain");
 	}
-	ops = object_ops(obj->type);
 	obj->state = OBJ_STATE_DESTROYING;
+	obj->dead_next = *dead;
+	*dead = obj;
+}
+
+/* Cleanup, free, drop the partition's reference; what that releases joins *dead. */
+static void object_destroy(struct object *obj, struct object **dead)
+{
+	const struct obj_ops *ops = object_ops(obj->type);
+	struct partition *owner = obj->partition;
+
 	if (ops->cleanup != NULL) {
-		ops->cleanup(obj);
+		ops->cleanup(obj, dead);
 	}
-	owner = obj->partition;
 	/* The root partition has no owner and is never put to zero. */
 	if (owner == NULL) {
 		panic("object_put: the root partition lost its last reference");
 	}
 	partition_free(owner, obj, ops->size);
-	object_put(&owner->hdr);
+	object_put_deferred(&owner->hdr, dead);
+}
+
+void object_put(struct object *obj)
+{
+	struct object *dead = NULL;
+
+	object_put_deferred(obj, &dead);
+	while (dead != NULL) {
+		struct object *next = dead;
+
+		dead = next->dead_next;
+		object_destroy(next, &dead);
+	}
 }

@@ -55,10 +55,11 @@ static error_t partition_activate(struct object *obj)
 	return OK;
 }
 
-static void partition_cleanup(struct object *obj)
+static void partition_cleanup(struct object *obj, struct object **dead)
 {
 	struct partition *child = (struct partition *)obj;
 
+	(void)dead; /* it holds no references */
 	if (child->heap_mem == NULL) {
 		return;
 	}

@@ -23,12 +23,12 @@ static error_t thread_activate(struct object *obj)
 	return ERROR_OBJECT_CONFIG;
 }
 
-static void thread_cleanup(struct object *obj)
+static void thread_cleanup(struct object *obj, struct object **dead)
 {
 	struct thread *thread = (struct thread *)obj;
 
 	if (thread->cspace != NULL) {
-		object_put(&thread->cspace->hdr);
+		object_put_deferred(&thread->cspace->hdr, dead);
 		thread->cspace = NULL;
 	}
 }

@@ -45,8 +45,13 @@ struct object {
 	uint32_t refcount;
 	/* Where this object's memory came from; it holds a reference on that partition. */
 	struct partition *partition;
-	/* Valid caps naming this object, master first; revocation walks it. */
-	struct cap *caps;
+	union {
+		/* Valid caps naming this object, master first; revocation walks it. */
+		struct cap *caps;
+		/* Once the last reference went (no caps then): the next object object_put destroys.
+		 */
+		struct object *dead_next;
+	};
 };
 
 /* What each type adds to the common lifecycle. */
@@ -56,8 +61,13 @@ struct obj_ops {
 	/* Called on INIT -> ACTIVE; checks the configuration, takes resources, or changes nothing.
 	 */
 	error_t (*activate)(struct object *obj);
-	/* Called once the last reference went; releases what activate took. Optional. */
-	void (*cleanup)(struct object *obj);
+	/*
+	 * Called once the last reference went; releases what activate took. References it holds go
+	 * through object_put_deferred(..., dead), so tearing down a chain of objects is a loop, not
+	 * a recursion as deep as a guest can nest objects (each level would cost hypervisor stack).
+	 * Optional.
+	 */
+	void (*cleanup)(struct object *obj, struct object **dead);
 };
 
 struct obj_result {
@@ -76,9 +86,13 @@ struct obj_result object_create(struct partition *partition, enum obj_type type)
 error_t object_activate(struct object *obj);
 
 void object_get(struct object *obj);
-/* Drops a reference; the last one runs cleanup, frees the memory and drops the partition reference.
+/*
+ * Drops a reference; the last one runs cleanup, frees the memory and drops the partition reference,
+ * then destroys in the same loop whatever that released.
  */
 void object_put(struct object *obj);
+/* For cleanup ops: drops a reference; the last one puts the object on *dead for object_put. */
+void object_put_deferred(struct object *obj, struct object **dead);
 
 static inline bool object_is_active(const struct object *obj)
 {

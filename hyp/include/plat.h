@@ -6,7 +6,6 @@
 
 /* Point the console at a PL011 (the DT's address once known; the platform default before). */
 void plat_console_init(paddr_t base);
-paddr_t plat_console_base(void);
 void plat_console_putc(char c);
 
 #endif

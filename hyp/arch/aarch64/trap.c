@@ -31,8 +31,10 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 {
 	uint64_t iss = esr & ESR_ISS_MASK;
 	bool is_translation = (iss & 0x3C) == 0x04;
+	/* A64 only: a 16-bit T32 access (IL 0) or IT state needs more than ELR + 4. */
+	bool is_a64 = (f->spsr & PSR_MODE_AA32) == 0;
 
-	if (is_translation && (iss & ESR_DA_ISV) != 0) {
+	if (is_translation && is_a64 && (iss & ESR_DA_ISV) != 0) {
 		ipa_t ipa = (read_sysreg(hpfar_el2) & 0x00000FFFFFFFFFF0ull) << 8 |
 		            (read_sysreg(far_el2) & 0xFFF);
 		unsigned size = 1u << ((iss >> ESR_DA_SAS_SHIFT) & 3);

@@ -52,7 +52,7 @@ progress() {
 }
 
 trap 'kill -- -$pid 2>/dev/null; exit 130' INT TERM
-deadline=$((start + secs + 30))
+deadline=$((start + secs + 5))
 while kill -0 "$pid" 2>/dev/null; do
 	for _ in $(seq 1 "$every"); do
 		sleep 1

@@ -27,13 +27,13 @@ TEST_TARGETS  += lint
 all:
 
 # The spec first: other fragments name its generated files (SPEC_GUEST_HEADER, ...) as prerequisites.
--include conformance/spec/spec.mk
--include hyp/hyp.mk
--include hyp/host.mk
--include conformance/conformance.mk
--include harness/harness.mk
--include fuzz/fuzz.mk
--include lava-jobs/lava.mk
+include conformance/spec/spec.mk
+include hyp/hyp.mk
+include hyp/host.mk
+include conformance/conformance.mk
+include harness/harness.mk
+include fuzz/fuzz.mk
+include lava-jobs/lava.mk
 
 setup:
 	@scripts/setup.sh

@@ -30,8 +30,9 @@ HYP_OBJS      := $(patsubst %,$(HYP_BUILD)/obj/%.o,$(HYP_C_SRCS) $(HYP_ASM_SRCS)
 HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM)
 # -mgeneral-regs-only: EL2 never touches FP/SIMD, so guest FP state needs no saving.
 # -mstrict-align: the first C code runs with the MMU off, where memory is Device.
+# (Quiet when the cross compiler is missing: make conformance/test install it, then re-read this.)
 HYP_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
-	-isystem $(shell $(CROSS)gcc -print-file-name=include) \
+	-isystem $(shell $(CROSS)gcc -print-file-name=include 2>/dev/null) \
 	-fno-pic -fno-pie -fno-stack-protector -fno-common -fno-tree-loop-distribute-patterns \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -1,6 +1,7 @@
 /* gic: physical GICv3 set-up (distributor, redistributors, EL2 CPU interface, ICH). */
 #include "arch.h"
 #include "gic.h"
+#include "ich_lr.h"
 #include "log.h"
 #include "sysreg.h"
 
@@ -35,9 +36,6 @@
 #define ICC_SRE_ENABLE   BIT(3)
 #define ICC_CTLR_EOIMODE BIT(1)
 #define ICH_HCR_EN       BIT(0)
-#define ICH_LR_HW        BIT(61)
-#define ICH_LR_GROUP1    BIT(60)
-#define ICH_LR_PENDING   (1ull << 62)
 
 static uintptr_t gic_dist;
 static uintptr_t gic_rdist; /* this CPU's RD_base */
@@ -194,10 +192,13 @@ bool gic_lr_inject(uint32_t vintid, bool hw, uint32_t pintid, uint8_t priority)
 	for (unsigned i = 0; i < gic_num_lrs && i < 16; i++) {
 		if ((empty & BIT(i)) == 0)
 			continue;
-		uint64_t lr = ICH_LR_PENDING | ICH_LR_GROUP1 | (uint64_t)priority << 48 | vintid;
-		if (hw)
-			lr |= ICH_LR_HW | (uint64_t)pintid << 32;
-		gic_write_lr(i, lr);
+		struct ich_lr lr = {.state = ICH_LR_PENDING,
+		                    .hw = hw,
+		                    .group1 = true,
+		                    .priority = priority,
+		                    .pintid = (uint16_t)pintid,
+		                    .vintid = vintid};
+		gic_write_lr(i, ich_lr_encode(&lr));
 		isb();
 		return true;
 	}

@@ -30,21 +30,24 @@ static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
 
 void arch_mmu_init(void)
 {
-	const uint64_t normal = S1_ATTR_NORMAL | PTE_SH_IS | S1_AP_RES1;
+	const struct pte_perm device = {.mem = PTE_MEM_DEVICE, .write = true, .exec = false};
+	const struct pte_perm data = {.mem = PTE_MEM_NORMAL, .write = true, .exec = false};
+	const struct pte_perm text = {.mem = PTE_MEM_NORMAL, .write = false, .exec = true};
+	const struct pte_perm rodata = {.mem = PTE_MEM_NORMAL, .write = false, .exec = false};
+	const uint64_t rw = pte_s1_attrs(data);
 	uint64_t dram_end = PLAT_DRAM_BASE + (uint64_t)PLAT_DRAM_MAX_SIZE;
 
 	pgtable_init(&mmu_hyp_pt, pgtable_pa_bits());
-	mmu_map(PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE,
-	        S1_ATTR_DEVICE | S1_AP_RES1 | PTE_XN);
-	mmu_map(PLAT_DRAM_BASE, mmu_addr(__hyp_start), normal | PTE_XN);
-	mmu_map(mmu_addr(__hyp_start), mmu_addr(__text_end), normal | S1_AP_RO);
-	mmu_map(mmu_addr(__text_end), mmu_addr(__rodata_end), normal | S1_AP_RO | PTE_XN);
-	mmu_map(mmu_addr(__rodata_end), mmu_addr(__stacks_start), normal | PTE_XN);
+	mmu_map(PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, pte_s1_attrs(device));
+	mmu_map(PLAT_DRAM_BASE, mmu_addr(__hyp_start), rw);
+	mmu_map(mmu_addr(__hyp_start), mmu_addr(__text_end), pte_s1_attrs(text));
+	mmu_map(mmu_addr(__text_end), mmu_addr(__rodata_end), pte_s1_attrs(rodata));
+	mmu_map(mmu_addr(__rodata_end), mmu_addr(__stacks_start), rw);
 	/* Each stack slot starts with a guard page left unmapped, so an overflow faults. */
 	for (uint64_t s = mmu_addr(__stacks_start); s < mmu_addr(__stacks_end); s += STACK_SLOT)
-		mmu_map(s + STACK_GUARD, s + STACK_SLOT, normal | PTE_XN);
-	mmu_map(mmu_addr(__stacks_end), mmu_addr(__hyp_end), normal | PTE_XN);
-	mmu_map(mmu_addr(__hyp_end), dram_end, normal | PTE_XN);
+		mmu_map(s + STACK_GUARD, s + STACK_SLOT, rw);
+	mmu_map(mmu_addr(__stacks_end), mmu_addr(__hyp_end), rw);
+	mmu_map(mmu_addr(__hyp_end), dram_end, rw);
 
 	write_sysreg(mair_el2, MAIR_EL2_VALUE);
 	write_sysreg(tcr_el2, TCR_EL2_RES1 | (uint64_t)pgtable_pa_range_field() << 16 |

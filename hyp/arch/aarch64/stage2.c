@@ -15,11 +15,13 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 {
 	pgtable_init(&stage2_pt, pgtable_pa_bits());
 	/* RAM: normal write-back, read/write/execute. */
-	pgtable_map(&stage2_pt, vm->ram_ipa, vm->ram_pa, vm->ram_size,
-	            S2_MEMATTR_NORMAL | S2_AP_RW | PTE_SH_IS);
+	pgtable_map(
+	    &stage2_pt, vm->ram_ipa, vm->ram_pa, vm->ram_size,
+	    pte_s2_attrs((struct pte_perm){.mem = PTE_MEM_NORMAL, .write = true, .exec = true}));
 	/* The PL011 passes through, as upstream lets its primary VM use it. */
-	pgtable_map(&stage2_pt, m->uart.base, m->uart.base, 0x1000,
-	            S2_MEMATTR_DEVICE | S2_AP_RW | PTE_XN);
+	pgtable_map(
+	    &stage2_pt, m->uart.base, m->uart.base, 0x1000,
+	    pte_s2_attrs((struct pte_perm){.mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
 	/* The GIC stays unmapped: accesses trap to vgic_mmio; anything else unmapped aborts. */
 
 	uint64_t sl0 = stage2_pt.start_level == 0 ? 2 : 1;

@@ -1,4 +1,6 @@
 /* trap: what a guest's exits to EL2 become: hypercalls, emulated GIC accesses, injected faults. */
+#include "arch.h"
+#include "esr.h"
 #include "frame.h"
 #include "hypercall.h"
 #include "inject.h"
@@ -29,30 +31,18 @@ static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
 /* A stage-2 data abort: emulate it if it is a decodable access to the vGIC, else abort. */
 static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 {
-	uint64_t iss = esr & ESR_ISS_MASK;
-	bool is_translation = (iss & 0x3C) == 0x04;
+	struct esr_dabt d = esr_dabt_decode(esr);
 	/* A64 only: a 16-bit T32 access (IL 0) or IT state needs more than ELR + 4. */
 	bool is_a64 = (f->spsr & PSR_MODE_AA32) == 0;
 
-	if (is_translation && is_a64 && (iss & ESR_DA_ISV) != 0) {
+	if (esr_dabt_is_translation(&d) && is_a64 && d.isv) {
 		ipa_t ipa = (read_sysreg(hpfar_el2) & 0x00000FFFFFFFFFF0ull) << 8 |
 		            (read_sysreg(far_el2) & 0xFFF);
-		unsigned size = 1u << ((iss >> ESR_DA_SAS_SHIFT) & 3);
-		unsigned srt = (iss >> ESR_DA_SRT_SHIFT) & 31;
-		bool is_write = (iss & ESR_DA_WNR) != 0;
-		uint64_t val = srt == 31 ? 0 : f->x[srt];
-		if (size < 8)
-			val &= (1ull << (8 * size)) - 1;
-		if (vgic_mmio(ipa, size, is_write, &val)) {
-			if (!is_write && srt != 31) {
-				unsigned bits = 8 * size;
-				if ((iss & ESR_DA_SSE) != 0 && bits < 64 &&
-				    (val >> (bits - 1)) != 0)
-					val |= ~0ull << bits;
-				if ((iss & ESR_DA_SF) == 0)
-					val &= 0xFFFFFFFFull;
-				f->x[srt] = val;
-			}
+		uint64_t val = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);
+
+		if (vgic_mmio(ipa, esr_dabt_size(&d), d.wnr, &val)) {
+			if (!d.wnr && d.srt != 31)
+				f->x[d.srt] = esr_dabt_load_value(&d, val);
 			f->elr += 4;
 			return;
 		}
@@ -64,7 +54,7 @@ void arch_guest_sync(struct guest_frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el2);
 
-	switch (esr >> ESR_EC_SHIFT) {
+	switch (esr_ec(esr)) {
 	case ESR_EC_HVC64:
 		trap_hypercall(f, true, (uint16_t)esr);
 		break;

@@ -1,5 +1,6 @@
 /* vcpu: EL2 traps and controls for running a VM, the vCPU's reset state, and first entry. */
 #include "arch.h"
+#include "esr.h"
 #include "frame.h"
 #include "sysreg.h"
 #include "vm.h"

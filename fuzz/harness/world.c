@@ -82,8 +82,8 @@ void world_reset(void)
 		}
 	}
 	world.n_allocs = 0;
-	world_cspace_reset_ids();
-	world.root = root_create(world.arena, WORLD_ARENA_SIZE);
+	/* A fixed seed: every input sees the same cap IDs. */
+	world.root = root_create(world.arena, WORLD_ARENA_SIZE, 0);
 	/* The root partition is carved from its own heap before any wrapper can see it. */
 	world_add(world.root.partition, sizeof(struct partition), world.root.partition, true);
 	/* Registry order is creation order; keep the root partition first. */
@@ -146,7 +146,7 @@ static bool world_delete_one(bool root_too)
 		}
 		for (uint32_t s = 0; s < cs->max_caps; s++) {
 			const struct cap *c = &cs->slots[s];
-			cap_id_t id = world_cspace_id_of(cs, s);
+			cap_id_t id = cspace_id_of(cs, s);
 
 			/* The root cspace keeps the two master caps the root VM booted with (if the
 			 * input has not deleted them); slot IDs get reused, so look at the caps. */

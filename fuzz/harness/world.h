@@ -35,7 +35,7 @@ struct world {
 
 extern struct world world;
 
-/* A fresh arena with the root partition and cspace; cap IDs drawn as in a fresh process. */
+/* A fresh arena with the root partition and cspace; the same cap IDs for every input. */
 void world_reset(void);
 
 /* The live objects in creation order: the i-th, or NULL past the end. */
@@ -48,11 +48,5 @@ bool world_is_live_object(const struct object *obj);
 /* Delete every cap in every cspace (the root cspace keeps its two master caps) until nothing is
  * left but the root objects. */
 void world_delete_everything(void);
-
-/* cspace internals (from the unity build of hyp/core/cspace.c). */
-cap_id_t world_cspace_id_of(const struct cspace *cs, uint32_t index);
-/* The slot an ID names, or NULL when it does not decode; same rules as the core. */
-struct cap *world_cspace_slot(const struct cspace *cs, cap_id_t id);
-void world_cspace_reset_ids(void);
 
 #endif

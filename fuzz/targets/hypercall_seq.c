@@ -287,7 +287,7 @@ static uint64_t seq_slot_id(struct fuzz_input *in)
 		index = sel;
 		break;
 	}
-	return world_cspace_id_of(cs, index);
+	return cspace_id_of(cs, index);
 }
 
 static uint64_t seq_arg(struct fuzz_input *in, const struct spec_call *c, unsigned i)
@@ -392,7 +392,7 @@ static void seq_pre_cap(struct seq_pre_cap *pre, const struct cspace *cs, cap_id
 		return;
 	}
 	pre->cs_serial = world_object_serial(&cs->hdr);
-	pre->slot = world_cspace_slot(cs, id);
+	pre->slot = cspace_slot_of(cs, id);
 	if (pre->slot == NULL) {
 		return;
 	}
@@ -434,7 +434,7 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 	switch (seq.post[row]) {
 	case POST_CREATE: {
 		const struct cspace *dest = seq_pre_cspace(&pre[1]);
-		const struct cap *made = dest != NULL ? world_cspace_slot(dest, res->x[1]) : NULL;
+		const struct cap *made = dest != NULL ? cspace_slot_of(dest, res->x[1]) : NULL;
 
 		if (made == NULL || made->state != CAP_STATE_VALID || !made->is_master ||
 		    made->type != seq.creates[row] || made->obj->state != OBJ_STATE_INIT ||
@@ -471,7 +471,7 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		break;
 	case POST_COPY: {
 		const struct cspace *dest = seq_pre_cspace(&pre[2]);
-		const struct cap *made = dest != NULL ? world_cspace_slot(dest, res->x[1]) : NULL;
+		const struct cap *made = dest != NULL ? cspace_slot_of(dest, res->x[1]) : NULL;
 		rights_t want = pre[1].cap.rights & (rights_t)args[3];
 
 		if (!seq_pre_valid(&pre[1]) || made == NULL || made->state != CAP_STATE_VALID ||

@@ -7,28 +7,10 @@
 /*
  * Cap IDs: visible ID = (slot index * id_mult) ^ id_base, with id_mult a random non-zero 16-bit
  * value and id_base a random 64-bit value whose top 32 bits are below 0xffffff00 (so no valid ID is
- * CAP_ID_INVALID or near it). Each cspace draws its own on activation, so a guest cannot guess or
- * count IDs. Decoding demands an exact multiple and an index inside the table.
+ * CAP_ID_INVALID or near it). Each cspace draws its own on activation from the generator of the
+ * partition it was made from, so a guest cannot guess or count IDs. Decoding demands an exact
+ * multiple and an index inside the table.
  */
-static uint64_t cspace_prng_state = 0x243f6a8885a308d3ULL;
-
-void cspace_seed_ids(uint64_t seed)
-{
-	cspace_prng_state ^= seed;
-}
-
-#ifndef HYP_CAP_ID_PLAIN
-/* splitmix64: small and good enough to hide slot numbers; not a secret-grade generator. */
-static uint64_t cspace_prng_next(void)
-{
-	uint64_t z = (cspace_prng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-#endif
-
 static void cspace_draw_id_key(struct cspace *cspace)
 {
 #ifdef HYP_CAP_ID_PLAIN
@@ -38,22 +20,21 @@ static void cspace_draw_id_key(struct cspace *cspace)
 	uint64_t base;
 
 	do {
-		base = cspace_prng_next();
+		base = partition_random(cspace->hdr.partition);
 	} while ((base >> 32) >= 0xffffff00U);
 	do {
-		cspace->id_mult = cspace_prng_next() & 0xffffU;
+		cspace->id_mult = partition_random(cspace->hdr.partition) & 0xffffU;
 	} while (cspace->id_mult == 0U);
 	cspace->id_base = base;
 #endif
 }
 
-static cap_id_t cspace_encode(const struct cspace *cspace, uint32_t index)
+cap_id_t cspace_id_of(const struct cspace *cspace, uint32_t index)
 {
 	return ((uint64_t)index * cspace->id_mult) ^ cspace->id_base;
 }
 
-/* The slot @id names, or NULL when it does not decode in this cspace. */
-static struct cap *cspace_decode(const struct cspace *cspace, cap_id_t id)
+struct cap *cspace_slot_of(const struct cspace *cspace, cap_id_t id)
 {
 	uint64_t r = id ^ cspace->id_base;
 	uint64_t index;
@@ -91,7 +72,7 @@ struct cap_lookup_result cap_lookup(const struct cspace *cspace, cap_id_t id, en
                                     rights_t rights, enum cap_want want)
 {
 	struct cap_lookup_result ret = {.error = OK, .obj = NULL};
-	const struct cap *cap = cspace_decode(cspace, id);
+	const struct cap *cap = cspace_slot_of(cspace, id);
 
 	ret.error = cap_check(cap);
 	if (ret.error != OK) {
@@ -136,7 +117,7 @@ bool cspace_has_free_slot(const struct cspace *cspace)
 
 static cap_id_t cspace_slot_id(const struct cspace *cspace, const struct cap *cap)
 {
-	return cspace_encode(cspace, (uint32_t)(cap - cspace->slots));
+	return cspace_id_of(cspace, (uint32_t)(cap - cspace->slots));
 }
 
 /* Link a VALID cap into its object's list: the master first, copies after it. */
@@ -223,7 +204,7 @@ struct cap_id_result cspace_copy_cap(struct cspace *dest, const struct cspace *s
 	if (to == NULL) {
 		goto out;
 	}
-	from = cspace_decode(src, src_id);
+	from = cspace_slot_of(src, src_id);
 	ret.error = cap_check(from);
 	if (ret.error != OK) {
 		goto out;
@@ -251,7 +232,7 @@ out:
 
 error_t cspace_delete_cap(struct cspace *cspace, cap_id_t id)
 {
-	struct cap *cap = cspace_decode(cspace, id);
+	struct cap *cap = cspace_slot_of(cspace, id);
 	struct object *obj = NULL;
 	error_t err = cap_check(cap);
 
@@ -277,7 +258,7 @@ out:
 
 error_t cspace_revoke_cap(struct cspace *cspace, cap_id_t id)
 {
-	struct cap *cap = cspace_decode(cspace, id);
+	struct cap *cap = cspace_slot_of(cspace, id);
 	error_t err = cap_check(cap);
 
 	if (err != OK) {
@@ -294,7 +275,7 @@ out:
 
 error_t cspace_revoke_caps(struct cspace *cspace, cap_id_t master_id)
 {
-	struct cap *master = cspace_decode(cspace, master_id);
+	struct cap *master = cspace_slot_of(cspace, master_id);
 	error_t err = cap_check(master);
 
 	if (err != OK) {

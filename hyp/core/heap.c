@@ -6,12 +6,6 @@
 #include "log.h"
 #include "util.h"
 
-/* A free run; lives in the free memory itself, so runs are at least this big. */
-struct heap_block {
-	size_t size;
-	struct heap_block *next; /* sorted by address */
-};
-
 _Static_assert(sizeof(struct heap_block) <= HEAP_ALIGN, "a free run must fit in the smallest one");
 
 /*

@@ -5,7 +5,6 @@
 #include "payload.h"
 #include "plat.h"
 #include "platform.h"
-#include "cspace.h"
 #include "root.h"
 #include "root_dt.h"
 #include "vm.h"
@@ -61,8 +60,7 @@ static void hyp_root_init(const struct vm *vm, struct vcpu *vcpu)
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
 	uint64_t dtb_max = vm->ram_ipa + vm->ram_size - vm->dtb;
 
-	cspace_seed_ids(arch_boot_entropy());
-	struct root_objects root = root_create(heap, sizeof(heap));
+	struct root_objects root = root_create(heap, sizeof(heap), arch_boot_entropy());
 	vcpu->cspace = root.cspace;
 	if (dtb_max > HYP_DTB_MAX_SIZE)
 		dtb_max = HYP_DTB_MAX_SIZE;
@@ -76,7 +74,15 @@ _Noreturn void hyp_main(uint64_t boot_x0);
 
 _Noreturn void hyp_main(uint64_t boot_x0)
 {
+	/*
+	 * What there is one of per machine, owned here and passed down by pointer (no module keeps
+	 * it behind an accessor). Static storage, not the stack: this stack is reused by the trap
+	 * handlers once the guest runs.
+	 */
 	static struct machine machine;
+	static struct vm primary_vm;
+	static struct vcpu boot_vcpu;
+	struct vm *vm = &primary_vm;
 
 	plat_console_init(PLAT_UART_DEFAULT);
 	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
@@ -87,8 +93,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
-	vm_init_primary();
-	struct vm *vm = vm_primary();
+	vm_init_primary(vm, &boot_vcpu);
 	hyp_check_machine(&machine, vm);
 	plat_console_init(machine.uart.base);
 	log_printf(
@@ -102,8 +107,8 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 
-	hyp_root_init(vm, vm_primary_vcpu());
+	hyp_root_init(vm, &boot_vcpu);
 	arch_vm_init(vm, &machine);
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
-	arch_vcpu_start(vm_primary_vcpu());
+	arch_vcpu_start(&boot_vcpu);
 }

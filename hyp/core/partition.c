@@ -4,7 +4,10 @@
 
 #include "log.h"
 
-struct partition *partition_init_root(void *base, size_t size)
+/* Mixed into the boot seed, so seed 0 (host programs) still starts from a scrambled state. */
+#define PARTITION_RANDOM_INIT 0x243f6a8885a308d3ULL
+
+struct partition *partition_init_root(void *base, size_t size, uint64_t seed)
 {
 	struct heap heap;
 	struct partition *root;
@@ -19,6 +22,7 @@ struct partition *partition_init_root(void *base, size_t size)
 		root->hdr.state = OBJ_STATE_ACTIVE;
 		root->hdr.refcount = 1U;
 		root->hdr.partition = NULL;
+		root->random_state = PARTITION_RANDOM_INIT ^ seed;
 	}
 	return root;
 }
@@ -32,6 +36,15 @@ struct partition_alloc_result partition_alloc(struct partition *partition, size_
 		ret.error = OK;
 	}
 	return ret;
+}
+
+uint64_t partition_random(struct partition *partition)
+{
+	uint64_t z = (partition->random_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
 }
 
 void partition_free(struct partition *partition, void *ptr, size_t size)
@@ -52,6 +65,7 @@ static error_t partition_activate(struct object *obj)
 	child->heap_mem = mem.ptr;
 	child->heap_size = PARTITION_CHILD_HEAP_SIZE;
 	heap_init(&child->heap, mem.ptr, PARTITION_CHILD_HEAP_SIZE);
+	child->random_state = partition_random(obj->partition);
 	return OK;
 }
 

@@ -4,12 +4,12 @@
 
 #include "log.h"
 
-struct root_objects root_create(void *base, size_t size)
+struct root_objects root_create(void *base, size_t size, uint64_t seed)
 {
 	struct root_objects root = {0};
 	struct obj_result made;
 
-	root.partition = partition_init_root(base, size);
+	root.partition = partition_init_root(base, size, seed);
 	made = object_create(root.partition, OBJ_CSPACE);
 	if (made.error != OK) {
 		panic("root_create: cspace: error %d", (int)made.error);

@@ -4,22 +4,9 @@
 #include "platform.h"
 #include "vm.h"
 
-static struct vm vm_primary_vm;
-static struct vcpu vm_primary_boot_vcpu;
-
-struct vm *vm_primary(void)
+void vm_init_primary(struct vm *vm, struct vcpu *vcpu)
 {
-	return &vm_primary_vm;
-}
-
-struct vcpu *vm_primary_vcpu(void)
-{
-	return &vm_primary_boot_vcpu;
-}
-
-void vm_init_primary(void)
-{
-	vm_primary_vm = (struct vm){
+	*vm = (struct vm){
 	    .vmid = 1,
 	    .ram_ipa = PLAT_VM_RAM_BASE,
 	    .ram_pa = PLAT_VM_RAM_BASE, /* 1:1, as upstream gives its primary VM */
@@ -27,7 +14,7 @@ void vm_init_primary(void)
 	    .entry = PLAT_VM_ENTRY,
 	    .dtb = PLAT_VM_DTB,
 	};
-	vm_primary_boot_vcpu = (struct vcpu){.vm = &vm_primary_vm, .index = 0};
+	*vcpu = (struct vcpu){.vm = vm, .index = 0};
 }
 
 _Noreturn void vm_vcpu_stop(struct vcpu *vcpu, const char *why)

@@ -7,7 +7,8 @@
 struct vm;
 struct vcpu;
 
-/* A boot-time seed for cap ID obfuscation; unpredictable where the CPU can make it so. */
+/* A boot-time seed for the root partition's generator (cap ID obfuscation); unpredictable where
+ * the CPU can make it so. */
 uint64_t arch_boot_entropy(void);
 
 /* Powers the machine off (PSCI SYSTEM_OFF to firmware); never returns. */
@@ -27,5 +28,8 @@ void arch_vm_init(struct vm *vm, const struct machine *m);
 
 /* Enters a vCPU for the first time at its VM's entry point; never returns. */
 _Noreturn void arch_vcpu_start(struct vcpu *vcpu);
+
+/* The vCPU this CPU runs (the one arch_vcpu_start entered): whom a trap comes from. */
+struct vcpu *arch_vcpu_current(void);
 
 #endif

@@ -88,10 +88,13 @@ error_t cspace_revoke_caps(struct cspace *cspace, cap_id_t master_id);
 error_t cspace_configure(struct cspace *cspace, uint64_t max_caps);
 
 /*
- * Cap ID obfuscation: each cspace draws its multiplier and base from this generator on creation.
- * Seed it once at boot; with HYP_CAP_ID_PLAIN defined, IDs are the plain slot index.
+ * Cap ID obfuscation: each cspace draws its multiplier and base on activation from the generator of
+ * the partition it was made from (partition_random); with HYP_CAP_ID_PLAIN defined, IDs are the
+ * plain slot index. The ID of slot @index, and the slot @id names (NULL when it does not decode:
+ * not an exact multiple, or past max_caps); the lookups above go through the latter.
  */
-void cspace_seed_ids(uint64_t seed);
+cap_id_t cspace_id_of(const struct cspace *cspace, uint32_t index);
+struct cap *cspace_slot_of(const struct cspace *cspace, cap_id_t id);
 
 extern const struct obj_ops cspace_ops;
 

@@ -7,7 +7,12 @@
 
 #define HEAP_ALIGN 16U
 
-struct heap_block;
+/* A free run; lives in the free memory itself, so runs are at least HEAP_ALIGN bytes. Public so
+ * checkers (the fuzzers' oracle) can walk the free list. */
+struct heap_block {
+	size_t size;
+	struct heap_block *next; /* sorted by address */
+};
 
 struct heap {
 	uintptr_t base;

@@ -13,6 +13,10 @@ struct partition {
 	 * cleanup. */
 	void *heap_mem;
 	size_t heap_size;
+	/* Generator state for what must be unpredictable to guests (cap ID keys of the cspaces made
+	 * from it, seeds of its children): per partition, not global, so a host program can run
+	 * several cores side by side and get the same IDs from the same seed. */
+	uint64_t random_state;
 };
 
 struct partition_alloc_result {
@@ -22,9 +26,14 @@ struct partition_alloc_result {
 
 /*
  * The root partition manages [base, base+size) and is itself allocated from it; it is ACTIVE and
- * never destroyed (the caller keeps the reference this returns).
+ * never destroyed (the caller keeps the reference this returns). @seed starts its generator (boot:
+ * arch_boot_entropy(); host programs: a fixed value for repeatable IDs).
  */
-struct partition *partition_init_root(void *base, size_t size);
+struct partition *partition_init_root(void *base, size_t size, uint64_t seed);
+
+/* The next value of the partition's generator (splitmix64: hides slot numbers, not secret-grade).
+ * A child partition's generator is seeded from its parent's on activation. */
+uint64_t partition_random(struct partition *partition);
 
 /* Zeroed memory from the partition's heap; ERROR_NOMEM when it cannot give it. */
 struct partition_alloc_result partition_alloc(struct partition *partition, size_t size);

@@ -4,6 +4,7 @@
 #define ROOT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cspace.h"
 #include "partition.h"
@@ -17,8 +18,9 @@ struct root_objects {
 
 /*
  * Make the root partition over [base, base+size) and the root cspace (CSPACE_MAX_CAPS slots)
- * holding the master caps of both. Boot-time: failure is the hypervisor's own bug and panics.
+ * holding the master caps of both; @seed starts the root partition's generator (cap ID keys; the
+ * same seed gives the same IDs). Boot-time: failure is the hypervisor's own bug and panics.
  */
-struct root_objects root_create(void *base, size_t size);
+struct root_objects root_create(void *base, size_t size, uint64_t seed);
 
 #endif

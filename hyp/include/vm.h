@@ -21,10 +21,9 @@ struct vcpu {
 	struct cspace *cspace; /* where its hypercalls name caps (hyp/core); NULL: it holds none */
 };
 
-/* The primary VM of upstream Gunyah's QEMU layout, with one vCPU. */
-struct vm *vm_primary(void);
-struct vcpu *vm_primary_vcpu(void);
-void vm_init_primary(void);
+/* Fill in the primary VM of upstream Gunyah's QEMU layout and its one vCPU; the caller (boot) owns
+ * both and passes them on (the arch layer finds the running vCPU with arch_vcpu_current). */
+void vm_init_primary(struct vm *vm, struct vcpu *vcpu);
 
 /* A vCPU that can never run again (e.g. it faults in its own exception vector). With no other
  * vCPU to run, the machine is powered off so the failure is visible. */

@@ -18,7 +18,13 @@ void test_register(struct test_case *tc);
 /* Record a failed check; the test goes on so one run shows every broken check. */
 void test_fail(const char *file, int line, const char *expr, uint64_t want, uint64_t got);
 
-/* TEST(name): runs with a fresh 1 MiB arena holding the root partition and root cspace. */
+/* Every test's arena: its size, and the seed of its root partition's generator (a fixed one, so a
+ * test sees the same cap IDs on every run). */
+#define TEST_ARENA_SIZE (1024U * 1024U)
+#define TEST_SEED       0x5eed5eedULL
+
+/* TEST(name): runs with a fresh TEST_ARENA_SIZE arena holding the root partition and root cspace.
+ */
 #define TEST(name)                                                                                 \
 	static void test_fn_##name(struct host_arena *arena);                                      \
 	static struct test_case test_case_##name = {#name, test_fn_##name, NULL};                  \

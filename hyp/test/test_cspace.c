@@ -272,3 +272,69 @@ TEST(a_cspace_deleting_its_own_last_cap_is_destroyed_cleanly)
 	}
 	CHECK_EQ(before, root_used(arena));
 }
+
+/* The key of the cspace @cap names (its ID base; the multiplier goes with it). */
+static uint64_t cspace_key(const struct host_arena *arena, cap_id_t cap)
+{
+	return ((const struct cspace *)obj_of(arena, cap))->id_base;
+}
+
+/* A root's cap IDs follow from its seed alone, whatever another root did before: what lets a fuzzer
+ * replay an input exactly, and two cores run side by side. */
+TEST(cap_ids_follow_the_root_seed_and_nothing_else)
+{
+	struct host_arena same, other;
+	cap_id_t first = make_cspace(arena, 8);
+
+	/* Draws in this arena first: a shared generator would give the next arena other keys. */
+	(void)make_cspace(arena, 8);
+	(void)make_cspace(arena, 8);
+	host_arena_init(&same, TEST_ARENA_SIZE, TEST_SEED);
+	host_arena_init(&other, TEST_ARENA_SIZE, TEST_SEED + 1U);
+	cap_id_t same_first = make_cspace(&same, 8);
+	cap_id_t other_first = make_cspace(&other, 8);
+
+	CHECK_EQ(arena->root.partition_cap, same.root.partition_cap);
+	CHECK_EQ(arena->root.cspace_cap, same.root.cspace_cap);
+	CHECK_EQ(first, same_first);
+	CHECK_EQ(cspace_key(arena, first), cspace_key(&same, same_first));
+#ifndef HYP_CAP_ID_PLAIN
+	CHECK(arena->root.cspace_cap != other.root.cspace_cap);
+	CHECK(cspace_key(arena, first) != cspace_key(&other, other_first));
+#else
+	CHECK_EQ(arena->root.cspace_cap, other.root.cspace_cap);
+	CHECK_EQ(0, cspace_key(&other, other_first));
+#endif
+	host_arena_fini(&same);
+	host_arena_fini(&other);
+}
+
+/* A cspace made from a child partition draws from the child's generator, seeded from its parent's
+ * on activation: two children give different keys, and neither repeats the parent's next one. */
+TEST(child_partitions_draw_their_own_cap_id_keys)
+{
+	struct core_ctx ctx = root_ctx(arena);
+	cap_id_t cc = arena->root.cspace_cap;
+	cap_id_t child[2], cs[3];
+
+	for (int i = 0; i < 2; i++) {
+		child[i] = make_obj(arena, OBJ_PARTITION);
+		CHECK_EQ(OK, core_object_activate(&ctx, child[i]));
+	}
+	for (int i = 0; i < 3; i++) {
+		struct core_result r = core_partition_create(
+		    &ctx, OBJ_CSPACE, i < 2 ? child[i] : arena->root.partition_cap, cc);
+
+		CHECK_EQ(OK, r.error);
+		cs[i] = r.value;
+		CHECK_EQ(OK, core_cspace_configure(&ctx, cs[i], 4));
+		CHECK_EQ(OK, core_object_activate(&ctx, cs[i]));
+	}
+#ifndef HYP_CAP_ID_PLAIN
+	CHECK(cspace_key(arena, cs[0]) != cspace_key(arena, cs[1]));
+	CHECK(cspace_key(arena, cs[0]) != cspace_key(arena, cs[2]));
+	CHECK(cspace_key(arena, cs[1]) != cspace_key(arena, cs[2]));
+#else
+	CHECK_EQ(0, cspace_key(arena, cs[0]) | cspace_key(arena, cs[1]) | cspace_key(arena, cs[2]));
+#endif
+}

@@ -3,10 +3,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 
-#include "cspace.h"
 #include "test.h"
-
-#define TEST_ARENA_SIZE (1024U * 1024U)
 
 static struct test_case *test_list;
 static int test_failed_checks;
@@ -34,7 +31,6 @@ int main(int argc, char **argv)
 {
 	int run = 0, failed = 0;
 
-	cspace_seed_ids(0x5eed5eedULL);
 	for (struct test_case *tc = test_list; tc != NULL; tc = tc->next) {
 		struct host_arena arena;
 		int before = test_failed_checks;
@@ -42,7 +38,7 @@ int main(int argc, char **argv)
 		if (argc > 1 && fnmatch(argv[1], tc->name, 0) != 0) {
 			continue;
 		}
-		host_arena_init(&arena, TEST_ARENA_SIZE);
+		host_arena_init(&arena, TEST_ARENA_SIZE, TEST_SEED);
 		tc->fn(&arena);
 		host_arena_fini(&arena);
 		run++;

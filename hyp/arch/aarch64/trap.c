@@ -19,7 +19,7 @@ static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
 
 	for (unsigned i = 0; i < 8; i++)
 		in.x[i] = f->x[i];
-	struct hypercall_result r = hypercall_trap(vm_primary_vcpu(), is_hvc, imm, &in);
+	struct hypercall_result r = hypercall_trap(arch_vcpu_current(), is_hvc, imm, &in);
 	for (unsigned i = 0; i < r.count && i < 8; i++)
 		f->x[i] = r.x[i];
 	if (r.zero_scratch) {

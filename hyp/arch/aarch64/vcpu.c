@@ -45,6 +45,11 @@ static void vcpu_el2_setup(void)
 	isb();
 }
 
+struct vcpu *arch_vcpu_current(void)
+{
+	return (struct vcpu *)(uintptr_t)read_sysreg(tpidr_el2);
+}
+
 _Noreturn void arch_vcpu_start(struct vcpu *vcpu)
 {
 	/* The frame sits at the top of this CPU's stack, where the vectors expect it. */
@@ -52,6 +57,8 @@ _Noreturn void arch_vcpu_start(struct vcpu *vcpu)
 	    (struct guest_frame *)(uintptr_t)(__stacks_start + STACK_SLOT - FRAME_SIZE);
 
 	vcpu_el2_setup();
+	/* EL2's software thread register names the running vCPU for the trap handlers. */
+	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)vcpu);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, VMPIDR_U_AFF0(vcpu->index));
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);

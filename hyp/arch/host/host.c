@@ -39,14 +39,14 @@ _Noreturn void arch_system_off(void)
 	panic("arch_system_off on the host");
 }
 
-void host_arena_init(struct host_arena *arena, size_t size)
+void host_arena_init(struct host_arena *arena, size_t size, uint64_t seed)
 {
 	arena->mem = malloc(size);
 	if (arena->mem == NULL) {
 		panic("host_arena_init: malloc(%zu) failed", size);
 	}
 	arena->size = size;
-	arena->root = root_create(arena->mem, size);
+	arena->root = root_create(arena->mem, size, seed);
 }
 
 void host_arena_fini(struct host_arena *arena)

@@ -4,6 +4,7 @@
 #define HOST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "root.h"
 
@@ -13,8 +14,9 @@ struct host_arena {
 	struct root_objects root;
 };
 
-/* A fresh arena of @size bytes with the root partition and cspace in it. */
-void host_arena_init(struct host_arena *arena, size_t size);
+/* A fresh arena of @size bytes with the root partition and cspace in it; the same @seed gives the
+ * same cap IDs (root_create). */
+void host_arena_init(struct host_arena *arena, size_t size, uint64_t seed);
 void host_arena_fini(struct host_arena *arena);
 
 #endif

@@ -1,7 +1,6 @@
-/* heap_unity: hyp/core/heap.c built inside this file, so the oracle can walk its private free list.
- */
-#include "heap.c"
-
+/* oracle_heap: the oracle's walk of a partition's free list (struct heap_block,
+ * hyp/include/heap.h). */
+#include "heap.h"
 #include "oracle.h"
 #include "partition.h"
 #include "world.h"

@@ -32,10 +32,8 @@ FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 # The shadow of every partition allocation (fuzz/harness/world.c).
 FUZZ_WRAP   := -Wl,--wrap=partition_alloc,--wrap=partition_free,--wrap=object_create
 
-# cspace.c and heap.c are built inside fuzz/harness/*_unity.c (ID generator reset, exact decode,
-# free-list walk).
-FUZZ_CORE_SRCS := $(filter-out hyp/core/cspace.c hyp/core/heap.c,$(HYP_HOST_CORE_SRCS)) \
-	fuzz/harness/cspace_unity.c fuzz/harness/heap_unity.c fuzz/harness/world.c fuzz/harness/oracle.c fuzz/harness/fail.c
+FUZZ_CORE_SRCS := $(HYP_HOST_CORE_SRCS) fuzz/harness/world.c fuzz/harness/oracle.c \
+	fuzz/harness/oracle_heap.c fuzz/harness/fail.c
 FUZZ_SRCS_hypercall_seq := $(FUZZ_CORE_SRCS) fuzz/targets/hypercall_seq.c
 FUZZ_SRCS_fdt           := hyp/core/fdt.c hyp/core/root_dt.c fuzz/harness/fail.c fuzz/targets/fdt.c
 FUZZ_DEPS := $(wildcard fuzz/harness/*.h hyp/include/*.h hyp/arch/host/*.h hyp/core/*.c) \

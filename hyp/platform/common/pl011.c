@@ -8,6 +8,8 @@
 /* Far longer than a character takes at any usual baud rate. */
 #define PL011_TX_POLLS 100000
 
+/* One console per machine, used by log_printf and panic from anywhere (including before any
+ * context exists): a file-scope global on purpose, not core state. */
 static volatile uint8_t *pl011_regs;
 /* The last wait for FIFO room ran out: later characters are dropped without waiting. */
 static bool pl011_is_stuck;

@@ -2,6 +2,7 @@
 #include <gunyah_spec.h>
 #include <humpy/cover.h>
 #include <humpy/hvc.h>
+#include <humpy/trace.h>
 
 const void *gh_stub_for_imm(u32 imm)
 {
@@ -52,6 +53,7 @@ struct gh_ret gh_hvc_imm(u32 imm, const u64 args[8])
 		stub = gh_stub_nop;
 	r = gh_call_stub(stub, args);
 	cover_native(imm, r.x[0]);
+	trace_native(imm, args, &r);
 	return r;
 }
 
@@ -75,6 +77,7 @@ struct gh_ret gh_smccc_hvc(u64 fid, const u64 args[7])
 	struct gh_ret r = gh_smccc(gh_stub_hvc0, fid, args);
 
 	cover_smccc(fid, r.x[0]);
+	trace_smccc(fid, args, &r);
 	return r;
 }
 

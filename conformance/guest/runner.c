@@ -9,6 +9,7 @@
 #include <humpy/psci.h>
 #include <humpy/runner.h>
 #include <humpy/tlimit.h>
+#include <humpy/trace.h>
 
 #define RUNNER_MAX_TESTS        512
 #define RUNNER_DEFAULT_LIMIT_MS 2000
@@ -123,6 +124,8 @@ void runner_parse_bootargs(const char *args, struct runner_options *opt)
 			break;
 		if (token_is(tok, len, "humpy.list")) {
 			opt->list = true;
+		} else if (token_is(tok, len, "humpy.trace")) {
+			opt->trace = true;
 		} else if (token_is(tok, len, "humpy.bench")) {
 			opt->bench = true;
 		} else if (len > 12 && strncmp(tok, "humpy.tests=", 12) == 0) {
@@ -247,6 +250,8 @@ void runner_main(const struct runner_options *opt)
 		psci_system_off();
 	}
 	proto_line("BEGIN profile=%s tests=%u", RUNNER_PROFILE, n);
+	if (opt->trace && !opt->list)
+		trace_start();
 	for (i = 0; i < n; i++) {
 		const struct test *t = selected[i];
 
@@ -256,7 +261,9 @@ void runner_main(const struct runner_options *opt)
 			continue;
 		}
 		proto_line("RUN %s", id);
+		trace_test_begin(id);
 		runner_run_one(t, opt->timeout_ms);
+		trace_test_end();
 		count[run.verdict]++;
 		proto_line("RESULT %s %s%s%s", id, verdict_names[run.verdict],
 		           run.verdict == V_PASS ? "" : " ",

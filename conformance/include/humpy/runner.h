@@ -25,6 +25,7 @@ struct runner_options {
 	size_t tests_len;
 	bool list;
 	bool bench;
+	bool trace; /* humpy.trace: TRACE lines of each test's hypercalls */
 	u32 timeout_ms;
 };
 

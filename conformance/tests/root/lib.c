@@ -1,6 +1,7 @@
 /* root lib: the root caps, call wrappers, per-test cap tracking and fixtures (humpy/root.h). */
 #include <humpy/fdt.h>
 #include <humpy/root.h>
+#include <humpy/trace.h>
 
 #define ROOT_MAX_TRACKED 256
 /* Bound on the free-slot count; a cspace larger than this is not leak-checked. */
@@ -106,7 +107,9 @@ static long root_free_slots(const struct root_caps *rc)
 bool root_begin(const struct root_caps *rc)
 {
 	root_cleanup(rc); /* what an abandoned test left */
+	trace_hold();     /* bookkeeping, not what the test does */
 	root_free_before = root_free_slots(rc);
+	trace_release();
 	return true;
 }
 
@@ -115,7 +118,9 @@ void root_end(const struct root_caps *rc)
 	long after;
 
 	root_cleanup(rc);
+	trace_hold();
 	after = root_free_slots(rc);
+	trace_release();
 	if (root_free_before >= 0 && after != root_free_before)
 		test_fail("root cspace: %ld free slots before the test, %ld after cleanup",
 		          root_free_before, after);

@@ -71,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the spec's JSON for the spec-coverage report (default "
                         f"{coverage.DEFAULT_SPEC})")
     common.add_argument("-v", "--verbose", action="store_true", help="echo the console live")
-    sub.add_parser("run", parents=[common], help="run the guest tests")
+    run = sub.add_parser("run", parents=[common], help="run the guest tests")
+    run.add_argument("--trace", metavar="FILE",
+                     help="boot with humpy.trace and write the TRACE lines (each test's hypercalls, "
+                     "conformance/PROTOCOL.md) to FILE, every run's in order")
     sub.add_parser("list", parents=[common], help="list the guest tests (a list-mode boot)")
     sub.add_parser("bench", parents=[common], help="run the benchmarks under -icount shift=0")
     return p
@@ -91,7 +94,7 @@ def config_from_args(args) -> Config:
                   timeout=args.timeout, idle_timeout=args.idle_timeout,
                   test_timeout_ms=args.test_timeout_ms, reports=args.reports, jobs=args.jobs,
                   extra_qemu_args=extra, list_first=args.list_first, name=name, echo=echo,
-                  spec=args.spec)
+                  spec=args.spec, trace=getattr(args, "trace", None) is not None)
 
 
 def _terminate(signum, frame):
@@ -148,10 +151,10 @@ def main(argv=None) -> int:
         report.error = "interrupted"
         code = EXIT_INTERRUPTED
     report.duration = time.monotonic() - t0
-    return _finish(report, cfg, code)
+    return _finish(report, cfg, code, getattr(args, "trace", None))
 
 
-def _finish(report, cfg, code) -> int:
+def _finish(report, cfg, code, trace_file: str | None = None) -> int:
     quiet = code is not None and not report.runs  # the one error line says it all
     report.coverage = coverage.for_report(report, cfg.spec)
     if report.results and not quiet and report.mode != "bench":
@@ -174,6 +177,17 @@ def _finish(report, cfg, code) -> int:
         return code if code is not None else 5
     if quiet:
         return code
+    if trace_file:
+        lines = [line for run in report.runs for line in run.trace]
+        try:
+            Path(trace_file).parent.mkdir(parents=True, exist_ok=True)
+            with open(trace_file, "w") as f:
+                f.writelines(line + "\n" for line in lines)
+        except OSError as e:
+            _err(f"cannot write the trace {trace_file}: {e.strerror}")
+            return code if code is not None else 5
+        paths.append(trace_file)
+        print(f"trace: {len(lines)} TRACE line(s) in {trace_file}")
     if report.mode == "bench" and report.results and not report.ok:
         print(reports.table(report))
     print(reports.summary(report))

@@ -131,6 +131,7 @@ class RunResult:
     duration: float | None = None
     bootargs: str | None = None
     cover: Cover | None = None  # COVER lines (run mode), None when the console had none
+    trace: list[str] = dataclasses.field(default_factory=list)  # TRACE lines (humpy.trace)
 
     def result(self, test_id: str) -> TestResult | None:
         for r in self.results:

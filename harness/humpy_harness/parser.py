@@ -21,6 +21,8 @@ Decisions on a console that breaks the protocol (each one tested in harness/test
 - Tests that were expected (from a list-mode boot) and never started are NOTRUN.
 - COVER lines are collected (counts of the same call and path add up); one with neither a value
   nor unrecorded= is garbled. COVER lines never change a verdict.
+- TRACE lines (bootarg humpy.trace) are collected as they came, in console order, and never change
+  a verdict; after END they are ignored like any other line.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _END = re.compile(protocol.END_PATTERN)
 _TEST = re.compile(protocol.TEST_PATTERN)
 _BENCH = re.compile(protocol.BENCH_PATTERN)
 _COVER = re.compile(protocol.COVER_PATTERN)
+_TRACE = re.compile(protocol.TRACE_PATTERN)
 _COVER_PAIR = re.compile(r" (" + protocol.COVER_VALUE + r")=([0-9]+)")
 
 MODES = ("run", "list", "bench")
@@ -81,6 +84,7 @@ class ConsoleParser:
         self.listed: list[str] = []
         self.bench: list[Bench] = []
         self.cover = Cover()
+        self.trace: list[str] = []  # TRACE lines, without anything before `[humpy] `
         self.warnings: list[str] = []
         self.run_errors: list[str] = []
         self.protocol_lines = 0
@@ -169,6 +173,9 @@ class ConsoleParser:
         m = self._full(_COVER, text)
         if m and (m["pairs"] or m["unrecorded"]):
             return self._progress(self._on_cover(n, m))
+        m = self._full(_TRACE, text)
+        if m:
+            return self._progress(self._on_trace(n, text))
         self.warnings.append(f"line {n}: garbled protocol line {_show(text)}")
 
     def _progress(self, _accepted: bool) -> None:
@@ -267,6 +274,12 @@ class ConsoleParser:
         self.cover.lines += 1
         return True
 
+    def _on_trace(self, n: int, text: str) -> bool:
+        if self._after_end(n, "TRACE"):
+            return False
+        self.trace.append(text)
+        return True
+
     def _on_end(self, n: int, counts: dict) -> bool:
         if self._after_end(n, "END"):
             return False
@@ -359,7 +372,8 @@ class ConsoleParser:
                          results=results, listed=list(self.listed), bench=list(self.bench),
                          profile=self.profile, begin_tests=self.begin_tests,
                          end_counts=self.end_counts, warnings=list(self.warnings), log=self.log,
-                         cover=self.cover if self.cover.lines else None, **run_fields)
+                         cover=self.cover if self.cover.lines else None, trace=list(self.trace),
+                         **run_fields)
 
 
 def parse_text(text: str | bytes, mode: str = "run", ending: Outcome = Outcome.CRASH,

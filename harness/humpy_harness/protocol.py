@@ -26,6 +26,16 @@ COVER_PATTERN = (r"^\[humpy\] COVER (?P<call>0x[0-9a-f]{2,4}|past) (?P<path>[ns]
                  r"(?P<pairs>(?: " + COVER_VALUE + r"=[0-9]{1,10})*)"
                  r"(?: unrecorded=(?P<unrecorded>[0-9]{1,10}))?\s*$")
 COVER_PATHS = {"n": "native", "s": "smccc"}
+# Hypercall trace (bootarg humpy.trace): each hypercall of a test with its inputs and x0, x1 in bare
+# hex; a test past the guest's per-test limit adds a dropped= line; the root caps come once, first.
+# The harness collects these lines (fuzz/seeds/trace2seeds.py reads them); LAVA ignores them.
+TRACE_HEX = r"[0-9a-f]{1,16}"
+TRACE_PATTERN = (r"^\[humpy\] TRACE (?:(?P<test_case_id>" + TEST_ID + r") "
+                 r"(?:(?P<path>[ns]) (?P<call>0x[0-9a-f]{2,4})(?P<inputs>(?: " + TRACE_HEX + r"){0,8})"
+                 r" -> (?P<x0>" + TRACE_HEX + r") (?P<x1>" + TRACE_HEX + r")"
+                 r"|dropped=(?P<dropped>[0-9]{1,10}))"
+                 r"|caps partition=(?P<partition>" + TRACE_HEX + r") cspace=(?P<cspace>" + TRACE_HEX +
+                 r"))\s*$")
 
 # The literal text that opens and closes a run. LAVA hands its monitor start/end to pexpect as regexes,
 # so the LAVA renderer escapes these (re.escape); keep them unescaped here.

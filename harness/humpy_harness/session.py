@@ -39,6 +39,7 @@ class Config:
     name: str = "conformance"  # base name of the report files
     echo: object = None  # callable getting console text as it arrives
     spec: str = DEFAULT_SPEC  # the spec's JSON, joined with the COVER lines for spec coverage
+    trace: bool = False  # humpy.trace on the run boots: each run's TRACE lines in RunResult.trace
 
     def limits(self) -> Limits:
         idle = self.idle_timeout
@@ -100,7 +101,8 @@ class Session:
             dtb = c.dtb
         else:
             args = qemu_mod.bootargs(tests, list_mode=(mode == "list"), bench=(mode == "bench"),
-                                     timeout_ms=c.test_timeout_ms)
+                                     timeout_ms=c.test_timeout_ms,
+                                     trace=c.trace and mode == "run")
             dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path)
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
                                     list(extra) + list(c.extra_qemu_args))

@@ -2,7 +2,7 @@
 #   make fuzz              AFL++ main + secondaries on FUZZ_TARGET for FUZZ_SECONDS on FUZZ_JOBS cores
 #                          (resumable; progress line every minute; summary at the end)
 #   make fuzz-libfuzzer    the same with libFuzzer -jobs
-#   make fuzz-seeds        seed corpora under $(FUZZ_BUILD)/seeds/<target>
+#   make fuzz-seeds        seed corpora under $(FUZZ_BUILD)/seeds/<target> (hand-made + conformance traces)
 #   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
 #   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
 #   make fuzz-bugbench     fuzz each planted bug (-DHUMPY_PLANT_BUG=N) for BUGBENCH_SECONDS
@@ -83,9 +83,21 @@ FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHO
 .PHONY: fuzz-build fuzz fuzz-libfuzzer fuzz-seeds fuzz-triage fuzz-coverage fuzz-bugbench test-fuzz
 fuzz-build: $(FUZZ_LIBFUZZER) $(FUZZ_AFL) $(FUZZ_REPLAY)
 
-fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER)
+# The conformance tests' hypercalls: one humpy.trace boot of every test through the harness (a bad
+# verdict, exit 1, still gives a trace); trace2seeds.py adds a seed trace-<test id> per test.
+FUZZ_TRACE := $(FUZZ_BUILD)/seeds/conformance.trace
+$(FUZZ_TRACE): $(HYP_ELF) $(GUEST_BIN) $(SPEC_JSON)
+	@mkdir -p $(dir $@)
+	$(HARNESS_RUN) run $(HARNESS_IMAGES) --reports $(FUZZ_BUILD)/trace-run --trace $@.tmp \
+		> $(FUZZ_BUILD)/trace-run.txt || [ $$? -eq 1 ]
+	@grep -E '^(humpy run|trace):' $(FUZZ_BUILD)/trace-run.txt
+	mv $@.tmp $@
+
+fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) $(FUZZ_TRACE)
 	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \
 		--dts-dir fuzz/seeds/fdt --spec-calls $(SPEC_FUZZ_HEADER) --guest-header $(SPEC_GUEST_HEADER)
+	$(PYTHON) fuzz/seeds/trace2seeds.py --trace $(FUZZ_TRACE) --spec-calls $(SPEC_FUZZ_HEADER) \
+		--out $(FUZZ_BUILD)/seeds/hypercall_seq
 
 fuzz: $(FUZZ_BUILD)/afl/$(FUZZ_TARGET) $(FUZZ_BUILD)/afl-cmplog/$(FUZZ_TARGET) fuzz-seeds
 	$(FUZZ_ENV) fuzz/scripts/fuzz-afl.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
@@ -106,8 +118,13 @@ fuzz-bugbench: fuzz-seeds $(foreach n,$(BUGBENCH_BUGS),$(FUZZ_BUILD)/bug/$(n)/hy
 
 # Each target: builds three ways, fuzzes briefly from its seeds with no finding, replays the
 # regression corpus and the seeds, and the AFL++ build runs an input outside afl-fuzz.
-test-fuzz: fuzz-build fuzz-seeds
+test-fuzz: fuzz-build fuzz-seeds test-fuzz-seeds
 	$(FUZZ_ENV) FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) fuzz/scripts/test-fuzz.sh $(FUZZ_TARGETS)
+
+# The seed tools' own tests (trace2seeds on a canned trace).
+.PHONY: test-fuzz-seeds
+test-fuzz-seeds:
+	$(PYTHON) -m pytest -p no:cacheprovider -q fuzz/seeds
 
 TEST_TARGETS += test-fuzz
 LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c)

@@ -5,7 +5,7 @@ hypercall_seq: call sequences that reach each implemented call's success path an
 errors (written with seqasm), one input touching every spec row, and both entry paths.
 fdt: the .dts files in --dts-dir compiled with dtc, and QEMU's own virt machine tree when QEMU is
 installed. The hypercall_seq dictionary comes from the spec: call selectors, limits, magic values.
-(Seeds from the conformance tests' hypercall traces come later, when the guest can emit them.)
+The conformance tests' own calls become seeds through trace2seeds.py (make fuzz-seeds runs both).
 """
 
 import argparse

@@ -14,8 +14,9 @@ HYP_HOST_CORE_SRCS := \
 	hyp/core/thread.c hyp/core/doorbell_obj.c hyp/core/msgqueue_obj.c \
 	hyp/core/object_calls.c hyp/core/cspace_calls.c hyp/core/root.c hyp/core/root_dt.c \
 	hyp/core/hypercall.c hyp/core/hypercall_core.c hyp/arch/host/host.c
-HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c)
+HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS)
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
+	$(HYP_ARCH_PURE_HDRS) \
 	$(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER)
 HYP_HOST_TEST_INCLUDES := $(HYP_HOST_INCLUDES) -I$(dir $(SPEC_GUEST_HEADER)) -I$(dir $(SPEC_FUZZ_HEADER))
 

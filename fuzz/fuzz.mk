@@ -11,7 +11,7 @@
 
 FUZZ_BUILD      := $(BUILD)/fuzz
 FUZZ_REPORTS    := $(REPORTS)/fuzz
-FUZZ_TARGETS    := hypercall_seq fdt
+FUZZ_TARGETS    := hypercall_seq fdt esr pte ich_lr
 FUZZ_TARGET     ?= hypercall_seq
 FUZZ_SECONDS    ?= 28800
 FUZZ_JOBS       ?= $(shell nproc)
@@ -38,6 +38,12 @@ FUZZ_SRCS_hypercall_seq := $(FUZZ_CORE_SRCS) fuzz/targets/hypercall_seq.c
 FUZZ_SRCS_fdt           := hyp/core/fdt.c hyp/core/root_dt.c fuzz/harness/fail.c fuzz/targets/fdt.c
 FUZZ_DEPS := $(wildcard fuzz/harness/*.h hyp/include/*.h hyp/arch/host/*.h hyp/core/*.c) \
 	$(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER) fuzz/fuzz.mk
+# The pure encoders of hyp/arch/aarch64 (their headers last on the path, so they shadow nothing).
+FUZZ_CFLAGS      += -Ihyp/arch/aarch64
+FUZZ_SRCS_esr    := hyp/arch/aarch64/esr.c fuzz/harness/fail.c fuzz/targets/esr.c
+FUZZ_SRCS_pte    := hyp/arch/aarch64/pte.c fuzz/harness/fail.c fuzz/targets/pte.c
+FUZZ_SRCS_ich_lr := fuzz/harness/fail.c fuzz/targets/ich_lr.c
+FUZZ_DEPS        += $(HYP_ARCH_PURE_HDRS)
 
 FUZZ_LIBFUZZER := $(addprefix $(FUZZ_BUILD)/libfuzzer/,$(FUZZ_TARGETS))
 FUZZ_AFL       := $(addprefix $(FUZZ_BUILD)/afl/,$(FUZZ_TARGETS))
@@ -80,7 +86,7 @@ $(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_DEPS)
 
 FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHON)
 
-.PHONY: fuzz-build fuzz fuzz-libfuzzer fuzz-seeds fuzz-triage fuzz-coverage fuzz-bugbench test-fuzz
+.PHONY: fuzz-build fuzz fuzz-libfuzzer fuzz-seeds fuzz-seeds-encoders fuzz-triage fuzz-coverage fuzz-bugbench test-fuzz
 fuzz-build: $(FUZZ_LIBFUZZER) $(FUZZ_AFL) $(FUZZ_REPLAY)
 
 # The conformance tests' hypercalls: one humpy.trace boot of every test through the harness (a bad
@@ -92,6 +98,11 @@ $(FUZZ_TRACE): $(HYP_ELF) $(GUEST_BIN) $(SPEC_JSON)
 		> $(FUZZ_BUILD)/trace-run.txt || [ $$? -eq 1 ]
 	@grep -E '^(humpy run|trace):' $(FUZZ_BUILD)/trace-run.txt
 	mv $@.tmp $@
+
+# Seeds of the encoder targets (esr, pte, ich_lr), written from readable values.
+fuzz-seeds: fuzz-seeds-encoders
+fuzz-seeds-encoders:
+	$(PYTHON) fuzz/scripts/encoder-seeds.py --out $(FUZZ_BUILD)/seeds
 
 fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) $(FUZZ_TRACE)
 	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \

@@ -104,11 +104,16 @@ fuzz-seeds: fuzz-seeds-encoders
 fuzz-seeds-encoders:
 	$(PYTHON) fuzz/scripts/encoder-seeds.py --out $(FUZZ_BUILD)/seeds
 
-fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) $(FUZZ_TRACE)
+# FUZZ_TRACE_SEEDS=no leaves the conformance-trace seeds out: a builder without the cross compiler
+# or QEMU (the OSS-Fuzz image) still gets the hand-made seeds.
+FUZZ_TRACE_SEEDS ?= yes
+fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) $(if $(filter yes,$(FUZZ_TRACE_SEEDS)),$(FUZZ_TRACE))
 	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \
 		--dts-dir fuzz/seeds/fdt --spec-calls $(SPEC_FUZZ_HEADER) --guest-header $(SPEC_GUEST_HEADER)
+ifeq ($(FUZZ_TRACE_SEEDS),yes)
 	$(PYTHON) fuzz/seeds/trace2seeds.py --trace $(FUZZ_TRACE) --spec-calls $(SPEC_FUZZ_HEADER) \
 		--out $(FUZZ_BUILD)/seeds/hypercall_seq
+endif
 
 fuzz: $(FUZZ_BUILD)/afl/$(FUZZ_TARGET) $(FUZZ_BUILD)/afl-cmplog/$(FUZZ_TARGET) fuzz-seeds
 	$(FUZZ_ENV) fuzz/scripts/fuzz-afl.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
@@ -144,6 +149,8 @@ CLEAN_FILES  += $(FUZZ_REPORTS)
 # Source lists for builders outside make (fuzz/oss-fuzz/build.sh): make -s fuzz-srcs-<target>
 fuzz-srcs-%:
 	@echo $(FUZZ_SRCS_$*)
+fuzz-targets:
+	@echo $(FUZZ_TARGETS)
 fuzz-cflags:
 	@echo $(filter-out -Werror,$(FUZZ_CFLAGS))
 fuzz-wrap:

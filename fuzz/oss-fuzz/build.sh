@@ -11,10 +11,10 @@ mkdir -p "$OUT" "$BUILD"
 OUT=$(realpath "$OUT")
 
 make -s BUILD="$BUILD" spec
-make -s BUILD="$BUILD" fuzz-seeds
+make -s BUILD="$BUILD" FUZZ_TRACE_SEEDS=no fuzz-seeds
 cflags=$(make -s BUILD="$BUILD" fuzz-cflags)
 wrap=$(make -s BUILD="$BUILD" fuzz-wrap)
-for t in hypercall_seq fdt; do
+for t in $(make -s BUILD="$BUILD" fuzz-targets); do
 	objs=()
 	for src in $(make -s BUILD="$BUILD" "fuzz-srcs-$t"); do
 		obj=$BUILD/obj/$t/${src//\//_}.o

@@ -23,7 +23,7 @@ BENCH_QEMU_ARGS = ["-icount", "shift=0"]
 
 
 def bootargs(tests: list[str] | None = None, list_mode: bool = False, bench: bool = False,
-             timeout_ms: int | None = None, trace: bool = False) -> str:
+             timeout_ms: int | None = None, trace: bool = False, cover: bool = False) -> str:
     """The /chosen/bootargs tokens that tell the guest what to do (PROTOCOL.md, Options)."""
     tokens = []
     if tests:
@@ -39,6 +39,8 @@ def bootargs(tests: list[str] | None = None, list_mode: bool = False, bench: boo
         tokens.append(f"humpy.timeout_ms={int(timeout_ms)}")
     if trace:
         tokens.append("humpy.trace")
+    if cover:
+        tokens.append("humpy.cover")
     return " ".join(tokens)
 
 

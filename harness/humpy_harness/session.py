@@ -40,6 +40,7 @@ class Config:
     echo: object = None  # callable getting console text as it arrives
     spec: str = DEFAULT_SPEC  # the spec's JSON, joined with the COVER lines for spec coverage
     trace: bool = False  # humpy.trace on the run boots: each run's TRACE lines in RunResult.trace
+    cover: bool = True  # humpy.cover on the run boots: COVER lines for the spec coverage
 
     def limits(self) -> Limits:
         idle = self.idle_timeout
@@ -102,7 +103,8 @@ class Session:
         else:
             args = qemu_mod.bootargs(tests, list_mode=(mode == "list"), bench=(mode == "bench"),
                                      timeout_ms=c.test_timeout_ms,
-                                     trace=c.trace and mode == "run")
+                                     trace=c.trace and mode == "run",
+                                     cover=c.cover and mode == "run")
             dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path)
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
                                     list(extra) + list(c.extra_qemu_args))

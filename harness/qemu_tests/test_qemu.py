@@ -158,7 +158,7 @@ def test_pytest_plugin_k_selects_guest_tests(reports_dir, harness):
     # One QEMU run for the session, told exactly the selected ids.
     data = json.loads((reports_dir / "pytest-conformance.json").read_text())
     assert [r["mode"] for r in data["runs"]] == ["list", "run"]
-    assert data["runs"][1]["bootargs"] == "humpy.tests=" + ",".join(names)
+    assert data["runs"][1]["bootargs"] == "humpy.tests=" + ",".join(names) + " humpy.cover"
 
 
 def test_pytest_plugin_failure_skip_and_crash(reports_dir):

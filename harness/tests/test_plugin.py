@@ -38,7 +38,7 @@ def test_items_are_guest_ids_and_k_selects(tmp_path):
     assert len(boots) == 2  # the list boot, then one run for every selected item
     data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
     assert data["runs"][1]["bootargs"] == (
-        "humpy.tests=identify.api_info,identify.flags,smccc.vendor_uid")
+        "humpy.tests=identify.api_info,identify.flags,smccc.vendor_uid humpy.cover")
 
 
 def test_collect_only_boots_only_the_list(tmp_path):

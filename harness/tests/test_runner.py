@@ -73,6 +73,8 @@ def test_bootargs():
     assert qemu_mod.bootargs(["identify.*", "psci.version"], list_mode=True, timeout_ms=500) == (
         "humpy.tests=identify.*,psci.version humpy.list humpy.timeout_ms=500")
     assert qemu_mod.bootargs(bench=True) == "humpy.bench"
+    assert qemu_mod.bootargs(["psci.*"], trace=True, cover=True) == (
+        "humpy.tests=psci.* humpy.trace humpy.cover")
     with pytest.raises(UsageError):
         qemu_mod.bootargs(["a b"])
 
@@ -92,7 +94,9 @@ def test_whole_suite_passes_with_list_first(tmp_path):
                                 ("smccc.vendor_uid", P), ("psci.version", P), ("psci.features", P)]
     assert report.ok
     assert [r.mode for r in report.runs] == ["list", "run"]
-    assert report.runs[1].bootargs == ""  # no globs given: the guest's default, all tests
+    # No globs given: the guest's default, all tests; the run boot asks for the COVER lines.
+    assert report.runs[1].bootargs == "humpy.cover"
+    assert report.runs[0].bootargs == "humpy.list"
     with open(report.runs[1].log) as f:
         log = f.read()
     assert log.startswith("### humpy-harness: command: ")
@@ -197,7 +201,8 @@ def test_keywords_filter_after_the_list(tmp_path):
     report = run(tmp_path, keywords=["psci", "uid"])
     assert verdicts(report) == [("smccc.vendor_uid", P), ("psci.version", P),
                                 ("psci.features", P)]
-    assert report.runs[1].bootargs == "humpy.tests=smccc.vendor_uid,psci.version,psci.features"
+    assert report.runs[1].bootargs == (
+        "humpy.tests=smccc.vendor_uid,psci.version,psci.features humpy.cover")
 
 
 def test_no_match_is_an_error(tmp_path):
@@ -216,8 +221,8 @@ def test_shards_merge_in_list_order(tmp_path):
                                 ("psci.version", P), ("psci.features", P),
                                 ("selftest.fail", Verdict.FAIL)]
     assert sorted(r.bootargs for r in report.runs if r.mode == "run") == [
-        "humpy.tests=identify.api_info,psci.version,selftest.fail",
-        "humpy.tests=identify.flags,psci.features"]
+        "humpy.tests=identify.api_info,psci.version,selftest.fail humpy.cover",
+        "humpy.tests=identify.flags,psci.features humpy.cover"]
     boots = [json.loads(line) for line in argv_log.read_text().splitlines()]
     assert len([b for b in boots if not any("dumpdtb" in a for a in b)]) == 3  # list + 2 shards
 

@@ -47,6 +47,8 @@ def test_no_trace_lines_is_empty(log_path):
 
 def test_bootargs_trace_token():
     assert qemu.bootargs(["root.*"], trace=True) == "humpy.tests=root.* humpy.trace"
+    assert qemu.bootargs(["root.*"], trace=True, cover=True) == (
+        "humpy.tests=root.* humpy.trace humpy.cover")
     assert "humpy.trace" not in qemu.bootargs(["root.*"])
 
 

@@ -1,6 +1,8 @@
 """The real thing: the qemu job (and the emulated U-Boot board job) run under LAVA's own dispatcher
 and read, test for test, what a harness run of the same images reads."""
 
+import subprocess
+
 import pytest
 
 from humpy_lava import local, render
@@ -29,8 +31,21 @@ def run(device_type, jobs, server_dir, tmp_path, real_tests):
     return report
 
 
+def after_last_result(console):
+    """The protocol lines after the last RESULT line of a console."""
+    lines = [line for line in console.splitlines() if line.startswith("[humpy] ")]
+    last = max(i for i, line in enumerate(lines) if line.startswith("[humpy] RESULT "))
+    return lines[last + 1:]
+
+
 def check_same(report, harness, real_tests):
     from humpy_lava import results
+    # LAVA's boots carry empty bootargs: no COVER burst may sit between the last RESULT and END
+    # (it pushed the last RESULT out of pexpect's 4000-byte search window); the harness asks.
+    with open(report.runs[0].log, encoding="utf-8") as f:
+        tail = after_last_result(f.read())
+    assert len(tail) == 1 and tail[0].startswith("[humpy] END "), tail[:3]
+    assert harness.runs[-1].cover is not None and harness.runs[-1].cover.lines > 0
     assert results.compare(report, harness) == []
     guest = [r.id for r in report.results if not r.id.startswith(("harness.", "lava."))]
     assert guest == [r.id for r in harness.results if not r.id.startswith("harness.")]
@@ -46,3 +61,26 @@ def test_qemu_job_under_lava_run_matches_the_harness(lava_run, server_dir, jobs,
 def test_emulated_uboot_board_job_matches_the_harness(lava_run, server_dir, jobs, harness,
                                                       real_tests, tmp_path):
     check_same(run("qemu-uboot", jobs, server_dir, tmp_path, real_tests), harness, real_tests)
+
+
+def test_default_boot_prints_no_cover_block(images, real_tests, tmp_path):
+    """The guest booted like LAVA boots it (the qemu job's VM device tree, empty bootargs) prints
+    END right after the last RESULT: COVER lines are opt-in (humpy.cover, PROTOCOL.md)."""
+    from humpy_harness.session import Config, Session
+
+    args = subprocess.run(["fdtget", "-t", "s", images["vmdtb"], "/chosen", "bootargs"],
+                          capture_output=True, text=True, check=True).stdout
+    assert args.strip() == ""
+    limit = max(60.0, len(real_tests) * render.PER_TEST_SECONDS + 60.0)
+    session = Session(Config(hyp=images["hyp"], guest=images["guest"], dtb=images["vmdtb"],
+                             reports=str(tmp_path), name="default", timeout=limit))
+    session.check()
+    report = session.run(session.new_report("run"))
+    run = report.runs[0]
+    assert (run.outcome.value, run.bootargs) == ("complete", None)
+    assert sorted(r.id for r in run.results) == sorted(real_tests)
+    with open(run.log, encoding="utf-8") as f:
+        console = f.read()
+    assert "[humpy] COVER " not in console and run.cover is None
+    tail = after_last_result(console)
+    assert len(tail) == 1 and tail[0].startswith("[humpy] END "), tail[:3]

@@ -8,7 +8,8 @@
 void cover_native(u32 imm, u64 x0);
 void cover_smccc(u64 fid, u64 x0);
 
-/* Prints the table as `[humpy] COVER ...` lines (PROTOCOL.md); the runner calls it before END. */
+/* Prints the table as `[humpy] COVER ...` lines (PROTOCOL.md); the runner calls it before END
+ * when the bootargs ask for it (humpy.cover). */
 void cover_print(void);
 
 #endif

@@ -26,6 +26,7 @@ struct runner_options {
 	bool list;
 	bool bench;
 	bool trace; /* humpy.trace: TRACE lines of each test's hypercalls */
+	bool cover; /* humpy.cover: COVER lines (spec coverage) before END */
 	u32 timeout_ms;
 };
 

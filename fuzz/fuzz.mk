@@ -129,6 +129,7 @@ fuzz-coverage: $(FUZZ_COVBIN) fuzz-seeds
 		$(FUZZ_TARGETS)
 
 fuzz-bugbench: fuzz-seeds $(foreach n,$(BUGBENCH_BUGS),$(FUZZ_BUILD)/bug/$(n)/hypercall_seq) \
+		$(FUZZ_BUILD)/replay/hypercall_seq \
 		$(FUZZ_BUILD)/libfuzzer/hypercall_seq
 	$(FUZZ_ENV) BUGBENCH_SEEDS=$(BUGBENCH_SEEDS) fuzz/scripts/bugbench.sh $(BUGBENCH_SECONDS) $(FUZZ_JOBS) $(BUGBENCH_BUGS)
 

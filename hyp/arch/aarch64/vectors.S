@@ -84,7 +84,8 @@ el2_vectors:
 	guest_exit guest_fiq		/* fiq */
 	guest_exit guest_serror		/* serror */
 
-.macro save_rest
+/* x2..x29 into the frame at SP (x0, x1 and x30 are placed by the caller). */
+.macro save_x2_x29
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
 	stp	x6, x7, [sp, #48]
@@ -99,6 +100,10 @@ el2_vectors:
 	stp	x24, x25, [sp, #192]
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
+.endm
+
+.macro save_rest
+	save_x2_x29
 	mrs	x0, elr_el2
 	mrs	x1, spsr_el2
 	stp	x30, x0, [sp, #240]
@@ -161,20 +166,7 @@ guest_resume:
 hyp_fault_save:
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x20, x21, [sp, #160]
-	stp	x22, x23, [sp, #176]
-	stp	x24, x25, [sp, #192]
-	stp	x26, x27, [sp, #208]
-	stp	x28, x29, [sp, #224]
+	save_x2_x29
 	mrs	x1, sp_el0
 	str	x1, [sp, #0]		/* x0 as it was */
 	mrs	x2, tpidr_el0		/* SP as it was */

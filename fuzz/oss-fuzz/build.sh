@@ -2,7 +2,7 @@
 # OSS-Fuzz / ClusterFuzzLite build: the same targets, built with the engine's $CC/$CFLAGS and
 # linked with $LIB_FUZZING_ENGINE (libFuzzer, AFL++ or honggfuzz), plus seed corpora and
 # dictionaries. Source lists and flags come from fuzz/fuzz.mk. Runs from the repository root
-# ($SRC/humpy in the container); locally: OUT=/tmp/out fuzz/oss-fuzz/build.sh
+# ($SRC/humpy in the container); locally: OUT=build/oss-fuzz-out fuzz/oss-fuzz/build.sh
 cd "${SRC:-.}/${SRC:+humpy}"
 : "${CC:=clang}" "${CXX:=clang++}" "${CFLAGS:=-fsanitize=address,undefined,fuzzer-no-link}"
 : "${CXXFLAGS:=$CFLAGS}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}" "${OUT:=build/oss-fuzz}"

@@ -6,7 +6,7 @@
 set -eu
 cmd=${1:?usage: qemu-board.sh connect|reset|off NAME [TFTP_DIR]}
 name=${2:?usage: qemu-board.sh connect|reset|off NAME [TFTP_DIR]}
-run=${HUMPY_BOARD_RUN:-/tmp/humpy-qemu-board}/$name
+run=${HUMPY_BOARD_RUN:-${TMPDIR:-/tmp}/humpy-qemu-board}/$name
 qemu=${QEMU:-qemu-system-aarch64}
 uboot=${UBOOT_QEMU:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
 # No run of the board outlives this, whatever LAVA does with the connection.

@@ -5,13 +5,17 @@ test for test with a harness run of the same images."""
 import os
 import shutil
 import signal
+import tempfile
 import time
 
 from . import LavaError, devicecfg, dispatch, render, require, results
 from humpy_harness import reports
 
 LOCAL_TYPES = ("qemu", "qemu-uboot")
-BOARD_RUN = "/tmp/humpy-qemu-board"
+# The emulated board's run folder (QMP socket, pid file); tools/qemu-board.sh reads the same
+# variable, inherited through lava-run, and falls back to the same place.
+BOARD_RUN = os.environ.setdefault("HUMPY_BOARD_RUN",
+                                  os.path.join(tempfile.gettempdir(), "humpy-qemu-board"))
 
 
 def read_tests(jobs_dir):

@@ -1,10 +1,14 @@
-/* Stage-1 MMU for the guest: a single level-1 table of 1 GiB identity blocks over 4 GiB. */
+/*
+ * Stage-1 MMU for the guest: a level-1 table of 1 GiB identity blocks over 4 GiB, plus a window of
+ * 4 KiB pages at MMU_TEST_VA (above the identity map) that tests remap to probe buffer handling.
+ */
 #include <humpy/arch.h>
 #include <humpy/mmu.h>
 
-#define MMU_VA_BITS    32
+#define MMU_VA_BITS    39 /* level-1 start; only 0..4 GiB and the test window are mapped */
+#define MMU_IDENT_END  (1ULL << 32)
 #define MMU_L1_BLOCK   (1ULL << 30)
-#define MMU_L1_ENTRIES (1U << (MMU_VA_BITS - 30))
+#define MMU_L1_ENTRIES (MMU_IDENT_END >> 30)
 
 #define MAIR_DEVICE_NGNRNE 0x00ULL
 #define MAIR_NORMAL_WB     0xffULL
@@ -12,6 +16,8 @@
 #define ATTR_NORMAL        1
 
 #define PTE_BLOCK    (1ULL << 0)
+#define PTE_TABLE    (3ULL << 0) /* levels 1-2: next-level table; level 3: page */
+#define PTE_AP_RO    (2ULL << 6)
 #define PTE_ATTR(i)  ((u64)(i) << 2)
 #define PTE_SH_INNER (3ULL << 8)
 #define PTE_AF       (1ULL << 10)
@@ -33,6 +39,10 @@
 #define SCTLR_WXN (1ULL << 19)
 
 static u64 mmu_l1[512] __attribute__((aligned(4096)));
+static u64 mmu_test_l2[512] __attribute__((aligned(4096)));
+static u64 mmu_test_l3[512] __attribute__((aligned(4096)));
+/* What the test window's pages map by default (RW); tests remap them one by one. */
+static u8 mmu_test_backing_pages[MMU_TEST_PAGES][MMU_PAGE] __attribute__((aligned(4096)));
 
 extern char __data_start[], _end[];
 
@@ -57,6 +67,57 @@ static void mmu_invalidate_range(u64 start, u64 end)
 	dsb(sy);
 }
 
+static u64 mmu_test_pte(unsigned page, unsigned backing, enum mmu_test_map how)
+{
+	u64 pa = (u64)(uintptr_t)mmu_test_backing_pages[backing];
+
+	(void)page;
+	switch (how) {
+	case MMU_TEST_RW:
+		return pa | PTE_TABLE | PTE_AF | PTE_SH_INNER | PTE_ATTR(ATTR_NORMAL) | PTE_UXN;
+	case MMU_TEST_RO:
+		return pa | PTE_TABLE | PTE_AF | PTE_SH_INNER | PTE_ATTR(ATTR_NORMAL) | PTE_AP_RO |
+		       PTE_UXN;
+	case MMU_TEST_DEVICE:
+		return pa | PTE_TABLE | PTE_AF | PTE_ATTR(ATTR_DEVICE) | PTE_PXN | PTE_UXN;
+	case MMU_TEST_UNMAPPED:
+	default:
+		return 0;
+	}
+}
+
+u64 mmu_test_va(unsigned page)
+{
+	return MMU_TEST_VA + (u64)page * MMU_PAGE;
+}
+
+u8 *mmu_test_backing(unsigned page)
+{
+	return mmu_test_backing_pages[page];
+}
+
+void mmu_test_map(unsigned page, unsigned backing, enum mmu_test_map how)
+{
+	if (page >= MMU_TEST_PAGES || backing >= MMU_TEST_PAGES)
+		return;
+	/* Break before make: the old entry is gone from every TLB before the new one is seen. */
+	mmu_test_l3[page] = 0;
+	dsb(ishst);
+	__asm__ volatile("tlbi vaae1is, %0" ::"r"(mmu_test_va(page) >> 12) : "memory");
+	dsb(ish);
+	mmu_test_l3[page] = mmu_test_pte(page, backing, how);
+	dsb(ishst);
+	isb();
+}
+
+void mmu_test_reset(void)
+{
+	unsigned i;
+
+	for (i = 0; i < MMU_TEST_PAGES; i++)
+		mmu_test_map(i, i, MMU_TEST_RW);
+}
+
 void mmu_enable(const struct plat *p)
 {
 	u64 parange = sysreg_read(id_aa64mmfr0_el1) & 0xf;
@@ -73,6 +134,10 @@ void mmu_enable(const struct plat *p)
 			mmu_l1[i] =
 			    base | PTE_BLOCK | PTE_AF | PTE_ATTR(ATTR_DEVICE) | PTE_PXN | PTE_UXN;
 	}
+	mmu_l1[MMU_TEST_VA >> 30] = (u64)(uintptr_t)mmu_test_l2 | PTE_TABLE;
+	mmu_test_l2[0] = (u64)(uintptr_t)mmu_test_l3 | PTE_TABLE;
+	for (i = 0; i < MMU_TEST_PAGES; i++)
+		mmu_test_l3[i] = mmu_test_pte(i, i, MMU_TEST_RW);
 	if (parange > 5)
 		parange = 5; /* 48 bits: 52-bit output needs more than this table uses */
 	sysreg_write(mair_el1, (MAIR_DEVICE_NGNRNE << (8 * ATTR_DEVICE)) |

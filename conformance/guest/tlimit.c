@@ -1,6 +1,7 @@
 /* Per-test time limit: CNTV_CVAL/CTL plus the minimum of GICv3 set-up to take its PPI. */
 #include <humpy/arch.h>
 #include <humpy/exc.h>
+#include <humpy/irq.h>
 #include <humpy/runner.h>
 #include <humpy/tlimit.h>
 
@@ -32,6 +33,7 @@ static struct {
 	bool ready;
 	u32 intid;
 	u32 armed_ms;
+	u64 gicr; /* this CPU's redistributor, shared with irq.c */
 } tlimit;
 
 /* Finds this CPU's redistributor by affinity; the first frame if TYPER cannot be read. */
@@ -79,6 +81,7 @@ bool tlimit_init(const struct plat *p, const char **why)
 			break;
 	}
 	gicr = tlimit_find_gicr(p);
+	tlimit.gicr = gicr;
 	if (!probe_try_write32(gicr + GICR_WAKER, 0)) {
 		*why = "GICR_WAKER write aborted";
 		return false;
@@ -111,6 +114,11 @@ bool tlimit_init(const struct plat *p, const char **why)
 bool tlimit_available(void)
 {
 	return tlimit.ready;
+}
+
+u64 tlimit_gicr(void)
+{
+	return tlimit.gicr;
 }
 
 void tlimit_arm(u32 ms)
@@ -147,6 +155,8 @@ void tlimit_irq(bool fiq)
 	        (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
 	if (intid == tlimit.intid)
 		tlimit_disarm(); /* level-triggered: silence the source before EOI */
+	else
+		irq_taken((u32)intid); /* a test's interrupt (irq.c) */
 	if (fiq)
 		sysreg_write(icc_eoir0_el1, intid);
 	else

@@ -12,4 +12,23 @@
  */
 void mmu_enable(const struct plat *p);
 
+/*
+ * The test window: MMU_TEST_PAGES 4 KiB pages of VA at MMU_TEST_VA (outside the identity map) whose
+ * stage-1 mappings tests change, to hand the hypervisor buffers that are unmapped, read-only,
+ * Device or straddle a page boundary. Page i maps backing page i (Normal, RW) by default.
+ */
+#define MMU_PAGE       4096ULL
+#define MMU_TEST_VA    (1ULL << 36)
+#define MMU_TEST_PAGES 8
+
+enum mmu_test_map { MMU_TEST_RW, MMU_TEST_RO, MMU_TEST_DEVICE, MMU_TEST_UNMAPPED };
+
+u64 mmu_test_va(unsigned page);
+/* The identity-mapped address of backing page `page` (to check what the hypervisor wrote). */
+u8 *mmu_test_backing(unsigned page);
+/* Maps window page `page` to backing page `backing` as `how`, and invalidates its TLB entries. */
+void mmu_test_map(unsigned page, unsigned backing, enum mmu_test_map how);
+/* Every window page back to its default mapping. */
+void mmu_test_reset(void);
+
 #endif

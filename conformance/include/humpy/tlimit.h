@@ -7,6 +7,8 @@
 /* Sets up the distributor, this CPU's redistributor and CPU interface; false (and why) if not. */
 bool tlimit_init(const struct plat *p, const char **why);
 bool tlimit_available(void);
+/* This CPU's redistributor as tlimit_init found it (0 before); irq.c uses it for PPIs. */
+u64 tlimit_gicr(void);
 void tlimit_arm(u32 ms);
 void tlimit_disarm(void);
 /* From the IRQ/FIQ vector: acknowledges; on the timer, ends the running test with ERROR. */

@@ -1,0 +1,177 @@
+/* Guest interrupt layer: per-INTID GICv3 distributor/redistributor set-up and the handler counts.
+ */
+#include <humpy/arch.h>
+#include <humpy/exc.h>
+#include <humpy/irq.h>
+#include <humpy/plat.h>
+#include <humpy/tlimit.h>
+
+/* Distributor (SPIs) and the redistributor's SGI frame (SGIs, PPIs) share these offsets. */
+#define GIC_IGROUPR    0x0080
+#define GIC_ISENABLER  0x0100
+#define GIC_ICENABLER  0x0180
+#define GIC_ISPENDR    0x0200
+#define GIC_ICPENDR    0x0280
+#define GIC_IPRIORITYR 0x0400
+#define GIC_ICFGR      0x0c00
+#define GICD_IROUTER   0x6000
+#define GICR_SGI_FRAME 0x10000
+
+#define IRQ_WORDS (IRQ_INTID_LIMIT / 32 + 1)
+
+static struct {
+	volatile u32 count[IRQ_INTID_LIMIT];
+	volatile u32 total;
+	volatile u32 last;
+	u32 enabled[IRQ_WORDS]; /* INTIDs enabled since the last reset, to undo */
+} irq;
+
+bool irq_ready(void)
+{
+	return tlimit_available() && tlimit_gicr() != 0;
+}
+
+/* The frame holding intid's registers: the distributor for SPIs, this CPU's SGI frame otherwise. */
+static u64 irq_frame(u32 intid)
+{
+	return intid < IRQ_SPI_BASE ? tlimit_gicr() + GICR_SGI_FRAME : plat.gicd;
+}
+
+/* Sets (or clears) intid's bit in a 1-bit-per-INTID register bank. */
+static bool irq_bit_write(u32 bank, u32 intid)
+{
+	return probe_try_write32(irq_frame(intid) + bank + 4 * (intid / 32), 1U << (intid % 32));
+}
+
+static bool irq_field_update(u32 reg, u32 shift, u32 width, u32 value)
+{
+	u32 mask = ((1U << width) - 1) << shift;
+	u32 v;
+
+	if (!probe_try_read32(reg, &v))
+		return false;
+	return probe_try_write32(reg, (v & ~mask) | ((value << shift) & mask));
+}
+
+bool irq_set_priority(u32 intid, u8 prio)
+{
+	if (intid >= IRQ_INTID_LIMIT)
+		return false;
+	/* Word accesses: byte access to IPRIORITYR is optional in an emulated distributor. */
+	return irq_field_update(irq_frame(intid) + GIC_IPRIORITYR + (intid & ~3U), 8 * (intid % 4),
+	                        8, prio);
+}
+
+bool irq_set_edge(u32 intid, bool edge)
+{
+	if (intid >= IRQ_INTID_LIMIT)
+		return false;
+	return irq_field_update(irq_frame(intid) + GIC_ICFGR + 4 * (intid / 16),
+	                        2 * (intid % 16) + 1, 1, edge ? 1 : 0);
+}
+
+bool irq_enable(u32 intid)
+{
+	u64 mpidr = sysreg_read(mpidr_el1);
+
+	if (!irq_ready() || intid >= IRQ_INTID_LIMIT)
+		return false;
+	if (!irq_field_update(irq_frame(intid) + GIC_IGROUPR + 4 * (intid / 32), intid % 32, 1,
+	                      1) ||
+	    !irq_set_priority(intid, IRQ_PRIO_DEFAULT))
+		return false;
+	/* IROUTER: IRM 0, this CPU's Aff2.Aff1.Aff0 in the low word, Aff3 in the high word. */
+	if (intid >= IRQ_SPI_BASE &&
+	    (!probe_try_write32(plat.gicd + GICD_IROUTER + 8 * intid, (u32)(mpidr & 0xffffff)) ||
+	     !probe_try_write32(plat.gicd + GICD_IROUTER + 8 * intid + 4,
+	                        (u32)(mpidr >> 32) & 0xff)))
+		return false;
+	irq.enabled[intid / 32] |= 1U << (intid % 32);
+	dsb(sy);
+	return irq_bit_write(GIC_ISENABLER, intid);
+}
+
+void irq_disable(u32 intid)
+{
+	if (!irq_ready() || intid >= IRQ_INTID_LIMIT)
+		return;
+	irq_bit_write(GIC_ICENABLER, intid);
+	irq_bit_write(GIC_ICPENDR, intid);
+}
+
+bool irq_pending(u32 intid, bool *pending)
+{
+	u32 v;
+
+	if (!irq_ready() || intid >= IRQ_INTID_LIMIT ||
+	    !probe_try_read32(irq_frame(intid) + GIC_ISPENDR + 4 * (intid / 32), &v))
+		return false;
+	*pending = (v >> (intid % 32)) & 1;
+	return true;
+}
+
+u32 irq_count(u32 intid)
+{
+	return intid < IRQ_INTID_LIMIT ? irq.count[intid] : 0;
+}
+
+u32 irq_total(void)
+{
+	return irq.total;
+}
+
+u32 irq_last(void)
+{
+	return irq.last;
+}
+
+bool irq_wait(u32 intid, u32 times, u32 ms)
+{
+	u64 end = timer_now() + timer_freq() / 1000 * ms;
+
+	while (irq_count(intid) < times) {
+		if (timer_now() >= end)
+			return false;
+	}
+	return true;
+}
+
+void irq_settle(u32 ms)
+{
+	u64 end = timer_now() + timer_freq() / 1000 * ms;
+
+	while (timer_now() < end)
+		;
+}
+
+void irq_reset(void)
+{
+	u32 w, b;
+
+	for (w = 0; w < IRQ_WORDS; w++) {
+		for (b = 0; b < 32; b++) {
+			if (irq.enabled[w] & (1U << b))
+				irq_disable(w * 32 + b);
+		}
+		irq.enabled[w] = 0;
+	}
+	for (w = 0; w < IRQ_INTID_LIMIT; w++)
+		irq.count[w] = 0;
+	irq.total = 0;
+	irq.last = IRQ_INTID_LIMIT;
+}
+
+void irq_taken(u32 intid)
+{
+	if (intid >= IRQ_INTID_LIMIT)
+		return;
+	irq.count[intid]++;
+	irq.total++;
+	irq.last = intid;
+	/*
+	 * One-shot: a level source still asserted must not be taken again as soon as it is EOIed.
+	 * A plain store, not a probe: the interrupted code may be inside its own expected fault.
+	 */
+	mmio_write32(irq_frame(intid) + GIC_ICENABLER + 4 * (intid / 32), 1U << (intid % 32));
+	dsb(sy);
+}

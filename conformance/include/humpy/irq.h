@@ -1,0 +1,42 @@
+/* The guest's interrupt layer: per-INTID GICv3 set-up and a count of every interrupt taken. */
+#ifndef HUMPY_IRQ_H
+#define HUMPY_IRQ_H
+
+#include <humpy/types.h>
+
+#define IRQ_SPI_BASE     32
+#define IRQ_INTID_LIMIT  1020 /* 1020..1023 are special INTIDs */
+#define IRQ_PRIO_DEFAULT 0xa0 /* below the time limit's timer (reset priority 0) */
+
+/*
+ * The distributor, redistributor and CPU interface are those the time limit set up (tlimit.c);
+ * irq_ready() is false when it could not. Every INTID a test enables is taken "one-shot": the
+ * handler acknowledges it (ICC_IAR1_EL1), counts it, disables it at the distributor/redistributor
+ * and EOIs it, so a level source whose condition still holds is taken again only after the test
+ * calls irq_enable() again.
+ */
+bool irq_ready(void);
+/* Group 1, priority IRQ_PRIO_DEFAULT, level (edge when asked), routed to this CPU, then enabled. */
+bool irq_enable(u32 intid);
+bool irq_set_edge(u32 intid, bool edge);
+bool irq_set_priority(u32 intid, u8 prio);
+/* Disabled and its pending state cleared. */
+void irq_disable(u32 intid);
+/* GICD/GICR I{S,C}PENDR state as the (virtual) distributor reports it; false if unreadable. */
+bool irq_pending(u32 intid, bool *pending);
+
+/* What the handler took since the last irq_reset(). */
+u32 irq_count(u32 intid);
+u32 irq_total(void);
+u32 irq_last(void);
+/* Waits until intid was taken at least `times` times or `ms` passed; true if it was. */
+bool irq_wait(u32 intid, u32 times, u32 ms);
+/* Lets interrupts that are on their way arrive: a bounded pause with IRQs unmasked. */
+void irq_settle(u32 ms);
+/* Disables every INTID enabled since the last reset, clears their pending state and the counts. */
+void irq_reset(void);
+
+/* From the IRQ handler (tlimit_irq), between acknowledge and EOI, for every INTID but the timer. */
+void irq_taken(u32 intid);
+
+#endif

@@ -10,14 +10,20 @@
  * Who is calling. The core runs one call at a time: the dispatcher holds the core lock around each
  * call, so lookups may borrow objects without taking references.
  */
+struct vcpu;
+
 struct core_ctx {
 	struct cspace *cspace; /* the calling thread's cspace */
+	/* The calling vCPU, for what only the arch layer can do for it (copies through its
+	 * translation, delivering its interrupts); opaque to the core. */
+	struct vcpu *vcpu;
 };
 
-/* x0 = error, x1 = value (0 unless the call has an output and succeeded). */
+/* x0 = error, x1 = value, x2 = value2 (0 unless the call has such an output and succeeded). */
 struct core_result {
 	error_t error;
 	uint64_t value;
+	uint64_t value2;
 };
 
 /* partition_create_* (0x01-0x0b, 0x48): a new object of @type in INIT, its master cap in

@@ -2,6 +2,7 @@
 #ifndef HYPERCALL_H
 #define HYPERCALL_H
 
+#include "core_call.h"
 #include "util.h"
 
 struct vcpu;
@@ -21,13 +22,74 @@ struct hypercall_result {
 	bool zero_scratch;
 };
 
-/* One table row: the handler, and the input registers it reads and which must be 0 / all-ones. */
+/*
+ * A handler gets the caller's context (its cspace, checked present when the row names a cap) and
+ * the inputs the row declares (the rest zero); it is the one line that calls the core.
+ */
+typedef struct hypercall_result (*hypercall_handler_t)(const struct core_ctx *ctx,
+                                                       const struct hypercall_regs *in);
+
+#define HYPERCALL_HANDLER(name)                                                                    \
+	struct hypercall_result hypercall_##name(const struct core_ctx *ctx,                       \
+	                                         const struct hypercall_regs *in)
+
+/*
+ * One table row: the handler and what is common to every call, taken from the row's input list:
+ * how many inputs it reads, which must be 0 (res0) or all ones (res1) on the native path, and which
+ * name caps (a caller without a cspace names none: ARGUMENT_INVALID before the handler runs).
+ */
 struct hypercall_desc {
-	struct hypercall_result (*handler)(struct vcpu *vcpu, const struct hypercall_regs *in);
+	hypercall_handler_t handler;
 	uint8_t inputs;
 	uint8_t res0_mask; /* bit i: input i is res0 (checked on the native path only) */
 	uint8_t res1_mask; /* bit i: input i is res1 */
+	uint8_t cap_mask;  /* bit i: input i is a cap ID looked up in the caller's cspace */
 };
+
+/* The kinds of input a row lists, in register order (HYPERCALL_ROW). */
+#define HC_NONE 0 /* padding: no such input */
+#define HC_VAL  1 /* a value the handler checks itself (incl. caps it does not look up) */
+#define HC_CAP  2
+#define HC_RES0 3
+#define HC_RES1 4
+
+#define HC_BIT_(kind, want, i) ((kind) == (want) ? 1U << (i) : 0U)
+#define HC_MASK_(want, k0, k1, k2, k3, k4, k5, k6, k7, ...)                                        \
+	(HC_BIT_(k0, want, 0) | HC_BIT_(k1, want, 1) | HC_BIT_(k2, want, 2) |                      \
+	 HC_BIT_(k3, want, 3) | HC_BIT_(k4, want, 4) | HC_BIT_(k5, want, 5) |                      \
+	 HC_BIT_(k6, want, 6) | HC_BIT_(k7, want, 7))
+#define HC_MASK(want, ...)                        HC_MASK_(want, __VA_ARGS__, 0, 0, 0, 0, 0, 0, 0, 0)
+#define HC_COUNT_(a, b, c, d, e, f, g, h, n, ...) n
+#define HC_COUNT(...)                             HC_COUNT_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+
+/* [HYP_CALL_<NAME>] = row of hypercall_<handler> with the listed inputs (HC_CAP, HC_VAL ...). */
+#define HYPERCALL_ROW(NAME, fn, ...)                                                               \
+	[HYP_CALL_##NAME] = {                                                                      \
+	    .handler = hypercall_##fn,                                                             \
+	    .inputs = HC_COUNT(__VA_ARGS__),                                                       \
+	    .res0_mask = HC_MASK(HC_RES0, __VA_ARGS__),                                            \
+	    .res1_mask = HC_MASK(HC_RES1, __VA_ARGS__),                                            \
+	    .cap_mask = HC_MASK(HC_CAP, __VA_ARGS__),                                              \
+	}
+/* A call without inputs. */
+#define HYPERCALL_ROW0(NAME, fn) [HYP_CALL_##NAME] = {.handler = hypercall_##fn}
+
+/* Results of the core as registers: x0 = error, then the values the call outputs. */
+static inline struct hypercall_result hypercall_error(error_t err)
+{
+	return (struct hypercall_result){.x = {(uint64_t)(int64_t)err}, .count = 1};
+}
+
+static inline struct hypercall_result hypercall_value(struct core_result r)
+{
+	return (struct hypercall_result){.x = {(uint64_t)(int64_t)r.error, r.value}, .count = 2};
+}
+
+static inline struct hypercall_result hypercall_values2(struct core_result r)
+{
+	return (struct hypercall_result){.x = {(uint64_t)(int64_t)r.error, r.value, r.value2},
+	                                 .count = 3};
+}
 
 /* A trapped HVC (is_hvc) or SMC with the given immediate; never fails, never halts. */
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,

@@ -1,0 +1,29 @@
+/* hypercall_handlers: the native table's handlers, one family a file
+ * (hyp/core/hypercall_<family>.c).
+ */
+#ifndef HYPERCALL_HANDLERS_H
+#define HYPERCALL_HANDLERS_H
+
+#include "hypercall.h"
+
+/* hypercall.c */
+HYPERCALL_HANDLER(hypervisor_identify);
+
+/* hypercall_object.c: partition creates and the object lifecycle. */
+HYPERCALL_HANDLER(partition_create_partition);
+HYPERCALL_HANDLER(partition_create_cspace);
+HYPERCALL_HANDLER(partition_create_thread);
+HYPERCALL_HANDLER(object_activate);
+HYPERCALL_HANDLER(object_activate_from);
+HYPERCALL_HANDLER(object_reset);
+HYPERCALL_HANDLER(object_reset_from);
+
+/* hypercall_cspace.c */
+HYPERCALL_HANDLER(cspace_delete_cap_from);
+HYPERCALL_HANDLER(cspace_copy_cap_from);
+HYPERCALL_HANDLER(cspace_revoke_cap_from);
+HYPERCALL_HANDLER(cspace_configure);
+HYPERCALL_HANDLER(cspace_attach_thread);
+HYPERCALL_HANDLER(cspace_revoke_caps_from);
+
+#endif

@@ -4,6 +4,7 @@
  */
 #include <humpy/arch.h>
 #include <humpy/mmu.h>
+#include <humpy/setup.h>
 
 #define MMU_VA_BITS    39 /* level-1 start; only 0..4 GiB and the test window are mapped */
 #define MMU_IDENT_END  (1ULL << 32)
@@ -38,13 +39,16 @@
 #define SCTLR_I   (1ULL << 12)
 #define SCTLR_WXN (1ULL << 19)
 
+#define PAR_F       (1ULL << 0)
+#define PAR_PA_MASK 0x0000fffffffff000ULL
+
 static u64 mmu_l1[512] __attribute__((aligned(4096)));
 static u64 mmu_test_l2[512] __attribute__((aligned(4096)));
 static u64 mmu_test_l3[512] __attribute__((aligned(4096)));
 /* What the test window's pages map by default (RW); tests remap them one by one. */
 static u8 mmu_test_backing_pages[MMU_TEST_PAGES][MMU_PAGE] __attribute__((aligned(4096)));
 
-extern char __data_start[], _end[];
+extern char _start[], __data_start[], _end[];
 
 static bool mmu_block_has_ram(const struct plat *p, u64 base)
 {
@@ -118,6 +122,32 @@ void mmu_test_reset(void)
 		mmu_test_map(i, i, MMU_TEST_RW);
 }
 
+/* Where stage 1 now sends va (AT S1E1R), or ~0 if the walk faults. */
+static u64 mmu_translate(u64 va)
+{
+	u64 par;
+
+	__asm__ volatile("at s1e1r, %0" ::"r"(va) : "memory");
+	isb();
+	par = sysreg_read(par_el1);
+	return (par & PAR_F) ? ~0ULL : (par & PAR_PA_MASK) | (va & 0xfff);
+}
+
+/* The MMU is on and the image and its stack translate to themselves, else a SETUP_ERROR. */
+static void mmu_check(void)
+{
+	u64 image = (u64)(uintptr_t)_start, last = (u64)(uintptr_t)_end - 8, pa;
+
+	if (!(sysreg_read(sctlr_el1) & SCTLR_M)) {
+		setup_error("mmu", "SCTLR_EL1.M reads 0 after enabling the MMU");
+		return;
+	}
+	if ((pa = mmu_translate(image)) != image)
+		setup_error("mmu", "the image at 0x%lx translates to 0x%lx", image, pa);
+	else if ((pa = mmu_translate(last)) != last)
+		setup_error("mmu", "the image's end 0x%lx translates to 0x%lx", last, pa);
+}
+
 void mmu_enable(const struct plat *p)
 {
 	u64 parange = sysreg_read(id_aa64mmfr0_el1) & 0xf;
@@ -127,7 +157,9 @@ void mmu_enable(const struct plat *p)
 	for (i = 0; i < MMU_L1_ENTRIES; i++) {
 		u64 base = (u64)i * MMU_L1_BLOCK;
 
-		if (mmu_block_has_ram(p, base))
+		/* The image's own block is always Normal: it must stay executable. */
+		if (mmu_block_has_ram(p, base) ||
+		    base == ((u64)(uintptr_t)_start & ~(MMU_L1_BLOCK - 1)))
 			mmu_l1[i] =
 			    base | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(ATTR_NORMAL);
 		else
@@ -155,4 +187,9 @@ void mmu_enable(const struct plat *p)
 	sctlr &= ~(SCTLR_A | SCTLR_WXN);
 	sysreg_write(sctlr_el1, sctlr);
 	isb();
+	if (!mmu_block_has_ram(p, (u64)(uintptr_t)_start))
+		setup_error("mmu",
+		            "the image at 0x%lx is outside the RAM the device tree describes",
+		            (u64)(uintptr_t)_start);
+	mmu_check();
 }

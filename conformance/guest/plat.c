@@ -3,6 +3,7 @@
 #include <humpy/fdt.h>
 #include <humpy/libc.h>
 #include <humpy/plat.h>
+#include <humpy/setup.h>
 
 #define PLAT_DTB_FIXED      0x40f00000ULL /* PROTOCOL.md: where the VM's DTB is loaded */
 #define PLAT_DTB_MAX        0x100000ULL   /* a VM tree is a few KiB; refuse absurd sizes */
@@ -35,8 +36,13 @@ static void plat_find_uart(void)
 	int node;
 
 	plat.uart = PLAT_UART_FALLBACK;
-	if (!path)
+	if (!path) {
+		if (fdt_present())
+			setup_error("console",
+			            "/chosen has no stdout-path; PL011 assumed at 0x%llx",
+			            PLAT_UART_FALLBACK);
 		return;
+	}
 	/* "path[:options]": the options (baud rate) do not matter to us. */
 	snprintf(buf, sizeof(buf), "%s", path);
 	if (strchr(buf, ':'))
@@ -44,6 +50,11 @@ static void plat_find_uart(void)
 	node = fdt_path_offset(buf);
 	if (node >= 0 && fdt_is_compatible(node, "arm,pl011") && fdt_reg(node, 0, &addr, &size))
 		plat.uart = addr;
+	else
+		setup_error("console",
+		            "stdout-path \"%s\" names no arm,pl011 node with a reg; PL011 "
+		            "assumed at 0x%llx",
+		            buf, PLAT_UART_FALLBACK);
 }
 
 static void plat_find_gic(void)
@@ -54,10 +65,14 @@ static void plat_find_gic(void)
 	plat.gicd = PLAT_GICD_FALLBACK;
 	plat.gicr = PLAT_GICR_FALLBACK;
 	plat.gicr_size = 0x20000;
-	if (node < 0)
+	if (node < 0) {
+		if (fdt_present())
+			setup_error("vgic", "no arm,gic-v3 node; GICD 0x%llx GICR 0x%llx assumed",
+			            PLAT_GICD_FALLBACK, PLAT_GICR_FALLBACK);
 		return;
-	fdt_reg(node, 0, &plat.gicd, &size);
-	fdt_reg(node, 1, &plat.gicr, &plat.gicr_size);
+	}
+	if (!fdt_reg(node, 0, &plat.gicd, &size) || !fdt_reg(node, 1, &plat.gicr, &plat.gicr_size))
+		setup_error("vgic", "the arm,gic-v3 node has no GICD and GICR reg entries");
 }
 
 /* The timer node's interrupts: secure phys, non-secure phys, virtual, hyp; 3 cells each. */
@@ -70,9 +85,20 @@ static void plat_find_timer(void)
 	plat.vtimer_intid = PLAT_VTIMER_DEFAULT;
 	if (node < 0)
 		node = fdt_find_compatible(-1, "arm,armv7-timer");
-	irqs = fdt_prop(node, "interrupts", &len);
-	if (!irqs || len < 3 * 12 || fdt_be32(irqs + 24) != 1 /* PPI */)
+	if (node < 0) {
+		if (fdt_present())
+			setup_error("timer",
+			            "no arm,armv8-timer node; virtual timer INTID %u assumed",
+			            PLAT_VTIMER_DEFAULT);
 		return;
+	}
+	irqs = fdt_prop(node, "interrupts", &len);
+	if (!irqs || len < 3 * 12 || fdt_be32(irqs + 24) != 1 /* PPI */) {
+		setup_error("timer",
+		            "the timer node's interrupts give no virtual-timer PPI (%u bytes)",
+		            irqs ? len : 0);
+		return;
+	}
 	plat.vtimer_intid = GIC_PPI_BASE + fdt_be32(irqs + 28);
 }
 
@@ -107,6 +133,8 @@ static void plat_find_ram(void)
 			plat.n_ram++;
 		}
 	}
+	if (plat.n_ram == 0 && fdt_present())
+		setup_error("fdt", "no memory node with a reg; RAM 0x40000000+1 GiB assumed");
 	if (plat.n_ram == 0) {
 		/* QEMU virt's RAM for a 1 GiB VM (PROTOCOL.md) */
 		plat.ram_base[0] = 0x40000000;
@@ -124,6 +152,11 @@ void plat_discover(u64 boot_x0)
 		plat.dtb = boot_x0;
 	else if (plat_dtb_at(PLAT_DTB_FIXED))
 		plat.dtb = PLAT_DTB_FIXED;
+	else
+		setup_error("fdt",
+		            "no valid device tree at x0 0x%lx nor at 0x%llx; QEMU virt's "
+		            "addresses assumed",
+		            boot_x0, PLAT_DTB_FIXED);
 	plat_find_uart();
 	plat_find_gic();
 	plat_find_timer();

@@ -6,22 +6,26 @@
 #include <humpy/exc.h>
 #include <humpy/frame.h>
 #include <humpy/libc.h>
+#include <humpy/profile.h>
 #include <humpy/psci.h>
 #include <humpy/runner.h>
+#include <humpy/setup.h>
 #include <humpy/tlimit.h>
 #include <humpy/trace.h>
 
-#define RUNNER_MAX_TESTS        512
 #define RUNNER_DEFAULT_LIMIT_MS 2000
 #define RUNNER_REASON_MAX       200
-#define RUNNER_ID_MAX           64
+#define RUNNER_ID_MAX           TEST_ID_MAX
 #define RUNNER_HIDDEN_AREA      "selftest"
-#define RUNNER_PROFILE          "hlos"
 
 enum verdict { V_PASS, V_FAIL, V_SKIP, V_ERROR, V_COUNT };
 static const char *const verdict_names[V_COUNT] = {"PASS", "FAIL", "SKIP", "ERROR"};
 
 extern const struct test __tests_start[], __tests_end[];
+/* One slot per test, sized by the link (guest.ld asserts it): selection never drops a test. */
+extern const struct test *__test_slots_start[], *__test_slots_end[];
+_Static_assert(sizeof(struct test) == 3 * sizeof(const struct test *),
+               "guest.ld checks slots * 3 == tests: one slot is a third of a test entry");
 int test_ctx_save(struct test_ctx *c) __attribute__((returns_twice));
 NORETURN void test_ctx_restore(struct test_ctx *c, int value);
 
@@ -150,7 +154,7 @@ void runner_parse_bootargs(const char *args, struct runner_options *opt)
 
 static void test_id(const struct test *t, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s.%s", t->area, t->name);
+	snprintf(buf, n, "%s.%s", t->area, t->name); /* TEST() checks the length at build time */
 }
 
 static bool test_is_hidden(const struct test *t)
@@ -184,16 +188,18 @@ static bool test_selected(const struct test *t, const struct runner_options *opt
 	return false;
 }
 
-/* Visible tests first, then hidden; by id within each, so the order never depends on linking. */
+/*
+ * Visible tests first, then hidden; by id within each, so the order never depends on linking.
+ * Area, then name: the same order as comparing "area.name", since '.' sorts below [a-z0-9_].
+ */
 static bool test_before(const struct test *a, const struct test *b)
 {
-	char ia[RUNNER_ID_MAX], ib[RUNNER_ID_MAX];
+	int by_area;
 
 	if (test_is_hidden(a) != test_is_hidden(b))
 		return !test_is_hidden(a);
-	test_id(a, ia, sizeof(ia));
-	test_id(b, ib, sizeof(ib));
-	return strcmp(ia, ib) < 0;
+	by_area = strcmp(a->area, b->area);
+	return by_area < 0 || (by_area == 0 && strcmp(a->name, b->name) < 0);
 }
 
 static unsigned runner_select(const struct runner_options *opt, const struct test **sel)
@@ -203,7 +209,7 @@ static unsigned runner_select(const struct runner_options *opt, const struct tes
 	unsigned n = 0, i;
 	size_t k;
 
-	for (k = 0; k < total && n < RUNNER_MAX_TESTS; k++) {
+	for (k = 0; k < total; k++) {
 		const struct test *t = &__tests_start[k];
 
 		if (!test_selected(t, opt))
@@ -238,20 +244,29 @@ static void runner_run_one(const struct test *t, u32 limit_ms)
 	exc_reset();
 }
 
-static const struct test *selected[RUNNER_MAX_TESTS];
+/* BEGIN, then the profile and why, then any set-up failure kept from before BEGIN. */
+static void runner_begin(unsigned tests)
+{
+	const struct profile *p = profile_get();
+
+	proto_line("BEGIN profile=%s tests=%u", profile_name(p), tests);
+	proto_line("PROFILE %s %s", profile_name(p), p->reason);
+	setup_report_pending();
+}
 
 void runner_main(const struct runner_options *opt)
 {
+	const struct test **selected = __test_slots_start;
 	unsigned n = runner_select(opt, selected), i, count[V_COUNT] = {0};
 	char id[RUNNER_ID_MAX];
 
 	if (opt->bench) {
-		proto_line("BEGIN profile=%s tests=0", RUNNER_PROFILE);
+		runner_begin(0);
 		bench_run();
 		proto_line("END pass=0 fail=0 skip=0 error=0");
 		psci_system_off();
 	}
-	proto_line("BEGIN profile=%s tests=%u", RUNNER_PROFILE, n);
+	runner_begin(n);
 	if (opt->trace && !opt->list)
 		trace_start();
 	for (i = 0; i < n; i++) {

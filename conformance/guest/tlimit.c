@@ -3,6 +3,7 @@
 #include <humpy/exc.h>
 #include <humpy/irq.h>
 #include <humpy/runner.h>
+#include <humpy/setup.h>
 #include <humpy/tlimit.h>
 
 #define GICD_CTLR         0x0000
@@ -29,11 +30,17 @@
 
 #define ICC_SRE_SRE_DFB_DIB 0x7
 
+/* The set-up check: the first expiry must arrive within this, or the time limit cannot work. */
+#define TLIMIT_CHECK_ARM_MS  1
+#define TLIMIT_CHECK_WAIT_MS 200
+
 static struct {
 	bool ready;
 	u32 intid;
 	u32 armed_ms;
-	u64 gicr; /* this CPU's redistributor, shared with irq.c */
+	u64 gicr;               /* this CPU's redistributor, shared with irq.c */
+	volatile bool checking; /* the set-up check is waiting for the first expiry */
+	volatile bool check_seen;
 } tlimit;
 
 /* Finds this CPU's redistributor by affinity; the first frame if TYPER cannot be read. */
@@ -58,7 +65,8 @@ static u64 tlimit_find_gicr(const struct plat *p)
 	return p->gicr;
 }
 
-bool tlimit_init(const struct plat *p, const char **why)
+/* GIC distributor, this CPU's redistributor and CPU interface for the timer PPI. */
+static bool tlimit_gic_init(const struct plat *p)
 {
 	u32 v = 0;
 	u64 gicr;
@@ -67,13 +75,13 @@ bool tlimit_init(const struct plat *p, const char **why)
 	tlimit.ready = false;
 	tlimit.intid = p->vtimer_intid;
 	if (tlimit.intid < 16 || tlimit.intid > 31) {
-		*why = "the virtual timer is not a PPI";
+		setup_error("timer", "the virtual timer INTID %u is not a PPI", tlimit.intid);
 		return false;
 	}
 	sysreg_write(cntv_ctl_el0, 0);
 	if (!probe_try_write32(p->gicd + GICD_CTLR,
 	                       GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0)) {
-		*why = "GICD_CTLR write aborted";
+		setup_error("vgic", "GICD_CTLR write at 0x%lx aborted", p->gicd + GICD_CTLR);
 		return false;
 	}
 	for (spins = 0; spins < GIC_SPIN_MAX; spins++) {
@@ -83,7 +91,7 @@ bool tlimit_init(const struct plat *p, const char **why)
 	gicr = tlimit_find_gicr(p);
 	tlimit.gicr = gicr;
 	if (!probe_try_write32(gicr + GICR_WAKER, 0)) {
-		*why = "GICR_WAKER write aborted";
+		setup_error("vgic", "GICR_WAKER write at 0x%lx aborted", gicr + GICR_WAKER);
 		return false;
 	}
 	for (spins = 0; spins < GIC_SPIN_MAX; spins++) {
@@ -97,7 +105,8 @@ bool tlimit_init(const struct plat *p, const char **why)
 	if (probe_try_read32(gicr + GICR_IGROUPR0, &v))
 		probe_try_write32(gicr + GICR_IGROUPR0, v | (1U << tlimit.intid));
 	if (!probe_try_write32(gicr + GICR_ISENABLER0, 1U << tlimit.intid)) {
-		*why = "GICR_ISENABLER0 write aborted";
+		setup_error("vgic", "GICR_ISENABLER0 write at 0x%lx aborted",
+		            gicr + GICR_ISENABLER0);
 		return false;
 	}
 	sysreg_write(icc_sre_el1, ICC_SRE_SRE_DFB_DIB);
@@ -107,6 +116,48 @@ bool tlimit_init(const struct plat *p, const char **why)
 	sysreg_write(icc_igrpen1_el1, 1);
 	sysreg_write(icc_igrpen0_el1, 1);
 	isb();
+	return true;
+}
+
+/*
+ * Proves the time limit works before any test relies on it: a 1 ms expiry must arrive as an
+ * interrupt. ISTATUS tells a timer that never expired (timer) from one whose PPI never came
+ * (vgic).
+ */
+static bool tlimit_check_delivery(void)
+{
+	u64 deadline = timer_now() + timer_freq() / 1000 * TLIMIT_CHECK_WAIT_MS;
+	bool expired;
+
+	tlimit.check_seen = false;
+	tlimit.checking = true;
+	tlimit.ready = true;
+	tlimit_arm(TLIMIT_CHECK_ARM_MS);
+	__asm__ volatile("msr daifclr, #3" ::: "memory"); /* IRQ, FIQ */
+	while (!tlimit.check_seen && timer_now() < deadline)
+		;
+	__asm__ volatile("msr daifset, #3" ::: "memory");
+	expired = (sysreg_read(cntv_ctl_el0) & CNTV_CTL_ISTATUS) != 0;
+	tlimit_disarm();
+	tlimit.checking = false;
+	tlimit.ready = false;
+	if (tlimit.check_seen)
+		return true;
+	if (expired)
+		setup_error("vgic",
+		            "the virtual timer expired but its PPI %u was not taken in %u ms",
+		            tlimit.intid, TLIMIT_CHECK_WAIT_MS);
+	else
+		setup_error("timer", "the virtual timer armed %u ms ahead did not expire in %u ms",
+		            TLIMIT_CHECK_ARM_MS, TLIMIT_CHECK_WAIT_MS);
+	return false;
+}
+
+bool tlimit_init(const struct plat *p)
+{
+	tlimit.ready = false;
+	if (!tlimit_gic_init(p) || !tlimit_check_delivery())
+		return false;
 	tlimit.ready = true;
 	return true;
 }
@@ -162,6 +213,10 @@ void tlimit_irq(bool fiq)
 	else
 		sysreg_write(icc_eoir1_el1, intid);
 	isb();
+	if (expired && tlimit.checking) {
+		tlimit.check_seen = true; /* the set-up check, not a test over its limit */
+		return;
+	}
 	if (expired)
 		runner_abandon("time limit %u ms exceeded", tlimit.armed_ms);
 }

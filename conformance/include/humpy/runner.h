@@ -4,6 +4,9 @@
 
 #include <humpy/types.h>
 
+/* Longest test id "area.name" plus its NUL (PROTOCOL.md: ids are at most 63 characters). */
+#define TEST_ID_MAX 64
+
 struct test {
 	const char *area;
 	const char *name;

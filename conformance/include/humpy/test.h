@@ -13,12 +13,17 @@
  * TEST(area, name) { ... } defines test "area.name" and registers it in the humpy_tests linker
  * section. Ids must match [a-z0-9_]+ (PROTOCOL.md). Area "selftest" is hidden: it runs only
  * when a pattern starting with "selftest." selects it, and after every other test.
+ * Each test also brings one slot of the runner's selection table (section humpy_test_slots, in
+ * .bss), so the table is exactly as large as the number of tests: there is no ceiling to pass.
  */
 #define TEST(area, name)                                                                           \
+	_Static_assert(sizeof(#area "." #name) <= TEST_ID_MAX, "test id longer than 63 chars");    \
 	static void test_##area##_##name(void);                                                    \
 	static const struct test test_desc_##area##_##name                                         \
 	    __attribute__((used, section("humpy_tests"), aligned(8))) = {#area, #name,             \
 	                                                                 test_##area##_##name};    \
+	static const struct test *test_slot_##area##_##name                                        \
+	    __attribute__((used, section("humpy_test_slots"), aligned(8)));                        \
 	static void test_##area##_##name(void)
 
 /* Each assertion records FAIL "what: expected X got Y" and returns from the test. */

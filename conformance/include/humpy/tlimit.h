@@ -4,8 +4,11 @@
 
 #include <humpy/plat.h>
 
-/* Sets up the distributor, this CPU's redistributor and CPU interface; false (and why) if not. */
-bool tlimit_init(const struct plat *p, const char **why);
+/*
+ * Sets up the distributor, this CPU's redistributor and CPU interface, then proves a first expiry
+ * arrives as an interrupt; false (after a SETUP_ERROR timer or vgic line) if any step fails.
+ */
+bool tlimit_init(const struct plat *p);
 bool tlimit_available(void);
 /* This CPU's redistributor as tlimit_init found it (0 before); irq.c uses it for PPIs. */
 u64 tlimit_gicr(void);

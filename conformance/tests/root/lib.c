@@ -1,5 +1,5 @@
 /* root lib: the root caps, call wrappers, per-test cap tracking and fixtures (humpy/root.h). */
-#include <humpy/fdt.h>
+#include <humpy/profile.h>
 #include <humpy/root.h>
 #include <humpy/trace.h>
 
@@ -12,21 +12,14 @@ static unsigned root_n_tracked;
 static long root_free_before;
 static u64 root_fill[ROOT_MAX_FREE_SLOTS];
 
+/* The profile (guest/profile.c) read /chosen once; the PROFILE line printed what it found. */
 bool root_caps_get(struct root_caps *rc)
 {
-	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
-	const u8 *p, *c;
-	u32 lp = 0, lc = 0;
+	const struct profile *p = profile_get();
 
-	if (chosen < 0)
-		return false;
-	p = fdt_prop(chosen, "humpy,root-partition-cap", &lp);
-	c = fdt_prop(chosen, "humpy,root-cspace-cap", &lc);
-	if (!p || !c || lp != 8 || lc != 8)
-		return false;
-	rc->partition = ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
-	rc->cspace = ((u64)fdt_be32(c) << 32) | fdt_be32(c + 4);
-	return rc->partition != GH_CAP_INVALID && rc->cspace != GH_CAP_INVALID;
+	rc->partition = p->partition;
+	rc->cspace = p->cspace;
+	return p->root;
 }
 
 struct gh_ret hc(u32 call, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)

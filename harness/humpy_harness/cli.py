@@ -13,11 +13,26 @@ import sys
 import time
 from pathlib import Path
 
-from . import coverage, reports, runner
+from . import coverage, presets, qemu, reports, runner
 from .errors import EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, UsageError
 from .session import DEFAULT_GUEST, DEFAULT_HYP, Config, Session, setup_failure
 
 PROG = "humpy_harness"
+# Options whose value may itself start with '-' ("--extra-qemu-args -s"): argparse would take it
+# for an option, so such a pair is joined into "--opt=VALUE" before parsing.
+_DASH_VALUE_OPTIONS = ("--extra-qemu-args",)
+
+
+def _join_dash_values(argv: list[str]) -> list[str]:
+    out, k = [], 0
+    while k < len(argv):
+        if argv[k] in _DASH_VALUE_OPTIONS and k + 1 < len(argv):
+            out.append(f"{argv[k]}={argv[k + 1]}")
+            k += 2
+            continue
+        out.append(argv[k])
+        k += 1
+    return out
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,8 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--guest", default=DEFAULT_GUEST,
                         help=f"guest raw image (default {DEFAULT_GUEST})")
     common.add_argument("--qemu", default="qemu-system-aarch64", help="QEMU binary")
-    common.add_argument("--dtb", help="use this VM device tree as is (no bootargs from the "
-                        "harness, no list boot)")
+    common.add_argument("--dtb", metavar="F", help="boot with a copy of this VM device tree, "
+                        "its /chosen/bootargs holding the harness's tokens too")
+    common.add_argument("--cpu", metavar="MODEL", help=f"QEMU -cpu (default {qemu.DEFAULT_CPU})")
+    common.add_argument("--smp", type=int, metavar="N",
+                        help=f"QEMU -smp: CPUs of the machine (default {qemu.DEFAULT_SMP})")
+    common.add_argument("--expect", metavar="F",
+                        help="expectations file (conformance/expect/*.yaml): the profile and every "
+                        "test allowed to SKIP; any other SKIP, a test of the guest's list that did "
+                        "not run, or another profile fails the run")
+    common.add_argument("--preset", choices=sorted(presets.PRESETS),
+                        help="set everything another hypervisor needs in one option (explicit "
+                        "options still win): " + "; ".join(
+                            f"{k}: {v.summary}" for k, v in sorted(presets.PRESETS.items())))
     common.add_argument("--tests", action="append", metavar="GLOBS",
                         help="guest test globs, comma-separated (humpy.tests=)")
     common.add_argument("-k", dest="keywords", action="append", metavar="PATTERN",
@@ -66,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--no-list", dest="list_first", action="store_false",
                         help="skip the list boot (tests that never start are then not named)")
     common.add_argument("--extra-qemu-args", action="append", default=[], metavar="ARGS",
-                        help="more QEMU arguments (one shell-quoted string, repeatable)")
+                        help="more QEMU arguments (one shell-quoted string, repeatable; may start "
+                        "with -, as in --extra-qemu-args \"-s -S\")")
     common.add_argument("--spec", default=coverage.DEFAULT_SPEC, metavar="F",
                         help="the spec's JSON for the spec-coverage report (default "
                         f"{coverage.DEFAULT_SPEC})")
@@ -89,7 +116,10 @@ def config_from_args(args) -> Config:
             raise UsageError(f"--extra-qemu-args {chunk!r}: {e}") from None
     name = args.name or ("bench" if args.command == "bench" else "conformance")
     echo = (lambda text: (sys.stdout.write(text), sys.stdout.flush())) if args.verbose else None
+    preset = presets.PRESETS[args.preset] if args.preset else presets.NONE
     return Config(hyp=args.hyp, guest=args.guest, qemu=args.qemu, dtb=args.dtb,
+                  cpu=args.cpu or preset.cpu, smp=args.smp or preset.smp,
+                  expect=(args.expect if args.expect is not None else preset.expect) or None,
                   tests=_split_csv(args.tests), keywords=_split_csv(args.keywords),
                   timeout=args.timeout, idle_timeout=args.idle_timeout,
                   test_timeout_ms=args.test_timeout_ms, reports=args.reports, jobs=args.jobs,
@@ -108,7 +138,8 @@ def _err(message: str) -> None:
 def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser().parse_args(_join_dash_values(argv))
         cfg = config_from_args(args)
     except UsageError as e:
         _err(str(e))
@@ -121,8 +152,6 @@ def main(argv=None) -> int:
     try:
         session.check()
         if mode == "list":
-            if cfg.dtb is not None:
-                raise UsageError("list needs the generated device tree: drop --dtb")
             selected = session.list_tests(report)
             if selected is None:
                 print(reports.table(report))

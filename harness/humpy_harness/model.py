@@ -30,6 +30,16 @@ VERDICT_ORDER = (Verdict.PASS, Verdict.FAIL, Verdict.SKIP, Verdict.ERROR, Verdic
 RUN_ID = "harness.run"
 LIST_ID = "harness.list"
 SETUP_ID = "harness.setup"
+EXPECT_ID = "harness.expect"  # the run does not match its expectations file (expect.py)
+# A guest SETUP_ERROR line (its timer, vGIC, MMU... set-up failed) is an item of its own:
+# guest_setup.<component>, an ERROR. Neither area is a guest test area.
+GUEST_SETUP_AREA = "guest_setup"
+PSEUDO_AREAS = ("harness", GUEST_SETUP_AREA)
+
+
+def is_pseudo(test_id: str) -> bool:
+    """True for the items the harness makes (harness.*, guest_setup.*), not the guest's tests."""
+    return test_id.split(".", 1)[0] in PSEUDO_AREAS
 
 
 class Outcome(str, enum.Enum):
@@ -69,13 +79,26 @@ class TestResult:
 
 @dataclasses.dataclass
 class Bench:
+    """One BENCH line: a value with its unit, or (value None) n/a with the guest's reason."""
     name: str
-    value: float
-    unit: str
+    value: float | None
+    unit: str | None = None
+    reason: str = ""  # why there is no value (n/a), or why the harness refuses it
+
+    @property
+    def measured(self) -> bool:
+        return self.value is not None
+
+    def shown(self) -> str:
+        if self.value is None:
+            return "n/a"
+        return str(int(self.value) if float(self.value).is_integer() else self.value)
 
     def to_json(self) -> dict:
-        value = int(self.value) if float(self.value).is_integer() else self.value
-        return {"name": self.name, "value": value, "unit": self.unit}
+        value = None
+        if self.value is not None:
+            value = int(self.value) if float(self.value).is_integer() else self.value
+        return {"name": self.name, "value": value, "unit": self.unit, "reason": self.reason or None}
 
 
 @dataclasses.dataclass
@@ -121,11 +144,13 @@ class RunResult:
     results: list[TestResult] = dataclasses.field(default_factory=list)
     listed: list[str] = dataclasses.field(default_factory=list)  # TEST lines (list mode)
     bench: list[Bench] = dataclasses.field(default_factory=list)  # BENCH lines (bench mode)
-    profile: str | None = None
+    profile: str | None = None  # BEGIN's profile=
+    profile_reason: str | None = None  # the PROFILE line's reason (None: the guest sent none)
     begin_tests: int | None = None
     end_counts: dict | None = None
     warnings: list[str] = dataclasses.field(default_factory=list)
     log: str | None = None
+    setup_errors: list[dict] = dataclasses.field(default_factory=list)  # SETUP_ERROR lines
     command: list[str] | None = None
     exit_status: int | None = None
     duration: float | None = None
@@ -152,7 +177,8 @@ class RunResult:
                 "command": self.command, "bootargs": self.bootargs,
                 "exit_status": self.exit_status,
                 "duration_s": None if self.duration is None else round(self.duration, 3),
-                "profile": self.profile, "begin_tests": self.begin_tests,
+                "profile": self.profile, "profile_reason": self.profile_reason,
+                "setup_errors": list(self.setup_errors), "begin_tests": self.begin_tests,
                 "end_counts": self.end_counts, "warnings": list(self.warnings)}
 
 
@@ -177,6 +203,16 @@ class Report:
     error: str | None = None  # the harness error that stopped it, if any
     exit_code: int | None = None  # set when the harness stopped on its own error
     coverage: dict | None = None  # the spec-coverage join (coverage.py), when computed
+    expect: dict | None = None  # the expectations check (expect.py); None: no file given
+
+    @property
+    def profile(self) -> tuple[str | None, str | None]:
+        """(profile, reason) the guest announced: from the last boot that ran tests (a run boot,
+        else the list or bench boot); (None, None) when no boot got that far."""
+        for run in sorted(self.runs, key=lambda r: r.mode != "run"):
+            if run.profile is not None:
+                return run.profile, run.profile_reason
+        return None, None
 
     @property
     def cover(self) -> Cover | None:

@@ -23,6 +23,13 @@ Decisions on a console that breaks the protocol (each one tested in harness/test
   nor unrecorded= is garbled. COVER lines never change a verdict.
 - TRACE lines (bootarg humpy.trace) are collected as they came, in console order, and never change
   a verdict; after END they are ignored like any other line.
+- PROFILE (after BEGIN) gives the profile's reason; a PROFILE naming another profile than BEGIN's
+  profile=, a second PROFILE, or one before BEGIN is an ERROR on `harness.run`.
+- SETUP_ERROR: the guest's set-up step (timer, vGIC, MMU...) failed. In run and bench mode each
+  becomes the item `guest_setup.<component>` with ERROR, so the run fails; in list mode a warning
+  (the run boot that follows reports it again).
+- BENCH with value 0: no counter measures a hypercall in 0, so the counter did not see it; kept as
+  n/a with that reason (never shown as 0) and a warning.
 """
 
 from __future__ import annotations
@@ -32,7 +39,8 @@ import re
 import time
 
 from . import protocol
-from .model import RUN_ID, Bench, Cover, Outcome, RunResult, TestResult, Verdict
+from .model import (GUEST_SETUP_AREA, RUN_ID, Bench, Cover, Outcome, RunResult, TestResult,
+                    Verdict, is_pseudo)
 
 _BEGIN = re.compile(protocol.BEGIN_PATTERN)
 _RUN = re.compile(protocol.RUN_PATTERN)
@@ -42,6 +50,8 @@ _TEST = re.compile(protocol.TEST_PATTERN)
 _BENCH = re.compile(protocol.BENCH_PATTERN)
 _COVER = re.compile(protocol.COVER_PATTERN)
 _TRACE = re.compile(protocol.TRACE_PATTERN)
+_PROFILE = re.compile(protocol.PROFILE_PATTERN)
+_SETUP_ERROR = re.compile(protocol.SETUP_ERROR_PATTERN)
 _COVER_PAIR = re.compile(r" (" + protocol.COVER_VALUE + r")=([0-9]+)")
 
 MODES = ("run", "list", "bench")
@@ -70,6 +80,9 @@ class ConsoleParser:
         self._tail = ""
         self.lineno = 0
         self.profile: str | None = None
+        self.profile_reason: str | None = None
+        self.profile_line: int | None = None
+        self.setup_errors: list[dict] = []  # {component, reason, line}
         self.begin_tests: int | None = None
         self.begin_line: int | None = None
         self.end_counts: dict | None = None
@@ -169,7 +182,15 @@ class ConsoleParser:
             return self._progress(self._on_test(n, m["test_case_id"]))
         m = self._full(_BENCH, text)
         if m:
-            return self._progress(self._on_bench(n, m["name"], float(m["value"]), m["unit"]))
+            value = float(m["value"]) if m["value"] is not None else None
+            return self._progress(self._on_bench(n, m["name"], value, m["unit"],
+                                                 (m["reason"] or "").strip()))
+        m = self._full(_PROFILE, text)
+        if m:
+            return self._progress(self._on_profile(n, m["profile"], m["reason"].strip()))
+        m = self._full(_SETUP_ERROR, text)
+        if m:
+            return self._progress(self._on_setup_error(n, m["component"], m["reason"].strip()))
         m = self._full(_COVER, text)
         if m and (m["pairs"] or m["unrecorded"]):
             return self._progress(self._on_cover(n, m))
@@ -249,10 +270,36 @@ class ConsoleParser:
             self.listed.append(test_id)
         return True
 
-    def _on_bench(self, n: int, name: str, value: float, unit: str) -> bool:
+    def _on_bench(self, n: int, name: str, value: float | None, unit: str | None,
+                  reason: str) -> bool:
         if self._after_end(n, f"BENCH {name}"):
             return False
-        self.bench.append(Bench(name, value, unit))
+        if value == 0:
+            reason = f"the guest's counter read 0 {unit}: it did not see the hypervisor"
+            self.warnings.append(f"line {n}: BENCH {name} 0 {unit} is no measurement; shown n/a")
+            value = None
+        self.bench.append(Bench(name, value, unit, reason))
+        return True
+
+    def _on_profile(self, n: int, profile: str, reason: str) -> bool:
+        if self._after_end(n, "PROFILE"):
+            return False
+        if self.begin_line is None:
+            self.run_errors.append(f"PROFILE at line {n} before BEGIN")
+        elif self.profile_line is not None:
+            self.run_errors.append(f"second PROFILE at line {n} (first at line "
+                                   f"{self.profile_line})")
+            return True
+        elif profile != self.profile:
+            self.run_errors.append(f"PROFILE {profile} at line {n} but BEGIN said "
+                                   f"profile={self.profile}")
+        self.profile, self.profile_reason, self.profile_line = profile, reason, n
+        return True
+
+    def _on_setup_error(self, n: int, component: str, reason: str) -> bool:
+        if self._after_end(n, f"SETUP_ERROR {component}"):
+            return False
+        self.setup_errors.append({"component": component, "reason": reason, "line": n})
         return True
 
     def _on_cover(self, n: int, m: re.Match) -> bool:
@@ -357,9 +404,16 @@ class ConsoleParser:
                     why = (f"not run: the run ended early ({ending})" if ending != Outcome.COMPLETE
                            else "not run: missing from the run")
                     results.append(TestResult(test_id, Verdict.NOTRUN, why, None, self.log))
-            unexpected = sorted(have - set(expected) - {RUN_ID})
+            unexpected = sorted(t for t in have - set(expected) if not is_pseudo(t))
             if unexpected:
                 self.warnings.append(f"tests not in the selection ran: {', '.join(unexpected)}")
+        for err in self.setup_errors:
+            what = f"guest set-up of the {err['component']} failed: {err['reason']}"
+            if self.mode == "list":
+                self.warnings.append(f"line {err['line']}: {what}")
+            else:
+                results.append(TestResult(f"{GUEST_SETUP_AREA}.{err['component']}", Verdict.ERROR,
+                                          what, None, self.log, err["line"]))
         if self.run_errors:
             run = next((r for r in results if r.id == RUN_ID), None)
             if run is None:
@@ -370,7 +424,8 @@ class ConsoleParser:
         return RunResult(outcome=ending, reason=reason if ending != Outcome.COMPLETE else "",
                          mode=self.mode,
                          results=results, listed=list(self.listed), bench=list(self.bench),
-                         profile=self.profile, begin_tests=self.begin_tests,
+                         profile=self.profile, profile_reason=self.profile_reason,
+                         setup_errors=list(self.setup_errors), begin_tests=self.begin_tests,
                          end_counts=self.end_counts, warnings=list(self.warnings), log=self.log,
                          cover=self.cover if self.cover.lines else None, trace=list(self.trace),
                          **run_fields)

@@ -17,8 +17,18 @@ RESULT_PATTERN = (r"\[humpy\] RESULT (?P<test_case_id>" + TEST_ID + r") "
 END_PATTERN = (r"^\[humpy\] END pass=(?P<pass>[0-9]+) fail=(?P<fail>[0-9]+) "
                r"skip=(?P<skip>[0-9]+) error=(?P<error>[0-9]+)\s*$")
 TEST_PATTERN = r"^\[humpy\] TEST (?P<test_case_id>" + TEST_ID + r")\s*$"
-BENCH_PATTERN = (r"^\[humpy\] BENCH (?P<name>[a-z0-9_.]+) (?P<value>[0-9]+(?:\.[0-9]+)?) "
-                 r"(?P<unit>[a-z_]+)\s*$")
+# The guest's profile and why (root caps found in /chosen or not), right after BEGIN.
+PROFILES = ("root", "hlos")
+PROFILE_PATTERN = r"^\[humpy\] PROFILE (?P<profile>root|hlos) (?P<reason>[^\r\n]*\S)\s*$"
+# A set-up step of the guest failed (it carries on, but the run cannot be trusted: a failed run).
+SETUP_COMPONENTS = ("fdt", "mmu", "console", "timer", "vgic")
+SETUP_ERROR_PATTERN = (r"^\[humpy\] SETUP_ERROR (?P<component>" + "|".join(SETUP_COMPONENTS) +
+                       r") (?P<reason>[^\r\n]*\S)\s*$")
+# A measurement with its unit (insns: instructions under -icount; ticks: the generic counter), or
+# n/a with the reason the guest cannot measure it (a counter that does not see the hypervisor).
+BENCH_UNITS = ("insns", "ticks")
+BENCH_PATTERN = (r"^\[humpy\] BENCH (?P<name>[a-z0-9_.]+) (?:(?P<value>[0-9]+(?:\.[0-9]+)?) "
+                 r"(?P<unit>" + "|".join(BENCH_UNITS) + r")|n/a (?P<reason>[^\r\n]*\S))\s*$")
 # Spec coverage (run mode, before END): x0 values a hypercall returned on a path, with counts.
 # The harness only; LAVA ignores these lines.
 COVER_VALUE = r"(?:-?[0-9]{1,20}|0x[0-9a-f]{1,16})"

@@ -15,14 +15,16 @@ import pytest
 import yaml
 
 from . import coverage, reports
+from . import expect as expect_mod
 from .errors import HarnessError
 from .model import BAD_VERDICTS, TestResult, Verdict
+from . import qemu as qemu_mod
 from .qemu import REPO
 from .session import Config, Session, setup_failure
 
 SUITE_SUFFIX = ".humpy"
 _SUITE_KEYS = {"hyp", "guest", "qemu", "tests", "timeout", "idle_timeout", "test_timeout_ms",
-               "jobs", "extra_qemu_args", "reports", "name"}
+               "jobs", "extra_qemu_args", "reports", "name", "spec", "expect", "cpu", "smp", "dtb"}
 
 
 def pytest_addoption(parser):
@@ -37,6 +39,10 @@ def pytest_addoption(parser):
     g.addoption("--humpy-jobs", type=int, help="shard over N QEMU instances")
     g.addoption("--humpy-reports", help="where console logs and report files go")
     g.addoption("--humpy-extra-qemu-args", action="append", help="more QEMU arguments")
+    g.addoption("--humpy-expect", help="expectations file (conformance/expect/*.yaml); "
+                "'none' for no check (default: the suite file's expect:)")
+    g.addoption("--humpy-cpu", help="QEMU -cpu")
+    g.addoption("--humpy-smp", type=int, help="QEMU -smp")
 
 
 def pytest_collect_file(file_path, parent):
@@ -69,7 +75,14 @@ class HumpySuite(pytest.File):
         extra = list(data.get("extra_qemu_args") or [])
         for chunk in opt("humpy_extra_qemu_args") or []:
             extra += chunk.split()
+        expect = opt("humpy_expect") or data.get("expect")
+        expect = None if expect in (None, "", "none") else (
+            expect if opt("humpy_expect") else str(REPO / expect))
         return Config(
+            expect=expect,
+            cpu=opt("humpy_cpu") or data.get("cpu") or qemu_mod.DEFAULT_CPU,
+            smp=opt("humpy_smp") or data.get("smp") or qemu_mod.DEFAULT_SMP,
+            dtb=str(REPO / data["dtb"]) if data.get("dtb") else None,
             hyp=path("hyp", "humpy_hyp", "build/hyp/hyp.elf"),
             guest=path("guest", "humpy_guest", "build/conformance/guest.bin"),
             qemu=opt("humpy_qemu") or data.get("qemu") or "qemu-system-aarch64",
@@ -118,6 +131,8 @@ class HumpySuite(pytest.File):
         patterns = self.cfg.tests if ids == listed else ids
         try:
             self.session_h.run_selected(self.report, ids, patterns)
+            self.session_h.check_expectations(self.report, ids,
+                                              narrowed=bool(self.cfg.tests) or ids != listed)
         except HarnessError as e:
             setup_failure(self.report, e)
         self.results = {r.id: r for r in self.report.results}
@@ -167,6 +182,9 @@ class HumpyTest(pytest.Item):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for suite in dict.fromkeys(_SUITES):
+        if suite.ran:
+            terminalreporter.write_line(f"humpy: {reports.profile_text(suite.report)}; "
+                                        f"{expect_mod.summary(suite.report)}")
         for r in suite.harness_problems():
             terminalreporter.write_line(f"humpy: {r.id} {r.verdict}: {r.reason}", red=True)
         logs = " ".join(run.log for run in suite.report.runs if run.log)

@@ -16,8 +16,17 @@ VM_DTB_SCRIPT = REPO / "scripts" / "vm-dtb.sh"
 # Upstream Gunyah's QEMU layout (reference §10): the VM's device tree and entry point.
 DTB_ADDR = 0x40F00000
 GUEST_ADDR = 0x41000000
-MACHINE_ARGS = ["-machine", "virt,virtualization=on,gic-version=3,highmem=off", "-cpu", "max",
-                "-m", "2G", "-smp", "4", "-nographic", "-monitor", "none"]
+DEFAULT_CPU = "max"
+DEFAULT_SMP = 4
+MACHINE = "virt,virtualization=on,gic-version=3,highmem=off"
+
+
+def machine_args(cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP) -> list[str]:
+    return ["-machine", MACHINE, "-cpu", cpu, "-m", "2G", "-smp", str(smp), "-nographic",
+            "-monitor", "none"]
+
+
+MACHINE_ARGS = machine_args()  # the defaults (LAVA's qemu job reads them)
 # Makes the guest's time (PMU cycles, generic counter) advance with instructions: deterministic.
 BENCH_QEMU_ARGS = ["-icount", "shift=0"]
 
@@ -44,8 +53,9 @@ def bootargs(tests: list[str] | None = None, list_mode: bool = False, bench: boo
     return " ".join(tokens)
 
 
-def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=()) -> list[str]:
-    return ([qemu] + MACHINE_ARGS + ["-kernel", str(hyp),
+def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=(),
+                 cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP) -> list[str]:
+    return ([qemu] + machine_args(cpu, smp) + ["-kernel", str(hyp),
             "-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
             "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"] + list(extra_args))
 
@@ -81,9 +91,47 @@ def check_image(path: str | None, what: str, hint: str = "") -> str:
     return str(p)
 
 
-def make_vm_dtb(out: str, args: str, qemu: str) -> str:
-    """Writes the VM's device tree with these bootargs through scripts/vm-dtb.sh (one copy of the
-    recipe). The tree comes from the same QEMU binary that runs the test."""
+def _fdt_tool(argv: list[str], what: str) -> str:
+    tool = argv[0]
+    if shutil.which(tool) is None:
+        raise ToolMissing(f"{tool} not found (install device-tree-compiler): needed for {what}")
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=30)
+    except subprocess.TimeoutExpired:
+        raise SetupError(f"{tool} did not finish within 30 s") from None
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise SetupError(f"{what}: {lines[-1] if lines else f'{tool} failed'}")
+    return proc.stdout
+
+
+def combine_dtb(base: str, out: str, args: str) -> str:
+    """Copies a given device tree to out with the harness's bootargs in /chosen/bootargs: its own
+    tokens kept, except humpy.* ones (the harness decides those), ours appended."""
+    what = f"bootargs into a copy of {base}"
+    try:
+        shutil.copyfile(base, out)
+    except OSError as e:
+        raise SetupError(f"cannot copy {base} to {out}: {e.strerror}") from None
+    old = ""
+    if shutil.which("fdtget") is not None:
+        proc = subprocess.run(["fdtget", "-t", "s", out, "/chosen", "bootargs"],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+        old = proc.stdout.strip() if proc.returncode == 0 else ""
+    kept = [t for t in old.split() if not t.startswith("humpy.")]
+    # -p: creates /chosen when the given tree has none.
+    _fdt_tool(["fdtput", "-p", "-t", "s", out, "/chosen", "bootargs",
+               " ".join(kept + args.split())], what)
+    return str(out)
+
+
+def make_vm_dtb(out: str, args: str, qemu: str, base: str | None = None) -> str:
+    """Writes the VM's device tree with these bootargs: from a given tree (base, kept as it is but
+    for /chosen/bootargs), else through scripts/vm-dtb.sh (one copy of the recipe), the tree
+    dumped from the same QEMU binary that runs the test."""
+    if base is not None:
+        return combine_dtb(base, out, args)
     if not VM_DTB_SCRIPT.is_file():
         raise SetupError(f"{VM_DTB_SCRIPT} missing: pass --dtb")
     env = dict(os.environ, QEMU=qemu)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from . import coverage
-from .model import BAD_VERDICTS, VERDICT_ORDER, Report, TestResult, Verdict
+from . import coverage, expect
+from .model import (BAD_VERDICTS, GUEST_SETUP_AREA, VERDICT_ORDER, Report, TestResult, Verdict,
+                    is_pseudo)
 
 JSON_SCHEMA = "humpy-results/1"
 BENCH_SCHEMA = "humpy-bench/1"
@@ -29,8 +30,17 @@ def _atomic_write(path: Path, data: str) -> str:
     return str(path)
 
 
+def profile_text(report: Report) -> str:
+    """`profile root (why)`, as the guest said it; `profile unknown` when no boot said it."""
+    profile, reason = report.profile
+    if profile is None:
+        return "profile unknown"
+    return f"profile {profile} ({reason or 'the guest sent no PROFILE line'})"
+
+
 def to_json(report: Report) -> dict:
     counts = report.counts
+    profile, reason = report.profile
     return {
         "schema": JSON_SCHEMA,
         "mode": report.mode,
@@ -40,6 +50,9 @@ def to_json(report: Report) -> dict:
         "error": report.error,
         "info": report.info,
         "summary": dict(counts, total=len(report.results)),
+        "profile": {"profile": profile, "reason": reason},
+        "setup_errors": [e for run in report.runs for e in run.setup_errors],
+        "expect": report.expect,
         "tests": [r.to_json() for r in report.results],
         "listed": list(report.listed),
         "bench": [b.to_json() for b in report.bench],
@@ -76,6 +89,11 @@ def to_junit(report: Report, suite: str = "humpy") -> ET.Element:
     for key in ("hyp", "guest", "qemu"):
         if report.info.get(key):
             ET.SubElement(props, "property", name=key, value=_clean(str(report.info[key])))
+    profile, reason = report.profile
+    ET.SubElement(props, "property", name="profile", value=profile or "unknown")
+    ET.SubElement(props, "property", name="profile_reason", value=_clean(reason or ""))
+    ET.SubElement(props, "property", name="expectations",
+                  value=_clean(report.expect["file"] if report.expect else "none"))
     for r in report.results:
         tc = ET.SubElement(ts, "testcase", classname=r.area, name=r.name,
                            time=f"{r.duration or 0:.3f}")
@@ -112,6 +130,9 @@ def to_tap(report: Report) -> str:
             out.extend("  " + line for line in
                        yaml.safe_dump(block, sort_keys=False, width=1000).splitlines())
             out.append("  ...")
+    out.append(f"# {_clean(profile_text(report))}")
+    if report.mode == "run":
+        out.append(f"# {_clean(expect.summary(report))}")
     if report.error:
         out.append(f"Bail out! {_clean(report.error)}")
     return "\n".join(out) + "\n"
@@ -157,13 +178,14 @@ def table(report: Report) -> str:
 
 
 def bench_table(report: Report) -> str:
+    """One row per BENCH line: value and unit, or n/a and the reason (never a 0)."""
     if not report.bench:
         return ""
     width = max(len("BENCHMARK"), *(len(b.name) for b in report.bench))
     lines = [f"{'BENCHMARK':{width}} {'VALUE':>12}  UNIT"]
     for b in report.bench:
-        v = b.to_json()["value"]
-        lines.append(f"{b.name:{width}} {v:>12}  {b.unit}")
+        tail = b.unit if b.measured else f"-      {b.reason}"
+        lines.append(f"{b.name:{width}} {b.shown():>12}  {tail}".rstrip())
     return "\n".join(lines)
 
 
@@ -172,10 +194,18 @@ def summary(report: Report) -> str:
     parts = ", ".join(f"{counts[v.value]} {v}" for v in VERDICT_ORDER
                       if counts[v.value] or v in (Verdict.PASS, Verdict.FAIL))
     word = "OK" if report.ok else "FAILED"
+    setup = [r.id.split(".", 1)[1] for r in report.results if r.id.startswith(GUEST_SETUP_AREA + ".")]
+    tail = f"; {profile_text(report)}"
+    if setup:
+        tail += f"; guest set-up failed: {', '.join(setup)}"
     if report.mode == "bench":
         bad = f", {parts}" if report.results else ""
-        return (f"humpy bench: {word}: {len(report.bench)} benchmark(s){bad} "
-                f"in {report.duration:.1f} s")
-    guest = sum(1 for r in report.results if not r.id.startswith("harness."))
+        na = sum(1 for b in report.bench if not b.measured)
+        measured = f" ({len(report.bench) - na} measured, {na} n/a)" if na else ""
+        return (f"humpy bench: {word}: {len(report.bench)} benchmark(s){measured}{bad} "
+                f"in {report.duration:.1f} s{tail}")
+    guest = sum(1 for r in report.results if not is_pseudo(r.id))
+    if report.mode == "run":
+        tail += f"; {expect.summary(report)}"
     return (f"humpy {report.mode}: {word}: {guest} guest test(s): {parts} "
-            f"in {report.duration:.1f} s")
+            f"in {report.duration:.1f} s{tail}")

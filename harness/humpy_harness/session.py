@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from . import expect as expect_mod
 from . import qemu as qemu_mod
 from .coverage import DEFAULT_SPEC
 from .errors import HarnessError, NoTests, SetupError, UsageError
@@ -26,7 +27,7 @@ class Config:
     hyp: str = DEFAULT_HYP
     guest: str = DEFAULT_GUEST
     qemu: str = "qemu-system-aarch64"
-    dtb: str | None = None  # a ready VM device tree: no bootargs from the harness, no list boot
+    dtb: str | None = None  # the VM device tree to boot with (a copy gets the harness's bootargs)
     tests: list[str] | None = None  # guest globs (humpy.tests=)
     keywords: list[str] | None = None  # substrings filtered in the harness after the list boot
     timeout: float = 60.0  # wall-clock limit of each boot, seconds
@@ -41,6 +42,9 @@ class Config:
     spec: str = DEFAULT_SPEC  # the spec's JSON, joined with the COVER lines for spec coverage
     trace: bool = False  # humpy.trace on the run boots: each run's TRACE lines in RunResult.trace
     cover: bool = True  # humpy.cover on the run boots: COVER lines for the spec coverage
+    cpu: str = qemu_mod.DEFAULT_CPU  # QEMU -cpu
+    smp: int = qemu_mod.DEFAULT_SMP  # QEMU -smp
+    expect: str | None = None  # expectations file (expect.py); None: SKIPs are not checked
 
     def limits(self) -> Limits:
         idle = self.idle_timeout
@@ -61,6 +65,7 @@ class Session:
         self.stamp = _stamp()
         self.logs = Path(config.reports) / "logs"
         self._lock = threading.Lock()
+        self.expectations: expect_mod.Expectations | None = None
 
     # ---- checks ----
 
@@ -71,10 +76,14 @@ class Session:
             raise UsageError("--jobs must be at least 1")
         if c.timeout <= 0 or (c.idle_timeout is not None and c.idle_timeout <= 0):
             raise UsageError("time limits must be positive")
-        if c.dtb is not None:
-            if c.tests or c.keywords or c.jobs > 1 or c.test_timeout_ms is not None:
-                raise UsageError("--dtb fixes the bootargs: drop --tests, -k, --jobs and "
-                                 "--test-timeout-ms, or drop --dtb")
+        if c.smp < 1:
+            raise UsageError("--smp must be at least 1")
+        if not c.cpu or any(ch.isspace() for ch in c.cpu):
+            raise UsageError(f"bad --cpu {c.cpu!r}")
+        if c.expect is not None:
+            self.expectations = expect_mod.load(c.expect)
+            if not c.list_first:
+                raise UsageError("--expect counts against the guest's own list: drop --no-list")
         if c.keywords and not c.list_first:
             raise UsageError("-k needs the list boot: drop --no-list")
         if c.jobs > 1 and not c.list_first:
@@ -97,17 +106,13 @@ class Session:
         c = self.cfg
         stem = self.logs / f"{c.name}-{self.stamp}-{tag}"
         log = f"{stem}.log"
-        args = None
-        if c.dtb is not None:
-            dtb = c.dtb
-        else:
-            args = qemu_mod.bootargs(tests, list_mode=(mode == "list"), bench=(mode == "bench"),
-                                     timeout_ms=c.test_timeout_ms,
-                                     trace=c.trace and mode == "run",
-                                     cover=c.cover and mode == "run")
-            dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path)
+        args = qemu_mod.bootargs(tests, list_mode=(mode == "list"), bench=(mode == "bench"),
+                                 timeout_ms=c.test_timeout_ms,
+                                 trace=c.trace and mode == "run",
+                                 cover=c.cover and mode == "run")
+        dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path, base=c.dtb)
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
-                                    list(extra) + list(c.extra_qemu_args))
+                                    list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp)
         parser = ConsoleParser(mode, log=log)
         return run_console(cmd, log, parser, c.limits(), expected=expected, echo=c.echo,
                            bootargs=args)
@@ -121,7 +126,8 @@ class Session:
             "hyp": c.hyp, "guest": c.guest, "qemu": c.qemu, "dtb": c.dtb, "tests": c.tests,
             "keywords": c.keywords, "jobs": c.jobs, "timeout_s": c.timeout,
             "idle_timeout_s": c.limits().idle, "test_timeout_ms": c.test_timeout_ms,
-            "extra_qemu_args": c.extra_qemu_args, "spec": c.spec})
+            "extra_qemu_args": c.extra_qemu_args, "spec": c.spec, "cpu": c.cpu, "smp": c.smp,
+            "expect": c.expect})
 
     def list_tests(self, report: Report) -> list[str] | None:
         """The selected test ids from a list boot; None (and a harness.list result) if it failed."""
@@ -141,20 +147,32 @@ class Session:
     def run(self, report: Report) -> Report:
         """Runs the selection; fills report (also when a HarnessError stops it half-way)."""
         c = self.cfg
-        if c.dtb is not None or not c.list_first:
+        if not c.list_first:
             run = self.boot("run", "run", c.tests)
             report.runs.append(run)
             report.results.extend(run.results)
             return report
         selected = self.list_tests(report)
         if selected is None:
+            self.check_expectations(report, None)
             return report
         if not selected:
             what = ",".join(c.tests or ["*"]) + (f" with -k {','.join(c.keywords)}"
                                                  if c.keywords else "")
             raise NoTests(f"no guest test matches {what}")
         # Same bootargs a user would type: the globs themselves, unless -k narrowed them.
-        return self.run_selected(report, selected, selected if c.keywords else c.tests)
+        self.run_selected(report, selected, selected if c.keywords else c.tests)
+        return self.check_expectations(report, selected)
+
+    def check_expectations(self, report: Report, selected: list[str] | None,
+                           narrowed: bool | None = None) -> Report:
+        """With an expectations file: checks the run against it (expect.py). narrowed: the
+        selection is not the guest's whole list (default: --tests or -k given)."""
+        if self.expectations is not None:
+            if narrowed is None:
+                narrowed = bool(self.cfg.tests or self.cfg.keywords)
+            expect_mod.apply(report, self.expectations, selected, narrowed)
+        return report
 
     def run_selected(self, report: Report, selected: list[str],
                      patterns: list[str] | None) -> Report:

@@ -6,7 +6,13 @@ The "guest image" (the file loaded at 0x41000000) is a YAML scenario:
   tests:   [{id: area.name, result: "PASS" | "FAIL reason...", do: hang|crash|"sleep S",
              hidden: true}]        in order; `do` happens after RUN; hidden tests run only when a
                                    pattern names them exactly (like the real guest's selftests)
-  bench:   [{name: ..., value: ..., unit: ...}]
+  bench:   [{name: ..., value: ..., unit: ...} | {name: ..., na: REASON}]
+  profile: {name: root|hlos, reason: TEXT} | none   the PROFILE line after BEGIN (default hlos,
+                                   "no root caps"); none: no PROFILE line (an older guest)
+  setup_errors: [{component: timer, reason: TEXT}]   SETUP_ERROR lines after PROFILE
+  needs_smp: N       like upstream Gunyah (built for exactly 8 CPUs): under any other -smp, print
+                     an EL2 data abort and hang before the guest starts
+  needs_cpu: TEXT    the same when the -cpu argument is not exactly TEXT
   console: FILE      print FILE instead (relative to the scenario), obeying directive lines:
            @@sleep S | @@exit N | @@hang | @@partial TEXT (no newline) | @@child (a grandchild
            that keeps the console open and sleeps)
@@ -97,22 +103,44 @@ def main(argv):
         if token.startswith("humpy.tests="):
             patterns = [p for p in token.split("=", 1)[1].split(",") if p]
     out(f"fake-qemu: pid {os.getpid()}")
+    smp = argv[argv.index("-smp") + 1] if "-smp" in argv else "1"
+    cpu = argv[argv.index("-cpu") + 1] if "-cpu" in argv else ""
+    if ("needs_smp" in scenario and smp != str(scenario["needs_smp"])) or (
+            "needs_cpu" in scenario and cpu != scenario["needs_cpu"]):
+        # What upstream Gunyah prints when its GICR for a CPU it was built for is missing.
+        out("ERROR: Unhandled EL2 data abort, ESR_EL2 0x97880010 (fake-qemu: this build needs "
+            f"-smp {scenario.get('needs_smp')} -cpu {scenario.get('needs_cpu', 'any')}, "
+            f"got -smp {smp} -cpu {cpu})")
+        hang()
     key = "list_console" if "humpy.list" in args and "list_console" in scenario else "console"
     if key in scenario:
         play_console(os.path.join(os.path.dirname(scenario_path), scenario[key]))
         sys.exit(scenario.get("exit", 0))
     tests = [t for t in scenario.get("tests", []) if selected(t, patterns)]
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0, "ERROR": 0}
+    profile = scenario.get("profile", {"name": "hlos", "reason": "no root caps in /chosen"})
+    name = "hlos" if profile == "none" else profile["name"]
+
+    def begin(n):
+        out(f"[humpy] BEGIN profile={name} tests={n}")
+        if profile != "none":
+            out(f"[humpy] PROFILE {name} {profile['reason']}")
+        for e in scenario.get("setup_errors", []):
+            out(f"[humpy] SETUP_ERROR {e['component']} {e['reason']}")
+
     if "humpy.list" in args:
-        out(f"[humpy] BEGIN profile=hlos tests={len(tests)}")
+        begin(len(tests))
         for t in tests:
             out(f"[humpy] TEST {t['id']}")
     elif "humpy.bench" in args:
-        out("[humpy] BEGIN profile=hlos tests=0")
+        begin(0)
         for b in scenario.get("bench", []):
-            out(f"[humpy] BENCH {b['name']} {b['value']} {b['unit']}")
+            if "na" in b:
+                out(f"[humpy] BENCH {b['name']} n/a {b['na']}")
+            else:
+                out(f"[humpy] BENCH {b['name']} {b['value']} {b['unit']}")
     else:
-        out(f"[humpy] BEGIN profile=hlos tests={len(tests)}")
+        begin(len(tests))
         for t in tests:
             out(f"[humpy] RUN {t['id']}")
             action = t.get("do", "")

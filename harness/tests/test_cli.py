@@ -1,6 +1,7 @@
 """The command line over the fake QEMU: tables, exit codes, one-line errors, report files."""
 
 import json
+import subprocess
 import xml.etree.ElementTree as ET
 
 from conftest import FAKE_QEMU, SCENARIOS
@@ -105,7 +106,7 @@ def test_list(cli):
 def test_bench(cli, tmp_path):
     proc = cli("bench")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "identify.native" in proc.stdout and "instructions" in proc.stdout
+    assert "identify.native" in proc.stdout and " insns" in proc.stdout
     data = json.loads((tmp_path / "reports" / "bench.json").read_text())
     assert [b["value"] for b in data["bench"]] == [44, 51]
 
@@ -135,13 +136,43 @@ def test_empty_console_is_a_crash(cli):
     assert "CRASH    harness.run" in proc.stdout
 
 
-def test_dtb_given(cli, tmp_path):
+def test_dtb_given_gets_the_harness_bootargs(cli, tmp_path):
+    # A tree of the user's own, with bootargs of its own (one a stale humpy token): the boots get
+    # copies with its other tokens kept and the harness's appended, so list boot and selection work.
     dtb = tmp_path / "vm.dtb"
-    dtb.write_bytes(b"\xd0\x0d\xfe\xed")
-    proc = cli("run", "--dtb", str(dtb))
-    assert proc.returncode == 0, proc.stdout + proc.stderr  # no bootargs: the guest runs all
-    proc = cli("run", "--dtb", str(dtb), "--tests", "a.*")
-    assert proc.returncode == 2
+    subprocess.run(["dtc", "-I", "dts", "-O", "dtb", "-o", str(dtb), "-"], check=True, text=True,
+                   input='/dts-v1/; / { model = "mine"; chosen { bootargs = "console=hvc0 '
+                         'humpy.list"; }; };')
+    before = dtb.read_bytes()
+    argv_log = tmp_path / "argv.jsonl"
+    proc = cli("run", "--dtb", str(dtb), "--tests", "psci.*", "--jobs", "2",
+               env={"FAKE_QEMU_ARGV_LOG": str(argv_log)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "humpy run: OK: 2 guest test(s): 2 PASS, 0 FAIL" in proc.stdout
+    assert dtb.read_bytes() == before  # the given tree is never written
+    data = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    got = [(r["mode"], r["bootargs"]) for r in data["runs"]]
+    assert got == [("list", "humpy.tests=psci.* humpy.list"),
+                   ("run", "humpy.tests=psci.version humpy.cover"),
+                   ("run", "humpy.tests=psci.features humpy.cover")]
+    trees = [next(a.split("file=")[1].split(",")[0] for a in json.loads(line)
+                  if a.startswith("loader,") and "0x40f00000" in a)
+             for line in argv_log.read_text().splitlines()]
+    args = [subprocess.run(["fdtget", "-t", "s", t, "/chosen", "bootargs"], check=True, text=True,
+                           capture_output=True).stdout.strip() for t in trees]
+    assert args[0] == "console=hvc0 humpy.tests=psci.* humpy.list"
+    assert sorted(args[1:]) == ["console=hvc0 humpy.tests=psci.features humpy.cover",
+                                "console=hvc0 humpy.tests=psci.version humpy.cover"]
+    assert all(subprocess.run(["fdtget", t, "/", "model"], capture_output=True, text=True
+                              ).stdout.strip() == "mine" for t in trees)
+    # No such tree: one line, exit 4; not a device tree: one line, exit 5.
+    proc = cli("run", "--dtb", str(tmp_path / "none.dtb"))
+    assert proc.returncode == 4 and "device tree image" in proc.stderr
+    bad = tmp_path / "bad.dtb"
+    bad.write_bytes(b"not a tree")
+    proc = cli("run", "--dtb", str(bad))
+    assert proc.returncode == 5 and proc.stderr.startswith(
+        f"humpy_harness: error: bootargs into a copy of {bad}: "), proc.stderr
 
 
 def test_extra_qemu_args_reach_qemu(cli, tmp_path):

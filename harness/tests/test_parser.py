@@ -177,10 +177,26 @@ def test_list_mode(log_path):
 def test_bench_mode(log_path):
     run = parse_log(log_path("bench.log"), mode="bench")
     assert run.outcome == Outcome.COMPLETE and run.ok
-    assert [(b.name, b.value, b.unit) for b in run.bench] == [
-        ("identify.native", 44.0, "instructions"), ("identify.smccc", 52.0, "instructions"),
-        ("identify.native_cycles", 44.5, "cycles")]
-    assert [b.to_json()["value"] for b in run.bench] == [44, 52, 44.5]
+    assert [(b.name, b.value, b.unit, b.reason) for b in run.bench] == [
+        ("identify.native", 44.0, "insns", ""), ("identify.smccc", 52.0, "insns", ""),
+        ("identify.native_ticks", 44.5, "ticks", ""),
+        ("identify.el2_pmu", None, None, "PMU does not count EL2 (count equals the baseline)"),
+        # A 0 is no measurement: the counter did not see the hypervisor. Never kept as 0.
+        ("identify.zero", None, "insns",
+         "the guest's counter read 0 insns: it did not see the hypervisor")]
+    assert [b.to_json()["value"] for b in run.bench] == [44, 52, 44.5, None, None]
+    assert run.warnings == ["line 7: BENCH identify.zero 0 insns is no measurement; shown n/a"]
+    assert (run.profile, run.profile_reason) == (
+        "hlos", "no root caps (/chosen humpy,root-*-cap absent or all ones)")
+
+
+def test_bench_units_are_insns_or_ticks():
+    run = parse_text("[humpy] BEGIN profile=hlos tests=0\n[humpy] BENCH a.b 44 instructions\n"
+                     "[humpy] BENCH a.c n/a\n[humpy] END pass=0 fail=0 skip=0 error=0\n",
+                     mode="bench")
+    assert run.bench == []
+    assert run.warnings == ["line 2: garbled protocol line '[humpy] BENCH a.b 44 instructions'",
+                            "line 3: garbled protocol line '[humpy] BENCH a.c n/a'"]
 
 
 def test_lines_after_end_are_ignored():

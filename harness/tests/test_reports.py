@@ -43,7 +43,8 @@ def test_junit_counts_and_cases(tmp_path, log_path):
     assert cases[7].find("system-out").text.endswith("truncated.log line 7")
     assert cases[0].find("failure") is None and cases[0].find("error") is None
     props = {p.get("name"): p.get("value") for p in suite.find("properties")}
-    assert props == {"hyp": "h.elf", "guest": "g.bin", "qemu": "q"}
+    assert props == {"hyp": "h.elf", "guest": "g.bin", "qemu": "q", "profile": "hlos",
+                     "profile_reason": "", "expectations": "none"}
 
 
 def test_junit_survives_control_characters(tmp_path):
@@ -62,7 +63,10 @@ def test_json_schema(tmp_path, log_path):
     assert data["summary"] == {"PASS": 2, "FAIL": 1, "SKIP": 1, "ERROR": 1, "TIMEOUT": 0,
                                "CRASH": 0, "NOTRUN": 0, "total": 5}
     assert set(data) == {"schema", "mode", "started", "duration_s", "ok", "error", "info",
-                         "summary", "tests", "listed", "bench", "runs", "coverage"}
+                         "summary", "tests", "listed", "bench", "runs", "coverage", "profile",
+                         "setup_errors", "expect"}
+    assert data["profile"] == {"profile": "hlos", "reason": None}
+    assert data["setup_errors"] == [] and data["expect"] is None
     assert data["coverage"] is None  # only set by the CLI and the plugin (coverage.for_report)
     for t in data["tests"]:
         assert set(t) == {"id", "verdict", "reason", "duration_s", "log", "line"}
@@ -81,7 +85,9 @@ def test_clean_report_is_ok(tmp_path, log_path):
     paths = reports.write_all(report, tmp_path, "conformance")
     assert sorted(paths) == ["json", "junit", "tap"]
     assert json.loads(open(paths["json"]).read())["ok"] is True
-    assert reports.summary(report) == "humpy run: OK: 4 guest test(s): 4 PASS, 0 FAIL in 1.5 s"
+    assert reports.summary(report) == (
+        "humpy run: OK: 4 guest test(s): 4 PASS, 0 FAIL in 1.5 s; profile hlos (the guest sent no "
+        "PROFILE line); SKIPs not checked (no expectations file)")
 
 
 def test_tap(log_path):
@@ -105,15 +111,32 @@ def test_table_and_summary(log_path):
         "PASS     identify.flags          -",
         "CRASH    selftest.crash          -  console ended without END"]
     assert reports.summary(report) == ("humpy run: FAILED: 3 guest test(s): 2 PASS, 0 FAIL, "
-                                       "1 CRASH in 1.5 s")
+                                       "1 CRASH in 1.5 s; profile hlos (the guest sent no "
+                                       "PROFILE line); SKIPs not checked (no expectations file)")
 
 
 def test_bench_json(tmp_path, log_path):
     report = report_from(parse_log(log_path("bench.log"), mode="bench"), mode="bench")
     data = json.loads(open(reports.write_bench_json(report, tmp_path / "b.json")).read())
     assert data["schema"] == "humpy-bench/1" and data["ok"] is True
-    assert data["bench"] == [{"name": "identify.native", "value": 44, "unit": "instructions"},
-                             {"name": "identify.smccc", "value": 52, "unit": "instructions"},
-                             {"name": "identify.native_cycles", "value": 44.5, "unit": "cycles"}]
-    assert reports.bench_table(report).splitlines()[1] == (
-        "identify.native                  44  instructions")
+    assert data["bench"] == [
+        {"name": "identify.native", "value": 44, "unit": "insns", "reason": None},
+        {"name": "identify.smccc", "value": 52, "unit": "insns", "reason": None},
+        {"name": "identify.native_ticks", "value": 44.5, "unit": "ticks", "reason": None},
+        {"name": "identify.el2_pmu", "value": None, "unit": None,
+         "reason": "PMU does not count EL2 (count equals the baseline)"},
+        {"name": "identify.zero", "value": None, "unit": "insns",
+         "reason": "the guest's counter read 0 insns: it did not see the hypervisor"}]
+    assert reports.bench_table(report).splitlines() == [
+        "BENCHMARK                    VALUE  UNIT",
+        "identify.native                 44  insns",
+        "identify.smccc                  52  insns",
+        "identify.native_ticks         44.5  ticks",
+        "identify.el2_pmu               n/a  -      PMU does not count EL2 (count equals the "
+        "baseline)",
+        "identify.zero                  n/a  -      the guest's counter read 0 insns: it did not "
+        "see the hypervisor"]
+    assert all(row.split()[1] != "0" for row in reports.bench_table(report).splitlines()[1:])
+    assert reports.summary(report) == (
+        "humpy bench: OK: 5 benchmark(s) (3 measured, 2 n/a) in 1.5 s; profile hlos (no root caps "
+        "(/chosen humpy,root-*-cap absent or all ones))")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import FAKE_QEMU, SCENARIOS
+from conftest import FAKE_QEMU, REPO, SCENARIOS
 from humpy_harness import qemu as qemu_mod
 from humpy_harness.errors import ImageMissing, NoTests, ToolMissing, UsageError
 from humpy_harness.model import RUN_ID, Outcome, Verdict
@@ -111,7 +111,7 @@ def test_crash_keeps_earlier_results_and_names_the_rest_not_run(tmp_path):
                                 ("selftest.fail", Verdict.NOTRUN)]
     assert report.results[-1].reason == "not run: the run ended early (crash)"
     crash = next(r for r in report.results if r.id == "selftest.crash")
-    assert crash.reason == ("QEMU exited with status 0 without END; console line 8: "
+    assert crash.reason == ("QEMU exited with status 0 without END; console line 9: "
                             "'fake-qemu: guest took a fatal exception'")
     assert report.runs[-1].outcome == Outcome.CRASH
     assert not report.ok
@@ -242,7 +242,7 @@ def test_bench(tmp_path):
     report = s.new_report("bench")
     s.bench(report)
     assert [(b.name, b.value, b.unit) for b in report.bench] == [
-        ("identify.native", 44, "instructions"), ("identify.smccc", 51, "instructions")]
+        ("identify.native", 44, "insns"), ("identify.smccc", 51, "insns")]
     assert report.runs[0].command[-2:] == ["-icount", "shift=0"]
     assert report.runs[0].bootargs == "humpy.bench"
     assert report.ok
@@ -265,7 +265,12 @@ def test_checks_before_any_boot(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(ImageMissing, match="is empty"):
         session(tmp_path, hyp=str(empty))
-    with pytest.raises(UsageError, match="--dtb fixes the bootargs"):
+    with pytest.raises(ImageMissing, match="device tree image .*empty.bin is empty"):
         session(tmp_path, dtb=str(empty), tests=["a.*"])
+    with pytest.raises(UsageError, match="--smp must be at least 1"):
+        session(tmp_path, smp=0)
+    with pytest.raises(UsageError, match="--expect counts against the guest's own list"):
+        session(tmp_path, expect=str(REPO / "conformance" / "expect" / "humpy.yaml"),
+                list_first=False)
     with pytest.raises(UsageError, match="--jobs must be at least 1"):
         session(tmp_path, jobs=0)

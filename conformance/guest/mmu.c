@@ -6,10 +6,10 @@
 #include <humpy/mmu.h>
 #include <humpy/setup.h>
 
-#define MMU_VA_BITS    39 /* level-1 start; only 0..4 GiB and the test window are mapped */
-#define MMU_IDENT_END  (1ULL << 32)
+#define MMU_VA_BITS 39 /* level-1 start; only 0..4 GiB and the test window are mapped */
+
 #define MMU_L1_BLOCK   (1ULL << 30)
-#define MMU_L1_ENTRIES (MMU_IDENT_END >> 30)
+#define MMU_L1_ENTRIES (MMU_IDENT_LIMIT >> 30)
 
 #define MAIR_DEVICE_NGNRNE 0x00ULL
 #define MAIR_NORMAL_WB     0xffULL

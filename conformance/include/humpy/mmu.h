@@ -17,9 +17,10 @@ void mmu_enable(const struct plat *p);
  * stage-1 mappings tests change, to hand the hypervisor buffers that are unmapped, read-only,
  * Device or straddle a page boundary. Page i maps backing page i (Normal, RW) by default.
  */
-#define MMU_PAGE       4096ULL
-#define MMU_TEST_VA    (1ULL << 36)
-#define MMU_TEST_PAGES 8
+#define MMU_PAGE        4096ULL
+#define MMU_IDENT_LIMIT (1ULL << 32) /* VA = IPA below this */
+#define MMU_TEST_VA     (1ULL << 36)
+#define MMU_TEST_PAGES  8
 
 enum mmu_test_map { MMU_TEST_RW, MMU_TEST_RO, MMU_TEST_DEVICE, MMU_TEST_UNMAPPED };
 

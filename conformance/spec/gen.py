@@ -86,7 +86,8 @@ def check(spec):
         seen_name.add(name)
         seen_num[num] = name
         unknown = set(raw) - {"num", "name", "feature", "inputs", "outputs", "errors", "no_error",
-                              "unverified", "no_success"}
+                              "unverified", "no_success", "upstream_unimplemented", "probe",
+                              "unobserved"}
         if unknown:
             raise SpecError(f"{name}: unknown keys {sorted(unknown)}")
         feature = raw.get("feature")
@@ -134,8 +135,13 @@ def check(spec):
             if e not in errors:
                 raise SpecError(f"{name}: unknown error {e}")
             call_errors.append(e)
+        if raw.get("upstream_unimplemented"):
+            if feature is None:
+                raise SpecError(f"{name}: upstream_unimplemented needs a feature to be optional in")
+            call_errors.append("UNIMPLEMENTED")
         no_error = bool(raw.get("no_error", False))
         outputs = list(raw.get("outputs", []))
+        probe = _probe(name, raw, inputs, call_errors, no_error)
         calls.append({
             "num": num,
             "name": name,
@@ -149,6 +155,9 @@ def check(spec):
             "errors": list(dict.fromkeys(call_errors)),
             "unverified": raw.get("unverified"),
             "no_success": raw.get("no_success"),
+            "upstream_unimplemented": raw.get("upstream_unimplemented"),
+            "probe": probe,
+            "unobserved": raw.get("unobserved"),
         })
         if calls[-1]["n_outputs"] > 8:
             raise SpecError(f"{name}: more than 8 result registers")
@@ -177,10 +186,66 @@ def check(spec):
         for k in ("upstream", "humpy", "why"):
             if not d.get(k):
                 raise SpecError(f"deviation {d['id']}: missing {k}")
+    for c in calls:
+        if c["upstream_unimplemented"]:
+            devs = [d for d in spec.get("deviations", []) if c["name"] in d["calls"]
+                    and "UNIMPLEMENTED" in d.get("unreachable", [])]
+            if not devs:
+                raise SpecError(f"{c['name']}: upstream_unimplemented but no deviation lists "
+                                "UNIMPLEMENTED as unreachable for it (humpy implements it)")
+    _check_registers(abi)
+    _check_unimplemented(spec)
     spec["calls"] = calls
     spec["hvc_max"] = hvc_max
     spec["holes"] = holes
     return spec
+
+
+U64 = (1 << 64) - 1
+
+
+def _probe(name, raw, inputs, call_errors, no_error):
+    """x0 name of the feature probe (every cap GH_CAP_INVALID, other inputs 0): see gunyah.yaml."""
+    if no_error:
+        if "probe" in raw:
+            raise SpecError(f"{name}: probe on a call without an error word")
+        return "api_info"
+    if "probe" in raw:
+        probe = raw["probe"]
+        if probe == "OK":
+            if raw.get("no_success"):
+                raise SpecError(f"{name}: probe OK but the call never succeeds (no_success)")
+        elif probe not in call_errors:
+            raise SpecError(f"{name}: probe {probe} is not a documented result of the call")
+        return probe
+    if any(x["kind"] == "cap" and x["lookup"] for x in inputs):
+        return "ARGUMENT_INVALID"
+    if raw.get("no_success"):
+        return "UNIMPLEMENTED"
+    raise SpecError(f"{name}: no cap input is looked up, so the spec must give its probe: result")
+
+
+def _check_registers(abi):
+    regs = abi.get("registers")
+    if not isinstance(regs, dict):
+        raise SpecError("abi.registers: missing")
+    first, last = regs.get("native_clobbered", [None, None])
+    if not (isinstance(first, int) and isinstance(last, int) and 8 <= first <= last <= 17):
+        raise SpecError("abi.registers.native_clobbered: must be [first, last] within x8..x17")
+    if regs.get("smccc_past_outputs") not in ("preserved", "zero"):
+        raise SpecError("abi.registers.smccc_past_outputs: preserved or zero")
+
+
+def _check_unimplemented(spec):
+    u = spec.get("unimplemented_x0")
+    if not isinstance(u, dict) or set(u) != {"hole", "call"}:
+        raise SpecError("unimplemented_x0: needs exactly hole: and call:")
+    for case, paths in u.items():
+        if not isinstance(paths, dict) or set(paths) != {"native", "smccc"}:
+            raise SpecError(f"unimplemented_x0.{case}: needs exactly native: and smccc:")
+        for path, values in paths.items():
+            if not values or any(not isinstance(v, int) or not 0 <= v <= U64 for v in values):
+                raise SpecError(f"unimplemented_x0.{case}.{path}: a list of 64-bit values")
 
 
 def _hex(v, suffix="U"):
@@ -229,9 +294,12 @@ def guest_header(spec):
     out += [
         "",
         "/*",
-        " * X(num, feature_bit, may_unimplemented, cap_mask) per defined call: the api_flags0 bit of the",
-        " * module that provides it (-1 for none: always present), 1 when UNIMPLEMENTED (-1) is among its",
-        " * documented errors, and bit i of cap_mask set when input i is a cap ID.",
+        " * X(num, feature_bit, may_unimplemented, cap_mask, probe_x0, probe_unimplemented) per defined",
+        " * call: the api_flags0 bit of the module that provides it (-1 for none: always present), 1 when",
+        " * UNIMPLEMENTED (-1) is among its documented errors (upstream_unimplemented calls included), bit i",
+        " * of cap_mask set when input i is a cap ID, and the x0 it answers to the probe (caps",
+        " * GH_CAP_INVALID, reserved inputs as required, the rest 0) when its feature is present;",
+        " * probe_unimplemented 1 when that answer is UNIMPLEMENTED (its width: GH_UNIMPL_CALL_*).",
         " */",
         "#define GH_CALL_FEATURES(X) \\",
     ]
@@ -239,7 +307,12 @@ def guest_header(spec):
         bit = features[c["feature"]] if c["feature"] is not None else -1
         cap_mask = sum(1 << x["index"] for x in c["inputs"] if x["kind"] == "cap")
         unimpl = 1 if "UNIMPLEMENTED" in c["errors"] else 0
-        out.append(f"\tX({_hex(c['num'], '')}, {bit}, {unimpl}, {_hex(cap_mask)}) \\")
+        if c["probe"] == "api_info":
+            probe = info["expected"]
+        else:
+            probe = spec["errors"][c["probe"]] & U64
+        out.append(f"\tX({_hex(c['num'], '')}, {bit}, {unimpl}, {_hex(cap_mask)}, "
+                   f"{_hex(probe, 'ULL')}, {int(c['probe'] == 'UNIMPLEMENTED')}) \\")
     out += ["", "/* X(num) per number below GH_HVC_MAX that no call uses. */",
             "#define GH_CALL_HOLES(X) \\"]
     for n in sorted(spec["holes"]):
@@ -271,8 +344,32 @@ def guest_header(spec):
         f"#define GH_API_FLAG0_SCHEDULER_MASK {_hex(sched['mask'] << sched['shift'], 'ULL')}",
         f"#define GH_API_FLAG0_RESERVED_MASK {_hex(flags_reserved, 'ULL')}",
     ]
+    flags1_reserved = U64
     for name, bit in abi["api_flags1"].items():
         out.append(f"#define GH_API_FLAG1_{name.upper()} (1ULL << {bit})")
+        flags1_reserved &= ~(1 << bit)
+    regs = abi["registers"]
+    first, last = regs["native_clobbered"]
+    out += [
+        f"#define GH_API_FLAG1_RESERVED_MASK {_hex(flags1_reserved, 'ULL')}",
+        f"#define GH_API_FLAG2_RESERVED_MASK {_hex(U64, 'ULL')}",
+        "",
+        "/*",
+        " * Register rules. Native: x(first)..x(last) clobbered (the caller's value or zero after the call),",
+        " * x8 checked or not; SMCCC: registers past a call's results preserved (1) or zeroed (0).",
+        " */",
+        f"#define GH_REGS_NATIVE_CLOBBER_FIRST {first}U",
+        f"#define GH_REGS_NATIVE_CLOBBER_LAST {last}U",
+        f"#define GH_REGS_NATIVE_X8_CHECKED {int(bool(regs.get('native_x8_checked')))}",
+        f"#define GH_REGS_SMCCC_PAST_OUTPUTS_PRESERVED "
+        f"{int(regs['smccc_past_outputs'] == 'preserved')}",
+        "",
+        "/* X(x0) for every value x0 may have when the call is not implemented, per case and path. */",
+    ]
+    for case, paths in spec["unimplemented_x0"].items():
+        for path, values in paths.items():
+            out.append(f"#define GH_UNIMPL_{case.upper()}_{path.upper()}(X) " +
+                       " ".join(f"X({_hex(v, 'ULL')})" for v in values))
     out += [
         "",
         "/* SMCCC and PSCI. */",
@@ -400,7 +497,8 @@ def abi_page(spec):
         f"Native path: `hvc #(0x{abi['native_base']:x} + n)`, inputs x0..x7, results x0..x7. "
         f"SMCCC path: `hvc #0` with x0 = 0x{abi['smccc_hvc_base']:x} + n, inputs x1..x7, results x0..x7. "
         "Reserved inputs (`res0` must be 0, `res1` all ones) are checked on the native path only; a "
-        "number with no call returns -1 on both paths. Result registers a call does not use come back 0.",
+        "number with no call returns -1 on both paths (widths: below). Native result registers a call does not "
+        "use come back 0.",
         "",
         "Cap inputs need an active object unless marked `init` (configure calls) or `any`; every looked-up "
         "cap can fail with ARGUMENT_INVALID (does not decode), CSPACE_CAP_NULL, CSPACE_CAP_REVOKED, "
@@ -421,7 +519,25 @@ def abi_page(spec):
         outs = ", ".join(([] if c["no_error"] else ["error"]) + c["outputs"])
         errs = ", ".join(c["errors"]) or "-"
         note = f" *(unverified: {c['unverified']})*" if c["unverified"] else ""
+        if c["upstream_unimplemented"]:
+            note += f" *(optional: {c['upstream_unimplemented']})*"
+        if c["unobserved"]:
+            note += f" *(gap: {c['unobserved']})*"
         out.append(f"| 0x{n:02x} | {c['name']}{note} | {c['feature'] or '-'} | {ins} | {outs} | {errs} |")
+    regs = abi["registers"]
+    first, last = regs["native_clobbered"]
+    out += ["", "## Registers", "",
+            f"Native path: result registers the call does not use come back 0; x{first}..x{last} are "
+            "clobbered: the caller finds its own value or zero there, never a value of the hypervisor's; "
+            f"x8 {'is checked' if regs.get('native_x8_checked') else 'is not checked (caller-saved)'}; "
+            "x18..x30 and SP are preserved. SMCCC path: registers past the call's results are "
+            f"{regs['smccc_past_outputs']} (x4..x17 as SMCCC 1.1 requires), x18..x30 and SP preserved.",
+            "", "## UNIMPLEMENTED in x0, per path and case", "", "| case | native | SMCCC |", "|---|---|---|"]
+    for case, paths in spec["unimplemented_x0"].items():
+        what = {"hole": "no call, a module not built, past the table",
+                "call": "a defined call whose handler answers UNIMPLEMENTED"}[case]
+        out.append(f"| {case} ({what}) | " + " | ".join(
+            " or ".join(f"0x{v:016x}" for v in paths[p]) for p in ("native", "smccc")) + " |")
     out += ["", "## Errors", "", "| value | name |", "|---|---|"]
     for name, v in spec["errors"].items():
         out.append(f"| {v} | {name} |")

@@ -102,3 +102,51 @@ def test_unreachable_error_must_be_documented(raw):
         dev["unreachable"] = ["MSGQUEUE_FULL"]
     msg = _broken(raw, edit)
     assert "MSGQUEUE_FULL" in msg and "cspace_copy_cap_from" in msg
+
+
+def test_probes_upstream_unimplemented_and_gaps(raw):
+    spec = gen.check(copy.deepcopy(raw))
+    assert call(spec, "object_activate")["probe"] == "ARGUMENT_INVALID"
+    assert call(spec, "object_reset")["probe"] == "UNIMPLEMENTED"
+    assert call(spec, "prng_get_entropy")["probe"] == "ARGUMENT_SIZE"
+    assert call(spec, "hypervisor_identify")["probe"] == "api_info"
+    for name in ("partition_create_partition", "cspace_revoke_cap_from"):
+        c = call(spec, name)
+        assert c["upstream_unimplemented"] and "UNIMPLEMENTED" in c["errors"]
+    assert "UNIMPLEMENTED" not in call(spec, "partition_create_cspace")["errors"]
+    assert call(spec, "cspace_attach_thread")["unobserved"]
+    assert spec["unimplemented_x0"]["call"]["native"] == [0xFFFFFFFF, (1 << 64) - 1]
+    header = gen.guest_header(spec)
+    assert "#define GH_UNIMPL_CALL_NATIVE(X) X(0xffffffffULL) X(0xffffffffffffffffULL)" in header
+    assert "#define GH_API_FLAG1_RESERVED_MASK 0xfffffffffffffffeULL" in header
+    assert "\tX(0x57, 10, 0, 0x0U, 0x2ULL, 0) \\" in header  # prng(0 bytes): ARGUMENT_SIZE
+    assert "\tX(0x1, 0, 1, 0x3U, 0x1ULL, 0) \\" in header  # optional in partition_cspace
+
+
+def test_probe_must_be_given_without_a_looked_up_cap(raw):
+    msg = _broken(raw, lambda s: call(s, "scheduler_yield").pop("probe"))
+    assert "scheduler_yield" in msg and "probe" in msg
+
+
+def test_probe_must_be_documented(raw):
+    msg = _broken(raw, lambda s: call(s, "prng_get_entropy").update(probe="MSGQUEUE_FULL"))
+    assert "MSGQUEUE_FULL" in msg
+
+
+def test_upstream_unimplemented_needs_a_deviation(raw):
+    def edit(s):
+        next(d for d in s["deviations"] if d["id"] == "cspace_revoke_cap_from").pop("unreachable")
+    msg = _broken(raw, edit)
+    assert "cspace_revoke_cap_from" in msg and "unreachable" in msg
+
+
+def test_unimplemented_widths_per_path_and_case(raw):
+    msg = _broken(raw, lambda s: s["unimplemented_x0"]["call"].pop("smccc"))
+    assert "unimplemented_x0.call" in msg
+    msg = _broken(raw, lambda s: s["unimplemented_x0"]["hole"].update(native=[1 << 64]))
+    assert "unimplemented_x0.hole.native" in msg
+
+
+def test_register_rules(raw):
+    msg = _broken(raw, lambda s: s["abi"]["registers"].update(native_clobbered=[9, 18]))
+    assert "native_clobbered" in msg

@@ -7,6 +7,13 @@ table must answer -1; anything else is drift too. Only calls that answered are e
 covered; calls that only answered -1 are listed as unimplemented. Results the spec says cannot
 happen are n/a, not missing: the success of a call with `no_success`, and the errors a deviation
 lists as `unreachable` for its calls (seeing one of those is drift).
+
+UNIMPLEMENTED has more than one width (the spec's `unimplemented_x0`, per path and case): a hole or a
+call of a module not built answers -1; a defined call whose handler answers UNIMPLEMENTED may give
+0x00000000FFFFFFFF on the native path (upstream) or -1. Exactly those values count as UNIMPLEMENTED
+(the widths seen are kept per call); any other value, e.g. 0xFFFFFFFF on the SMCCC path or from a
+hole, is drift. A call the spec marks `upstream_unimplemented` may answer UNIMPLEMENTED (humpy's
+deviation lists it as unreachable there); a call's `unobserved` gap is carried into the report.
 """
 
 from __future__ import annotations
@@ -46,12 +53,35 @@ def _num(n) -> str:
     return f"0x{n:02x}" if isinstance(n, int) else str(n)
 
 
-def _answers(cover: Cover, call) -> dict:
-    """x0 -> {path: count} for one call over both paths."""
+U64 = (1 << 64) - 1
+
+
+def _signed(v: int) -> int:
+    """A 64-bit register value as the parser gives x0: -1 for all ones, 0xffffffff stays positive."""
+    v &= U64
+    return v - (1 << 64) if v >> 63 else v
+
+
+def unimplemented_values(spec: dict, case: str, path: str) -> set:
+    """The x0 values meaning UNIMPLEMENTED for a case ("hole" or "call") and path ("n" or "s").
+    A spec without `unimplemented_x0` (older JSON) allows only -1."""
+    table = spec.get("unimplemented_x0") or {}
+    values = (table.get(case) or {}).get("native" if path == "n" else "smccc")
+    return {_signed(v) for v in values} if values else {UNIMPLEMENTED}
+
+
+def _answers(cover: Cover, call, unimpl: dict | None = None, widths: dict | None = None) -> dict:
+    """x0 -> {path: count} for one call over both paths. With unimpl (path -> set of x0 values
+    meaning UNIMPLEMENTED) those count as UNIMPLEMENTED, and widths records which were seen."""
     out: dict = {}
     for path in PATHS:
         for x0, n in cover.row(call, path).items():
-            out.setdefault(x0, {})[path] = n
+            if unimpl is not None and x0 in unimpl[path] and x0 != UNIMPLEMENTED:
+                if widths is not None:
+                    widths.setdefault(path, {})[f"{x0 & U64:#x}"] = n
+                x0 = UNIMPLEMENTED
+            paths = out.setdefault(x0, {})
+            paths[path] = paths.get(path, 0) + n
     return out
 
 
@@ -74,9 +104,10 @@ def _unreachable(spec: dict) -> dict:
     return out
 
 
-def _join_call(c: dict, cover: Cover, errors: dict, names: dict,
-               na: dict) -> tuple[dict, list[str]]:
-    answers = _answers(cover, c["num"])
+def _join_call(c: dict, cover: Cover, errors: dict, names: dict, na: dict,
+               unimpl: dict) -> tuple[dict, list[str]]:
+    widths: dict = {}
+    answers = _answers(cover, c["num"], unimpl, widths)
     called = [p for p in PATHS if cover.row(c["num"], p) or cover.unrecorded.get((c["num"], p))]
     implemented = any(x0 != UNIMPLEMENTED for x0 in answers)
     status = IMPL if implemented else (UNIMPL if called else CALLED_NOT)
@@ -117,6 +148,9 @@ def _join_call(c: dict, cover: Cover, errors: dict, names: dict,
         "complete": implemented and pairs_seen == pairs_total,
         "unrecorded": _unrecorded(cover, c["num"]),
         "answers": [_value_json(x0, names, paths) for x0, paths in sorted(answers.items())],
+        "unimplemented_widths": widths,
+        "optional": c.get("upstream_unimplemented"),
+        "unobserved": c.get("unobserved"),
     }
     return entry, drift
 
@@ -131,11 +165,15 @@ def _paths_text(paths: dict) -> str:
     return ", ".join(f"{'native' if p == 'n' else 'SMCCC'} {n}x" for p, n in paths.items())
 
 
-def _join_minus_one_only(what: str, call, cover: Cover, names: dict) -> tuple[dict, list[str]]:
-    """Holes and numbers past the table: every answer must be -1."""
+def _join_minus_one_only(what: str, call, cover: Cover, names: dict,
+                         hole: dict) -> tuple[dict, list[str]]:
+    """Holes and numbers past the table: every answer must be a hole's UNIMPLEMENTED (-1)."""
     answers = _answers(cover, call)
-    wrong = [_value_json(x0, names, paths) for x0, paths in sorted(answers.items())
-             if x0 != UNIMPLEMENTED]
+    wrong = []
+    for x0, paths in sorted(answers.items()):
+        bad = {p: n for p, n in paths.items() if x0 not in hole[p]}
+        if bad:
+            wrong.append(_value_json(x0, names, bad))
     drift = [f"{what} returned x0 = {_describe(u)} ({_paths_text(u['paths'])}): must be -1"
              for u in wrong]
     entry = {"called": bool(answers) or bool(_unrecorded(cover, call)),
@@ -152,18 +190,21 @@ def join(spec: dict, cover: Cover | None) -> dict:
     calls, drift = [], []
     by_num = {}
     unreachable = _unreachable(spec)
+    hole = {p: unimplemented_values(spec, "hole", p) for p in PATHS}
+    # A defined call answers like a hole when its module is not built, or like its handler.
+    unimpl = {p: hole[p] | unimplemented_values(spec, "call", p) for p in PATHS}
     for c in sorted(spec["calls"], key=lambda c: c["num"]):
-        entry, d = _join_call(c, cover, errors, names, unreachable.get(c["name"], {}))
+        entry, d = _join_call(c, cover, errors, names, unreachable.get(c["name"], {}), unimpl)
         calls.append(entry)
         drift += d
         by_num[c["num"]] = c
     holes = []
     for key, reason in sorted(spec.get("holes", {}).items(), key=lambda kv: int(kv[0], 16)):
         num = int(key, 16)
-        entry, d = _join_minus_one_only(f"hole {_num(num)}", num, cover, names)
+        entry, d = _join_minus_one_only(f"hole {_num(num)}", num, cover, names, hole)
         holes.append(dict(entry, num=_num(num), reason=reason))
         drift += d
-    past, d = _join_minus_one_only("a number past the call table", "past", cover, names)
+    past, d = _join_minus_one_only("a number past the call table", "past", cover, names, hole)
     drift += d
     hole_nums = {int(k, 16) for k in spec.get("holes", {})}
     unknown = sorted(_num(c) for c in cover.calls()
@@ -291,6 +332,15 @@ def markdown(cov: dict) -> str:
               _paths_short(c["success_paths"]))
         out.append(f"| {c['num']} | {c['name']} | {c['status']} | {_paths_short(c['paths_called'])} "
                    f"| {ok} | {seen} | {missing} | {_undoc_text(c)} |")
+    gaps = [c for c in cov["calls"] if c.get("unobserved") or c.get("optional")]
+    if gaps:
+        out += ["", "Named in the spec: what the tests cannot observe yet (gap), and calls upstream "
+                "leaves unimplemented within their feature (optional).", ""]
+        for c in gaps:
+            if c.get("unobserved"):
+                out.append(f"- {c['num']} {c['name']}: gap: {c['unobserved']}")
+            if c.get("optional"):
+                out.append(f"- {c['num']} {c['name']}: optional: {c['optional']}")
     out += ["", "| hole | called (native, SMCCC) | answers other than -1 |", "|---|---|---|"]
     for h in cov["holes"]:
         wrong = " ".join(str(w["x0"]) for w in h["wrong"]) or "-"

@@ -246,3 +246,61 @@ def test_cli_without_spec_still_reports(cli, tmp_path):
     data = json.loads((tmp_path / "reports" / "conformance.json").read_text())
     assert data["coverage"]["error"].startswith("cannot read the spec")
     assert not (tmp_path / "reports" / "conformance-coverage.md").exists()
+
+
+def _upstream_widths_spec():
+    spec = coverage.load_spec(TINY_SPEC)
+    spec["unimplemented_x0"] = {"hole": {"native": [(1 << 64) - 1], "smccc": [(1 << 64) - 1]},
+                                "call": {"native": [0xFFFFFFFF, (1 << 64) - 1],
+                                         "smccc": [(1 << 64) - 1]}}
+    spec["calls"][1]["upstream_unimplemented"] = "upstream never creates things"
+    spec["calls"][1]["errors"].append("UNIMPLEMENTED")
+    spec["calls"][3]["unobserved"] = "what a sent thing does"
+    return spec
+
+
+def test_unimplemented_widths_per_path_and_case():
+    """Upstream's native 0x00000000FFFFFFFF from a defined call is UNIMPLEMENTED; from a hole, past
+    the table or on the SMCCC path it is drift, as is any other width."""
+    spec = _upstream_widths_spec()
+    c = Cover(lines=4)
+    c.add(2, "n", 0xFFFFFFFF, 3)  # thing_reset: handler's UNIMPLEMENTED, upstream's width
+    c.add(2, "s", -1, 1)
+    c.add(1, "n", 0xFFFFFFFF, 1)  # thing_create: optional upstream, answered the same way
+    c.add(1, "s", -1, 1)
+    cov = coverage.join(spec, c)
+    assert cov["drift"] == []
+    calls = by_name(cov)
+    reset, create = calls["thing_reset"], calls["thing_create"]
+    assert reset["status"] == create["status"] == "unimplemented"
+    assert reset["unimplemented_widths"] == {"n": {"0xffffffff": 3}}
+    assert [(a["x0"], a["paths"]) for a in reset["answers"]] == [(-1, {"n": 3, "s": 1})]
+    assert create["optional"] == "upstream never creates things"
+    c.add(2, "s", 0xFFFFFFFF, 1)   # the 32-bit width on SMCCC
+    c.add(3, "n", 0xFFFFFFFF, 1)   # from a hole
+    c.add("past", "n", 0xFFFFFFFF, 1)
+    c.add(4, "n", 0xFFFFFFFE, 1)   # no documented width of anything
+    c.add(4, "n", 0, 1)
+    assert coverage.join(spec, c)["drift"] == [
+        "0x02 thing_reset returned x0 = 0xffffffff (SMCCC 1x): not a documented result of this call",
+        "0x04 thing_send returned x0 = 0xfffffffe (native 1x): not a documented result of this call",
+        "hole 0x03 returned x0 = 0xffffffff (native 1x): must be -1",
+        "a number past the call table returned x0 = 0xffffffff (native 1x): must be -1",
+    ]
+
+
+def test_without_widths_in_the_spec_only_minus_one_is_unimplemented():
+    c = Cover(lines=1)
+    c.add(2, "n", 0xFFFFFFFF, 1)
+    cov = joined(c)
+    assert by_name(cov)["thing_reset"]["status"] == "implemented"
+    assert cov["drift"] == ["0x02 thing_reset returned x0 = 0xffffffff (native 1x): not a "
+                            "documented result of this call"]
+
+
+def test_gaps_and_optional_calls_in_the_markdown():
+    c = Cover(lines=1)
+    c.add(4, "n", 0, 1)
+    md = coverage.markdown(coverage.join(_upstream_widths_spec(), c))
+    assert "- 0x04 thing_send: gap: what a sent thing does" in md
+    assert "- 0x01 thing_create: optional: upstream never creates things" in md

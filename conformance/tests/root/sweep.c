@@ -20,7 +20,7 @@ struct sweep_row {
 	u32 cap_mask;
 };
 
-#define SWEEP_ROW(num, bit, unimpl, caps) {num, bit, unimpl, caps},
+#define SWEEP_ROW(num, bit, unimpl, caps, probe, probe_unimpl) {num, bit, unimpl, caps},
 static const struct sweep_row sweep_rows[] = {GH_CALL_FEATURES(SWEEP_ROW)};
 #define SWEEP_HOLE(num) num,
 static const u32 sweep_holes[] = {GH_CALL_HOLES(SWEEP_HOLE)};

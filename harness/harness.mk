@@ -1,5 +1,6 @@
 # harness/: the QEMU runner, its report writers, its own tests, and the runs of the suite.
-#   make conformance-run   run the guest tests over $(HYP_ELF) and $(GUEST_BIN) (what `make conformance` calls)
+#   make conformance-run   run the guest tests over $(HYP_ELF) and $(GUEST_BIN) (what `make conformance` calls),
+#                          checked against $(EXPECT) (EXPECT= runs without: SKIPs then go unchecked)
 #   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json
 #   make test-harness      the harness's own tests: canned consoles and a fake QEMU (no images needed)
 #   make test-qemu         real QEMU runs over the built images (whole suite, self-tests, plugin, errors)
@@ -9,6 +10,9 @@ GUEST_BIN ?= $(BUILD)/conformance/guest.bin
 # More options for the conformance run, e.g. CONFORMANCE_ARGS='-k identify --jobs 2 -v'.
 CONFORMANCE_ARGS ?=
 BENCH_ARGS ?=
+# The build's expected results (the profile, every test allowed to SKIP): humpy's default build.
+# For another hypervisor give its file (conformance/expect/), or EXPECT= for none.
+EXPECT ?= conformance/expect/humpy.yaml
 HARNESS_RUN = PYTHONPATH=harness $(PYTHON) -m humpy_harness
 HARNESS_IMAGES = --hyp $(HYP_ELF) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON)
 # No .pytest_cache in the tree. pytest exits 5 when it collected nothing: like any non-zero status
@@ -17,7 +21,7 @@ HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q
 
 .PHONY: conformance-run bench test-harness test-qemu
 conformance-run:
-	@$(HARNESS_RUN) run $(HARNESS_IMAGES) $(CONFORMANCE_ARGS)
+	@$(HARNESS_RUN) run $(HARNESS_IMAGES) $(if $(EXPECT),--expect $(EXPECT)) $(CONFORMANCE_ARGS)
 
 bench: all
 	@$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS)

@@ -51,7 +51,7 @@ def to_json(report: Report) -> dict:
         "info": report.info,
         "summary": dict(counts, total=len(report.results)),
         "profile": {"profile": profile, "reason": reason},
-        "setup_errors": [e for run in report.runs for e in run.setup_errors],
+        "setup_errors": [e for run in report.runs if run.mode != "list" for e in run.setup_errors],
         "expect": report.expect,
         "tests": [r.to_json() for r in report.results],
         "listed": list(report.listed),

@@ -287,3 +287,43 @@ def test_panic_banner_is_quoted_in_the_crash_reason(log_path):
         run = parse_text(f.read(), ending=Outcome.TIMEOUT, reason="no protocol line for 20 s")
     assert run.results[1].verdict == Verdict.TIMEOUT
     assert run.results[1].reason.startswith("no protocol line for 20 s; console line 6: ")
+
+
+def test_profile_line_gives_the_reason_and_must_agree_with_begin():
+    ok = parse_text("[humpy] BEGIN profile=root tests=0\n"
+                    "[humpy] PROFILE root root caps in /chosen: partition=0x1 cspace=0x2\n"
+                    "[humpy] END pass=0 fail=0 skip=0 error=0\n")
+    assert (ok.profile, ok.profile_reason) == ("root", "root caps in /chosen: partition=0x1 cspace=0x2")
+    assert ok.ok and ok.results == []
+    for body, error in [
+        ("[humpy] BEGIN profile=root tests=0\n[humpy] PROFILE hlos no caps\n",
+         "PROFILE hlos at line 2 but BEGIN said profile=root"),
+        ("[humpy] BEGIN profile=root tests=0\n[humpy] PROFILE root a\n[humpy] PROFILE root b\n",
+         "second PROFILE at line 3 (first at line 2)"),
+        ("[humpy] PROFILE root a\n[humpy] BEGIN profile=root tests=0\n",
+         "PROFILE at line 1 before BEGIN"),
+    ]:
+        run = parse_text(body + "[humpy] END pass=0 fail=0 skip=0 error=0\n")
+        assert [(r.id, r.verdict, r.reason) for r in run.results] == [(RUN_ID, E, error)]
+    # A PROFILE line without a reason, or with a profile of no such name, is garbled.
+    run = parse_text("[humpy] BEGIN profile=root tests=0\n[humpy] PROFILE root\n"
+                     "[humpy] PROFILE guest because\n[humpy] END pass=0 fail=0 skip=0 error=0\n")
+    assert run.profile_reason is None and len(run.warnings) == 2
+
+
+def test_setup_error_is_an_item_in_run_mode_and_a_warning_in_list_mode():
+    text = ("[humpy] BEGIN profile=hlos tests=0\n[humpy] PROFILE hlos no caps\n"
+            "[humpy] SETUP_ERROR vgic GICR_WAKER.ChildrenAsleep stuck at 1\n"
+            "[humpy] SETUP_ERROR fpu no such component\n"
+            "[humpy] END pass=0 fail=0 skip=0 error=0\n")
+    run = parse_text(text)
+    assert [(r.id, r.verdict, r.reason, r.line) for r in run.results] == [
+        ("guest_setup.vgic", E, "guest set-up of the vgic failed: GICR_WAKER.ChildrenAsleep "
+         "stuck at 1", 3)]
+    assert not run.ok
+    assert run.warnings == ["line 4: garbled protocol line '[humpy] SETUP_ERROR fpu no such "
+                            "component'"]
+    listed = parse_text(text, mode="list")
+    assert listed.results == [] and listed.ok
+    assert listed.warnings[-1] == ("line 3: guest set-up of the vgic failed: "
+                                   "GICR_WAKER.ChildrenAsleep stuck at 1")

@@ -32,6 +32,7 @@ include hyp/hyp.mk
 include hyp/host.mk
 include conformance/conformance.mk
 include harness/harness.mk
+include harness/report.mk
 include fuzz/fuzz.mk
 include lava-jobs/lava.mk
 

@@ -112,6 +112,7 @@ static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *pa
 	    out->gicd.size == 0) {
 		(void)fdt_reg(node, parent, 0, &out->gicd);
 		(void)fdt_reg(node, parent, 1, &out->gicr);
+		out->gic_maint_intid = fdt_ppi_intid(node, 0);
 	}
 	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl011") &&
 	    out->uart.size == 0)

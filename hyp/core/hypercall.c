@@ -41,6 +41,15 @@ static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     HYPERCALL_ROW(CSPACE_CONFIGURE, cspace_configure, HC_CAP, HC_VAL, HC_RES0),
     HYPERCALL_ROW(CSPACE_ATTACH_THREAD, cspace_attach_thread, HC_CAP, HC_CAP, HC_RES0),
     HYPERCALL_ROW(CSPACE_REVOKE_CAPS_FROM, cspace_revoke_caps_from, HC_CAP, HC_VAL, HC_RES0),
+    /* hypercall_vic.c */
+    HYPERCALL_ROW(PARTITION_CREATE_VIC, partition_create_vic, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(VIC_CONFIGURE, vic_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL),
+    HYPERCALL_ROW(VIC_ATTACH_VCPU, vic_attach_vcpu, HC_CAP, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(HWIRQ_BIND_VIRQ, hwirq_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(HWIRQ_UNBIND_VIRQ, hwirq_unbind_virq, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(VIC_BIND_MSI_SOURCE, vic_bind_msi_source, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(VGIC_SET_MPIDR_MAPPING, vgic_set_mpidr_mapping, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
+                  HC_VAL, HC_VAL, HC_VAL),
 };
 
 unsigned hypercall_table_size(void)

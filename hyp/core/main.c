@@ -54,7 +54,7 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
  * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
  * into the /chosen slots of its device tree when it has them (conformance/spec/ROOT_PROFILE.md).
  */
-static void hyp_root_init(const struct vm *vm, struct vcpu *vcpu)
+static void hyp_root_init(struct vm *vm, struct vcpu *vcpu)
 {
 	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
@@ -62,12 +62,15 @@ static void hyp_root_init(const struct vm *vm, struct vcpu *vcpu)
 
 	struct root_objects root = root_create(heap, sizeof(heap), arch_boot_entropy());
 	vcpu->cspace = root.cspace;
+	vm->vic = root.vic;
 	if (dtb_max > HYP_DTB_MAX_SIZE)
 		dtb_max = HYP_DTB_MAX_SIZE;
 	unsigned slots = root_dt_publish((void *)(uintptr_t)dtb_pa, dtb_max, &root);
 	arch_dcache_clean(dtb_pa, dtb_max);
-	log_printf("humpy: root partition cap 0x%lx, cspace cap 0x%lx (%u DT slots filled)\n",
-	           root.partition_cap, root.cspace_cap, slots);
+	log_printf(
+	    "humpy: root partition cap 0x%lx, cspace cap 0x%lx, vic cap 0x%lx, vcpu cap 0x%lx "
+	    "(%u DT slots filled)\n",
+	    root.partition_cap, root.cspace_cap, root.vic_cap, root.vcpu_cap, slots);
 }
 
 _Noreturn void hyp_main(uint64_t boot_x0);

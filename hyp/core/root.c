@@ -29,5 +29,33 @@ struct root_objects root_create(void *base, size_t size, uint64_t seed)
 	object_get(&root.cspace->hdr);
 	root.partition_cap = cspace_insert_master(root.cspace, &root.partition->hdr);
 	root.cspace_cap = cspace_insert_master(root.cspace, &root.cspace->hdr);
+
+	made = object_create(root.partition, OBJ_VIC);
+	if (made.error != OK) {
+		panic("root_create: vic: error %d", (int)made.error);
+	}
+	root.vic = (struct vic *)made.obj;
+	if (vic_configure(root.vic, 1U, ROOT_VIC_MAX_VIRQS, 0U, 0U) != OK ||
+	    object_activate(&root.vic->hdr) != OK) {
+		panic("root_create: cannot activate the root VIC");
+	}
+	/* The VM and its interrupt delivery use the VIC for as long as the machine runs. */
+	object_get(&root.vic->hdr);
+	root.vic_cap = cspace_insert_master(root.cspace, &root.vic->hdr);
+
+	made = object_create(root.partition, OBJ_THREAD);
+	if (made.error != OK) {
+		panic("root_create: thread: error %d", (int)made.error);
+	}
+	root.vcpu = (struct thread *)made.obj;
+	thread_attach_cspace(root.vcpu, root.cspace);
+	if (vic_attach_vcpu(root.vic, root.vcpu, 0U) != OK) {
+		panic("root_create: cannot attach the boot vCPU to its VIC");
+	}
+	/* The boot vCPU exists and runs already: its object is ACTIVE from the start (a thread the
+	 * guest makes cannot activate, deviation thread_activate). */
+	root.vcpu->hdr.state = OBJ_STATE_ACTIVE;
+	object_get(&root.vcpu->hdr);
+	root.vcpu_cap = cspace_insert_master(root.cspace, &root.vcpu->hdr);
 	return root;
 }

@@ -33,6 +33,28 @@ static bool root_dt_str_is(const uint8_t *p, const uint8_t *end, const char *s)
 	return p < end && *p == '\0' && *s == '\0';
 }
 
+/* The cap a /chosen slot names (ROOT_PROFILE.md), or NULL for any other property. */
+static const cap_id_t *root_dt_slot(const struct root_objects *root, const uint8_t *name,
+                                    const uint8_t *name_end)
+{
+	const struct {
+		const char *prop;
+		const cap_id_t *cap;
+	} slots[] = {
+	    {"humpy,root-partition-cap", &root->partition_cap},
+	    {"humpy,root-cspace-cap", &root->cspace_cap},
+	    {"humpy,root-vic-cap", &root->vic_cap},
+	    {"humpy,root-vcpu-cap", &root->vcpu_cap},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
+		if (root_dt_str_is(name, name_end, slots[i].prop)) {
+			return slots[i].cap;
+		}
+	}
+	return NULL;
+}
+
 unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *root)
 {
 	uint8_t *blob = dtb;
@@ -95,12 +117,10 @@ unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *
 				const uint8_t *name = strings + nameoff;
 				const uint8_t *name_end = strings + size_strings;
 
-				if (root_dt_str_is(name, name_end, "humpy,root-partition-cap")) {
-					root_dt_put_be64(p, root->partition_cap);
-					filled++;
-				} else if (root_dt_str_is(name, name_end,
-				                          "humpy,root-cspace-cap")) {
-					root_dt_put_be64(p, root->cspace_cap);
+				const cap_id_t *cap = root_dt_slot(root, name, name_end);
+
+				if (cap != NULL) {
+					root_dt_put_be64(p, *cap);
 					filled++;
 				}
 			}

@@ -1,6 +1,8 @@
 /* thread: the vCPU object's part in the object core: its cspace attachment and lifecycle. */
 #include "thread.h"
 
+#include "vic.h"
+
 void thread_attach_cspace(struct thread *thread, struct cspace *cspace)
 {
 	object_get(&cspace->hdr);
@@ -30,6 +32,10 @@ static void thread_cleanup(struct object *obj, struct object **dead)
 	if (thread->cspace != NULL) {
 		object_put_deferred(&thread->cspace->hdr, dead);
 		thread->cspace = NULL;
+	}
+	if (thread->vic != NULL) {
+		object_put_deferred(&thread->vic->hdr, dead);
+		thread->vic = NULL;
 	}
 }
 

@@ -164,7 +164,10 @@
 #define HYP_API_INFO_HI16  0x5100
 /* api_flags_0: one bit per built-in module. Bits 31:28 scheduler (0 trivial). */
 #define HYP_API_FLAG0_PARTITION_CSPACE (1 << 0) /* hyp/core object and cspace calls */
-#define HYP_API_FLAGS0                 HYP_API_FLAG0_PARTITION_CSPACE
+#define HYP_API_FLAG0_DOORBELL         (1 << 1)
+#define HYP_API_FLAG0_MSGQUEUE         (1 << 2)
+#define HYP_API_FLAG0_VIC              (1 << 3) /* VIC objects, VIRQ binding, hwirq */
+#define HYP_API_FLAGS0                 (HYP_API_FLAG0_PARTITION_CSPACE | HYP_API_FLAG0_VIC)
 #define HYP_API_FLAGS1 0
 #define HYP_API_FLAGS2 0
 

@@ -49,4 +49,26 @@ error_t core_cspace_attach_thread(const struct core_ctx *ctx, cap_id_t cspace_ca
 error_t core_msgqueue_configure(const struct core_ctx *ctx, cap_id_t msgqueue_cap,
                                 uint64_t create_info);
 
+/* vic_calls.c: the VIC and its sources. */
+error_t core_vic_configure(const struct core_ctx *ctx, cap_id_t vic_cap, uint64_t max_vcpus,
+                           uint64_t max_virqs, uint64_t vic_options, uint64_t max_msis);
+error_t core_vic_attach_vcpu(const struct core_ctx *ctx, cap_id_t vic_cap, cap_id_t thread_cap,
+                             uint64_t index);
+/*
+ * The common part of every *_bind_virq: the object (@type, @rights: its bind right) and the VIC
+ * (BIND_SOURCE, ACTIVE) are looked up, then @pick gives the source of the object to bind.
+ */
+struct virq_source;
+typedef struct virq_source *(*core_virq_pick_fn)(struct object *obj);
+error_t core_virq_bind(const struct core_ctx *ctx, cap_id_t cap, enum obj_type type,
+                       rights_t rights, core_virq_pick_fn pick, cap_id_t vic_cap, uint64_t virq);
+error_t core_virq_unbind(const struct core_ctx *ctx, cap_id_t cap, enum obj_type type,
+                         rights_t rights, core_virq_pick_fn pick);
+error_t core_hwirq_bind_virq(const struct core_ctx *ctx, cap_id_t hwirq_cap, cap_id_t vic_cap,
+                             uint64_t virq);
+error_t core_hwirq_unbind_virq(const struct core_ctx *ctx, cap_id_t hwirq_cap);
+error_t core_vic_bind_msi_source(const struct core_ctx *ctx, cap_id_t vic_cap, cap_id_t msi_cap);
+error_t core_vgic_set_mpidr_mapping(const struct core_ctx *ctx, cap_id_t vic_cap, uint64_t mask,
+                                    const uint64_t shifts[4], uint64_t mt);
+
 #endif

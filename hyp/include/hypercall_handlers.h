@@ -26,4 +26,13 @@ HYPERCALL_HANDLER(cspace_configure);
 HYPERCALL_HANDLER(cspace_attach_thread);
 HYPERCALL_HANDLER(cspace_revoke_caps_from);
 
+/* hypercall_vic.c */
+HYPERCALL_HANDLER(partition_create_vic);
+HYPERCALL_HANDLER(vic_configure);
+HYPERCALL_HANDLER(vic_attach_vcpu);
+HYPERCALL_HANDLER(hwirq_bind_virq);
+HYPERCALL_HANDLER(hwirq_unbind_virq);
+HYPERCALL_HANDLER(vic_bind_msi_source);
+HYPERCALL_HANDLER(vgic_set_mpidr_mapping);
+
 #endif

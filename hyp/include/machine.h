@@ -16,6 +16,7 @@ struct machine {
 	struct machine_range uart; /* first enabled PL011 */
 	uint32_t timer_virt_intid; /* EL1 virtual timer, as a GIC INTID (PPI n -> 16 + n) */
 	uint32_t timer_hyp_intid;  /* EL2 physical timer */
+	uint32_t gic_maint_intid;  /* the GIC's maintenance interrupt (PPI), 0 if the DT lacks it */
 };
 
 #endif

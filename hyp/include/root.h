@@ -8,18 +8,28 @@
 
 #include "cspace.h"
 #include "partition.h"
+#include "thread.h"
+#include "vic.h"
+
+/* The root VM's own VIC: one vCPU, SPIs 32..95 (ROOT_PROFILE.md). */
+#define ROOT_VIC_MAX_VIRQS 64U
 
 struct root_objects {
 	struct partition *partition;
 	struct cspace *cspace;  /* the root VM's cspace (one reference is the boot vCPU's) */
-	cap_id_t partition_cap; /* master caps, all rights, both in cspace */
+	struct vic *vic;        /* the root VM's interrupt controller (ACTIVE) */
+	struct thread *vcpu;    /* the boot vCPU as an object (ACTIVE, attached to vic at 0) */
+	cap_id_t partition_cap; /* master caps, all rights, all in cspace */
 	cap_id_t cspace_cap;
+	cap_id_t vic_cap;
+	cap_id_t vcpu_cap;
 };
 
 /*
- * Make the root partition over [base, base+size) and the root cspace (CSPACE_MAX_CAPS slots)
- * holding the master caps of both; @seed starts the root partition's generator (cap ID keys; the
- * same seed gives the same IDs). Boot-time: failure is the hypervisor's own bug and panics.
+ * Make the root partition over [base, base+size), the root cspace (CSPACE_MAX_CAPS slots), the root
+ * VM's VIC and its boot vCPU's thread, with the master caps of all four in the cspace; @seed starts
+ * the root partition's generator (cap ID keys; the same seed gives the same IDs). Boot-time:
+ * failure is the hypervisor's own bug and panics.
  */
 struct root_objects root_create(void *base, size_t size, uint64_t seed);
 

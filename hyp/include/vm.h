@@ -4,6 +4,8 @@
 
 #include "util.h"
 
+struct vic;
+
 struct vm {
 	uint16_t vmid;
 	ipa_t ram_ipa;  /* guest-physical base of its RAM */
@@ -11,6 +13,8 @@ struct vm {
 	uint64_t ram_size;
 	ipa_t entry; /* first instruction of the boot vCPU */
 	ipa_t dtb;   /* x0 at entry (arm64 Linux boot protocol) */
+	/* Its interrupt controller (hyp/core vic.h): the SPIs its emulated distributor shows. */
+	struct vic *vic;
 };
 
 struct cspace;

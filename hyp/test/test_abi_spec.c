@@ -97,8 +97,8 @@ TEST(dispatch_table_rows_match_the_spec)
 			CHECK(0);
 		}
 	}
-	/* identify plus the thirteen object/cspace calls of hyp/core. */
-	CHECK_EQ(14, handled);
+	/* identify, the thirteen object/cspace calls and the seven VIC calls. */
+	CHECK_EQ(21, handled);
 }
 
 TEST(error_codes_match_the_spec)
@@ -197,6 +197,9 @@ TEST(identify_smccc_and_limits_match_the_spec)
 	(void)arena;
 	CHECK_EQ(GH_API_INFO_EXPECTED, HYP_API_INFO);
 	CHECK_EQ(GH_API_FLAG0_PARTITION_CSPACE, HYP_API_FLAG0_PARTITION_CSPACE);
+	CHECK_EQ(GH_API_FLAG0_DOORBELL, HYP_API_FLAG0_DOORBELL);
+	CHECK_EQ(GH_API_FLAG0_MSGQUEUE, HYP_API_FLAG0_MSGQUEUE);
+	CHECK_EQ(GH_API_FLAG0_VIC, HYP_API_FLAG0_VIC);
 	CHECK_EQ(0, HYP_API_FLAGS0 & GH_API_FLAG0_RESERVED_MASK);
 	CHECK_EQ(GH_HVC_NATIVE_BASE, HYP_HVC_IMM_BASE);
 	CHECK_EQ(GH_HVC_NATIVE_LAST, HYP_HVC_IMM_LIMIT);

@@ -1,13 +1,13 @@
 /* gic: physical GICv3 set-up (distributor, redistributors, EL2 CPU interface, ICH). */
 #include "arch.h"
 #include "gic.h"
-#include "ich_lr.h"
 #include "log.h"
 #include "sysreg.h"
 
 #define GICD_CTLR       0x0000
 #define GICD_TYPER      0x0004
 #define GICD_IGROUPR    0x0080
+#define GICD_ISENABLER  0x0100
 #define GICD_ICENABLER  0x0180
 #define GICD_ICPENDR    0x0280
 #define GICD_IPRIORITYR 0x0400
@@ -123,7 +123,7 @@ static void gic_rdist_init(const struct machine *m)
 	log_printf("humpy: GICv3: %u redistributors, ours at 0x%lx\n", count, (uint64_t)gic_rdist);
 }
 
-static void gic_write_lr(unsigned n, uint64_t v)
+void gic_lr_write(unsigned n, uint64_t v)
 {
 	switch (n) {
 #define GIC_LR(i)                                                                                  \
@@ -165,7 +165,7 @@ static void gic_cpu_init(void)
 	write_sysreg(ICC_IGRPEN1_EL1, 1);
 	gic_num_lrs = (read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
 	for (unsigned i = 0; i < gic_num_lrs; i++)
-		gic_write_lr(i, 0);
+		gic_lr_write(i, 0);
 	write_sysreg(ICH_VMCR_EL2, 0);
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
@@ -185,22 +185,38 @@ void gic_ppi_enable(uint32_t intid, bool enable)
 	gic_write32(gic_rdist + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), 1u << intid);
 }
 
-bool gic_lr_inject(uint32_t vintid, bool hw, uint32_t pintid, uint8_t priority)
+void gic_spi_enable(uint32_t intid, bool enable)
 {
-	uint64_t empty = read_sysreg(ICH_ELRSR_EL2);
+	if (intid < 32 || intid >= 1020)
+		return;
+	gic_write32(gic_dist + (enable ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4,
+	            1u << (intid % 32));
+}
 
-	for (unsigned i = 0; i < gic_num_lrs && i < 16; i++) {
-		if ((empty & BIT(i)) == 0)
-			continue;
-		struct ich_lr lr = {.state = ICH_LR_PENDING,
-		                    .hw = hw,
-		                    .group1 = true,
-		                    .priority = priority,
-		                    .pintid = (uint16_t)pintid,
-		                    .vintid = vintid};
-		gic_write_lr(i, ich_lr_encode(&lr));
-		isb();
-		return true;
+uint64_t gic_lr_read(unsigned n)
+{
+	switch (n) {
+#define GIC_LR(i)                                                                                  \
+	case i:                                                                                    \
+		return read_sysreg(ich_lr##i##_el2);
+		GIC_LR(0)
+		GIC_LR(1)
+		GIC_LR(2)
+		GIC_LR(3)
+		GIC_LR(4)
+		GIC_LR(5)
+		GIC_LR(6)
+		GIC_LR(7)
+		GIC_LR(8)
+		GIC_LR(9)
+		GIC_LR(10)
+		GIC_LR(11)
+		GIC_LR(12)
+		GIC_LR(13)
+		GIC_LR(14)
+		GIC_LR(15)
+#undef GIC_LR
+	default:
+		return 0;
 	}
-	return false;
 }

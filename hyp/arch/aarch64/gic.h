@@ -9,8 +9,11 @@
 /* Enables or disables a PPI/SGI of this CPU at the physical redistributor. */
 void gic_ppi_enable(uint32_t intid, bool enable);
 
-/* Puts a pending virtual interrupt into a free list register; false if none is free. hw: the
- * guest's deactivation also deactivates physical INTID pintid. */
-bool gic_lr_inject(uint32_t vintid, bool hw, uint32_t pintid, uint8_t priority);
+/* Enables or disables an SPI at the physical distributor (routed to the boot CPU, group 1). */
+void gic_spi_enable(uint32_t intid, bool enable);
+
+/* List register n (< 16; ICH_VTR_EL2 says how many exist) of this CPU's virtual interface. */
+uint64_t gic_lr_read(unsigned n);
+void gic_lr_write(unsigned n, uint64_t v);
 
 #endif

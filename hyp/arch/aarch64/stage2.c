@@ -33,7 +33,7 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
 	dsb(ish);
 	isb();
-	vgic_init(m, 0);
+	vgic_init(m, 0, vm->vic);
 	log_printf("humpy: VM %u stage-2: %u-bit IPA, RAM IPA 0x%lx+0x%lx, UART 0x%lx\n", vm->vmid,
 	           stage2_pt.va_bits, vm->ram_ipa, vm->ram_size, m->uart.base);
 }

@@ -1,11 +1,23 @@
 /*
- * vgic: just enough of a GICv3 distributor and one redistributor for a guest to enable its
- * virtual timer PPI the way Linux does; everything else reads as zero and ignores writes. The
- * CPU interface itself is the hardware's (ICV_* through ICH_HCR_EL2.En).
+ * vgic: the VM's emulated GICv3 distributor and one redistributor, and delivery into the GICv3
+ * virtual CPU interface (ICH_LR list registers). The CPU interface itself is the hardware's (ICV_*
+ * through ICH_HCR_EL2.En). SGIs/PPIs (the virtual timer) are kept here; shared VIRQs (SPIs) are the
+ * VM's VIC (hyp/core vic.c), whose state the GICD registers read and write.
+ *
+ * Delivery model: before any change the list registers holding SPIs are folded back into the VIC
+ * (pending taken by the guest clears the latch, active is copied, a level VIRQ's source is asked
+ * whether its condition still holds), then the VIC's active and deliverable SPIs are listed again,
+ * active ones first, then by priority. Level VIRQs are listed with EOI maintenance, so their EOI
+ * brings us back to re-deliver them while their condition holds; when more are deliverable than
+ * there are list registers, ICH_HCR_EL2.UIE asks for a maintenance interrupt once at most one list
+ * register is still in use, and the rest are listed then.
  */
 #include "gic.h"
+#include "hwirq.h"
+#include "ich_lr.h"
 #include "sysreg.h"
 #include "vgic.h"
+#include "vic.h"
 
 #define VGIC_GICD_SIZE     0x10000
 #define VGIC_GICR_SIZE     0x20000 /* one vCPU: RD_base + SGI_base */
@@ -16,28 +28,58 @@
 #define VGICD_CTLR_G1      BIT(1)
 #define VGICD_CTLR_ARE     BIT(4)
 #define VGICD_CTLR_DS      BIT(6)
-#define VGICD_TYPER        (9u << 19) /* 10 INTID bits, no SPIs, no LPIs */
+#define VGICD_TYPER_IDBITS (9u << 19) /* 10 INTID bits, no LPIs */
 #define VGICR_TYPER_LAST   BIT(4)
 #define VGICR_WAKER_SLEEP  BIT(1)
 #define VGICR_WAKER_ASLEEP BIT(2)
 
+/* GICD register blocks with one bit, two bits or one byte per INTID, and IROUTER. */
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_ISPENDR     0x0200
+#define GICD_ICPENDR     0x0280
+#define GICD_ISACTIVER   0x0300
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ICFGR       0x0C00
+#define GICD_IROUTER     0x6000
+#define GICD_IROUTER_END 0x7FE0
+
+#define ICH_HCR_EN               BIT(0)
+#define ICH_HCR_UIE              BIT(1)
+#define VGIC_MAX_LRS             16
+#define VGIC_MAX_HWIRQS          4
+#define VGIC_MAINT_INTID_DEFAULT 25 /* the PPI the Arm BSA recommends (QEMU virt uses it) */
+
 static struct {
 	paddr_t gicd, gicr;
 	uint32_t vtimer;
+	uint32_t maint;
 	uint32_t affinity;
 	uint32_t ctlr;
 	uint32_t enabled; /* SGI/PPI enable bits */
 	bool asleep;
 	uint8_t priority[32];
+	struct vic *vic; /* the VM's VIC: its SPIs */
+	unsigned num_lrs;
+	uint32_t lr_intid[VGIC_MAX_LRS];       /* the SPI a list register holds for us, 0 = none */
+	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 } vgic;
 
-void vgic_init(const struct machine *m, uint64_t vcpu_affinity)
+void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 {
 	vgic.gicd = m->gicd.base;
 	vgic.gicr = m->gicr.base;
 	vgic.vtimer = m->timer_virt_intid;
+	vgic.maint = m->gic_maint_intid != 0 ? m->gic_maint_intid : VGIC_MAINT_INTID_DEFAULT;
 	vgic.affinity = (uint32_t)vcpu_affinity;
 	vgic.asleep = true;
+	vgic.vic = vic;
+	vgic.num_lrs = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
+	if (vgic.num_lrs > VGIC_MAX_LRS)
+		vgic.num_lrs = VGIC_MAX_LRS;
+	gic_ppi_enable(vgic.maint, true);
 }
 
 static bool vgic_deliverable(uint32_t intid)
@@ -51,13 +93,222 @@ static void vgic_sync(void)
 	gic_ppi_enable(vgic.vtimer, vgic_deliverable(vgic.vtimer));
 }
 
+/* List registers -> VIC: what the guest did with the SPIs we listed. */
+static void vgic_fold(struct vic *vic)
+{
+	for (unsigned i = 0; i < vgic.num_lrs; i++) {
+		if (vgic.lr_intid[i] == 0)
+			continue;
+		struct ich_lr lr = ich_lr_decode(gic_lr_read(i));
+		struct vic_irq *irq = vic_irq_of(vic, vgic.lr_intid[i]);
+
+		gic_lr_write(i, 0);
+		vgic.lr_intid[i] = 0;
+		if (irq == NULL)
+			continue; /* unbound meanwhile: its state went with it */
+		irq->is_listed = false;
+		irq->is_active = (lr.state & ICH_LR_ACTIVE) != 0;
+		if (lr.hw && lr.state == ICH_LR_PENDING) {
+			/* Not taken yet: let the device raise it again rather than hold it active
+			 * while it may not be listed again (disabled meanwhile). */
+			write_sysreg(ICC_DIR_EL1, lr.pintid);
+			irq->is_latched = false;
+			continue;
+		}
+		if ((lr.state & ICH_LR_PENDING) == 0) {
+			/* Taken by the guest: the edge is consumed; a level line is asked again. */
+			irq->is_latched = false;
+			vic_irq_recheck(irq);
+		}
+	}
+}
+
+/* The next SPI to list: active first, then pending by priority (lower value first), then INTID. */
+static struct vic_irq *vgic_pick(struct vic *vic, uint32_t *intid)
+{
+	struct vic_irq *best = NULL;
+	unsigned best_rank = ~0u;
+
+	for (uint32_t n = 0; n < vic->max_virqs; n++) {
+		struct vic_irq *irq = &vic->irqs[n];
+		if (irq->is_listed)
+			continue;
+		if (!irq->is_active && !irq->is_latched)
+			vic_irq_recheck(irq); /* a level VIRQ about to be (re-)delivered */
+		if (!irq->is_active && !vic_irq_is_deliverable(vic, irq))
+			continue;
+		unsigned rank = irq->is_active ? 0u : 1u + irq->priority;
+		if (rank < best_rank) {
+			best = irq;
+			best_rank = rank;
+			*intid = VIC_SPI_BASE + n;
+		}
+	}
+	return best;
+}
+
+/* VIC -> list registers; UIE while some deliverable SPI found no free list register. */
+static void vgic_list(struct vic *vic)
+{
+	uint64_t hcr = read_sysreg(ICH_HCR_EL2) & ~ICH_HCR_UIE;
+	uint64_t empty;
+	uint32_t intid = 0;
+
+	isb();
+	empty = read_sysreg(ICH_ELRSR_EL2);
+	for (unsigned i = 0; i < vgic.num_lrs; i++) {
+		if ((empty & BIT(i)) == 0 || vgic.lr_intid[i] != 0)
+			continue;
+		struct vic_irq *irq = vgic_pick(vic, &intid);
+		if (irq == NULL)
+			break;
+		bool is_pending = vic_irq_is_deliverable(vic, irq);
+		struct ich_lr lr = {
+		    .state =
+		        (is_pending ? ICH_LR_PENDING : 0) | (irq->is_active ? ICH_LR_ACTIVE : 0),
+		    .group1 = irq->is_group1,
+		    .eoi = !irq->is_edge,
+		    .priority = irq->priority,
+		    .vintid = intid,
+		};
+		gic_lr_write(i, ich_lr_encode(&lr));
+		vgic.lr_intid[i] = intid;
+		irq->is_listed = true;
+	}
+	if (vgic_pick(vic, &intid) != NULL)
+		hcr |= ICH_HCR_UIE;
+	write_sysreg(ICH_HCR_EL2, hcr);
+	isb();
+}
+
+void arch_vic_changed(struct vic *vic)
+{
+	if (vic != vgic.vic || vic->irqs == NULL)
+		return; /* no running vCPU takes this VIC's interrupts */
+	vgic_fold(vic);
+	vgic_list(vic);
+}
+
+/* An SPI register block of one bit per INTID: word @n covers INTIDs 32n .. 32n + 31. */
+static uint32_t vgic_spi_bits_read(uint64_t base, uint64_t off)
+{
+	uint32_t first = (uint32_t)(off - base) * 8, v = 0;
+
+	for (unsigned b = 0; b < 32; b++) {
+		const struct vic_irq *irq =
+		    vgic.vic != NULL ? vic_irq_of(vgic.vic, first + b) : NULL;
+		bool bit = false;
+
+		if (irq == NULL)
+			continue;
+		switch (base) {
+		case GICD_IGROUPR:
+			bit = irq->is_group1;
+			break;
+		case GICD_ISENABLER:
+		case GICD_ICENABLER:
+			bit = irq->is_enabled;
+			break;
+		case GICD_ISPENDR:
+		case GICD_ICPENDR:
+			bit = vic_irq_is_pending(irq);
+			break;
+		default: /* ISACTIVER, ICACTIVER */
+			bit = irq->is_active;
+			break;
+		}
+		v |= (uint32_t)bit << b;
+	}
+	return v;
+}
+
+static void vgic_spi_bits_write(uint64_t base, uint64_t off, uint32_t val)
+{
+	uint32_t first = (uint32_t)(off - base) * 8;
+
+	for (unsigned b = 0; b < 32; b++) {
+		struct vic_irq *irq = vic_irq_of(vgic.vic, first + b);
+		bool bit = (val & BIT(b)) != 0;
+
+		if (irq == NULL || (!bit && base != GICD_IGROUPR))
+			continue;
+		switch (base) {
+		case GICD_IGROUPR:
+			irq->is_group1 = bit;
+			break;
+		case GICD_ISENABLER:
+			irq->is_enabled = true;
+			break;
+		case GICD_ICENABLER:
+			irq->is_enabled = false;
+			break;
+		case GICD_ISPENDR:
+			irq->is_latched = true;
+			break;
+		case GICD_ICPENDR:
+			/* A level line that still holds keeps it pending (GICv3 rules). */
+			irq->is_latched = false;
+			break;
+		case GICD_ISACTIVER:
+			irq->is_active = true;
+			break;
+		default: /* ICACTIVER */
+			irq->is_active = false;
+			break;
+		}
+	}
+}
+
+/* Which one-bit-per-INTID block @off lies in (SPI words only: word 0 is the redistributor's). */
+static uint64_t vgic_spi_block(uint64_t off)
+{
+	static const uint64_t blocks[] = {GICD_IGROUPR,  GICD_ISENABLER, GICD_ICENABLER,
+	                                  GICD_ISPENDR,  GICD_ICPENDR,   GICD_ISACTIVER,
+	                                  GICD_ICACTIVER};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(blocks); i++) {
+		if (off >= blocks[i] + 4 && off < blocks[i] + 0x80)
+			return blocks[i];
+	}
+	return 0;
+}
+
+static uint32_t vgic_gicd_typer(void)
+{
+	uint32_t spis = vgic.vic != NULL && vgic.vic->irqs != NULL ? vgic.vic->max_virqs : 0;
+
+	/* ITLinesNumber N: INTIDs up to 32(N + 1) - 1 exist. */
+	return VGICD_TYPER_IDBITS | (spis + 31) / 32;
+}
+
 static uint32_t vgic_gicd_read(uint64_t off)
 {
+	uint64_t block = vgic_spi_block(off);
+
+	if (block != 0)
+		return vgic_spi_bits_read(block, off);
+	if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR + 0x100) {
+		uint32_t first = (uint32_t)(off - GICD_ICFGR) * 4, v = 0;
+		for (unsigned i = 0; i < 16; i++) {
+			const struct vic_irq *irq =
+			    vgic.vic ? vic_irq_of(vgic.vic, first + i) : NULL;
+			if (irq != NULL && irq->is_edge)
+				v |= 2u << (2 * i);
+		}
+		return v;
+	}
+	if (off >= GICD_IROUTER + 8 * VIC_SPI_BASE && off < GICD_IROUTER_END) {
+		uint32_t intid = (uint32_t)(off - GICD_IROUTER) / 8;
+		const struct vic_irq *irq = vgic.vic ? vic_irq_of(vgic.vic, intid) : NULL;
+		if (irq == NULL)
+			return 0;
+		return (off & 4) != 0 ? (uint32_t)(irq->route >> 32) : (uint32_t)irq->route;
+	}
 	switch (off) {
 	case 0x0000:
 		return vgic.ctlr | VGICD_CTLR_ARE | VGICD_CTLR_DS;
 	case 0x0004:
-		return VGICD_TYPER;
+		return vgic_gicd_typer();
 	case VGIC_PIDR2:
 		return VGIC_PIDR2_V3;
 	default:
@@ -67,10 +318,39 @@ static uint32_t vgic_gicd_read(uint64_t off)
 
 static void vgic_gicd_write(uint64_t off, uint32_t val)
 {
-	if (off == 0x0000) {
+	uint64_t block = vgic_spi_block(off);
+
+	if (vgic.vic == NULL || vgic.vic->irqs == NULL) {
+		if (off == 0x0000) {
+			vgic.ctlr = val & (VGICD_CTLR_G0 | VGICD_CTLR_G1);
+			vgic_sync();
+		}
+		return;
+	}
+	/* Fold first: the guest may change what a list register holds. */
+	vgic_fold(vgic.vic);
+	if (block != 0) {
+		vgic_spi_bits_write(block, off, val);
+	} else if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR + 0x100) {
+		uint32_t first = (uint32_t)(off - GICD_ICFGR) * 4;
+		for (unsigned i = 0; i < 16; i++) {
+			struct vic_irq *irq = vic_irq_of(vgic.vic, first + i);
+			if (irq != NULL)
+				irq->is_edge = (val & (2u << (2 * i))) != 0;
+		}
+	} else if (off >= GICD_IROUTER + 8 * VIC_SPI_BASE && off < GICD_IROUTER_END) {
+		struct vic_irq *irq = vic_irq_of(vgic.vic, (uint32_t)(off - GICD_IROUTER) / 8);
+		/* Aff3.Aff2.Aff1.Aff0 and IRM kept as written (one vCPU takes them all). */
+		if (irq != NULL && (off & 4) != 0)
+			irq->route = (irq->route & 0xFFFFFFFFull) | (uint64_t)(val & 0xFF) << 32;
+		else if (irq != NULL)
+			irq->route = (irq->route & ~0xFFFFFFFFull) | (val & 0x80FFFFFFu);
+	} else if (off == 0x0000) {
 		vgic.ctlr = val & (VGICD_CTLR_G0 | VGICD_CTLR_G1);
+		vgic.vic->ctlr = vgic.ctlr;
 		vgic_sync();
 	}
+	vgic_list(vgic.vic);
 }
 
 static uint32_t vgic_gicr_read(uint64_t off)
@@ -118,15 +398,51 @@ static void vgic_gicr_write(uint64_t off, uint32_t val)
 	}
 }
 
+/* Byte-accessible priority registers: the redistributor's for SGIs/PPIs, the VIC's for SPIs. */
+static uint8_t *vgic_priority_byte(bool is_gicd, uint64_t off)
+{
+	if (!is_gicd && off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + 0x0420)
+		return &vgic.priority[off - (VGIC_SGI + 0x0400)];
+	if (is_gicd && off >= GICD_IPRIORITYR + VIC_SPI_BASE && off < GICD_IPRIORITYR + 1020 &&
+	    vgic.vic != NULL) {
+		struct vic_irq *irq = vic_irq_of(vgic.vic, (uint32_t)(off - GICD_IPRIORITYR));
+		return irq != NULL ? &irq->priority : NULL;
+	}
+	return NULL;
+}
+
+static bool vgic_is_priority(bool is_gicd, uint64_t off)
+{
+	return is_gicd ? off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1020
+	               : off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + 0x0420;
+}
+
+static uint32_t vgic_read32(bool is_gicd, uint64_t off)
+{
+	if (is_gicd && vgic_is_priority(true, off)) {
+		uint32_t v = 0;
+		for (unsigned b = 0; b < 4; b++) {
+			const uint8_t *p = vgic_priority_byte(true, off + b);
+			v |= p != NULL ? (uint32_t)*p << (8 * b) : 0;
+		}
+		return v;
+	}
+	return is_gicd ? vgic_gicd_read(off) : vgic_gicr_read(off);
+}
+
 /* One aligned 32-bit register; bytes outside mask keep their value (IPRIORITYR byte writes). */
 static void vgic_write32(bool is_gicd, uint64_t off, uint32_t val, uint32_t mask)
 {
-	if (!is_gicd && off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + 0x0420) {
+	if (vgic_is_priority(is_gicd, off)) {
+		if (is_gicd && vgic.vic != NULL && vgic.vic->irqs != NULL)
+			vgic_fold(vgic.vic);
 		for (unsigned b = 0; b < 4; b++) {
-			if ((mask >> (8 * b) & 0xFF) != 0)
-				vgic.priority[off - (VGIC_SGI + 0x0400) + b] =
-				    (uint8_t)(val >> (8 * b));
+			uint8_t *p = vgic_priority_byte(is_gicd, off + b);
+			if ((mask >> (8 * b) & 0xFF) != 0 && p != NULL)
+				*p = (uint8_t)(val >> (8 * b));
 		}
+		if (is_gicd && vgic.vic != NULL && vgic.vic->irqs != NULL)
+			vgic_list(vgic.vic);
 		return;
 	}
 	if (mask != ~0u)
@@ -147,12 +463,11 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 	uint64_t off = ipa - (is_gicd ? vgic.gicd : vgic.gicr);
 	uint64_t word = ALIGN_DOWN(off, 4);
 	unsigned shift = (unsigned)(off - word) * 8;
-	uint32_t (*rd)(uint64_t) = is_gicd ? vgic_gicd_read : vgic_gicr_read;
 
 	if (!is_write) {
-		uint64_t v = rd(word);
+		uint64_t v = vgic_read32(is_gicd, word);
 		if (size == 8)
-			v |= (uint64_t)rd(word + 4) << 32;
+			v |= (uint64_t)vgic_read32(is_gicd, word + 4) << 32;
 		else
 			v = (v >> shift) & ((size == 4) ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1);
 		*val = v;
@@ -168,6 +483,27 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 	return true;
 }
 
+/* A physical PPI for the guest in a free list register (HW = 1); false if none is free. */
+static bool vgic_inject_hw(uint32_t intid)
+{
+	uint64_t empty = read_sysreg(ICH_ELRSR_EL2);
+
+	for (unsigned i = 0; i < vgic.num_lrs; i++) {
+		if ((empty & BIT(i)) == 0 || vgic.lr_intid[i] != 0)
+			continue;
+		struct ich_lr lr = {.state = ICH_LR_PENDING,
+		                    .hw = true,
+		                    .group1 = true,
+		                    .priority = vgic.priority[intid],
+		                    .pintid = (uint16_t)intid,
+		                    .vintid = intid};
+		gic_lr_write(i, ich_lr_encode(&lr));
+		isb();
+		return true;
+	}
+	return false;
+}
+
 void vgic_handle_irq(void)
 {
 	uint64_t iar = read_sysreg(ICC_IAR1_EL1);
@@ -177,9 +513,34 @@ void vgic_handle_irq(void)
 		return;
 	write_sysreg(ICC_EOIR1_EL1, iar); /* priority drop; EOImode 1 leaves it active */
 	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. */
-	if (intid == vgic.vtimer && vgic_deliverable(intid) &&
-	    gic_lr_inject(intid, true, intid, vgic.priority[intid]))
+	if (intid == vgic.vtimer && vgic_deliverable(intid) && vgic_inject_hw(intid))
 		return;
+	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */
+	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
+		if (vgic.hwirqs[i] != NULL && vgic.hwirqs[i]->pintid == intid) {
+			struct vic_irq *irq =
+			    vic_irq_of(vgic.hwirqs[i]->source.vic, vgic.hwirqs[i]->source.virq);
+			if (irq != NULL) {
+				irq->is_latched = true;
+				arch_vic_changed(vgic.hwirqs[i]->source.vic);
+				return;
+			}
+		}
+	}
 	write_sysreg(ICC_DIR_EL1, iar);
 	isb();
+	/* Maintenance (an EOI of a level VIRQ, or list registers running low): fold and refill. */
+	if (intid == vgic.maint && vgic.vic != NULL)
+		arch_vic_changed(vgic.vic);
+}
+
+void arch_hwirq_bound(struct hwirq *hwirq, bool is_bound)
+{
+	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
+		if (is_bound ? vgic.hwirqs[i] == NULL : vgic.hwirqs[i] == hwirq) {
+			vgic.hwirqs[i] = is_bound ? hwirq : NULL;
+			gic_spi_enable(hwirq->pintid, is_bound);
+			return;
+		}
+	}
 }

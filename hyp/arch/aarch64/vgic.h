@@ -4,8 +4,11 @@
 
 #include "machine.h"
 
-/* The VM sees the GIC at the same addresses as the machine (QEMU virt in both DTs). */
-void vgic_init(const struct machine *m, uint64_t vcpu_affinity);
+struct vic;
+
+/* The VM sees the GIC at the same addresses as the machine (QEMU virt in both DTs); its SPIs are
+ * @vic's shared VIRQs (NULL: none). */
+void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic);
 
 /* Emulates an access of size bytes at ipa. False: not an emulated register the access may
  * reach (the caller injects an abort). */

@@ -36,19 +36,27 @@ bool ipc_self_get(struct ipc_self *self)
 	return self->vic != GH_CAP_INVALID;
 }
 
-const char *ipc_missing(u64 flags0_bit, const char *feature, bool need_vic)
+/* ipc_missing names flags0 bits 0..3 by position. */
+_Static_assert(GH_API_FLAG0_PARTITION_CSPACE == 1 && GH_API_FLAG0_DOORBELL == 2 &&
+                   GH_API_FLAG0_MSGQUEUE == 4 && GH_API_FLAG0_VIC == 8,
+               "flags0 bit order");
+
+const char *ipc_missing(u64 flags0_bits, const char *feature, bool need_vic)
 {
+	static const char *const names[] = {"partition_cspace", "doorbell", "msgqueue", "vic"};
 	static char why[96];
 	u64 flags0 = gh_native(GH_HVC_HYPERVISOR_IDENTIFY, NULL).x[1];
 	struct root_caps rc;
 	struct ipc_self self;
-	unsigned bit = 0;
+	unsigned bit;
 
-	while (bit < 63 && (flags0_bit >> bit) != 1)
-		bit++;
-	if (!(flags0 & flags0_bit)) {
-		snprintf(why, sizeof(why), "identify flags0 bit %u (%s) clear", bit, feature);
-		return why;
+	(void)feature;
+	for (bit = 0; bit < 4; bit++) {
+		if ((flags0_bits & (1ULL << bit)) && !(flags0 & (1ULL << bit))) {
+			snprintf(why, sizeof(why), "identify flags0 bit %u (%s) clear", bit,
+			         names[bit]);
+			return why;
+		}
 	}
 	if (!root_caps_get(&rc))
 		return ROOT_SKIP_REASON;

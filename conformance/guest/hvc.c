@@ -29,18 +29,25 @@ void gh_patterned_args(u64 args[8])
 		args[i] = gh_pattern(i);
 }
 
-static struct gh_ret gh_call_stub(const void *stub, const u64 args[8])
+static struct gh_ret gh_call_stub_capture(const void *stub, const u64 args[8],
+                                          struct gh_capture *cap)
 {
-	u64 in[30];
-	struct gh_raw_out out;
 	struct gh_ret r;
 	unsigned i;
 
-	gh_fill_in(in, args);
-	gh_call_raw(in, &out, stub);
+	gh_fill_in(cap->in, args);
+	cap->stub = stub;
+	gh_call_raw(cap->in, &cap->out, stub);
 	for (i = 0; i < 8; i++)
-		r.x[i] = out.x[i];
+		r.x[i] = cap->out.x[i];
 	return r;
+}
+
+static struct gh_ret gh_call_stub(const void *stub, const u64 args[8])
+{
+	struct gh_capture cap;
+
+	return gh_call_stub_capture(stub, args, &cap);
 }
 
 struct gh_ret gh_hvc_imm(u32 imm, const u64 args[8])
@@ -60,6 +67,31 @@ struct gh_ret gh_hvc_imm(u32 imm, const u64 args[8])
 struct gh_ret gh_native(u32 call, const u64 args[8])
 {
 	return gh_hvc_imm(GH_HVC_NATIVE_BASE + call, args);
+}
+
+struct gh_ret gh_native_capture(u32 call, const u64 args[8], struct gh_capture *cap)
+{
+	u32 imm = GH_HVC_NATIVE_BASE + call;
+	const void *stub = gh_stub_for_imm(imm);
+	struct gh_ret r = gh_call_stub_capture(stub ? stub : gh_stub_nop, args, cap);
+
+	cover_native(imm, r.x[0]);
+	trace_native(imm, args, &r);
+	return r;
+}
+
+struct gh_ret gh_smccc_capture(u64 fid, const u64 args[7], struct gh_capture *cap)
+{
+	u64 a[8] = {fid};
+	struct gh_ret r;
+	unsigned i;
+
+	for (i = 0; i < 7; i++)
+		a[i + 1] = args ? args[i] : 0;
+	r = gh_call_stub_capture(gh_stub_hvc0, a, cap);
+	cover_smccc(fid, r.x[0]);
+	trace_smccc(fid, args, &r);
+	return r;
 }
 
 static struct gh_ret gh_smccc(const void *stub, u64 fid, const u64 args[7])

@@ -35,6 +35,17 @@ void gh_fill_in(u64 in[30], const u64 args[8]);
 struct gh_ret gh_native(u32 call, const u64 args[8]);
 /* hvc #imm with x0..x7 = args (any immediate in the stub table). */
 struct gh_ret gh_hvc_imm(u32 imm, const u64 args[8]);
+/* Every register of one call: what was loaded, what came back, through which stub. */
+struct gh_capture {
+	u64 in[30];
+	struct gh_raw_out out;
+	const void *stub;
+};
+
+/* gh_native / gh_smccc_hvc (counted for COVER and TRACE alike) keeping every register in *cap. */
+struct gh_ret gh_native_capture(u32 call, const u64 args[8], struct gh_capture *cap);
+struct gh_ret gh_smccc_capture(u64 fid, const u64 args[7], struct gh_capture *cap);
+
 /* SMCCC: x0 = fid, x1..x7 = args[0..6], through hvc #0 or smc #0. */
 struct gh_ret gh_smccc_hvc(u64 fid, const u64 args[7]);
 struct gh_ret gh_smccc_smc(u64 fid, const u64 args[7]);

@@ -90,6 +90,16 @@ u64 root_revoked(const struct root_caps *rc, u64 cap);
  * may take that slot again, so take it after every other fixture of the test.
  */
 u64 root_null(const struct root_caps *rc);
+/*
+ * Liveness through C: proves the hypervisor still serves calls through its dispatcher, object core
+ * and heap after what the test did (a survival claim never rests on identify, which is answered in
+ * assembly). From the root partition: a cspace created, configured for 1 cap and activated (its
+ * slot table allocated), the partition cap copied in, a second copy CSPACE_FULL, the copy deleted
+ * and a second delete CSPACE_CAP_NULL (the slot came back), the cspace deleted likewise; x0..x7
+ * exact and every other register by the spec's rules. Records FAIL naming `after`, false if not.
+ */
+bool root_alive(const struct root_caps *rc, const char *after);
+
 /* A cap ID that cannot decode in any cspace: bits 63:32 of (slot * m) ^ base are never set. */
 static inline u64 root_undecodable(u64 cap)
 {

@@ -1,6 +1,8 @@
 /* root lib: the root caps, call wrappers, per-test cap tracking and fixtures (humpy/root.h). */
 #include <humpy/profile.h>
+#include <humpy/regrules.h>
 #include <humpy/root.h>
+#include <humpy/spec.h>
 #include <humpy/trace.h>
 
 #define ROOT_MAX_TRACKED 256
@@ -22,18 +24,35 @@ bool root_caps_get(struct root_caps *rc)
 	return p->root;
 }
 
+/* Every register past the call's results, by the spec's rules; the first break FAILs the test. */
+static void root_check_regs(enum gh_path path, u32 call, const struct gh_capture *cap)
+{
+	const struct spec_call *c = spec_call_find(call);
+	char why[160];
+
+	if (c && !gh_regs_ok(path, cap->in, &cap->out, cap->stub, c->n_outputs, why, sizeof(why)))
+		test_fail("%s %s (0x%x): %s", path == GH_PATH_NATIVE ? "native" : "SMCCC", c->name,
+		          call, why);
+}
+
 struct gh_ret hc(u32 call, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
 {
 	u64 args[8] = {a0, a1, a2, a3, a4, 0, 0, 0};
+	struct gh_capture cap;
+	struct gh_ret r = gh_native_capture(call, args, &cap);
 
-	return gh_native(call, args);
+	root_check_regs(GH_PATH_NATIVE, call, &cap);
+	return r;
 }
 
 struct gh_ret hs(u32 call, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4)
 {
 	u64 args[7] = {a0, a1, a2, a3, a4, 0, 0};
+	struct gh_capture cap;
+	struct gh_ret r = gh_smccc_capture(GH_SMCCC_HVC_BASE + call, args, &cap);
 
-	return gh_smccc_hvc(GH_SMCCC_HVC_BASE + call, args);
+	root_check_regs(GH_PATH_SMCCC, call, &cap);
+	return r;
 }
 
 void root_track(u64 cap)
@@ -212,4 +231,69 @@ u64 root_null(const struct root_caps *rc)
 		return GH_CAP_INVALID;
 	}
 	return c;
+}
+
+/* One native call's x0 and x1 exact and x2..x7 zero; false after recording the FAIL. */
+static bool root_alive_result(const char *after, const char *what, struct gh_ret r, u64 x0, u64 x1)
+{
+	unsigned i;
+
+	if (r.x[0] != x0 || r.x[1] != x1) {
+		test_fail("after %s: %s: x0, x1 expected 0x%lx, 0x%lx got 0x%lx, 0x%lx", after,
+		          what, x0, x1, r.x[0], r.x[1]);
+		return false;
+	}
+	for (i = 2; i < 8; i++) {
+		if (r.x[i] != 0) {
+			test_fail("after %s: %s: x%u expected 0x0 got 0x%lx", after, what, i,
+			          r.x[i]);
+			return false;
+		}
+	}
+	return !test_has_failed(); /* hc() checked x8..x30 and SP */
+}
+
+bool root_alive(const struct root_caps *rc, const char *after)
+{
+	struct gh_ret r = hc(GH_HVC_PARTITION_CREATE_CSPACE, rc->partition, rc->cspace, 0, 0, 0);
+	u64 cs = r.x[1], copy;
+
+	if (r.x[0] != 0 || cs == GH_CAP_INVALID) {
+		test_fail("after %s: partition_create_cspace from the root partition: x0 expected "
+		          "0x0 got 0x%lx (x1 0x%lx)",
+		          after, r.x[0], r.x[1]);
+		return false;
+	}
+	root_track(cs);
+	if (!root_alive_result(after, "partition_create_cspace", r, 0, cs) ||
+	    !root_alive_result(after, "cspace_configure(1)",
+	                       hc(GH_HVC_CSPACE_CONFIGURE, cs, 1, 0, 0, 0), 0, 0) ||
+	    !root_alive_result(after, "object_activate (allocates its slot table)",
+	                       hc(GH_HVC_OBJECT_ACTIVATE, cs, 0, 0, 0, 0), 0, 0))
+		return false;
+	r = hc(GH_HVC_CSPACE_COPY_CAP_FROM, rc->cspace, rc->partition, cs,
+	       GH_RIGHT_PARTITION_OBJECT_CREATE, 0);
+	copy = r.x[1];
+	if (r.x[0] != 0 || copy == GH_CAP_INVALID) {
+		test_fail("after %s: copying into the new 1-slot cspace: x0 expected 0x0 got 0x%lx",
+		          after, r.x[0]);
+		return false;
+	}
+	if (!root_alive_result(after, "a second copy into the full cspace",
+	                       hc(GH_HVC_CSPACE_COPY_CAP_FROM, rc->cspace, rc->partition, cs,
+	                          GH_RIGHT_PARTITION_OBJECT_CREATE, 0),
+	                       E(CSPACE_FULL), 0) ||
+	    !root_alive_result(after, "deleting the copy",
+	                       hc(GH_HVC_CSPACE_DELETE_CAP_FROM, cs, copy, 0, 0, 0), 0, 0) ||
+	    !root_alive_result(after, "deleting the copy again",
+	                       hc(GH_HVC_CSPACE_DELETE_CAP_FROM, cs, copy, 0, 0, 0),
+	                       E(CSPACE_CAP_NULL), 0))
+		return false;
+	if (!root_alive_result(after, "deleting the cspace",
+	                       hc(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, cs, 0, 0, 0), 0, 0))
+		return false;
+	root_untrack(cs);
+	return root_alive_result(after, "deleting the cspace again",
+	                         hc(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, cs, 0, 0, 0),
+	                         E(CSPACE_CAP_NULL), 0);
 }

@@ -1,0 +1,209 @@
+/* hwirq_bind_virq (0x26), hwirq_unbind_virq (0x27): the PL061's physical SPI handed to the guest
+ * and raised by the guest itself (§2 VIRQ binding; ROOT_PROFILE.md humpy,root-hwirq-cap). */
+#include <humpy/arch.h>
+#include <humpy/fdt.h>
+#include <humpy/ipc.h>
+
+#define HW_VIRQ  IPC_VIRQ(6)
+#define HW_VIRQ2 IPC_VIRQ(7)
+
+/* PL061 registers (ARM PrimeCell GPIO TRM): data is addressed through bits 9:2 as a mask. */
+#define PL061_DATA_PIN0 (1U << 2)
+#define PL061_DIR       0x400
+#define PL061_IS        0x404
+#define PL061_IEV       0x40c
+#define PL061_IE        0x410
+#define PL061_IC        0x41c
+#define PL061_PIN0      1U
+
+struct hw {
+	u64 cap;
+	u64 gpio;
+};
+
+/* The hwirq cap and the PL061 page; the reason to SKIP when either is missing. */
+static const char *hw_get(struct hw *hw)
+{
+	int chosen = fdt_path_offset("/chosen");
+	int node = fdt_find_compatible(-1, "arm,pl061");
+	const u8 *p = NULL;
+	u32 len = 0;
+	u64 size;
+
+	if (chosen >= 0)
+		p = fdt_prop(chosen, "humpy,root-hwirq-cap", &len);
+	if (!p || len != 8)
+		return "no hwirq cap (/chosen humpy,root-hwirq-cap absent)";
+	hw->cap = ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
+	if (hw->cap == GH_CAP_INVALID)
+		return "no hwirq cap (/chosen humpy,root-hwirq-cap all ones)";
+	if (node < 0 || !fdt_reg(node, 0, &hw->gpio, &size))
+		return "no arm,pl061 node with a reg in the device tree";
+	return NULL;
+}
+
+/* Pin 0 as a level-high interrupt source, the line low. */
+static bool hw_line_setup(const struct hw *hw)
+{
+	return probe_try_write32(hw->gpio + PL061_DATA_PIN0, 0) &&
+	       probe_try_write32(hw->gpio + PL061_DIR, PL061_PIN0) &&
+	       probe_try_write32(hw->gpio + PL061_IS, PL061_PIN0) &&
+	       probe_try_write32(hw->gpio + PL061_IEV, PL061_PIN0) &&
+	       probe_try_write32(hw->gpio + PL061_IC, PL061_PIN0) &&
+	       probe_try_write32(hw->gpio + PL061_IE, PL061_PIN0);
+}
+
+static void hw_line(const struct hw *hw, bool high)
+{
+	probe_try_write32(hw->gpio + PL061_DATA_PIN0, high ? PL061_PIN0 : 0);
+	if (!high)
+		probe_try_write32(hw->gpio + PL061_IC, PL061_PIN0);
+	dsb(sy);
+}
+
+static void hw_line_off(const struct hw *hw)
+{
+	hw_line(hw, false);
+	probe_try_write32(hw->gpio + PL061_IE, 0);
+}
+
+/*
+ * HW_TEST(name) defines vic.hwirq_<name> with `hw` (const struct hw *) besides rc and self: SKIP
+ * without the hwirq cap or the PL061; the line is set up low before and switched off after.
+ */
+#define HW_TEST(name)                                                                              \
+	static void hw_body_##name(const struct root_caps *rc, const struct ipc_self *self,        \
+	                           const struct hw *hw);                                           \
+	IPC_TEST(vic, hwirq_##name, GH_API_FLAG0_VIC, "vic", true)                                 \
+	{                                                                                          \
+		struct hw hw_;                                                                     \
+		const char *why_ = hw_get(&hw_);                                                   \
+		if (why_)                                                                          \
+			SKIP("%s", why_);                                                          \
+		if (!hw_line_setup(&hw_)) {                                                        \
+			test_error("PL061 at 0x%lx: a register write aborted", hw_.gpio);          \
+			return;                                                                    \
+		}                                                                                  \
+		hw_body_##name(rc, self, &hw_);                                                    \
+		hw_line_off(&hw_);                                                                 \
+	}                                                                                          \
+	static void hw_body_##name(const struct root_caps *rc UNUSED_ARG,                          \
+	                           const struct ipc_self *self UNUSED_ARG,                         \
+	                           const struct hw *hw UNUSED_ARG)
+
+static void hw_bind(const struct ipc_self *self, const struct hw *hw, u64 virq)
+{
+	ipc_bind(self, GH_HVC_HWIRQ_BIND_VIRQ, GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, virq);
+}
+
+/* Proves a bound hwirq is taken as exactly its VIRQ, once per raise of the line, and a level line
+ * is taken again while high but not after it drops (§2 hwirq_bind_virq; ROOT_PROFILE.md). */
+HW_TEST(taken_level)
+{
+	hw_bind(self, hw, HW_VIRQ);
+	RETURN_IF_FAILED();
+	ASSERT_TAKEN("bound, line low", HW_VIRQ, 0);
+	hw_line(hw, true);
+	ASSERT_TAKEN("line raised", HW_VIRQ, 1);
+	if (!ipc_irq_on(HW_VIRQ))
+		return;
+	ASSERT_TAKEN("re-enabled, line still high", HW_VIRQ, 2);
+	hw_line(hw, false);
+	if (!ipc_irq_on(HW_VIRQ))
+		return;
+	ASSERT_TAKEN("re-enabled, line low", HW_VIRQ, 2);
+	hw_line(hw, true);
+	ASSERT_TAKEN("raised again", HW_VIRQ, 3);
+}
+
+/* Proves unbind stops delivery and rebinding to another VIRQ delivers there (§2 hwirq_unbind_virq).
+ */
+HW_TEST(unbind_rebind)
+{
+	hw_bind(self, hw, HW_VIRQ);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT("unbind", hc(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, 0, 0, 0, 0), 0, 0);
+	hw_line(hw, true);
+	ASSERT_TAKEN("unbound, line high", HW_VIRQ, 0);
+	hw_line(hw, false);
+	hw_bind(self, hw, HW_VIRQ2);
+	RETURN_IF_FAILED();
+	hw_line(hw, true);
+	ASSERT_TAKEN("rebound to the second VIRQ", HW_VIRQ2, 1);
+}
+
+/* Proves unbind of an unbound hwirq is OK (§2 VIRQ binding). */
+HW_TEST(unbind_unbound)
+{
+	ASSERT_RESULT("unbind", hc(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, 0, 0, 0, 0), 0, 0);
+	ASSERT_RESULT("unbind again", hc(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, 0, 0, 0, 0), 0, 0);
+}
+
+/* Proves binding a bound hwirq again is VIRQ_BOUND and the first binding keeps delivering (§2). */
+HW_TEST(already_bound)
+{
+	hw_bind(self, hw, HW_VIRQ);
+	RETURN_IF_FAILED();
+	if (!ipc_irq_on(HW_VIRQ2))
+		return;
+	ASSERT_RESULT("bind again", hc(GH_HVC_HWIRQ_BIND_VIRQ, hw->cap, self->vic, HW_VIRQ2, 0, 0),
+	              E(VIRQ_BOUND), 0);
+	hw_line(hw, true);
+	ASSERT_TAKEN("first binding", HW_VIRQ, 1);
+}
+
+/* Proves binding the hwirq to a VIRQ a doorbell holds is BUSY (§2). */
+IPC_TEST(vic, hwirq_virq_busy, GH_API_FLAG0_VIC | GH_API_FLAG0_DOORBELL, "vic", true)
+{
+	struct hw hw;
+	const char *why = hw_get(&hw);
+	u64 db;
+
+	if (why)
+		SKIP("%s", why);
+	db = db_make(rc);
+	RETURN_IF_FAILED();
+	ipc_bind(self, GH_HVC_DOORBELL_BIND_VIRQ, GH_HVC_DOORBELL_UNBIND_VIRQ, db, HW_VIRQ);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT("bind", hc(GH_HVC_HWIRQ_BIND_VIRQ, hw.cap, self->vic, HW_VIRQ, 0, 0), E(BUSY),
+	              0);
+}
+
+/* Proves out-of-range VIRQs are ARGUMENT_INVALID for an hwirq bind (§2; ROOT_PROFILE.md). */
+HW_TEST(out_of_range)
+{
+	ASSERT_RESULT("bind 15", hc(GH_HVC_HWIRQ_BIND_VIRQ, hw->cap, self->vic, 15, 0, 0),
+	              E(ARGUMENT_INVALID), 0);
+	ASSERT_RESULT("bind 1020", hc(GH_HVC_HWIRQ_BIND_VIRQ, hw->cap, self->vic, 1020, 0, 0),
+	              E(ARGUMENT_INVALID), 0);
+	ASSERT_RESULT("bind past the range",
+	              hc(GH_HVC_HWIRQ_BIND_VIRQ, hw->cap, self->vic, ipc_virq_end(), 0, 0),
+	              E(ARGUMENT_INVALID), 0);
+}
+
+/* Proves hwirq bind/unbind need BIND_VIC on the hwirq and BIND_SOURCE on the VIC; a doorbell as
+ * the hwirq is CSPACE_WRONG_OBJECT_TYPE (§2 spec rights). */
+IPC_TEST(vic, hwirq_rights, GH_API_FLAG0_VIC | GH_API_FLAG0_DOORBELL, "vic", true)
+{
+	struct hw hw;
+	const char *why = hw_get(&hw);
+	u64 weak_hw, weak_vic, db;
+
+	if (why)
+		SKIP("%s", why);
+	weak_hw = root_copy(rc, hw.cap, ~(u64)GH_RIGHT_HWIRQ_BIND_VIC);
+	weak_vic = root_copy(rc, self->vic, ~(u64)GH_RIGHT_VIC_BIND_SOURCE);
+	db = db_make(rc);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT("hwirq without BIND_VIC",
+	              hc(GH_HVC_HWIRQ_BIND_VIRQ, weak_hw, self->vic, HW_VIRQ, 0, 0),
+	              E(CSPACE_INSUFFICIENT_RIGHTS), 0);
+	ASSERT_RESULT("unbind without BIND_VIC", hc(GH_HVC_HWIRQ_UNBIND_VIRQ, weak_hw, 0, 0, 0, 0),
+	              E(CSPACE_INSUFFICIENT_RIGHTS), 0);
+	ASSERT_RESULT("VIC without BIND_SOURCE",
+	              hc(GH_HVC_HWIRQ_BIND_VIRQ, hw.cap, weak_vic, HW_VIRQ, 0, 0),
+	              E(CSPACE_INSUFFICIENT_RIGHTS), 0);
+	ASSERT_RESULT("a doorbell as the hwirq",
+	              hc(GH_HVC_HWIRQ_BIND_VIRQ, db, self->vic, HW_VIRQ, 0, 0),
+	              E(CSPACE_WRONG_OBJECT_TYPE), 0);
+}

@@ -25,7 +25,13 @@ _Noreturn void arch_guest_enter(struct guest_frame *f);
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC |         \
 	 HCR_RW | HCR_APK | HCR_API)
 
-#define CPTR_EL2_RES1      0x32FFull /* TFP (10) and TZ (8) clear: FP/SIMD and SVE untrapped */
+#define CPTR_EL2_RES1      0x32FFull
+/*
+ * FP/SIMD untrapped (TFP clear); SVE trapped (TZ): identify's flags1 says the VM has no SVE
+ * (HYP_API_FLAGS1 = 0), so the VM must not be able to use it. A trapped SVE instruction gets an
+ * Unknown-reason exception like any other unhandled trap.
+ */
+#define CPTR_EL2_TZ        BIT(8)
 #define CNTHCTL_EL1PCTEN   BIT(0)
 #define CNTHCTL_EL1PCEN    BIT(1)
 #define SCTLR_EL1_RESET    0x30D00800ull /* RES1 bits only: MMU and caches off */
@@ -34,10 +40,8 @@ _Noreturn void arch_guest_enter(struct guest_frame *f);
 static void vcpu_el2_setup(void)
 {
 	write_sysreg(hcr_el2, HCR_GUEST);
-	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ);
 	isb();
-	if (((read_sysreg(id_aa64pfr0_el1) >> 32) & 0xF) != 0)
-		write_sysreg(ZCR_EL2, 0xF); /* the guest may use every SVE vector length */
 	/* HPMN = all counters: the guest owns the PMU (PMCCNTR_EL0 for make bench), no traps. */
 	write_sysreg(mdcr_el2, (read_sysreg(pmcr_el0) >> 11) & 0x1F);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);

@@ -16,7 +16,7 @@ from pathlib import Path
 
 # libFuzzer's status line: "#4235  NEW    cov: 19 ft: 28 corp: 10/116b ... exec/s: 0 rss: 34Mb".
 LIBFUZZER_STATUS = re.compile(
-    r"^#(?P<execs>[0-9]+)\s+(?P<event>[A-Z]+)\s+cov: (?P<cov>[0-9]+) ft: (?P<ft>[0-9]+)"
+    r"^#(?P<execs>[0-9]+)\s+(?P<event>[A-Za-z]+)\s+cov: (?P<cov>[0-9]+) ft: (?P<ft>[0-9]+)"
     r"(?: corp: (?P<corp>[0-9]+)/\S+)?.*?exec/s: (?P<eps>[0-9]+)")
 LIBFUZZER_STAT = re.compile(r"^stat::(?P<key>[a-z_]+):\s*(?P<value>[0-9.]+)\s*$")
 

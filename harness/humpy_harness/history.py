@@ -125,7 +125,8 @@ def resolve(name: str, history_dir) -> Path:
     if path.is_file():
         return path
     stored = entries(history_dir)
-    if re.fullmatch(r"-?[0-9]+", name):
+    # A short number is an index; a long one (20261130) is a piece of a stamp.
+    if re.fullmatch(r"-?[0-9]{1,4}", name):
         index = int(name)
         if index == 0 or abs(index) > len(stored):
             raise HistoryError(f"run {name}: {len(stored)} stored run(s) under {history_dir}"

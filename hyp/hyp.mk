@@ -32,6 +32,9 @@ HYP_ASM_SRCS  := $(filter-out hyp/arch/aarch64/hyp.ld.S,$(HYP_ASM_SRCS))
 HYP_C_SRCS    := $(HYP_CORE_SRCS) $(HYP_ARCH_SRCS) $(HYP_PLAT_SRCS)
 HYP_OBJS      := $(patsubst %,$(HYP_BUILD)/obj/%.o,$(HYP_C_SRCS) $(HYP_ASM_SRCS))
 
+# Proof builds (harness/qemu_tests/test_proof.py): HYP_EXTRA_CFLAGS=-DHUMPY_BREAK_<what> plants one
+# known bug (a #ifdef each), so a test can show the suite fails that build. Use its own BUILD folder.
+HYP_EXTRA_CFLAGS ?=
 HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM)
 # -mgeneral-regs-only: EL2 never touches FP/SIMD, so guest FP state needs no saving.
 # -mstrict-align: the first C code runs with the MMU off, where memory is Device.
@@ -41,7 +44,7 @@ HYP_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
 	-fno-pic -fno-pie -fno-stack-protector -fno-common -fno-tree-loop-distribute-patterns \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	$(HYP_INCLUDES) -MMD -MP
+	$(HYP_INCLUDES) -MMD -MP $(HYP_EXTRA_CFLAGS)
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(HYP_LDS) -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 

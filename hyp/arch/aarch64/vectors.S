@@ -59,7 +59,11 @@ el2_vectors:
 	movk	x0, #HYP_API_INFO_HI16, lsl #48
 	movz	x1, #(HYP_API_FLAGS0 & 0xFFFF)	/* flags0 as abi.h says; 1, 2 are zero */
 	movk	x1, #(HYP_API_FLAGS0 >> 16), lsl #16
+#ifdef HUMPY_BREAK_SVE_FLAG /* proof build (harness/qemu_tests): flags1 claims SVE the VM lacks */
+	mov	x2, #1
+#else
 	mov	x2, xzr
+#endif
 	mov	x3, xzr
 	mov	x4, xzr
 	mov	x5, xzr

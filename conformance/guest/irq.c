@@ -23,7 +23,8 @@ static struct {
 	volatile u32 count[IRQ_INTID_LIMIT];
 	volatile u32 total;
 	volatile u32 last;
-	u32 enabled[IRQ_WORDS]; /* INTIDs enabled since the last reset, to undo */
+	volatile u32 order[IRQ_ORDER_MAX]; /* the first INTIDs taken, in order */
+	u32 enabled[IRQ_WORDS];            /* INTIDs enabled since the last reset, to undo */
 } irq;
 
 bool irq_ready(void)
@@ -99,6 +100,13 @@ void irq_disable(u32 intid)
 	irq_bit_write(GIC_ICPENDR, intid);
 }
 
+bool irq_raise(u32 intid)
+{
+	if (!irq_ready() || intid >= IRQ_INTID_LIMIT)
+		return false;
+	return irq_bit_write(GIC_ISPENDR, intid);
+}
+
 bool irq_pending(u32 intid, bool *pending)
 {
 	u32 v;
@@ -123,6 +131,11 @@ u32 irq_total(void)
 u32 irq_last(void)
 {
 	return irq.last;
+}
+
+u32 irq_order(u32 i)
+{
+	return i < IRQ_ORDER_MAX && i < irq.total ? irq.order[i] : IRQ_INTID_LIMIT;
 }
 
 bool irq_wait(u32 intid, u32 times, u32 ms)
@@ -165,6 +178,8 @@ void irq_taken(u32 intid)
 {
 	if (intid >= IRQ_INTID_LIMIT)
 		return;
+	if (irq.total < IRQ_ORDER_MAX)
+		irq.order[irq.total] = intid;
 	irq.count[intid]++;
 	irq.total++;
 	irq.last = intid;

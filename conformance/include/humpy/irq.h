@@ -22,6 +22,8 @@ bool irq_set_edge(u32 intid, bool edge);
 bool irq_set_priority(u32 intid, u8 prio);
 /* Disabled and its pending state cleared. */
 void irq_disable(u32 intid);
+/* Makes intid pending by software (GICD_ISPENDR / GICR_ISPENDR0). */
+bool irq_raise(u32 intid);
 /* GICD/GICR I{S,C}PENDR state as the (virtual) distributor reports it; false if unreadable. */
 bool irq_pending(u32 intid, bool *pending);
 
@@ -29,6 +31,9 @@ bool irq_pending(u32 intid, bool *pending);
 u32 irq_count(u32 intid);
 u32 irq_total(void);
 u32 irq_last(void);
+/* The i-th INTID taken since the reset (i < IRQ_ORDER_MAX), IRQ_INTID_LIMIT if none. */
+#define IRQ_ORDER_MAX 32
+u32 irq_order(u32 i);
 /* Waits until intid was taken at least `times` times or `ms` passed; true if it was. */
 bool irq_wait(u32 intid, u32 times, u32 ms);
 /* Lets interrupts that are on their way arrive: a bounded pause with IRQs unmasked. */

@@ -14,7 +14,8 @@ HYP_HOST_CORE_SRCS := \
 	hyp/core/thread.c hyp/core/doorbell_obj.c hyp/core/msgqueue_obj.c \
 	hyp/core/object_calls.c hyp/core/cspace_calls.c hyp/core/root.c hyp/core/root_dt.c \
 	hyp/core/hypercall.c hyp/core/hypercall_object.c hyp/core/hypercall_cspace.c \
-	hyp/core/hypercall_vic.c hyp/core/vic.c hyp/core/virq.c hyp/core/vic_calls.c hyp/core/hwirq.c \
+	hyp/core/hypercall_vic.c hyp/core/vic.c hyp/core/virq.c hyp/core/vic_calls.c hyp/core/hwirq.c hyp/core/doorbell_calls.c \
+	hyp/core/hypercall_doorbell.c \
 	hyp/arch/host/host.c
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS)
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \

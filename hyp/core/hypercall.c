@@ -50,6 +50,14 @@ static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     HYPERCALL_ROW(VIC_BIND_MSI_SOURCE, vic_bind_msi_source, HC_CAP, HC_CAP, HC_RES0),
     HYPERCALL_ROW(VGIC_SET_MPIDR_MAPPING, vgic_set_mpidr_mapping, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
                   HC_VAL, HC_VAL, HC_VAL),
+    /* hypercall_doorbell.c */
+    HYPERCALL_ROW(PARTITION_CREATE_DOORBELL, partition_create_doorbell, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(DOORBELL_BIND_VIRQ, doorbell_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(DOORBELL_UNBIND_VIRQ, doorbell_unbind_virq, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(DOORBELL_SEND, doorbell_send, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(DOORBELL_RECEIVE, doorbell_receive, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(DOORBELL_RESET, doorbell_reset, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(DOORBELL_MASK, doorbell_mask, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
 };
 
 unsigned hypercall_table_size(void)

@@ -59,7 +59,8 @@ void vic_irq_recheck(struct vic_irq *irq)
 {
 	const struct virq_source *src = irq->source;
 
-	if (irq->is_line_high && src != NULL && src->condition != NULL && !src->condition(src)) {
+	if (irq->is_line_high && irq->is_redelivery && src != NULL && src->condition != NULL &&
+	    !src->condition(src)) {
 		irq->is_line_high = false;
 	}
 }

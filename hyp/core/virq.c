@@ -72,6 +72,7 @@ void virq_assert(struct virq_source *src, bool edge_only)
 		irq->is_latched = true;
 	} else if (!edge_only) {
 		irq->is_line_high = true;
+		irq->is_redelivery = false;
 	} else {
 		return;
 	}
@@ -86,8 +87,9 @@ void virq_clear(struct virq_source *src)
 		return;
 	}
 	irq = vic_irq_of(src->vic, src->virq);
-	if (irq->is_line_high) {
+	if (irq->is_line_high || irq->is_latched) {
 		irq->is_line_high = false;
+		irq->is_latched = false;
 		arch_vic_changed(src->vic);
 	}
 }

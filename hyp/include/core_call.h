@@ -71,4 +71,17 @@ error_t core_vic_bind_msi_source(const struct core_ctx *ctx, cap_id_t vic_cap, c
 error_t core_vgic_set_mpidr_mapping(const struct core_ctx *ctx, cap_id_t vic_cap, uint64_t mask,
                                     const uint64_t shifts[4], uint64_t mt);
 
+/* doorbell_calls.c */
+error_t core_doorbell_bind_virq(const struct core_ctx *ctx, cap_id_t db_cap, cap_id_t vic_cap,
+                                uint64_t virq);
+error_t core_doorbell_unbind_virq(const struct core_ctx *ctx, cap_id_t db_cap);
+/* value = the flags before */
+struct core_result core_doorbell_send(const struct core_ctx *ctx, cap_id_t db_cap,
+                                      uint64_t new_flags);
+struct core_result core_doorbell_receive(const struct core_ctx *ctx, cap_id_t db_cap,
+                                         uint64_t clear_flags);
+error_t core_doorbell_reset(const struct core_ctx *ctx, cap_id_t db_cap);
+error_t core_doorbell_mask(const struct core_ctx *ctx, cap_id_t db_cap, uint64_t enable_mask,
+                           uint64_t ack_mask);
+
 #endif

@@ -35,4 +35,13 @@ HYPERCALL_HANDLER(hwirq_unbind_virq);
 HYPERCALL_HANDLER(vic_bind_msi_source);
 HYPERCALL_HANDLER(vgic_set_mpidr_mapping);
 
+/* hypercall_doorbell.c */
+HYPERCALL_HANDLER(partition_create_doorbell);
+HYPERCALL_HANDLER(doorbell_bind_virq);
+HYPERCALL_HANDLER(doorbell_unbind_virq);
+HYPERCALL_HANDLER(doorbell_send);
+HYPERCALL_HANDLER(doorbell_receive);
+HYPERCALL_HANDLER(doorbell_reset);
+HYPERCALL_HANDLER(doorbell_mask);
+
 #endif

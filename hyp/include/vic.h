@@ -29,6 +29,9 @@ struct vic_irq {
 	bool is_edge;    /* GICD_ICFGR: edge-triggered, else level */
 	bool is_latched; /* pending state set by an edge, ISPENDR, or taken from a list register */
 	bool is_line_high; /* a level assertion holds */
+	/* The guest took the level VIRQ since its source last asserted it: before it is delivered
+	 * again the source is asked whether its condition still holds. */
+	bool is_redelivery;
 	bool is_active;
 	bool is_listed; /* the arch layer has it in a list register */
 };
@@ -60,8 +63,9 @@ struct vic_irq *vic_irq_of(struct vic *vic, uint32_t intid);
 bool vic_irq_is_pending(const struct vic_irq *irq);
 /* Pending, enabled and its group enabled: the guest may take it (or has it pending-and-active). */
 bool vic_irq_is_deliverable(const struct vic *vic, const struct vic_irq *irq);
-/* Before a level VIRQ is listed again: ask its source whether the condition still holds (the lazy
- * de-assertion of reference §5); the line drops if not. */
+/* Once the guest took or ended a level VIRQ, and before it is delivered again: ask its source
+ * whether the condition still holds (the lazy de-assertion of reference §5); the line drops if not.
+ * A fresh assertion is delivered at least once. */
 void vic_irq_recheck(struct vic_irq *irq);
 
 extern const struct obj_ops vic_ops;

@@ -44,7 +44,8 @@ void virq_unbind_deferred(struct virq_source *src, struct object **dead);
  * No effect while unbound.
  */
 void virq_assert(struct virq_source *src, bool edge_only);
-/* The level condition is gone: the line drops (a latched edge stays pending). */
+/* The source's interrupt is withdrawn: the line drops and a pending edge is forgotten (an active
+ * one stays active until the guest ends it). */
 void virq_clear(struct virq_source *src);
 
 #endif

@@ -118,6 +118,7 @@ static void vgic_fold(struct vic *vic)
 		if ((lr.state & ICH_LR_PENDING) == 0) {
 			/* Taken by the guest: the edge is consumed; a level line is asked again. */
 			irq->is_latched = false;
+			irq->is_redelivery = true;
 			vic_irq_recheck(irq);
 		}
 	}
@@ -133,8 +134,8 @@ static struct vic_irq *vgic_pick(struct vic *vic, uint32_t *intid)
 		struct vic_irq *irq = &vic->irqs[n];
 		if (irq->is_listed)
 			continue;
-		if (!irq->is_active && !irq->is_latched)
-			vic_irq_recheck(irq); /* a level VIRQ about to be (re-)delivered */
+		if (!irq->is_active)
+			vic_irq_recheck(irq); /* a level VIRQ the guest took before: still raised? */
 		if (!irq->is_active && !vic_irq_is_deliverable(vic, irq))
 			continue;
 		unsigned rank = irq->is_active ? 0u : 1u + irq->priority;
@@ -162,7 +163,11 @@ static void vgic_list(struct vic *vic)
 		struct vic_irq *irq = vgic_pick(vic, &intid);
 		if (irq == NULL)
 			break;
-		bool is_pending = vic_irq_is_deliverable(vic, irq);
+		/* An active level VIRQ is listed active only: its EOI brings us back to ask the
+		 * source again before it is pending again (a latched edge may be pending+active).
+		 */
+		bool is_pending =
+		    vic_irq_is_deliverable(vic, irq) && !(irq->is_active && !irq->is_latched);
 		struct ich_lr lr = {
 		    .state =
 		        (is_pending ? ICH_LR_PENDING : 0) | (irq->is_active ? ICH_LR_ACTIVE : 0),

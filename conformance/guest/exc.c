@@ -44,6 +44,40 @@ void exc_reset(void)
 	exc_expect.armed = false;
 }
 
+#define ID_MMFR1_PAN(v)  (((v) >> 20) & 0xf)
+#define ID_MMFR2_UAO(v)  (((v) >> 4) & 0xf)
+#define ID_PFR1_SSBS(v)  (((v) >> 4) & 0xf)
+#define ID_PFR1_SSBS_MSR 2 /* FEAT_SSBS2: PSTATE.SSBS readable with MRS */
+
+u64 exc_pstate_mask(void)
+{
+	u64 mask = PSTATE_M_MASK | PSTATE_DAIF;
+
+	if (ID_MMFR1_PAN(sysreg_read(id_aa64mmfr1_el1)))
+		mask |= PSTATE_PAN;
+	if (ID_MMFR2_UAO(sysreg_read(id_aa64mmfr2_el1)))
+		mask |= PSTATE_UAO;
+	if (ID_PFR1_SSBS(sysreg_read(id_aa64pfr1_el1)) >= ID_PFR1_SSBS_MSR)
+		mask |= PSTATE_SSBS;
+	return mask;
+}
+
+u64 exc_pstate_now(void)
+{
+	u64 mask = exc_pstate_mask();
+	u64 p = (sysreg_read(CurrentEL) & 0xc) | (sysreg_read(SPSel) & 1) |
+	        (sysreg_read(daif) & PSTATE_DAIF);
+
+	/* Named by encoding: the assembler's -march=armv8-a does not know PAN, UAO, SSBS. */
+	if (mask & PSTATE_PAN)
+		p |= sysreg_read(S3_0_C4_C2_3) & PSTATE_PAN;
+	if (mask & PSTATE_UAO)
+		p |= sysreg_read(S3_0_C4_C2_4) & PSTATE_UAO;
+	if (mask & PSTATE_SSBS)
+		p |= sysreg_read(S3_3_C4_C2_6) & PSTATE_SSBS;
+	return p;
+}
+
 bool probe_try_read32(u64 addr, u32 *out)
 {
 	u32 v;
@@ -75,6 +109,9 @@ void exc_dispatch(unsigned kind, struct exc_frame *f)
 		exc_expect.rec.esr = f->esr;
 		exc_expect.rec.far = f->far;
 		exc_expect.rec.elr = f->elr;
+		exc_expect.rec.spsr = f->spsr;
+		/* Nothing between the vector and here changes PSTATE: this is PSTATE on entry. */
+		exc_expect.rec.pstate = exc_pstate_now();
 		f->elr += 4; /* resume after the instruction that faulted */
 		return;
 	}

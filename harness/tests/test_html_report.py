@@ -241,3 +241,13 @@ def test_page_context_from_the_canned_folder(reports, tmp_path):
                                                                    "index-libfuzzer-thing.png"]
     assert ctx["history"]["a"] == "20261129T100000Z-conformance.json"
     assert len(ctx["history"]["changes"]) == 4
+
+
+def test_an_empty_reports_folder_still_gives_a_page_that_says_what_is_missing(tmp_path):
+    ctx = html_report.build_page(tmp_path, tmp_path / "index.html", None, None, None)
+    html = (tmp_path / "index.html").read_text()
+    assert ctx["runs"] == [] and ctx["headline"] == "no conformance run found"
+    for text in ("no conformance run found under", "no fuzzing run found under",
+                 "no bench run found", "no code coverage given", "0 stored run(s): a diff needs two"):
+        assert text in html, text
+    assert list(tmp_path.glob("*.png")) == []

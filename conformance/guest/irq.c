@@ -25,6 +25,7 @@ static struct {
 	volatile u32 last;
 	volatile u32 order[IRQ_ORDER_MAX]; /* the first INTIDs taken, in order */
 	u32 enabled[IRQ_WORDS];            /* INTIDs enabled since the last reset, to undo */
+	u32 keep_on[IRQ_WORDS];            /* INTIDs the handler leaves enabled (not one-shot) */
 } irq;
 
 bool irq_ready(void)
@@ -90,6 +91,12 @@ bool irq_enable(u32 intid)
 	irq.enabled[intid / 32] |= 1U << (intid % 32);
 	dsb(sy);
 	return irq_bit_write(GIC_ISENABLER, intid);
+}
+
+void irq_keep_enabled(u32 intid)
+{
+	if (intid < IRQ_INTID_LIMIT)
+		irq.keep_on[intid / 32] |= 1U << (intid % 32);
 }
 
 void irq_disable(u32 intid)
@@ -167,6 +174,7 @@ void irq_reset(void)
 				irq_disable(w * 32 + b);
 		}
 		irq.enabled[w] = 0;
+		irq.keep_on[w] = 0;
 	}
 	for (w = 0; w < IRQ_INTID_LIMIT; w++)
 		irq.count[w] = 0;
@@ -183,6 +191,8 @@ void irq_taken(u32 intid)
 	irq.count[intid]++;
 	irq.total++;
 	irq.last = intid;
+	if (irq.keep_on[intid / 32] & (1U << (intid % 32)))
+		return;
 	/*
 	 * One-shot: a level source still asserted must not be taken again as soon as it is EOIed.
 	 * A plain store, not a probe: the interrupted code may be inside its own expected fault.

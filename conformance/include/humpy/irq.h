@@ -20,6 +20,11 @@ bool irq_ready(void);
 bool irq_enable(u32 intid);
 bool irq_set_edge(u32 intid, bool edge);
 bool irq_set_priority(u32 intid, u8 prio);
+/*
+ * The handler only acknowledges and EOIs intid, without touching the distributor (until the next
+ * irq_reset): for edge sources, so taking them traps to the hypervisor for nothing but the EOI.
+ */
+void irq_keep_enabled(u32 intid);
 /* Disabled and its pending state cleared. */
 void irq_disable(u32 intid);
 /* Makes intid pending by software (GICD_ISPENDR / GICR_ISPENDR0). */

@@ -93,16 +93,19 @@ GICD_TEST(priority_order)
 	ASSERT_EQ("second INTID", irq_order(1), lo);
 }
 
-/* Proves no interrupt is lost when more are pending than list registers exist: 12 SPIs made pending
- * with IRQs masked are each taken exactly once (issue 9 point 1, list-register overflow). */
+/* Proves no interrupt is lost when more are pending than list registers exist: 12 edge SPIs made
+ * pending with IRQs masked are each taken exactly once, the handler touching nothing but
+ * ICC_IAR1/EOIR1, so only the maintenance interrupt refills the list registers (issue 9 point 1).
+ */
 GICD_TEST(list_register_overflow)
 {
 	u32 i;
 
 	ASSERT_TRUE("range covers 12 test VIRQs", IPC_VIRQ(GD_MANY) <= ipc_virq_end());
 	for (i = 0; i < GD_MANY; i++) {
-		if (!ipc_irq_on(IPC_VIRQ(i)))
+		if (!ipc_irq_edge(IPC_VIRQ(i)) || !ipc_irq_on(IPC_VIRQ(i)))
 			return;
+		irq_keep_enabled((u32)IPC_VIRQ(i));
 	}
 	irq_mask();
 	for (i = 0; i < GD_MANY; i++)

@@ -14,6 +14,9 @@ REPORT_PROFDATA ?= llvm-profdata
 REPORT_COV      ?= llvm-cov
 A ?= -2
 B ?= -1
+# More results JSONs for the page and the history, e.g. a run against another build:
+# REPORT_RUNS='reports/gunyah/conformance.json'.
+REPORT_RUNS ?=
 
 # hyp/core's host unit tests with source-based coverage instead of the sanitizers (their runtime
 # only slows the run; the coverage is the same), both cap-ID variants like test-hyp-host.
@@ -42,11 +45,12 @@ $(HYP_COV_EXPORT): $(HYP_COV_UNIT) $(HYP_COV_PLAIN)
 	@mv $@.tmp $@
 
 .PHONY: report report-diff test-report
-report: $(HYP_COV_EXPORT)
+report: $(HYP_COV_EXPORT) $(SPEC_JSON)
 	@[ -f $(REPORTS)/conformance.json ] || { $(MAKE) --no-print-directory all && \
 		$(MAKE) --no-print-directory conformance-run || true; }
-	@$(REPORT_PY).history --reports $(REPORTS) --history $(REPORT_HISTORY) store >/dev/null
+	@$(REPORT_PY).history --reports $(REPORTS) --history $(REPORT_HISTORY) store $(REPORT_RUNS) >/dev/null
 	@$(REPORT_PY).html_report --reports $(REPORTS) --history $(REPORT_HISTORY) --spec $(SPEC_JSON) \
+		$(addprefix --run ,$(REPORT_RUNS)) \
 		--hyp-coverage $(HYP_COV_EXPORT) --hyp-unit-status $(REPORT_BUILD)/hyp-unit.status \
 		--diff-a=$(A) --diff-b=$(B) --out $(REPORT_HTML)
 

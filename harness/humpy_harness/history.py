@@ -85,8 +85,14 @@ def store(path, history_dir) -> Path | None:
         return None  # a list-only run has no verdicts worth keeping
     history_dir = Path(history_dir)
     history_dir.mkdir(parents=True, exist_ok=True)
-    dest = history_dir / f"{stamp_of(doc, path.stat().st_mtime)}-{path.stem}.json"
-    if not dest.exists() or dest.read_bytes() != raw:
+    base = f"{stamp_of(doc, path.stat().st_mtime)}-{path.stem}"
+    # Two different runs that started in the same second under the same name get -2, -3...
+    n = 1
+    dest = history_dir / f"{base}.json"
+    while dest.exists() and dest.read_bytes() != raw:
+        n += 1
+        dest = history_dir / f"{base}-{n}.json"
+    if not dest.exists():
         tmp = dest.with_suffix(".json.tmp")
         tmp.write_bytes(raw)
         os.replace(tmp, dest)
@@ -206,7 +212,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reports", default="reports", help="reports folder (default reports)")
     parser.add_argument("--history", help="stored runs (default <reports>/history)")
     sub = parser.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("store", help="copy the run files of --reports into the history")
+    st = sub.add_parser("store", help="copy the run files of --reports (and FILEs) into the history")
+    st.add_argument("files", nargs="*", metavar="FILE", help="more results JSONs to store")
     sub.add_parser("list", help="the stored runs, oldest first")
     d = sub.add_parser("diff", help="tests whose verdict changed from run A to run B")
     d.add_argument("a", nargs="?", default="-2", help="run A (default -2, the one before newest)")
@@ -215,7 +222,13 @@ def main(argv=None) -> int:
     history_dir = Path(args.history or Path(args.reports) / HISTORY_DIR)
     try:
         if args.cmd == "store":
-            for dest in store_all(args.reports, history_dir):
+            stored = store_all(args.reports, history_dir)
+            for path in args.files:
+                dest = store(path, history_dir)
+                if dest is None:
+                    raise HistoryError(f"{path}: not a results or bench JSON of a run")
+                stored.append(dest)
+            for dest in stored:
                 print(f"history: {dest}")
         elif args.cmd == "list":
             for i, path in enumerate(entries(history_dir), 1):

@@ -447,15 +447,22 @@ def _source_state() -> str:
 # --- the page -------------------------------------------------------------------------------------
 
 def build_page(reports_dir, out, spec_path=None, hyp_cov=None, hyp_status=None, history_dir=None,
-               fuzz_dir=None, diff_a="-2", diff_b="-1", templates=TEMPLATES) -> dict:
+               fuzz_dir=None, diff_a="-2", diff_b="-1", templates=TEMPLATES, more_runs=()) -> dict:
     """Writes the page (and its PNGs next to it); returns what it rendered (for tests and the CLI)."""
     reports_dir, out = Path(reports_dir), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     history_dir = Path(history_dir) if history_dir else reports_dir / history.HISTORY_DIR
     fuzz_dir = Path(fuzz_dir) if fuzz_dir else reports_dir / "fuzz"
     runs = []
-    for i, path in enumerate(find_results(reports_dir)):
-        runs.append(run_view(path, _read_json(path), reports_dir, f"r{i}"))
+    paths = find_results(reports_dir)
+    paths += [Path(p) for p in more_runs if Path(p).resolve() not in [q.resolve() for q in paths]]
+    for i, path in enumerate(paths):
+        doc = _read_json(path)
+        if doc is None or not history.is_results(doc):
+            raise OSError(f"{path}: not a results JSON")
+        runs.append(run_view(path, doc, path.parent, f"r{i}"))
+        if path.parent.resolve() != reports_dir.resolve():
+            runs[-1]["name"] = str(path)  # from elsewhere (--run): say where
     verdicts = list(VERDICT_ORDER)
     for r in runs:
         verdicts += [v for v in r["summary"] if v not in verdicts]
@@ -499,13 +506,15 @@ def main(argv=None) -> int:
     parser.add_argument("--hyp-unit-status", help="file holding the unit tests' exit status")
     parser.add_argument("--history", help="stored runs (default <reports>/history)")
     parser.add_argument("--fuzz", help="fuzzers' output (default <reports>/fuzz)")
+    parser.add_argument("--run", action="append", default=[], metavar="FILE",
+                        help="another results JSON to show (repeatable)")
     parser.add_argument("--diff-a", default="-2", help="run A of the page's verdict diff")
     parser.add_argument("--diff-b", default="-1", help="run B of the page's verdict diff")
     args = parser.parse_args(argv)
     out = Path(args.out or Path(args.reports) / "index.html")
     try:
         ctx = build_page(args.reports, out, args.spec, args.hyp_coverage, args.hyp_unit_status,
-                         args.history, args.fuzz, args.diff_a, args.diff_b)
+                         args.history, args.fuzz, args.diff_a, args.diff_b, more_runs=args.run)
     except (OSError, jinja2.TemplateError) as e:
         print(f"humpy_harness.html_report: error: {e}", file=sys.stderr)
         return 1

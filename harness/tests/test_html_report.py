@@ -251,3 +251,31 @@ def test_an_empty_reports_folder_still_gives_a_page_that_says_what_is_missing(tm
                  "no bench run found", "no code coverage given", "0 stored run(s): a diff needs two"):
         assert text in html, text
     assert list(tmp_path.glob("*.png")) == []
+
+
+def test_another_run_is_shown_after_the_reports_folder_s_own(reports, tmp_path):
+    other = tmp_path / "gunyah" / "conformance.json"
+    other.parent.mkdir()
+    shutil.copy(DATA / "reports/history/20261129T100000Z-conformance.json", other)
+    ctx = html_report.build_page(reports, reports / "index.html", more_runs=[str(other)])
+    assert [r["name"] for r in ctx["runs"]] == ["conformance.json", str(other)]
+    assert ctx["runs"][1]["summary"]["PASS"] == 6
+    html = (reports / "index.html").read_text()
+    assert html.count('<tr class="run"') == 2
+    out = subprocess.run([sys.executable, "-m", "humpy_harness.history", "--reports", str(reports),
+                          "store", str(other)], capture_output=True, text=True, cwd=REPO / "harness")
+    assert out.returncode == 0, out.stderr
+    assert "20261129T100000Z-conformance.json" in out.stdout
+
+
+def test_two_runs_of_the_same_second_are_both_kept(reports, tmp_path):
+    hist = reports / "history"
+    first = history.store(reports / "conformance.json", hist)
+    doc = canned()
+    doc["tests"][0]["verdict"] = "FAIL"
+    other = tmp_path / "conformance.json"
+    other.write_text(json.dumps(doc))
+    second = history.store(other, hist)
+    assert first.name == "20261130T051000Z-conformance.json"
+    assert second.name == "20261130T051000Z-conformance-2.json"
+    assert history.store(other, hist) == second

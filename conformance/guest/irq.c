@@ -68,6 +68,7 @@ bool irq_set_edge(u32 intid, bool edge)
 {
 	if (intid >= IRQ_INTID_LIMIT)
 		return false;
+	irq.enabled[intid / 32] |= 1U << (intid % 32); /* irq_reset puts it back to level */
 	return irq_field_update(irq_frame(intid) + GIC_ICFGR + 4 * (intid / 16),
 	                        2 * (intid % 16) + 1, 1, edge ? 1 : 0);
 }
@@ -170,8 +171,11 @@ void irq_reset(void)
 
 	for (w = 0; w < IRQ_WORDS; w++) {
 		for (b = 0; b < 32; b++) {
-			if (irq.enabled[w] & (1U << b))
+			if (irq.enabled[w] & (1U << b)) {
 				irq_disable(w * 32 + b);
+				irq_set_edge(w * 32 + b, false);
+				irq_set_priority(w * 32 + b, IRQ_PRIO_DEFAULT);
+			}
 		}
 		irq.enabled[w] = 0;
 		irq.keep_on[w] = 0;

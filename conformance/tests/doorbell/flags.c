@@ -70,7 +70,7 @@ DB_TEST(receive_clears_mask_only)
 	RETURN_IF_FAILED();
 	ASSERT_RESULT("send 0xf0f", db_send(db, 0xf0f), 0, 0);
 	ASSERT_RESULT("receive 0x003", db_recv(db, 0x003), 0, 0xf0f);
-	ASSERT_RESULT("receive 0xf00", db_recv(db, 0xf00), 0, 0x00c);
+	ASSERT_RESULT("receive 0xf00", db_recv(db, 0xf00), 0, 0xf0c);
 	ASSERT_RESULT("receive 0x100 (already clear)", db_recv(db, 0x100), 0, 0x00c);
 	ASSERT_RESULT("receive all", db_recv(db, ~0ULL), 0, 0x00c);
 	ASSERT_RESULT("receive all on clear flags", db_recv(db, ~0ULL), 0, 0);

@@ -345,8 +345,8 @@ def coverage_view(run: dict | None, spec: dict | None) -> dict | None:
 
 # --- code coverage, bench, fuzzing, history -------------------------------------------------------
 
-def hyp_coverage_view(export: str | None, status_file: str | None) -> dict:
-    view = {"error": None, "kinds": list(hyp_coverage.KINDS), "status": None,
+def hyp_coverage_view(export: str | None, status_file: str | None, build_log: str | None = None) -> dict:
+    view = {"error": None, "log": None, "log_tail": "", "kinds": list(hyp_coverage.KINDS), "status": None,
             "how": "clang source-based coverage (llvm-cov) of hyp/core's host unit tests, both cap-ID "
                    "variants, over the hypervisor's own files (hyp/ without hyp/test)"}
     if not export:
@@ -356,6 +356,10 @@ def hyp_coverage_view(export: str | None, status_file: str | None) -> dict:
         rows, totals = hyp_coverage.read_export(export, REPO)
     except (OSError, ValueError) as e:
         view["error"] = f"no code coverage: {e}"
+        if build_log and Path(build_log).is_file():
+            # Why there is none: the end of the build and run of the instrumented tests.
+            view["log"] = str(build_log)
+            view["log_tail"] = "\n".join(Path(build_log).read_text(errors="replace").splitlines()[-15:])
         return view
 
     def cell(covered, total):
@@ -447,7 +451,8 @@ def _source_state() -> str:
 # --- the page -------------------------------------------------------------------------------------
 
 def build_page(reports_dir, out, spec_path=None, hyp_cov=None, hyp_status=None, history_dir=None,
-               fuzz_dir=None, diff_a="-2", diff_b="-1", templates=TEMPLATES, more_runs=()) -> dict:
+               fuzz_dir=None, diff_a="-2", diff_b="-1", templates=TEMPLATES, more_runs=(),
+               hyp_log=None) -> dict:
     """Writes the page (and its PNGs next to it); returns what it rendered (for tests and the CLI)."""
     reports_dir, out = Path(reports_dir), Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -482,7 +487,7 @@ def build_page(reports_dir, out, spec_path=None, hyp_cov=None, hyp_status=None, 
         "headline": headline, "css": (Path(templates) / "report.css").read_text(),
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "reports_dir": str(reports_dir), "source": _source_state(), "verdicts": verdicts,
-        "runs": runs, "cov": cov, "hyp": hyp_coverage_view(hyp_cov, hyp_status),
+        "runs": runs, "cov": cov, "hyp": hyp_coverage_view(hyp_cov, hyp_status, hyp_log),
         "bench": bench_view(reports_dir), "fuzz": fuzz_view(fuzz_dir, out.parent, out.stem),
         "history": history_view(history_dir, diff_a, diff_b),
     }
@@ -504,6 +509,7 @@ def main(argv=None) -> int:
     parser.add_argument("--spec", help="the spec's JSON (n/a reasons of the coverage matrix)")
     parser.add_argument("--hyp-coverage", help="llvm-cov export JSON of the host unit tests")
     parser.add_argument("--hyp-unit-status", help="file holding the unit tests' exit status")
+    parser.add_argument("--hyp-coverage-log", help="log of the coverage build, shown when it failed")
     parser.add_argument("--history", help="stored runs (default <reports>/history)")
     parser.add_argument("--fuzz", help="fuzzers' output (default <reports>/fuzz)")
     parser.add_argument("--run", action="append", default=[], metavar="FILE",
@@ -514,7 +520,8 @@ def main(argv=None) -> int:
     out = Path(args.out or Path(args.reports) / "index.html")
     try:
         ctx = build_page(args.reports, out, args.spec, args.hyp_coverage, args.hyp_unit_status,
-                         args.history, args.fuzz, args.diff_a, args.diff_b, more_runs=args.run)
+                         args.history, args.fuzz, args.diff_a, args.diff_b, more_runs=args.run,
+                         hyp_log=args.hyp_coverage_log)
     except (OSError, jinja2.TemplateError) as e:
         print(f"humpy_harness.html_report: error: {e}", file=sys.stderr)
         return 1

@@ -279,3 +279,12 @@ def test_two_runs_of_the_same_second_are_both_kept(reports, tmp_path):
     assert first.name == "20261130T051000Z-conformance.json"
     assert second.name == "20261130T051000Z-conformance-2.json"
     assert history.store(other, hist) == second
+
+
+def test_a_failed_coverage_build_shows_the_end_of_its_log(tmp_path):
+    log = tmp_path / "hyp-coverage.log"
+    log.write_text("".join(f"line {i}\n" for i in range(40)) + "clang: error: linker command failed\n")
+    view = html_report.hyp_coverage_view(str(tmp_path / "missing.json"), None, str(log))
+    assert view["error"].startswith("no code coverage: ")
+    assert view["log_tail"].splitlines()[-1] == "clang: error: linker command failed"
+    assert len(view["log_tail"].splitlines()) == 15

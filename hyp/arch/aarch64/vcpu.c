@@ -25,7 +25,7 @@ _Noreturn void arch_guest_enter(struct guest_frame *f);
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC |         \
 	 HCR_RW | HCR_APK | HCR_API)
 
-#define CPTR_EL2_RES1      0x32FFull
+#define CPTR_EL2_RES1 0x32FFull
 /*
  * FP/SIMD untrapped (TFP clear); SVE trapped (TZ): identify's flags1 says the VM has no SVE
  * (HYP_API_FLAGS1 = 0), so the VM must not be able to use it. A trapped SVE instruction gets an

@@ -53,7 +53,7 @@ static bool bench_pmu_enable(void)
 	return true;
 }
 
-static u64 bench_now(void)
+u64 bench_now(void)
 {
 	isb();
 	return bench_counter == BENCH_PMU ? sysreg_read(pmccntr_el0) : timer_now();
@@ -62,7 +62,7 @@ static u64 bench_now(void)
 static u64 bench_loop(const void *stub, const u64 args[8], unsigned n, u64 *x0)
 {
 	u64 in[30], t0, t1;
-	struct gh_raw_out out;
+	struct gh_raw_out out = {{0}};
 	unsigned i;
 
 	gh_fill_in(in, args);
@@ -99,6 +99,16 @@ static void bench_print(const char *name, u64 delta, unsigned n, const char *uni
 		proto_line("BENCH %s %lu.%03lu %s", name, per_milli / 1000, per_milli % 1000, unit);
 	else
 		proto_line("BENCH %s %lu %s", name, per_milli / 1000, unit);
+}
+
+bool bench_counter_is_ticks(void)
+{
+	return bench_counter == BENCH_TICKS;
+}
+
+void bench_report(const char *name, u64 delta, unsigned n)
+{
+	bench_print(name, delta, n, bench_counter == BENCH_PMU ? "insns" : "ticks");
 }
 
 /*
@@ -139,4 +149,5 @@ void bench_run(void)
 	bench_one("identify.native",
 	          gh_stub_for_imm(GH_HVC_NATIVE_BASE + GH_HVC_HYPERVISOR_IDENTIFY), NULL);
 	bench_one("identify.smccc", gh_stub_hvc0, smccc_args);
+	bench_ipc_run();
 }

@@ -4,7 +4,7 @@
 #include <humpy/libc.h>
 #include <humpy/profile.h>
 
-#define PROFILE_CAP_BYTES 8 /* two big-endian cells */
+#define PROFILE_CAP_BYTES 8U /* two big-endian cells */
 
 static struct profile profile;
 static bool profile_known;

@@ -62,7 +62,7 @@ u64 bench_now(void)
 static u64 bench_loop(const void *stub, const u64 args[8], unsigned n, u64 *x0)
 {
 	u64 in[30], t0, t1;
-	struct gh_raw_out out = {{0}};
+	struct gh_raw_out out = {.sp = 0}; /* all zero: n may be 0 */
 	unsigned i;
 
 	gh_fill_in(in, args);

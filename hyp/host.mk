@@ -15,7 +15,8 @@ HYP_HOST_CORE_SRCS := \
 	hyp/core/object_calls.c hyp/core/cspace_calls.c hyp/core/root.c hyp/core/root_dt.c \
 	hyp/core/hypercall.c hyp/core/hypercall_object.c hyp/core/hypercall_cspace.c \
 	hyp/core/hypercall_vic.c hyp/core/vic.c hyp/core/virq.c hyp/core/vic_calls.c hyp/core/hwirq.c hyp/core/doorbell_calls.c \
-	hyp/core/hypercall_doorbell.c \
+	hyp/core/hypercall_doorbell.c hyp/core/msgqueue.c hyp/core/msgqueue_calls.c \
+	hyp/core/hypercall_msgqueue.c \
 	hyp/arch/host/host.c
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS)
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
@@ -48,4 +49,4 @@ LINT_C_FILES += $(filter-out hyp/core/hypercall.c,$(HYP_HOST_CORE_SRCS)) $(HYP_H
 	$(wildcard hyp/test/*.h) hyp/arch/host/host.h hyp/include/error.h hyp/include/rights.h \
 	hyp/include/object.h hyp/include/heap.h hyp/include/partition.h hyp/include/cspace.h \
 	hyp/include/thread.h hyp/include/doorbell.h hyp/include/msgqueue.h hyp/include/core_call.h \
-	hyp/include/root.h hyp/include/root_dt.h hyp/include/hypercall_handlers.h hyp/include/vic.h hyp/include/virq.h hyp/include/hwirq.h
+	hyp/include/root.h hyp/include/root_dt.h hyp/include/hypercall_handlers.h hyp/include/vic.h hyp/include/virq.h hyp/include/hwirq.h hyp/include/guest_mem.h

@@ -23,7 +23,8 @@ HYP_CORE_SRCS += hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core
 	hyp/core/cspace_calls.c hyp/core/root.c hyp/core/root_dt.c hyp/core/hypercall_object.c \
 	hyp/core/hypercall_cspace.c hyp/core/hypercall_vic.c hyp/core/vic.c \
 	hyp/core/virq.c hyp/core/vic_calls.c hyp/core/hwirq.c hyp/core/doorbell_calls.c \
-	hyp/core/hypercall_doorbell.c
+	hyp/core/hypercall_doorbell.c hyp/core/msgqueue.c hyp/core/msgqueue_calls.c \
+	hyp/core/hypercall_msgqueue.c
 HYP_ARCH_SRCS := $(sort $(wildcard hyp/arch/aarch64/*.c))
 # The pure encoders among them (no system registers, no state): host unit tests and fuzzers link them.
 HYP_ARCH_PURE_SRCS := hyp/arch/aarch64/esr.c hyp/arch/aarch64/pte.c

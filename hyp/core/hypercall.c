@@ -58,6 +58,22 @@ static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     HYPERCALL_ROW(DOORBELL_RECEIVE, doorbell_receive, HC_CAP, HC_VAL, HC_RES0),
     HYPERCALL_ROW(DOORBELL_RESET, doorbell_reset, HC_CAP, HC_RES0),
     HYPERCALL_ROW(DOORBELL_MASK, doorbell_mask, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
+    /* hypercall_msgqueue.c */
+    HYPERCALL_ROW(PARTITION_CREATE_MSGQUEUE, partition_create_msgqueue, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_CONFIGURE, msgqueue_configure, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_BIND_SEND_VIRQ, msgqueue_bind_send_virq, HC_CAP, HC_CAP, HC_VAL,
+                  HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_BIND_RECEIVE_VIRQ, msgqueue_bind_receive_virq, HC_CAP, HC_CAP, HC_VAL,
+                  HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_UNBIND_SEND_VIRQ, msgqueue_unbind_send_virq, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_UNBIND_RECEIVE_VIRQ, msgqueue_unbind_receive_virq, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_SEND, msgqueue_send, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_RECEIVE, msgqueue_receive, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_FLUSH, msgqueue_flush, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(MSGQUEUE_CONFIGURE_SEND, msgqueue_configure_send, HC_CAP, HC_VAL, HC_VAL,
+                  HC_RES1),
+    HYPERCALL_ROW(MSGQUEUE_CONFIGURE_RECEIVE, msgqueue_configure_receive, HC_CAP, HC_VAL, HC_VAL,
+                  HC_RES1),
 };
 
 unsigned hypercall_table_size(void)

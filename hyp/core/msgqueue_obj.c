@@ -50,6 +50,7 @@ static error_t msgqueue_activate(struct object *obj)
 	/* Defaults: "not full" once a slot frees up, "not empty" from the first message. */
 	mq->notfull_threshold = mq->depth - 1U;
 	mq->notempty_threshold = 1U;
+	msgqueue_init_sources(mq);
 	return OK;
 }
 
@@ -57,7 +58,9 @@ static void msgqueue_cleanup(struct object *obj, struct object **dead)
 {
 	struct msgqueue *mq = (struct msgqueue *)obj;
 
-	(void)dead; /* it holds no references */
+	/* Bound sides hold their VICs. */
+	virq_unbind_deferred(&mq->send_source, dead);
+	virq_unbind_deferred(&mq->receive_source, dead);
 	if (mq->buf != NULL) {
 		partition_free(obj->partition, mq->buf, mq->buf_size);
 		mq->buf = NULL;

@@ -84,4 +84,20 @@ error_t core_doorbell_reset(const struct core_ctx *ctx, cap_id_t db_cap);
 error_t core_doorbell_mask(const struct core_ctx *ctx, cap_id_t db_cap, uint64_t enable_mask,
                            uint64_t ack_mask);
 
+/* msgqueue_calls.c: copies go through ctx->vcpu's translation (guest_mem.h). */
+error_t core_msgqueue_bind(const struct core_ctx *ctx, cap_id_t mq_cap, bool is_send,
+                           cap_id_t vic_cap, uint64_t virq);
+error_t core_msgqueue_unbind(const struct core_ctx *ctx, cap_id_t mq_cap, bool is_send);
+/* value = not_full */
+struct core_result core_msgqueue_send(const struct core_ctx *ctx, cap_id_t mq_cap, uint64_t size,
+                                      uint64_t data, uint64_t flags);
+/* value = size, value2 = not_empty */
+struct core_result core_msgqueue_receive(const struct core_ctx *ctx, cap_id_t mq_cap,
+                                         uint64_t buffer, uint64_t buf_size);
+error_t core_msgqueue_flush(const struct core_ctx *ctx, cap_id_t mq_cap);
+error_t core_msgqueue_configure_send(const struct core_ctx *ctx, cap_id_t mq_cap,
+                                     uint64_t threshold, uint64_t delay);
+error_t core_msgqueue_configure_receive(const struct core_ctx *ctx, cap_id_t mq_cap,
+                                        uint64_t threshold, uint64_t delay);
+
 #endif

@@ -44,4 +44,17 @@ HYPERCALL_HANDLER(doorbell_receive);
 HYPERCALL_HANDLER(doorbell_reset);
 HYPERCALL_HANDLER(doorbell_mask);
 
+/* hypercall_msgqueue.c */
+HYPERCALL_HANDLER(partition_create_msgqueue);
+HYPERCALL_HANDLER(msgqueue_configure);
+HYPERCALL_HANDLER(msgqueue_bind_send_virq);
+HYPERCALL_HANDLER(msgqueue_bind_receive_virq);
+HYPERCALL_HANDLER(msgqueue_unbind_send_virq);
+HYPERCALL_HANDLER(msgqueue_unbind_receive_virq);
+HYPERCALL_HANDLER(msgqueue_send);
+HYPERCALL_HANDLER(msgqueue_receive);
+HYPERCALL_HANDLER(msgqueue_flush);
+HYPERCALL_HANDLER(msgqueue_configure_send);
+HYPERCALL_HANDLER(msgqueue_configure_receive);
+
 #endif

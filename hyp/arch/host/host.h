@@ -3,6 +3,7 @@
 #ifndef HOST_H
 #define HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,14 @@ struct host_arena {
  * same cap IDs (root_create). */
 void host_arena_init(struct host_arena *arena, size_t size, uint64_t seed);
 void host_arena_fini(struct host_arena *arena);
+
+/*
+ * The host's stand-in for a guest's address space (arch_copy_from/to_guest): up to
+ * HOST_GUEST_WINDOWS windows of host memory at guest VAs, each readable and maybe writable; every
+ * other VA is unmapped. host_guest_unmap_all() forgets them (each test starts with none).
+ */
+#define HOST_GUEST_WINDOWS 4
+void host_guest_map(uint64_t va, void *mem, size_t size, bool is_writable);
+void host_guest_unmap_all(void);
 
 #endif

@@ -24,8 +24,10 @@ static struct {
 	volatile u32 total;
 	volatile u32 last;
 	volatile u32 order[IRQ_ORDER_MAX]; /* the first INTIDs taken, in order */
-	u32 enabled[IRQ_WORDS];            /* INTIDs enabled since the last reset, to undo */
-	u32 keep_on[IRQ_WORDS];            /* INTIDs the handler leaves enabled (not one-shot) */
+	u32 enabled[IRQ_WORDS]; /* INTIDs enabled or configured since the last reset, to undo */
+	u32 keep_on[IRQ_WORDS]; /* INTIDs the handler leaves enabled (not one-shot) */
+	bool stamping;          /* bench: read the PMU cycle counter on entry */
+	volatile u64 stamp;
 } irq;
 
 bool irq_ready(void)
@@ -186,8 +188,20 @@ void irq_reset(void)
 	irq.last = IRQ_INTID_LIMIT;
 }
 
+void irq_stamp_enable(bool on)
+{
+	irq.stamping = on;
+}
+
+u64 irq_stamp(void)
+{
+	return irq.stamp;
+}
+
 void irq_taken(u32 intid)
 {
+	if (irq.stamping)
+		irq.stamp = sysreg_read(pmccntr_el0);
 	if (intid >= IRQ_INTID_LIMIT)
 		return;
 	if (irq.total < IRQ_ORDER_MAX)

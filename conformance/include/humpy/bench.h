@@ -5,4 +5,14 @@
 /* Prints the BENCH lines (PROTOCOL.md) between the runner's BEGIN and END. */
 void bench_run(void);
 
+#include <humpy/types.h>
+
+/* For bench_ipc.c: the counter bench_run chose (PMU instructions, else CNTVCT ticks). */
+u64 bench_now(void);
+bool bench_counter_is_ticks(void);
+/* BENCH <name> <delta / n> <insns|ticks>. */
+void bench_report(const char *name, u64 delta, unsigned n);
+/* The msgq, doorbell and vIRQ rows (issue 9 point 8). */
+void bench_ipc_run(void);
+
 #endif

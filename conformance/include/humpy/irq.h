@@ -46,6 +46,10 @@ void irq_settle(u32 ms);
 /* Disables every INTID enabled since the last reset, clears their pending state and the counts. */
 void irq_reset(void);
 
+/* Bench: PMCCNTR_EL0 as irq_taken found it on entry, for the last interrupt taken. */
+void irq_stamp_enable(bool on);
+u64 irq_stamp(void);
+
 /* From the IRQ handler (tlimit_irq), between acknowledge and EOI, for every INTID but the timer. */
 void irq_taken(u32 intid);
 

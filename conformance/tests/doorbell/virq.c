@@ -292,3 +292,34 @@ DB_IRQ_TEST(two_doorbells)
 	ASSERT_EQ("b count", irq_count((u32)DB_VIRQ2), 1);
 	ASSERT_EQ("total", irq_total(), 2);
 }
+
+/* Proves an edge VIRQ fires once per send that asserts it, also when the ack mask clears the flags
+ * at once and the handler only acknowledges and EOIs (§5 send; ROOT_PROFILE.md: one edge per
+ * assertion). */
+DB_IRQ_TEST(edge_every_send_acked)
+{
+	u64 db = dv_make(rc, self, true);
+	u32 i;
+
+	RETURN_IF_FAILED();
+	irq_keep_enabled((u32)DB_VIRQ);
+	ASSERT_RESULT("mask enable all ack all", dv_mask(db, ~0ULL, ~0ULL), 0, 0);
+	for (i = 1; i <= 3; i++) {
+		ASSERT_RESULT("send 0x1", dv_send(db, 0x1), 0, 0);
+		ASSERT_TAKEN("sends so far", DB_VIRQ, i);
+	}
+}
+
+/* Proves the same with the level flag left set (no ack): each send of an edge VIRQ fires (§5). */
+DB_IRQ_TEST(edge_every_send)
+{
+	u64 db = dv_make(rc, self, true);
+	u32 i;
+
+	RETURN_IF_FAILED();
+	irq_keep_enabled((u32)DB_VIRQ);
+	for (i = 1; i <= 3; i++) {
+		ASSERT_RESULT("send 0x1", dv_send(db, 0x1), 0, i > 1 ? 0x1 : 0);
+		ASSERT_TAKEN("sends so far", DB_VIRQ, i);
+	}
+}

@@ -63,7 +63,8 @@ static struct {
 	uint8_t priority[32];
 	struct vic *vic; /* the VM's VIC: its SPIs */
 	unsigned num_lrs;
-	uint32_t lr_intid[VGIC_MAX_LRS];       /* the SPI a list register holds for us, 0 = none */
+	uint32_t lr_intid[VGIC_MAX_LRS]; /* the SPI a list register holds for us, 0 = none */
+	bool lr_latched[VGIC_MAX_LRS]; /* its pending state was a latch (given back if not taken) */
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 } vgic;
 
@@ -101,6 +102,7 @@ static void vgic_fold(struct vic *vic)
 			continue;
 		struct ich_lr lr = ich_lr_decode(gic_lr_read(i));
 		struct vic_irq *irq = vic_irq_of(vic, vgic.lr_intid[i]);
+		bool was_latched = vgic.lr_latched[i];
 
 		gic_lr_write(i, 0);
 		vgic.lr_intid[i] = 0;
@@ -112,57 +114,79 @@ static void vgic_fold(struct vic *vic)
 			/* Not taken yet: let the device raise it again rather than hold it active
 			 * while it may not be listed again (disabled meanwhile). */
 			write_sysreg(ICC_DIR_EL1, lr.pintid);
-			irq->is_latched = false;
-			continue;
-		}
-		if ((lr.state & ICH_LR_PENDING) == 0) {
-			/* Taken by the guest: the edge is consumed; a level line is asked again. */
-			irq->is_latched = false;
+		} else if ((lr.state & ICH_LR_PENDING) != 0) {
+			/* Still pending: a latch the list register held comes back. */
+			irq->is_latched = irq->is_latched || was_latched;
+		} else if (!irq->is_edge) {
+			/* Taken by the guest: its source is asked again before a re-delivery. */
 			irq->is_redelivery = true;
 			vic_irq_recheck(irq);
 		}
 	}
 }
 
-/* The next SPI to list: active first, then pending by priority (lower value first), then INTID. */
-static struct vic_irq *vgic_pick(struct vic *vic, uint32_t *intid)
+/* What a VIRQ not yet listed needs: 0 nothing, else its rank (active first, then priority). */
+static unsigned vgic_rank(const struct vic *vic, struct vic_irq *irq)
 {
-	struct vic_irq *best = NULL;
-	unsigned best_rank = ~0u;
-
-	for (uint32_t n = 0; n < vic->max_virqs; n++) {
-		struct vic_irq *irq = &vic->irqs[n];
-		if (irq->is_listed)
-			continue;
-		if (!irq->is_active)
-			vic_irq_recheck(irq); /* a level VIRQ the guest took before: still raised? */
-		if (!irq->is_active && !vic_irq_is_deliverable(vic, irq))
-			continue;
-		unsigned rank = irq->is_active ? 0u : 1u + irq->priority;
-		if (rank < best_rank) {
-			best = irq;
-			best_rank = rank;
-			*intid = VIC_SPI_BASE + n;
-		}
-	}
-	return best;
+	if (irq->is_listed)
+		return 0;
+	if (irq->is_active)
+		return 1;
+	if (!irq->is_latched && !irq->is_line_high)
+		return 0;     /* the common case, decided on two flags */
+	vic_irq_recheck(irq); /* a level VIRQ the guest took before: still raised? */
+	return vic_irq_is_deliverable(vic, irq) ? 2u + irq->priority : 0;
 }
 
-/* VIC -> list registers; UIE while some deliverable SPI found no free list register. */
+/*
+ * The best @max SPIs to list, in one pass: active first, then pending by priority (lower value
+ * first), then INTID. Returns how many there are in all (more than @max: some must wait).
+ */
+static unsigned vgic_pick(struct vic *vic, uint32_t *best, unsigned max)
+{
+	unsigned rank[VGIC_MAX_LRS];
+	unsigned found = 0;
+
+	for (uint32_t n = 0; n < vic->max_virqs; n++) {
+		unsigned r = vgic_rank(vic, &vic->irqs[n]);
+		unsigned at;
+
+		if (r == 0)
+			continue;
+		found++;
+		for (at = found - 1 < max ? found - 1 : max; at > 0 && rank[at - 1] > r; at--) {
+			if (at < max) {
+				rank[at] = rank[at - 1];
+				best[at] = best[at - 1];
+			}
+		}
+		if (at < max) {
+			rank[at] = r;
+			best[at] = n;
+		}
+	}
+	return found;
+}
+
+/* VIC -> list registers; UIE while some SPI found no free list register. */
 static void vgic_list(struct vic *vic)
 {
 	uint64_t hcr = read_sysreg(ICH_HCR_EL2) & ~ICH_HCR_UIE;
+	uint32_t best[VGIC_MAX_LRS];
+	unsigned free[VGIC_MAX_LRS];
+	unsigned n_free = 0, found, next = 0;
 	uint64_t empty;
-	uint32_t intid = 0;
 
 	isb();
 	empty = read_sysreg(ICH_ELRSR_EL2);
 	for (unsigned i = 0; i < vgic.num_lrs; i++) {
-		if ((empty & BIT(i)) == 0 || vgic.lr_intid[i] != 0)
-			continue;
-		struct vic_irq *irq = vgic_pick(vic, &intid);
-		if (irq == NULL)
-			break;
+		if ((empty & BIT(i)) != 0 && vgic.lr_intid[i] == 0)
+			free[n_free++] = i;
+	}
+	found = vgic_pick(vic, best, n_free);
+	for (; next < found && next < n_free; next++) {
+		struct vic_irq *irq = &vic->irqs[best[next]];
+		uint32_t pintid = irq->source != NULL ? irq->source->hw_pintid : 0;
 		/* An active level VIRQ is listed active only: its EOI brings us back to ask the
 		 * source again before it is pending again (a latched edge may be pending+active).
 		 */
@@ -171,16 +195,25 @@ static void vgic_list(struct vic *vic)
 		struct ich_lr lr = {
 		    .state =
 		        (is_pending ? ICH_LR_PENDING : 0) | (irq->is_active ? ICH_LR_ACTIVE : 0),
+		    .hw = pintid != 0,
 		    .group1 = irq->is_group1,
-		    .eoi = !irq->is_edge,
+		    .eoi = pintid == 0 && !irq->is_edge,
 		    .priority = irq->priority,
-		    .vintid = intid,
+		    .pintid = (uint16_t)pintid,
+		    .vintid = VIC_SPI_BASE + best[next],
 		};
+		unsigned i = free[next];
+
 		gic_lr_write(i, ich_lr_encode(&lr));
-		vgic.lr_intid[i] = intid;
+		vgic.lr_intid[i] = VIC_SPI_BASE + best[next];
+		/* The list register holds the pending latch now (an edge asserted while it is
+		 * listed latches again and is listed pending-and-active or after its EOI). */
+		vgic.lr_latched[i] = is_pending && irq->is_latched;
+		if (is_pending)
+			irq->is_latched = false;
 		irq->is_listed = true;
 	}
-	if (vgic_pick(vic, &intid) != NULL)
+	if (found > n_free)
 		hcr |= ICH_HCR_UIE;
 	write_sysreg(ICH_HCR_EL2, hcr);
 	isb();
@@ -231,11 +264,16 @@ static void vgic_spi_bits_write(uint64_t base, uint64_t off, uint32_t val)
 {
 	uint32_t first = (uint32_t)(off - base) * 8;
 
-	for (unsigned b = 0; b < 32; b++) {
+	/* Set/clear registers act on the 1 bits only; IGROUPR on all 32. */
+	uint64_t todo = base == GICD_IGROUPR ? 0xFFFFFFFFull : val;
+
+	while (todo != 0) {
+		unsigned b = (unsigned)__builtin_ctzll(todo);
 		struct vic_irq *irq = vic_irq_of(vgic.vic, first + b);
 		bool bit = (val & BIT(b)) != 0;
 
-		if (irq == NULL || (!bit && base != GICD_IGROUPR))
+		todo &= todo - 1;
+		if (irq == NULL)
 			continue;
 		switch (base) {
 		case GICD_IGROUPR:
@@ -290,6 +328,14 @@ static uint32_t vgic_gicd_read(uint64_t off)
 {
 	uint64_t block = vgic_spi_block(off);
 
+	if (block >= GICD_ISPENDR && vgic.vic != NULL && vgic.vic->irqs != NULL) {
+		/* Pending and active state may sit in list registers: fold it back to read it. */
+		uint32_t v;
+		vgic_fold(vgic.vic);
+		v = vgic_spi_bits_read(block, off);
+		vgic_list(vgic.vic);
+		return v;
+	}
 	if (block != 0)
 		return vgic_spi_bits_read(block, off);
 	if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR + 0x100) {

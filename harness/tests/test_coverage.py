@@ -276,6 +276,16 @@ def test_unimplemented_widths_per_path_and_case():
     assert reset["unimplemented_widths"] == {"n": {"0xffffffff": 3}}
     assert [(a["x0"], a["paths"]) for a in reset["answers"]] == [(-1, {"n": 3, "s": 1})]
     assert create["optional"] == "upstream never creates things"
+    # humpy implements it (a deviation: UNIMPLEMENTED unreachable), upstream does not: no drift.
+    spec["deviations"] = [{"id": "creates", "calls": ["thing_create"],
+                           "unreachable": ["UNIMPLEMENTED", "NOMEM"]}]
+    assert coverage.join(spec, c)["drift"] == []
+    c2 = Cover(lines=1)
+    c2.add(1, "n", 10, 1)  # NOMEM stays unreachable for humpy: drift
+    assert coverage.join(spec, c2)["drift"] == [
+        "0x01 thing_create returned x0 = 10 (NOMEM), which deviation creates says humpy never "
+        "returns"]
+    spec["deviations"] = []
     c.add(2, "s", 0xFFFFFFFF, 1)   # the 32-bit width on SMCCC
     c.add(3, "n", 0xFFFFFFFF, 1)   # from a hole
     c.add("past", "n", 0xFFFFFFFF, 1)

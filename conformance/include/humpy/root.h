@@ -2,6 +2,7 @@
 #ifndef HUMPY_ROOT_H
 #define HUMPY_ROOT_H
 
+#include <humpy/regrules.h>
 #include <humpy/test.h>
 
 struct root_caps {
@@ -62,6 +63,23 @@ static inline u64 hc_err(u32 call, u64 a0, u64 a1, u64 a2)
 		ASSERT_EQ(what " (x1)", r_.x[1], (e1));                                            \
 		for (i_ = 2; i_ < 8; i_++)                                                         \
 			ASSERT_EQ(what " (x2..x7)", r_.x[i_], 0);                                  \
+	} while (0)
+
+/*
+ * A defined call answering UNIMPLEMENTED: x0 exactly one of the spec's widths for the path
+ * (native: upstream's 0x00000000FFFFFFFF or -1; SMCCC: -1), and on the native path x1..x7 zero.
+ */
+#define ASSERT_UNIMPLEMENTED(what, path, ret)                                                      \
+	do {                                                                                       \
+		struct gh_ret ru_ = (ret);                                                         \
+		unsigned iu_;                                                                      \
+		if (!gh_is_unimplemented((path), false, ru_.x[0])) {                               \
+			test_fail("%s (x0): expected %s got 0x%lx", (what),                        \
+			          gh_unimplemented_text((path), false), ru_.x[0]);                 \
+			return;                                                                    \
+		}                                                                                  \
+		for (iu_ = 1; (path) == GH_PATH_NATIVE && iu_ < 8; iu_++)                          \
+			ASSERT_EQ(what " (x1..x7)", ru_.x[iu_], 0);                                \
 	} while (0)
 
 /* Caps in the root cspace the current test owns: deleted by root_end unless untracked. */

@@ -276,28 +276,29 @@ ROOT_TEST(attach_thread_res0_smccc)
 
 /* --- object_reset / object_reset_from: UNIMPLEMENTED, as upstream --- */
 
-/* Proves object_reset returns UNIMPLEMENTED for any cap, x1..x7 zero, object unchanged (§2 0x0e).
+/*
+ * Proves object_reset returns UNIMPLEMENTED (native widths: unimplemented_x0) for any cap, x1..x7
+ * zero, object unchanged (§2 0x0e).
  */
 ROOT_TEST(reset_unimplemented)
 {
 	u64 cs = root_cspace(rc, 2, true);
 
 	RETURN_IF_FAILED();
-	ASSERT_RESULT("active cspace", hc(GH_HVC_OBJECT_RESET, cs, 0, 0, 0, 0), E(UNIMPLEMENTED),
-	              0);
-	ASSERT_RESULT("invalid cap", hc(GH_HVC_OBJECT_RESET, GH_CAP_INVALID, 0, 0, 0, 0),
-	              E(UNIMPLEMENTED), 0);
+	ASSERT_UNIMPLEMENTED("active cspace", GH_PATH_NATIVE,
+	                     hc(GH_HVC_OBJECT_RESET, cs, 0, 0, 0, 0));
+	ASSERT_UNIMPLEMENTED("invalid cap", GH_PATH_NATIVE,
+	                     hc(GH_HVC_OBJECT_RESET, GH_CAP_INVALID, 0, 0, 0, 0));
 	ASSERT_EQ("still active", hc_err(GH_HVC_OBJECT_ACTIVATE, cs, 0, 0), E(OBJECT_STATE));
 }
 
 /* Proves object_reset_from returns UNIMPLEMENTED, x1..x7 zero (§2 0x0f). */
 ROOT_TEST(reset_from_unimplemented)
 {
-	ASSERT_RESULT("root caps", hc(GH_HVC_OBJECT_RESET_FROM, rc->cspace, rc->partition, 0, 0, 0),
-	              E(UNIMPLEMENTED), 0);
-	ASSERT_RESULT("invalid caps",
-	              hc(GH_HVC_OBJECT_RESET_FROM, GH_CAP_INVALID, GH_CAP_INVALID, 0, 0, 0),
-	              E(UNIMPLEMENTED), 0);
+	ASSERT_UNIMPLEMENTED("root caps", GH_PATH_NATIVE,
+	                     hc(GH_HVC_OBJECT_RESET_FROM, rc->cspace, rc->partition, 0, 0, 0));
+	ASSERT_UNIMPLEMENTED("invalid caps", GH_PATH_NATIVE,
+	                     hc(GH_HVC_OBJECT_RESET_FROM, GH_CAP_INVALID, GH_CAP_INVALID, 0, 0, 0));
 }
 
 /* Proves object_reset with res0 (x1) non-zero gives ARGUMENT_INVALID, not UNIMPLEMENTED (§1a). */
@@ -317,8 +318,8 @@ ROOT_TEST(reset_from_res0_native)
 /* Proves object_reset and _from through SMCCC give UNIMPLEMENTED even with res0 set (§1b). */
 ROOT_TEST(reset_smccc)
 {
-	ASSERT_EQ("reset", hs(GH_HVC_OBJECT_RESET, rc->cspace, 1, 0, 0, 0).x[0], E(UNIMPLEMENTED));
-	ASSERT_EQ("reset_from",
-	          hs(GH_HVC_OBJECT_RESET_FROM, rc->cspace, rc->partition, 1, 0, 0).x[0],
-	          E(UNIMPLEMENTED));
+	ASSERT_UNIMPLEMENTED("reset", GH_PATH_SMCCC,
+	                     hs(GH_HVC_OBJECT_RESET, rc->cspace, 1, 0, 0, 0));
+	ASSERT_UNIMPLEMENTED("reset_from", GH_PATH_SMCCC,
+	                     hs(GH_HVC_OBJECT_RESET_FROM, rc->cspace, rc->partition, 1, 0, 0));
 }

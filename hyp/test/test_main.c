@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 		host_arena_init(&arena, TEST_ARENA_SIZE, TEST_SEED);
 		tc->fn(&arena);
 		host_arena_fini(&arena);
+		host_guest_unmap_all();
 		run++;
 		if (test_failed_checks != before) {
 			failed++;

@@ -136,6 +136,19 @@ u64 db_make(const struct root_caps *rc);
 /* An activated VIC from the root partition configured (max_vcpus, max_virqs), tracked. */
 u64 vic_make(const struct root_caps *rc, u64 max_vcpus, u64 max_virqs, bool activate);
 
+/*
+ * Every cap-lookup error of input `idx` of `call` (args[idx] a valid cap, the other inputs valid):
+ * undecodable and all ones ARGUMENT_INVALID, a revoked copy CSPACE_CAP_REVOKED, `wrong` (another
+ * type) CSPACE_WRONG_OBJECT_TYPE, a copy without `right` (if not 0) CSPACE_INSUFFICIENT_RIGHTS,
+ * `inactive` (if not GH_CAP_INVALID; same type, wrong state) OBJECT_STATE, an empty slot
+ * CSPACE_CAP_NULL (§2 cap lookup, §7). FAILs at the first mismatch.
+ */
+void ipc_cap_errors(const struct root_caps *rc, u32 call, const u64 args[5], unsigned idx,
+                    u64 wrong, u64 right, u64 inactive);
+
+/* create `call` into a full 1-slot cspace is CSPACE_FULL, from an exhausted child NOMEM (§2). */
+void ipc_create_full_nomem(const struct root_caps *rc, u32 call);
+
 /* Binds source `cap` with `bind_call` to the own VIC at `virq` and enables the INTID; FAILs if not.
  */
 void ipc_bind(const struct ipc_self *self, u32 bind_call, u32 unbind_call, u64 cap, u64 virq);

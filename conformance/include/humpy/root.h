@@ -118,6 +118,11 @@ u64 root_null(const struct root_caps *rc);
  */
 bool root_alive(const struct root_caps *rc, const char *after);
 
+/*
+ * An activated child partition (tracked) filled with cspaces, then with objects of create `call`,
+ * until the next create of `call` from it gives NOMEM.
+ */
+u64 root_exhausted_child(const struct root_caps *rc, u32 call);
 /* A cap ID that cannot decode in any cspace: bits 63:32 of (slot * m) ^ base are never set. */
 static inline u64 root_undecodable(u64 cap)
 {

@@ -61,49 +61,6 @@ static void create_master_rights(const struct root_caps *rc, u32 call, u32 all)
 	}
 }
 
-/*
- * Fills a child partition with objects until NOMEM, then with objects of @call (smaller ones may
- * still fit); returns the child (activated, tracked).
- */
-static u64 create_exhausted_child(const struct root_caps *rc, u32 call)
-{
-	u64 child = root_partition(rc, 0, true);
-	unsigned n;
-
-	if (child == GH_CAP_INVALID)
-		return child;
-	/* Child partitions are the largest objects a child can hold: a few, then the smaller ones.
-	 */
-	for (n = 0; n < 200; n++) {
-		struct gh_ret r = hc(GH_HVC_PARTITION_CREATE_CSPACE, child, rc->cspace, 0, 0, 0);
-
-		if (r.x[0] == E(NOMEM))
-			break;
-		if (r.x[0] != 0) {
-			test_fail("filling the child: x0 expected 0x0 or NOMEM got 0x%lx", r.x[0]);
-			return GH_CAP_INVALID;
-		}
-		root_track(r.x[1]);
-		/* A big cap table eats the memory faster; NOMEM from activation is fine here. */
-		hc_err(GH_HVC_CSPACE_CONFIGURE, r.x[1], n < 8 ? GH_LIMIT_CSPACE_MAX_CAPS >> n : 1,
-		       0);
-		hc_err(GH_HVC_OBJECT_ACTIVATE, r.x[1], 0, 0);
-	}
-	for (; n < 200; n++) {
-		struct gh_ret r = hc(call, child, rc->cspace, 0, 0, 0);
-
-		if (r.x[0] == E(NOMEM))
-			return child;
-		if (r.x[0] != 0) {
-			test_fail("filling the child: x0 expected 0x0 or NOMEM got 0x%lx", r.x[0]);
-			return GH_CAP_INVALID;
-		}
-		root_track(r.x[1]);
-	}
-	test_fail("child partition not exhausted by 200 objects");
-	return GH_CAP_INVALID;
-}
-
 #define CREATE_TESTS(p, CALL, ALL)                                                                  \
 	/* Proves p returns OK, a fresh cap in x1, x2..x7 zero; the object is INIT (§2 0x01-0x0b). \
 	 */                                                                                         \
@@ -216,7 +173,7 @@ static u64 create_exhausted_child(const struct root_caps *rc, u32 call)
 	 * partition_create_partition). */                                                          \
 	ROOT_TEST(p##_nomem)                                                                        \
 	{                                                                                           \
-		u64 child = create_exhausted_child(rc, CALL);                                       \
+		u64 child = root_exhausted_child(rc, CALL);                                         \
 		RETURN_IF_FAILED();                                                                 \
 		create_expect(CALL, child, rc->cspace, E(NOMEM));                                   \
 		create_ok(rc, CALL); /* the root partition still serves */                          \

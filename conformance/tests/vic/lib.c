@@ -274,3 +274,61 @@ bool mq_expect_msg(const char *what, u64 q, u64 size, u32 seed, u64 not_empty)
 	}
 	return true;
 }
+
+static void ipc_cap_expect(const char *what, u32 call, const u64 args[5], unsigned idx, u64 cap,
+                           u64 err)
+{
+	u64 a[5];
+	struct gh_ret r;
+
+	memcpy(a, args, sizeof(a));
+	a[idx] = cap;
+	r = hc(call, a[0], a[1], a[2], a[3], a[4]);
+	if (r.x[0] != err)
+		test_fail("%s (x0): expected 0x%lx got 0x%lx", what, err, r.x[0]);
+}
+
+void ipc_cap_errors(const struct root_caps *rc, u32 call, const u64 args[5], unsigned idx,
+                    u64 wrong, u64 right, u64 inactive)
+{
+	u64 cap = args[idx], c;
+
+	ipc_cap_expect("undecodable cap", call, args, idx, root_undecodable(cap),
+	               E(ARGUMENT_INVALID));
+	ipc_cap_expect("cap all ones", call, args, idx, GH_CAP_INVALID, E(ARGUMENT_INVALID));
+	RETURN_IF_FAILED();
+	c = root_revoked(rc, cap);
+	RETURN_IF_FAILED();
+	ipc_cap_expect("revoked cap", call, args, idx, c, E(CSPACE_CAP_REVOKED));
+	ipc_cap_expect("cap of another type", call, args, idx, wrong, E(CSPACE_WRONG_OBJECT_TYPE));
+	if (right) {
+		c = root_copy(rc, cap, ~right);
+		RETURN_IF_FAILED();
+		ipc_cap_expect("cap without the right", call, args, idx, c,
+		               E(CSPACE_INSUFFICIENT_RIGHTS));
+	}
+	if (inactive != GH_CAP_INVALID)
+		ipc_cap_expect("object in the wrong state", call, args, idx, inactive,
+		               E(OBJECT_STATE));
+	RETURN_IF_FAILED();
+	c = root_null(rc);
+	RETURN_IF_FAILED();
+	ipc_cap_expect("empty slot", call, args, idx, c, E(CSPACE_CAP_NULL));
+}
+
+void ipc_create_full_nomem(const struct root_caps *rc, u32 call)
+{
+	u64 small = root_cspace(rc, 1, true), in, child;
+
+	RETURN_IF_FAILED();
+	in = root_copy_into(rc, rc->partition, small, ~0ULL);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT("create into a full cspace", hc(call, rc->partition, small, 0, 0, 0),
+	              E(CSPACE_FULL), 0);
+	ASSERT_EQ("delete the one cap", hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, small, in, 0), 0);
+	ASSERT_EQ("create into the freed slot", hc(call, rc->partition, small, 0, 0, 0).x[0], 0);
+	child = root_exhausted_child(rc, call);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT("create from an exhausted child", hc(call, child, rc->cspace, 0, 0, 0),
+	              E(NOMEM), 0);
+}

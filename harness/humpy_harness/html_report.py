@@ -365,7 +365,7 @@ def hyp_coverage_view(export: str | None, status_file: str | None, build_log: st
     def cell(covered, total):
         pct = 100.0 * covered / total if total else 0.0
         return {"covered": covered, "total": total, "percent": f"{pct:.1f}%" if total else "-",
-                "width": round(0.8 * pct)}
+                "width": round(0.5 * pct)}
 
     view["rows"] = [{"path": f.path, "unentered": f.unentered,
                      "cells": {k: cell(*f.counts[k]) for k in hyp_coverage.KINDS}}

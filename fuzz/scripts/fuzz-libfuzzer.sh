@@ -2,81 +2,149 @@
 # fuzz-libfuzzer.sh TARGET SECONDS JOBS: libFuzzer on one target with -jobs/-workers = JOBS for
 # SECONDS of wall time. Corpus $FUZZ_REPORTS/libfuzzer/TARGET/corpus (kept: a second run resumes
 # from it), findings in .../crashes, worker logs in .../logs. A crashed job is replaced by a new one
-# until the time is up. Progress line every FUZZ_PROGRESS seconds (default 60), summary at the end
+# until the time is up. Progress line every FUZZ_PROGRESS seconds (default 10), summary at the end
 # ($FUZZ_REPORTS/libfuzzer-TARGET-summary.txt).
+#
+# Exit status: 0 without a finding; 1 with one, or when libFuzzer stopped early; 2 for bad arguments
+# (nothing started); 130 when interrupted. libFuzzer and its workers run in a session of their own
+# and are stopped on every exit path, by process group (fuzz-procs.sh).
 set -u
+here=$(dirname "$0")
+# shellcheck source=fuzz/scripts/fuzz-procs.sh
+. "$here/fuzz-procs.sh"
+[ $# -eq 3 ] || die "usage: fuzz-libfuzzer.sh TARGET SECONDS JOBS"
 : "${FUZZ_BUILD:?}" "${FUZZ_REPORTS:?}"
 t=$1 secs=$2 jobs=$3
-every=${FUZZ_PROGRESS:-60}
-out=$FUZZ_REPORTS/libfuzzer/$t
+every=${FUZZ_PROGRESS:-10}
+need_count SECONDS "$secs" 100000000 seconds
+need_count JOBS "$jobs" 256 jobs
+need_count FUZZ_PROGRESS "$every" 3600 seconds
+[ -x "$FUZZ_BUILD/libfuzzer/$t" ] ||
+	die "TARGET=$t: no program $FUZZ_BUILD/libfuzzer/$t (make fuzz-libfuzzer builds it; targets: ${FUZZ_TARGETS:-see fuzz/fuzz.mk})"
+[ -d "$FUZZ_BUILD/seeds/$t" ] || die "no seeds in $FUZZ_BUILD/seeds/$t (make fuzz-seeds)"
 bin=$(realpath "$FUZZ_BUILD/libfuzzer/$t")
 seeds=$(realpath "$FUZZ_BUILD/seeds/$t")
 dict=
 for d in "$FUZZ_BUILD/dict/$t.dict" "fuzz/dict/$t.dict"; do
 	[ -f "$d" ] && dict="-dict=$(realpath "$d")"
 done
-[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+mkdir -p "$FUZZ_REPORTS/libfuzzer/$t"
+out=$(realpath "$FUZZ_REPORTS/libfuzzer/$t")
+tag="libfuzzer:$out"
+
+# One run per output folder; what an earlier run left is stopped first.
+lock=$out/.runner
+if [ -f "$lock" ]; then
+	other=$(cat "$lock")
+	if [ "$other" != "$$" ] && grep -qsF fuzz-libfuzzer.sh "/proc/$other/cmdline"; then
+		die "another run (pid $other) is fuzzing into $out"
+	fi
+fi
+echo $$ >"$lock"
+if [ -n "$(tagged_pids "$tag")" ]; then
+	echo "fuzz-libfuzzer: stopping $(tagged_pids "$tag" | wc -l) process(es) an earlier run left on $out"
+	stop_tagged "$tag"
+fi
 rm -rf "$out/logs"
 mkdir -p "$out/corpus" "$out/crashes" "$out/logs"
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0
 
+interrupted=
+finish() {
+	trap - EXIT INT TERM HUP
+	stop_tagged "$tag" 10
+	[ "$(cat "$lock" 2>/dev/null)" = "$$" ] && rm -f "$lock"
+}
+trap finish EXIT
+trap 'interrupted=130' INT HUP
+trap 'interrupted=143' TERM
+
 start=$(date +%s)
-# Many jobs, JOBS at a time: libFuzzer starts another whenever one stops on a finding. Its own
-# process group, so the deadline stops every worker.
+# Many jobs, JOBS at a time: libFuzzer starts another whenever one stops on a finding. A session of
+# its own: the workers are its children (through sh -c), in its process group.
 (
 	cd "$out/logs" &&
-		exec setsid "$bin" -jobs=100000 -workers="$jobs" -max_total_time="$secs" -timeout=10 \
-			-print_final_stats=1 $dict -artifact_prefix="$(realpath ../crashes)/" \
-			"$(realpath ../corpus)" "$seeds"
+		HUMPY_FUZZ_RUN=$tag exec setsid "$bin" -jobs=100000 -workers="$jobs" \
+			-max_total_time="$secs" -timeout=10 -print_final_stats=1 $dict \
+			-artifact_prefix="$out/crashes/" "$out/corpus" "$seeds"
 ) >"$out/main.log" 2>&1 &
 pid=$!
 
-progress() {
-	local eps=0 cov=0 ft=0 f line
+# Executions so far: each worker's last status line ("#N ...") or, once it ended, its final count.
+count_execs() {
+	local f n total=0
 	for f in "$out"/logs/fuzz-*.log; do
 		[ -f "$f" ] || continue
-		line=$(grep -E '^#[0-9]+.*exec/s' "$f" | tail -1)
-		[ -n "$line" ] || continue
-		# only workers still running add to the rate
-		if [ $(($(date +%s) - $(stat -c %Y "$f"))) -lt $((every + 30)) ]; then
-			eps=$((eps + $(sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p' <<<"$line")))
-		fi
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$f" | tail -1)
+		[ -n "$n" ] || n=$(sed -n 's/^#\([0-9]*\)[[:space:]].*/\1/p' "$f" | tail -1)
+		total=$((total + ${n:-0}))
+	done
+	echo "$total"
+}
+
+last_execs=0 last_at=$start
+progress() {
+	local now execs eps cov=0 ft=0 f line c shown
+	now=$(date +%s)
+	execs=$(count_execs)
+	eps=0
+	[ "$now" -gt "$last_at" ] && eps=$(((execs - last_execs) / (now - last_at)))
+	[ "$eps" -ge 0 ] || eps=0
+	last_execs=$execs last_at=$now
+	for f in "$out"/logs/fuzz-*.log; do
+		[ -f "$f" ] || continue
+		line=$(grep -E '^#[0-9]+.*cov: ' "$f" | tail -1)
 		c=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$line")
 		[ "${c:-0}" -gt "$cov" ] && cov=$c
 		c=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$line")
 		[ "${c:-0}" -gt "$ft" ] && ft=$c
 	done
-	printf '[fuzz-libfuzzer %s %s/%s] workers %d | execs/s %s | corpus %s | crashes %s | coverage %s edges, %s features\n' \
-		"$t" "$(date -u -d @$(($(date +%s) - start)) +%H:%M:%S)" "$(date -u -d @"$secs" +%H:%M:%S)" \
-		"$jobs" "$eps" "$(ls "$out/corpus" | wc -l)" "$(ls "$out/crashes" | wc -l)" "$cov" "$ft"
+	shown=$((now - start))
+	[ "$shown" -le "$secs" ] || shown=$secs
+	printf '[fuzz-libfuzzer %s %s/%s] workers %d | execs/s %s | execs %s | corpus %s | crashes %s | coverage %s edges, %s features\n' \
+		"$t" "$(clock "$shown")" "$(clock "$secs")" "$jobs" "$eps" "$execs" \
+		"$(find "$out/corpus" -type f | wc -l)" "$(find "$out/crashes" -type f | wc -l)" "$cov" "$ft"
 }
 
-trap 'kill -- -$pid 2>/dev/null; exit 130' INT TERM
-deadline=$((start + secs + 5))
-while kill -0 "$pid" 2>/dev/null; do
-	for _ in $(seq 1 "$every"); do
-		sleep 1
-		kill -0 "$pid" 2>/dev/null || break
-		if [ "$(date +%s)" -ge "$deadline" ]; then
-			kill -- -"$pid" 2>/dev/null
-			break
-		fi
-	done
-	kill -0 "$pid" 2>/dev/null && progress
+deadline=$((start + secs))
+next=$((start + every))
+early=
+while :; do
+	sleep 0.5
+	[ -z "$interrupted" ] || break
+	if ! kill -0 "$pid" 2>/dev/null; then
+		[ "$(date +%s)" -lt "$deadline" ] && early=1
+		break
+	fi
+	[ "$(date +%s)" -lt "$deadline" ] || break
+	if [ "$(date +%s)" -ge "$next" ]; then
+		progress
+		next=$((next + every))
+	fi
 done
-# -jobs keeps starting jobs; once the time is up stop what is left.
-kill -- -"$pid" 2>/dev/null
+# SIGINT first: each worker prints its final stats and exits; then the sweep.
+kill -INT -- -"$pid" 2>/dev/null
+for _ in $(seq 1 30); do
+	[ -z "$(tagged_pids "$tag")" ] && break
+	sleep 0.1
+done
+stop_tagged "$tag"
 wait 2>/dev/null
 
 elapsed=$(($(date +%s) - start))
-execs=$(cat "$out"/logs/fuzz-*.log 2>/dev/null | sed -n 's/^stat::number_of_executed_units: *//p' |
-	awk '{s += $1} END {print s + 0}')
-crashes=$(ls "$out/crashes" | wc -l)
+[ "$elapsed" -gt 0 ] || elapsed=1
+execs=$(count_execs)
+crashes=$(find "$out/crashes" -type f | wc -l)
 {
-	echo "libFuzzer summary: target $t, $jobs worker(s), ${elapsed}s wall"
-	echo "  execs $execs ($(awk -v e="$execs" -v r="$elapsed" 'BEGIN{printf "%.0f", (r > 0 ? e / r : 0)}') execs/s over all workers, finished jobs only)"
-	printf '  corpus %s inputs | crashes %s\n' "$(ls "$out/corpus" | wc -l)" "$crashes"
-	progress | sed 's/^/  last: /'
+	how="${elapsed}s wall"
+	[ -n "$interrupted" ] && how="interrupted after ${elapsed}s"
+	echo "libFuzzer summary: target $t, $jobs worker(s), $how"
+	echo "  execs $execs ($((execs / elapsed)) execs/s over all workers)"
+	printf '  corpus %s inputs | crashes %s\n' "$(find "$out/corpus" -type f | wc -l)" "$crashes"
 	[ "$crashes" -gt 0 ] && echo "  crashes: $out/crashes/ (make fuzz-triage)"
+	if [ -n "$early" ]; then
+		echo "  FAILED: libFuzzer stopped after ${elapsed}s of ${secs}s: $(grep -v '^$' "$out/main.log" | tail -1)"
+	fi
 } | tee "$FUZZ_REPORTS/libfuzzer-$t-summary.txt"
-[ "$crashes" -eq 0 ]
+[ -n "$interrupted" ] && exit "$interrupted"
+[ "$crashes" -eq 0 ] && [ -z "$early" ]

@@ -23,6 +23,37 @@ BUGBENCH_SECONDS ?= 600
 BUGBENCH_BUGS   ?= 1 2 3 4 5 6 7 8 9 10 11 12
 BUGBENCH_SEEDS  ?=
 FUZZ_TEST_SECONDS ?= 8
+FUZZ_PROGRESS   ?= 10
+FUZZ_TRACE_SEEDS ?= yes
+# The planted bugs (-DHUMPY_PLANT_BUG=N in hyp/core).
+BUGBENCH_ALL    := 1 2 3 4 5 6 7 8 9 10 11 12
+
+# Every FUZZ_* (and BUGBENCH_*) variable is checked before anything builds or runs: a bad value
+# stops make with one line naming the accepted values, never a silent default, a linker error or a
+# run that exits 0 without fuzzing. Only for the goals that use them (a bad FUZZ_JOBS must not stop
+# `make hyp`).
+fuzz_nondigits = $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,$(subst 5,,$(subst 6,,$(subst \
+	7,,$(subst 8,,$(subst 9,,$1))))))))))
+fuzz_count = $(if $(and $(filter 1,$(words $($1))),$(if $(call fuzz_nondigits,$($1)),,digits),\
+	$(filter-out 0%,$($1)),$(shell [ $($1) -le $2 ] 2>/dev/null && echo ok)),,\
+	$(error $1=$($1): expected a whole number of $3 from 1 to $2))
+fuzz_one_of = $(if $(filter-out 1,$(words $($1)))$(filter-out $2,$($1)),\
+	$(error $1=$($1): expected one of: $2))
+FUZZ_CHECK_GOALS := fuzz fuzz-% test test-fuzz test-fuzz-%
+ifneq ($(filter $(FUZZ_CHECK_GOALS),$(MAKECMDGOALS)),)
+$(call fuzz_one_of,FUZZ_TARGET,$(FUZZ_TARGETS))
+$(call fuzz_count,FUZZ_SECONDS,100000000,seconds)
+$(call fuzz_count,FUZZ_JOBS,256,jobs)
+$(call fuzz_count,FUZZ_PROGRESS,3600,seconds)
+$(call fuzz_count,FUZZ_TEST_SECONDS,3600,seconds)
+$(call fuzz_count,BUGBENCH_SECONDS,100000000,seconds)
+$(call fuzz_one_of,FUZZ_TRACE_SEEDS,yes no)
+$(if $(BUGBENCH_BUGS),,$(error BUGBENCH_BUGS is empty: expected planted bug numbers from: $(BUGBENCH_ALL)))
+$(foreach b,$(BUGBENCH_BUGS),$(if $(filter $(BUGBENCH_ALL),$(b)),,\
+	$(error BUGBENCH_BUGS=$(BUGBENCH_BUGS): expected planted bug numbers from: $(BUGBENCH_ALL))))
+$(if $(filter-out none,$(BUGBENCH_SEEDS)),$(error BUGBENCH_SEEDS=$(BUGBENCH_SEEDS): expected \
+	nothing (fuzz from the seeds) or none (from an empty corpus)))
+endif
 
 # The core's host flags without its sanitizer choice (each variant picks its own).
 FUZZ_CFLAGS := $(filter-out $(HYP_HOST_SAN),$(HYP_HOST_CFLAGS)) -fno-omit-frame-pointer \
@@ -84,7 +115,8 @@ $(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_DEPS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHUMPY_PLANT_BUG=$* -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS_hypercall_seq) $(FUZZ_WRAP)
 
-FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHON)
+FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHON) \
+	FUZZ_PROGRESS=$(FUZZ_PROGRESS) FUZZ_TARGETS="$(FUZZ_TARGETS)"
 
 .PHONY: fuzz-build fuzz fuzz-libfuzzer fuzz-seeds fuzz-seeds-encoders fuzz-triage fuzz-coverage fuzz-bugbench test-fuzz
 fuzz-build: $(FUZZ_LIBFUZZER) $(FUZZ_AFL) $(FUZZ_REPLAY)
@@ -106,7 +138,6 @@ fuzz-seeds-encoders:
 
 # FUZZ_TRACE_SEEDS=no leaves the conformance-trace seeds out: a builder without the cross compiler
 # or QEMU (the OSS-Fuzz image) still gets the hand-made seeds.
-FUZZ_TRACE_SEEDS ?= yes
 fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) $(if $(filter yes,$(FUZZ_TRACE_SEEDS)),$(FUZZ_TRACE))
 	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \
 		--dts-dir fuzz/seeds/fdt --spec-calls $(SPEC_FUZZ_HEADER) --guest-header $(SPEC_GUEST_HEADER)
@@ -138,12 +169,22 @@ fuzz-bugbench: fuzz-seeds $(foreach n,$(BUGBENCH_BUGS),$(FUZZ_BUILD)/bug/$(n)/hy
 test-fuzz: fuzz-build fuzz-seeds test-fuzz-seeds
 	$(FUZZ_ENV) FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) fuzz/scripts/test-fuzz.sh $(FUZZ_TARGETS)
 
+# The runners under a user's mistakes: bad FUZZ_* values refused at once, an aborting afl-fuzz
+# fails the run, `make fuzz` and `make fuzz-libfuzzer` interrupted with SIGINT leave no process and
+# the next run starts cleanly with fresh figures (fuzz/scripts/test-fuzz-runs.sh, ~40 s).
+FUZZ_RUNS_TARGET ?= ich_lr
+.PHONY: test-fuzz-runs
+test-fuzz-runs: $(addprefix $(FUZZ_BUILD)/,$(addsuffix /$(FUZZ_RUNS_TARGET),afl afl-cmplog libfuzzer replay)) \
+		fuzz-seeds-encoders
+	MAKE="$(MAKE)" BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) PYTHON=$(PYTHON) \
+		FUZZ_RUNS_TARGET=$(FUZZ_RUNS_TARGET) fuzz/scripts/test-fuzz-runs.sh
+
 # The seed tools' own tests (trace2seeds on a canned trace).
 .PHONY: test-fuzz-seeds
 test-fuzz-seeds:
 	$(PYTHON) -m pytest -p no:cacheprovider -q fuzz/seeds
 
-TEST_TARGETS += test-fuzz
+TEST_TARGETS += test-fuzz test-fuzz-runs
 LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c)
 CLEAN_FILES  += $(FUZZ_REPORTS)
 

@@ -15,7 +15,8 @@ seeds=$FUZZ_BUILD/seeds/hypercall_seq
 [ "${BUGBENCH_SEEDS:-}" = none ] && seeds=
 
 run_one() {
-	local n=$1 dir=$root/bug$n start end
+	local n=$1
+	local dir=$root/bug$n start end
 	rm -rf "$dir"
 	mkdir -p "$dir/corpus" "$dir/art"
 	start=$(date +%s.%N)
@@ -44,7 +45,7 @@ found=0
 	echo "|---|---|---|---|---|---|"
 	for n in "$@"; do
 		dir=$root/bug$n
-		what=$(grep -hoE "planted bug $n[: ][^*]*" hyp/core/*.c | head -1 | sed -E "s/planted bug $n:? *//; s/ *$//")
+		what=$(grep -hoE "planted bug ${n}[: ][^*]*" hyp/core/*.c | head -1 | sed -E "s/planted bug $n:? *//; s/ *$//")
 		art=$(ls "$dir"/art/crash-* "$dir"/art/timeout-* "$dir"/art/oom-* 2>/dev/null | head -1)
 		if [ -n "$art" ] && "$FUZZ_BUILD/replay/hypercall_seq" "$art" >/dev/null 2>&1; then
 			why=$(grep -m1 -oE 'INVARIANT [a-z0-9-]+|AddressSanitizer: [a-z-]+|runtime error|PANIC [^:]*' "$dir/log")

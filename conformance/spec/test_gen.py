@@ -150,3 +150,13 @@ def test_unimplemented_widths_per_path_and_case(raw):
 def test_register_rules(raw):
     msg = _broken(raw, lambda s: s["abi"]["registers"].update(native_clobbered=[9, 18]))
     assert "native_clobbered" in msg
+
+
+def test_abi_page_states_registers_widths_and_gaps(raw):
+    page = gen.abi_page(gen.check(copy.deepcopy(raw)))
+    assert "x9..x17 are clobbered: the caller finds its own value or zero there" in page
+    assert ("| call (a defined call whose handler answers UNIMPLEMENTED) | 0x00000000ffffffff or "
+            "0xffffffffffffffff | 0xffffffffffffffff |") in page
+    assert "*(optional: upstream's handler always answers UNIMPLEMENTED" in page
+    assert "*(gap: the attachment's effect" in page
+    assert "**unimplemented_width** (object_reset, object_reset_from)" in page

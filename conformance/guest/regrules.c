@@ -5,6 +5,7 @@
 
 #define REGS_ARGS         8 /* x0..x7: inputs and results */
 #define REGS_X8           8
+#define SMCCC_RESULT_REGS 4  /* x0..x3 (SMCCC 1.1) */
 #define REGS_LAST_CHECKED 29 /* x30 holds the stub's return address: checked on its own */
 
 /* What register i must hold: *exact, or (clobbered) either the caller's value or zero. */
@@ -12,9 +13,14 @@ static const char *regs_rule(enum gh_path path, unsigned i, u64 in_i, u64 *want,
 {
 	*clobbered = false;
 	*want = in_i;
-	if (path == GH_PATH_SMCCC)
-		return GH_REGS_SMCCC_PAST_OUTPUTS_PRESERVED ? "preserved"
-		                                            : (*want = 0, "past the results, zero");
+	if (path == GH_PATH_SMCCC) {
+		/* x4..x17 are preserved under SMCCC 1.1+ either way; the spec decides x1..x3. */
+		if (i < SMCCC_RESULT_REGS && !GH_REGS_SMCCC_PAST_OUTPUTS_PRESERVED) {
+			*want = 0;
+			return "unused result, zero";
+		}
+		return "preserved";
+	}
 	if (i < REGS_ARGS) {
 		*want = 0;
 		return "unused result, zero";

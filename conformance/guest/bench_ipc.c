@@ -83,6 +83,12 @@ static void bench_ipc_msgq(const struct root_caps *rc, u64 size)
 		gh_call_raw(recv_in, &r_out, recv);
 	}
 	t1 = bench_now();
+	if (s_out.x[0] != 0 || r_out.x[0] != 0 || r_out.x[1] != size) {
+		proto_line("BENCH %s n/a send x0 0x%lx, receive x0 0x%lx size %lu", name,
+		           s_out.x[0], r_out.x[0], r_out.x[1]);
+		bench_ipc_delete(rc, q);
+		return;
+	}
 	base = bench_now();
 	for (i = 0; i < BENCH_IPC_N; i++) {
 		gh_call_raw(send_in, &s_out, gh_stub_nop);
@@ -90,11 +96,6 @@ static void bench_ipc_msgq(const struct root_caps *rc, u64 size)
 	}
 	base = bench_now() - base;
 	bench_ipc_delete(rc, q);
-	if (s_out.x[0] != 0 || r_out.x[0] != 0 || r_out.x[1] != size) {
-		proto_line("BENCH %s n/a send x0 0x%lx, receive x0 0x%lx size %lu", name,
-		           s_out.x[0], r_out.x[0], r_out.x[1]);
-		return;
-	}
 	bench_report(name, t1 - t0 > base ? t1 - t0 - base : 0, BENCH_IPC_N);
 }
 

@@ -13,8 +13,9 @@ tmp="$out.tmp.$$"
 	-cpu max -m 1G -smp 1 -nographic >/dev/null 2>&1 || { rm -f "$tmp"; echo "vm-dtb: $qemu could not dump the virt device tree" >&2; exit 1; }
 fdtput -t s "$tmp" /chosen bootargs "$bootargs"
 # Root profile: slots a hypervisor may fill in place with the guest's root partition, cspace, VIC and
-# vCPU cap IDs (conformance/spec/ROOT_PROFILE.md). All ones (an ID that never names a cap) means none.
-for slot in partition cspace vic vcpu; do
+# vCPU cap IDs, and the hwirq of its PL061 (conformance/spec/ROOT_PROFILE.md). All ones (an ID that never
+# names a cap) means none.
+for slot in partition cspace vic vcpu hwirq; do
 	fdtput -t x "$tmp" /chosen "humpy,root-$slot-cap" 0xffffffff 0xffffffff
 done
 mv "$tmp" "$out"

@@ -98,6 +98,17 @@ static uint32_t fdt_ppi_intid(const struct fdt_node *node, uint32_t idx)
 	return 16 + fdt_be32(p + 4);
 }
 
+/* Interrupt idx of a 3-cell GIC specifier as an SPI's INTID; 0 if absent or not an SPI. */
+static uint32_t fdt_spi_intid(const struct fdt_node *node, uint32_t idx)
+{
+	if (node->interrupts == NULL || idx >= node->interrupts_len / 12)
+		return 0;
+	const uint8_t *p = node->interrupts + idx * 12;
+	if (fdt_be32(p) != 0 || fdt_be32(p + 4) >= 988) /* 0 = SPI */
+		return 0;
+	return 32 + fdt_be32(p + 4);
+}
+
 static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *parent,
                           struct machine *out)
 {
@@ -117,6 +128,9 @@ static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *pa
 	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl011") &&
 	    out->uart.size == 0)
 		(void)fdt_reg(node, parent, 0, &out->uart);
+	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl061") &&
+	    out->gpio.size == 0 && fdt_reg(node, parent, 0, &out->gpio))
+		out->gpio_intid = fdt_spi_intid(node, 0);
 	if (fdt_string_is(node->compatible, node->compatible_len, "arm,armv8-timer")) {
 		out->timer_virt_intid = fdt_ppi_intid(node, 2);
 		out->timer_hyp_intid = fdt_ppi_intid(node, 3);

@@ -54,7 +54,7 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
  * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
  * into the /chosen slots of its device tree when it has them (conformance/spec/ROOT_PROFILE.md).
  */
-static void hyp_root_init(struct vm *vm, struct vcpu *vcpu)
+static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine *m)
 {
 	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
@@ -63,6 +63,9 @@ static void hyp_root_init(struct vm *vm, struct vcpu *vcpu)
 	struct root_objects root = root_create(heap, sizeof(heap), arch_boot_entropy());
 	vcpu->cspace = root.cspace;
 	vm->vic = root.vic;
+	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2). */
+	if (m->gpio.size != 0 && m->gpio_intid != 0)
+		root_add_hwirq(&root, m->gpio_intid);
 	if (dtb_max > HYP_DTB_MAX_SIZE)
 		dtb_max = HYP_DTB_MAX_SIZE;
 	unsigned slots = root_dt_publish((void *)(uintptr_t)dtb_pa, dtb_max, &root);
@@ -110,7 +113,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 
-	hyp_root_init(vm, &boot_vcpu);
+	hyp_root_init(vm, &boot_vcpu, &machine);
 	arch_vm_init(vm, &machine);
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
 	arch_vcpu_start(&boot_vcpu);

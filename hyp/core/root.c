@@ -2,11 +2,12 @@
  * it gets. */
 #include "root.h"
 
+#include "hwirq.h"
 #include "log.h"
 
 struct root_objects root_create(void *base, size_t size, uint64_t seed)
 {
-	struct root_objects root = {0};
+	struct root_objects root = {.hwirq_cap = CAP_ID_INVALID};
 	struct obj_result made;
 
 	root.partition = partition_init_root(base, size, seed);
@@ -58,4 +59,20 @@ struct root_objects root_create(void *base, size_t size, uint64_t seed)
 	object_get(&root.vcpu->hdr);
 	root.vcpu_cap = cspace_insert_master(root.cspace, &root.vcpu->hdr);
 	return root;
+}
+
+void root_add_hwirq(struct root_objects *root, uint32_t pintid)
+{
+	struct obj_result made = object_create(root->partition, OBJ_HWIRQ);
+	struct hwirq *hwirq;
+
+	if (made.error != OK) {
+		panic("root_add_hwirq: error %d", (int)made.error);
+	}
+	hwirq = (struct hwirq *)made.obj;
+	hwirq->pintid = pintid;
+	hwirq->source.hw_pintid = pintid;
+	/* Nothing to configure: it is ACTIVE from the start, as upstream's boot-time hwirqs. */
+	hwirq->hdr.state = OBJ_STATE_ACTIVE;
+	root->hwirq_cap = cspace_insert_master(root->cspace, &hwirq->hdr);
 }

@@ -45,6 +45,7 @@ static const cap_id_t *root_dt_slot(const struct root_objects *root, const uint8
 	    {"humpy,root-cspace-cap", &root->cspace_cap},
 	    {"humpy,root-vic-cap", &root->vic_cap},
 	    {"humpy,root-vcpu-cap", &root->vcpu_cap},
+	    {"humpy,root-hwirq-cap", &root->hwirq_cap},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {

@@ -16,6 +16,8 @@ struct machine {
 	struct machine_range uart; /* first enabled PL011 */
 	uint32_t timer_virt_intid; /* EL1 virtual timer, as a GIC INTID (PPI n -> 16 + n) */
 	uint32_t timer_hyp_intid;  /* EL2 physical timer */
+	struct machine_range gpio; /* first enabled PL061 (its SPI can be handed to the VM) */
+	uint32_t gpio_intid;       /* its interrupt as a GIC INTID (SPI n -> 32 + n), 0 if none */
 	uint32_t gic_maint_intid;  /* the GIC's maintenance interrupt (PPI), 0 if the DT lacks it */
 };
 

@@ -23,6 +23,7 @@ struct root_objects {
 	cap_id_t cspace_cap;
 	cap_id_t vic_cap;
 	cap_id_t vcpu_cap;
+	cap_id_t hwirq_cap; /* CAP_ID_INVALID unless root_add_hwirq gave one */
 };
 
 /*
@@ -32,5 +33,8 @@ struct root_objects {
  * failure is the hypervisor's own bug and panics.
  */
 struct root_objects root_create(void *base, size_t size, uint64_t seed);
+
+/* An hwirq object for physical SPI @pintid, its master cap in the root cspace (hwirq_cap). */
+void root_add_hwirq(struct root_objects *root, uint32_t pintid);
 
 #endif

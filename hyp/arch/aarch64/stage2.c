@@ -22,6 +22,11 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 	pgtable_map(
 	    &stage2_pt, m->uart.base, m->uart.base, 0x1000,
 	    pte_s2_attrs((struct pte_perm){.mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
+	/* The PL061 too: the guest drives the line of the SPI it may bind as an hwirq. */
+	if (m->gpio.size != 0)
+		pgtable_map(&stage2_pt, m->gpio.base, m->gpio.base, 0x1000,
+		            pte_s2_attrs((struct pte_perm){
+		                .mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
 	/* The GIC stays unmapped: accesses trap to vgic_mmio; anything else unmapped aborts. */
 
 	uint64_t sl0 = stage2_pt.start_level == 0 ? 2 : 1;

@@ -66,7 +66,10 @@ static struct {
 	uint32_t lr_intid[VGIC_MAX_LRS]; /* the SPI a list register holds for us, 0 = none */
 	bool lr_latched[VGIC_MAX_LRS]; /* its pending state was a latch (given back if not taken) */
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
+	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
 } vgic;
+
+static void vgic_hwirq_unmask(void);
 
 void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 {
@@ -402,6 +405,7 @@ static void vgic_gicd_write(uint64_t off, uint32_t val)
 		vgic_sync();
 	}
 	vgic_list(vgic.vic);
+	vgic_hwirq_unmask();
 }
 
 static uint32_t vgic_gicr_read(uint64_t off)
@@ -555,6 +559,50 @@ static bool vgic_inject_hw(uint32_t intid)
 	return false;
 }
 
+/*
+ * A bound hwirq's physical SPI. While the guest could take its VIRQ it is latched and stays
+ * active (the guest's deactivation of the HW list register ends it); otherwise it is deactivated
+ * and its SPI masked until the guest enables the VIRQ (vgic_hwirq_unmask), so a level line that
+ * stays high cannot storm. False when @intid is no bound hwirq's.
+ */
+static bool vgic_hwirq_arrived(uint32_t intid)
+{
+	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
+		struct hwirq *h = vgic.hwirqs[i];
+		struct vic_irq *irq;
+
+		if (h == NULL || h->pintid != intid)
+			continue;
+		irq = h->source.vic == vgic.vic ? vic_irq_of(h->source.vic, h->source.virq) : NULL;
+		if (irq == NULL || !irq->is_enabled) {
+			gic_spi_enable(intid, false);
+			vgic.hwirq_masked[i] = true;
+			return false;
+		}
+		irq->is_latched = true;
+		arch_vic_changed(h->source.vic);
+		return true;
+	}
+	return false;
+}
+
+/* After the guest changed enables: a masked hwirq SPI whose VIRQ is enabled again is unmasked. */
+static void vgic_hwirq_unmask(void)
+{
+	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
+		struct hwirq *h = vgic.hwirqs[i];
+		struct vic_irq *irq;
+
+		if (h == NULL || !vgic.hwirq_masked[i] || h->source.vic != vgic.vic)
+			continue;
+		irq = vic_irq_of(h->source.vic, h->source.virq);
+		if (irq != NULL && irq->is_enabled) {
+			vgic.hwirq_masked[i] = false;
+			gic_spi_enable(h->pintid, true);
+		}
+	}
+}
+
 void vgic_handle_irq(void)
 {
 	uint64_t iar = read_sysreg(ICC_IAR1_EL1);
@@ -567,17 +615,8 @@ void vgic_handle_irq(void)
 	if (intid == vgic.vtimer && vgic_deliverable(intid) && vgic_inject_hw(intid))
 		return;
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */
-	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
-		if (vgic.hwirqs[i] != NULL && vgic.hwirqs[i]->pintid == intid) {
-			struct vic_irq *irq =
-			    vic_irq_of(vgic.hwirqs[i]->source.vic, vgic.hwirqs[i]->source.virq);
-			if (irq != NULL) {
-				irq->is_latched = true;
-				arch_vic_changed(vgic.hwirqs[i]->source.vic);
-				return;
-			}
-		}
-	}
+	if (vgic_hwirq_arrived(intid))
+		return;
 	write_sysreg(ICC_DIR_EL1, iar);
 	isb();
 	/* Maintenance (an EOI of a level VIRQ, or list registers running low): fold and refill. */
@@ -590,6 +629,7 @@ void arch_hwirq_bound(struct hwirq *hwirq, bool is_bound)
 	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
 		if (is_bound ? vgic.hwirqs[i] == NULL : vgic.hwirqs[i] == hwirq) {
 			vgic.hwirqs[i] = is_bound ? hwirq : NULL;
+			vgic.hwirq_masked[i] = false;
 			gic_spi_enable(hwirq->pintid, is_bound);
 			return;
 		}

@@ -331,7 +331,9 @@ def coverage_view(run: dict | None, spec: dict | None) -> dict | None:
                       f"{spec.get('hvc_max', '?')}) answers -1",
                       "paths": ",".join(p for p, n in (past.get("calls") or {}).items() if n) or "-",
                       "wrong": ", ".join(map(str, past.get("wrong") or []))})
+    md = Path(run["path"]).with_name(Path(run["path"]).stem + "-coverage.md")
     return {
+        "markdown": md if md.is_file() else None,  # made relative to the page by build_page
         "run": run["name"], "error": None, "summary_line": summary_line, "columns": columns,
         "rows": rows, "notes": [{"key": k, "text": t} for t, k in notes.items()],
         "triples_seen": seen, "triples_total": total,
@@ -473,6 +475,8 @@ def build_page(reports_dir, out, spec_path=None, hyp_cov=None, hyp_status=None, 
         verdicts += [v for v in r["summary"] if v not in verdicts]
     spec = _read_json(spec_path) if spec_path else None
     cov = coverage_view(runs[0] if runs else None, spec)
+    if cov and cov.get("markdown"):
+        cov["markdown"] = os.path.relpath(cov["markdown"], out.parent)
     if cov and not cov.get("error") and spec is None:
         cov["summary_line"] += f" (spec JSON {spec_path or 'not given'} unreadable: n/a reasons " \
                                "name deviations only)"

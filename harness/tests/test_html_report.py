@@ -225,6 +225,7 @@ def test_report_diff_command(reports):
 
 def test_page_context_from_the_canned_folder(reports, tmp_path):
     history.store_all(reports, reports / "history")
+    (reports / "conformance-coverage.md").write_text("# Spec coverage\n")
     ctx = html_report.build_page(reports, reports / "index.html", DATA / "spec.json",
                                  DATA / "hyp-coverage.json", DATA / "hyp-unit.status")
     run = ctx["runs"][0]
@@ -240,6 +241,7 @@ def test_page_context_from_the_canned_folder(reports, tmp_path):
     assert sorted(p.name for p in reports.glob("index-*.png")) == ["index-afl-thing.png",
                                                                    "index-libfuzzer-thing.png"]
     assert ctx["history"]["a"] == "20261129T100000Z-conformance.json"
+    assert ctx["cov"]["markdown"] == "conformance-coverage.md"
     assert len(ctx["history"]["changes"]) == 4
 
 

@@ -3,7 +3,8 @@
 #                          checked against $(EXPECT) (EXPECT= runs without: SKIPs then go unchecked)
 #   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json
 #   make test-harness      the harness's own tests: canned consoles and a fake QEMU (no images needed)
-#   make test-qemu         real QEMU runs over the built images (whole suite, self-tests, plugin, errors)
+#   make test-qemu         real QEMU runs over the built images (whole suite, self-tests, plugin, errors), and
+#                          the proof builds under $(BUILD)/proof/ (harness/qemu_tests/test_proof.py)
 
 HYP_ELF   ?= $(BUILD)/hyp/hyp.elf
 GUEST_BIN ?= $(BUILD)/conformance/guest.bin
@@ -31,6 +32,7 @@ test-harness:
 
 test-qemu:
 	HUMPY_HYP=$(HYP_ELF) HUMPY_GUEST=$(GUEST_BIN) HUMPY_QEMU=$(QEMU) HUMPY_REPORTS=$(REPORTS)/test-qemu HUMPY_SPEC=$(SPEC_JSON) \
+		HUMPY_BUILD=$(BUILD) HUMPY_CROSS=$(CROSS) HUMPY_PYTHON=$(PYTHON) \
 		$(HARNESS_PYTEST) harness/qemu_tests
 
 TEST_TARGETS += test-harness test-qemu

@@ -28,6 +28,10 @@ LAVA_WAIT_S       ?= 3600
 LAVA_POLL_S       ?= 10
 # Optional command that uploads the images to LAVA_ARTEFACT_URL; gets the image paths as arguments.
 LAVA_UPLOAD       ?=
+# The expected results the converted runs are checked against (the profile, the SKIPs allowed), as
+# make conformance checks a QEMU run: harness.mk's EXPECT (humpy's default build); empty for none.
+LAVA_EXPECT       ?= $(EXPECT)
+LAVA_EXPECT_ARG    = $(if $(LAVA_EXPECT),--expect $(LAVA_EXPECT))
 
 # lava-jobs copies the images here and renders from the copies, so the jobs, the list boot and the
 # harness run lava-local compares with all see the same bytes while the build tree moves on.
@@ -73,7 +77,7 @@ lava-jobs: $(LAVA_SERVER_STAMP)
 lava-local: lava-jobs
 	@$(LAVA_PY) local --jobs $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) \
 		--out $(LAVA_REPORTS)/local --hyp $(LAVA_SNAPSHOT)/$(notdir $(LAVA_HYP_ELF)) \
-		--guest $(LAVA_SNAPSHOT)/$(notdir $(LAVA_GUEST_BIN))
+		--guest $(LAVA_SNAPSHOT)/$(notdir $(LAVA_GUEST_BIN)) $(LAVA_EXPECT_ARG)
 
 # Checks the lab first, so a missing identity or server costs no build and no list boot.
 lava-submit:
@@ -85,7 +89,8 @@ lava-submit:
 	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/submit --schema-only --base-url "$(LAVA_ARTEFACT_URL)" \
 		$(LAVA_SNAPSHOT_ARGS) --tests-file $(LAVA_REPORTS)/jobs/tests.txt $(LAVA_TYPE_ARGS)
 	@$(LAVA_PY) submit --jobs $(LAVA_REPORTS)/submit --identity "$(LAVA_IDENTITY)" \
-		--out $(LAVA_REPORTS)/lab --wait-s $(LAVA_WAIT_S) --poll-s $(LAVA_POLL_S) $(LAVA_TYPE_ARGS)
+		--out $(LAVA_REPORTS)/lab --wait-s $(LAVA_WAIT_S) --poll-s $(LAVA_POLL_S) $(LAVA_TYPE_ARGS) \
+		$(LAVA_EXPECT_ARG)
 
 lava-test: $(LAVA_SERVER_STAMP) $(LAVA_VM_DTB)
 	@LAVA_TEST_BUILD=$(BUILD) LAVA_SERVER_DIR=$(LAVA_SERVER_DIR) LAVA_HYP_ELF=$(LAVA_HYP_ELF) LAVA_GUEST_BIN=$(LAVA_GUEST_BIN) \

@@ -15,6 +15,8 @@ sys.path.insert(0, os.path.join(LAVA_DIR, "tools"))
 from humpy_lava import LavaError, require, testlist  # noqa: E402
 
 DATA = os.path.join(HERE, "data")
+# humpy's expected results (what make conformance and lava.mk's LAVA_EXPECT default to).
+EXPECT_HUMPY = os.path.join(REPO, "conformance", "expect", "humpy.yaml")
 
 
 def _path(var, default):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import EXPECT_HUMPY, REPO
 from fake_lab import FakeLab
 from humpy_lava import local
 
@@ -46,7 +46,7 @@ def test_make_lava_submit_runs_jobs_on_the_lab(lab, images, real_tests, tmp_path
              f"LAVA_VM_DTB={images['vmdtb']}")
     # The guest's verdicts decide the exit status, as for `make conformance`.
     harness = local.harness_run(images["hyp"], images["guest"], str(tmp_path / "h"),
-                                len(real_tests))
+                                len(real_tests), EXPECT_HUMPY)  # lava.mk's default LAVA_EXPECT
     assert r.returncode == (0 if harness.ok else 2), r.stdout + r.stderr
     assert "lava-submit: reports in " in r.stdout
     # The lab got the jobs with its own download URLs, and the images LAVA_UPLOAD put there.

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from conftest import EXPECT_HUMPY
 from humpy_lava import local, render
 
 LOCAL_TIMEOUT = 900
@@ -20,14 +21,18 @@ def jobs(images, real_tests, tmp_path_factory):
 @pytest.fixture(scope="module")
 def harness(images, real_tests, tmp_path_factory):
     return local.harness_run(images["hyp"], images["guest"],
-                             str(tmp_path_factory.mktemp("harness")), len(real_tests))
+                             str(tmp_path_factory.mktemp("harness")), len(real_tests),
+                             EXPECT_HUMPY)
 
 
 def run(device_type, jobs, server_dir, tmp_path, real_tests):
     report, status = local.run_job(device_type, f"{jobs}/{device_type}.yaml", server_dir,
-                                   str(tmp_path), real_tests, timeout=LOCAL_TIMEOUT)
+                                   str(tmp_path), real_tests, timeout=LOCAL_TIMEOUT,
+                                   expectations=EXPECT_HUMPY)
     assert status == 0, f"lava-run failed: {report.error} (log {report.info['lava_log']})"
     assert report.info["lava_job"]["result"] == "pass"
+    # LAVA's result check is the harness's: the guest ran as root and met humpy's expectations.
+    assert report.runs[0].profile == "root" and report.expect["ok"], report.expect["problems"]
     return report
 
 
@@ -73,11 +78,12 @@ def test_default_boot_prints_no_cover_block(images, real_tests, tmp_path):
     assert args.strip() == ""
     limit = max(60.0, len(real_tests) * render.PER_TEST_SECONDS + 60.0)
     session = Session(Config(hyp=images["hyp"], guest=images["guest"], dtb=images["vmdtb"],
-                             reports=str(tmp_path), name="default", timeout=limit))
+                             reports=str(tmp_path), name="default", timeout=limit,
+                             list_first=False, cover=False))
     session.check()
     report = session.run(session.new_report("run"))
     run = report.runs[0]
-    assert (run.outcome.value, run.bootargs) == ("complete", None)
+    assert (run.outcome.value, run.bootargs) == ("complete", "")
     assert sorted(r.id for r in run.results) == sorted(real_tests)
     with open(run.log, encoding="utf-8") as f:
         console = f.read()

@@ -125,3 +125,88 @@ def test_console_quotes_are_restored(tmp_path):
     log.write_text(text.replace(old, r'"msg": "[humpy] RESULT demo.beta FAIL name \\\"x\\\" got \\\"y\\\""'))
     report = results.convert(str(log), LISTED)
     assert report.results[1].reason == 'name "x" got "y"'
+
+
+def doctored(tmp_path, after_begin):
+    """qemu-pass.log with console lines added right after BEGIN (as LAVA logs target lines)."""
+    lines = open(os.path.join(DATA, "qemu-pass.log")).read().splitlines(keepends=True)
+    k = next(i for i, line in enumerate(lines) if "[humpy] BEGIN " in line)
+    stamp = json.loads(lines[k])["dt"]
+    extra = [json.dumps({"dt": stamp, "lvl": "target", "msg": text}) + "\n" for text in after_begin]
+    log = tmp_path / "doctored.log"
+    log.write_text("".join(lines[:k + 1] + extra + lines[k + 1:]))
+    return str(log)
+
+
+def expectations(tmp_path, text):
+    path = tmp_path / "expect.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_profile_is_reported_and_expectations_are_the_harness_check(tmp_path):
+    from humpy_harness import reports
+    log = doctored(tmp_path, ["[humpy] PROFILE hlos no root caps in /chosen"])
+    # The stand-in guest's own file: hlos, demo.gamma may SKIP. Met (demo.delta's ERROR still
+    # fails the run, as it would without a file).
+    met = expectations(tmp_path, "profile: hlos\nskip:\n  - {tests: demo.gamma, reason: feature "
+                                 "absent}\n")
+    report = results.convert(log, LISTED, expectations=met)
+    assert report.runs[0].profile_reason == "no root caps in /chosen"
+    assert report.expect["ok"] and report.expect["count"] == {"listed": 4, "ran": 4}
+    assert [r.id for r in report.results] == LISTED  # no harness.expect, no lava.monitor
+    assert reports.summary(report).endswith(
+        "; profile hlos (no root caps in /chosen); expectations expect.yaml met (1 SKIP expected)")
+    # A file like humpy's (root, no SKIP): the same job fails it, naming the profile.
+    humpy_like = expectations(tmp_path, "profile: root\nskip: []\n")
+    report = results.convert(log, LISTED, expectations=humpy_like)
+    last = report.results[-1]
+    assert (last.id, last.verdict.value) == ("harness.expect", "FAIL")
+    assert report.expect["problems"] == [
+        "profile: expected root, the guest runs as hlos (no root caps in /chosen)",
+        "demo.gamma: SKIP not expected (feature absent)"]
+    data = json.load(open(results.write(report, str(tmp_path), "q", "lava-q")["json"]))
+    assert data["profile"] == {"profile": "hlos", "reason": "no root caps in /chosen"}
+    assert data["expect"]["ok"] is False and data["info"]["expect"] == humpy_like
+
+
+def test_expectations_fail_a_job_whose_count_differs_from_the_list(tmp_path):
+    log = doctored(tmp_path, ["[humpy] PROFILE hlos no root caps in /chosen"])
+    met = expectations(tmp_path, "profile: hlos\nskip:\n  - {tests: demo.gamma, reason: feature "
+                                 "absent}\n")
+    report = results.convert(log, LISTED + ["demo.epsilon"], expectations=met)
+    assert report.expect["problems"] == [
+        "demo.epsilon: listed by the guest but did not run",
+        "count: 4 test(s) ran, the guest's list names 5"]
+    # Without a PROFILE line (an older guest), the profile cannot be vouched for.
+    report = results.convert(os.path.join(DATA, "qemu-pass.log"), LISTED, expectations=met)
+    assert report.expect["problems"] == ["profile: expected hlos, the guest sent no PROFILE line "
+                                         "(BEGIN said profile=hlos)"]
+
+
+def test_setup_error_is_its_own_item_not_monitor_drift(tmp_path):
+    log = doctored(tmp_path, ["[humpy] PROFILE hlos no root caps in /chosen",
+                              "[humpy] SETUP_ERROR timer CNTFRQ_EL0 reads 0"])
+    report = results.convert(log, LISTED)
+    assert table(report)[-1] == ("guest_setup.timer", "ERROR",
+                                 "guest set-up of the timer failed: CNTFRQ_EL0 reads 0")
+    assert "lava.monitor" not in [r.id for r in report.results] and not report.ok
+
+
+def test_convert_command_takes_expect(tmp_path):
+    import subprocess
+    import sys
+    log = doctored(tmp_path, ["[humpy] PROFILE hlos no root caps in /chosen"])
+    tests = tmp_path / "tests.txt"
+    tests.write_text("\n".join(LISTED) + "\n")
+    env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.dirname(DATA)), "tools"))
+    argv = [sys.executable, "-m", "humpy_lava", "convert", log, "--out", str(tmp_path / "out"),
+            "--tests-file", str(tests), "--name", "q"]
+    humpy_like = expectations(tmp_path, "profile: root\nskip: []\n")
+    proc = subprocess.run(argv + ["--expect", humpy_like], capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert "; profile hlos (no root caps in /chosen); expectations expect.yaml: 2 problem(s)" in \
+        proc.stdout
+    proc = subprocess.run(argv + ["--expect", str(tmp_path / "none.yaml")], capture_output=True,
+                          text=True, env=env)
+    assert proc.returncode == 2 and proc.stderr.startswith("lava convert: expectations file ")

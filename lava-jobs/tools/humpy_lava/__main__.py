@@ -8,6 +8,7 @@ import sys
 import time
 
 from . import LavaError, local, render, submit, testlist, validate
+from humpy_harness.errors import HarnessError
 
 
 def _tests(args):
@@ -79,7 +80,7 @@ def cmd_jobs(args):
 def cmd_local(args):
     types = args.device_type and _device_types(args, render.load_boards()) or list(local.LOCAL_TYPES)
     ok = local.main(args.jobs, args.server, args.out, args.hyp, args.guest, types,
-                    compare=not args.no_compare)
+                    compare=not args.no_compare, expect_path=args.expect or None)
     return 0 if ok else 1
 
 
@@ -89,7 +90,8 @@ def cmd_convert(args):
     expected = testlist.from_file(args.tests_file) if args.tests_file else None
     name = args.name or os.path.splitext(os.path.basename(args.log))[0]
     report = results.convert(args.log, expected,
-                             console_out=os.path.join(args.out, name + ".console.log"))
+                             console_out=os.path.join(args.out, name + ".console.log"),
+                             expectations=args.expect or None)
     paths = results.write(report, args.out, name, suite=f"lava-{name}")
     print(reports.summary(report).replace("humpy run", f"lava {name}"))
     print(f"reports: {paths['json']} {paths['junit']}")
@@ -105,8 +107,12 @@ def cmd_submit(args):
     types = _device_types(args, boards, lab_only=True)
     expected = testlist.from_file(os.path.join(args.jobs, "tests.txt"))
     ok = submit.main(args.jobs, args.identity, types, args.out, expected, wait=not args.no_wait,
-                     wait_s=args.wait_s, poll_s=args.poll_s)
+                     wait_s=args.wait_s, poll_s=args.poll_s, expect_path=args.expect or None)
     return 0 if ok else 1
+
+
+EXPECT_HELP = ("expectations file (conformance/expect/*.yaml): the profile and the SKIPs allowed; "
+               "checked as the harness's --expect does")
 
 
 def parser():
@@ -138,6 +144,7 @@ def parser():
     lo.add_argument("--guest", required=True)
     lo.add_argument("--device-type", action="append")
     lo.add_argument("--no-compare", action="store_true", help="no harness run to compare with")
+    lo.add_argument("--expect", help=EXPECT_HELP)
     lo.set_defaults(func=cmd_local)
 
     c = sub.add_parser("convert", help="LAVA job log -> the harness's JSON and JUnit")
@@ -145,6 +152,7 @@ def parser():
     c.add_argument("--out", required=True)
     c.add_argument("--name")
     c.add_argument("--tests-file")
+    c.add_argument("--expect", help=EXPECT_HELP)
     c.set_defaults(func=cmd_convert)
 
     s = sub.add_parser("submit", help="submit rendered jobs to a lab with lavacli")
@@ -156,6 +164,7 @@ def parser():
     s.add_argument("--no-wait", action="store_true")
     s.add_argument("--wait-s", type=int, default=3600, help="longest wait for one job")
     s.add_argument("--poll-s", type=int, default=10, help="how often to ask the lab")
+    s.add_argument("--expect", help=EXPECT_HELP)
     s.set_defaults(func=cmd_submit)
     return p
 
@@ -166,7 +175,7 @@ def main(argv=None):
         if args.command == "jobs" and not args.server and not args.schema_only:
             raise LavaError("--server (the unpacked lava-server package) is needed to validate")
         return args.func(args)
-    except LavaError as e:
+    except (LavaError, HarnessError) as e:  # HarnessError: a bad expectations file
         print(f"lava {args.command}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ import tempfile
 import time
 
 from . import LavaError, devicecfg, dispatch, render, require, results
-from humpy_harness import reports
+from humpy_harness import expect, reports
 
 LOCAL_TYPES = ("qemu", "qemu-uboot")
 # The emulated board's run folder (QMP socket, pid file); tools/qemu-board.sh reads the same
@@ -41,7 +41,7 @@ def _stop_board(name):
     shutil.rmtree(run, ignore_errors=True)
 
 
-def run_job(device_type, job_path, server_dir, out_dir, expected, timeout=900):
+def run_job(device_type, job_path, server_dir, out_dir, expected, timeout=900, expectations=None):
     """One job under lava-run; returns (Report, lava-run exit status). Reports land in out_dir."""
     boards = render.load_boards()
     if device_type not in LOCAL_TYPES:
@@ -67,18 +67,20 @@ def run_job(device_type, job_path, server_dir, out_dir, expected, timeout=900):
     report = results.convert(log, expected, console_out=os.path.join(out_dir, device_type + ".console.log"),
                              info={"device_type": device_type, "lava_job_id": job_id,
                                    "lava_run_status": status, "job": job_path,
-                                   "wall_s": round(elapsed, 2)})
+                                   "wall_s": round(elapsed, 2)}, expectations=expectations)
     results.write(report, out_dir, device_type, suite=f"lava-{device_type}")
     return report, status
 
 
-def harness_run(hyp, guest, out_dir, n_tests):
-    """The harness's own run of the same images, with its reports in out_dir (harness.*)."""
+def harness_run(hyp, guest, out_dir, n_tests, expect_path=None):
+    """The harness's own run of the same images, with its reports in out_dir (harness.*), checked
+    against the same expectations as the LAVA jobs."""
     from humpy_harness.errors import HarnessError
     from humpy_harness.session import Config, Session
 
     limit = max(60.0, n_tests * render.PER_TEST_SECONDS + 60.0)
-    config = Config(hyp=hyp, guest=guest, reports=out_dir, name="harness", timeout=limit)
+    config = Config(hyp=hyp, guest=guest, reports=out_dir, name="harness", timeout=limit,
+                    expect=expect_path)
     started = time.monotonic()
     try:
         session = Session(config)
@@ -92,17 +94,20 @@ def harness_run(hyp, guest, out_dir, n_tests):
     return report
 
 
-def main(jobs_dir, server_dir, out_dir, hyp, guest, device_types=LOCAL_TYPES, compare=True):
-    """Runs and compares; prints one block per job; returns True when every job completed and every
-    verdict matches the harness run."""
+def main(jobs_dir, server_dir, out_dir, hyp, guest, device_types=LOCAL_TYPES, compare=True,
+         expect_path=None):
+    """Runs and compares; prints one block per job; returns True when every job completed, met
+    the expectations (if given) and every verdict matches the harness run."""
     expected = read_tests(jobs_dir)
+    expectations = expect.load(expect_path) if expect_path else None
     ok = True
     done = {}
     for device_type in device_types:
         job_path = os.path.join(jobs_dir, device_type + ".yaml")
         if not os.path.isfile(job_path):
             raise LavaError(f"no {job_path}: run `make lava-jobs` first")
-        report, status = run_job(device_type, job_path, server_dir, out_dir, expected)
+        report, status = run_job(device_type, job_path, server_dir, out_dir, expected,
+                                 expectations=expectations)
         done[device_type] = report
         lava_job = report.info.get("lava_job") or {}
         verdict = lava_job.get("result", "none")
@@ -110,10 +115,10 @@ def main(jobs_dir, server_dir, out_dir, hyp, guest, device_types=LOCAL_TYPES, co
               f"{' (' + report.error + ')' if report.error else ''}, "
               f"{report.info['wall_s']:.1f} s")
         print("  " + reports.summary(report).replace("humpy run", f"lava {device_type}"))
-        if status != 0 or report.error:
+        if status != 0 or report.error or (report.expect and not report.expect["ok"]):
             ok = False
     if compare:
-        harness = harness_run(hyp, guest, out_dir, len(expected))
+        harness = harness_run(hyp, guest, out_dir, len(expected), expect_path)
         print("  " + reports.summary(harness).replace("humpy run", "harness"))
         for r in harness.results:
             if r.id in results.HARNESS_ONLY:

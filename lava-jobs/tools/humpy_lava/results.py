@@ -3,8 +3,11 @@
 The verdicts are LAVA's own: the `results` lines its monitor action recorded. The console (LAVA's
 `target` lines) goes through the harness's parser too, for what LAVA does not keep: each failure's
 reason, the test that was running when a job died (CRASH or TIMEOUT, like the harness), and the
-listed tests that never started (NOTRUN). Where LAVA and the parser read a verdict differently the
-report gets an ERROR on `lava.monitor`: the monitor pattern and the protocol have drifted apart."""
+listed tests that never started (NOTRUN), the guest's PROFILE and SETUP_ERROR lines. Where LAVA and
+the parser read a verdict differently the report gets an ERROR on `lava.monitor`: the monitor pattern
+and the protocol have drifted apart. With an expectations file (conformance/expect/*.yaml) the run is
+checked by the harness's own code (humpy_harness.expect): the profile, the SKIPs, and the count
+against the job's test list, exactly as `make conformance` checks a QEMU run."""
 
 import dataclasses
 import datetime
@@ -12,8 +15,8 @@ import os
 
 from . import dispatch
 from .render import lava_case_name
-from humpy_harness import protocol, reports
-from humpy_harness.model import RUN_ID, Outcome, Report, TestResult, Verdict
+from humpy_harness import expect, protocol, reports
+from humpy_harness.model import RUN_ID, Outcome, Report, TestResult, Verdict, is_pseudo
 from humpy_harness.parser import parse_text
 
 MONITOR_ID = "lava.monitor"
@@ -88,9 +91,12 @@ def lava_verdicts(cases):
     return out
 
 
-def convert(log_path, expected=None, info=None, console_out=None, monitor_name="humpy"):
+def convert(log_path, expected=None, info=None, console_out=None, monitor_name="humpy",
+            expectations=None):
     """The harness Report for one LAVA job log. expected: the listed tests (for NOTRUN).
-    console_out: where to save the console rebuilt from the log (results point at its lines)."""
+    console_out: where to save the console rebuilt from the log (results point at its lines).
+    expectations: an expect.Expectations (or a path) to check the run against; the job runs the
+    whole list, so nothing is narrowed."""
     job = read_job(log_path, monitor_name)
     outcome, reason = ending(job.job)
     console_log = log_path
@@ -105,7 +111,7 @@ def convert(log_path, expected=None, info=None, console_out=None, monitor_name="
     results = []
     for r in run.results:
         got = lava.pop(r.id, None)
-        from_result = (r.verdict in GUEST_VERDICTS and r.id != RUN_ID
+        from_result = (r.verdict in GUEST_VERDICTS and not is_pseudo(r.id)
                        and not r.reason.startswith("RUN without RESULT"))
         if from_result:
             if got is None:
@@ -130,6 +136,11 @@ def convert(log_path, expected=None, info=None, console_out=None, monitor_name="
                     duration=job.duration or 0.0, info=info)
     if outcome != Outcome.COMPLETE:
         report.error = reason
+    if expectations is not None:
+        if isinstance(expectations, str):
+            expectations = expect.load(expectations)
+        report.info["expect"] = expectations.path
+        expect.apply(report, expectations, expected, narrowed=False)
     return report
 
 

@@ -8,7 +8,7 @@ import subprocess
 import yaml
 
 from . import LavaError, require, results
-from humpy_harness import reports
+from humpy_harness import expect, reports
 
 
 def _lavacli(identity, args, timeout=120):
@@ -55,7 +55,7 @@ def submit_one(identity, job_path):
     return m.group(1), url
 
 
-def fetch(identity, job_id, out_dir, name, expected, wait_s, poll_s=10):
+def fetch(identity, job_id, out_dir, name, expected, wait_s, poll_s=10, expectations=None):
     """Waits for the job, saves its log and its harness-format reports; returns the Report."""
     _lavacli(identity, ["jobs", "wait", job_id, "--timeout", str(wait_s), "--polling", str(poll_s)],
              timeout=wait_s + 60)
@@ -64,12 +64,15 @@ def fetch(identity, job_id, out_dir, name, expected, wait_s, poll_s=10):
     with open(log, "w", encoding="utf-8") as f:
         f.write(text)
     report = results.convert(log, expected, info={"lava_job_id": job_id, "device_type": name},
-                             console_out=os.path.join(out_dir, f"{name}-{job_id}.console.log"))
+                             console_out=os.path.join(out_dir, f"{name}-{job_id}.console.log"),
+                             expectations=expectations)
     results.write(report, out_dir, f"{name}-{job_id}", suite=f"lava-{name}")
     return report
 
 
-def main(jobs_dir, identity, device_types, out_dir, expected, wait=True, wait_s=3600, poll_s=10):
+def main(jobs_dir, identity, device_types, out_dir, expected, wait=True, wait_s=3600, poll_s=10,
+         expect_path=None):
+    expectations = expect.load(expect_path) if expect_path else None
     version = check_server(identity)
     print(f"lava-submit: {identity}: LAVA {version}")
     jobs = []
@@ -90,7 +93,8 @@ def main(jobs_dir, identity, device_types, out_dir, expected, wait=True, wait_s=
     os.makedirs(out_dir, exist_ok=True)
     ok = True
     for device_type, job_id, url in submitted:
-        report = fetch(identity, job_id, out_dir, device_type, expected, wait_s, poll_s)
+        report = fetch(identity, job_id, out_dir, device_type, expected, wait_s, poll_s,
+                       expectations)
         print(f"lava-submit: {device_type}: job {job_id}: {url}")
         print("  " + reports.summary(report).replace("humpy run", f"lava {device_type}"))
         ok = ok and report.ok

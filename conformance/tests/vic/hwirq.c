@@ -207,3 +207,27 @@ IPC_TEST(vic, hwirq_rights, GH_API_FLAG0_VIC | GH_API_FLAG0_DOORBELL, "vic", tru
 	              hc(GH_HVC_HWIRQ_BIND_VIRQ, db, self->vic, HW_VIRQ, 0, 0),
 	              E(CSPACE_WRONG_OBJECT_TYPE), 0);
 }
+
+/* Proves every cap-lookup error of hwirq_bind_virq's hwirq and VIC inputs (§2, §7); no hwirq can
+ * be inactive (the hypervisor makes it), so only the VIC's wrong state is checked. */
+HW_TEST(bind_cap_errors)
+{
+	u64 idle_vic = vic_make(rc, 1, 8, false);
+	const u64 args[5] = {hw->cap, self->vic, HW_VIRQ, 0, 0};
+
+	RETURN_IF_FAILED();
+	ipc_cap_errors(rc, GH_HVC_HWIRQ_BIND_VIRQ, args, 0, rc->cspace, GH_RIGHT_HWIRQ_BIND_VIC,
+	               GH_CAP_INVALID);
+	RETURN_IF_FAILED();
+	ipc_cap_errors(rc, GH_HVC_HWIRQ_BIND_VIRQ, args, 1, rc->cspace, GH_RIGHT_VIC_BIND_SOURCE,
+	               idle_vic);
+}
+
+/* Proves every cap-lookup error of hwirq_unbind_virq's hwirq input (§2, §7). */
+HW_TEST(unbind_cap_errors)
+{
+	const u64 args[5] = {hw->cap, 0, 0, 0, 0};
+
+	ipc_cap_errors(rc, GH_HVC_HWIRQ_UNBIND_VIRQ, args, 0, rc->cspace, GH_RIGHT_HWIRQ_BIND_VIC,
+	               GH_CAP_INVALID);
+}

@@ -97,13 +97,15 @@ def _shorten(block: list[str]) -> str:
     return "\n".join(line.rstrip("\r\n") for line in block)
 
 
-def _file_info(role: str, path: str | None) -> dict | None:
+def _file_info(role: str, path: str | None, started: str | None = None) -> dict | None:
+    """Size, sha256 and date of an image the run booted, as it is now; `newer` when it changed
+    after the run started (the figures then describe an older build)."""
     if not path:
         return None
     p = Path(path)
     if not p.is_absolute() and not p.exists():
         p = REPO / path
-    info = {"role": role, "path": path, "sha": None, "missing": not p.is_file()}
+    info = {"role": role, "path": path, "sha": None, "missing": not p.is_file(), "newer": False}
     if p.is_file():
         digest = hashlib.sha256()
         with open(p, "rb") as f:
@@ -113,6 +115,10 @@ def _file_info(role: str, path: str | None) -> dict | None:
         info.update(sha=digest.hexdigest()[:12], size=st.st_size,
                     mtime=dt.datetime.fromtimestamp(st.st_mtime, dt.timezone.utc)
                     .strftime("%Y-%m-%d %H:%M UTC"))
+        try:
+            info["newer"] = st.st_mtime > dt.datetime.fromisoformat(started or "").timestamp()
+        except ValueError:
+            pass
     return info
 
 
@@ -209,7 +215,9 @@ def run_view(path: Path, doc: dict, reports_dir: Path, key: str) -> dict:
                 view["excerpt_where"] = f"{t.get('log')} line {first}, {len(block)} line(s)"
         tests.append(view)
     extra = _expectations(doc.get("expect"))
-    build = [b for b in (_file_info("hyp", info.get("hyp")), _file_info("guest", info.get("guest"))) if b]
+    started = doc.get("started")
+    build = [b for b in (_file_info("hyp", info.get("hyp"), started),
+                         _file_info("guest", info.get("guest"), started)) if b]
     return {
         "key": key, "name": path.name, "path": str(path), "doc": doc,
         "started": doc.get("started", "?"), "duration": _duration(doc.get("duration_s")),

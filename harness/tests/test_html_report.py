@@ -3,6 +3,7 @@ the coverage matrix, AFL++/libFuzzer figures, hyp/ code coverage, stored runs an
 The page itself, loaded in a browser, is checked by harness/report_tests."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -290,3 +291,14 @@ def test_a_failed_coverage_build_shows_the_end_of_its_log(tmp_path):
     assert view["error"].startswith("no code coverage: ")
     assert view["log_tail"].splitlines()[-1] == "clang: error: linker command failed"
     assert len(view["log_tail"].splitlines()) == 15
+
+
+def test_an_image_changed_after_the_run_is_flagged(tmp_path):
+    image = tmp_path / "hyp.elf"
+    image.write_bytes(b"\x7fELF" + bytes(60))
+    os.utime(image, (1_800_000_000, 1_800_000_000))  # 2027, after the canned run
+    info = html_report._file_info("hyp", str(image), "2026-11-30T05:10:00+00:00")
+    assert info["newer"] and info["size"] == 64 and len(info["sha"]) == 12
+    os.utime(image, (1_700_000_000, 1_700_000_000))  # 2023, before it
+    assert not html_report._file_info("hyp", str(image), "2026-11-30T05:10:00+00:00")["newer"]
+    assert html_report._file_info("hyp", str(tmp_path / "gone.elf"))["missing"]

@@ -136,9 +136,14 @@ class Session:
         listed = list(run.listed)
         report.listed = listed
         if not run.ok:
+            # Nothing from the guest at all: most often the machine does not suit the hypervisor
+            # (upstream Gunyah aborts at EL2 under -smp 4), so say where to look.
+            hint = ("; the guest never started: check the machine options (--cpu, --smp; "
+                    "--preset for a known hypervisor)") if run.begin_tests is None else ""
             for r in run.results:
                 if r.id == RUN_ID:
-                    report.results.append(dataclasses.replace(r, id=LIST_ID))
+                    report.results.append(dataclasses.replace(r, id=LIST_ID,
+                                                              reason=r.reason + hint))
             return None
         if self.cfg.keywords:
             listed = [t for t in listed if any(k in t for k in self.cfg.keywords)]

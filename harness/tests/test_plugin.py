@@ -9,12 +9,16 @@ import xml.etree.ElementTree as ET
 from conftest import FAKE_QEMU, HARNESS, REPO, SCENARIOS
 
 
-def pytest_run(tmp_path, *args, guest="suite.yaml"):
+def pytest_run(tmp_path, *args, guest="suite.yaml", expect="none"):
+    # The suite file expects humpy's build (root profile); the fake guests run as hlos, so the
+    # tests turn the check off unless they give a file.
     junit = tmp_path / "junit.xml"
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs",
             str(HARNESS / "suite"), f"--junitxml={junit}", "--humpy-qemu", str(FAKE_QEMU),
             "--humpy-hyp", str(SCENARIOS / "hyp.elf"), "--humpy-guest", str(SCENARIOS / guest),
             "--humpy-reports", str(tmp_path / "reports"), *args]
+    if expect:
+        argv += ["--humpy-expect", expect]
     argv_log = tmp_path / "argv.jsonl"
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=REPO,
                           env=dict(os.environ, PYTHONPATH=str(HARNESS),
@@ -127,3 +131,24 @@ def test_missing_qemu_is_one_clear_collection_error(tmp_path):
     assert "Traceback" not in proc.stdout
     data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
     assert data["tests"][0]["id"] == "harness.setup"
+
+
+def test_suite_files_expectations_fail_the_session_naming_the_profile(tmp_path):
+    # harness/suite/conformance.humpy names conformance/expect/humpy.yaml: the fake guest runs as
+    # hlos, so every item passes and the session still fails, saying why.
+    proc, cases, _ = pytest_run(tmp_path, "-k", "identify", expect=None)
+    assert proc.returncode == 1, proc.stdout
+    assert {k: v[0] for k, v in cases.items()} == {"identify.api_info": "passed",
+                                                   "identify.flags": "passed"}
+    assert ("humpy: harness.expect FAIL: humpy.yaml: profile: expected root, the guest runs as "
+            "hlos (no root caps in /chosen)") in proc.stdout
+    assert "humpy: profile hlos (no root caps in /chosen); expectations humpy.yaml: 1 problem(s)" \
+        in proc.stdout
+    data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
+    assert data["expect"]["file"] == str(REPO / "conformance" / "expect" / "humpy.yaml")
+    # An upstream-like file on the command line: met (-k narrows, so stale entries are not judged).
+    upstream = tmp_path / "up.yaml"
+    upstream.write_text("profile: hlos\nskip: []\n")
+    proc, _, _ = pytest_run(tmp_path, "-k", "identify", expect=str(upstream))
+    assert proc.returncode == 0, proc.stdout
+    assert "expectations up.yaml met (0 SKIP expected, stale entries not checked" in proc.stdout

@@ -50,6 +50,8 @@ def test_harness_defaults_never_reach_the_upstream_guest(cli):
     line = next(x for x in proc.stdout.splitlines() if x.startswith("TIMEOUT  harness.list"))
     assert "no protocol line for 1.5 s" in line
     assert "Unhandled EL2 data abort, ESR_EL2 0x97880010" in line and "got -smp 4 -cpu max" in line
+    assert line.endswith("; the guest never started: check the machine options (--cpu, --smp; "
+                         "--preset for a known hypervisor)")
     # Right CPU count, wrong CPU: the same abort.
     proc = cli("run", "--smp", "8", "--idle-timeout", "1.5", "--timeout", "3",
                guest="upstream.yaml")

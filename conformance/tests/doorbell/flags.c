@@ -3,6 +3,14 @@
 
 #define DB_TEST(name) IPC_TEST(doorbell, name, GH_API_FLAG0_DOORBELL, "doorbell", false)
 
+/* SMCCC results: x0 and x1 exact; registers past the results keep the caller's values (§1b). */
+#define ASSERT_SMCCC1(what, ret, e0, e1)                                                           \
+	do {                                                                                       \
+		struct gh_ret s_ = (ret);                                                          \
+		ASSERT_EQ(what " (x0)", s_.x[0], (e0));                                            \
+		ASSERT_EQ(what " (x1)", s_.x[1], (e1));                                            \
+	} while (0)
+
 static struct gh_ret db_send(u64 db, u64 flags)
 {
 	return hc(GH_HVC_DOORBELL_SEND, db, flags, 0, 0, 0);
@@ -238,4 +246,18 @@ DB_TEST(inactive)
 	RETURN_IF_FAILED();
 	ASSERT_EQ("send", db_send(db, 1).x[0], E(OBJECT_STATE));
 	ASSERT_EQ("receive", db_recv(db, 1).x[0], E(OBJECT_STATE));
+}
+
+/* Proves the SMCCC path (hvc #0, inputs in x1..) sends, receives and masks like the native one
+ * (§1b, §5); SMCCC writes only the results, so x2.. are not checked. */
+DB_TEST(smccc_path)
+{
+	u64 db = db_make(rc);
+
+	RETURN_IF_FAILED();
+	ASSERT_SMCCC1("send 0x3 (SMCCC)", hs(GH_HVC_DOORBELL_SEND, db, 0x3, 0, 0, 0), 0, 0);
+	ASSERT_EQ("mask (SMCCC) (x0)", hs(GH_HVC_DOORBELL_MASK, db, ~0ULL, 0x1, 0, 0).x[0], 0);
+	ASSERT_SMCCC1("receive 0x2 (SMCCC)", hs(GH_HVC_DOORBELL_RECEIVE, db, 0x2, 0, 0, 0), 0, 0x2);
+	ASSERT_EQ("reset (SMCCC) (x0)", hs(GH_HVC_DOORBELL_RESET, db, 0, 0, 0, 0).x[0], 0);
+	ASSERT_RESULT("receive all", db_recv(db, ~0ULL), 0, 0);
 }

@@ -399,3 +399,50 @@ MQ_IRQ_TEST(bind_res0)
 	ASSERT_EQ("send 2", vq_send(q, 0), 0);
 	ASSERT_TAKEN("still bound", RX_VIRQ, 1);
 }
+
+/* Proves the send VIRQ is level: taken again while count <= the not-full threshold, not once a send
+ * takes the count above it (§4 VIRQ level semantics; ROOT_PROFILE.md). */
+MQ_IRQ_TEST(send_virq_level)
+{
+	u64 q = mq_make(rc, 2, 8);
+
+	RETURN_IF_FAILED();
+	ASSERT_EQ("send 1", vq_send(q, 0), 0);
+	ASSERT_EQ("send 2 (full)", vq_send(q, 0), 0);
+	vq_bind_tx(self, q, TX_VIRQ);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT2("receive 1", mq_recv(q, vq_rx, 8), 0, 8, 1);
+	ASSERT_TAKEN("count 1 = threshold 1", TX_VIRQ, 1);
+	if (!ipc_irq_on(TX_VIRQ))
+		return;
+	ASSERT_TAKEN("re-enabled, count still 1", TX_VIRQ, 2);
+	ASSERT_EQ("send (full again)", vq_send(q, 0), 0);
+	if (!ipc_irq_on(TX_VIRQ))
+		return;
+	ASSERT_TAKEN("re-enabled, count 2 above threshold 1", TX_VIRQ, 2);
+}
+
+/* Proves the SMCCC path (hvc #0, inputs in x1..) sends and receives like the native one (§1b, §4).
+ */
+IPC_TEST(msgq, smccc_path, GH_API_FLAG0_MSGQUEUE, "msgqueue", false)
+{
+	u64 q = mq_make(rc, 2, 16);
+	u8 rx[16];
+	struct gh_ret r;
+
+	RETURN_IF_FAILED();
+	ipc_pattern(vq_tx, 16, 70);
+	r = hs(GH_HVC_MSGQUEUE_SEND, q, 16, (u64)(uintptr_t)vq_tx, 0, 0);
+	ASSERT_EQ("send (SMCCC) x0", r.x[0], 0);
+	ASSERT_EQ("send (SMCCC) x1 (not_full)", r.x[1], 1);
+	memset(rx, IPC_POISON, sizeof(rx));
+	r = hs(GH_HVC_MSGQUEUE_RECEIVE, q, (u64)(uintptr_t)rx, 16, 0, 0);
+	ASSERT_EQ("receive (SMCCC) x0", r.x[0], 0);
+	ASSERT_EQ("receive (SMCCC) x1 (size)", r.x[1], 16);
+	ASSERT_EQ("receive (SMCCC) x2 (not_empty)", r.x[2], 0);
+	if (!ipc_pattern_ok("received", rx, 16, 70))
+		return;
+	r = hs(GH_HVC_MSGQUEUE_RECEIVE, q, (u64)(uintptr_t)rx, 16, 0, 0);
+	ASSERT_EQ("receive again (SMCCC) x0", r.x[0], E(MSGQUEUE_EMPTY));
+	ASSERT_EQ("receive again (SMCCC) x2 (not_empty)", r.x[2], 0);
+}

@@ -161,7 +161,8 @@ def main(argv=None) -> int:
             if run.warnings:
                 for w in run.warnings:
                     print(f"warning: {w}", file=sys.stderr)
-            print(f"humpy list: {len(selected or [])} test(s); log {run.log}", file=sys.stderr)
+            print(f"humpy list: {len(selected or [])} test(s); {reports.profile_text(report)}; "
+                  f"log {run.log}", file=sys.stderr)
             return EXIT_OK if selected is not None else EXIT_BAD_VERDICT
         if mode == "bench":
             session.bench(report)

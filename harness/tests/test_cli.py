@@ -101,6 +101,8 @@ def test_list(cli):
     proc = cli("list", "--tests", "psci.*")
     assert proc.returncode == 0
     assert proc.stdout.splitlines() == ["psci.version", "psci.features"]
+    assert proc.stderr.startswith("humpy list: 2 test(s); profile hlos (no root caps in /chosen); "
+                                  "log ")
 
 
 def test_bench(cli, tmp_path):

@@ -29,7 +29,11 @@ static void inject_exception(struct guest_frame *f, uint64_t esr_el1)
 
 void inject_abort(struct guest_frame *f, uint64_t esr_el2, bool is_data)
 {
+#if HUMPY_PLANT_BUG == 23 /* planted bug 23: the injected FAR loses its page offset */
+	write_sysreg(far_el1, read_sysreg(far_el2) & ~0xFFFull);
+#else
 	write_sysreg(far_el1, read_sysreg(far_el2));
+#endif
 	inject_exception(f, esr_inject_abort(f->spsr, esr_el2, is_data));
 }
 

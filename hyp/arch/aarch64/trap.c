@@ -41,7 +41,11 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 		uint64_t val = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);
 
 		if (vgic_mmio(ipa, esr_dabt_size(&d), d.wnr, &val)) {
+#if HUMPY_PLANT_BUG == 21 /* planted bug 21: a load into xzr lands in x[31], the frame's ELR */
+			if (!d.wnr)
+#else
 			if (!d.wnr && d.srt != 31)
+#endif
 				f->x[d.srt] = esr_dabt_load_value(&d, val);
 			f->elr += 4;
 			return;
@@ -59,7 +63,10 @@ void arch_guest_sync(struct guest_frame *f)
 		trap_hypercall(f, true, (uint16_t)esr);
 		break;
 	case ESR_EC_SMC64:
-		f->elr += 4; /* a trapped SMC returns to itself */
+#if HUMPY_PLANT_BUG == 25 /* planted bug 25: only smc #0 is stepped over; smc #n loops */
+		if ((uint16_t)esr == 0)
+#endif
+			f->elr += 4; /* a trapped SMC returns to itself */
 		trap_hypercall(f, false, (uint16_t)esr);
 		break;
 	case ESR_EC_DABT_LOW:

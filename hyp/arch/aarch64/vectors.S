@@ -124,6 +124,9 @@ guest_sync:
 guest_irq:
 	save_rest
 	bl	arch_guest_irq
+#if HUMPY_PLANT_BUG == 24 /* planted bug 24: x18 is not given back after an IRQ exit */
+	str	xzr, [sp, #144]
+#endif
 	b	guest_resume
 
 guest_fiq:

@@ -453,10 +453,16 @@ static void vgic_gicr_write(uint64_t off, uint32_t val)
 	}
 }
 
+#if HUMPY_PLANT_BUG == 22 /* planted bug 22: GICR IPRIORITYR8..15 overrun vgic.priority[] */
+#define VGIC_SGI_PRIO_END 0x0440
+#else
+#define VGIC_SGI_PRIO_END 0x0420
+#endif
+
 /* Byte-accessible priority registers: the redistributor's for SGIs/PPIs, the VIC's for SPIs. */
 static uint8_t *vgic_priority_byte(bool is_gicd, uint64_t off)
 {
-	if (!is_gicd && off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + 0x0420)
+	if (!is_gicd && off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END)
 		return &vgic.priority[off - (VGIC_SGI + 0x0400)];
 	if (is_gicd && off >= GICD_IPRIORITYR + VIC_SPI_BASE && off < GICD_IPRIORITYR + 1020 &&
 	    vgic.vic != NULL) {
@@ -469,7 +475,7 @@ static uint8_t *vgic_priority_byte(bool is_gicd, uint64_t off)
 static bool vgic_is_priority(bool is_gicd, uint64_t off)
 {
 	return is_gicd ? off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1020
-	               : off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + 0x0420;
+	               : off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END;
 }
 
 static uint32_t vgic_read32(bool is_gicd, uint64_t off)

@@ -1,0 +1,104 @@
+#!/bin/bash
+# fuzz-system.sh HYP SECONDS OUT: AFL++ on the real hypervisor under QEMU for SECONDS.
+#   afl-fuzz runs sysfuzz-shim as its forkserver target; the shim keeps one QEMU (hyp.elf + the
+#   fuzzing guest) and hands it each input through shared guest RAM; EL2 coverage comes from the
+#   el2cov TCG plugin. Live line every FUZZ_PROGRESS s from the shim's stats (written every
+#   second), then a summary: execs/s, boots and their cost, findings by class, reproducers.
+# Env: SYSFUZZ_RESTART (inputs per QEMU boot, default 1000), SYSFUZZ_WATCHDOG_MS (default 2000),
+#   SYSFUZZ_STOP_ON_CRASH=1 (end at the first finding: the bug benchmark).
+# afl-fuzz and everything under it (shim, QEMU) run in a session of their own and are stopped by
+# process group on every exit path (end, error, Ctrl-C); QEMU also dies with its shim (PDEATHSIG).
+set -euo pipefail
+here=$(dirname "$0")
+. "$here/common.sh"
+hyp=$1 seconds=$2 out=$3
+progress=${FUZZ_PROGRESS:-10}
+restart=${SYSFUZZ_RESTART:-1000}
+watchdog=${SYSFUZZ_WATCHDOG_MS:-2000}
+command -v afl-fuzz >/dev/null || { echo "fuzz-system: afl-fuzz not found (make setup)" >&2; exit 2; }
+text=$(sysfuzz_text "$hyp") || { echo "fuzz-system: no text symbols in $hyp" >&2; exit 2; }
+
+rm -rf "$out"
+mkdir -p "$out/seeds" "$out/work"
+${PYTHON:-/usr/bin/python3} "$here/seeds.py" --out "$out/seeds"
+work=$(cd "$out/work" && pwd)
+
+afl_pid=
+stop() {
+	trap - EXIT INT TERM
+	if [ -n "$afl_pid" ]; then
+		kill -TERM -- "-$afl_pid" 2>/dev/null || true
+		for _ in $(seq 30); do kill -0 -- "-$afl_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL -- "-$afl_pid" 2>/dev/null || true
+		wait "$afl_pid" 2>/dev/null || true
+	fi
+	afl_pid=
+	# A shim killed while QEMU booted leaves its RAM file (the name goes once the guest is up).
+	local pid
+	for pid in $(cat "$work/shim.pids" 2>/dev/null); do
+		rm -f /dev/shm/humpy-sysfuzz-"$pid"-*
+	done
+}
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap stop EXIT
+
+start=$(date +%s)
+# The shim is not compiled by afl-cc: the bitmap is the plugin's, so the binary check is skipped.
+AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_FAST_CAL=1 \
+AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 AFL_MAP_SIZE=65536 \
+	setsid afl-fuzz -i "$out/seeds" -o "$out/afl" -t 30000 -m none -V "$seconds" -- \
+	"$SYSFUZZ_SHIM" --qemu "$QEMU" --hyp "$hyp" --guest "$SYSFUZZ_GUEST" --dtb "$SYSFUZZ_DTB" \
+	--plugin "$SYSFUZZ_PLUGIN" --text "$text" --work "$work" --restart "$restart" \
+	--watchdog-ms "$watchdog" --input @@ >"$out/afl.log" 2>&1 &
+afl_pid=$!
+
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$work/shim-stats" 2>/dev/null || true; }
+count() { find "$1" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l; }
+crashes=$out/afl/default/crashes
+last=0
+while kill -0 "$afl_pid" 2>/dev/null; do
+	sleep 1
+	now=$(($(date +%s) - start))
+	if [ "${SYSFUZZ_STOP_ON_CRASH:-0}" = 1 ] && [ "$(count "$crashes")" -gt 0 ]; then
+		echo "fuzz-system: first finding after ${now} s: stopping (SYSFUZZ_STOP_ON_CRASH)"
+		break
+	fi
+	if [ $((now - last)) -ge "$progress" ]; then
+		last=$now
+		execs=$(stat_of execs); execs=${execs:-0}
+		echo "fuzz-system: ${now} s | execs ${execs} | $((execs / (now > 0 ? now : 1)))/s |" \
+			"boots $(stat_of boots) | corpus $(count "$out/afl/default/queue") |" \
+			"findings $(count "$crashes")"
+	fi
+	# afl-fuzz -V ends the run; this is the backstop if it does not.
+	[ "$now" -le $((seconds + 60)) ] || { echo "fuzz-system: afl-fuzz overran -V; stopping"; break; }
+done
+elapsed=$(($(date +%s) - start))
+stop
+# CPU time of everything the run started (afl-fuzz, the shim, QEMU: each waited for by its parent).
+times >"$out/times"
+cpu=$(awk 'NR == 2 { split($1, u, "m"); split($2, s, "m");
+	printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$out/times")
+if grep -qE "PROGRAM ABORT|SYSTEM ERROR" "$out/afl.log"; then
+	echo "fuzz-system: afl-fuzz aborted:" >&2
+	grep -E -A3 "PROGRAM ABORT|SYSTEM ERROR" "$out/afl.log" | sed 's/\x1b\[[0-9;]*m//g' >&2
+	exit 1
+fi
+execs=$(stat_of execs); execs=${execs:-0}
+boots=$(stat_of boots); boots=${boots:-0}
+boot_ms=$(stat_of boot_ms_total); run_ms=$(stat_of run_ms_total)
+echo "fuzz-system: summary: ${execs} execs in ${elapsed} s ($((execs / (elapsed > 0 ? elapsed : 1)))/s on one core)," \
+	"${boots} QEMU boots (reset every ${restart} inputs and after each finding)"
+awk -v b="${boot_ms:-0}" -v n="$boots" -v r="${run_ms:-0}" -v e="$execs" -v t="$elapsed" 'BEGIN {
+	if (n > 0) printf "fuzz-system: reset cost: %.0f ms per boot, %.0f ms in all (%.1f%% of the run); inputs ran %.2f ms each\n",
+		b / n, b, 100 * b / 1000 / (t > 0 ? t : 1), (e > 0 ? r / e : 0) }'
+awk -v e="$execs" -v c="$cpu" 'BEGIN { if (c > 0) printf "fuzz-system: CPU time %.1f s (afl-fuzz + shim + QEMU): %.0f inputs per CPU-second\n", c, e / c }'
+echo "fuzz-system: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared)"
+echo "fuzz-system: corpus $(count "$out/afl/default/queue"), findings $(count "$crashes") (reproducers in $crashes)"
+if [ -f "$work/findings.log" ]; then
+	sort "$work/findings.log" | uniq -c | sort -rn | head -10 | sed 's/^/fuzz-system:   /'
+	first=$(find "$crashes" -type f -name 'id:*' | sort | head -1)
+	echo "fuzz-system: replay one: make fuzz-system-replay INPUT=$first"
+fi
+[ "$execs" -gt 0 ] || { echo "fuzz-system: no input ran" >&2; exit 1; }

@@ -1,0 +1,512 @@
+/*
+ * sysfuzz-shim: the glue between afl-fuzz and one long-running QEMU that boots the real hyp.elf
+ * with the fuzzing guest (fuzz/system/guest). It speaks AFL's forkserver protocol on FDs 198/199
+ * without forking a target per input: each input goes into the guest's mailbox page (QEMU's RAM is
+ * a shared file), the guest runs it and answers there, and the EL2 edges land in AFL++'s bitmap
+ * from the TCG plugin inside QEMU. QEMU is booted afresh every --restart inputs and after every
+ * finding (the reset; its cost is counted in the stats file). A finding is reported to afl-fuzz
+ * as a crash whose signal names its class (see sysfuzz_class). Also: --replay runs the given
+ * inputs in a fresh QEMU each and says what happened.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailbox.h"
+
+#define FORKSRV_CTL 198           /* afl-fuzz -> us: "run one" */
+#define FORKSRV_ST  199           /* us -> afl-fuzz: hello, then pid and status per run */
+#define RAM_SIZE    0x80000000ull /* QEMU -m 2G, as the harness runs it */
+
+/* What an input did; the signal is what afl-fuzz records for a finding of that class. */
+enum sysfuzz_class { C_OK, C_INVARIANT, C_PANIC, C_GUEST_CRASH, C_WATCHDOG, C_QEMU_EXIT, C_N };
+static const char *const class_name[C_N] = {"ok",          "invariant", "panic",
+                                            "guest-crash", "watchdog",  "qemu-exit"};
+static const int class_signal[C_N] = {0, SIGABRT, SIGSEGV, SIGBUS, SIGALRM, SIGILL};
+
+static struct {
+	const char *qemu, *hyp, *guest, *dtb, *plugin, *text, *work, *cov, *input;
+	unsigned restart, watchdog_ms, boot_ms;
+} opt = {.qemu = "qemu-system-aarch64", .restart = 1000, .watchdog_ms = 2000, .boot_ms = 20000};
+
+static struct {
+	pid_t qemu;
+	int ram_fd;
+	volatile struct sysfuzz_mailbox *mb;
+	unsigned since_boot;
+	char console[4096];
+	char ram_path[256];
+	/* stats */
+	unsigned long long execs, boots, boot_ns, run_ns, findings[C_N];
+	double last_boot_ms;
+} st = {.qemu = -1, .ram_fd = -1};
+
+static volatile sig_atomic_t stop_requested;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+static void qemu_stop(void)
+{
+	if (st.qemu > 0) {
+		kill(st.qemu, SIGTERM);
+		for (int i = 0; i < 200; i++) { /* 2 s for the plugin's coverage file */
+			if (waitpid(st.qemu, NULL, WNOHANG) == st.qemu) {
+				st.qemu = -1;
+				break;
+			}
+			usleep(10000);
+		}
+		if (st.qemu > 0) {
+			kill(st.qemu, SIGKILL);
+			waitpid(st.qemu, NULL, 0);
+		}
+		st.qemu = -1;
+	}
+	if (st.mb != NULL) {
+		munmap((void *)st.mb, SYSFUZZ_MAILBOX_SIZE);
+		st.mb = NULL;
+	}
+	if (st.ram_fd >= 0)
+		close(st.ram_fd);
+	st.ram_fd = -1;
+	if (st.ram_path[0] != '\0')
+		unlink(st.ram_path);
+	st.ram_path[0] = '\0';
+}
+
+static void write_stats(void)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/shim-stats", opt.work);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return;
+	fprintf(
+	    f, "execs %llu\nboots %llu\nboot_ms_total %.1f\nboot_ms_last %.1f\nrun_ms_total %.1f\n",
+	    st.execs, st.boots, st.boot_ns / 1e6, st.last_boot_ms, st.run_ns / 1e6);
+	for (int c = 1; c < C_N; c++)
+		fprintf(f, "finding_%s %llu\n", class_name[c], st.findings[c]);
+	fclose(f);
+	rename(tmp, path);
+}
+
+static bool qemu_alive(int *status)
+{
+	if (st.qemu <= 0)
+		return false;
+	if (waitpid(st.qemu, status, WNOHANG) == st.qemu) {
+		st.qemu = -1;
+		return false;
+	}
+	return true;
+}
+
+/* A fresh RAM file, QEMU on it, and the guest's READY in the mailbox. */
+static bool qemu_boot(void)
+{
+	char text_lo[32], plugin_arg[8192], ram_obj[512], dtb_dev[4096], guest_dev[4096];
+	char console[4200];
+	const char *hi;
+	uint64_t t0 = now_ns();
+
+	qemu_stop();
+	snprintf(st.ram_path, sizeof(st.ram_path), "/dev/shm/humpy-sysfuzz-%d-%llu", (int)getpid(),
+	         st.boots);
+	st.ram_fd = open(st.ram_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (st.ram_fd < 0 || ftruncate(st.ram_fd, (off_t)RAM_SIZE) != 0)
+		die(st.ram_path);
+	st.mb = mmap(NULL, SYSFUZZ_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, st.ram_fd,
+	             (off_t)SYSFUZZ_MAILBOX_OFFSET);
+	if (st.mb == MAP_FAILED)
+		die("mmap mailbox");
+	hi = strchr(opt.text, ':');
+	snprintf(text_lo, sizeof(text_lo), "%.*s", (int)(hi - opt.text), opt.text);
+	snprintf(plugin_arg, sizeof(plugin_arg), "%s,lo=%s,hi=%s%s%s", opt.plugin, text_lo, hi + 1,
+	         opt.cov ? ",cov=" : "", opt.cov ? opt.cov : "");
+	snprintf(ram_obj, sizeof(ram_obj),
+	         "memory-backend-file,id=mem,size=2G,mem-path=%s,share=on", st.ram_path);
+	snprintf(dtb_dev, sizeof(dtb_dev), "loader,file=%s,addr=0x40F00000,force-raw=on", opt.dtb);
+	snprintf(guest_dev, sizeof(guest_dev), "loader,file=%s,addr=0x41000000,force-raw=on",
+	         opt.guest);
+	snprintf(st.console, sizeof(st.console), "%s/console.log", opt.work);
+	snprintf(console, sizeof(console), "file:%s", st.console);
+	char *argv[] = {(char *)opt.qemu,
+	                "-machine",
+	                "virt,virtualization=on,gic-version=3,highmem=off,memory-backend=mem",
+	                "-cpu",
+	                "max",
+	                "-m",
+	                "2G",
+	                "-smp",
+	                "1",
+	                "-display",
+	                "none",
+	                "-monitor",
+	                "none",
+	                "-object",
+	                ram_obj,
+	                "-kernel",
+	                (char *)opt.hyp,
+	                "-device",
+	                dtb_dev,
+	                "-device",
+	                guest_dev,
+	                "-serial",
+	                console,
+	                "-plugin",
+	                plugin_arg,
+	                NULL};
+	st.qemu = fork();
+	if (st.qemu < 0)
+		die("fork");
+	if (st.qemu == 0) {
+		char err[4200];
+		int fd;
+
+		/* QEMU dies with us even if afl-fuzz kills us with SIGKILL. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(FORKSRV_CTL);
+		close(FORKSRV_ST);
+		fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		snprintf(err, sizeof(err), "%s/qemu-stderr.log", opt.work);
+		fd = open(err, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	st.boots++;
+	st.since_boot = 0;
+	while (st.mb->magic != SYSFUZZ_READY_MAGIC) {
+		int status;
+
+		if (!qemu_alive(&status) || now_ns() - t0 > opt.boot_ms * 1000000ull) {
+			fprintf(stderr,
+			        "sysfuzz-shim: QEMU did not boot the fuzzing guest (see %s and "
+			        "%s/qemu-stderr.log)\n",
+			        st.console, opt.work);
+			qemu_stop();
+			return false;
+		}
+		usleep(200);
+	}
+	/* QEMU holds the file open: the name can go, and the memory with the last user. */
+	unlink(st.ram_path);
+	st.ram_path[0] = '\0';
+	st.boot_ns += now_ns() - t0;
+	st.last_boot_ms = (now_ns() - t0) / 1e6;
+	return true;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat s;
+
+	return stat(path, &s) == 0 ? s.st_size : 0;
+}
+
+/* The first console line since `from` holding `needle`, into line[]. */
+static bool console_find(off_t from, const char *needle, char *line, size_t len)
+{
+	FILE *f = fopen(st.console, "r");
+	char buf[300];
+	bool found = false;
+
+	if (f == NULL)
+		return false;
+	fseeko(f, from, SEEK_SET);
+	while (!found && fgets(buf, sizeof(buf), f) != NULL) {
+		if (strstr(buf, needle) != NULL) {
+			buf[strcspn(buf, "\r\n")] = '\0';
+			snprintf(line, len, "%s", buf);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Runs one input; *what says why for a finding. */
+static enum sysfuzz_class run_one(const uint8_t *data, size_t len, char *what, size_t what_len)
+{
+	volatile struct sysfuzz_mailbox *mb;
+	uint64_t t0, deadline;
+	uint32_t req;
+	off_t console_at;
+	int status = 0;
+	enum sysfuzz_class c = C_OK;
+
+	what[0] = '\0';
+	if ((st.qemu <= 0 || st.since_boot >= opt.restart) && !qemu_boot()) {
+		snprintf(what, what_len, "QEMU did not boot");
+		return C_QEMU_EXIT;
+	}
+	mb = st.mb;
+	console_at = file_size(st.console);
+	if (len > SYSFUZZ_MAX_INPUT)
+		len = SYSFUZZ_MAX_INPUT;
+	memcpy((void *)mb->input, data, len);
+	mb->len = (uint32_t)len;
+	req = mb->request + 1;
+	__atomic_store_n(&mb->request, req, __ATOMIC_RELEASE);
+	t0 = now_ns();
+	deadline = t0 + opt.watchdog_ms * 1000000ull;
+	for (unsigned spin = 0;; spin++) {
+		if (__atomic_load_n(&mb->done, __ATOMIC_ACQUIRE) == req)
+			break;
+		if ((spin & 63) == 63) {
+			if (!qemu_alive(&status)) {
+				c = C_QEMU_EXIT;
+				break;
+			}
+			if (now_ns() > deadline) {
+				c = C_WATCHDOG;
+				break;
+			}
+		}
+		if (spin > 2000) {
+			struct timespec ts = {0, 20000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	st.run_ns += now_ns() - t0;
+	st.execs++;
+	st.since_boot++;
+	if (c == C_OK && mb->status != SYSFUZZ_OK) {
+		c = C_INVARIANT;
+		snprintf(what, what_len, "op %u: %.*s", mb->op, (int)SYSFUZZ_WHY_MAX,
+		         (const char *)mb->why);
+	} else if (c != C_OK) {
+		char line[300];
+
+		if (c == C_WATCHDOG)
+			qemu_stop(); /* flushes the console too */
+		if (console_find(console_at, "PANIC", line, sizeof(line))) {
+			c = C_PANIC;
+			snprintf(what, what_len, "%s", line);
+		} else if (console_find(console_at, "guest: ", line, sizeof(line))) {
+			c = C_GUEST_CRASH;
+			snprintf(what, what_len, "%s", line);
+		} else if (c == C_WATCHDOG) {
+			snprintf(what, what_len, "no answer in %u ms", opt.watchdog_ms);
+		} else {
+			snprintf(what, what_len, "QEMU exited (status 0x%x) without a panic line",
+			         status);
+		}
+	}
+	if (c != C_OK) {
+		st.findings[c]++;
+		qemu_stop(); /* the next input starts from a fresh boot */
+	}
+	return c;
+}
+
+static size_t read_input(const char *path, uint8_t *buf, size_t max)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, max);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void forkserver(void)
+{
+	static uint8_t buf[SYSFUZZ_MAX_INPUT];
+	uint32_t hello = 0, token;
+	pid_t sleeper;
+	uint64_t last_stats = 0;
+
+	/* afl-fuzz kills "the child" on its own timeout: give it one that holds nothing. */
+	sleeper = fork();
+	if (sleeper == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	if (write(FORKSRV_ST, &hello, 4) != 4)
+		die("forkserver hello");
+	while (!stop_requested && read(FORKSRV_CTL, &token, 4) == 4) {
+		char what[512];
+		size_t len = read_input(opt.input, buf, sizeof(buf));
+		enum sysfuzz_class c;
+		int status;
+
+		if (waitpid(sleeper, NULL, WNOHANG) == sleeper) { /* afl-fuzz timed it out */
+			sleeper = fork();
+			if (sleeper == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				for (;;)
+					pause();
+			}
+		}
+		if (write(FORKSRV_ST, &sleeper, 4) != 4)
+			break;
+		c = run_one(buf, len, what, sizeof(what));
+		if (c != C_OK) {
+			char log[4200];
+			FILE *f;
+
+			snprintf(log, sizeof(log), "%s/findings.log", opt.work);
+			f = fopen(log, "a");
+			if (f != NULL) {
+				fprintf(f, "%s: %s\n", class_name[c], what);
+				fclose(f);
+			}
+		}
+		status = class_signal[c];
+		if (write(FORKSRV_ST, &status, 4) != 4)
+			break;
+		if (now_ns() - last_stats > 1000000000ull) {
+			write_stats();
+			last_stats = now_ns();
+		}
+	}
+	write_stats();
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+}
+
+/* Every input in a fresh QEMU: "sysfuzz replay: FILE: CLASS: what". Exit 1 if any finding. */
+static int replay(int n, char **files)
+{
+	static uint8_t buf[SYSFUZZ_MAX_INPUT];
+	int found = 0;
+
+	for (int i = 0; i < n && !stop_requested; i++) {
+		char what[512];
+		size_t len = read_input(files[i], buf, sizeof(buf));
+		enum sysfuzz_class c;
+
+		if (opt.restart <= 1 || i == 0)
+			qemu_stop();
+		c = run_one(buf, len, what, sizeof(what));
+		printf("sysfuzz replay: %s: %s%s%s\n", files[i], class_name[c], what[0] ? ": " : "",
+		       what);
+		if (c != C_OK)
+			found++;
+	}
+	qemu_stop();
+	write_stats();
+	printf("sysfuzz replay: %d input(s), %d finding(s), %llu boot(s), %.0f ms per boot\n", n,
+	       found, st.boots, st.boots ? st.boot_ns / 1e6 / st.boots : 0.0);
+	return found ? 1 : 0;
+}
+
+/* For the runner's cleanup: a RAM file left by a shim killed mid-boot carries its pid. */
+static void note_pid(void)
+{
+	char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/shim.pids", opt.work);
+	f = fopen(path, "a");
+	if (f != NULL) {
+		fprintf(f, "%d\n", (int)getpid());
+		fclose(f);
+	}
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	        "usage: sysfuzz-shim --hyp ELF --guest BIN --dtb DTB --plugin SO --text LO:HI "
+	        "--work DIR [--qemu Q] [--restart N] [--watchdog-ms MS] [--cov PATTERN]\n"
+	        "         (--input FILE under afl-fuzz | --replay FILE...)\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+	bool is_replay = false;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--replay") == 0) {
+			is_replay = true;
+			i++;
+			break;
+		}
+		if (i + 1 >= argc)
+			usage();
+		if (strcmp(a, "--qemu") == 0)
+			opt.qemu = argv[++i];
+		else if (strcmp(a, "--hyp") == 0)
+			opt.hyp = argv[++i];
+		else if (strcmp(a, "--guest") == 0)
+			opt.guest = argv[++i];
+		else if (strcmp(a, "--dtb") == 0)
+			opt.dtb = argv[++i];
+		else if (strcmp(a, "--plugin") == 0)
+			opt.plugin = argv[++i];
+		else if (strcmp(a, "--text") == 0)
+			opt.text = argv[++i];
+		else if (strcmp(a, "--work") == 0)
+			opt.work = argv[++i];
+		else if (strcmp(a, "--cov") == 0)
+			opt.cov = argv[++i];
+		else if (strcmp(a, "--input") == 0)
+			opt.input = argv[++i];
+		else if (strcmp(a, "--restart") == 0)
+			opt.restart = (unsigned)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(a, "--watchdog-ms") == 0)
+			opt.watchdog_ms = (unsigned)strtoul(argv[++i], NULL, 0);
+		else
+			usage();
+	}
+	if (!opt.hyp || !opt.guest || !opt.dtb || !opt.plugin || !opt.text || !opt.work ||
+	    !strchr(opt.text, ':') || opt.restart == 0 || opt.watchdog_ms == 0)
+		usage();
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	note_pid();
+	if (is_replay) {
+		int rc = replay(argc - i, argv + i);
+		return rc;
+	}
+	if (opt.input == NULL || fcntl(FORKSRV_ST, F_GETFD) < 0)
+		usage();
+	forkserver();
+	qemu_stop();
+	return 0;
+}

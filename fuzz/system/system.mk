@@ -1,0 +1,99 @@
+# fuzz/system/system.mk: system-mode fuzzing of the real hyp.elf under QEMU (included by fuzz/fuzz.mk).
+#   make fuzz-system            AFL++ drives hyp.elf under qemu-system-aarch64 for FUZZ_SECONDS: a
+#                               fuzzing guest runs each input as hypercalls, MMIO, system-register
+#                               accesses and faults; EL2 edges reach AFL++ through a TCG plugin
+#   make fuzz-system-replay INPUT=file   boot once, run that input, say what happened (exit 1 if a finding)
+#   make fuzz-bugbench-system   fuzz each planted arch bug (-DHUMPY_PLANT_BUG=N, SYSFUZZ_BUGS) for
+#                               BUGBENCH_SECONDS; how many are found
+#   make fuzz-coverage-system   hyp/arch functions reached by the conformance suite and by the
+#                               system fuzzer's corpus, and those neither reaches (EL2 coverage)
+#   make test-fuzz-system       (in make test) build, fuzz ~15 s, replay a planted bug's reproducer
+# Everything under $(SYSFUZZ_BUILD); output under $(SYSFUZZ_REPORTS).
+
+SYSFUZZ_BUILD   := $(FUZZ_BUILD)/system
+SYSFUZZ_REPORTS := $(FUZZ_REPORTS)/system
+SYSFUZZ_PLUGIN  := $(SYSFUZZ_BUILD)/el2cov.so
+SYSFUZZ_SHIM    := $(SYSFUZZ_BUILD)/sysfuzz-shim
+SYSFUZZ_GUEST_BUILD := $(SYSFUZZ_BUILD)/guest
+SYSFUZZ_GUEST_ELF   := $(SYSFUZZ_GUEST_BUILD)/guest.elf
+SYSFUZZ_GUEST_BIN   := $(SYSFUZZ_GUEST_BUILD)/guest.bin
+# The planted arch bugs (hyp/arch/aarch64, -DHUMPY_PLANT_BUG=N): one hyp.elf each.
+SYSFUZZ_BUGS_ALL := 21 22 23 24 25
+SYSFUZZ_BUGS     ?= $(SYSFUZZ_BUGS_ALL)
+SYSFUZZ_TEST_SECONDS ?= 15
+INPUT ?=
+
+# The conformance guest's runtime (start, vectors, console, MMU, hypercall stubs, register rules),
+# compiled here from its sources (never edited); its own main and tests are left out.
+SYSFUZZ_GUEST_SRCS := $(filter-out conformance/guest/main.c conformance/guest/bench%,$(sort $(wildcard conformance/guest/*.c))) \
+	$(sort $(wildcard conformance/guest/*.S)) fuzz/system/guest/main.c fuzz/system/guest/ops.c \
+	fuzz/system/guest/probe.S
+SYSFUZZ_GUEST_OBJS := $(patsubst %,$(SYSFUZZ_GUEST_BUILD)/obj/%.o,$(SYSFUZZ_GUEST_SRCS))
+SYSFUZZ_GUEST_CFLAGS = $(GUEST_CFLAGS) -Ifuzz/system
+
+$(SYSFUZZ_GUEST_BUILD)/obj/%.c.o: %.c $(SPEC_GUEST_HEADER)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(SYSFUZZ_GUEST_CFLAGS) -c -o $@ $<
+
+$(SYSFUZZ_GUEST_BUILD)/obj/%.S.o: %.S $(SPEC_GUEST_HEADER)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(SYSFUZZ_GUEST_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+
+$(SYSFUZZ_GUEST_ELF): $(SYSFUZZ_GUEST_OBJS) $(GUEST_LDS)
+	$(CROSS)gcc $(SYSFUZZ_GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(SYSFUZZ_GUEST_OBJS) -lgcc
+
+$(SYSFUZZ_GUEST_BIN): $(SYSFUZZ_GUEST_ELF)
+	$(CROSS)objcopy -O binary $< $@
+
+-include $(SYSFUZZ_GUEST_OBJS:.o=.d)
+
+# Host side: the TCG plugin (against the plugin API's declarations) and the forkserver shim.
+SYSFUZZ_HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
+
+$(SYSFUZZ_PLUGIN): fuzz/system/plugin/el2cov.c fuzz/system/plugin/qemu_plugin_api.h
+	@mkdir -p $(dir $@)
+	gcc $(SYSFUZZ_HOST_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $<
+
+$(SYSFUZZ_SHIM): fuzz/system/shim/sysfuzz-shim.c fuzz/system/mailbox.h
+	@mkdir -p $(dir $@)
+	gcc $(SYSFUZZ_HOST_CFLAGS) -Ifuzz/system -o $@ $<
+
+# One hyp.elf per planted bug, built by hyp/hyp.mk in a BUILD folder of its own.
+$(SYSFUZZ_BUILD)/bug/%/hyp/hyp.elf: $(HYP_C_SRCS) $(HYP_ASM_SRCS) hyp/arch/aarch64/hyp.ld.S
+	$(MAKE) --no-print-directory BUILD=$(SYSFUZZ_BUILD)/bug/$* \
+		HYP_EXTRA_CFLAGS="$(HYP_EXTRA_CFLAGS) -DHUMPY_PLANT_BUG=$*" $(SYSFUZZ_BUILD)/bug/$*/hyp/hyp.elf
+
+SYSFUZZ_DEPS := $(HYP_ELF) $(HYP_VM_DTB) $(SYSFUZZ_GUEST_BIN) $(SYSFUZZ_PLUGIN) $(SYSFUZZ_SHIM)
+SYSFUZZ_ENV = SYSFUZZ_BUILD=$(SYSFUZZ_BUILD) SYSFUZZ_REPORTS=$(SYSFUZZ_REPORTS) QEMU=$(QEMU) \
+	SYSFUZZ_SHIM=$(SYSFUZZ_SHIM) SYSFUZZ_PLUGIN=$(abspath $(SYSFUZZ_PLUGIN)) \
+	SYSFUZZ_GUEST=$(SYSFUZZ_GUEST_BIN) SYSFUZZ_DTB=$(HYP_VM_DTB) CROSS=$(CROSS) \
+	FUZZ_PROGRESS=$(FUZZ_PROGRESS) PYTHON=$(PYTHON)
+
+.PHONY: fuzz-system-build fuzz-system fuzz-system-replay fuzz-bugbench-system fuzz-coverage-system \
+	test-fuzz-system
+fuzz-system-build: $(SYSFUZZ_DEPS)
+
+fuzz-system: $(SYSFUZZ_DEPS)
+	$(SYSFUZZ_ENV) fuzz/system/scripts/fuzz-system.sh $(HYP_ELF) $(FUZZ_SECONDS) $(SYSFUZZ_REPORTS)/run
+
+fuzz-system-replay: $(SYSFUZZ_DEPS)
+	$(if $(INPUT),,$(error INPUT=file: the input to replay (a finding under $(SYSFUZZ_REPORTS))))
+	$(SYSFUZZ_ENV) fuzz/system/scripts/replay.sh $(if $(SYSFUZZ_HYP),$(SYSFUZZ_HYP),$(HYP_ELF)) $(INPUT)
+
+fuzz-bugbench-system: $(SYSFUZZ_DEPS) $(foreach n,$(SYSFUZZ_BUGS),$(SYSFUZZ_BUILD)/bug/$(n)/hyp/hyp.elf)
+	$(SYSFUZZ_ENV) fuzz/system/scripts/bugbench-system.sh $(BUGBENCH_SECONDS) $(SYSFUZZ_BUGS)
+
+# The suite's EL2 coverage: one conformance run through the harness CLI with the plugin added.
+SYSFUZZ_SUITE_COV := $(SYSFUZZ_BUILD)/coverage/suite
+fuzz-coverage-system: $(SYSFUZZ_DEPS) $(GUEST_BIN) $(SPEC_JSON)
+	$(SYSFUZZ_ENV) fuzz/system/scripts/coverage-system.sh $(HYP_ELF) \
+		"$(HARNESS_RUN) run $(HARNESS_IMAGES) --reports $(SYSFUZZ_BUILD)/coverage/suite-run"
+
+test-fuzz-system: $(SYSFUZZ_DEPS) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf
+	$(SYSFUZZ_ENV) SYSFUZZ_TEST_SECONDS=$(SYSFUZZ_TEST_SECONDS) fuzz/system/scripts/test-fuzz-system.sh \
+		$(HYP_ELF) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf
+
+LINT_C_FILES += fuzz/system/guest/main.c fuzz/system/guest/ops.c fuzz/system/guest/ops.h \
+	fuzz/system/mailbox.h fuzz/system/plugin/el2cov.c fuzz/system/plugin/qemu_plugin_api.h \
+	fuzz/system/shim/sysfuzz-shim.c
+TEST_TARGETS += test-fuzz-system

@@ -185,6 +185,8 @@ test-fuzz-seeds:
 	$(PYTHON) -m pytest -p no:cacheprovider -q fuzz/seeds
 
 TEST_TARGETS += test-fuzz test-fuzz-runs
+# System-mode fuzzing of hyp.elf under QEMU (its own fragment).
+include fuzz/system/system.mk
 LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c)
 CLEAN_FILES  += $(FUZZ_REPORTS)
 

@@ -81,7 +81,7 @@ fuzz-system-replay: $(SYSFUZZ_DEPS)
 	$(SYSFUZZ_ENV) fuzz/system/scripts/replay.sh $(if $(SYSFUZZ_HYP),$(SYSFUZZ_HYP),$(HYP_ELF)) $(INPUT)
 
 fuzz-bugbench-system: $(SYSFUZZ_DEPS) $(foreach n,$(SYSFUZZ_BUGS),$(SYSFUZZ_BUILD)/bug/$(n)/hyp/hyp.elf)
-	$(SYSFUZZ_ENV) fuzz/system/scripts/bugbench-system.sh $(BUGBENCH_SECONDS) $(SYSFUZZ_BUGS)
+	$(SYSFUZZ_ENV) SYSFUZZ_CLEAN_HYP=$(HYP_ELF) fuzz/system/scripts/bugbench-system.sh $(BUGBENCH_SECONDS) $(SYSFUZZ_BUGS)
 
 # The suite's EL2 coverage: one conformance run through the harness CLI with the plugin added.
 SYSFUZZ_SUITE_COV := $(SYSFUZZ_BUILD)/coverage/suite

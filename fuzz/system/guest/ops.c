@@ -21,10 +21,14 @@
 #define SYSFUZZ_UNMAPPED  0x0A000000ull /* virt's virtio-mmio window: not in the VM's stage 2 */
 #define SYSFUZZ_HYP_RAM   0x80000000ull /* the hypervisor's own RAM: outside the VM's IPA space */
 #define SYSFUZZ_GICD_SIZE 0x10000ull
-#define SYSFUZZ_GICR_SIZE 0x20000ull    /* RD_base + SGI_base of the one vCPU */
-#define SYSFUZZ_PSCI_MASK 0xBFFFFF00ull /* SMC32 and SMC64 PSCI function IDs alike */
-#define SYSFUZZ_PSCI_BASE 0x84000000ull
-#define SYSFUZZ_CPACR_ZEN (3ull << 16) /* SVE not trapped at EL1 */
+#define SYSFUZZ_GICR_SIZE 0x20000ull /* RD_base + SGI_base of the one vCPU */
+#define SYSFUZZ_GICR_RAZ_FIRST                                                                     \
+	0x10420ull /* SGI_base + 0x420: first reserved byte after IPRIORITYR7 */
+#define SYSFUZZ_GICR_RAZ_END 0x10800ull
+#define SYSFUZZ_PSCI_MASK    0xBFFFFF00ull /* SMC32 and SMC64 PSCI function IDs alike */
+#define SYSFUZZ_PSCI_BASE    0x84000000ull
+#define SYSFUZZ_DRAIN_MAX    64u          /* interrupts acknowledged at most after one input */
+#define SYSFUZZ_CPACR_ZEN    (3ull << 16) /* SVE not trapped at EL1 */
 
 /* Generated code: one instruction then "b gh_call_tail", run through gh_call_raw. */
 static u32 sysfuzz_code[16] __attribute__((aligned(64)));
@@ -336,14 +340,21 @@ static void op_mmio(void)
 	u64 addr = region_addr(region, 1u << size);
 	struct exc_record r;
 
+	u64 v = 0;
+
 	exc_expect_begin();
 	if (is_store)
 		store[size](addr, pool(0));
 	else
-		(void)load[size](addr);
+		v = load[size](addr);
 	r = exc_expect_end();
 	check_access(is_store ? "store" : "load", region < 2, &r,
 	             is_store ? store_insn[size] : load_insn[size], addr);
+	/* GICv3: SGI_base 0x420..0x7FF (past IPRIORITYR0-7 of 32 SGIs/PPIs) is reserved, RAZ. */
+	if (region == 1 && !is_store && !r.taken && addr - plat.gicr >= SYSFUZZ_GICR_RAZ_FIRST &&
+	    addr - plat.gicr < SYSFUZZ_GICR_RAZ_END && v != 0)
+		fail("load 0x%lx (GICR SGI_base + 0x%lx, reserved): 0x%lx, expected 0", addr,
+		     addr - plat.gicr - 0x10000, v);
 }
 
 /* Accesses the decoder must treat with care: register 31, pairs, writeback (no syndrome). */
@@ -461,10 +472,10 @@ static void op_sysreg(void)
 		isb();
 		break;
 	case 9:
-		timer_arm(raw & 0xF);
+		timer_arm(0); /* fires at once: its interrupt exits to EL2 during the spin */
 		__attribute__((fallthrough)); /* spin while it fires */
 	default:
-		r = sysfuzz_reg_spin(raw * 64 + 1);
+		r = sysfuzz_reg_spin(raw * 16 + 4096);
 		if (r != 0)
 			fail("x%lu changed while the guest ran (an exit to EL2 in between)",
 			     r - 100);
@@ -494,10 +505,25 @@ static void op_object(void)
 	}
 }
 
-/* What an input leaves behind that the next one must not inherit. */
+/*
+ * What an input leaves behind that the next one must not inherit: the timer stopped, every
+ * interrupt it left pending acknowledged and completed (a virtual timer interrupt the guest never
+ * completes keeps its physical one active, so no later input would see an interrupt exit), the CPU
+ * interface as booted, the caps it made deleted.
+ */
 static void cleanup(void)
 {
 	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(S3_0_C4_C6_0, 0xFF); /* ICC_PMR_EL1: every priority */
+	sysreg_write(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
+	isb();
+	for (unsigned i = 0; i < SYSFUZZ_DRAIN_MAX; i++) {
+		u64 intid = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+
+		if (intid >= 1020)
+			break;
+		sysreg_write(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1: priority drop + deactivate */
+	}
 	sysreg_write(S3_0_C4_C6_0, s.pmr);
 	sysreg_write(S3_0_C12_C12_7, s.igrpen1);
 	isb();

@@ -16,6 +16,6 @@ rc=0
 sysfuzz_shim "$hyp" "$work" --restart 1 --replay "$@" || rc=$?
 if [ $rc -eq 1 ]; then
 	echo "console of the last run ($work/console.log):"
-	grep -E 'PANIC|sysfuzz: INVARIANT|guest: |ESR_EL2|FAR_EL2' "$work/console.log" | head -8 || true
+	grep -E 'PANIC|sysfuzz: INVARIANT|outside a test|ESR_EL2|FAR_EL2' "$work/console.log" | head -8 || true
 fi
 exit $rc

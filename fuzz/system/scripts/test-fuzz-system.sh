@@ -1,0 +1,41 @@
+#!/bin/bash
+# test-fuzz-system.sh HYP BUG23_HYP (make test-fuzz-system, in make test; under a minute):
+#   1. make fuzz-system's runner fuzzes HYP for SYSFUZZ_TEST_SECONDS (15): inputs ran (execs > 0),
+#      a progress line was printed, no finding on the clean build;
+#   2. the committed reproducer of planted bug 23 (fuzz/system/regressions/bug23-far) replays to its
+#      finding (invariant, FAR) on BUG23_HYP and to none on HYP;
+#   3. nothing is left running: no process whose command line names this test's folders, and no
+#      guest-RAM file of its shims in /dev/shm.
+set -euo pipefail
+here=$(dirname "$0")
+hyp=$1 bug=$2
+out=$SYSFUZZ_BUILD/test
+reproducer=fuzz/system/regressions/bug23-far
+fail() { echo "test-fuzz-system: FAIL: $*" >&2; exit 1; }
+rm -rf "$out"
+mkdir -p "$out"
+
+FUZZ_PROGRESS=5 "$here/fuzz-system.sh" "$hyp" "${SYSFUZZ_TEST_SECONDS:-15}" "$out/run" >"$out/run.txt" 2>&1 ||
+	{ cat "$out/run.txt"; fail "fuzz-system.sh failed"; }
+grep '^fuzz-system:' "$out/run.txt" | tail -6
+execs=$(awk '$1 == "execs" { print $2 }' "$out/run/work/shim-stats")
+[ "${execs:-0}" -gt 0 ] || fail "no input ran"
+grep -qE '^fuzz-system: [0-9]+ s \| execs [0-9]+' "$out/run.txt" || fail "no progress line"
+[ -z "$(find "$out/run/afl/default/crashes" -type f -name 'id:*')" ] ||
+	fail "findings on the clean build: $(cat "$out/run/work/findings.log")"
+
+rc=0
+"$here/replay.sh" "$bug" "$reproducer" >"$out/bug.txt" 2>&1 || rc=$?
+cat "$out/bug.txt" | grep '^sysfuzz replay: ' | head -1
+[ $rc -eq 1 ] && grep -q "invariant: .*expected EC 0x25, FAR" "$out/bug.txt" ||
+	{ cat "$out/bug.txt"; fail "planted bug 23's reproducer did not replay to its finding (exit $rc)"; }
+"$here/replay.sh" "$hyp" "$reproducer" >"$out/clean.txt" 2>&1 ||
+	{ cat "$out/clean.txt"; fail "the reproducer gives a finding on the clean build"; }
+
+sleep 0.5
+left=$(ps -eo pid=,args= | grep -F -e "$SYSFUZZ_BUILD/test" -e "$SYSFUZZ_BUILD/replay-" | grep -v -e grep -e "$$" || true)
+[ -z "$left" ] || fail "left running: $left"
+for pid in $(cat "$out"/run/work/shim.pids 2>/dev/null); do
+	[ -z "$(ls /dev/shm/humpy-sysfuzz-"$pid"-* 2>/dev/null)" ] || fail "guest RAM file of shim $pid left"
+done
+echo "test-fuzz-system: OK: $execs inputs in ${SYSFUZZ_TEST_SECONDS:-15} s, bug 23 reproducer replays, nothing left running"

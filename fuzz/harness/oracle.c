@@ -7,6 +7,7 @@
 #include "gunyah_spec.h"
 #include "msgqueue.h"
 #include "thread.h"
+#include "vic.h"
 #include "world.h"
 
 static size_t oracle_round(size_t size)
@@ -148,6 +149,24 @@ static void oracle_check_slots(const struct cspace *cs)
 	}
 }
 
+/* A bound source: its VIC is live and names it back at its VIRQ; the binding holds a reference. */
+static void oracle_check_source(const struct virq_source *src)
+{
+	int v;
+	const struct vic_irq *irq;
+
+	if (src->vic == NULL) {
+		return;
+	}
+	v = oracle_index(src->vic);
+	irq = v < 0 ? NULL : vic_irq_of(src->vic, src->virq);
+	if (irq == NULL || irq->source != src) {
+		oracle_fail("virq-binding", "source %p bound to %p/%u, which does not name it",
+		            (const void *)src, (void *)src->vic, src->virq);
+	}
+	oc.refs[v < 0 ? 0 : v]++;
+}
+
 static void oracle_check_object(unsigned k)
 {
 	struct object *obj = world.allocs[k].ptr;
@@ -162,6 +181,9 @@ static void oracle_check_object(unsigned k)
 	}
 	if (obj == &world.root.cspace->hdr) {
 		oc.refs[k]++; /* the boot vCPU's */
+	}
+	if (obj == &world.root.vic->hdr || obj == &world.root.vcpu->hdr) {
+		oc.refs[k]++; /* the running VM's interrupt controller and boot vCPU */
 	}
 	if (obj == &world.root.partition->hdr) {
 		oc.refs[k]++; /* the boot reference, kept by whoever made the root */
@@ -212,8 +234,44 @@ static void oracle_check_object(unsigned k)
 			}
 			oc.refs[c < 0 ? 0 : c]++;
 		}
+		if (th->vic != NULL) {
+			int v = oracle_index(th->vic);
+
+			if (v < 0 || th->vic->hdr.type != OBJ_VIC) {
+				oracle_fail("thread-vic", "thread %p: vic %p is not a live vic",
+				            (void *)th, (void *)th->vic);
+			}
+			oc.refs[v < 0 ? 0 : v]++;
+		}
 		break;
 	}
+	case OBJ_VIC: {
+		struct vic *vic = (struct vic *)obj;
+
+		if ((obj->state == OBJ_STATE_ACTIVE) != vic->is_configured &&
+		    obj->state == OBJ_STATE_ACTIVE) {
+			oracle_fail("vic-config", "vic %p active but not configured", (void *)vic);
+		}
+		if (vic->irqs != NULL) {
+			oracle_own(oc.owned, vic->irqs, vic->max_virqs * sizeof(struct vic_irq),
+			           obj->partition, "vic irqs");
+			for (uint32_t n = 0; n < vic->max_virqs; n++) {
+				const struct virq_source *src = vic->irqs[n].source;
+
+				if (src != NULL &&
+				    (src->vic != vic || src->virq != VIC_SPI_BASE + n)) {
+					oracle_fail("virq-binding",
+					            "vic %p VIRQ %u names a source bound to %p/%u",
+					            (void *)vic, VIC_SPI_BASE + n, (void *)src->vic,
+					            src->virq);
+				}
+			}
+		}
+		break;
+	}
+	case OBJ_DOORBELL:
+		oracle_check_source(&((struct doorbell *)obj)->source);
+		break;
 	case OBJ_MSGQUEUE: {
 		struct msgqueue *mq = (struct msgqueue *)obj;
 
@@ -235,7 +293,16 @@ static void oracle_check_object(unsigned k)
 			}
 			oracle_own(oc.owned, mq->buf, mq->buf_size, obj->partition,
 			           "msgqueue buffer");
+			if (mq->notfull_threshold >= mq->depth || mq->notempty_threshold == 0U ||
+			    mq->notempty_threshold > mq->depth) {
+				oracle_fail("msgqueue-thresholds",
+				            "msgqueue %p: not-full %u not-empty %u depth %u",
+				            (void *)mq, mq->notfull_threshold,
+				            mq->notempty_threshold, mq->depth);
+			}
 		}
+		oracle_check_source(&mq->send_source);
+		oracle_check_source(&mq->receive_source);
 		break;
 	}
 	case OBJ_PARTITION: {
@@ -347,8 +414,9 @@ void oracle_check_empty(void)
 	for (unsigned k = 0; k < world.n_allocs; k++) {
 		objects += world.allocs[k].is_object ? 1U : 0U;
 	}
-	/* The input may have deleted the root caps themselves; nothing else may be left. */
-	if (objects != 2U || world.root.cspace->count > 2U) {
+	/* The input may have deleted the root caps themselves; nothing else may be left (the root
+	 * partition, cspace, VIC and boot vCPU stay). */
+	if (objects != 4U || world.root.cspace->count > 4U) {
 		oracle_fail("teardown",
 		            "%u objects and %u root caps left after deleting everything", objects,
 		            world.root.cspace->count);

@@ -148,12 +148,14 @@ static bool world_delete_one(bool root_too)
 			const struct cap *c = &cs->slots[s];
 			cap_id_t id = cspace_id_of(cs, s);
 
-			/* The root cspace keeps the two master caps the root VM booted with (if the
-			 * input has not deleted them); slot IDs get reused, so look at the caps. */
+			/* The root cspace keeps the four master caps the root VM booted with (if
+			 * the input has not deleted them); slot IDs get reused, so look at the
+			 * caps. */
 			if (c->state == CAP_STATE_NULL ||
 			    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
 			     (c->obj == &world.root.partition->hdr ||
-			      c->obj == &world.root.cspace->hdr))) {
+			      c->obj == &world.root.cspace->hdr || c->obj == &world.root.vic->hdr ||
+			      c->obj == &world.root.vcpu->hdr))) {
 				continue;
 			}
 			if (cspace_delete_cap(cs, id) != OK) {

@@ -21,6 +21,8 @@
 #include "abi.h"
 #include "core_call.h"
 #include "fuzz_input.h"
+#include "guest_mem.h"
+#include "host.h"
 #include "gunyah_spec.h"
 #include "hypercall.h"
 #include "msgqueue.h"
@@ -45,6 +47,12 @@ static const enum obj_type seq_spec_type[SPEC_OBJ_COUNT] = {
     [SPEC_OBJ_WATCHDOG] = OBJ_NONE,
 };
 
+/* The RW window covers the conformance guest's image, so buffers in trace seeds are mapped. */
+#define SEQ_VA_RW      0x41000000ULL
+#define SEQ_RW_SIZE    0x100000U
+#define SEQ_GUEST_SIZE 0x1000U /* the read-only window */
+#define SEQ_VA_RO      0x20000ULL
+
 /* Values at and around the spec's limits, and the usual edges of registers. */
 static const uint64_t seq_limits[] = {
     0,
@@ -63,6 +71,17 @@ static const uint64_t seq_limits[] = {
     GH_LIMIT_CSPACE_MAX_CAPS - 1U,
     GH_LIMIT_CSPACE_MAX_CAPS,
     GH_LIMIT_CSPACE_MAX_CAPS + 1U,
+    /* guest buffers (seq_guest_map): inside, straddling the end, read-only, unmapped */
+    SEQ_VA_RW + 8U,
+    SEQ_VA_RW + SEQ_RW_SIZE - 16U,
+    SEQ_VA_RO,
+    SEQ_VA_RO + SEQ_GUEST_SIZE,
+    /* VIRQs of the root VIC (SPIs 32..95) and around them; thresholds "unchanged" / "depth" */
+    31U,
+    32U,
+    95U,
+    96U,
+    UINT64_MAX - 1U,
     /* msgqueue create_info: depth | max_msg_size << 16 */
     GH_LIMIT_MSGQUEUE_MAX_DEPTH | (uint64_t)GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE << 16,
     (GH_LIMIT_MSGQUEUE_MAX_DEPTH + 1U) | (uint64_t)GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE << 16,
@@ -295,6 +314,13 @@ static uint64_t seq_arg(struct fuzz_input *in, const struct spec_call *c, unsign
 	uint8_t kind = fuzz_u8(in);
 	enum obj_type want = c != NULL ? seq_spec_type[c->cap_type[i]] : OBJ_ANY;
 
+	/* Buffers of message queue calls: mostly inside the caller's windows (some straddle out).
+	 */
+	if (c != NULL && (kind & 0x18U) != 0U &&
+	    ((i == 2 && strcmp(c->name, "msgqueue_send") == 0) ||
+	     (i == 1 && strcmp(c->name, "msgqueue_receive") == 0))) {
+		return ((kind & 0x20U) != 0U ? SEQ_VA_RO : SEQ_VA_RW) + fuzz_u8(in) * 16U;
+	}
 	switch (kind & 7U) {
 	case 0:
 		return seq_pool_pick(fuzz_u8(in), want);
@@ -581,6 +607,104 @@ static bool seq_is_from(const struct spec_call *c)
 	return n > 5 && strcmp(c->name + n - 5, "_from") == 0;
 }
 
+/*
+ * Queue accounting across one msgqueue_send / msgqueue_receive: the queue as it was (count, head,
+ * the message a send copies in or a receive should copy out) and, after the call, exactly one
+ * message more (send, its bytes in the slot after the last) or one less (receive, the head's bytes
+ * in the caller's buffer) on success, nothing changed on an error.
+ */
+struct seq_msgq_snap {
+	struct msgqueue *mq; /* NULL: not a send/receive on a live active queue */
+	bool is_send;
+	uint32_t count, head;
+	uint64_t size;
+	uint8_t bytes[GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE];
+};
+
+static const uint8_t *seq_msgq_slot(const struct msgqueue *mq, uint32_t index, uint64_t *size)
+{
+	const uint8_t *slot = mq->buf + (size_t)(index % mq->depth) * (mq->buf_size / mq->depth);
+
+	memcpy(size, slot, sizeof(*size));
+	return slot + sizeof(uint64_t);
+}
+
+static void seq_msgq_before(struct seq_msgq_snap *snap, const char *name, const uint64_t *args,
+                            const struct seq_pre_cap *pre)
+{
+	struct object *obj;
+
+	snap->mq = NULL;
+	snap->is_send = strcmp(name, "msgqueue_send") == 0;
+	if ((!snap->is_send && strcmp(name, "msgqueue_receive") != 0) || !seq_pre_valid(&pre[0]) ||
+	    (obj = world_object_by_serial(pre[0].obj_serial)) == NULL ||
+	    obj->type != OBJ_MSGQUEUE || obj->state != OBJ_STATE_ACTIVE) {
+		return;
+	}
+	snap->mq = (struct msgqueue *)obj;
+	snap->count = snap->mq->count;
+	snap->head = snap->mq->head;
+	snap->size = 0;
+	if (snap->is_send) {
+		snap->size = args[1];
+		if (args[1] == 0U || args[1] > sizeof(snap->bytes) ||
+		    arch_copy_from_guest(NULL, snap->bytes, args[2], (size_t)args[1]) != OK) {
+			snap->size = UINT64_MAX; /* the send must fail */
+		}
+	} else if (snap->count != 0U) {
+		const uint8_t *m = seq_msgq_slot(snap->mq, snap->head, &snap->size);
+
+		memcpy(snap->bytes, m, (size_t)snap->size);
+	}
+}
+
+static void seq_msgq_after(const struct seq_msgq_snap *snap, const uint64_t *args, int64_t err,
+                           const struct hypercall_result *res)
+{
+	const struct msgqueue *mq = snap->mq;
+	uint8_t got[GH_LIMIT_MSGQUEUE_MAX_MSG_SIZE];
+	const uint8_t *m;
+	uint64_t size;
+
+	if (mq == NULL || !world_is_live_object(&mq->hdr)) {
+		return;
+	}
+	if (err != GH_ERROR_OK) {
+		if (mq->count != snap->count || mq->head != snap->head) {
+			oracle_fail("msgqueue-accounting",
+			            "failed %s changed count %u->%u head %u->%u",
+			            snap->is_send ? "send" : "receive", snap->count, mq->count,
+			            snap->head, mq->head);
+		}
+		return;
+	}
+	if (snap->is_send) {
+		m = seq_msgq_slot(mq, snap->head + snap->count, &size);
+		if (snap->size == UINT64_MAX || mq->count != snap->count + 1U ||
+		    mq->head != snap->head || size != snap->size ||
+		    memcmp(m, snap->bytes, (size_t)size) != 0 ||
+		    res->x[1] != (mq->count < mq->depth ? 1U : 0U)) {
+			oracle_fail(
+			    "msgqueue-accounting",
+			    "send of %llu bytes: count %u->%u, stored %llu bytes, not_full %llu",
+			    (unsigned long long)snap->size, snap->count, mq->count,
+			    (unsigned long long)size, (unsigned long long)res->x[1]);
+		}
+		return;
+	}
+	if (snap->count == 0U || mq->count != snap->count - 1U ||
+	    mq->head != (snap->head + 1U) % mq->depth || res->x[1] != snap->size ||
+	    res->x[2] != (mq->count != 0U ? 1U : 0U) ||
+	    arch_copy_from_guest(NULL, got, args[1], (size_t)snap->size) != OK ||
+	    memcmp(got, snap->bytes, (size_t)snap->size) != 0) {
+		oracle_fail("msgqueue-accounting",
+		            "receive: count %u->%u head %u->%u size %llu of %llu, not_empty %llu",
+		            snap->count, mq->count, snap->head, mq->head,
+		            (unsigned long long)res->x[1], (unsigned long long)snap->size,
+		            (unsigned long long)res->x[2]);
+	}
+}
+
 static void seq_one_call(struct fuzz_input *in)
 {
 	uint8_t sel = fuzz_u8(in);
@@ -595,6 +719,7 @@ static void seq_one_call(struct fuzz_input *in)
 	struct hypercall_result res;
 	const struct hypercall_desc *d;
 	struct seq_caller who;
+	static struct seq_msgq_snap msgq_snap;
 	uint64_t before;
 	int64_t err;
 	bool direct;
@@ -637,6 +762,11 @@ static void seq_one_call(struct fuzz_input *in)
 			cs = seq_pre_cspace(&pre[0]);
 		}
 		seq_pre_cap(&pre[i], cs, args[i]);
+	}
+	if (c != NULL) {
+		seq_msgq_before(&msgq_snap, c->name, args, pre);
+	} else {
+		msgq_snap.mq = NULL;
 	}
 	before = oracle_fingerprint();
 	d = hypercall_desc_of(num);
@@ -713,10 +843,26 @@ static void seq_one_call(struct fuzz_input *in)
 			}
 		}
 	}
+	seq_msgq_after(&msgq_snap, args, err, &res);
 	if (err == GH_ERROR_OK) {
 		seq_check_caps((unsigned)row, pre);
 		seq_check_post((unsigned)row, args, pre, &res);
 	}
+}
+
+/*
+ * The caller's memory for message queue copies (host stand-in windows): a writable buffer at
+ * SEQ_VA_RW (where the conformance guest's data lies, so traced buffers are mapped) and a
+ * read-only one at SEQ_VA_RO; everything else is unmapped. seq_limits names
+ * addresses in, at the edges of and past both.
+ */
+static void seq_guest_map(void)
+{
+	static uint8_t rw[SEQ_RW_SIZE], ro[SEQ_GUEST_SIZE];
+
+	host_guest_unmap_all();
+	host_guest_map(SEQ_VA_RW, rw, sizeof(rw), true);
+	host_guest_map(SEQ_VA_RO, ro, sizeof(ro), false);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -731,6 +877,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seq.last_x1 = 0;
 	seq_pool_add(world.root.partition_cap, OBJ_PARTITION);
 	seq_pool_add(world.root.cspace_cap, OBJ_CSPACE);
+	seq_guest_map();
 	oracle_check_world();
 	for (unsigned n = 0; n < SEQ_MAX_CALLS && fuzz_input_left(&in); n++) {
 		seq_one_call(&in);

@@ -1,12 +1,14 @@
 # fuzz/fuzz.mk: coverage-guided fuzzers of hyp/core built for the host (libFuzzer, AFL++, replay).
 #   make fuzz              AFL++ main + secondaries on FUZZ_TARGET for FUZZ_SECONDS on FUZZ_JOBS cores
-#                          (resumable; progress line every minute; summary at the end)
+#                          (resumable; live progress line every FUZZ_PROGRESS=10 s; summary at the end)
 #   make fuzz-libfuzzer    the same with libFuzzer -jobs
 #   make fuzz-seeds        seed corpora under $(FUZZ_BUILD)/seeds/<target> (hand-made + conformance traces)
 #   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
 #   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
+#   make fuzz-throughput   inputs per CPU second of one libFuzzer worker on FUZZ_TARGET from its seeds
 #   make fuzz-bugbench     fuzz each planted bug (-DHUMPY_PLANT_BUG=N) for BUGBENCH_SECONDS
 #   make test-fuzz         (in make test) build every variant, short runs, regression corpus replays
+#   make test-fuzz-runs    (in make test) the runners under bad values, aborts and Ctrl-C
 # Binaries: $(FUZZ_BUILD)/{libfuzzer,afl,afl-cmplog,replay,cov}/<target>. Output under $(REPORTS)/fuzz.
 
 FUZZ_BUILD      := $(BUILD)/fuzz
@@ -24,6 +26,7 @@ BUGBENCH_BUGS   ?= 1 2 3 4 5 6 7 8 9 10 11 12
 BUGBENCH_SEEDS  ?=
 FUZZ_TEST_SECONDS ?= 8
 FUZZ_PROGRESS   ?= 10
+FUZZ_THROUGHPUT_SECONDS ?= 20
 FUZZ_TRACE_SEEDS ?= yes
 # The planted bugs (-DHUMPY_PLANT_BUG=N in hyp/core).
 BUGBENCH_ALL    := 1 2 3 4 5 6 7 8 9 10 11 12
@@ -46,6 +49,7 @@ $(call fuzz_count,FUZZ_SECONDS,100000000,seconds)
 $(call fuzz_count,FUZZ_JOBS,256,jobs)
 $(call fuzz_count,FUZZ_PROGRESS,3600,seconds)
 $(call fuzz_count,FUZZ_TEST_SECONDS,3600,seconds)
+$(call fuzz_count,FUZZ_THROUGHPUT_SECONDS,3600,seconds)
 $(call fuzz_count,BUGBENCH_SECONDS,100000000,seconds)
 $(call fuzz_one_of,FUZZ_TRACE_SEEDS,yes no)
 $(if $(BUGBENCH_BUGS),,$(error BUGBENCH_BUGS is empty: expected planted bug numbers from: $(BUGBENCH_ALL)))
@@ -76,6 +80,36 @@ FUZZ_SRCS_pte    := hyp/arch/aarch64/pte.c fuzz/harness/fail.c fuzz/targets/pte.
 FUZZ_SRCS_ich_lr := fuzz/harness/fail.c fuzz/targets/ich_lr.c
 FUZZ_DEPS        += $(HYP_ARCH_PURE_HDRS)
 
+# The code under test of each target: only these files get the fuzzers' coverage and comparison
+# tracing. The harness, the oracle and the target's own decoding and checks are built with the
+# sanitizers but without it: traced, the oracle's loops took three quarters of the time in
+# __sanitizer_cov_trace_*cmp* and its branches became "features" the fuzzer chased instead of the
+# hypervisor's. ich_lr's code under test is inline (ich_lr.h), so its target file is traced.
+FUZZ_SUT_hypercall_seq := $(filter hyp/core/%,$(HYP_HOST_CORE_SRCS))
+FUZZ_SUT_fdt           := hyp/core/fdt.c hyp/core/root_dt.c
+FUZZ_SUT_esr           := hyp/arch/aarch64/esr.c
+FUZZ_SUT_pte           := hyp/arch/aarch64/pte.c
+FUZZ_SUT_ich_lr        := fuzz/targets/ich_lr.c
+FUZZ_LF_COV := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+# $(call fuzz_libfuzzer_recipe,PROGRAM,TARGET,EXTRA-CFLAGS): each source compiled on its own
+# (traced or not), then linked with libFuzzer; objects in PROGRAM.obj/.
+fuzz_obj = $1.obj/$(subst /,__,$(2:.c=.o))
+fuzz_compile = $(foreach f,$2,$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_EXTRA) $3 -c $f -o $(call fuzz_obj,$1,$f) &&)
+define fuzz_libfuzzer_recipe
+	@echo "FUZZ $1: traced $(FUZZ_SUT_$2); sanitizers only: $(filter-out $(FUZZ_SUT_$2),$(FUZZ_SRCS_$2))"
+	@rm -rf $1.obj && mkdir -p $1.obj && \
+		$(call fuzz_compile,$1,$(FUZZ_SUT_$2),$(FUZZ_LF_COV) $3) \
+		$(call fuzz_compile,$1,$(filter-out $(FUZZ_SUT_$2),$(FUZZ_SRCS_$2)),$(FUZZ_SAN) $3) \
+		$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $1 $1.obj/*.o $(FUZZ_WRAP)
+endef
+# AFL++: its instrumentation allowlist (AFL_LLVM_ALLOWLIST) names the same files.
+fuzz_allowlist = $(FUZZ_BUILD)/allowlist/$1.txt
+.PRECIOUS: $(FUZZ_BUILD)/allowlist/%.txt
+$(FUZZ_BUILD)/allowlist/%.txt: fuzz/fuzz.mk
+	@mkdir -p $(dir $@)
+	@printf 'source:%s\n' $(FUZZ_SUT_$*) >$@
+
 FUZZ_LIBFUZZER := $(addprefix $(FUZZ_BUILD)/libfuzzer/,$(FUZZ_TARGETS))
 FUZZ_AFL       := $(addprefix $(FUZZ_BUILD)/afl/,$(FUZZ_TARGETS))
 FUZZ_CMPLOG    := $(addprefix $(FUZZ_BUILD)/afl-cmplog/,$(FUZZ_TARGETS))
@@ -85,19 +119,18 @@ FUZZ_COVBIN    := $(addprefix $(FUZZ_BUILD)/cov/,$(FUZZ_TARGETS))
 .SECONDEXPANSION:
 $(FUZZ_BUILD)/libfuzzer/%: $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_EXTRA) -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS_$*) $(FUZZ_WRAP)
+	$(call fuzz_libfuzzer_recipe,$@,$*,)
 
-$(FUZZ_BUILD)/afl/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_afl.c $(FUZZ_DEPS)
+$(FUZZ_BUILD)/afl/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_afl.c $(FUZZ_DEPS) $$(call fuzz_allowlist,$$*)
 	@mkdir -p $(dir $@)
-	AFL_QUIET=1 $(FUZZ_AFL_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_SRCS_$*) \
-		fuzz/harness/driver_afl.c $(FUZZ_WRAP)
+	AFL_QUIET=1 AFL_LLVM_ALLOWLIST=$(abspath $(call fuzz_allowlist,$*)) $(FUZZ_AFL_CC) \
+		$(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $(FUZZ_SRCS_$*) fuzz/harness/driver_afl.c $(FUZZ_WRAP)
 
 # CmpLog companion (no sanitizers, as AFL++ recommends): solves comparisons against input bytes.
-$(FUZZ_BUILD)/afl-cmplog/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_afl.c $(FUZZ_DEPS)
+$(FUZZ_BUILD)/afl-cmplog/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_afl.c $(FUZZ_DEPS) $$(call fuzz_allowlist,$$*)
 	@mkdir -p $(dir $@)
-	AFL_QUIET=1 AFL_LLVM_CMPLOG=1 $(FUZZ_AFL_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS_$*) \
-		fuzz/harness/driver_afl.c $(FUZZ_WRAP)
+	AFL_QUIET=1 AFL_LLVM_CMPLOG=1 AFL_LLVM_ALLOWLIST=$(abspath $(call fuzz_allowlist,$*)) \
+		$(FUZZ_AFL_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS_$*) fuzz/harness/driver_afl.c $(FUZZ_WRAP)
 
 $(FUZZ_BUILD)/replay/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_replay.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -112,8 +145,7 @@ $(FUZZ_BUILD)/cov/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_replay.c $(FUZZ_DEPS)
 # One libFuzzer build per planted bug.
 $(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -DHUMPY_PLANT_BUG=$* -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(FUZZ_SRCS_hypercall_seq) $(FUZZ_WRAP)
+	$(call fuzz_libfuzzer_recipe,$@,hypercall_seq,-DHUMPY_PLANT_BUG=$*)
 
 FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHON) \
 	FUZZ_PROGRESS=$(FUZZ_PROGRESS) FUZZ_TARGETS="$(FUZZ_TARGETS)"
@@ -132,25 +164,38 @@ $(FUZZ_TRACE): $(HYP_ELF) $(GUEST_BIN) $(SPEC_JSON)
 	mv $@.tmp $@
 
 # Seeds of the encoder targets (esr, pte, ich_lr), written from readable values.
-fuzz-seeds: fuzz-seeds-encoders
 fuzz-seeds-encoders:
 	$(PYTHON) fuzz/scripts/encoder-seeds.py --out $(FUZZ_BUILD)/seeds
 
 # FUZZ_TRACE_SEEDS=no leaves the conformance-trace seeds out: a builder without the cross compiler
-# or QEMU (the OSS-Fuzz image) still gets the hand-made seeds.
-fuzz-seeds: $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) $(if $(filter yes,$(FUZZ_TRACE_SEEDS)),$(FUZZ_TRACE))
+# or QEMU (the OSS-Fuzz image) still gets the hand-made seeds. The seeds are made again only when
+# what they are made from changes (a stamp per FUZZ_TRACE_SEEDS value), so `make fuzz` starts at
+# once the second time.
+FUZZ_SEEDS_STAMP := $(FUZZ_BUILD)/seeds/.made-trace-$(FUZZ_TRACE_SEEDS)
+fuzz-seeds: $(FUZZ_SEEDS_STAMP)
+$(FUZZ_SEEDS_STAMP): $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) \
+		$(if $(filter yes,$(FUZZ_TRACE_SEEDS)),$(FUZZ_TRACE)) fuzz/scripts/encoder-seeds.py \
+		$(wildcard fuzz/seeds/*.py fuzz/seeds/fdt/*) fuzz/fuzz.mk
+	$(PYTHON) fuzz/scripts/encoder-seeds.py --out $(FUZZ_BUILD)/seeds
 	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \
 		--dts-dir fuzz/seeds/fdt --spec-calls $(SPEC_FUZZ_HEADER) --guest-header $(SPEC_GUEST_HEADER)
 ifeq ($(FUZZ_TRACE_SEEDS),yes)
 	$(PYTHON) fuzz/seeds/trace2seeds.py --trace $(FUZZ_TRACE) --spec-calls $(SPEC_FUZZ_HEADER) \
 		--out $(FUZZ_BUILD)/seeds/hypercall_seq
 endif
+	@rm -f $(FUZZ_BUILD)/seeds/.made-trace-*
+	@touch $@
 
 fuzz: $(FUZZ_BUILD)/afl/$(FUZZ_TARGET) $(FUZZ_BUILD)/afl-cmplog/$(FUZZ_TARGET) fuzz-seeds
 	$(FUZZ_ENV) fuzz/scripts/fuzz-afl.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
 fuzz-libfuzzer: $(FUZZ_BUILD)/libfuzzer/$(FUZZ_TARGET) fuzz-seeds
 	$(FUZZ_ENV) fuzz/scripts/fuzz-libfuzzer.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
+# Inputs per CPU second of one libFuzzer worker from the seeds (fuzz/README.md keeps the figures).
+.PHONY: fuzz-throughput
+fuzz-throughput: $(FUZZ_BUILD)/libfuzzer/$(FUZZ_TARGET) fuzz-seeds
+	$(FUZZ_ENV) fuzz/scripts/throughput.sh $(FUZZ_TARGET) $(FUZZ_THROUGHPUT_SECONDS)
 
 fuzz-triage: $(FUZZ_LIBFUZZER) $(FUZZ_REPLAY)
 	$(FUZZ_ENV) $(PYTHON) fuzz/scripts/triage.py
@@ -193,6 +238,8 @@ CLEAN_FILES  += $(FUZZ_REPORTS)
 # Source lists for builders outside make (fuzz/oss-fuzz/build.sh): make -s fuzz-srcs-<target>
 fuzz-srcs-%:
 	@echo $(FUZZ_SRCS_$*)
+fuzz-sut-%:
+	@echo $(FUZZ_SUT_$*)
 fuzz-targets:
 	@echo $(FUZZ_TARGETS)
 fuzz-cflags:

@@ -408,6 +408,12 @@ static void vgic_gicd_write(uint64_t off, uint32_t val)
 	vgic_hwirq_unmask();
 }
 
+#if HUMPY_PLANT_BUG == 22 /* planted bug 22: GICR IPRIORITYR8..15 overrun vgic.priority[] */
+#define VGIC_SGI_PRIO_END 0x0440
+#else
+#define VGIC_SGI_PRIO_END 0x0420
+#endif
+
 static uint32_t vgic_gicr_read(uint64_t off)
 {
 	switch (off) {
@@ -425,7 +431,7 @@ static uint32_t vgic_gicr_read(uint64_t off)
 	case VGIC_SGI + 0x0180: /* ICENABLER0 */
 		return vgic.enabled;
 	default:
-		if (off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + 0x0420) {
+		if (off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END) {
 			const uint8_t *p = &vgic.priority[off - (VGIC_SGI + 0x0400)];
 			return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 			       (uint32_t)p[3] << 24;
@@ -452,12 +458,6 @@ static void vgic_gicr_write(uint64_t off, uint32_t val)
 		break;
 	}
 }
-
-#if HUMPY_PLANT_BUG == 22 /* planted bug 22: GICR IPRIORITYR8..15 overrun vgic.priority[] */
-#define VGIC_SGI_PRIO_END 0x0440
-#else
-#define VGIC_SGI_PRIO_END 0x0420
-#endif
 
 /* Byte-accessible priority registers: the redistributor's for SGIs/PPIs, the VIC's for SPIs. */
 static uint8_t *vgic_priority_byte(bool is_gicd, uint64_t off)

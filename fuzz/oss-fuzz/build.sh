@@ -14,13 +14,34 @@ make -s BUILD="$BUILD" spec
 make -s BUILD="$BUILD" FUZZ_TRACE_SEEDS=no fuzz-seeds
 cflags=$(make -s BUILD="$BUILD" fuzz-cflags)
 wrap=$(make -s BUILD="$BUILD" fuzz-wrap)
+# Only the code under test is traced (fuzz-sut-<target>, as in fuzz.mk): the harness and the
+# oracle get $CFLAGS without the coverage flags, and AFL++'s compiler an allowlist.
+untraced=()
+for f in $CFLAGS; do
+	case "$f" in
+	-fsanitize-coverage=*) ;;
+	-fsanitize=*)
+		f=$(sed -E 's/(fuzzer-no-link|fuzzer),?//g; s/,$//' <<<"$f")
+		[ "$f" = -fsanitize= ] || untraced+=("$f")
+		;;
+	*) untraced+=("$f") ;;
+	esac
+done
 for t in $(make -s BUILD="$BUILD" fuzz-targets); do
 	objs=()
+	sut=" $(make -s BUILD="$BUILD" "fuzz-sut-$t") "
+	allow=$BUILD/allowlist-$t.txt
+	printf 'source:%s\n' $sut >"$allow"
 	for src in $(make -s BUILD="$BUILD" "fuzz-srcs-$t"); do
 		obj=$BUILD/obj/$t/${src//\//_}.o
 		mkdir -p "$(dirname "$obj")"
-		# shellcheck disable=SC2086
-		$CC $CFLAGS $cflags -c "$src" -o "$obj"
+		if [[ "$sut" == *" $src "* ]]; then
+			# shellcheck disable=SC2086
+			AFL_LLVM_ALLOWLIST=$(realpath "$allow") $CC $CFLAGS $cflags -c "$src" -o "$obj"
+		else
+			# shellcheck disable=SC2086
+			AFL_LLVM_ALLOWLIST=$(realpath "$allow") $CC "${untraced[@]}" $cflags -c "$src" -o "$obj"
+		fi
 		objs+=("$obj")
 	done
 	# shellcheck disable=SC2086

@@ -74,7 +74,6 @@ expect_refusal() {
 	out=$(timeout -s INT 30 "$@" 2>&1)
 	rc=$?
 	s=$((($(date +%s%N) - s) / 1000000))
-	sleep 0.3
 	local left
 	left=$(survivors)
 	if [ "$rc" -eq 0 ]; then

@@ -1,5 +1,6 @@
 /* Message queue VIRQs taken by the guest: not-empty and not-full thresholds, push, flush, level
  * re-delivery, binding and its errors (§4, §2 VIRQ binding; ROOT_PROFILE.md delivery). */
+#include <humpy/arch.h>
 #include <humpy/ipc.h>
 
 #define MQ_IRQ_TEST(name) IPC_TEST(msgq, name, GH_API_FLAG0_MSGQUEUE, "msgqueue", true)
@@ -445,4 +446,44 @@ IPC_TEST(msgq, smccc_path, GH_API_FLAG0_MSGQUEUE, "msgqueue", false)
 	r = hs(GH_HVC_MSGQUEUE_RECEIVE, q, (u64)(uintptr_t)rx, 16, 0, 0);
 	ASSERT_EQ("receive again (SMCCC) x0", r.x[0], E(MSGQUEUE_EMPTY));
 	ASSERT_EQ("receive again (SMCCC) x2 (not_empty)", r.x[2], 0);
+}
+
+/* Proves 6 level receive VIRQs raised while IRQs are masked (more than the 4 list registers) are
+ * each taken once, and again when re-enabled while their queues still hold a message, then not
+ * after the queues are drained (issue 9 point 1: level sources stay asserted; §4). */
+MQ_IRQ_TEST(many_level_sources)
+{
+	u64 q[6];
+	u32 i;
+
+	for (i = 0; i < 6; i++) {
+		q[i] = mq_make(rc, 2, 8);
+		RETURN_IF_FAILED();
+		vq_bind_rx(self, q[i], IPC_VIRQ(i));
+		RETURN_IF_FAILED();
+	}
+	irq_mask();
+	for (i = 0; i < 6; i++)
+		vq_send(q[i], 0);
+	irq_unmask();
+	for (i = 0; i < 6; i++)
+		irq_wait((u32)IPC_VIRQ(i), 1, IPC_IRQ_WAIT_MS);
+	irq_settle(IPC_IRQ_QUIET_MS);
+	ASSERT_EQ("interrupts taken", irq_total(), 6);
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ("each INTID once", irq_count((u32)IPC_VIRQ(i)), 1);
+		if (!ipc_irq_on(IPC_VIRQ(i)))
+			return;
+	}
+	for (i = 0; i < 6; i++)
+		irq_wait((u32)IPC_VIRQ(i), 2, IPC_IRQ_WAIT_MS);
+	irq_settle(IPC_IRQ_QUIET_MS);
+	ASSERT_EQ("re-enabled while not empty: taken again", irq_total(), 12);
+	for (i = 0; i < 6; i++) {
+		ASSERT_RESULT2("drain", mq_recv(q[i], vq_rx, 8), 0, 8, 0);
+		if (!ipc_irq_on(IPC_VIRQ(i)))
+			return;
+	}
+	irq_settle(IPC_IRQ_QUIET_MS);
+	ASSERT_EQ("re-enabled once drained: nothing more", irq_total(), 12);
 }

@@ -1,11 +1,20 @@
 /* string: the memory primitives the compiler and the rest of hyp/ rely on. */
 #include "util.h"
 
+/*
+ * Whole 8-byte words while both sides are aligned to them (hyp runs with -mstrict-align: its first
+ * code runs with the MMU off), then bytes. Result structs, message slots and guest buffers are
+ * mostly aligned: a byte loop cost ~4 instructions a byte on every hypercall.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+	}
 	while (n-- > 0)
 		*d++ = *s++;
 	return dst;
@@ -27,6 +36,12 @@ void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
 
+	if (((uintptr_t)d & 7) == 0) {
+		uint64_t word = 0x0101010101010101ULL * (uint8_t)c;
+
+		for (; n >= 8; n -= 8, d += 8)
+			*(uint64_t *)(void *)d = word;
+	}
 	while (n-- > 0)
 		*d++ = (uint8_t)c;
 	return dst;

@@ -21,7 +21,18 @@ SYSFUZZ_GUEST_BIN   := $(SYSFUZZ_GUEST_BUILD)/guest.bin
 SYSFUZZ_BUGS_ALL := 21 22 23 24 25
 SYSFUZZ_BUGS     ?= $(SYSFUZZ_BUGS_ALL)
 SYSFUZZ_TEST_SECONDS ?= 15
+SYSFUZZ_RESTART ?= 1000
+SYSFUZZ_WATCHDOG_MS ?= 2000
 INPUT ?=
+# Checked like fuzz.mk's variables, for the goals that use them.
+ifneq ($(filter fuzz-system% fuzz-bugbench-system fuzz-coverage-system test test-fuzz-system,$(MAKECMDGOALS)),)
+$(foreach b,$(SYSFUZZ_BUGS),$(if $(filter $(SYSFUZZ_BUGS_ALL),$(b)),,\
+	$(error SYSFUZZ_BUGS=$(SYSFUZZ_BUGS): expected planted arch bug numbers from: $(SYSFUZZ_BUGS_ALL))))
+$(if $(SYSFUZZ_BUGS),,$(error SYSFUZZ_BUGS is empty: expected numbers from: $(SYSFUZZ_BUGS_ALL)))
+$(call fuzz_count,SYSFUZZ_TEST_SECONDS,3600,seconds)
+$(call fuzz_count,SYSFUZZ_RESTART,100000000,inputs)
+$(call fuzz_count,SYSFUZZ_WATCHDOG_MS,600000,milliseconds)
+endif
 
 # The conformance guest's runtime (start, vectors, console, MMU, hypercall stubs, register rules),
 # compiled here from its sources (never edited); its own main and tests are left out.
@@ -67,7 +78,8 @@ SYSFUZZ_DEPS := $(HYP_ELF) $(HYP_VM_DTB) $(SYSFUZZ_GUEST_BIN) $(SYSFUZZ_PLUGIN) 
 SYSFUZZ_ENV = SYSFUZZ_BUILD=$(SYSFUZZ_BUILD) SYSFUZZ_REPORTS=$(SYSFUZZ_REPORTS) QEMU=$(QEMU) \
 	SYSFUZZ_SHIM=$(SYSFUZZ_SHIM) SYSFUZZ_PLUGIN=$(abspath $(SYSFUZZ_PLUGIN)) \
 	SYSFUZZ_GUEST=$(SYSFUZZ_GUEST_BIN) SYSFUZZ_DTB=$(HYP_VM_DTB) CROSS=$(CROSS) \
-	FUZZ_PROGRESS=$(FUZZ_PROGRESS) PYTHON=$(PYTHON)
+	FUZZ_PROGRESS=$(FUZZ_PROGRESS) PYTHON=$(PYTHON) SYSFUZZ_RESTART=$(SYSFUZZ_RESTART) \
+	SYSFUZZ_WATCHDOG_MS=$(SYSFUZZ_WATCHDOG_MS)
 
 .PHONY: fuzz-system-build fuzz-system fuzz-system-replay fuzz-bugbench-system fuzz-coverage-system \
 	test-fuzz-system
@@ -77,7 +89,7 @@ fuzz-system: $(SYSFUZZ_DEPS)
 	$(SYSFUZZ_ENV) fuzz/system/scripts/fuzz-system.sh $(HYP_ELF) $(FUZZ_SECONDS) $(SYSFUZZ_REPORTS)/run
 
 fuzz-system-replay: $(SYSFUZZ_DEPS)
-	$(if $(INPUT),,$(error INPUT=file: the input to replay (a finding under $(SYSFUZZ_REPORTS))))
+	$(if $(INPUT),,$(error fuzz-system-replay needs INPUT=file: a reproducer, e.g. from $(SYSFUZZ_REPORTS)/run/afl/default/crashes))
 	$(SYSFUZZ_ENV) fuzz/system/scripts/replay.sh $(if $(SYSFUZZ_HYP),$(SYSFUZZ_HYP),$(HYP_ELF)) $(INPUT)
 
 fuzz-bugbench-system: $(SYSFUZZ_DEPS) $(foreach n,$(SYSFUZZ_BUGS),$(SYSFUZZ_BUILD)/bug/$(n)/hyp/hyp.elf)

@@ -24,11 +24,17 @@
 #define SYSFUZZ_GICR_SIZE 0x20000ull /* RD_base + SGI_base of the one vCPU */
 #define SYSFUZZ_GICR_RAZ_FIRST                                                                     \
 	0x10420ull /* SGI_base + 0x420: first reserved byte after IPRIORITYR7 */
-#define SYSFUZZ_GICR_RAZ_END 0x10800ull
-#define SYSFUZZ_PSCI_MASK    0xBFFFFF00ull /* SMC32 and SMC64 PSCI function IDs alike */
-#define SYSFUZZ_PSCI_BASE    0x84000000ull
-#define SYSFUZZ_DRAIN_MAX    64u          /* interrupts acknowledged at most after one input */
-#define SYSFUZZ_CPACR_ZEN    (3ull << 16) /* SVE not trapped at EL1 */
+#define SYSFUZZ_GICR_RAZ_END    0x10800ull
+#define SYSFUZZ_PSCI_MASK       0xBFFFFF00ull /* SMC32 and SMC64 PSCI function IDs alike */
+#define SYSFUZZ_PSCI_BASE       0x84000000ull
+#define SYSFUZZ_DRAIN_MAX       64u /* interrupts acknowledged at most after one input */
+#define SYSFUZZ_GICD_CTLR       0x0000u
+#define SYSFUZZ_GICD_CTLR_G1    (1u << 1)
+#define SYSFUZZ_GICD_CTLR_ARE   (1u << 4)
+#define SYSFUZZ_GICR_ISENABLER0 0x10100u /* SGI_base + 0x100 */
+#define SYSFUZZ_TIMER_SOON      64u      /* counter ticks before the timer fires in op 13/9 */
+#define SYSFUZZ_SPIN_MIN        (1u << 20) /* iterations: ms under TCG, a loaded host's timer latency */
+#define SYSFUZZ_CPACR_ZEN       (3ull << 16) /* SVE not trapped at EL1 */
 
 /* Generated code: one instruction then "b gh_call_tail", run through gh_call_raw. */
 static u32 sysfuzz_code[16] __attribute__((aligned(64)));
@@ -62,7 +68,7 @@ void sysfuzz_stzr32(u64 addr);
 void sysfuzz_ldp32(u64 addr);
 void sysfuzz_stp32(u64 addr, u64 v);
 void sysfuzz_ldpost32(u64 addr);
-u64 sysfuzz_reg_spin(u64 iterations);
+u64 sysfuzz_reg_spin(u64 iterations, u64 ticks);
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -77,8 +83,26 @@ static void fail(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The vGIC as an OS leaves it: group 1 on at the distributor, the virtual timer's PPI enabled at
+ * the redistributor. Only then does the hypervisor enable the physical PPI, so only then can a
+ * timer interrupt exit to EL2 while the guest runs. Redone after every input (the input may undo
+ * it).
+ */
+static void vgic_setup(void)
+{
+	/* The virtual CPU interface passes every priority of group 1: a listed IRQ shows in ISR_EL1
+	 * (taken never: PSTATE.I stays set). */
+	sysreg_write(S3_0_C4_C6_0, 0xFF); /* ICC_PMR_EL1 */
+	sysreg_write(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
+	isb();
+	mmio_write32(plat.gicd + SYSFUZZ_GICD_CTLR, SYSFUZZ_GICD_CTLR_G1 | SYSFUZZ_GICD_CTLR_ARE);
+	mmio_write32(plat.gicr + SYSFUZZ_GICR_ISENABLER0, 1u << plat.vtimer_intid);
+}
+
 void sysfuzz_ops_init(u64 partition, u64 cspace)
 {
+	vgic_setup();
 	s.partition = partition;
 	s.cspace = cspace;
 	s.pmr = sysreg_read(S3_0_C4_C6_0);       /* ICC_PMR_EL1 */
@@ -471,11 +495,11 @@ static void op_sysreg(void)
 		sysreg_write(cpacr_el1, r);
 		isb();
 		break;
-	case 9:
-		timer_arm(0); /* fires at once: its interrupt exits to EL2 during the spin */
-		__attribute__((fallthrough)); /* spin while it fires */
 	default:
-		r = sysfuzz_reg_spin(raw * 16 + 4096);
+		/* Variant 9 arms the timer inside the spin, once the patterns are in place: its
+		 * interrupt exits to EL2 while they must survive. */
+		r = sysfuzz_reg_spin(raw * 256 + SYSFUZZ_SPIN_MIN,
+		                     s.o[1] % 10 == 9 ? SYSFUZZ_TIMER_SOON + (raw & 0xFF) : 0);
 		if (r != 0)
 			fail("x%lu changed while the guest ran (an exit to EL2 in between)",
 			     r - 100);
@@ -527,6 +551,7 @@ static void cleanup(void)
 	sysreg_write(S3_0_C4_C6_0, s.pmr);
 	sysreg_write(S3_0_C12_C12_7, s.igrpen1);
 	isb();
+	vgic_setup();
 	while (s.n_caps > 0)
 		cap_delete(s.caps[--s.n_caps]);
 }

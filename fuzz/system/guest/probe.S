@@ -31,9 +31,11 @@
 	probe	sysfuzz_ldpost32, ldr w2, [x0], #4
 
 /*
- * u64 sysfuzz_reg_spin(u64 iterations): x2..x28 hold patterns while the CPU spins, so an exit to
- * EL2 in between (the virtual timer's interrupt) must give every one of them back. Returns 0, or
- * 100 + the number of the first register that changed.
+ * u64 sysfuzz_reg_spin(u64 iterations, u64 ticks): x2..x28 hold patterns while the CPU spins (and,
+ * if ticks is not 0, the virtual timer is armed to fire after that many ticks), so an exit to
+ * EL2 in between (the virtual timer's interrupt) must give every one of them back. Ends early once
+ * ISR_EL1 shows an IRQ pending (EL2 has listed it: the exit has happened). Returns 0, or 100 + the
+ * number of the first register that changed.
  */
 	.global	sysfuzz_reg_spin
 sysfuzz_reg_spin:
@@ -47,8 +49,16 @@ sysfuzz_reg_spin:
 	movz	x\n, #(0x5a00 + \n), lsl #48
 	movk	x\n, #(0x1100 + \n)
 	.endr
-1:	subs	x0, x0, #1
+	cbz	x1, 1f			/* x1 = ticks: arm the virtual timer only now, patterns set */
+	msr	cntv_tval_el0, x1
+	mov	x1, #1
+	msr	cntv_ctl_el0, x1
+	isb
+1:	mrs	x1, isr_el1		/* an interrupt pending: it went through EL2 first */
+	tbnz	x1, #7, 3f
+	subs	x0, x0, #1
 	b.hi	1b
+3:
 	.irp	n, 2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28
 	movz	x1, #(0x5a00 + \n), lsl #48
 	movk	x1, #(0x1100 + \n)

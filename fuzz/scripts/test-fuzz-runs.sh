@@ -71,7 +71,7 @@ expect_refusal() {
 	local name=$1 words=$2 s rc out
 	shift 3
 	s=$(date +%s%N)
-	out=$(timeout -s INT 30 "$@" 2>&1)
+	out=$(timeout -k 5 -s INT 30 "$@" 2>&1)
 	rc=$?
 	s=$((($(date +%s%N) - s) / 1000000))
 	local left
@@ -133,11 +133,11 @@ ln -s "$(realpath "$FUZZ_BUILD/seeds")" "$fake/seeds"
 afl_env() { env FUZZ_BUILD="$fake" FUZZ_REPORTS="$scratch/abort" FUZZ_PROGRESS=1 "$@"; }
 ln -sf "$(realpath "$FUZZ_BUILD/afl/$t")" "$fake/afl/$t"
 ln -sf "$(realpath "$FUZZ_BUILD/afl-cmplog/$t")" "$fake/afl-cmplog/$t"
-afl_env timeout -s INT 60 fuzz/scripts/fuzz-afl.sh "$t" 2 1 >"$scratch/abort-good.txt" 2>&1 ||
+afl_env timeout -k 5 -s INT 60 fuzz/scripts/fuzz-afl.sh "$t" 2 1 >"$scratch/abort-good.txt" 2>&1 ||
 	fail "a good 3 s AFL++ run failed: $(tail -3 "$scratch/abort-good.txt" | tr '\n' ' ')"
 good_execs=$(sed -n 's/^execs_done *: *//p' "$scratch/abort/afl/$t/main/fuzzer_stats" 2>/dev/null)
 ln -sf "$(realpath "$FUZZ_BUILD/replay/$t")" "$fake/afl/$t"
-afl_env timeout -s INT 60 fuzz/scripts/fuzz-afl.sh "$t" 2 1 >"$scratch/abort-main.txt" 2>&1
+afl_env timeout -k 5 -s INT 60 fuzz/scripts/fuzz-afl.sh "$t" 2 1 >"$scratch/abort-main.txt" 2>&1
 rc=$?
 sum=$scratch/abort/afl-$t-summary.txt
 if [ "$rc" -eq 0 ]; then
@@ -154,7 +154,7 @@ fi
 reap
 ln -sf "$(realpath "$FUZZ_BUILD/afl/$t")" "$fake/afl/$t"
 ln -sf "$(realpath "$FUZZ_BUILD/replay/$t")" "$fake/afl-cmplog/$t"
-afl_env timeout -s INT 60 fuzz/scripts/fuzz-afl.sh "$t" 2 2 >"$scratch/abort-sec.txt" 2>&1
+afl_env timeout -k 5 -s INT 60 fuzz/scripts/fuzz-afl.sh "$t" 2 2 >"$scratch/abort-sec.txt" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ]; then
 	fail "AFL++ secondary aborts: exit status 0: $(tail -4 "$scratch/abort-sec.txt" | tr '\n' ' ')"
@@ -217,7 +217,7 @@ interrupt "make fuzz FUZZ_JOBS=2" "$scratch/afl-int.txt" '^\[fuzz .*\| execs [1-
 declare -A base
 for i in main sec1; do base[$i]=$(stat_of "$out/$i/fuzzer_stats" execs_done); done
 s=$(date +%s)
-"${mk[@]}" fuzz FUZZ_TARGET="$t" FUZZ_SECONDS=2 FUZZ_JOBS=2 FUZZ_PROGRESS=1 >"$scratch/afl-next.txt" 2>&1
+timeout -k 5 -s INT 60 "${mk[@]}" fuzz FUZZ_TARGET="$t" FUZZ_SECONDS=2 FUZZ_JOBS=2 FUZZ_PROGRESS=1 >"$scratch/afl-next.txt" 2>&1
 rc=$?
 sum=$scratch/reports/fuzz/afl-$t-summary.txt
 if [ "$rc" -ne 0 ]; then
@@ -248,7 +248,7 @@ reap
 
 interrupt "make fuzz-libfuzzer FUZZ_JOBS=2" "$scratch/lf-int.txt" '^\[fuzz-libfuzzer ' -- \
 	"${mk[@]}" fuzz-libfuzzer FUZZ_TARGET="$t" FUZZ_SECONDS=120 FUZZ_JOBS=2 FUZZ_PROGRESS=1
-"${mk[@]}" fuzz-libfuzzer FUZZ_TARGET="$t" FUZZ_SECONDS=2 FUZZ_JOBS=2 FUZZ_PROGRESS=1 >"$scratch/lf-next.txt" 2>&1
+timeout -k 5 -s INT 60 "${mk[@]}" fuzz-libfuzzer FUZZ_TARGET="$t" FUZZ_SECONDS=2 FUZZ_JOBS=2 FUZZ_PROGRESS=1 >"$scratch/lf-next.txt" 2>&1
 rc=$?
 over=$(sed -n 's/^\[fuzz-libfuzzer [^ ]* \([0-9:]*\)\/\([0-9:]*\)\].*/\1 \2/p' "$scratch/lf-next.txt" |
 	awk '$1 > $2')

@@ -31,11 +31,13 @@ fail() {
 pass() { echo "test-fuzz-runs: PASS: $* [$(($(date +%s) - began)) s]"; }
 
 # Processes running a program of this build (afl-fuzz's targets and forkservers, libFuzzer workers)
-# or sitting in the process group PGID (when given), other than this script's own.
+# or sitting in the process group PGID (when given), other than this script's own. A relative path
+# in a command line counts only for a process working in this checkout: another clone's build/fuzz
+# is not ours (nor anything else on a shared machine).
+here_abs=$(pwd -P)
+build_abs=$(realpath "$FUZZ_BUILD")
 survivors() {
-	local pgid=${1:-} p cmd st args
-	local build_abs
-	build_abs=$(realpath "$FUZZ_BUILD")
+	local pgid=${1:-} p cmd st args cwd
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = "$$" ] && continue
@@ -43,9 +45,16 @@ survivors() {
 		cmd="${args[*]}"
 		[ -n "$cmd" ] || continue # zombies and kernel threads
 		case "$cmd" in
-		*"$FUZZ_BUILD/"* | *"$build_abs/"* | *"$scratch"*)
+		*"$build_abs/"* | *"$scratch"*)
 			echo "$p $cmd"
 			continue
+			;;
+		"$FUZZ_BUILD/"* | *" $FUZZ_BUILD/"* | *"=$FUZZ_BUILD/"*)
+			cwd=$(readlink "/proc/$p/cwd" 2>/dev/null)
+			if [ "$cwd" = "$here_abs" ]; then
+				echo "$p $cmd"
+				continue
+			fi
 			;;
 		esac
 		[ -n "$pgid" ] || continue

@@ -85,6 +85,10 @@ cpu=$(awk -v a="$afl_cpu" -v s="$(stat_of cpu_s)" 'BEGIN { printf "%.1f", a + s 
 if grep -qE "PROGRAM ABORT|SYSTEM ERROR" "$out/afl.log"; then
 	echo "fuzz-system: afl-fuzz aborted:" >&2
 	grep -E -A3 "PROGRAM ABORT|SYSTEM ERROR" "$out/afl.log" | sed 's/\x1b\[[0-9;]*m//g' >&2
+	if [ -s "$work/qemu-stderr.log" ]; then
+		echo "fuzz-system: QEMU said ($work/qemu-stderr.log):" >&2
+		grep -v "terminating on signal" "$work/qemu-stderr.log" | tail -3 >&2 || true
+	fi
 	exit 1
 fi
 execs=$(stat_of execs); execs=${execs:-0}

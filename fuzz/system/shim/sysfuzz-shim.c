@@ -236,6 +236,7 @@ static bool qemu_boot(void)
 		dup2(fd, 1);
 		dup2(fd, 2);
 		execvp(argv[0], argv);
+		fprintf(stderr, "sysfuzz-shim: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	st.boots++;

@@ -181,7 +181,11 @@ def check(spec):
             if c not in seen_name:
                 raise SpecError(f"deviation {d['id']}: unknown call {c}")
             for e in d.get("unreachable", []):
-                if e not in by_name[c]["errors"]:
+                if e == "OK":  # humpy never succeeds where upstream can
+                    if by_name[c]["no_error"] or by_name[c]["no_success"]:
+                        raise SpecError(f"deviation {d['id']}: OK unreachable for {c}, which "
+                                        "has no error word or never succeeds anyway")
+                elif e not in by_name[c]["errors"]:
                     raise SpecError(f"deviation {d['id']}: {e} is not a documented error of {c}")
         for k in ("upstream", "humpy", "why"):
             if not d.get(k):
@@ -553,7 +557,9 @@ def abi_page(spec):
         out.append(f"| {name} | {v} |")
     out += ["", "## Where humpy differs from upstream Gunyah", ""]
     for d in spec.get("deviations", []):
-        never = f" humpy never returns: {', '.join(d['unreachable'])}." if d.get("unreachable") else ""
+        errs = [e for e in d.get("unreachable", []) if e != "OK"]
+        never = (" humpy never succeeds." if "OK" in d.get("unreachable", []) else "") + \
+            (f" humpy never returns: {', '.join(errs)}." if errs else "")
         out.append(f"- **{d['id']}** ({', '.join(d['calls'])}): upstream {d['upstream']} "
                    f"humpy {d['humpy']} Why: {d['why']}{never}")
     out.append("")

@@ -104,6 +104,19 @@ def test_unreachable_error_must_be_documented(raw):
     assert "MSGQUEUE_FULL" in msg and "cspace_copy_cap_from" in msg
 
 
+def test_unreachable_ok_only_where_a_call_can_succeed(raw):
+    spec = gen.check(copy.deepcopy(raw))
+    dev = next(d for d in spec["deviations"] if d["id"] == "vic_no_msi_sources")
+    assert dev["unreachable"] == ["OK", "BUSY"]
+    assert "humpy never succeeds. humpy never returns: BUSY." in gen.abi_page(spec)
+
+    def edit(s):
+        next(d for d in s["deviations"] if d["id"] == "cspace_copy_nomem")["calls"] = ["object_reset"]
+        next(d for d in s["deviations"] if d["id"] == "cspace_copy_nomem")["unreachable"] = ["OK"]
+    msg = _broken(raw, edit)
+    assert "OK unreachable for object_reset" in msg
+
+
 def test_probes_upstream_unimplemented_and_gaps(raw):
     spec = gen.check(copy.deepcopy(raw))
     assert call(spec, "object_activate")["probe"] == "ARGUMENT_INVALID"

@@ -419,6 +419,10 @@ def guest_header(spec):
     ]
     for name, v in spec["limits"].items():
         out.append(f"#define GH_LIMIT_{name.upper()} {v}U")
+    out += ["", "/* Memory extents and address spaces: bit layouts and values. */"]
+    for group, values in spec.get("memory", {}).items():
+        for name, v in values.items():
+            out.append(f"#define GH_MEM_{group.upper()}_{name.upper()} {_hex(v)}")
     out += ["", "#endif /* GUNYAH_SPEC_H */", ""]
     return "\n".join(out)
 

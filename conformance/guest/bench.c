@@ -150,4 +150,5 @@ void bench_run(void)
 	          gh_stub_for_imm(GH_HVC_NATIVE_BASE + GH_HVC_HYPERVISOR_IDENTIFY), NULL);
 	bench_one("identify.smccc", gh_stub_hvc0, smccc_args);
 	bench_ipc_run();
+	bench_mem_run();
 }

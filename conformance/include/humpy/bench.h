@@ -14,5 +14,7 @@ bool bench_counter_is_ticks(void);
 void bench_report(const char *name, u64 delta, unsigned n);
 /* The msgq, doorbell and vIRQ rows (issue 9 point 8). */
 void bench_ipc_run(void);
+/* The address-space row (issue 10 point 10, guest/bench_mem.c). */
+void bench_mem_run(void);
 
 #endif

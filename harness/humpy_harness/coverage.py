@@ -122,7 +122,8 @@ def _join_call(c: dict, cover: Cover, errors: dict, names: dict, na: dict,
     errs = [{"name": e, "x0": errors[e], "seen": errors[e] in answers,
              "count": sum(answers.get(errors[e], {}).values()),
              "na": f"deviation {na[e]}" if e in na else None} for e in documented]
-    ok_na = c.get("no_success")
+    # No success upstream either (no_success), or none in humpy (a deviation lists OK unreachable).
+    ok_na = c.get("no_success") or (f"deviation {na['OK']}" if "OK" in na else None)
     undocumented = []
     if implemented and not c["no_error"]:
         undocumented = [_value_json(x0, names, paths) for x0, paths in sorted(answers.items())
@@ -142,13 +143,14 @@ def _join_call(c: dict, cover: Cover, errors: dict, names: dict, na: dict,
                      f"({ok_na})")
     wanted = [e for e in errs if not e["na"]]
     pairs_total = (0 if ok_na else 1) + len(wanted) if implemented else 0
+    pairs_na = (1 if ok_na else 0) + len(errs) - len(wanted) if implemented else 0
     pairs_seen = ((0 if ok_na else bool(ok_paths)) + sum(e["seen"] for e in wanted)
                   if implemented else 0)
     entry = {
         "num": _num(c["num"]), "name": c["name"], "feature": c.get("feature"),
         "status": status, "paths_called": called, "success_paths": ok_paths, "success_na": ok_na,
         "errors": errs, "undocumented": undocumented,
-        "pairs_seen": pairs_seen, "pairs_total": pairs_total,
+        "pairs_seen": pairs_seen, "pairs_total": pairs_total, "pairs_na": pairs_na,
         "complete": implemented and pairs_seen == pairs_total,
         "unrecorded": _unrecorded(cover, c["num"]),
         "answers": [_value_json(x0, names, paths) for x0, paths in sorted(answers.items())],
@@ -226,6 +228,7 @@ def join(spec: dict, cover: Cover | None) -> dict:
         "complete": sum(c["complete"] for c in impl),
         "pairs_seen": sum(c["pairs_seen"] for c in impl),
         "pairs_total": sum(c["pairs_total"] for c in impl),
+        "pairs_na": sum(c["pairs_na"] for c in impl),
         "undocumented": sum(len(c["undocumented"]) for c in calls),
         "holes": len(holes), "holes_called": sum(h["called"] for h in holes),
         "drift": len(drift), "unrecorded": unrecorded,
@@ -304,13 +307,24 @@ def summary(cov: dict | None) -> str:
     pct = 100.0 * s["pairs_seen"] / s["pairs_total"] if s["pairs_total"] else 0.0
     text = (f"spec coverage: {s['called']}/{s['calls']} calls called, {s['implemented']} "
             f"answered ({s['unimplemented']} only -1); call x result pairs of the answering "
-            f"calls: {s['pairs_seen']}/{s['pairs_total']} ({pct:.0f}%), {s['complete']} call(s) "
-            f"complete")
+            f"calls: {s['pairs_seen']}/{s['pairs_total']} ({pct:.0f}%; "
+            f"{s['pairs_total'] - s['pairs_seen']} missing, {s.get('pairs_na', 0)} n/a with the "
+            f"spec's reason), {s['complete']} call(s) complete")
     if s["drift"]:
         text += f"; ABI DRIFT: {s['drift']} undocumented result(s)"
     if s["unrecorded"]:
         text += f"; {s['unrecorded']} call(s) with x0 unrecorded (guest table full)"
     return text
+
+
+def short(cov: dict | None) -> str:
+    """The pairs figure for a run's one-line summary; empty without coverage."""
+    s = (cov or {}).get("summary")
+    if not s or not s["cover_lines"]:
+        return ""
+    missing = s["pairs_total"] - s["pairs_seen"]
+    return (f"spec coverage {s['pairs_seen']}/{s['pairs_total']} call x result pairs, "
+            f"{missing} missing, {s.get('pairs_na', 0)} n/a")
 
 
 def drift_lines(cov: dict | None) -> list[str]:

@@ -207,5 +207,7 @@ def summary(report: Report) -> str:
     guest = sum(1 for r in report.results if not is_pseudo(r.id))
     if report.mode == "run":
         tail += f"; {expect.summary(report)}"
+        if coverage.short(report.coverage):
+            tail += f"; {coverage.short(report.coverage)}"
     return (f"humpy {report.mode}: {word}: {guest} guest test(s): {parts} "
             f"in {report.duration:.1f} s{tail}")

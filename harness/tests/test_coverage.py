@@ -101,8 +101,8 @@ def test_join_summary_holes_past_and_drift(cover_run):
     cov = joined(cover_run.cover)
     assert cov["summary"] == {
         "calls": 5, "called": 4, "implemented": 3, "unimplemented": 1, "complete": 1,
-        "pairs_seen": 5, "pairs_total": 7, "undocumented": 4, "holes": 1, "holes_called": 1,
-        "drift": 7, "unrecorded": 2, "cover_lines": 13}
+        "pairs_seen": 5, "pairs_total": 7, "pairs_na": 0, "undocumented": 4, "holes": 1,
+        "holes_called": 1, "drift": 7, "unrecorded": 2, "cover_lines": 13}
     (hole,) = cov["holes"]
     assert hole["num"] == "0x03" and hole["calls"] == {"n": 1, "s": 1}
     assert [(w["x0"], w["paths"]) for w in hole["wrong"]] == [(7, {"s": 1})]
@@ -168,8 +168,8 @@ def test_table_summary_markdown(cover_run):
     assert len(lines) == 5
     assert coverage.summary(cov) == (
         "spec coverage: 4/5 calls called, 3 answered (1 only -1); call x result pairs of the "
-        "answering calls: 5/7 (71%), 1 call(s) complete; ABI DRIFT: 7 undocumented result(s); "
-        "2 call(s) with x0 unrecorded (guest table full)")
+        "answering calls: 5/7 (71%; 2 missing, 0 n/a with the spec's reason), 1 call(s) "
+        "complete; ABI DRIFT: 7 undocumented result(s); 2 call(s) with x0 unrecorded (guest table full)")
     assert coverage.drift_lines(cov)[0].startswith("ABI DRIFT: 0x01 thing_create returned x0 = -16")
     md = coverage.markdown(cov)
     assert "| 0x01 | thing_create | implemented | n,s | n,s | ARGUMENT_INVALID, CSPACE_CAP_NULL " \
@@ -206,6 +206,26 @@ def test_unreachable_errors_and_no_success_are_na(cover_run):
     assert cov["drift"] == ["0x01 thing_create returned x0 = 10 (NOMEM), which deviation flat "
                             "says humpy never returns"]
     assert by_name(cov)["thing_create"]["pairs_seen"] == 0
+
+
+def test_unreachable_ok_makes_success_na():
+    spec = coverage.load_spec(TINY_SPEC)
+    spec["deviations"] = [{"id": "none_here", "calls": ["thing_create"],
+                           "unreachable": ["OK", "NOMEM"]}]
+    c = Cover(lines=2)
+    c.add(1, "n", 1, 1)
+    c.add(1, "n", 50, 1)
+    cov = coverage.join(spec, c)
+    create = by_name(cov)["thing_create"]
+    assert create["success_na"] == "deviation none_here"
+    assert (create["pairs_seen"], create["pairs_total"], create["pairs_na"]) == (2, 2, 2)
+    assert create["complete"] and cov["drift"] == []
+    assert "(100%; 0 missing, 2 n/a with the spec's reason)" in coverage.summary(cov)
+    assert coverage.short(cov) == "spec coverage 2/2 call x result pairs, 0 missing, 2 n/a"
+    c.add(1, "s", 0, 1)  # humpy succeeded after all: drift
+    cov = coverage.join(spec, c)
+    assert cov["drift"] == ["0x01 thing_create succeeded, which the spec says it never does "
+                            "(deviation none_here)"]
 
 
 def test_unreadable_spec(tmp_path, cover_run):

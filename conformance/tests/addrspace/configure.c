@@ -1,5 +1,6 @@
 /* addrspace_configure (0x2e), activation, addrspace_attach_thread (0x2a) (reference section 2
  * addrspace_configure, section 7 states). */
+#include <humpy/ipc.h>
 #include <humpy/mem.h>
 
 #define AS_TEST(name) MEM_TEST(addrspace, name, false)
@@ -133,25 +134,26 @@ AS_TEST(create_cap_errors)
 	               GH_RIGHT_CSPACE_CAP_CREATE, idle_cs);
 }
 
-/* Proves creates into a full 1-slot cspace are CSPACE_FULL, and a res0 ARGUMENT_INVALID (§2
- * creates). */
-AS_TEST(create_full_res0)
+/* Proves partition_create_addrspace into a full 1-slot cspace is CSPACE_FULL, from an exhausted
+ * child partition NOMEM, and a res0 ARGUMENT_INVALID (§2 creates). */
+AS_TEST(create_full_nomem)
 {
-	u64 small = root_cspace(rc, 1, true);
-	static const u32 calls[] = {GH_HVC_PARTITION_CREATE_ADDRSPACE,
-	                            GH_HVC_PARTITION_CREATE_MEMEXTENT};
-	unsigned i;
+	ipc_create_full_nomem(rc, GH_HVC_PARTITION_CREATE_ADDRSPACE);
+	RETURN_IF_FAILED();
+	ASSERT_RESULT("create with res0 = 1",
+	              hc(GH_HVC_PARTITION_CREATE_ADDRSPACE, rc->partition, rc->cspace, 1, 0, 0),
+	              E(ARGUMENT_INVALID), 0);
+}
 
+/* Proves partition_create_memextent into a full 1-slot cspace is CSPACE_FULL, from an exhausted
+ * child partition NOMEM, and a res0 ARGUMENT_INVALID (§2 creates). */
+AS_TEST(create_memextent_full_nomem)
+{
+	ipc_create_full_nomem(rc, GH_HVC_PARTITION_CREATE_MEMEXTENT);
 	RETURN_IF_FAILED();
-	root_copy_into(rc, rc->partition, small, ~0ULL);
-	RETURN_IF_FAILED();
-	for (i = 0; i < 2; i++) {
-		ASSERT_RESULT("create into a full cspace",
-		              hc(calls[i], rc->partition, small, 0, 0, 0), E(CSPACE_FULL), 0);
-		ASSERT_RESULT("create with res0 = 1",
-		              hc(calls[i], rc->partition, rc->cspace, 1, 0, 0), E(ARGUMENT_INVALID),
-		              0);
-	}
+	ASSERT_RESULT("create with res0 = 1",
+	              hc(GH_HVC_PARTITION_CREATE_MEMEXTENT, rc->partition, rc->cspace, 1, 0, 0),
+	              E(ARGUMENT_INVALID), 0);
 }
 
 /* Proves attach_thread of a new INIT thread to an active address space is OK (§2, §7). */

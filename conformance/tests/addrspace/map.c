@@ -240,7 +240,8 @@ AS_TEST(map_partial_misaligned)
 	          E(ARGUMENT_ALIGNMENT));
 }
 
-/* Proves a mapping that would wrap past 2^64 is ADDR_OVERFLOW, whole or partial (§2 map errors). */
+/* Proves a range that would wrap past 2^64 is ADDR_OVERFLOW for map (whole or partial), unmap and
+ * update_access (§2 map, unmap, update_access errors). */
 AS_TEST(map_wraps)
 {
 	struct fix f = fix_make(rc, ram);
@@ -253,6 +254,10 @@ AS_TEST(map_wraps)
 	          mem_map(f.as, s, MEM_IPA, MAP_RW_WB, GH_MEM_MAP_FLAGS_PARTIAL, PAGE, 0ULL - PAGE),
 	          E(ADDR_OVERFLOW));
 	ASSERT_EQ("unmap at 2^64 - 4 KiB", mem_unmap(f.as, f.me, 0ULL - PAGE, 0, 0, 0),
+	          E(ADDR_OVERFLOW));
+	ASSERT_EQ("update_access at 2^64 - 4 KiB",
+	          update(f.as, f.me, 0ULL - PAGE, access_attrs(GH_MEM_ACCESS_R, GH_MEM_ACCESS_R), 0,
+	                 0, 0),
 	          E(ADDR_OVERFLOW));
 }
 

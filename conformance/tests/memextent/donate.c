@@ -189,13 +189,14 @@ ME_TEST(donate_no_sync)
 ME_TEST(donate_cap_errors)
 {
 	u64 s = me_make(rc, ram->base, 2 * PAGE, ME_RWX_ANY_SPARSE, true);
+	u64 idle = me_make(rc, ram->base + 2 * PAGE, 2 * PAGE, ME_RWX_ANY_SPARSE, false);
 	const u64 args[7] = {TO_CHILD, rc->partition, s, 0, PAGE, 0, 0};
 	const u64 back[7] = {TO_PARENT, s, rc->partition, 0, PAGE, 0, 0};
 
 	RETURN_IF_FAILED();
 	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 1, rc->cspace, 0, GH_CAP_INVALID);
-	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 2, rc->cspace, 0, GH_CAP_INVALID);
-	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, back, 1, rc->cspace, 0, GH_CAP_INVALID);
+	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 2, rc->cspace, 0, idle);
+	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, back, 1, rc->cspace, 0, idle);
 }
 
 /* Proves a non-zero res0 on the native path is ARGUMENT_INVALID (§2 res0). */

@@ -18,7 +18,7 @@ struct mem_ram {
 #define MEM_RAM_PAGES 16
 
 /*
- * The reason to SKIP, or NULL: identify flags0 bit 6 (memextent) clear, no root caps, or (need_ram)
+ * The reason to SKIP, or NULL: no root caps, identify flags0 bit 6 (memextent) clear, or (need_ram)
  * no owned memory to build extents over (ROOT_PROFILE.md) or less than MEM_RAM_PAGES of it.
  */
 const char *mem_missing(bool need_ram);

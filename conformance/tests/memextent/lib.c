@@ -53,10 +53,11 @@ const char *mem_missing(bool need_ram)
 	struct root_caps rc;
 	struct mem_ram ram;
 
-	if (!(flags0 & GH_API_FLAG0_MEMEXTENT))
-		return "identify flags0 bit 6 (memextent) clear";
+	/* Root caps first: a primary VM without them SKIPs for that whatever its flags say. */
 	if (!root_caps_get(&rc))
 		return ROOT_SKIP_REASON;
+	if (!(flags0 & GH_API_FLAG0_MEMEXTENT))
+		return "identify flags0 bit 6 (memextent) clear";
 	if (need_ram && !mem_ram_get(&ram))
 		return MEM_NO_RAM_REASON;
 	if (need_ram && ram.size < MEM_RAM_PAGES * PAGE)

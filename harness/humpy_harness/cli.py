@@ -14,7 +14,10 @@ import time
 from pathlib import Path
 
 from . import coverage, presets, qemu, reports, runner
-from .errors import EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, UsageError
+from .errors import (EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, ReportsBusy,
+                     UsageError)
+from .model import INTERRUPTED_ID, TestResult, Verdict
+from .progress import DEFAULT_EVERY_S, Progress
 from .session import DEFAULT_GUEST, DEFAULT_HYP, Config, Session, setup_failure
 
 PROG = "humpy_harness"
@@ -99,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{coverage.DEFAULT_SPEC})")
     common.add_argument("-v", "--verbose", action="store_true", help="echo the console live")
     run = sub.add_parser("run", parents=[common], help="run the guest tests")
+    run.add_argument("--progress-every", type=float, default=DEFAULT_EVERY_S, metavar="S",
+                     help="when stderr is not a terminal, a progress line at most every S "
+                     f"seconds while tests run (default {DEFAULT_EVERY_S:g}); on a terminal one "
+                     "status line is rewritten in place")
     run.add_argument("--trace", metavar="FILE",
                      help="boot with humpy.trace and write the TRACE lines (each test's hypercalls, "
                      "conformance/PROTOCOL.md) to FILE, every run's in order")
@@ -114,7 +121,8 @@ def config_from_args(args) -> Config:
             extra += shlex.split(chunk)
         except ValueError as e:
             raise UsageError(f"--extra-qemu-args {chunk!r}: {e}") from None
-    name = args.name or ("bench" if args.command == "bench" else "conformance")
+    name = args.name if args.name is not None else (
+        "bench" if args.command == "bench" else "conformance")
     echo = (lambda text: (sys.stdout.write(text), sys.stdout.flush())) if args.verbose else None
     preset = presets.PRESETS[args.preset] if args.preset else presets.NONE
     return Config(hyp=args.hyp, guest=args.guest, qemu=args.qemu, dtb=args.dtb,
@@ -149,10 +157,30 @@ def main(argv=None) -> int:
     report = session.new_report(mode)
     t0 = time.monotonic()
     code = None
+    progress = None
     try:
         session.check()
+        if mode != "list":
+            session.lock_reports()
+    except ReportsBusy as e:  # another run's files: write nothing
+        _err(str(e))
+        return e.exit_code
+    except HarnessError as e:
+        _err(str(e))
+        setup_failure(report, e)
+        report.duration = time.monotonic() - t0
+        return _finish(report, cfg, e.exit_code)
+    try:
+        if mode == "run" and not args.verbose:
+            every = args.progress_every
+            if not every > 0:
+                raise UsageError(f"--progress-every must be positive (got {every:g})")
+            progress = Progress(session, sys.stderr, every).start()
         if mode == "list":
             selected = session.list_tests(report)
+            if selected == []:
+                _err(session.no_tests_message())
+                return EXIT_BAD_VERDICT
             if selected is None:
                 print(reports.table(report))
             else:
@@ -177,9 +205,17 @@ def main(argv=None) -> int:
         if isinstance(e, runner.Interrupted) and e.run not in report.runs:
             report.runs.append(e.run)
             report.results.extend(e.run.results)
+        if progress is not None:
+            progress.stop()
         _err("interrupted; QEMU killed")
         report.error = "interrupted"
+        # An interrupted run is not a clean one: JUnit, TAP and JSON carry an ERROR item.
+        report.results.append(TestResult(INTERRUPTED_ID, Verdict.ERROR,
+                                         "interrupted (Ctrl-C or SIGTERM) before the run ended"))
         code = EXIT_INTERRUPTED
+    finally:
+        if progress is not None:
+            progress.stop()
     report.duration = time.monotonic() - t0
     return _finish(report, cfg, code, getattr(args, "trace", None))
 

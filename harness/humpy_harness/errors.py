@@ -22,6 +22,10 @@ class SetupError(HarnessError):
     exit_code = 5
 
 
+class ReportsBusy(SetupError):
+    """Another run holds the lock of the same report names: nothing of this run is written."""
+
+
 class NoTests(HarnessError):
     """The selection matched no guest test: a failure like any other, not a usage error."""
     exit_code = 1

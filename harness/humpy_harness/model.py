@@ -30,6 +30,7 @@ VERDICT_ORDER = (Verdict.PASS, Verdict.FAIL, Verdict.SKIP, Verdict.ERROR, Verdic
 RUN_ID = "harness.run"
 LIST_ID = "harness.list"
 SETUP_ID = "harness.setup"
+INTERRUPTED_ID = "harness.interrupted"  # the ERROR item of a run stopped by Ctrl-C/SIGTERM
 EXPECT_ID = "harness.expect"  # the run does not match its expectations file (expect.py)
 # A guest SETUP_ERROR line (its timer, vGIC, MMU... set-up failed) is an item of its own:
 # guest_setup.<component>, an ERROR. Neither area is a guest test area.

@@ -9,6 +9,7 @@ harness/suite/conftest.py does). Command-line options override the suite file.
 
 from __future__ import annotations
 
+import shlex
 import time
 
 import pytest
@@ -43,6 +44,35 @@ def pytest_addoption(parser):
                 "'none' for no check (default: the suite file's expect:)")
     g.addoption("--humpy-cpu", help="QEMU -cpu")
     g.addoption("--humpy-smp", type=int, help="QEMU -smp")
+    _accept_dash_values(parser)
+
+
+# Like the CLI's --extra-qemu-args: "--humpy-extra-qemu-args -S" is joined into "...=-S" before
+# pytest's full parse (argparse would take -S for an option). pytest's own early parse runs before
+# any plugin: a value starting with one of pytest's short options (-s, -v, -x...) needs the
+# "--humpy-extra-qemu-args=-s" form.
+_DASH_VALUE_OPTIONS = ("--humpy-extra-qemu-args",)
+
+
+def _accept_dash_values(parser) -> None:
+    if getattr(parser, "_humpy_dash_values", False):
+        return
+    original = parser.parse
+
+    def parse(args, namespace=None):
+        args = [str(a) for a in args]
+        joined, k = [], 0
+        while k < len(args):
+            if args[k] in _DASH_VALUE_OPTIONS and k + 1 < len(args):
+                joined.append(f"{args[k]}={args[k + 1]}")
+                k += 2
+            else:
+                joined.append(args[k])
+                k += 1
+        return original(joined, namespace=namespace)
+
+    parser.parse = parse
+    parser._humpy_dash_values = True
 
 
 def pytest_collect_file(file_path, parent):
@@ -74,23 +104,41 @@ class HumpySuite(pytest.File):
             tests = [t for t in tests.split(",") if t]
         extra = list(data.get("extra_qemu_args") or [])
         for chunk in opt("humpy_extra_qemu_args") or []:
-            extra += chunk.split()
+            try:
+                extra += shlex.split(chunk)
+            except ValueError as e:
+                raise HarnessError(f"--humpy-extra-qemu-args {chunk!r}: {e}") from None
+
+        def number(key, option, default, least, what):
+            """The option, else the suite file's key, else default; a given value out of range
+            is refused naming the plugin's option (or the suite file's key), never replaced."""
+            value, name = (opt(option) if option else None), "--" + option.replace("_", "-")
+            if value is None:
+                value, name = data.get(key), f"{self.path.name}: {key}"
+            if value is None:
+                return default
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    value >= least if what == "at least" else value > least):
+                raise HarnessError(f"{name} must be {what} {least:g} (got {value})"
+                                   if what == "at least" else f"{name} must be positive "
+                                   f"(got {value:g})")
+            return value
         expect = opt("humpy_expect") or data.get("expect")
         expect = None if expect in (None, "", "none") else (
             expect if opt("humpy_expect") else str(REPO / expect))
         return Config(
             expect=expect,
             cpu=opt("humpy_cpu") or data.get("cpu") or qemu_mod.DEFAULT_CPU,
-            smp=opt("humpy_smp") or data.get("smp") or qemu_mod.DEFAULT_SMP,
+            smp=number("smp", "humpy_smp", qemu_mod.DEFAULT_SMP, 1, "at least"),
             dtb=str(REPO / data["dtb"]) if data.get("dtb") else None,
             hyp=path("hyp", "humpy_hyp", "build/hyp/hyp.elf"),
             guest=path("guest", "humpy_guest", "build/conformance/guest.bin"),
             qemu=opt("humpy_qemu") or data.get("qemu") or "qemu-system-aarch64",
             tests=tests or None,
-            timeout=opt("humpy_timeout") or data.get("timeout") or 60.0,
-            idle_timeout=opt("humpy_idle_timeout") or data.get("idle_timeout"),
-            test_timeout_ms=data.get("test_timeout_ms"),
-            jobs=opt("humpy_jobs") or data.get("jobs") or 1,
+            timeout=number("timeout", "humpy_timeout", 60.0, 0, "positive"),
+            idle_timeout=number("idle_timeout", "humpy_idle_timeout", None, 0, "positive"),
+            test_timeout_ms=number("test_timeout_ms", "", None, 1, "at least"),
+            jobs=number("jobs", "humpy_jobs", 1, 1, "at least"),
             reports=path("reports", "humpy_reports", "reports"),
             extra_qemu_args=extra,
             name=data.get("name") or f"pytest-{self.path.stem}",
@@ -101,6 +149,7 @@ class HumpySuite(pytest.File):
         self.session_h = Session(self.cfg)
         self.report = self.session_h.new_report("run")
         self.ran = False
+        self.shown: list[str] = []  # items pytest ran (with -x it stops early)
         self.t0 = time.monotonic()
         try:
             self.session_h.check()
@@ -156,6 +205,7 @@ _SUITES: list[HumpySuite] = []
 class HumpyTest(pytest.Item):
     def runtest(self):
         suite = self.parent
+        suite.shown.append(self.name)
         suite.ensure_run(self.session.items)
         result = suite.results.get(self.name)
         if result is None:
@@ -194,6 +244,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    # pytest stopped before some items it booted for (-x, --maxfail): the reports hold only the
+    # tests pytest showed, and the harness's own items.
+    for suite in dict.fromkeys(_SUITES):
+        if suite.ran:
+            booted = {item.name for item in session.items if item.parent is suite}
+            hidden = booted - set(suite.shown)
+            if hidden:
+                suite.report.results = [r for r in suite.report.results if r.id not in hidden]
+                suite.paths = reports.write_all(suite.report, suite.cfg.reports, suite.cfg.name)
     # A crash between two tests or a count mismatch belongs to no item: it still fails the session.
     if exitstatus == 0 and any(s.harness_problems() for s in _SUITES if s.ran):
         session.exitstatus = 1

@@ -91,6 +91,60 @@ def check_image(path: str | None, what: str, hint: str = "") -> str:
     return str(p)
 
 
+ELF_MAGIC = b"\x7fELF"
+EM_AARCH64 = 183
+ARM64_IMAGE_MAGIC = b"ARM\x64"  # at offset 0x38 of an arm64 Image header
+PACKED_MAGIC = (0x314B5059504D5548).to_bytes(8, "little")  # hyp/tools/pack-image.py: "HUMPYPK1"
+PAGE = 4096
+
+
+def image_kind(path: str) -> str:
+    """'elf' (AArch64 ELF), 'other-elf', 'image' (arm64 Image), 'packed' (an Image followed by
+    pack-image.py's payload at a page boundary: humpy.bin), or 'unknown'."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] == ELF_MAGIC:
+            machine = int.from_bytes(head[18:20], "little") if len(head) >= 20 else 0
+            return "elf" if head[4:5] == b"\x02" and machine == EM_AARCH64 else "other-elf"
+        if len(head) < 64 or head[0x38:0x3C] != ARM64_IMAGE_MAGIC:
+            return "unknown"
+        # The payload starts right after the Image, padded to a page: look at every page start.
+        offset = PAGE
+        while True:
+            f.seek(offset)
+            block = f.read(len(PACKED_MAGIC))
+            if len(block) < len(PACKED_MAGIC):
+                return "image"
+            if block == PACKED_MAGIC:
+                return "packed"
+            offset += PAGE
+
+
+def check_hyp(path: str) -> str:
+    """The hypervisor must be what QEMU's -kernel boots at EL2: an AArch64 ELF or arm64 Image."""
+    path = check_image(path, "hypervisor", "build it with make, or pass --hyp")
+    kind = image_kind(path)
+    if kind == "packed":
+        raise ImageMissing(f"hypervisor image {path}: humpy.bin carries its own payload; use "
+                           f"hyp.elf (the harness loads the guest itself)")
+    if kind not in ("elf", "image"):
+        raise ImageMissing(f"hypervisor image {path} is not an AArch64 ELF or Image")
+    return path
+
+
+def check_guest(path: str) -> str:
+    """The guest is loaded raw at GUEST_ADDR: an ELF or a packed humpy.bin there never runs."""
+    path = check_image(path, "guest", "build it with make, or pass --guest")
+    kind = image_kind(path)
+    if kind == "packed":
+        raise ImageMissing(f"guest image {path}: humpy.bin carries its own payload; use hyp.elf "
+                           f"as --hyp and the raw guest.bin as --guest")
+    if kind in ("elf", "other-elf"):
+        raise ImageMissing(f"guest image {path} is an ELF file; give the raw guest.bin (it is "
+                           f"loaded as bytes at {GUEST_ADDR:#x})")
+    return path
+
+
 def _fdt_tool(argv: list[str], what: str) -> str:
     tool = argv[0]
     if shutil.which(tool) is None:

@@ -32,9 +32,14 @@ class Interrupted(KeyboardInterrupt):
 # Every QEMU still running, so an interrupt can kill the ones other threads (shards) started.
 _LIVE: set = set()
 _LIVE_LOCK = threading.Lock()
+# Set by an interrupt: a boot whose QEMU was killed for it ends "interrupted", not CRASH.
+_STOP = threading.Event()
 
 
 def kill_all() -> None:
+    """Kills every QEMU still running (the shards other threads drive); their boots then end as
+    interrupted and keep the results that arrived."""
+    _STOP.set()
     with _LIVE_LOCK:
         procs = list(_LIVE)
     for proc in procs:
@@ -87,6 +92,8 @@ def run_console(cmd: list[str], log_path: str, parser: ConsoleParser, limits: Li
         try:
             ending, reason = _pump(proc, log, parser, limits, started, echo)
             status = proc.poll()
+            if _STOP.is_set() and ending != Outcome.COMPLETE:
+                ending, reason = Outcome.ERROR, "interrupted"
         except KeyboardInterrupt:
             ending, reason, interrupted = Outcome.ERROR, "interrupted", True
         finally:

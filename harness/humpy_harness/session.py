@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import fcntl
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -13,13 +15,15 @@ from pathlib import Path
 from . import expect as expect_mod
 from . import qemu as qemu_mod
 from .coverage import DEFAULT_SPEC
-from .errors import HarnessError, NoTests, SetupError, UsageError
+from .errors import HarnessError, NoTests, ReportsBusy, SetupError, UsageError
 from .model import (LIST_ID, RUN_ID, SETUP_ID, Outcome, Report, RunResult, TestResult, Verdict)
 from .parser import ConsoleParser
-from .runner import Limits, run_console
+from .runner import Limits, kill_all, run_console
 
 DEFAULT_HYP = "build/hyp/hyp.elf"
 DEFAULT_GUEST = "build/conformance/guest.bin"
+# A report name is a file name in --reports: no path, no hidden file.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclasses.dataclass
@@ -66,6 +70,9 @@ class Session:
         self.logs = Path(config.reports) / "logs"
         self._lock = threading.Lock()
         self.expectations: expect_mod.Expectations | None = None
+        self.parsers: list[ConsoleParser] = []  # every boot's parser, for the progress line
+        self.total: int | None = None  # tests selected for the run boots, once known
+        self._reports_lock = None  # open file holding the lock of this run's report names
 
     # ---- checks ----
 
@@ -74,6 +81,12 @@ class Session:
         c = self.cfg
         if c.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        if c.test_timeout_ms is not None and c.test_timeout_ms < 1:
+            raise UsageError(f"--test-timeout-ms must be at least 1 (got {c.test_timeout_ms}); "
+                             f"leave it out for the guest's default of 2000")
+        if not NAME_PATTERN.fullmatch(c.name or ""):
+            raise UsageError(f"--name {c.name!r}: a plain file name is needed (letters, digits, "
+                             f"'.', '_', '-'; no '/', not starting with '.')")
         if c.timeout <= 0 or (c.idle_timeout is not None and c.idle_timeout <= 0):
             raise UsageError("time limits must be positive")
         if c.smp < 1:
@@ -90,14 +103,43 @@ class Session:
             raise UsageError("--jobs needs the list boot: drop --no-list")
         qemu_mod.bootargs(c.tests)  # validates the patterns
         self.qemu_path = qemu_mod.find_qemu(c.qemu)
-        qemu_mod.check_image(c.hyp, "hypervisor", "build it with make, or pass --hyp")
-        qemu_mod.check_image(c.guest, "guest", "build it with make, or pass --guest")
+        qemu_mod.check_hyp(c.hyp)
+        qemu_mod.check_guest(c.guest)
         if c.dtb is not None:
             qemu_mod.check_image(c.dtb, "device tree")
         try:
             self.logs.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise SetupError(f"cannot create {self.logs}: {e.strerror}") from None
+
+    def lock_reports(self) -> None:
+        """Takes REPORTS/.NAME.lock for the rest of this process, so two runs in one clone never
+        write the same report files: the second is refused (ReportsBusy) naming the first."""
+        c = self.cfg
+        path = Path(c.reports) / f".{c.name}.lock"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            f = open(path, "a+")
+        except OSError as e:
+            raise SetupError(f"cannot create {path}: {e.strerror}") from None
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.seek(0)
+            holder = f.read().strip() or "?"
+            f.close()
+            raise ReportsBusy(f"another run (pid {holder}) is writing {c.reports}/{c.name}.*; "
+                              f"wait for it, or give this run its own --name") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        self._reports_lock = f
+
+    def no_tests_message(self) -> str:
+        c = self.cfg
+        return "no guest test matches " + ",".join(c.tests or ["*"]) + (
+            f" with -k {','.join(c.keywords)}" if c.keywords else "")
 
     # ---- one boot ----
 
@@ -114,6 +156,7 @@ class Session:
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
                                     list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp)
         parser = ConsoleParser(mode, log=log)
+        self.parsers.append(parser)
         return run_console(cmd, log, parser, c.limits(), expected=expected, echo=c.echo,
                            bootargs=args)
 
@@ -153,6 +196,7 @@ class Session:
         """Runs the selection; fills report (also when a HarnessError stops it half-way)."""
         c = self.cfg
         if not c.list_first:
+            self.total = None
             run = self.boot("run", "run", c.tests)
             report.runs.append(run)
             report.results.extend(run.results)
@@ -162,9 +206,7 @@ class Session:
             self.check_expectations(report, None)
             return report
         if not selected:
-            what = ",".join(c.tests or ["*"]) + (f" with -k {','.join(c.keywords)}"
-                                                 if c.keywords else "")
-            raise NoTests(f"no guest test matches {what}")
+            raise NoTests(self.no_tests_message())
         # Same bootargs a user would type: the globs themselves, unless -k narrowed them.
         self.run_selected(report, selected, selected if c.keywords else c.tests)
         return self.check_expectations(report, selected)
@@ -184,6 +226,7 @@ class Session:
         """Runs the listed tests `selected`; one boot gets humpy.tests=patterns (None: all),
         several shards get their own ids."""
         c = self.cfg
+        self.total = len(selected)
         shards = [selected[i::c.jobs] for i in range(min(c.jobs, len(selected)))]
         if len(shards) <= 1:
             run = self.boot("run", "run", patterns, expected=selected)
@@ -197,14 +240,25 @@ class Session:
                 runs[k] = self.boot("run", f"shard{k + 1}", shards[k], expected=shards[k])
             except HarnessError as e:
                 runs[k] = e
+            except KeyboardInterrupt as e:  # only the main thread gets signals; kept all the same
+                runs[k] = getattr(e, "run", None) or SetupError(f"shard {k + 1}: interrupted")
             except Exception as e:  # noqa: BLE001: a thread must not die silently
                 runs[k] = SetupError(f"shard {k + 1}: {type(e).__name__}: {e}")
 
         threads = [threading.Thread(target=one, args=(k,), daemon=True) for k in range(len(shards))]
+        interrupted = None
         for t in threads:
             t.start()
-        for t in threads:
-            t.join()
+        try:
+            for t in threads:
+                t.join()
+        except KeyboardInterrupt as e:
+            # Ctrl-C reaches this thread only: kill every shard's QEMU; each shard then ends as
+            # interrupted with the results that had arrived, and they all go into the report.
+            interrupted = e
+            kill_all()
+            for t in threads:
+                t.join()
         order = {t: i for i, t in enumerate(selected)}
         merged, extra = [], []
         for k, run in enumerate(runs):
@@ -220,6 +274,8 @@ class Session:
                     extra.append(dataclasses.replace(r, id=rid))
         merged.sort(key=lambda r: order[r.id])
         report.results.extend(merged + extra)
+        if interrupted is not None:
+            raise KeyboardInterrupt from interrupted
         return report
 
     def bench(self, report: Report) -> Report:

@@ -218,11 +218,13 @@ def test_sigterm_kills_qemu_and_keeps_results(tmp_path):
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130
-    assert err == "humpy_harness: error: interrupted; QEMU killed\n"
+    assert [line for line in err.splitlines() if not line.startswith("progress: ")] == [
+        "humpy_harness: error: interrupted; QEMU killed"]
     assert "PASS     identify.api_info" in out and "ERROR    selftest.hang" in out
     data = json.loads((reports / "conformance.json").read_text())
     assert [(t["id"], t["verdict"], t["reason"]) for t in data["tests"]] == [
-        ("identify.api_info", "PASS", ""), ("selftest.hang", "ERROR", "interrupted")]
+        ("identify.api_info", "PASS", ""), ("selftest.hang", "ERROR", "interrupted"),
+        ("harness.interrupted", "ERROR", "interrupted (Ctrl-C or SIGTERM) before the run ended")]
     (pid,) = [int(line.split()[-1]) for line in log.read_text().splitlines()
               if line.startswith("fake-qemu: pid")]
     time.sleep(0.2)

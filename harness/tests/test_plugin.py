@@ -152,3 +152,34 @@ def test_suite_files_expectations_fail_the_session_naming_the_profile(tmp_path):
     proc, _, _ = pytest_run(tmp_path, "-k", "identify", expect=str(upstream))
     assert proc.returncode == 0, proc.stdout
     assert "expectations up.yaml met (0 SKIP expected, stale entries not checked" in proc.stdout
+
+
+# ---- issue 15: the plugin's bad values are refused under its own option names ----
+
+def test_plugin_zero_timeout_and_jobs_are_refused_by_their_own_names(tmp_path):
+    for option, text in (("--humpy-timeout", "--humpy-timeout must be positive (got 0)"),
+                         ("--humpy-jobs", "--humpy-jobs must be at least 1 (got 0)"),
+                         ("--humpy-smp", "--humpy-smp must be at least 1 (got 0)")):
+        proc, cases, boots = pytest_run(tmp_path, option, "0")
+        assert proc.returncode != 0 and not boots, proc.stdout
+        assert [kind for kind, _ in cases.values()] == ["error"]
+        assert f"humpy: {text}" in proc.stdout, proc.stdout
+        assert "--timeout" not in proc.stdout.replace("--humpy-timeout", "")
+        assert "--jobs" not in proc.stdout.replace("--humpy-jobs", "")
+
+
+def test_plugin_extra_qemu_args_may_start_with_a_dash(tmp_path):
+    proc, cases, boots = pytest_run(tmp_path, "--humpy-tests", "identify.api_info",
+                                    "--humpy-extra-qemu-args", "-d guest_errors",
+                                    "--humpy-extra-qemu-args=-s")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert boots and all(b[-3:] == ["-d", "guest_errors", "-s"] for b in boots)
+
+
+def test_plugin_x_reports_only_the_tests_pytest_showed(tmp_path):
+    proc, cases, _ = pytest_run(tmp_path, "-x", "--humpy-tests",
+                                "identify.api_info,selftest.fail,selftest.slow")
+    assert proc.returncode == 1
+    assert set(cases) == {"identify.api_info", "selftest.fail"}
+    data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
+    assert [t["id"] for t in data["tests"]] == ["identify.api_info", "selftest.fail"]

@@ -74,6 +74,32 @@ static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
                   HC_RES1),
     HYPERCALL_ROW(MSGQUEUE_CONFIGURE_RECEIVE, msgqueue_configure_receive, HC_CAP, HC_VAL, HC_VAL,
                   HC_RES1),
+    /* hypercall_memextent.c (donate's caps are partitions or extents: the core looks them up) */
+    HYPERCALL_ROW(PARTITION_CREATE_MEMEXTENT, partition_create_memextent, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(MEMEXTENT_CONFIGURE, memextent_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
+                  HC_RES0),
+    HYPERCALL_ROW(MEMEXTENT_CONFIGURE_DERIVE, memextent_configure_derive, HC_CAP, HC_CAP, HC_VAL,
+                  HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(MEMEXTENT_MODIFY, memextent_modify, HC_CAP, HC_VAL, HC_VAL, HC_VAL),
+    HYPERCALL_ROW(MEMEXTENT_DONATE, memextent_donate, HC_VAL, HC_VAL, HC_VAL, HC_VAL, HC_VAL,
+                  HC_RES0),
+    /* hypercall_addrspace.c */
+    HYPERCALL_ROW(PARTITION_CREATE_ADDRSPACE, partition_create_addrspace, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_CONFIGURE, addrspace_configure, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_ATTACH_THREAD, addrspace_attach_thread, HC_CAP, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_MAP, addrspace_map, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL,
+                  HC_VAL),
+    HYPERCALL_ROW(ADDRSPACE_UNMAP, addrspace_unmap, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL),
+    HYPERCALL_ROW(ADDRSPACE_UPDATE_ACCESS, addrspace_update_access, HC_CAP, HC_CAP, HC_VAL, HC_VAL,
+                  HC_VAL, HC_VAL, HC_VAL),
+    HYPERCALL_ROW(ADDRSPACE_LOOKUP, addrspace_lookup, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_ATTACH_VDMA, addrspace_attach_vdma, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_CONFIGURE_INFO_AREA, addrspace_configure_info_area, HC_CAP, HC_VAL,
+                  HC_VAL, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_CONFIGURE_VMMIO, addrspace_configure_vmmio, HC_CAP, HC_VAL, HC_VAL,
+                  HC_VAL, HC_RES0),
+    HYPERCALL_ROW(ADDRSPACE_ATTACH_VDEVICE, addrspace_attach_vdevice, HC_CAP, HC_VAL, HC_VAL,
+                  HC_VAL, HC_VAL, HC_VAL),
 };
 
 unsigned hypercall_table_size(void)
@@ -107,35 +133,50 @@ static struct hypercall_result hypercall_x0(uint64_t x0)
 }
 
 /*
- * Native path: inputs beyond the call's count are ignored, reserved inputs checked, and all of
- * x0..x7 (unused results zero) and x9..x17 (zero) go back.
+ * The result into the caller's registers: x0..x(count-1), or with every_reg all of x0..x7, those
+ * past the count zero. Unrolled, element by element: a 72-byte struct copy is a memcpy call.
  */
+static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_result *r,
+                          bool every_reg)
+{
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		if (i < r->count)
+			regs->x[i] = r->x[i];
+		else if (every_reg)
+			regs->x[i] = 0;
+	}
+}
+
+/* The native path's reserved inputs: only the inputs the row marks are looked at. */
+static bool hypercall_reserved_ok(const struct hypercall_desc *desc,
+                                  const struct hypercall_regs *in)
+{
+	for (unsigned m = desc->res0_mask; m != 0; m &= m - 1) {
+		if (in->x[__builtin_ctz(m)] != 0)
+			return false;
+	}
+	for (unsigned m = desc->res1_mask; m != 0; m &= m - 1) {
+		if (in->x[__builtin_ctz(m)] != UINT64_MAX)
+			return false;
+	}
+	return true;
+}
+
+/* Native path: inputs beyond the call's count are ignored, reserved inputs checked. */
 static struct hypercall_result hypercall_native(struct vcpu *vcpu, unsigned num,
                                                 const struct hypercall_regs *in)
 {
-	struct hypercall_result res = {.count = 8, .zero_scratch = true};
 	const struct hypercall_desc *desc = &hypercall_table[num];
 	struct hypercall_regs args = {0};
 
-	if (desc->handler == NULL) {
-		res.x[0] = (uint64_t)HYP_ERROR_UNIMPLEMENTED;
-		goto out;
-	}
+	if (desc->handler == NULL)
+		return hypercall_error(ERROR_UNIMPLEMENTED);
+	if (!hypercall_reserved_ok(desc, in))
+		return hypercall_error(ERROR_ARGUMENT_INVALID);
 	for (unsigned i = 0; i < desc->inputs; i++)
 		args.x[i] = in->x[i];
-	for (unsigned i = 0; i < desc->inputs; i++) {
-		bool bad0 = (desc->res0_mask & BIT(i)) != 0 && args.x[i] != 0;
-		bool bad1 = (desc->res1_mask & BIT(i)) != 0 && args.x[i] != UINT64_MAX;
-		if (bad0 || bad1) {
-			res.x[0] = HYP_ERROR_ARGUMENT_INVALID;
-			goto out;
-		}
-	}
-	struct hypercall_result call = hypercall_invoke(vcpu, desc, &args);
-	for (unsigned i = 0; i < call.count && i < 8; i++)
-		res.x[i] = call.x[i];
-out:
-	return res;
+	return hypercall_invoke(vcpu, desc, &args);
 }
 
 /* SMCCC path for a Gunyah hypercall: inputs shifted to x1..x7, outputs from x0, rest untouched. */
@@ -245,14 +286,34 @@ static struct hypercall_result hypercall_smccc(struct vcpu *vcpu, const struct h
 	return hypercall_x0((uint64_t)SMCCC_UNKNOWN_FUNCTION64);
 }
 
+bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hypercall_regs *regs)
+{
+	struct hypercall_result r;
+
+	if (imm == 0) {
+		r = hypercall_smccc(vcpu, regs);
+		hypercall_put(regs, &r, false);
+		return false;
+	}
+	/* Native numbers past the table take the ordinary trap path, as upstream: x0 = -1 only. */
+	if (!is_hvc || imm < HYP_HVC_IMM_BASE ||
+	    (unsigned)(imm - HYP_HVC_IMM_BASE) >= ARRAY_SIZE(hypercall_table)) {
+		regs->x[0] = (uint64_t)HYP_ERROR_UNIMPLEMENTED;
+		return false;
+	}
+	r = hypercall_native(vcpu, imm - HYP_HVC_IMM_BASE, regs);
+	hypercall_put(regs, &r, true);
+	return true;
+}
+
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,
                                        const struct hypercall_regs *in)
 {
-	if (imm == 0)
-		return hypercall_smccc(vcpu, in);
-	/* Native numbers past the table take the ordinary trap path, as upstream: x0 = -1 only. */
-	if (is_hvc && imm >= HYP_HVC_IMM_BASE &&
-	    (unsigned)(imm - HYP_HVC_IMM_BASE) < ARRAY_SIZE(hypercall_table))
-		return hypercall_native(vcpu, imm - HYP_HVC_IMM_BASE, in);
-	return hypercall_x0((uint64_t)HYP_ERROR_UNIMPLEMENTED);
+	struct hypercall_regs regs = *in;
+	struct hypercall_result res = {.count = 8};
+
+	res.zero_scratch = hypercall_dispatch(vcpu, is_hvc, imm, &regs);
+	for (unsigned i = 0; i < 8; i++)
+		res.x[i] = regs.x[i];
+	return res;
 }

@@ -91,7 +91,14 @@ static inline struct hypercall_result hypercall_values2(struct core_result r)
 	                                 .count = 3};
 }
 
-/* A trapped HVC (is_hvc) or SMC with the given immediate; never fails, never halts. */
+/*
+ * A trapped HVC (is_hvc) or SMC with the given immediate; never fails, never halts. regs holds the
+ * caller's x0..x7 on entry and what they become on return (in place: no result is copied twice);
+ * true when x9..x17 are to come back zero as well (the native path).
+ */
+bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hypercall_regs *regs);
+
+/* The same as a result (count 8: registers a call does not set keep their input values). */
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,
                                        const struct hypercall_regs *in);
 

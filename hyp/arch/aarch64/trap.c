@@ -17,12 +17,11 @@ _Static_assert(sizeof(struct hypercall_regs) == 8 * sizeof(uint64_t), "x0..x7 as
 
 static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
 {
-	/* The frame's x0..x7 are the inputs as they are (a copy cost ~50 instructions a call). */
-	const struct hypercall_regs *in = (const struct hypercall_regs *)(const void *)f->x;
-	struct hypercall_result r = hypercall_trap(arch_vcpu_current(), is_hvc, imm, in);
-	for (unsigned i = 0; i < r.count && i < 8; i++)
-		f->x[i] = r.x[i];
-	if (r.zero_scratch) {
+	/* The frame's x0..x7 are the inputs and get the results in place. */
+	struct hypercall_regs *regs = (struct hypercall_regs *)(void *)f->x;
+
+	if (hypercall_dispatch(arch_vcpu_current(), is_hvc, imm, regs)) {
+#pragma GCC unroll 9
 		for (unsigned i = 9; i <= 17; i++)
 			f->x[i] = 0;
 	}

@@ -1,12 +1,16 @@
 """The real thing: the qemu job (and the emulated U-Boot board job) run under LAVA's own dispatcher
 and read, test for test, what a harness run of the same images reads."""
 
+import os
+import re
+import signal
 import subprocess
+import sys
 
 import pytest
 
 from conftest import EXPECT_HUMPY
-from humpy_lava import local, render
+from humpy_lava import devicecfg, local, render
 
 LOCAL_TIMEOUT = 900
 
@@ -90,3 +94,51 @@ def test_default_boot_prints_no_cover_block(images, real_tests, tmp_path):
     assert "[humpy] COVER " not in console and run.cover is None
     tail = after_last_result(console)
     assert len(tail) == 1 and tail[0].startswith("[humpy] END "), tail[:3]
+
+
+def dumping_qemu(path, dtb):
+    """A stand-in for QEMU at path: the same command line with dumpdtb=dtb added to -machine, so
+    QEMU writes the device tree it built for that machine and exits instead of running it."""
+    path.write_text(f"""#!{sys.executable}
+import os, sys
+args = sys.argv[1:]
+args[args.index("-machine") + 1] += ",dumpdtb={dtb}"
+os.execvp("qemu-system-aarch64", ["qemu-system-aarch64"] + args)
+""")
+    path.chmod(0o755)
+    return str(path)
+
+
+def dumped_tree(cmd, dtb, env=None):
+    """The device tree (dts text) the QEMU behind cmd built, without /chosen's per-boot seeds."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert os.path.isfile(dtb), f"{cmd[0]} dumped no device tree: {err.decode()}"
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], capture_output=True,
+                         text=True, check=True).stdout
+    return re.sub(r"\n\s*(rng|kaslr)-seed = <[^>]*>;", "", dts)
+
+
+def test_emulated_board_is_the_harness_machine(images, tmp_path):
+    """The board job is compared test for test with a harness run, so the board must be the
+    harness's machine: the device tree U-Boot gets is the one humpy reads under the harness, PL061
+    included (with -bios and ACPI on, QEMU's virt puts an ACPI GED where the PL061 was, and humpy
+    had no hwirq to offer on the board)."""
+    from humpy_harness import qemu as hq
+
+    board_dtb, harness_dtb = str(tmp_path / "board.dtb"), str(tmp_path / "harness.dtb")
+    env = dict(os.environ, QEMU=dumping_qemu(tmp_path / "board-qemu", board_dtb),
+               HUMPY_BOARD_RUN=str(tmp_path / "run"))
+    board = dumped_tree([devicecfg.board_script(), "connect", "dump", str(tmp_path)], board_dtb,
+                        env)
+    harness = dumped_tree(hq.qemu_command(dumping_qemu(tmp_path / "harness-qemu", harness_dtb),
+                                          images["hyp"], images["guest"], images["vmdtb"]),
+                          harness_dtb)
+    assert re.search(r'compatible = "arm,pl061', board), "the emulated board has no PL061"
+    assert board == harness

@@ -26,13 +26,18 @@ qmp() {
 	} | socat -t2 - "UNIX-CONNECT:$run/qmp.sock" >/dev/null
 }
 
+# The harness's machine (harness/humpy_harness/qemu.py MACHINE) plus acpi=off: with firmware loaded
+# (-bios) and ACPI left on, virt swaps its PL061 GPIO for an ACPI GED, so the board would have no
+# PL061 for humpy to offer the root VM as an hwirq. U-Boot needs no ACPI.
+machine=virt,virtualization=on,gic-version=3,highmem=off,acpi=off
+
 case "$cmd" in
 connect)
 	# Starts paused (-S): the hard reset LAVA sends next is what really powers the board on.
 	mkdir -p "$run"
 	rm -f "$run/qmp.sock"
 	exec timeout --kill-after=5 "$limit" "$qemu" \
-		-machine virt,virtualization=on,gic-version=3,highmem=off -cpu max -m 2G -smp 4 \
+		-machine "$machine" -cpu max -m 2G -smp 4 \
 		-display none -monitor none -serial stdio -S \
 		-bios "$uboot" \
 		-netdev "user,id=n0,tftp=${3:-/srv/tftp}" -device virtio-net-pci,netdev=n0 \

@@ -17,7 +17,10 @@ HYP_HOST_CORE_SRCS := \
 	hyp/core/hypercall_vic.c hyp/core/vic.c hyp/core/virq.c hyp/core/vic_calls.c hyp/core/hwirq.c hyp/core/doorbell_calls.c \
 	hyp/core/hypercall_doorbell.c hyp/core/msgqueue.c hyp/core/msgqueue_calls.c \
 	hyp/core/hypercall_msgqueue.c \
-	hyp/arch/host/host.c
+	hyp/core/memdb.c hyp/core/memextent.c hyp/core/addrspace.c hyp/core/root_memory.c \
+	hyp/core/memextent_calls.c hyp/core/addrspace_calls.c \
+	hyp/core/hypercall_memextent.c hyp/core/hypercall_addrspace.c \
+	hyp/arch/host/host.c hyp/arch/host/host_stage2.c
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS)
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
 	$(HYP_ARCH_PURE_HDRS) \

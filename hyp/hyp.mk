@@ -25,6 +25,10 @@ HYP_CORE_SRCS += hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core
 	hyp/core/virq.c hyp/core/vic_calls.c hyp/core/hwirq.c hyp/core/doorbell_calls.c \
 	hyp/core/hypercall_doorbell.c hyp/core/msgqueue.c hyp/core/msgqueue_calls.c \
 	hyp/core/hypercall_msgqueue.c
+# Memory extents and address spaces.
+HYP_CORE_SRCS += hyp/core/memdb.c hyp/core/memextent.c hyp/core/addrspace.c \
+	hyp/core/root_memory.c hyp/core/memextent_calls.c hyp/core/addrspace_calls.c \
+	hyp/core/hypercall_memextent.c hyp/core/hypercall_addrspace.c
 HYP_ARCH_SRCS := $(sort $(wildcard hyp/arch/aarch64/*.c))
 # The pure encoders among them (no system registers, no state): host unit tests and fuzzers link them.
 HYP_ARCH_PURE_SRCS := hyp/arch/aarch64/esr.c hyp/arch/aarch64/pte.c

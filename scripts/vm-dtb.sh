@@ -18,4 +18,6 @@ fdtput -t s "$tmp" /chosen bootargs "$bootargs"
 for slot in partition cspace vic vcpu hwirq; do
 	fdtput -t x "$tmp" /chosen "humpy,root-$slot-cap" 0xffffffff 0xffffffff
 done
+# The root partition's physical memory (base, size: two cells each), all ones until filled in.
+fdtput -t x "$tmp" /chosen humpy,root-memory 0xffffffff 0xffffffff 0xffffffff 0xffffffff
 mv "$tmp" "$out"

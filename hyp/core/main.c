@@ -7,6 +7,7 @@
 #include "platform.h"
 #include "root.h"
 #include "root_dt.h"
+#include "root_memory.h"
 #include "vm.h"
 
 /* The hypervisor's memory image, from the linker script; humpy.bin's payload follows it. */
@@ -54,7 +55,34 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
  * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
  * into the /chosen slots of its device tree when it has them (conformance/spec/ROOT_PROFILE.md).
  */
-static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine *m)
+/*
+ * The root partition's physical memory (ROOT_PROFILE.md): the platform's window, if the DT's
+ * memory holds it and it is clear of the hypervisor (image, payload), the VM's RAM and the boot DT.
+ */
+static void hyp_root_memory(struct root_objects *root, const struct vm *vm, const struct machine *m,
+                            const void *boot_dtb)
+{
+	uint64_t hyp = (uint64_t)(uintptr_t)__hyp_start;
+	/* The payload behind __hyp_end is copied out at boot; a generous bound on its size. */
+	uint64_t hyp_size = (uint64_t)(uintptr_t)__hyp_end - hyp + (64u << 20);
+	uint64_t base = PLAT_ROOT_MEM_BASE, size = PLAT_ROOT_MEM_SIZE;
+
+	if (!range_within(base, size, m->mem.base, m->mem.size) ||
+	    range_overlaps(base, size, hyp, hyp_size) ||
+	    range_overlaps(base, size, vm->ram_pa, vm->ram_size) ||
+	    range_overlaps(base, size, (uint64_t)(uintptr_t)boot_dtb, HYP_DTB_MAX_SIZE))
+		size = 0;
+	if (root_memory_init(root->partition, mem_pa(base), size, vm->vmid) != OK)
+		panic("root memory: no room for the memdb");
+	if (size != 0) {
+		root->memory_base = base;
+		root->memory_size = size;
+	}
+	log_printf("humpy: root memory 0x%lx+0x%lx\n", base, size);
+}
+
+static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine *m,
+                          const void *boot_dtb)
 {
 	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
@@ -66,6 +94,7 @@ static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine
 	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2). */
 	if (m->gpio.size != 0 && m->gpio_intid != 0)
 		root_add_hwirq(&root, m->gpio_intid);
+	hyp_root_memory(&root, vm, m, boot_dtb);
 	if (dtb_max > HYP_DTB_MAX_SIZE)
 		dtb_max = HYP_DTB_MAX_SIZE;
 	unsigned slots = root_dt_publish((void *)(uintptr_t)dtb_pa, dtb_max, &root);
@@ -113,7 +142,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 
-	hyp_root_init(vm, &boot_vcpu, &machine);
+	hyp_root_init(vm, &boot_vcpu, &machine, dtb);
 	arch_vm_init(vm, &machine);
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
 	arch_vcpu_start(&boot_vcpu);

@@ -1,9 +1,11 @@
 /* object: allocation, INIT -> ACTIVE, reference counting and destruction of every kernel object. */
 #include "object.h"
 
+#include "addrspace.h"
 #include "doorbell.h"
 #include "hwirq.h"
 #include "log.h"
+#include "memextent.h"
 #include "msgqueue.h"
 #include "partition.h"
 #include "cspace.h"
@@ -12,9 +14,11 @@
 
 /* The types this build can create; the others stay NULL (their create calls are not dispatched). */
 static const struct obj_ops *const obj_ops_table[OBJ_TYPE_COUNT] = {
-    [OBJ_PARTITION] = &partition_ops, [OBJ_CSPACE] = &cspace_ops,     [OBJ_THREAD] = &thread_ops,
-    [OBJ_DOORBELL] = &doorbell_ops,   [OBJ_MSGQUEUE] = &msgqueue_ops, [OBJ_VIC] = &vic_ops,
-    [OBJ_HWIRQ] = &hwirq_ops,
+    [OBJ_PARTITION] = &partition_ops, [OBJ_CSPACE] = &cspace_ops,
+    [OBJ_THREAD] = &thread_ops,       [OBJ_DOORBELL] = &doorbell_ops,
+    [OBJ_MSGQUEUE] = &msgqueue_ops,   [OBJ_VIC] = &vic_ops,
+    [OBJ_HWIRQ] = &hwirq_ops,         [OBJ_ADDRSPACE] = &addrspace_ops,
+    [OBJ_MEMEXTENT] = &memextent_ops,
 };
 
 const struct obj_ops *object_ops(enum obj_type type)

@@ -117,6 +117,13 @@ unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *
 			if (len > (size_t)(end - p) || nameoff >= size_strings) {
 				goto out;
 			}
+			if (in_chosen && len == 16 && root->memory_size != 0 &&
+			    root_dt_str_is(strings + nameoff, strings + size_strings,
+			                   "humpy,root-memory")) {
+				root_dt_put_be64(p, root->memory_base);
+				root_dt_put_be64(p + 8, root->memory_size);
+				filled++;
+			}
 			if (in_chosen && len == 8) {
 				const uint8_t *name = strings + nameoff;
 				const uint8_t *name_end = strings + size_strings;

@@ -57,4 +57,24 @@ HYPERCALL_HANDLER(msgqueue_flush);
 HYPERCALL_HANDLER(msgqueue_configure_send);
 HYPERCALL_HANDLER(msgqueue_configure_receive);
 
+/* hypercall_memextent.c */
+HYPERCALL_HANDLER(partition_create_memextent);
+HYPERCALL_HANDLER(memextent_configure);
+HYPERCALL_HANDLER(memextent_configure_derive);
+HYPERCALL_HANDLER(memextent_modify);
+HYPERCALL_HANDLER(memextent_donate);
+
+/* hypercall_addrspace.c */
+HYPERCALL_HANDLER(partition_create_addrspace);
+HYPERCALL_HANDLER(addrspace_configure);
+HYPERCALL_HANDLER(addrspace_attach_thread);
+HYPERCALL_HANDLER(addrspace_map);
+HYPERCALL_HANDLER(addrspace_unmap);
+HYPERCALL_HANDLER(addrspace_update_access);
+HYPERCALL_HANDLER(addrspace_lookup);
+HYPERCALL_HANDLER(addrspace_attach_vdma);
+HYPERCALL_HANDLER(addrspace_configure_info_area);
+HYPERCALL_HANDLER(addrspace_configure_vmmio);
+HYPERCALL_HANDLER(addrspace_attach_vdevice);
+
 #endif

@@ -6,6 +6,8 @@
 #include "heap.h"
 #include "object.h"
 
+struct memdb;
+
 struct partition {
 	struct object hdr;
 	struct heap heap;
@@ -17,6 +19,11 @@ struct partition {
 	 * from it, seeds of its children): per partition, not global, so a host program can run
 	 * several cores side by side and get the same IDs from the same seed. */
 	uint64_t random_state;
+	/* The owner table of the physical memory this partition's extents may take pages from (the
+	 * root partition's, memdb.h); NULL when it has none. */
+	struct memdb *memdb;
+	/* VMIDs taken by active address spaces (addrspace.h), shared the same way; NULL: none. */
+	uint64_t *vmid_used;
 };
 
 struct partition_alloc_result {

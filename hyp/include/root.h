@@ -24,6 +24,9 @@ struct root_objects {
 	cap_id_t vic_cap;
 	cap_id_t vcpu_cap;
 	cap_id_t hwirq_cap; /* CAP_ID_INVALID unless root_add_hwirq gave one */
+	/* The physical RAM the root partition hands out (root_memory.h); size 0: none. */
+	uint64_t memory_base;
+	uint64_t memory_size;
 };
 
 /*

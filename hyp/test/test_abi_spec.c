@@ -97,8 +97,9 @@ TEST(dispatch_table_rows_match_the_spec)
 			CHECK(0);
 		}
 	}
-	/* identify, the object/cspace calls (13), VIC (7), doorbell (7) and msgqueue (11) calls. */
-	CHECK_EQ(39, handled);
+	/* identify, the object/cspace calls (13), VIC (7), doorbell (7), msgqueue (11), memextent
+	 * (5) and addrspace (11) calls. */
+	CHECK_EQ(55, handled);
 }
 
 TEST(error_codes_match_the_spec)
@@ -200,6 +201,7 @@ TEST(identify_smccc_and_limits_match_the_spec)
 	CHECK_EQ(GH_API_FLAG0_DOORBELL, HYP_API_FLAG0_DOORBELL);
 	CHECK_EQ(GH_API_FLAG0_MSGQUEUE, HYP_API_FLAG0_MSGQUEUE);
 	CHECK_EQ(GH_API_FLAG0_VIC, HYP_API_FLAG0_VIC);
+	CHECK_EQ(GH_API_FLAG0_MEMEXTENT, HYP_API_FLAG0_MEMEXTENT);
 	CHECK_EQ(0, HYP_API_FLAGS0 & GH_API_FLAG0_RESERVED_MASK);
 	CHECK_EQ(GH_HVC_NATIVE_BASE, HYP_HVC_IMM_BASE);
 	CHECK_EQ(GH_HVC_NATIVE_LAST, HYP_HVC_IMM_LIMIT);

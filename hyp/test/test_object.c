@@ -12,7 +12,8 @@ TEST(create_gives_init_object_and_master_cap_with_all_rights)
 		rights_t all;
 	} types[] = {
 	    {OBJ_PARTITION, 0x80000003U}, {OBJ_CSPACE, 0x8000001fU},   {OBJ_THREAD, 0x800003ffU},
-	    {OBJ_DOORBELL, 0x80000007U},  {OBJ_MSGQUEUE, 0x8000000fU},
+	    {OBJ_DOORBELL, 0x80000007U},  {OBJ_MSGQUEUE, 0x8000000fU}, {OBJ_ADDRSPACE, 0x8000000fU},
+	    {OBJ_MEMEXTENT, 0x8000001fU},
 	};
 
 	for (unsigned i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -37,7 +38,7 @@ TEST(create_of_unbuilt_type_is_unimplemented_and_changes_nothing)
 	struct core_ctx ctx = root_ctx(arena);
 	size_t used = root_used(arena);
 	uint32_t count = arena->root.cspace->count;
-	struct core_result r = core_partition_create(&ctx, OBJ_ADDRSPACE, arena->root.partition_cap,
+	struct core_result r = core_partition_create(&ctx, OBJ_VPM_GROUP, arena->root.partition_cap,
 	                                             arena->root.cspace_cap);
 
 	CHECK_EQ(ERROR_UNIMPLEMENTED, r.error);

@@ -168,3 +168,19 @@ out:
 	r.va = va;
 	return r;
 }
+
+uint64_t *pte_page_slot(uint64_t *root, unsigned va_bits, uint64_t va)
+{
+	uint64_t *table = root;
+
+	if (va_bits > 48 || !range_within(va, 1, 0, 1ull << va_bits))
+		return NULL;
+	for (unsigned level = pte_start_level(va_bits); level < 3; level++) {
+		struct pte_desc d = pte_decode(table[pte_index(va, level)], level);
+
+		if (d.kind != PTE_KIND_TABLE)
+			return NULL;
+		table = (uint64_t *)(uintptr_t)d.addr;
+	}
+	return &table[pte_index(va, 3)];
+}

@@ -97,4 +97,8 @@ typedef uint64_t *(*pte_alloc_fn)(void *ctx);
 struct pte_map_result pte_map(uint64_t *root, unsigned va_bits, uint64_t va, paddr_t pa,
                               uint64_t size, uint64_t attrs, pte_alloc_fn alloc, void *ctx);
 
+/* The slot of the level-3 (page) descriptor for @va under @root, or NULL when the walk meets an
+ * invalid entry or a block first (no page can be mapped there without a new table). */
+uint64_t *pte_page_slot(uint64_t *root, unsigned va_bits, uint64_t va);
+
 #endif

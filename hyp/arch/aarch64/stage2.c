@@ -1,5 +1,6 @@
 /* stage2: a VM's guest-physical address space (Stage-2 tables, VTCR/VTTBR) and its devices. */
 #include "arch.h"
+#include "arch_stage2.h"
 #include "log.h"
 #include "pgtable.h"
 #include "sysreg.h"
@@ -8,6 +9,7 @@
 
 #define VTCR_EL2_RES1 BIT(31)
 #define VTCR_WBWA_IS  ((1ull << 8) | (1ull << 10) | (3ull << 12))
+#define VTCR_EL2_VS   BIT(19)
 
 static struct pgtable stage2_pt;
 
@@ -30,7 +32,9 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 	/* The GIC stays unmapped: accesses trap to vgic_mmio; anything else unmapped aborts. */
 
 	uint64_t sl0 = stage2_pt.start_level == 0 ? 2 : 1;
-	write_sysreg(vtcr_el2, VTCR_EL2_RES1 | (uint64_t)pgtable_pa_range_field() << 16 |
+	/* 16-bit VMIDs where the CPU has them: address spaces take any VMID up to 0xFFFF. */
+	uint64_t vs = arch_stage2_vmid_limit() > 256 ? VTCR_EL2_VS : 0;
+	write_sysreg(vtcr_el2, VTCR_EL2_RES1 | (uint64_t)pgtable_pa_range_field() << 16 | vs |
 	                           VTCR_WBWA_IS | sl0 << 6 | pgtable_tcr_t0sz(&stage2_pt));
 	write_sysreg(vttbr_el2, (uint64_t)vm->vmid << 48 | (uint64_t)(uintptr_t)stage2_pt.root);
 	isb();

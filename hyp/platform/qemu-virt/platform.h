@@ -30,4 +30,9 @@
 #define PLAT_VM_ENTRY    0x41000000
 #define PLAT_VM_DTB      0x40F00000
 
+/* Physical RAM the root partition owns and hands out as memory extents (ROOT_PROFILE.md
+ * humpy,root-memory): used only if the DT's memory holds it clear of the hypervisor and the DT. */
+#define PLAT_ROOT_MEM_BASE 0xA0000000
+#define PLAT_ROOT_MEM_SIZE 0x01000000
+
 #endif

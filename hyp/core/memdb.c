@@ -1,0 +1,85 @@
+/* memdb: the per-page owner table of the hypervisor's hand-out memory (see memdb.h). */
+#include "memdb.h"
+
+void memdb_init(struct memdb *db, mem_pa_t base, uint64_t pages, struct object **owner_array,
+                struct object *owner)
+{
+	db->base = base;
+	db->pages = pages;
+	db->owner = owner_array;
+	for (uint64_t i = 0; i < pages; i++) {
+		owner_array[i] = owner;
+	}
+}
+
+/* The index of the first page and the page count of [pa, pa+size), or false when any part of it
+ * lies outside the database. */
+static bool memdb_span(const struct memdb *db, mem_pa_t pa, uint64_t size, uint64_t *first,
+                       uint64_t *count)
+{
+	if (db == NULL || size == 0U ||
+	    !range_within(pa.bits, size, db->base.bits, db->pages << MEM_PAGE_SHIFT)) {
+		return false;
+	}
+	*first = (pa.bits - db->base.bits) >> MEM_PAGE_SHIFT;
+	*count = (size + MEM_PAGE_SIZE - 1U) >> MEM_PAGE_SHIFT;
+	return true;
+}
+
+struct object *memdb_owner(const struct memdb *db, mem_pa_t pa)
+{
+	uint64_t first, count;
+
+	return memdb_span(db, pa, 1U, &first, &count) ? db->owner[first] : NULL;
+}
+
+bool memdb_is_owned_by(const struct memdb *db, mem_pa_t pa, uint64_t size,
+                       const struct object *owner)
+{
+	uint64_t first, count;
+
+	if (!memdb_span(db, pa, size, &first, &count)) {
+		return false;
+	}
+	for (uint64_t i = first; i < first + count; i++) {
+		if (db->owner[i] != owner) {
+			return false;
+		}
+	}
+	return true;
+}
+
+error_t memdb_transfer(struct memdb *db, mem_pa_t pa, uint64_t size, const struct object *from,
+                       struct object *to)
+{
+	if (!memdb_is_owned_by(db, pa, size, from)) {
+		return ERROR_MEMDB_NOT_OWNER;
+	}
+	memdb_transfer_owned(db, pa, size, from, to);
+	return OK;
+}
+
+void memdb_transfer_owned(struct memdb *db, mem_pa_t pa, uint64_t size, const struct object *from,
+                          struct object *to)
+{
+	uint64_t first, count;
+
+	if (!memdb_span(db, pa, size, &first, &count)) {
+		return;
+	}
+	for (uint64_t i = first; i < first + count; i++) {
+		if (db->owner[i] == from) {
+			db->owner[i] = to;
+		}
+	}
+}
+
+uint64_t memdb_count(const struct memdb *db, const struct object *owner)
+{
+	uint64_t n = 0;
+
+	for (uint64_t i = 0; db != NULL && i < db->pages; i++) {
+		n += db->owner[i] == owner ? 1U : 0U;
+	}
+	return n;
+}

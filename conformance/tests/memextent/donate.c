@@ -184,8 +184,9 @@ ME_TEST(donate_no_sync)
 	}
 }
 
-/* Proves every cap-lookup error of both cap inputs; a cspace cap is CSPACE_WRONG_OBJECT_TYPE (§2,
- * §7). */
+/* Proves every cap-lookup error of both cap inputs in both directions: a cspace cap is
+ * CSPACE_WRONG_OBJECT_TYPE, an extent not yet active OBJECT_STATE, a partition cap without donate
+ * (0x2) or an extent cap without donate (0x10) CSPACE_INSUFFICIENT_RIGHTS (§2, §7 rights). */
 ME_TEST(donate_cap_errors)
 {
 	u64 s = me_make(rc, ram->base, 2 * PAGE, ME_RWX_ANY_SPARSE, true);
@@ -194,9 +195,14 @@ ME_TEST(donate_cap_errors)
 	const u64 back[7] = {TO_PARENT, s, rc->partition, 0, PAGE, 0, 0};
 
 	RETURN_IF_FAILED();
-	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 1, rc->cspace, 0, GH_CAP_INVALID);
-	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 2, rc->cspace, 0, idle);
-	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, back, 1, rc->cspace, 0, idle);
+	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 1, rc->cspace, GH_RIGHT_PARTITION_DONATE,
+	               GH_CAP_INVALID);
+	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, args, 2, rc->cspace, GH_RIGHT_MEMEXTENT_DONATE,
+	               idle);
+	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, back, 1, rc->cspace, GH_RIGHT_MEMEXTENT_DONATE,
+	               idle);
+	mem_cap_errors(rc, GH_HVC_MEMEXTENT_DONATE, back, 2, rc->cspace, GH_RIGHT_PARTITION_DONATE,
+	               GH_CAP_INVALID);
 }
 
 /* Proves a non-zero res0 on the native path is ARGUMENT_INVALID (§2 res0). */

@@ -21,8 +21,11 @@ HARNESS_IMAGES = --hyp $(HYP_ELF) --guest $(GUEST_BIN) --qemu $(QEMU) --reports 
 HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q
 
 .PHONY: conformance-run bench test-harness test-qemu
+# EXPECT's default gives way to a --preset in CONFORMANCE_ARGS (the preset names its own file); an
+# EXPECT given on the command line or in the environment is always passed.
+EXPECT_ARG = $(if $(EXPECT),$(if $(and $(filter file,$(origin EXPECT)),$(findstring --preset,$(CONFORMANCE_ARGS))),,--expect $(EXPECT)))
 conformance-run:
-	@$(HARNESS_RUN) run $(HARNESS_IMAGES) $(if $(EXPECT),--expect $(EXPECT)) $(CONFORMANCE_ARGS)
+	@$(HARNESS_RUN) run $(HARNESS_IMAGES) $(EXPECT_ARG) $(CONFORMANCE_ARGS)
 
 bench: all
 	@$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS)
@@ -36,3 +39,6 @@ test-qemu:
 		$(HARNESS_PYTEST) harness/qemu_tests
 
 TEST_TARGETS += test-harness test-qemu
+# make clean: the console logs (one per boot, never pruned) and the runs' lock files; the reports
+# folder's README.md and templates/ stay.
+CLEAN_FILES += $(REPORTS)/logs $(wildcard $(REPORTS)/.*.lock)

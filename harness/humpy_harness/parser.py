@@ -58,8 +58,10 @@ MODES = ("run", "list", "bench")
 NOTE_PREFIX = "### humpy-harness: "  # the harness's own notes in a log (runner.LOG_NOTE)
 # Free text that explains a TIMEOUT or CRASH better than the last line does (a hypervisor's panic
 # banner is followed by a register dump). Only quoted in the reason; never a verdict by itself.
+# "vCPU N stopped": the hypervisor gave up on the guest (humpy's vm_vcpu_stop); the power-off line
+# after it says less.
 ALARM = re.compile(r"(?i)\b(panic|fatal|unhandled|unexpected (sync|exception|abort)|"
-                   r"assert(ion)? fail)")
+                   r"assert(ion)? fail|vcpu \d+ stopped)")
 
 
 def _show(text: str, limit: int = 100) -> str:

@@ -36,6 +36,11 @@ _LIVE_LOCK = threading.Lock()
 _STOP = threading.Event()
 
 
+def reset_stop() -> None:
+    """A new session in this process: an earlier interrupt no longer applies."""
+    _STOP.clear()
+
+
 def kill_all() -> None:
     """Kills every QEMU still running (the shards other threads drive); their boots then end as
     interrupted and keep the results that arrived."""

@@ -18,7 +18,7 @@ from .coverage import DEFAULT_SPEC
 from .errors import HarnessError, NoTests, ReportsBusy, SetupError, UsageError
 from .model import (LIST_ID, RUN_ID, SETUP_ID, Outcome, Report, RunResult, TestResult, Verdict)
 from .parser import ConsoleParser
-from .runner import Limits, kill_all, run_console
+from .runner import Limits, kill_all, reset_stop, run_console
 
 DEFAULT_HYP = "build/hyp/hyp.elf"
 DEFAULT_GUEST = "build/conformance/guest.bin"
@@ -79,6 +79,7 @@ class Session:
     def check(self) -> None:
         """Every problem a user can fix before a boot, as one HarnessError."""
         c = self.cfg
+        reset_stop()
         if c.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         if c.test_timeout_ms is not None and c.test_timeout_ms < 1:

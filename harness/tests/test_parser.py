@@ -327,3 +327,16 @@ def test_setup_error_is_an_item_in_run_mode_and_a_warning_in_list_mode():
     assert listed.results == [] and listed.ok
     assert listed.warnings[-1] == ("line 3: guest set-up of the vgic failed: "
                                    "GICR_WAKER.ChildrenAsleep stuck at 1")
+
+
+def test_garbage_guest_reason_quotes_the_line_that_explains_it():
+    # A guest that is no humpy guest faults in its own vector: the hypervisor stops the vCPU, then
+    # powers off; the reason must quote the stop, not the power-off that follows it.
+    run = parse_text("humpy: hypervisor up\n"
+                     "humpy: VM 1 vCPU 0 stopped: exception inside its own exception vector\n"
+                     "humpy: no vCPU left to run: powering off\n", ending=Outcome.CRASH)
+    (r,) = run.results
+    assert r.verdict == Verdict.CRASH
+    assert "console line 2: " in r.reason
+    assert "vCPU 0 stopped: exception inside its own exception vector" in r.reason
+    assert "no vCPU left" not in r.reason

@@ -34,7 +34,8 @@ $(GUEST_BULK_C): $(GUEST_BULK_STAMP)
 
 $(GUEST_BUILD)/obj/bulk_tests.o: $(GUEST_BULK_C) $(SPEC_GUEST_HEADER)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(GUEST_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CROSS)gcc $(GUEST_CFLAGS) -c -o $@ $<
 
 # The compiler's own freestanding headers (stdint.h, stdarg.h, ...), and no libc's: asked once, when
 # first needed, so a machine without the cross compiler can still run `make setup`.
@@ -57,14 +58,17 @@ guest: $(GUEST_BIN)
 
 $(GUEST_BUILD)/obj/%.o: %.c $(SPEC_GUEST_HEADER)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(GUEST_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CROSS)gcc $(GUEST_CFLAGS) -c -o $@ $<
 
 $(GUEST_BUILD)/obj/%.o: %.S $(SPEC_GUEST_HEADER)
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(GUEST_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+	@echo "  AS      $<"
+	@$(CROSS)gcc $(GUEST_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
 
 $(GUEST_ELF): $(GUEST_OBJS) $(GUEST_LDS) $(GUEST_BULK_STAMP)
-	$(CROSS)gcc $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) -lgcc
+	@echo "  LD      $@"
+	@$(CROSS)gcc $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS) -lgcc
 
 $(GUEST_BIN): $(GUEST_ELF)
 	$(CROSS)objcopy -O binary $< $@

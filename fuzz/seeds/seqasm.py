@@ -65,6 +65,11 @@ def flip(i, bit):
     return bytes([6, i, bit])
 
 
+def own(vcpu=False):
+    """The root VM's own VIC cap (or its vCPU's), which the guest reads from /chosen."""
+    return bytes([0x45, 1 if vcpu else 0])
+
+
 def prev():
     return bytes([7])
 

@@ -6,7 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trace2seeds  # noqa: E402
-from seqasm import Seq, anycap, flip, raw, val, who  # noqa: E402
+from seqasm import Seq, anycap, flip, own, raw, val, who  # noqa: E402
 
 # (num, name, n_inputs) as in spec_calls.h; row order matters (the seed names rows).
 ROWS = [(0x00, "hypervisor_identify", 0), (0x01, "partition_create_partition", 3),
@@ -129,3 +129,28 @@ def test_command_line_over_a_generated_header(tmp_path):
                            "--spec-calls", str(header), "--out", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "no TRACE lines" in proc.stderr
+
+
+def test_own_vic_and_vcpu_become_own_cap_arguments(tmp_path):
+    # The guest's own VIC and vCPU caps come from /chosen, not the `caps` line: two tests pass the
+    # same values as a VIC and a thread cap that no call made, so they are the root's own caps.
+    vic, vcpu, db = 0xE6677440F63C0B90, 0xE6677440F63CEE61, 0xE6677440F63D0D0B
+    rows = ROWS + [(0x06, "partition_create_doorbell", 3), (0x10, "doorbell_bind_virq", 4),
+                   (0x29, "vic_attach_vcpu", 4)]
+    types = {"doorbell_bind_virq": [7, 9, 0, 0, 0, 0, 0, 0],
+             "vic_attach_vcpu": [9, 6, 0, 0, 0, 0, 0, 0]}
+    lines = [f"[humpy] TRACE caps partition={PART:x} cspace={CSPACE:x}"]
+    for t in ("doorbell.a", "doorbell.b"):
+        lines += [f"[humpy] TRACE {t} n 0x06 {PART:x} {CSPACE:x} 0 -> 0 {db:x}",
+                  f"[humpy] TRACE {t} n 0x10 {db:x} {vic:x} 40 0 -> 0 0",
+                  f"[humpy] TRACE {t} n 0x29 {vic:x} {vcpu:x} 0 0 -> 21 0"]
+    tests, written, stats = trace2seeds.convert(lines, rows, str(tmp_path), types)
+    assert (len(tests), written, stats.own) == (2, 1, 6)
+    s = Seq(rows)
+    s.call("partition_create_doorbell", anycap(0), anycap(1), raw(0))
+    s.call("doorbell_bind_virq", anycap(2), own(), raw(0x40), raw(0))
+    s.call("vic_attach_vcpu", own(), own(vcpu=True), raw(0), raw(0))
+    assert (tmp_path / "trace-doorbell.a").read_bytes() == s.bytes()
+    # Without the types (or seen in one test only) the values stay raw.
+    _, _, stats = trace2seeds.convert(lines[:4], rows, str(tmp_path), types)
+    assert stats.own == 0

@@ -7,7 +7,10 @@ first SEQ_MAX_CALLS of them; the fuzzer runs no more). Cap IDs are obfuscated di
 boot and on the host core, so a cap argument is written as a reference to the fuzzer's pool of live
 caps, which grows the same way the trace does: 0 the root partition, 1 the root cspace (the `caps`
 line), then each cap x1 returned by a successful create or copy. A value one bit away from a known
-cap becomes that cap with the bit flipped; every other argument is written raw.
+cap becomes that cap with the bit flipped. The guest's own VIC and vCPU caps (from /chosen, not on
+the `caps` line) are recognised as the value a boot's tests pass most often as a VIC or thread cap
+without any call having made it; they become the fuzzer's own-cap argument (the host root's VIC and
+vCPU). Every other argument is written raw.
 """
 
 import argparse
@@ -26,6 +29,11 @@ SEQ_MAX_CALLS = 48  # fuzz/targets/hypercall_seq.c
 SEQ_POOL_SIZE = 64
 RAW_MAX_NUM = 0xFF  # a raw call number is one byte
 TRACE = re.compile(protocol.TRACE_PATTERN)
+# spec_calls.h: {num, "name", n_inputs, n_outputs, res0, res1, cap_mask, {cap_type x8}, ...}
+CAP_TYPES_RE = re.compile(r'^\s*\{0x[0-9a-f]+, "([a-z0-9_]+)", \d+, \d+, 0x[0-9a-f]+, 0x[0-9a-f]+, '
+                          r'0x[0-9a-f]+, \{([0-9, ]+)\}')
+SPEC_OBJ_THREAD, SPEC_OBJ_VIC = 6, 9  # enum spec_obj in spec_calls.h
+OWN_MIN_TESTS = 2  # a value counts as an own cap when this many tests pass it
 
 
 def _returns_cap(name):
@@ -68,13 +76,54 @@ def read_trace(lines):
     return tests
 
 
+def cap_types(spec_calls_h):
+    """call name -> [enum spec_obj per input] from the fuzzers' spec_calls.h."""
+    out = {}
+    with open(spec_calls_h) as f:
+        for line in f:
+            m = CAP_TYPES_RE.match(line)
+            if m:
+                out[m.group(1)] = [int(v) for v in m.group(2).split(",")]
+    return out
+
+
+def own_caps(tests, rows, types):
+    """roots -> {value: True for the vCPU, False for the VIC}: per boot, the value its tests pass
+    most often as a VIC (thread) cap that no create or copy of that boot returned."""
+    by_num = {num: name for num, name, _ in rows}
+    made, seen = {}, {}
+    for t in tests:
+        for _, num, inputs, x0, x1 in t.calls:
+            name = by_num.get(num)
+            if name is not None and x0 == 0 and _returns_cap(name):
+                made.setdefault(t.roots, set()).add(x1)
+    for t in tests:
+        for _, num, inputs, _, _ in t.calls:
+            kinds = types.get(by_num.get(num), [])
+            for i, v in enumerate(inputs):
+                if i < len(kinds) and kinds[i] in (SPEC_OBJ_VIC, SPEC_OBJ_THREAD):
+                    key = (t.roots, kinds[i] == SPEC_OBJ_THREAD)
+                    seen.setdefault(key, {}).setdefault(v, set()).add(t.id)
+    out = {}
+    for (roots, is_vcpu), values in seen.items():
+        skip = made.get(roots, set()) | set(roots or ()) | {2**64 - 1}
+        ranked = sorted(((len(ids), v) for v, ids in values.items() if v not in skip),
+                        reverse=True)
+        if ranked and ranked[0][0] >= OWN_MIN_TESTS:
+            out.setdefault(roots, {})[ranked[0][1]] = is_vcpu
+    return out
+
+
 class Stats:
     def __init__(self):
         self.calls = self.caps = self.flips = self.raw = self.skipped = self.cut = 0
+        self.own = 0
 
 
-def seed_of(test, rows, stats):
-    """The hypercall_seq input replaying test's calls; None when none can be written."""
+def seed_of(test, rows, stats, own=None):
+    """The hypercall_seq input replaying test's calls; None when none can be written. own: value
+    -> True (own vCPU) / False (own VIC) for the test's boot."""
+    own = own or {}
     by_num = {num: name for num, name, _ in rows}
     n_inputs = {name: n for _, name, n in rows}
     pool = {}  # cap ID -> pool index (the newest index wins when an ID comes back)
@@ -86,6 +135,9 @@ def seed_of(test, rows, stats):
     made = 0
 
     def arg(v):
+        if v in own and v not in pool:
+            stats.own += 1
+            return seqasm.own(vcpu=own[v])
         if v in pool:
             stats.caps += 1
             return seqasm.anycap(pool[v])
@@ -127,10 +179,11 @@ def seed_name(test_id):
     return SEED_PREFIX + test_id
 
 
-def convert(lines, rows, out):
+def convert(lines, rows, out, types=None):
     """Writes one seed a test into out (identical inputs once), replacing the trace seeds already
-    there; returns (tests, written, stats)."""
+    there; returns (tests, written, stats). types: cap_types() of the spec, to find own caps."""
     tests = read_trace(lines)
+    owns = own_caps(tests, rows, types or {})
     stats = Stats()
     seen = set()
     written = 0
@@ -139,7 +192,7 @@ def convert(lines, rows, out):
         if name.startswith(SEED_PREFIX):
             os.remove(os.path.join(out, name))
     for t in tests:
-        data = seed_of(t, rows, stats)
+        data = seed_of(t, rows, stats, owns.get(t.roots))
         if data is None:
             continue
         digest = hashlib.sha1(data).digest()
@@ -161,12 +214,13 @@ def main():
 
     rows = seqasm.spec_rows(args.spec_calls)
     with open(args.trace) as f:
-        tests, written, s = convert(f, rows, args.out)
+        tests, written, s = convert(f, rows, args.out, cap_types(args.spec_calls))
     if not tests:
         raise SystemExit(f"{args.trace}: no TRACE lines of any test")
     no_roots = sum(1 for t in tests if t.roots is None)
     print(f"trace2seeds: {len(tests)} traced tests -> {written} seeds in {args.out} "
-          f"({s.calls} calls; arguments: {s.caps} caps, {s.flips} flipped caps, {s.raw} raw; "
+          f"({s.calls} calls; arguments: {s.caps} caps, {s.own} own VIC/vCPU caps, {s.flips} "
+          f"flipped caps, {s.raw} raw; "
           f"{s.cut} tests cut at {SEQ_MAX_CALLS} calls, {s.skipped} calls past 0xff left out"
           + (f"; {no_roots} tests without root caps" if no_roots else "") + ")")
 

@@ -12,7 +12,8 @@
  *   arg  kind u8, then its operands (kind & 7): 0 cap of the input's type from the pool [u8],
  *        1 any pooled cap [u8], 2 the reserved value or a small one [u8], 3 raw [u64 LE],
  *        4 a limit [u8], 5 a slot ID of the k-th active cspace [u8 k, u8 slot selector],
- *        6 pooled cap with one bit flipped [u8, u8], 7 the previous call's x1
+ *        6 pooled cap with one bit flipped [u8, u8], 7 the previous call's x1; kind 0x45: the
+ *        root VM's own VIC (u8 even) or vCPU (u8 odd) cap, the ones a guest names from /chosen
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "world.h"
 
 #define SEQ_MAX_CALLS 48U
+#define SEQ_ARG_OWN   0x45U /* argument kind: the root VM's own VIC or vCPU cap */
 #define SEQ_POOL_SIZE 64U
 
 /* Spec object types as the core numbers them (the two encodings are independent on purpose). */
@@ -320,6 +322,11 @@ static uint64_t seq_arg(struct fuzz_input *in, const struct spec_call *c, unsign
 	    ((i == 2 && strcmp(c->name, "msgqueue_send") == 0) ||
 	     (i == 1 && strcmp(c->name, "msgqueue_receive") == 0))) {
 		return ((kind & 0x20U) != 0U ? SEQ_VA_RO : SEQ_VA_RW) + fuzz_u8(in) * 16U;
+	}
+	/* Not pooled (that would renumber every pool reference of the seeds): traced binds to the
+	 * guest's own VIC and its vCPU cap reach the root's objects through this kind. */
+	if (kind == SEQ_ARG_OWN) {
+		return (fuzz_u8(in) & 1U) != 0U ? world.root.vcpu_cap : world.root.vic_cap;
 	}
 	switch (kind & 7U) {
 	case 0:

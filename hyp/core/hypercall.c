@@ -100,32 +100,6 @@ static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
                   HC_VAL, HC_RES0),
     HYPERCALL_ROW(ADDRSPACE_ATTACH_VDEVICE, addrspace_attach_vdevice, HC_CAP, HC_VAL, HC_VAL,
                   HC_VAL, HC_VAL, HC_VAL),
-    /* hypercall_memextent.c (donate's caps are partitions or extents: the core looks them up) */
-    HYPERCALL_ROW(PARTITION_CREATE_MEMEXTENT, partition_create_memextent, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(MEMEXTENT_CONFIGURE, memextent_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
-                  HC_RES0),
-    HYPERCALL_ROW(MEMEXTENT_CONFIGURE_DERIVE, memextent_configure_derive, HC_CAP, HC_CAP, HC_VAL,
-                  HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(MEMEXTENT_MODIFY, memextent_modify, HC_CAP, HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(MEMEXTENT_DONATE, memextent_donate, HC_VAL, HC_VAL, HC_VAL, HC_VAL, HC_VAL,
-                  HC_RES0),
-    /* hypercall_addrspace.c */
-    HYPERCALL_ROW(PARTITION_CREATE_ADDRSPACE, partition_create_addrspace, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_CONFIGURE, addrspace_configure, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_ATTACH_THREAD, addrspace_attach_thread, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_MAP, addrspace_map, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL,
-                  HC_VAL),
-    HYPERCALL_ROW(ADDRSPACE_UNMAP, addrspace_unmap, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(ADDRSPACE_UPDATE_ACCESS, addrspace_update_access, HC_CAP, HC_CAP, HC_VAL, HC_VAL,
-                  HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(ADDRSPACE_LOOKUP, addrspace_lookup, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_ATTACH_VDMA, addrspace_attach_vdma, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_CONFIGURE_INFO_AREA, addrspace_configure_info_area, HC_CAP, HC_VAL,
-                  HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_CONFIGURE_VMMIO, addrspace_configure_vmmio, HC_CAP, HC_VAL, HC_VAL,
-                  HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_ATTACH_VDEVICE, addrspace_attach_vdevice, HC_CAP, HC_VAL, HC_VAL,
-                  HC_VAL, HC_VAL, HC_VAL),
 };
 
 unsigned hypercall_table_size(void)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import signal
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -135,6 +137,27 @@ def config_from_args(args) -> Config:
                   spec=args.spec, trace=getattr(args, "trace", None) is not None)
 
 
+MAX_COLUMNS = 100
+
+
+def _wrap(text: str) -> str:
+    """A report line folded to the terminal (at most MAX_COLUMNS), never inside a word or path;
+    continuation lines indented."""
+    width = min(MAX_COLUMNS, shutil.get_terminal_size((MAX_COLUMNS, 24)).columns)
+    return "\n".join(textwrap.wrap(text, width=max(40, width), subsequent_indent="  ",
+                                   break_long_words=False, break_on_hyphens=False)) or text
+
+
+def _no_cover_hint(report) -> bool:
+    """True when no COVER lines has a plainer cause than a guest without coverage recording: the
+    run was stopped or failed to set up, a boot did not complete, or no guest test ran."""
+    if report.error or any(run.setup_errors for run in report.runs):
+        return True
+    if any(run.outcome.name != "COMPLETE" for run in report.runs):
+        return True
+    return not any(not r.id.startswith("harness.") for r in report.results)
+
+
 def _terminate(signum, frame):
     raise KeyboardInterrupt
 
@@ -225,6 +248,10 @@ def _finish(report, cfg, code, trace_file: str | None = None) -> int:
     report.coverage = coverage.for_report(report, cfg.spec)
     if report.results and not quiet and report.mode != "bench":
         print(reports.table(report))
+    cov_summary = (report.coverage or {}).get("summary")
+    # "No COVER lines" blames the guest only when nothing plainer explains it.
+    show_cov = not (cov_summary is not None and not cov_summary.get("cover_lines")
+                    and _no_cover_hint(report))
     cov_table = coverage.table(report.coverage)
     if cov_table and not quiet:
         print(cov_table)
@@ -257,14 +284,14 @@ def _finish(report, cfg, code, trace_file: str | None = None) -> int:
     if report.mode == "bench" and report.results and not report.ok:
         print(reports.table(report))
     print(reports.summary(report))
-    if report.coverage and not quiet:
-        print(coverage.summary(report.coverage))
+    if report.coverage and not quiet and show_cov:
+        print(_wrap(coverage.summary(report.coverage)))
         for line in coverage.drift_lines(report.coverage):
-            print(line)
+            print(_wrap(line))
     logs = [run.log for run in report.runs if run.log]
     if logs:
-        print("logs: " + " ".join(logs))
-    print("reports: " + " ".join(paths))
+        print(_wrap("logs: " + " ".join(logs)))
+    print(_wrap("reports: " + " ".join(paths)))
     if code is not None:
         return code
     return EXIT_OK if report.ok else EXIT_BAD_VERDICT

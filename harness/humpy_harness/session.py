@@ -235,6 +235,9 @@ class Session:
             report.results.extend(run.results)
             return report
         runs: list[RunResult | HarnessError | None] = [None] * len(shards)
+        # Each shard says it is done through an event: Thread.join interrupted by Ctrl-C can return
+        # early later on, while the shard still runs.
+        done = [threading.Event() for _ in shards]
 
         def one(k: int) -> None:
             try:
@@ -245,24 +248,31 @@ class Session:
                 runs[k] = getattr(e, "run", None) or SetupError(f"shard {k + 1}: interrupted")
             except Exception as e:  # noqa: BLE001: a thread must not die silently
                 runs[k] = SetupError(f"shard {k + 1}: {type(e).__name__}: {e}")
+            finally:
+                done[k].set()
+
+        def wait_all() -> None:
+            for event in done:
+                while not event.wait(0.1):
+                    pass
 
         threads = [threading.Thread(target=one, args=(k,), daemon=True) for k in range(len(shards))]
         interrupted = None
         for t in threads:
             t.start()
         try:
-            for t in threads:
-                t.join()
+            wait_all()
         except KeyboardInterrupt as e:
             # Ctrl-C reaches this thread only: kill every shard's QEMU; each shard then ends as
             # interrupted with the results that had arrived, and they all go into the report.
             interrupted = e
             kill_all()
-            for t in threads:
-                t.join()
+            wait_all()
         order = {t: i for i, t in enumerate(selected)}
         merged, extra = [], []
         for k, run in enumerate(runs):
+            if run is None:
+                run = SetupError(f"shard {k + 1}: no result")
             if isinstance(run, HarnessError):
                 extra.append(TestResult(f"{RUN_ID}_shard{k + 1}", Verdict.ERROR, str(run)))
                 continue

@@ -73,8 +73,10 @@ def test_interrupted_sharded_run_keeps_every_result(tmp_path, sig):
     assert int(suite.get("errors")) >= 5 and suite.get("tests") != "0"
     tap = (reports / "conformance.tap").read_text()
     assert "not ok" in tap and "Bail out! interrupted" in tap
-    (logs_line,) = [line for line in out.splitlines() if line.startswith("logs: ")]
-    named = logs_line[len("logs: "):].split()
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("logs:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("reports:"))
+    named = " ".join(lines[start:end]).split()[1:]
     assert len(named) == 5 and sum("-shard" in n for n in named) == 4
     assert "FAILED: 0 guest test(s)" not in out
 
@@ -237,3 +239,36 @@ def test_progress_on_a_terminal_is_one_rewritten_line(tmp_path):
     assert err.endswith("\r\x1b[K")  # the status line is wiped before the table prints
     assert "\n" not in err.replace("\r\n", "")
     assert "progress:" not in out
+
+
+# ---- lesser: the coverage hint only when it is the cause; lines fit a terminal ----
+
+TINY_SPEC = SCENARIOS.parent / "tiny_spec.json"
+HINT = "a guest without coverage recording?"
+
+
+def test_coverage_hint_only_when_no_other_cause(cli):
+    assert HINT in cli("run", "--tests", "identify.*", "--spec", str(TINY_SPEC)).stdout
+    for args in (("--tests", "identify.*,selftest.hang", "--timeout", "1"),  # time-out
+                 ("-k", "zzz"),  # empty selection
+                 ("--tests", "identify.*,selftest.crash")):  # crash
+        proc = cli("run", *args, "--spec", str(TINY_SPEC))
+        assert proc.returncode == 1
+        assert HINT not in proc.stdout + proc.stderr, args
+
+
+def test_report_lines_fit_100_columns(cli, tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    proc = cli("run", "--jobs", "3", "--reports", str(deep), "--spec", str(TINY_SPEC))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("logs:"))
+    tail = lines[start:]
+    for line in tail:
+        paths = [w for w in line.split() if w.startswith("/")]
+        assert len(line) <= 100 or len(paths) == 1, line  # one long path alone on its line
+    named = " ".join(tail).split()
+    assert sum(w.endswith(".log") for w in named) == 4  # list + 3 shards
+    assert sum(w.startswith(str(deep)) and w.endswith((".json", ".xml", ".tap")) for w in named) == 3
+    cov = next(i for i, line in enumerate(lines) if line.startswith("spec coverage: "))
+    assert all(len(line) <= 100 for line in lines[cov:start])

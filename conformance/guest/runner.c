@@ -34,6 +34,7 @@ static struct {
 	enum verdict verdict;
 	char reason[RUNNER_REASON_MAX];
 	struct test_ctx ctx;
+	unsigned abandoned; /* tests abandoned so far (runner_abandoned) */
 } run;
 
 static void runner_verdict(enum verdict v, const char *fmt, va_list ap)
@@ -76,6 +77,11 @@ bool test_has_failed(void)
 	return run.verdict != V_PASS;
 }
 
+unsigned runner_abandoned(void)
+{
+	return run.abandoned;
+}
+
 void runner_abandon(const char *fmt, ...)
 {
 	static bool stopping;
@@ -87,6 +93,7 @@ void runner_abandon(const char *fmt, ...)
 	va_end(ap);
 	if (run.active) {
 		run.active = false;
+		run.abandoned++;
 		/* An abandoned test ends in ERROR even if it had already recorded a FAIL. */
 		run.verdict = V_ERROR;
 		snprintf(run.reason, sizeof(run.reason), "%s", why);

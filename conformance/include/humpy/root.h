@@ -84,6 +84,9 @@ static inline u64 hc_err(u32 call, u64 a0, u64 a1, u64 a2)
 
 /* Caps in the root cspace the current test owns: deleted by root_end unless untracked. */
 void root_track(u64 cap);
+
+/* A fixture call failed: FAIL, or ERROR after an abandoned test (its leftovers are likelier). */
+void root_fixture_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void root_untrack(u64 cap);
 /* cspace_delete_cap_from(root cspace, cap), untracking it on success; returns x0. */
 u64 root_del(const struct root_caps *rc, u64 cap);

@@ -21,6 +21,8 @@ bool test_has_failed(void);
 
 /* Ends the running test with ERROR (called from exception context); outside a test, powers off. */
 NORETURN void runner_abandon(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Tests abandoned so far in this boot: a later set-up that fails may have met their leftovers. */
+unsigned runner_abandoned(void);
 
 /* The options from /chosen/bootargs (PROTOCOL.md). */
 struct runner_options {

@@ -1,4 +1,6 @@
 /* root lib: the root caps, call wrappers, per-test cap tracking and fixtures (humpy/root.h). */
+#include <humpy/arch.h>
+#include <humpy/libc.h>
 #include <humpy/profile.h>
 #include <humpy/regrules.h>
 #include <humpy/root.h>
@@ -13,6 +15,43 @@ static u64 root_tracked[ROOT_MAX_TRACKED];
 static unsigned root_n_tracked;
 static long root_free_before;
 static u64 root_fill[ROOT_MAX_FREE_SLOTS];
+static unsigned root_n_fill; /* copies made by root_free_slots not deleted yet */
+
+/*
+ * A test abandoned (time limit) between a hypercall that made a cap and the bookkeeping of that
+ * cap would leak it for good, and the root cspace fills test by test: the two run with IRQ and FIQ
+ * masked (the time limit's interrupt waits), DAIF restored after.
+ */
+static u64 root_hold(void)
+{
+	u64 daif = sysreg_read(daif);
+
+	irq_mask();
+	return daif;
+}
+
+static void root_release(u64 daif)
+{
+	sysreg_write(daif, daif);
+}
+
+/*
+ * A fixture's call failed. After an abandoned test that is most likely what it left behind (a full
+ * cspace, a heap used up), not the call under test: ERROR, not FAIL.
+ */
+void root_fixture_failed(const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (runner_abandoned())
+		test_error("%s (set-up after %u abandoned test(s))", why, runner_abandoned());
+	else
+		test_fail("%s", why);
+}
 
 /* The profile (guest/profile.c) read /chosen once; the PROFILE line printed what it found. */
 bool root_caps_get(struct root_caps *rc)
@@ -85,12 +124,22 @@ u64 root_del(const struct root_caps *rc, u64 cap)
 	return err;
 }
 
-/* Newest first, so copies go before what they copy (not required, but the natural order). */
+/*
+ * Newest first, so copies go before what they copy (not required, but the natural order). Each
+ * count drops after its delete: a test abandoned in here leaves the rest for the next root_begin
+ * (deleting an already empty slot again is harmless: nothing new was made in between).
+ */
 static void root_cleanup(const struct root_caps *rc)
 {
-	while (root_n_tracked > 0)
-		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_tracked[--root_n_tracked],
+	while (root_n_tracked > 0) {
+		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_tracked[root_n_tracked - 1],
 		       0);
+		root_n_tracked--;
+	}
+	while (root_n_fill > 0) {
+		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_fill[root_n_fill - 1], 0);
+		root_n_fill--;
+	}
 }
 
 /*
@@ -99,20 +148,26 @@ static void root_cleanup(const struct root_caps *rc)
  */
 static long root_free_slots(const struct root_caps *rc)
 {
-	long n = 0, i, ret = -1;
+	long ret = -1;
 
-	while (n < ROOT_MAX_FREE_SLOTS) {
+	while (root_n_fill < ROOT_MAX_FREE_SLOTS) {
+		u64 daif = root_hold();
 		struct gh_ret r = hc(GH_HVC_CSPACE_COPY_CAP_FROM, rc->cspace, rc->partition,
 		                     rc->cspace, GH_RIGHT_PARTITION_OBJECT_CREATE, 0);
+
+		if (r.x[0] == 0)
+			root_fill[root_n_fill++] = r.x[1];
+		root_release(daif);
 		if (r.x[0] != 0) {
 			if (r.x[0] == E(CSPACE_FULL))
-				ret = n;
+				ret = root_n_fill;
 			break;
 		}
-		root_fill[n++] = r.x[1];
 	}
-	for (i = 0; i < n; i++)
-		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_fill[i], 0);
+	while (root_n_fill > 0) {
+		hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, rc->cspace, root_fill[root_n_fill - 1], 0);
+		root_n_fill--;
+	}
 	return ret;
 }
 
@@ -145,13 +200,17 @@ void root_end(const struct root_caps *rc)
 
 u64 root_create(const struct root_caps *rc, u32 call, u64 partition)
 {
+	u64 daif = root_hold();
 	struct gh_ret r = hc(call, partition, rc->cspace, 0, 0, 0);
 
+	if (r.x[0] == 0)
+		root_track(r.x[1]);
+	root_release(daif);
 	if (r.x[0] != 0) {
-		test_fail("fixture: create (call 0x%x): x0 expected 0x0 got 0x%lx", call, r.x[0]);
+		root_fixture_failed("fixture: create (call 0x%x): x0 expected 0x0 got 0x%lx", call,
+		                    r.x[0]);
 		return GH_CAP_INVALID;
 	}
-	root_track(r.x[1]);
 	return r.x[1];
 }
 
@@ -163,12 +222,13 @@ u64 root_cspace(const struct root_caps *rc, u64 max_caps, bool activate)
 	if (c == GH_CAP_INVALID)
 		return c;
 	if (max_caps && (err = hc_err(GH_HVC_CSPACE_CONFIGURE, c, max_caps, 0)) != 0) {
-		test_fail("fixture: cspace_configure(%lu): x0 expected 0x0 got 0x%lx", max_caps,
-		          err);
+		root_fixture_failed("fixture: cspace_configure(%lu): x0 expected 0x0 got 0x%lx",
+		                    max_caps, err);
 		return GH_CAP_INVALID;
 	}
 	if (activate && (err = hc_err(GH_HVC_OBJECT_ACTIVATE, c, 0, 0)) != 0) {
-		test_fail("fixture: object_activate(cspace): x0 expected 0x0 got 0x%lx", err);
+		root_fixture_failed("fixture: object_activate(cspace): x0 expected 0x0 got 0x%lx",
+		                    err);
 		return GH_CAP_INVALID;
 	}
 	return c;
@@ -182,7 +242,8 @@ u64 root_partition(const struct root_caps *rc, u64 parent, bool activate)
 	if (p == GH_CAP_INVALID)
 		return p;
 	if (activate && (err = hc_err(GH_HVC_OBJECT_ACTIVATE, p, 0, 0)) != 0) {
-		test_fail("fixture: object_activate(partition): x0 expected 0x0 got 0x%lx", err);
+		root_fixture_failed(
+		    "fixture: object_activate(partition): x0 expected 0x0 got 0x%lx", err);
 		return GH_CAP_INVALID;
 	}
 	return p;
@@ -193,7 +254,8 @@ u64 root_copy_into(const struct root_caps *rc, u64 cap, u64 dest, u64 mask)
 	struct gh_ret r = hc(GH_HVC_CSPACE_COPY_CAP_FROM, rc->cspace, cap, dest, mask, 0);
 
 	if (r.x[0] != 0) {
-		test_fail("fixture: cspace_copy_cap_from: x0 expected 0x0 got 0x%lx", r.x[0]);
+		root_fixture_failed("fixture: cspace_copy_cap_from: x0 expected 0x0 got 0x%lx",
+		                    r.x[0]);
 		return GH_CAP_INVALID;
 	}
 	return r.x[1];
@@ -201,10 +263,12 @@ u64 root_copy_into(const struct root_caps *rc, u64 cap, u64 dest, u64 mask)
 
 u64 root_copy(const struct root_caps *rc, u64 cap, u64 mask)
 {
+	u64 daif = root_hold();
 	u64 c = root_copy_into(rc, cap, rc->cspace, mask);
 
 	if (c != GH_CAP_INVALID)
 		root_track(c);
+	root_release(daif);
 	return c;
 }
 
@@ -217,7 +281,8 @@ u64 root_revoked(const struct root_caps *rc, u64 cap)
 		return c;
 	err = hc_err(GH_HVC_CSPACE_REVOKE_CAP_FROM, rc->cspace, c, 0);
 	if (err != 0) {
-		test_fail("fixture: cspace_revoke_cap_from: x0 expected 0x0 got 0x%lx", err);
+		root_fixture_failed("fixture: cspace_revoke_cap_from: x0 expected 0x0 got 0x%lx",
+		                    err);
 		return GH_CAP_INVALID;
 	}
 	return c;
@@ -232,7 +297,8 @@ u64 root_null(const struct root_caps *rc)
 		return c;
 	err = root_del(rc, c);
 	if (err != 0) {
-		test_fail("fixture: cspace_delete_cap_from: x0 expected 0x0 got 0x%lx", err);
+		root_fixture_failed("fixture: cspace_delete_cap_from: x0 expected 0x0 got 0x%lx",
+		                    err);
 		return GH_CAP_INVALID;
 	}
 	return c;

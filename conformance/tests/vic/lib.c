@@ -144,7 +144,8 @@ static u64 ipc_activate(u64 cap, const char *what)
 	u64 err = hc_err(GH_HVC_OBJECT_ACTIVATE, cap, 0, 0);
 
 	if (err != 0) {
-		test_fail("fixture: object_activate(%s): x0 expected 0x0 got 0x%lx", what, err);
+		root_fixture_failed("fixture: object_activate(%s): x0 expected 0x0 got 0x%lx", what,
+		                    err);
 		return GH_CAP_INVALID;
 	}
 	return cap;
@@ -185,8 +186,8 @@ u64 vic_make(const struct root_caps *rc, u64 max_vcpus, u64 max_virqs, bool acti
 		return v;
 	err = hc(GH_HVC_VIC_CONFIGURE, v, max_vcpus, max_virqs, 0, 0).x[0];
 	if (err != 0) {
-		test_fail("fixture: vic_configure(%lu, %lu): x0 expected 0x0 got 0x%lx", max_vcpus,
-		          max_virqs, err);
+		root_fixture_failed("fixture: vic_configure(%lu, %lu): x0 expected 0x0 got 0x%lx",
+		                    max_vcpus, max_virqs, err);
 		return GH_CAP_INVALID;
 	}
 	return activate ? ipc_activate(v, "vic") : v;
@@ -200,8 +201,9 @@ void ipc_bind(const struct ipc_self *self, u32 bind_call, u32 unbind_call, u64 c
 		return;
 	err = hc(bind_call, cap, self->vic, virq, 0, 0).x[0];
 	if (err != 0) {
-		test_fail("fixture: bind (call 0x%x) to VIRQ %lu: x0 expected 0x0 got 0x%lx",
-		          bind_call, virq, err);
+		root_fixture_failed(
+		    "fixture: bind (call 0x%x) to VIRQ %lu: x0 expected 0x0 got 0x%lx", bind_call,
+		    virq, err);
 		return;
 	}
 	ipc_bound(unbind_call, cap);

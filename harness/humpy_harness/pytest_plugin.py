@@ -17,7 +17,7 @@ import yaml
 
 from . import coverage, reports
 from . import expect as expect_mod
-from .errors import HarnessError
+from .errors import HarnessError, ReportsBusy
 from .model import BAD_VERDICTS, TestResult, Verdict
 from . import qemu as qemu_mod
 from .qemu import REPO
@@ -153,6 +153,14 @@ class HumpySuite(pytest.File):
         self.t0 = time.monotonic()
         try:
             self.session_h.check()
+            self.session_h.lock_reports()  # another pytest run on the same report names: refused
+        except ReportsBusy:
+            raise
+        except HarnessError as e:
+            setup_failure(self.report, e)
+            self._write()
+            raise
+        try:
             listed = self.session_h.list_tests(self.report)
         except HarnessError as e:
             setup_failure(self.report, e)

@@ -183,3 +183,17 @@ def test_plugin_x_reports_only_the_tests_pytest_showed(tmp_path):
     assert set(cases) == {"identify.api_info", "selftest.fail"}
     data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
     assert [t["id"] for t in data["tests"]] == ["identify.api_info", "selftest.fail"]
+
+
+def test_plugin_refuses_report_names_another_run_holds(tmp_path):
+    import fcntl
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    with open(reports / ".pytest-conformance.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        lock.write("4242\n")
+        lock.flush()
+        proc, cases, boots = pytest_run(tmp_path)
+    assert proc.returncode != 0 and not boots
+    assert f"humpy: another run (pid 4242) is writing {reports}/pytest-conformance.*" in proc.stdout
+    assert not (reports / "pytest-conformance.json").exists()

@@ -1,6 +1,7 @@
 /* test_memextent: memory extents and address spaces on the host: per-page ownership (memdb),
  * derive, donate, the map/unmap/update_access/lookup checks and what they leave in the Stage-2
  * stand-in. */
+#include "../arch/aarch64/pte.h"
 #include "addrspace.h"
 #include "host_stage2.h"
 #include "mem_calls.h"
@@ -371,4 +372,50 @@ TEST(memextent_modify_ops)
 	CHECK_EQ(OK, core_memextent_modify(&ctx, me, 0, 0, 0)); /* UNMAP_ALL */
 	CHECK_EQ(0, host_stage2_count(NULL));
 	CHECK_EQ(ERROR_ADDR_INVALID, core_addrspace_lookup(&ctx, as, me, 0x1000, 0x1000).error);
+}
+
+/* The aarch64 Stage-2 walk address spaces use (pte.c, pure): pages mapped one at a time are found
+ * again by pte_page_slot, a page no table reaches has no slot, and clearing a slot unmaps only it.
+ */
+static uint64_t t_tables[8][512] __attribute__((aligned(4096)));
+static unsigned t_tables_used;
+
+static uint64_t *t_table_alloc(void *ctx)
+{
+	(void)ctx;
+	return t_tables_used < 8 ? memset(t_tables[t_tables_used++], 0, 4096) : NULL;
+}
+
+TEST(stage2_page_walk_finds_exactly_the_mapped_pages)
+{
+	uint64_t *root;
+	uint64_t attrs = pte_s2_attrs((struct pte_perm){.mem = PTE_MEM_NORMAL, .write = true});
+
+	(void)arena;
+	t_tables_used = 0;
+	root = t_table_alloc(NULL);
+	for (uint64_t i = 0; i < 3; i++) {
+		CHECK_EQ(PTE_MAP_OK,
+		         pte_map(root, 40, 0x80000000ULL + i * 4096, T_MEM_BASE + i * 4096, 4096,
+		                 attrs, t_table_alloc, NULL)
+		             .error);
+	}
+	CHECK_EQ(4, t_tables_used); /* root, L1, L2, L3 */
+	for (uint64_t i = 0; i < 3; i++) {
+		uint64_t *slot = pte_page_slot(root, 40, 0x80000000ULL + i * 4096);
+
+		CHECK(slot != NULL);
+		CHECK_EQ(PTE_KIND_PAGE, pte_decode(*slot, 3).kind);
+		CHECK_EQ(T_MEM_BASE + i * 4096, pte_decode(*slot, 3).addr);
+	}
+	CHECK(pte_page_slot(root, 40, 0xC0000000ULL) == NULL); /* no L2 table there */
+	CHECK(pte_page_slot(root, 40, 1ULL << 40) == NULL);    /* past the IPA size */
+	*pte_page_slot(root, 40, 0x80001000ULL) = 0;
+	CHECK_EQ(PTE_KIND_INVALID, pte_decode(*pte_page_slot(root, 40, 0x80001000ULL), 3).kind);
+	CHECK_EQ(PTE_KIND_PAGE, pte_decode(*pte_page_slot(root, 40, 0x80002000ULL), 3).kind);
+	/* The same page again: EXISTS, and nothing else changes. */
+	CHECK_EQ(
+	    PTE_MAP_EXISTS,
+	    pte_map(root, 40, 0x80000000ULL, T_MEM_BASE, 4096, attrs, t_table_alloc, NULL).error);
+	CHECK_EQ(4, t_tables_used);
 }

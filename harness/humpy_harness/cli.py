@@ -123,6 +123,9 @@ def config_from_args(args) -> Config:
             extra += shlex.split(chunk)
         except ValueError as e:
             raise UsageError(f"--extra-qemu-args {chunk!r}: {e}") from None
+    every = getattr(args, "progress_every", DEFAULT_EVERY_S)
+    if not every > 0:
+        raise UsageError(f"--progress-every must be positive (got {every:g})")
     name = args.name if args.name is not None else (
         "bench" if args.command == "bench" else "conformance")
     echo = (lambda text: (sys.stdout.write(text), sys.stdout.flush())) if args.verbose else None
@@ -195,10 +198,7 @@ def main(argv=None) -> int:
         return _finish(report, cfg, e.exit_code)
     try:
         if mode == "run" and not args.verbose:
-            every = args.progress_every
-            if not every > 0:
-                raise UsageError(f"--progress-every must be positive (got {every:g})")
-            progress = Progress(session, sys.stderr, every).start()
+            progress = Progress(session, sys.stderr, args.progress_every).start()
         if mode == "list":
             selected = session.list_tests(report)
             if selected == []:

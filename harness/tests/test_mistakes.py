@@ -272,3 +272,9 @@ def test_report_lines_fit_100_columns(cli, tmp_path):
     assert sum(w.startswith(str(deep)) and w.endswith((".json", ".xml", ".tap")) for w in named) == 3
     cov = next(i for i, line in enumerate(lines) if line.startswith("spec coverage: "))
     assert all(len(line) <= 100 for line in lines[cov:start])
+
+
+def test_progress_every_must_be_positive(cli, tmp_path):
+    proc = cli("run", "--progress-every", "0")
+    one_line_error(proc, "--progress-every must be positive (got 0)", 2)
+    assert not (tmp_path / "reports").exists()

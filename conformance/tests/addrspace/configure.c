@@ -35,35 +35,36 @@ AS_TEST(configure_vmid_bounds)
 	ASSERT_EQ("vmid 0xffff then", hc_err(GH_HVC_ADDRSPACE_CONFIGURE, as, 0xffff, 0), 0);
 }
 
-/* Proves the root VM's VMID (255) cannot be given to a second address space: configure or
- * activation refuses it (§2: ROOT_VM_VMID = 255, each address space its own VMID). */
+/* Proves the root VM's VMID (255) cannot be given to a second address space: configure takes it,
+ * activation is BUSY (§2: ROOT_VM_VMID = 255; spec object_activate BUSY: a VMID held by another).
+ */
 AS_TEST(configure_vmid_root)
 {
-	u64 as = root_create(rc, GH_HVC_PARTITION_CREATE_ADDRSPACE, rc->partition), err;
+	u64 as = root_create(rc, GH_HVC_PARTITION_CREATE_ADDRSPACE, rc->partition);
 
 	RETURN_IF_FAILED();
-	err = hc_err(GH_HVC_ADDRSPACE_CONFIGURE, as, GH_LIMIT_ROOT_VM_VMID, 0);
-	if (err == 0)
-		err = hc_err(GH_HVC_OBJECT_ACTIVATE, as, 0, 0);
-	ASSERT_NE("configure + activate with vmid 255", err, 0);
+	ASSERT_EQ("configure vmid 255",
+	          hc_err(GH_HVC_ADDRSPACE_CONFIGURE, as, GH_LIMIT_ROOT_VM_VMID, 0), 0);
+	ASSERT_EQ("activate", hc_err(GH_HVC_OBJECT_ACTIVATE, as, 0, 0), E(BUSY));
+	ASSERT_EQ("activate again (still INIT)", hc_err(GH_HVC_OBJECT_ACTIVATE, as, 0, 0), E(BUSY));
 }
 
-/* Proves two address spaces never share a VMID: the second activation with the same one fails, and
- * the VMID is free again once the first is deleted (§2, issue 10: each address space its own VMID).
- */
+/* Proves two address spaces never share a VMID: the second activation with the same one is BUSY,
+ * and succeeds once the first is deleted (§2, issue 10: each address space its own VMID; spec
+ * object_activate BUSY). */
 AS_TEST(configure_vmid_unique)
 {
-	u64 first = as_make(rc, MEM_VMID_A, true), second, err;
+	u64 first = as_make(rc, MEM_VMID_A, true), second;
 
 	RETURN_IF_FAILED();
 	second = root_create(rc, GH_HVC_PARTITION_CREATE_ADDRSPACE, rc->partition);
 	RETURN_IF_FAILED();
-	err = hc_err(GH_HVC_ADDRSPACE_CONFIGURE, second, MEM_VMID_A, 0);
-	if (err == 0)
-		err = hc_err(GH_HVC_OBJECT_ACTIVATE, second, 0, 0);
-	ASSERT_NE("a second address space with the same VMID", err, 0);
+	ASSERT_EQ("configure the second with the same VMID",
+	          hc_err(GH_HVC_ADDRSPACE_CONFIGURE, second, MEM_VMID_A, 0), 0);
+	ASSERT_EQ("activate the second", hc_err(GH_HVC_OBJECT_ACTIVATE, second, 0, 0), E(BUSY));
 	ASSERT_EQ("delete the first", root_del(rc, first), 0);
-	as_make(rc, MEM_VMID_A, true);
+	ASSERT_EQ("activate the second once the VMID is free",
+	          hc_err(GH_HVC_OBJECT_ACTIVATE, second, 0, 0), 0);
 }
 
 /* Proves a non-zero res0 is ARGUMENT_INVALID natively and ignored through SMCCC (§1b, §2 res0). */

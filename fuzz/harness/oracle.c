@@ -3,8 +3,10 @@
 
 #include <string.h>
 
+#include "addrspace.h"
 #include "doorbell.h"
 #include "gunyah_spec.h"
+#include "memextent.h"
 #include "msgqueue.h"
 #include "thread.h"
 #include "vic.h"
@@ -272,6 +274,37 @@ static void oracle_check_object(unsigned k)
 	case OBJ_DOORBELL:
 		oracle_check_source(&((struct doorbell *)obj)->source);
 		break;
+	case OBJ_MEMEXTENT: {
+		/* References it holds: its parent (the partition or extent it was made from) and
+		 * the address space of each mapping. */
+		const struct memextent *me = (const struct memextent *)obj;
+
+		if (me->parent != NULL) {
+			int q = oracle_index(me->parent);
+
+			if (q < 0 || (me->parent->type != OBJ_PARTITION &&
+			              me->parent->type != OBJ_MEMEXTENT)) {
+				oracle_fail("memextent-parent", "extent %p: parent %p is not live",
+				            (const void *)me, (const void *)me->parent);
+			}
+			oc.refs[q < 0 ? 0 : q]++;
+		}
+		for (unsigned m = 0; m < MEMEXTENT_MAX_MAPS; m++) {
+			int q;
+
+			if (me->maps[m].addrspace == NULL) {
+				continue;
+			}
+			q = oracle_index(me->maps[m].addrspace);
+			if (q < 0 || me->maps[m].addrspace->hdr.type != OBJ_ADDRSPACE) {
+				oracle_fail("memextent-mapping", "extent %p: mapping %u in dead %p",
+				            (const void *)me, m,
+				            (const void *)me->maps[m].addrspace);
+			}
+			oc.refs[q < 0 ? 0 : q]++;
+		}
+		break;
+	}
 	case OBJ_MSGQUEUE: {
 		struct msgqueue *mq = (struct msgqueue *)obj;
 

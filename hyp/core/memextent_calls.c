@@ -51,7 +51,14 @@ error_t core_memextent_modify(const struct core_ctx *ctx, cap_id_t me_cap, uint6
  */
 static struct cap_lookup_result memextent_donor_lookup(const struct core_ctx *ctx, cap_id_t cap)
 {
-	struct cap_lookup_result r = cap_lookup(ctx->cspace, cap, OBJ_ANY, 0U, CAP_WANT_ACTIVE);
+	struct cap_lookup_result r;
+
+	/* The row names no cap input (the options come first), so the dispatcher cannot refuse a
+	 * caller without a cspace: every cap it names fails to decode. */
+	if (ctx->cspace == NULL) {
+		return (struct cap_lookup_result){.error = ERROR_ARGUMENT_INVALID};
+	}
+	r = cap_lookup(ctx->cspace, cap, OBJ_ANY, 0U, CAP_WANT_ACTIVE);
 
 	if (r.error != OK) {
 		return r;

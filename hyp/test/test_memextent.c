@@ -177,6 +177,9 @@ TEST(memextent_donate_moves_ownership_child_parent_sibling)
 	CHECK_EQ(ERROR_ARGUMENT_SIZE, core_memextent_donate(&ctx, 0, p, s1, 0, 0));
 	CHECK_EQ(ERROR_CSPACE_WRONG_OBJECT_TYPE,
 	         core_memextent_donate(&ctx, 0, p, arena->root.cspace_cap, 0, 0x1000));
+	/* A caller without a cspace names no caps. */
+	struct core_ctx no_cspace = {.cspace = NULL};
+	CHECK_EQ(ERROR_ARGUMENT_INVALID, core_memextent_donate(&no_cspace, 0, p, s1, 0, 0x1000));
 	CHECK_EQ(OK, core_memextent_donate(&ctx, 0, p, s1, 0x1000, 0x3000));
 	CHECK_EQ(3, memdb_count(db, obj_of(arena, s1)));
 	/* Already given: the partition no longer owns them. */

@@ -48,7 +48,10 @@ def _wait_for(predicate, seconds=20):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_sharded_run_keeps_every_result(tmp_path, sig):
-    reports, proc = _start(tmp_path, "--jobs", "4", guest="shards_hang.yaml")
+    # Limits far past the wait below: under load the shards' hang must end by the signal, not by
+    # the idle time-out (20 s by default), or the test would see TIMEOUTs instead.
+    reports, proc = _start(tmp_path, "--jobs", "4", "--idle-timeout", "300", "--timeout", "300",
+                           guest="shards_hang.yaml")
     logs = reports / "logs"
 
     def all_hanging():

@@ -171,6 +171,9 @@ def _err(message: str) -> None:
 
 def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
+    # A shell starting us in the background (`make test &`, CI scripts) passes SIGINT ignored, and
+    # Python then keeps it ignored: Ctrl-C or a test's SIGINT would be lost and the run go on.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser().parse_args(_join_dash_values(argv))

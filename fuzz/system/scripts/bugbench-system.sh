@@ -19,7 +19,7 @@ for n in "$@"; do
 	t0=$(date +%s)
 	SYSFUZZ_STOP_ON_CRASH=1 "$here/fuzz-system.sh" "$hyp" "$seconds" "$out/bug$n" >"$out/bug$n.log" 2>&1 || true
 	took=$(($(date +%s) - t0))
-	execs=$(awk '$1 == "execs" { print $2 }' "$out/bug$n/work/shim-stats" 2>/dev/null || echo 0)
+	execs=$(awk '$1 == "execs" { print $2 }' "$out/bug$n/state/shim-stats" 2>/dev/null || echo 0)
 	verdict="not found in ${seconds} s (${execs:-0} execs)"
 	# The first reproducer that replays on the bug build and not on the clean one.
 	for f in $(find "$out/bug$n/afl/default/crashes" -type f -name 'id:*' 2>/dev/null | sort | head -5); do

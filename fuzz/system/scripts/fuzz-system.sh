@@ -19,9 +19,9 @@ command -v afl-fuzz >/dev/null || { echo "fuzz-system: afl-fuzz not found (make 
 text=$(sysfuzz_text "$hyp") || { echo "fuzz-system: no text symbols in $hyp" >&2; exit 2; }
 
 rm -rf "$out"
-mkdir -p "$out/seeds" "$out/work"
+mkdir -p "$out/seeds" "$out/state"
 ${PYTHON:-/usr/bin/python3} "$here/seeds.py" --out "$out/seeds"
-work=$(cd "$out/work" && pwd)
+work=$(cd "$out/state" && pwd)
 
 afl_pid=
 stop() {

@@ -18,11 +18,11 @@ mkdir -p "$out"
 FUZZ_PROGRESS=5 "$here/fuzz-system.sh" "$hyp" "${SYSFUZZ_TEST_SECONDS:-15}" "$out/run" >"$out/run.txt" 2>&1 ||
 	{ cat "$out/run.txt"; fail "fuzz-system.sh failed"; }
 grep '^fuzz-system:' "$out/run.txt" | tail -6
-execs=$(awk '$1 == "execs" { print $2 }' "$out/run/work/shim-stats")
+execs=$(awk '$1 == "execs" { print $2 }' "$out/run/state/shim-stats")
 [ "${execs:-0}" -gt 0 ] || fail "no input ran"
 grep -qE '^fuzz-system: [0-9]+ s \| execs [0-9]+' "$out/run.txt" || fail "no progress line"
 [ -z "$(find "$out/run/afl/default/crashes" -type f -name 'id:*')" ] ||
-	fail "findings on the clean build: $(cat "$out/run/work/findings.log")"
+	fail "findings on the clean build: $(cat "$out/run/state/findings.log")"
 
 rc=0
 "$here/replay.sh" "$bug" "$reproducer" >"$out/bug.txt" 2>&1 || rc=$?
@@ -35,7 +35,7 @@ cat "$out/bug.txt" | grep '^sysfuzz replay: ' | head -1
 sleep 0.5
 left=$(ps -eo pid=,args= | grep -F -e "$SYSFUZZ_BUILD/test" -e "$SYSFUZZ_BUILD/replay-" | grep -v -e grep -e "$$" || true)
 [ -z "$left" ] || fail "left running: $left"
-for pid in $(cat "$out"/run/work/shim.pids 2>/dev/null); do
+for pid in $(cat "$out"/run/state/shim.pids 2>/dev/null); do
 	[ -z "$(ls /dev/shm/humpy-sysfuzz-"$pid"-* 2>/dev/null)" ] || fail "guest RAM file of shim $pid left"
 done
 echo "test-fuzz-system: OK: $execs inputs in ${SYSFUZZ_TEST_SECONDS:-15} s, bug 23 reproducer replays, nothing left running"

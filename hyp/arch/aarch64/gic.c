@@ -123,6 +123,10 @@ static void gic_rdist_init(const struct machine *m)
 	log_printf("humpy: GICv3: %u redistributors, ours at 0x%lx\n", count, (uint64_t)gic_rdist);
 }
 
+/* The 16 list registers the architecture allows, each its own system register. */
+#define GIC_EACH_LR(X)                                                                             \
+	X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+
 void gic_lr_write(unsigned n, uint64_t v)
 {
 	switch (n) {
@@ -130,22 +134,7 @@ void gic_lr_write(unsigned n, uint64_t v)
 	case i:                                                                                    \
 		write_sysreg(ich_lr##i##_el2, v);                                                  \
 		break;
-		GIC_LR(0)
-		GIC_LR(1)
-		GIC_LR(2)
-		GIC_LR(3)
-		GIC_LR(4)
-		GIC_LR(5)
-		GIC_LR(6)
-		GIC_LR(7)
-		GIC_LR(8)
-		GIC_LR(9)
-		GIC_LR(10)
-		GIC_LR(11)
-		GIC_LR(12)
-		GIC_LR(13)
-		GIC_LR(14)
-		GIC_LR(15)
+		GIC_EACH_LR(GIC_LR)
 #undef GIC_LR
 	default:
 		break;
@@ -199,22 +188,7 @@ uint64_t gic_lr_read(unsigned n)
 #define GIC_LR(i)                                                                                  \
 	case i:                                                                                    \
 		return read_sysreg(ich_lr##i##_el2);
-		GIC_LR(0)
-		GIC_LR(1)
-		GIC_LR(2)
-		GIC_LR(3)
-		GIC_LR(4)
-		GIC_LR(5)
-		GIC_LR(6)
-		GIC_LR(7)
-		GIC_LR(8)
-		GIC_LR(9)
-		GIC_LR(10)
-		GIC_LR(11)
-		GIC_LR(12)
-		GIC_LR(13)
-		GIC_LR(14)
-		GIC_LR(15)
+		GIC_EACH_LR(GIC_LR)
 #undef GIC_LR
 	default:
 		return 0;

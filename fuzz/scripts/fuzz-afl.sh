@@ -37,19 +37,8 @@ out=$(realpath "$FUZZ_REPORTS/afl/$t")
 summary=$FUZZ_REPORTS/afl-$t-summary.txt
 tag="afl:$out"
 
-# One run per output folder. What an earlier run left (it was killed with SIGKILL, say) is stopped.
-lock=$out/.runner
-if [ -f "$lock" ]; then
-	other=$(cat "$lock")
-	if [ "$other" != "$$" ] && grep -qsF fuzz-afl.sh "/proc/$other/cmdline"; then
-		die "another run (pid $other) is fuzzing into $out"
-	fi
-fi
-echo $$ >"$lock"
-if [ -n "$(tagged_pids "$tag")" ]; then
-	echo "fuzz-afl: stopping $(tagged_pids "$tag" | wc -l) process(es) an earlier run left on $out"
-	stop_tagged "$tag"
-fi
+lock=$out/.runner # the exit path removes it while it is still ours
+claim_output "$out" "$tag"
 
 # No core_pattern or CPU governor control here; ASan options AFL++ needs.
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_AUTORESUME=1

@@ -32,19 +32,8 @@ mkdir -p "$FUZZ_REPORTS/libfuzzer/$t"
 out=$(realpath "$FUZZ_REPORTS/libfuzzer/$t")
 tag="libfuzzer:$out"
 
-# One run per output folder; what an earlier run left is stopped first.
-lock=$out/.runner
-if [ -f "$lock" ]; then
-	other=$(cat "$lock")
-	if [ "$other" != "$$" ] && grep -qsF fuzz-libfuzzer.sh "/proc/$other/cmdline"; then
-		die "another run (pid $other) is fuzzing into $out"
-	fi
-fi
-echo $$ >"$lock"
-if [ -n "$(tagged_pids "$tag")" ]; then
-	echo "fuzz-libfuzzer: stopping $(tagged_pids "$tag" | wc -l) process(es) an earlier run left on $out"
-	stop_tagged "$tag"
-fi
+lock=$out/.runner # the exit path removes it while it is still ours
+claim_output "$out" "$tag"
 rm -rf "$out/logs"
 mkdir -p "$out/corpus" "$out/crashes" "$out/logs"
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0

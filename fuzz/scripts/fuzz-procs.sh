@@ -65,5 +65,22 @@ stop_tagged() {
 	echo "$(basename "$0"): could not stop: $(tagged_pids "$tag" | tr '\n' ' ')" >&2
 }
 
+# claim_output OUT TAG: one run per output folder. A lock naming another live run of this script
+# is an error; what an earlier run left on OUT (killed with SIGKILL, say) is stopped first.
+claim_output() {
+	local out=$1 tag=$2 lock=$1/.runner other
+	if [ -f "$lock" ]; then
+		other=$(cat "$lock")
+		if [ "$other" != "$$" ] && grep -qsF "$(basename "$0")" "/proc/$other/cmdline"; then
+			die "another run (pid $other) is fuzzing into $out"
+		fi
+	fi
+	echo $$ >"$lock"
+	if [ -n "$(tagged_pids "$tag")" ]; then
+		echo "$(basename "$0" .sh): stopping $(tagged_pids "$tag" | wc -l) process(es) an earlier run left on $out"
+		stop_tagged "$tag"
+	fi
+}
+
 # clock SECONDS: HH:MM:SS
 clock() { printf '%02d:%02d:%02d' $(($1 / 3600)) $(($1 / 60 % 60)) $(($1 % 60)); }

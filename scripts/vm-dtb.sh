@@ -15,9 +15,11 @@ fdtput -t s "$tmp" /chosen bootargs "$bootargs"
 # Root profile: slots a hypervisor may fill in place with the guest's root partition, cspace, VIC and
 # vCPU cap IDs, and the hwirq of its PL061 (conformance/spec/ROOT_PROFILE.md). All ones (an ID that never
 # names a cap) means none.
-for slot in partition cspace vic vcpu hwirq; do
+for slot in partition cspace vic vcpu hwirq addrspace; do
 	fdtput -t x "$tmp" /chosen "humpy,root-$slot-cap" 0xffffffff 0xffffffff
 done
 # The root partition's physical memory (base, size: two cells each), all ones until filled in.
 fdtput -t x "$tmp" /chosen humpy,root-memory 0xffffffff 0xffffffff 0xffffffff 0xffffffff
+# The hypervisor's own memory (base, size), for the child VM's isolation probes; all ones until filled.
+fdtput -t x "$tmp" /chosen humpy,hyp-memory 0xffffffff 0xffffffff 0xffffffff 0xffffffff
 mv "$tmp" "$out"

@@ -1,5 +1,6 @@
 /* main: the boot flow on the boot CPU, from the first C code to entering the primary VM. */
 #include "arch.h"
+#include "arch_stage2.h"
 #include "fdt.h"
 #include "log.h"
 #include "payload.h"
@@ -81,8 +82,9 @@ static void hyp_root_memory(struct root_objects *root, const struct vm *vm, cons
 	log_printf("humpy: root memory 0x%lx+0x%lx\n", base, size);
 }
 
-static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine *m,
-                          const void *boot_dtb)
+/* Returns the root VM's own address space, to be handed the boot Stage-2 once it exists. */
+static struct addrspace *hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine *m,
+                                       const void *boot_dtb)
 {
 	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
@@ -95,6 +97,9 @@ static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine
 	if (m->gpio.size != 0 && m->gpio_intid != 0)
 		root_add_hwirq(&root, m->gpio_intid);
 	hyp_root_memory(&root, vm, m, boot_dtb);
+	root_add_addrspace(&root, (uint16_t)vm->vmid);
+	root.hyp_base = (uint64_t)(uintptr_t)__hyp_start;
+	root.hyp_size = (uint64_t)(uintptr_t)__hyp_end - root.hyp_base;
 	if (dtb_max > HYP_DTB_MAX_SIZE)
 		dtb_max = HYP_DTB_MAX_SIZE;
 	unsigned slots = root_dt_publish((void *)(uintptr_t)dtb_pa, dtb_max, &root);
@@ -103,6 +108,7 @@ static void hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine
 	    "humpy: root partition cap 0x%lx, cspace cap 0x%lx, vic cap 0x%lx, vcpu cap 0x%lx "
 	    "(%u DT slots filled)\n",
 	    root.partition_cap, root.cspace_cap, root.vic_cap, root.vcpu_cap, slots);
+	return root.addrspace;
 }
 
 _Noreturn void hyp_main(uint64_t boot_x0);
@@ -142,8 +148,9 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 
-	hyp_root_init(vm, &boot_vcpu, &machine, dtb);
+	struct addrspace *root_as = hyp_root_init(vm, &boot_vcpu, &machine, dtb);
 	arch_vm_init(vm, &machine);
+	root_adopt_stage2(root_as, arch_vm_stage2_root(), arch_stage2_ipa_bits());
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
 	arch_vcpu_start(&boot_vcpu);
 }

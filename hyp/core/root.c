@@ -7,7 +7,7 @@
 
 struct root_objects root_create(void *base, size_t size, uint64_t seed)
 {
-	struct root_objects root = {.hwirq_cap = CAP_ID_INVALID};
+	struct root_objects root = {.hwirq_cap = CAP_ID_INVALID, .addrspace_cap = CAP_ID_INVALID};
 	struct obj_result made;
 
 	root.partition = partition_init_root(base, size, seed);
@@ -75,4 +75,35 @@ void root_add_hwirq(struct root_objects *root, uint32_t pintid)
 	/* Nothing to configure: it is ACTIVE from the start, as upstream's boot-time hwirqs. */
 	hwirq->hdr.state = OBJ_STATE_ACTIVE;
 	root->hwirq_cap = cspace_insert_master(root->cspace, &hwirq->hdr);
+}
+
+void root_add_addrspace(struct root_objects *root, uint16_t vmid)
+{
+	struct obj_result made = object_create(root->partition, OBJ_ADDRSPACE);
+
+	if (made.error != OK) {
+		panic("root_add_addrspace: error %d", (int)made.error);
+	}
+	root->addrspace = (struct addrspace *)made.obj;
+	if (addrspace_configure(root->addrspace, vmid) != OK) {
+		panic("root_add_addrspace: VMID %u refused", (unsigned)vmid);
+	}
+	/* Never destroyed: the boot Stage-2 it will hold is not the partition's to free. */
+	object_get(&root->addrspace->hdr);
+	root->addrspace_cap = cspace_insert_master(root->cspace, &root->addrspace->hdr);
+}
+
+void root_adopt_stage2(struct addrspace *as, uint64_t *table, unsigned ipa_bits)
+{
+	struct partition *p = as->hdr.partition;
+
+	if (as->hdr.state != OBJ_STATE_INIT || as->table_count != 0U || table == NULL) {
+		panic("root_adopt_stage2: address space already active or no table");
+	}
+	as->tables[0] = table;
+	as->table_count = 1U;
+	as->ipa_bits = ipa_bits;
+	/* The VMID is the boot VM's, reserved in the bitmap when the root memory was set up. */
+	as->vmid_used = p->vmid_used;
+	as->hdr.state = OBJ_STATE_ACTIVE;
 }

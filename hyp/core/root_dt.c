@@ -46,6 +46,7 @@ static const cap_id_t *root_dt_slot(const struct root_objects *root, const uint8
 	    {"humpy,root-vic-cap", &root->vic_cap},
 	    {"humpy,root-vcpu-cap", &root->vcpu_cap},
 	    {"humpy,root-hwirq-cap", &root->hwirq_cap},
+	    {"humpy,root-addrspace-cap", &root->addrspace_cap},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
@@ -122,6 +123,13 @@ unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *
 			                   "humpy,root-memory")) {
 				root_dt_put_be64(p, root->memory_base);
 				root_dt_put_be64(p + 8, root->memory_size);
+				filled++;
+			}
+			if (in_chosen && len == 16 && root->hyp_size != 0 &&
+			    root_dt_str_is(strings + nameoff, strings + size_strings,
+			                   "humpy,hyp-memory")) {
+				root_dt_put_be64(p, root->hyp_base);
+				root_dt_put_be64(p + 8, root->hyp_size);
 				filled++;
 			}
 			if (in_chosen && len == 8) {

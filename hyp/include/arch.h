@@ -25,6 +25,8 @@ void arch_gic_init(const struct machine *m);
 
 /* Stage-2 translation and emulated devices of a VM. */
 void arch_vm_init(struct vm *vm, const struct machine *m);
+/* The root table of the Stage-2 arch_vm_init built (the root VM's own address space adopts it). */
+uint64_t *arch_vm_stage2_root(void);
 
 /* Enters a vCPU for the first time at its VM's entry point; never returns. */
 _Noreturn void arch_vcpu_start(struct vcpu *vcpu);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addrspace.h"
 #include "cspace.h"
 #include "partition.h"
 #include "thread.h"
@@ -24,6 +25,13 @@ struct root_objects {
 	cap_id_t vic_cap;
 	cap_id_t vcpu_cap;
 	cap_id_t hwirq_cap; /* CAP_ID_INVALID unless root_add_hwirq gave one */
+	/* The root VM's own address space (root_add_addrspace), so it can map extents into itself
+	 * as upstream's RM does; CAP_ID_INVALID without one. */
+	struct addrspace *addrspace;
+	cap_id_t addrspace_cap;
+	/* The hypervisor's own memory (image, data, heap, stacks), published for isolation probes. */
+	uint64_t hyp_base;
+	uint64_t hyp_size;
 	/* The physical RAM the root partition hands out (root_memory.h); size 0: none. */
 	uint64_t memory_base;
 	uint64_t memory_size;
@@ -39,5 +47,19 @@ struct root_objects root_create(void *base, size_t size, uint64_t seed);
 
 /* An hwirq object for physical SPI @pintid, its master cap in the root cspace (hwirq_cap). */
 void root_add_hwirq(struct root_objects *root, uint32_t pintid);
+
+/*
+ * An address space object for the root VM's boot Stage-2, VMID @vmid, its master cap in the root
+ * cspace (addrspace_cap). It stays INIT until root_adopt_stage2 hands it the live table.
+ */
+void root_add_addrspace(struct root_objects *root, uint16_t vmid);
+
+/*
+ * Makes the root address space ACTIVE over the boot Stage-2 whose root table is @table (@ipa_bits
+ * of IPA): addrspace_map/unmap then change the table the root VM runs on. The table is not the
+ * partition's: the object holds an extra reference and is never destroyed, so its cleanup (which
+ * frees tables) never runs.
+ */
+void root_adopt_stage2(struct addrspace *as, uint64_t *table, unsigned ipa_bits);
 
 #endif

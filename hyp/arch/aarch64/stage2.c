@@ -13,6 +13,11 @@
 
 static struct pgtable stage2_pt;
 
+uint64_t *arch_vm_stage2_root(void)
+{
+	return stage2_pt.root;
+}
+
 void arch_vm_init(struct vm *vm, const struct machine *m)
 {
 	pgtable_init(&stage2_pt, pgtable_pa_bits());

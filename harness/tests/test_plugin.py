@@ -169,11 +169,13 @@ def test_plugin_zero_timeout_and_jobs_are_refused_by_their_own_names(tmp_path):
 
 
 def test_plugin_extra_qemu_args_may_start_with_a_dash(tmp_path):
+    # pytest's early parse (before any conftest) knows pytest's and pytest-xdist's short options
+    # (-s, -d, -n...): a value starting with one of them needs the "=" form.
     proc, cases, boots = pytest_run(tmp_path, "--humpy-tests", "identify.api_info",
-                                    "--humpy-extra-qemu-args", "-d guest_errors",
-                                    "--humpy-extra-qemu-args=-s")
+                                    "--humpy-extra-qemu-args", "-S",
+                                    "--humpy-extra-qemu-args=-d guest_errors")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert boots and all(b[-3:] == ["-d", "guest_errors", "-s"] for b in boots)
+    assert boots and all(b[-3:] == ["-S", "-d", "guest_errors"] for b in boots)
 
 
 def test_plugin_x_reports_only_the_tests_pytest_showed(tmp_path):

@@ -1,0 +1,178 @@
+/* The child VM: runs the isolation probes of humpy/child.h, then its half of the cross-VM exchange,
+ * and reports everything in the shared page (child/README.md). No console: the root guest reads
+ * the page and turns each record into a test result. */
+#include <gunyah_spec.h>
+#include <humpy/child.h>
+
+void child_main(u64 shared_ipa);
+void child_stray(u64 esr, u64 elr, u64 far);
+u64 child_read64(u64 addr);
+void child_write64(u64 addr, u64 value);
+void child_exec(u64 addr);
+
+/* start.S: the last synchronous exception (count, ESR, FAR, ELR) and the execute-probe flag. */
+extern volatile u64 child_exc[4];
+extern volatile u64 child_exec_active;
+
+static struct child_shared *sh;
+
+#define PROBE_DEF(name, kind, region, arg) {kind, region, (u64)(arg)},
+static const struct child_probe_def child_probe_defs[CHILD_N_PROBES] = {CHILD_PROBES(PROBE_DEF)};
+
+/* A native hypercall (hvc #0x6000 + call) with up to four inputs; x0..x3 back. */
+struct child_ret {
+	u64 x[4];
+};
+#define CHILD_HVC(call, a0, a1, a2, a3)                                                            \
+	({                                                                                         \
+		register u64 r0_ __asm__("x0") = (a0);                                             \
+		register u64 r1_ __asm__("x1") = (a1);                                             \
+		register u64 r2_ __asm__("x2") = (a2);                                             \
+		register u64 r3_ __asm__("x3") = (a3);                                             \
+		__asm__ volatile("hvc %[imm]"                                                      \
+		                 : "+r"(r0_), "+r"(r1_), "+r"(r2_), "+r"(r3_)                      \
+		                 : [imm] "i"(GH_HVC_NATIVE_BASE + (call))                          \
+		                 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", \
+		                   "x14", "x15", "x16", "x17", "memory");                          \
+		(struct child_ret){{r0_, r1_, r2_, r3_}};                                          \
+	})
+
+/* Write the shared page back to memory: the root guest reads it uncached. */
+static void child_publish(void)
+{
+	for (u64 a = CHILD_SHARED_IPA; a < CHILD_SHARED_IPA + CHILD_SHARED_SIZE; a += 64)
+		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+void child_stray(u64 esr, u64 elr, u64 far)
+{
+	if (sh != NULL) {
+		sh->stray_count++;
+		sh->stray_esr = esr;
+		sh->stray_elr = elr;
+		sh->stray_far = far;
+		sh->state = CHILD_STATE_BAD;
+		child_publish();
+	}
+}
+
+/* `mrs x0, <enc>; ret`, written per probe and run from here (the child's RAM is executable). */
+static u32 child_sysreg_stub[2] __attribute__((aligned(64)));
+#define INSN_RET 0xD65F03C0U
+
+static void child_run_probe(const struct child_probe_def *d, struct child_probe_rec *rec)
+{
+	u64 addr = 0, insn = 0, value = 0;
+
+	if (d->kind != CP_SYSREG) {
+		if (d->region >= CR_COUNT || sh->region[d->region] == 0)
+			return;
+		addr = sh->region[d->region] + d->arg;
+	}
+	child_exc[0] = 0;
+	child_exc[1] = child_exc[2] = child_exc[3] = 0;
+	__asm__ volatile("dsb sy; isb" ::: "memory");
+	switch (d->kind) {
+	case CP_READ:
+		insn = (u64)(uintptr_t)child_read64;
+		value = child_read64(addr);
+		break;
+	case CP_WRITE:
+		insn = (u64)(uintptr_t)child_write64;
+		child_write64(addr, 0xC41D0000C41D0000ULL);
+		break;
+	case CP_EXEC:
+		insn = addr;
+		child_exec_active = 1;
+		child_exec(addr);
+		child_exec_active = 0;
+		break;
+	default:
+		child_sysreg_stub[0] = (u32)d->arg;
+		child_sysreg_stub[1] = INSN_RET;
+		__asm__ volatile(
+		    "dc cvau, %0; dsb ish; ic iallu; dsb ish; isb" ::"r"(child_sysreg_stub)
+		    : "memory");
+		insn = (u64)(uintptr_t)child_sysreg_stub;
+		value = ((u64(*)(void))(uintptr_t)child_sysreg_stub)();
+		break;
+	}
+	rec->ran = 1;
+	rec->taken = child_exc[0];
+	rec->esr = child_exc[1];
+	rec->far = child_exc[2];
+	rec->elr = child_exc[3];
+	rec->addr = addr;
+	rec->insn = insn;
+	rec->value = rec->taken ? 0 : value;
+}
+
+/* The child's half of the exchange: receive, check and answer; ring the root guest's doorbell. */
+static u8 child_buf[CHILD_MSG_SIZE + 16] __attribute__((aligned(16)));
+
+static void child_exchange(void)
+{
+	struct child_ret r;
+	u64 i;
+
+	sh->recv_bad_byte = ~0ULL;
+	if (sh->q_p2c != GH_CAP_INVALID) {
+		for (i = 0; i < sizeof(child_buf); i++)
+			child_buf[i] = 0xee;
+		r = CHILD_HVC(GH_HVC_MSGQUEUE_RECEIVE, sh->q_p2c, (u64)(uintptr_t)child_buf,
+		              sizeof(child_buf), 0);
+		sh->recv_x0 = r.x[0];
+		sh->recv_size = r.x[1];
+		sh->recv_not_empty = r.x[2];
+		for (i = 0; i < sizeof(child_buf); i++) {
+			u8 want = i < CHILD_MSG_SIZE ? child_msg_byte(CHILD_MSG_SEED_P2C, i) : 0xee;
+
+			if (child_buf[i] != want) {
+				sh->recv_bad_byte = i;
+				break;
+			}
+		}
+	}
+	if (sh->q_c2p != GH_CAP_INVALID) {
+		for (i = 0; i < CHILD_MSG_SIZE; i++)
+			child_buf[i] = child_msg_byte(CHILD_MSG_SEED_C2P, i);
+		r = CHILD_HVC(GH_HVC_MSGQUEUE_SEND, sh->q_c2p, CHILD_MSG_SIZE,
+		              (u64)(uintptr_t)child_buf, 0);
+		sh->send_x0 = r.x[0];
+		sh->send_not_full = r.x[1];
+	}
+	if (sh->db_c2p != GH_CAP_INVALID) {
+		r = CHILD_HVC(GH_HVC_DOORBELL_SEND, sh->db_c2p, CHILD_DB_FLAGS, 0, 0);
+		sh->db_x0 = r.x[0];
+		sh->db_old_flags = r.x[1];
+	}
+}
+
+void child_main(u64 shared_ipa)
+{
+	unsigned i;
+	struct child_ret r;
+
+	if (shared_ipa != CHILD_SHARED_IPA)
+		return; /* nowhere to report: the root guest sees no state and says so */
+	sh = (struct child_shared *)(uintptr_t)shared_ipa;
+	if (sh->magic != CHILD_MAGIC) {
+		sh->state = CHILD_STATE_BAD;
+		child_publish();
+		return;
+	}
+	sh->state = CHILD_STATE_BOOTED;
+	for (i = 0; i < CHILD_N_PROBES; i++)
+		child_run_probe(&child_probe_defs[i], &sh->probe[i]);
+	sh->state = CHILD_STATE_PROBED;
+	child_exchange();
+	sh->state = CHILD_STATE_DONE;
+	child_publish();
+	/* The last vCPU of its VM: flags bit 0 (last_vcpu) set (reference section 2). */
+	r = CHILD_HVC(GH_HVC_VCPU_POWEROFF, sh->self_cap, 1, 0, 0);
+	sh->poweroff_x0 = r.x[0];
+	child_publish();
+	for (;;)
+		CHILD_HVC(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0);
+}

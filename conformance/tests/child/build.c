@@ -1,0 +1,393 @@
+/* child build: the root guest builds a second VM from hypercalls (partition, cspace, address space,
+ * memory extents derived from its own root memory, one vCPU), loads the child image into it, runs
+ * it and collects what it reported (README.md). */
+#include <humpy/arch.h>
+#include <humpy/fdt.h>
+#include <humpy/ipc.h>
+#include <humpy/mem.h>
+#include <humpy/plat.h>
+
+#include "child_run.h"
+
+/* The image, carried in the root guest (conformance.mk: child_blob.S). */
+extern const char child_image_start[], child_image_end[];
+extern char _start[];
+
+/* Where the root guest maps the child's pages into its own address space (its stage 1 maps the
+ * low 4 GiB 1:1, Device outside RAM: accesses there go straight to memory). */
+#define CHILD_PARENT_LOAD_IPA   0xE0000000ULL
+#define CHILD_PARENT_SHARED_IPA 0xE0100000ULL
+
+/* The root-memory layout of one run, from 1 MiB into the root memory (the mem tests use the start):
+ * the child's RAM, the shared page, and the other VM's RAM, each derived from one basic extent. */
+#define CHILD_MEM_OFFSET    0x100000ULL
+#define CHILD_MEM_SIZE      0x100000ULL
+#define CHILD_SHARED_OFFSET 0x80000ULL
+#define CHILD_OTHER_OFFSET  0xC0000ULL
+#define CHILD_OTHER_SIZE    0x4000ULL
+#define CHILD_FREE_OFFSET   0xE0000ULL /* a page of the extent no one maps */
+
+#define CHILD_VMID        0x41
+#define CHILD_OTHER_VMID  0x42
+#define CHILD_CSPACE_CAPS 4
+#define CHILD_DB_VIRQ     IPC_VIRQ(5)
+#define CHILD_RUN_MS      1000
+#define CHILD_ITS_OFFSET  0x80000ULL /* QEMU virt: the ITS frame 512 KiB above the distributor */
+
+#define ROOT_AS_REASON                                                                             \
+	"no cap to the root VM's own address space (/chosen humpy,root-addrspace-cap)"
+
+static struct child_result child_res;
+static enum { CHILD_NOT_RUN, CHILD_RAN, CHILD_SKIPPED, CHILD_BROKEN } child_state;
+static char child_why[200];
+
+/* /chosen humpy,<name> as a 64-bit cap, or pairs of 64-bit cells (ROOT_PROFILE.md); all ones =
+ * none.
+ */
+static bool child_chosen_u64s(const char *name, u64 *out, unsigned n)
+{
+	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
+	const u8 *p;
+	u32 len = 0;
+	unsigned i;
+
+	if (chosen < 0)
+		return false;
+	p = fdt_prop(chosen, name, &len);
+	if (!p || len != 8U * n)
+		return false;
+	for (i = 0; i < n; i++) {
+		out[i] = ((u64)fdt_be32(p + 8 * i) << 32) | fdt_be32(p + 8 * i + 4);
+		if (out[i] == ~0ULL)
+			return false;
+	}
+	return true;
+}
+
+static void child_skip(const char *why)
+{
+	snprintf(child_why, sizeof(child_why), "%s", why);
+	child_state = CHILD_SKIPPED;
+}
+
+static bool child_step(const char *what, u64 got, u64 want)
+{
+	if (got == want)
+		return true;
+	test_fail("child build: %s: x0 expected 0x%lx got 0x%lx", what, want, got);
+	return false;
+}
+
+/* Device-mapped 64-bit accesses to what the root guest mapped of the child's memory. */
+static void child_poke(u64 addr, u64 v)
+{
+	*(volatile u64 *)(uintptr_t)addr = v;
+}
+static u64 child_peek(u64 addr)
+{
+	return *(volatile u64 *)(uintptr_t)addr;
+}
+
+/* The probes' addresses, as the child will use them. */
+static void child_regions(u64 *region, const struct mem_ram *ram)
+{
+	u64 hyp[2];
+	int gpio = fdt_present() ? fdt_find_compatible(-1, "arm,pl061") : -1;
+	u64 size;
+
+	if (child_chosen_u64s("humpy,hyp-memory", hyp, 2) && hyp[1] >= 64) {
+		region[CR_HYP] = hyp[0];
+		region[CR_HYP_MID] = hyp[0] + (hyp[1] / 2 & ~7ULL);
+		region[CR_HYP_TOP] = hyp[0] + hyp[1] - 16;
+	}
+	if (plat.n_ram > 0) {
+		region[CR_PARENT_RAM] = plat.ram_base[0];
+		region[CR_PARENT_END] = plat.ram_base[0] + plat.ram_size[0];
+	}
+	region[CR_PARENT_DTB] = plat.dtb;
+	region[CR_PARENT_IMAGE] = (u64)(uintptr_t)_start;
+	region[CR_ROOT_MEM] = ram->base + CHILD_MEM_OFFSET + CHILD_FREE_OFFSET;
+	region[CR_OTHER_VM] = ram->base + CHILD_MEM_OFFSET + CHILD_OTHER_OFFSET;
+	region[CR_ALIAS] = CHILD_ALIAS_IPA;
+	region[CR_GICD] = plat.gicd;
+	region[CR_GICR] = plat.gicr;
+	region[CR_ITS] = plat.gicd ? plat.gicd + CHILD_ITS_OFFSET : 0;
+	region[CR_UART] = plat.uart;
+	if (gpio >= 0 && !fdt_reg(gpio, 0, &region[CR_GPIO], &size))
+		region[CR_GPIO] = 0;
+	region[CR_CHILD_RAM] = CHILD_RAM_IPA;
+	region[CR_CHILD_END] = CHILD_RAM_IPA + CHILD_RAM_SIZE;
+	region[CR_SHARED] = CHILD_SHARED_IPA;
+	region[CR_SHARED_END] = CHILD_SHARED_IPA + CHILD_SHARED_SIZE;
+}
+
+/* Copies the image into the child's RAM through a mapping in the root guest's own address space. */
+static bool child_load(u64 self_as, u64 ram_me)
+{
+	u64 n = (u64)(child_image_end - child_image_start), off;
+
+	if (n > CHILD_RAM_SIZE) {
+		test_error("child image of %lu bytes is larger than its RAM", n);
+		return false;
+	}
+	if (!child_step("map the child's RAM into the root VM",
+	                mem_map(self_as, ram_me, CHILD_PARENT_LOAD_IPA, MAP_RW_WB, 0, 0, 0), 0))
+		return false;
+	for (off = 0; off < CHILD_RAM_SIZE; off += 8) {
+		u64 v = 0;
+
+		if (off < n)
+			memcpy(&v, child_image_start + off, n - off < 8 ? n - off : 8);
+		child_poke(CHILD_PARENT_LOAD_IPA + off, v);
+	}
+	__asm__ volatile("dsb sy" ::: "memory");
+	return child_step("unmap it again",
+	                  mem_unmap(self_as, ram_me, CHILD_PARENT_LOAD_IPA, 0, 0, 0), 0);
+}
+
+/* Offsets of the shared page's fields, for the root guest's Device accesses. */
+#define SH_OFF(field) ((u64) __builtin_offsetof(struct child_shared, field))
+
+static void child_shared_write(const struct child_shared *sh)
+{
+	const u64 *w = (const u64 *)sh;
+	u64 i;
+
+	for (i = 0; i < CHILD_SHARED_SIZE / 8; i++)
+		child_poke(CHILD_PARENT_SHARED_IPA + 8 * i, i < sizeof(*sh) / 8 ? w[i] : 0);
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+static void child_shared_read(struct child_shared *sh)
+{
+	u64 *w = (u64 *)sh;
+	u64 i;
+
+	for (i = 0; i < sizeof(*sh) / 8; i++)
+		w[i] = child_peek(CHILD_PARENT_SHARED_IPA + 8 * i);
+}
+
+/* Waits, yielding to the child, until it is done or CHILD_RUN_MS passed; its state. */
+static u64 child_wait(void)
+{
+	u64 end = timer_now() + timer_freq() * CHILD_RUN_MS / 1000, st = 0;
+
+	while (timer_now() < end) {
+		hc(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0, 0);
+		st = child_peek(CHILD_PARENT_SHARED_IPA + SH_OFF(state));
+		if (st == CHILD_STATE_DONE || st == CHILD_STATE_BAD)
+			break;
+	}
+	/* Let it reach vcpu_poweroff. */
+	for (unsigned i = 0; i < 4; i++)
+		hc(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0, 0);
+	return st;
+}
+
+static void child_build_and_run(const struct root_caps *rc, const struct ipc_self *self,
+                                const struct mem_ram *ram, u64 self_as)
+{
+	struct child_shared sh;
+	u64 part, cs, as, as_b, top, ram_me, sh_me, other_me, alias_me, t, q_p2c, q_c2p, db, err;
+	u64 phys = ram->base + CHILD_MEM_OFFSET, st;
+	u8 msg[CHILD_MSG_SIZE + 16];
+	struct gh_ret r;
+	u64 i;
+
+	/* The VM's own partition, its cspace and vCPU from it. */
+	part = root_partition(rc, 0, true);
+	RETURN_IF_FAILED();
+	cs = root_create(rc, GH_HVC_PARTITION_CREATE_CSPACE, part);
+	/* Address spaces from the root partition: VMIDs are the root partition's to hand out. */
+	as = root_create(rc, GH_HVC_PARTITION_CREATE_ADDRSPACE, rc->partition);
+	as_b = root_create(rc, GH_HVC_PARTITION_CREATE_ADDRSPACE, rc->partition);
+	t = root_create(rc, GH_HVC_PARTITION_CREATE_THREAD, part);
+	RETURN_IF_FAILED();
+	if (!child_step("cspace_configure",
+	                hc_err(GH_HVC_CSPACE_CONFIGURE, cs, CHILD_CSPACE_CAPS, 0), 0) ||
+	    !child_step("activate the cspace", hc_err(GH_HVC_OBJECT_ACTIVATE, cs, 0, 0), 0) ||
+	    !child_step("addrspace_configure",
+	                hc_err(GH_HVC_ADDRSPACE_CONFIGURE, as, CHILD_VMID, 0), 0) ||
+	    !child_step("activate the address space", hc_err(GH_HVC_OBJECT_ACTIVATE, as, 0, 0),
+	                0) ||
+	    !child_step("addrspace_configure (other VM)",
+	                hc_err(GH_HVC_ADDRSPACE_CONFIGURE, as_b, CHILD_OTHER_VMID, 0), 0) ||
+	    !child_step("activate the other VM's address space",
+	                hc_err(GH_HVC_OBJECT_ACTIVATE, as_b, 0, 0), 0))
+		return;
+
+	/* Memory: one basic extent over root memory, the VMs' parts derived from it. */
+	top = me_make(rc, phys, CHILD_MEM_SIZE, ME_RWX_ANY, true);
+	RETURN_IF_FAILED();
+	ram_me = me_derive(rc, top, 0, CHILD_RAM_SIZE, ME_RWX_ANY, true);
+	sh_me = me_derive(rc, top, CHILD_SHARED_OFFSET, CHILD_SHARED_SIZE, ME_RWX_ANY, true);
+	other_me = me_derive(rc, top, CHILD_OTHER_OFFSET, CHILD_OTHER_SIZE, ME_RWX_ANY, true);
+	RETURN_IF_FAILED();
+	if (!child_load(self_as, ram_me))
+		return;
+	if (!child_step("map the shared page into the root VM",
+	                mem_map(self_as, sh_me, CHILD_PARENT_SHARED_IPA, MAP_RW_WB, 0, 0, 0), 0) ||
+	    !child_step("map the child's RAM",
+	                mem_map(as, ram_me, CHILD_RAM_IPA,
+	                        map_attrs(GH_MEM_ACCESS_RWX, GH_MEM_ACCESS_RWX,
+	                                  GH_MEM_VM_MEMTYPE_NORMAL_WB),
+	                        0, 0, 0),
+	                0) ||
+	    !child_step("map the shared page into the child",
+	                mem_map(as, sh_me, CHILD_SHARED_IPA, MAP_RW_WB, 0, 0, 0), 0) ||
+	    !child_step("map the other VM's RAM (IPA = PA)",
+	                mem_map(as_b, other_me, phys + CHILD_OTHER_OFFSET, MAP_RW_WB, 0, 0, 0), 0))
+		return;
+
+	/*
+	 * The other VM's page, offered to the child through an extent of its own: the memory
+	 * database must refuse the second owner (MEMDB_NOT_OWNER, ROOT_PROFILE.md). Should it not,
+	 * the page is mapped where the child probes (child.other_vm_alias_read then sees data).
+	 */
+	alias_me = root_create(rc, GH_HVC_PARTITION_CREATE_MEMEXTENT, rc->partition);
+	RETURN_IF_FAILED();
+	err =
+	    hc(GH_HVC_MEMEXTENT_CONFIGURE, alias_me, phys + CHILD_OTHER_OFFSET, PAGE, ME_RWX_ANY, 0)
+	        .x[0];
+	if (err == 0)
+		err = hc_err(GH_HVC_OBJECT_ACTIVATE, alias_me, 0, 0);
+	child_res.alias_x0 = err;
+	if (err == 0)
+		mem_map(as, alias_me, CHILD_ALIAS_IPA, MAP_RW_WB, 0, 0, 0);
+
+	/*
+	 * The vCPU: configured, its cspace and address space attached, activated. Everything before
+	 * needs no vCPU, so a build without them still has it all checked.
+	 */
+	if (!(gh_native(GH_HVC_HYPERVISOR_IDENTIFY, NULL).x[1] & GH_API_FLAG0_VCPU)) {
+		child_skip("identify flags0 bit 5 (vcpu) clear: the child VM was built, its image "
+		           "loaded, but it cannot run");
+		return;
+	}
+	err = hc_err(GH_HVC_VCPU_CONFIGURE, t, 0, 0);
+	if (err != 0) {
+		snprintf(child_why, sizeof(child_why), "vcpu_configure answered 0x%lx", err);
+		child_state = CHILD_SKIPPED;
+		return;
+	}
+	if (!child_step("cspace_attach_thread", hc_err(GH_HVC_CSPACE_ATTACH_THREAD, cs, t, 0), 0) ||
+	    !child_step("addrspace_attach_thread", hc_err(GH_HVC_ADDRSPACE_ATTACH_THREAD, as, t, 0),
+	                0))
+		return;
+	err = hc_err(GH_HVC_OBJECT_ACTIVATE, t, 0, 0);
+	if (err == E(OBJECT_CONFIG)) {
+		child_skip(
+		    "activating a configured thread with its address space and cspace attached "
+		    "answered OBJECT_CONFIG: this build runs no vCPU a guest creates");
+		return;
+	}
+	if (!child_step("activate the thread", err, 0))
+		return;
+
+	/* The exchange: a queue each way, a doorbell the child rings into this VM's VIC. */
+	q_p2c = mq_make(rc, 2, CHILD_MSG_SIZE);
+	q_c2p = mq_make(rc, 2, CHILD_MSG_SIZE);
+	db = db_make(rc);
+	RETURN_IF_FAILED();
+	ipc_bind(self, GH_HVC_DOORBELL_BIND_VIRQ, GH_HVC_DOORBELL_UNBIND_VIRQ, db, CHILD_DB_VIRQ);
+	RETURN_IF_FAILED();
+	child_res.db_virq = CHILD_DB_VIRQ;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.magic = CHILD_MAGIC;
+	child_regions(sh.region, ram);
+	sh.self_cap = root_copy_into(rc, t, cs, GH_RIGHT_THREAD_POWER);
+	sh.q_p2c = root_copy_into(rc, q_p2c, cs, GH_RIGHT_MSGQUEUE_RECEIVE);
+	sh.q_c2p = root_copy_into(rc, q_c2p, cs, GH_RIGHT_MSGQUEUE_SEND);
+	sh.db_c2p = root_copy_into(rc, db, cs, GH_RIGHT_DOORBELL_SEND);
+	RETURN_IF_FAILED();
+	child_shared_write(&sh);
+	for (i = 0; i < CHILD_MSG_SIZE; i++)
+		msg[i] = child_msg_byte(CHILD_MSG_SEED_P2C, i);
+	r = mq_send(q_p2c, CHILD_MSG_SIZE, msg, 0);
+	if (!child_step("msgqueue_send to the child", r.x[0], 0))
+		return;
+
+	err = hc(GH_HVC_VCPU_POWERON, t, CHILD_RAM_IPA, CHILD_SHARED_IPA, 0, 0).x[0];
+	if (!child_step("vcpu_poweron(entry CHILD_RAM_IPA, x0 = the shared page)", err, 0))
+		return;
+	st = child_wait();
+	child_shared_read(&child_res.sh);
+	/* Stop it whatever it did (it powered itself off when it finished). */
+	hc_err(GH_HVC_VCPU_KILL, t, 0, 0);
+	if (st != CHILD_STATE_DONE) {
+		test_fail("child VM: state 0x%lx after %u ms, expected 0x%x (done); %lu stray "
+		          "exception(s), the last ESR 0x%lx ELR 0x%lx",
+		          st, CHILD_RUN_MS, CHILD_STATE_DONE, child_res.sh.stray_count,
+		          child_res.sh.stray_esr, child_res.sh.stray_elr);
+		return;
+	}
+
+	/* This VM's side of the exchange. */
+	memset(msg, IPC_POISON, sizeof(msg));
+	r = mq_recv(q_c2p, msg, sizeof(msg));
+	child_res.c2p_x0 = r.x[0];
+	child_res.c2p_size = r.x[1];
+	child_res.c2p_not_empty = r.x[2];
+	child_res.c2p_bad_byte = ~0ULL;
+	for (i = 0; i < sizeof(msg); i++) {
+		u8 want = i < CHILD_MSG_SIZE ? child_msg_byte(CHILD_MSG_SEED_C2P, i) : IPC_POISON;
+
+		if (msg[i] != want) {
+			child_res.c2p_bad_byte = i;
+			break;
+		}
+	}
+	irq_wait((u32)CHILD_DB_VIRQ, 1, IPC_IRQ_WAIT_MS);
+	irq_settle(IPC_IRQ_QUIET_MS);
+	child_res.db_taken = irq_count((u32)CHILD_DB_VIRQ);
+	r = hc(GH_HVC_DOORBELL_RECEIVE, db, ~0ULL, 0, 0, 0);
+	child_res.db_recv_x0 = r.x[0];
+	child_res.db_recv_flags = r.x[1];
+	child_state = CHILD_RAN;
+}
+
+const struct child_result *child_get(const char **why, bool *skip)
+{
+	const char *missing;
+	struct root_caps rc;
+	struct ipc_self self;
+	struct mem_ram ram;
+	u64 self_as;
+
+	if (child_state == CHILD_NOT_RUN) {
+		missing = mem_missing(true);
+		if (!missing)
+			missing = ipc_missing(GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_DOORBELL |
+			                          GH_API_FLAG0_VIC,
+			                      "child", true);
+		if (!missing && !child_chosen_u64s("humpy,root-addrspace-cap", &self_as, 1))
+			missing = ROOT_AS_REASON;
+		if (!missing &&
+		    (!mem_ram_get(&ram) || ram.size < CHILD_MEM_OFFSET + CHILD_MEM_SIZE))
+			missing = "the root memory is smaller than the child VM's 2 MiB";
+		if (missing) {
+			child_skip(missing);
+		} else {
+			root_caps_get(&rc);
+			ipc_self_get(&self);
+			child_state = CHILD_BROKEN;
+			snprintf(child_why, sizeof(child_why),
+			         "the child VM could not be built or run (see the first child test "
+			         "run)");
+			if (root_begin(&rc)) {
+				mem_begin();
+				ipc_begin();
+				child_build_and_run(&rc, &self, &ram, self_as);
+				ipc_end(&rc);
+				mem_end();
+				root_end(&rc);
+			}
+			if (child_state == CHILD_RAN && test_has_failed())
+				child_state = CHILD_BROKEN; /* its teardown failed */
+		}
+	}
+	*skip = child_state == CHILD_SKIPPED;
+	*why = child_why;
+	return child_state == CHILD_RAN ? &child_res : NULL;
+}

@@ -33,13 +33,13 @@ _child_start:
 	.section .text.vectors, "ax"
 	.balign 2048
 child_vectors:
-	.rept 8
+	.rept 4			/* current EL with SP_EL0 */
 	.balign 128
 	b	child_other
 	.endr
 	.balign 128
-	b	child_sync		/* current EL, SP_ELx, synchronous */
-	.rept 7
+	b	child_sync		/* current EL with SP_ELx, synchronous */
+	.rept 11
 	.balign 128
 	b	child_other
 	.endr

@@ -4,7 +4,20 @@
 # The portable core (hyp/core) is listed file by file: only what the EL2 image links.
 
 HYP_PLATFORM ?= qemu-virt
-HYP_BUILD    := $(BUILD)/hyp
+# Build variants: HYP_VARIANT names a compiler (gcc, clang), an optimisation level (O0 O1 O2 O3 Os
+# Og) and/or debug or release, joined by '-' (clang-O0, gcc-debug, clang-O2-release); what it does
+# not name stays the default (gcc, O2). debug: DWARF for a debugger, frame pointers, and UBSan's
+# checks as traps (an EL2 brk: humpy reports the fault and stops); O0 unless a level is named.
+# release: no debug info (the same code as the default build). A variant builds into
+# $(BUILD)/hyp-$(HYP_VARIANT), so variants never share objects; the guest stays the default one.
+HYP_VARIANT  ?=
+HYP_VARIANT_WORDS := $(subst -, ,$(HYP_VARIANT))
+ifneq ($(filter-out gcc clang O0 O1 O2 O3 Os Og debug release,$(HYP_VARIANT_WORDS)),)
+$(error HYP_VARIANT=$(HYP_VARIANT): unknown '$(filter-out gcc clang O0 O1 O2 O3 Os Og debug release,$(HYP_VARIANT_WORDS))' (words: gcc clang O0 O1 O2 O3 Os Og debug release))
+endif
+HYP_CC_KIND  := $(or $(filter gcc clang,$(HYP_VARIANT_WORDS)),gcc)
+HYP_OPT      := -$(or $(filter O0 O1 O2 O3 Os Og,$(HYP_VARIANT_WORDS)),$(if $(filter debug,$(HYP_VARIANT_WORDS)),O0,O2))
+HYP_BUILD    := $(BUILD)/hyp$(if $(HYP_VARIANT),-$(HYP_VARIANT))
 HYP_ELF      := $(HYP_BUILD)/hyp.elf
 HYP_BIN      := $(HYP_BUILD)/hyp.bin
 HYP_PACKED   := $(HYP_BUILD)/humpy.bin
@@ -45,9 +58,23 @@ HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM)
 # -mgeneral-regs-only: EL2 never touches FP/SIMD, so guest FP state needs no saving.
 # -mstrict-align: the first C code runs with the MMU off, where memory is Device.
 # (Quiet when the cross compiler is missing: make conformance/test install it, then re-read this.)
-HYP_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
-	-isystem $(shell $(CROSS)gcc -print-file-name=include 2>/dev/null) \
-	-fno-pic -fno-pie -fno-stack-protector -fno-common -fno-tree-loop-distribute-patterns \
+# Debian's clang cross-compiles with --target (no other package); GNU ld links either compiler's
+# objects, with libgcc. The compiler's own freestanding headers, no libc's.
+ifeq ($(HYP_CC_KIND),clang)
+HYP_CC         := clang --target=aarch64-linux-gnu
+HYP_CC_INCLUDE := $(shell clang -print-resource-dir 2>/dev/null)/include
+# gcc's flag: no loop turned into a memset/memcpy call; clang has no switch for it (string.c has both).
+HYP_CC_FLAGS   :=
+else
+HYP_CC         := $(CROSS)gcc
+HYP_CC_INCLUDE := $(shell $(CROSS)gcc -print-file-name=include 2>/dev/null)
+HYP_CC_FLAGS   := -fno-tree-loop-distribute-patterns
+endif
+HYP_DEBUG_FLAGS := $(if $(filter debug,$(HYP_VARIANT_WORDS)),-g3 -fno-omit-frame-pointer \
+	-fsanitize=undefined -fsanitize-undefined-trap-on-error,$(if $(filter release,$(HYP_VARIANT_WORDS)),-g0,-g))
+HYP_CFLAGS := -std=gnu11 $(HYP_OPT) $(HYP_DEBUG_FLAGS) -ffreestanding -nostdinc \
+	-isystem $(HYP_CC_INCLUDE) \
+	-fno-pic -fno-pie -fno-stack-protector -fno-common $(HYP_CC_FLAGS) \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	$(HYP_INCLUDES) -MMD -MP $(HYP_EXTRA_CFLAGS)
@@ -64,12 +91,12 @@ hyp-packed: $(HYP_PACKED)
 $(HYP_BUILD)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CROSS)gcc $(HYP_CFLAGS) -c -o $@ $<
+	@$(HYP_CC) $(HYP_CFLAGS) -c -o $@ $<
 
 $(HYP_BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	@$(CROSS)gcc $(HYP_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
+	@$(HYP_CC) $(HYP_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
 
 $(HYP_LDS): hyp/arch/aarch64/hyp.ld.S hyp/platform/$(HYP_PLATFORM)/platform.h hyp/arch/aarch64/frame.h
 	@mkdir -p $(dir $@)
@@ -77,7 +104,7 @@ $(HYP_LDS): hyp/arch/aarch64/hyp.ld.S hyp/platform/$(HYP_PLATFORM)/platform.h hy
 
 $(HYP_ELF): $(HYP_OBJS) $(HYP_LDS)
 	@echo "  LD      $@"
-	@$(CROSS)gcc $(HYP_CFLAGS) $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) -lgcc
+	@$(CROSS)gcc $(filter-out -fsanitize%,$(HYP_CFLAGS)) $(HYP_LDFLAGS) -o $@ $(HYP_OBJS) -lgcc
 
 $(HYP_BIN): $(HYP_ELF)
 	$(CROSS)objcopy -O binary $< $@

@@ -43,10 +43,13 @@ boot_primary:
 	stp	xzr, xzr, [x1], #16
 	b	1b
 2:
-	/* CPU 0's stack: the top of the first slot. */
+	/* CPU 0's stack: the first slot, below its top FRAME_SIZE bytes. Those hold the vCPU's guest
+	 * frame, which vcpu.c fills while C still runs on this stack: starting below it keeps the
+	 * callers' frames out of its way (at -O0 they held vcpu.c's own pointer to it). */
 	adrp	x1, __stacks_start
 	add	x1, x1, :lo12:__stacks_start
 	add	x1, x1, #STACK_SLOT
+	sub	x1, x1, #FRAME_SIZE
 	mov	sp, x1
 	adrp	x1, el2_vectors
 	add	x1, x1, :lo12:el2_vectors

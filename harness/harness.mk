@@ -2,6 +2,12 @@
 #   make conformance-run   run the guest tests over $(HYP_ELF) and $(GUEST_BIN) (what `make conformance` calls),
 #                          checked against $(EXPECT) (EXPECT= runs without: SKIPs then go unchecked)
 #   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json
+#   make bench-compare A=one/hyp.elf B=other/hyp.elf
+#                          the same benchmark guest over both builds: both values per row and B/A, and
+#                          reports/bench-compare.json (each side's own in bench-compare-{a,b}.json)
+#   HYP=path               conformance-run (so make conformance) and bench over another hypervisor
+#                          build, ELF or arm64 Image (the guest stays ours); HYP_VARIANT= (hyp/hyp.mk)
+#                          builds and runs a variant of humpy itself
 #   make test-harness      the harness's own tests: canned consoles and a fake QEMU (no images needed)
 #   make test-qemu         real QEMU runs over the built images (whole suite, self-tests, plugin, errors), and
 #                          the proof builds under $(BUILD)/proof/ (harness/qemu_tests/test_proof.py)
@@ -15,12 +21,14 @@ BENCH_ARGS ?=
 # For another hypervisor give its file (conformance/expect/), or EXPECT= for none.
 EXPECT ?= conformance/expect/humpy.yaml
 HARNESS_RUN = PYTHONPATH=harness $(PYTHON) -m humpy_harness
-HARNESS_IMAGES = --hyp $(HYP_ELF) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON)
+HYP ?=
+HARNESS_HYP = $(or $(HYP),$(HYP_ELF))
+HARNESS_IMAGES = --hyp $(HARNESS_HYP) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON)
 # No .pytest_cache in the tree. pytest exits 5 when it collected nothing: like any non-zero status
 # that fails the make target, so a test folder that silently lost its tests cannot pass.
 HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q
 
-.PHONY: conformance-run bench test-harness test-qemu
+.PHONY: conformance-run bench bench-compare test-harness test-qemu
 # EXPECT's default gives way to a --preset in CONFORMANCE_ARGS (the preset names its own file); an
 # EXPECT given on the command line or in the environment is always passed.
 EXPECT_ARG = $(if $(EXPECT),$(if $(and $(filter file,$(origin EXPECT)),$(findstring --preset,$(CONFORMANCE_ARGS))),,--expect $(EXPECT)))
@@ -29,6 +37,15 @@ conformance-run:
 
 bench: all
 	@$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS)
+
+# Only the guest is built: A and B are whatever builds the user names (checked before any build).
+ifneq ($(filter bench-compare,$(MAKECMDGOALS)),)
+ifeq ($(and $(A),$(B)),)
+$(error make bench-compare: name both builds, A=path/to/hyp.elf B=path/to/other.elf)
+endif
+endif
+bench-compare: guest
+	@$(HARNESS_RUN) bench-compare $(A) $(B) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) $(BENCH_ARGS)
 
 test-harness:
 	$(HARNESS_PYTEST) harness/tests

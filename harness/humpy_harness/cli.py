@@ -1,4 +1,5 @@
-"""Command line: `python3 -m humpy_harness run|list|bench [options]`.
+"""Command line: `python3 -m humpy_harness run|list|bench [options]`, and `bench-compare A B`
+(bench_compare.py).
 
 Exit codes: 0 all PASS/SKIP; 1 a FAIL, ERROR, TIMEOUT or CRASH (or no test matched); 2 bad option;
 3 QEMU missing; 4 an image missing or unreadable; 5 other set-up failure; 130 interrupted.
@@ -15,7 +16,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from . import coverage, presets, qemu, reports, runner
+from . import bench_compare, coverage, presets, qemu, reports, runner
 from .errors import (EXIT_BAD_VERDICT, EXIT_INTERRUPTED, EXIT_OK, HarnessError, ReportsBusy,
                      UsageError)
 from .model import INTERRUPTED_ID, TestResult, Verdict
@@ -57,7 +58,8 @@ def _split_csv(values: list[str] | None) -> list[str] | None:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Boot a hypervisor and the humpy conformance guest under "
                 "QEMU, read the guest's line protocol, report verdicts.")
-    sub = p.add_subparsers(dest="command", metavar="run|list|bench", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="run|list|bench|bench-compare",
+                           parser_class=_Parser)
     sub.required = True
     common = _Parser(add_help=False)
     common.add_argument("--hyp", default=DEFAULT_HYP, help=f"hypervisor ELF (default {DEFAULT_HYP})")
@@ -113,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "conformance/PROTOCOL.md) to FILE, every run's in order")
     sub.add_parser("list", parents=[common], help="list the guest tests (a list-mode boot)")
     sub.add_parser("bench", parents=[common], help="run the benchmarks under -icount shift=0")
+    bench_compare.add_arguments(sub.add_parser(
+        "bench-compare", help="the benchmarks over two hypervisors: both values and B/A"))
     return p
 
 
@@ -177,6 +181,8 @@ def main(argv=None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser().parse_args(_join_dash_values(argv))
+        if args.command == "bench-compare":
+            return bench_compare.run(args)
         cfg = config_from_args(args)
     except UsageError as e:
         _err(str(e))

@@ -18,6 +18,10 @@ endif
 HYP_CC_KIND  := $(or $(filter gcc clang,$(HYP_VARIANT_WORDS)),gcc)
 HYP_OPT      := -$(or $(filter O0 O1 O2 O3 Os Og,$(HYP_VARIANT_WORDS)),$(if $(filter debug,$(HYP_VARIANT_WORDS)),O0,O2))
 HYP_BUILD    := $(BUILD)/hyp$(if $(HYP_VARIANT),-$(HYP_VARIANT))
+# HYP_ELF is the link's output: named on the command line, make would overwrite that file with humpy.
+ifeq ($(origin HYP_ELF),command line)
+$(error HYP_ELF=$(HYP_ELF) would be overwritten by humpy's link; to run another build give HYP=$(HYP_ELF))
+endif
 HYP_ELF      := $(HYP_BUILD)/hyp.elf
 HYP_BIN      := $(HYP_BUILD)/hyp.bin
 HYP_PACKED   := $(HYP_BUILD)/humpy.bin

@@ -142,3 +142,8 @@ def test_make_hyp_and_hyp_variant_name_the_image_booted(tmp_path):
     assert f" -c -o {tmp_path}/hyp-clang-O3-debug/obj/hyp/core/main.c.o " in cc[0]
     proc = make("-n", "hyp", b, "HYP_VARIANT=gcc-fast")
     assert proc.returncode == 2 and "HYP_VARIANT=gcc-fast: unknown 'fast'" in proc.stderr
+    # HYP_ELF= on the command line renames humpy's link output: make would overwrite that file.
+    proc = make("-n", "conformance", b, "HYP_ELF=their/hypvm.elf")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert ("HYP_ELF=their/hypvm.elf would be overwritten by humpy's link; to run another build "
+            "give HYP=their/hypvm.elf") in proc.stderr

@@ -19,6 +19,7 @@ The "guest image" (the file loaded at 0x41000000) is a YAML scenario:
   list_console: FILE   the same, for a list-mode boot
   poweroff: false    stay alive after END (default: exit 0 like PSCI SYSTEM_OFF)
   exit: N            exit status at the end (default 0)
+Anything after a line `#@@image` is ignored (tests/static_guest.py puts a guest's test table there).
 The bootargs (humpy.tests=, humpy.list, humpy.bench) are read back from the VM device tree with
 fdtget. `-machine ...,dumpdtb=F` (what scripts/vm-dtb.sh asks) goes to the real QEMU in
 $FAKE_QEMU_REAL (default qemu-system-aarch64), so the harness's device-tree path is exercised too.
@@ -34,6 +35,8 @@ import sys
 import time
 
 import yaml
+
+IMAGE_MARK = b"\n#@@image\n"
 
 
 def out(text: str, newline: bool = True) -> None:
@@ -95,8 +98,11 @@ def main(argv):
         real = os.environ.get("FAKE_QEMU_REAL", "qemu-system-aarch64")
         os.execvp(real, [real] + argv)
     scenario_path = loader_file(argv, "0x41000000")
-    with open(scenario_path) as f:
-        scenario = yaml.safe_load(f) or {}
+    with open(scenario_path, "rb") as f:
+        # An image made by tests/static_guest.py: the scenario, then a test table as the real
+        # guest's (read by the harness without booting, never by this fake).
+        text = f.read().split(IMAGE_MARK, 1)[0].decode()
+    scenario = yaml.safe_load(text) or {}
     args = bootargs(loader_file(argv, "0x40f00000")).split()
     patterns = []
     for token in args:

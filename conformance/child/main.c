@@ -8,11 +8,15 @@ void child_main(u64 shared_ipa);
 void child_stray(u64 esr, u64 elr, u64 far);
 u64 child_read64(u64 addr);
 void child_write64(u64 addr, u64 value);
+u32 child_read32(u64 addr);
+void child_write32(u64 addr, u32 value);
 void child_exec(u64 addr);
 
 /* start.S: the last synchronous exception (count, ESR, FAR, ELR) and the execute-probe flag. */
 extern volatile u64 child_exc[4];
 extern volatile u64 child_exec_active;
+/* start.S: interrupts taken (count, the last INTID). */
+extern volatile u64 child_irq_rec[2];
 
 static struct child_shared *sh;
 
@@ -149,6 +153,92 @@ static void child_exchange(void)
 	}
 }
 
+/*
+ * GICv3 registers the child programs to take one SPI (Arm GICv3 architecture specification): the
+ * distributor's control, group, priority, routing and enable registers, its redistributor's wake
+ * register, the CPU interface through ICC_* (encodings: ICC_SRE_EL1 S3_0_C12_C12_5, ICC_PMR_EL1
+ * S3_0_C4_C6_0, ICC_IGRPEN1_EL1 S3_0_C12_C12_7).
+ */
+#define GICD_CTLR_ARE_GRP1_GRP0 0x13U
+#define GICD_IGROUPR            0x80
+#define GICD_ISENABLER          0x100
+#define GICD_IPRIORITYR         0x400
+#define GICD_IROUTER            0x6000
+#define GICR_WAKER              0x14
+#define CHILD_IRQ_PRIO          0xa0U
+#define CHILD_IRQ_WAIT_TICKS_MS 200
+
+/* A GIC access that may fault: false (the first fault's ESR and address kept) if it did. */
+static bool child_gic_ok(u64 addr)
+{
+	if (child_exc[0] == 0)
+		return true;
+	if (sh->vgic_fault_esr == 0) {
+		sh->vgic_fault_esr = child_exc[1];
+		sh->vgic_fault_addr = addr;
+	}
+	return false;
+}
+
+static bool child_gic_w32(u64 addr, u32 v)
+{
+	child_exc[0] = 0;
+	child_write32(addr, v);
+	return child_gic_ok(addr);
+}
+
+static bool child_gic_rmw32(u64 addr, u32 clear, u32 set)
+{
+	u32 v;
+
+	child_exc[0] = 0;
+	v = child_read32(addr);
+	if (!child_gic_ok(addr))
+		return false;
+	return child_gic_w32(addr, (v & ~clear) | set);
+}
+
+/* CHILD_MODE_VGIC: set up the GIC for db_virq, say so, and wait (yielding) for the interrupt. */
+static void child_vgic(void)
+{
+	u64 d = sh->region[CR_GICD], r = sh->region[CR_GICR], v = sh->db_virq, end, freq;
+	u32 shift = (u32)(v % 4) * 8;
+
+	child_exc[0] = 0;
+	(void)child_read32(d);
+	if (!child_gic_ok(d) || !child_gic_w32(d, GICD_CTLR_ARE_GRP1_GRP0) ||
+	    !child_gic_w32(r + GICR_WAKER, 0) ||
+	    !child_gic_rmw32(d + GICD_IGROUPR + 4 * (v / 32), 0, 1U << (v % 32)) ||
+	    !child_gic_rmw32(d + GICD_IPRIORITYR + (v & ~3ULL), 0xffU << shift,
+	                     CHILD_IRQ_PRIO << shift) ||
+	    !child_gic_w32(d + GICD_IROUTER + 8 * v, 0) ||
+	    !child_gic_w32(d + GICD_IROUTER + 8 * v + 4, 0) ||
+	    !child_gic_w32(d + GICD_ISENABLER + 4 * (v / 32), 1U << (v % 32)))
+		return;
+	__asm__ volatile(
+	    "msr S3_0_C12_C12_5, %0; isb; msr S3_0_C4_C6_0, %1; msr S3_0_C12_C12_7, %2; "
+	    "isb" ::"r"(7UL),
+	    "r"(0xffUL), "r"(1UL)
+	    : "memory");
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(end));
+	end += freq / 1000 * CHILD_IRQ_WAIT_TICKS_MS;
+	__asm__ volatile("msr daifclr, #2" ::: "memory");
+	sh->state = CHILD_STATE_WAIT_IRQ;
+	child_publish();
+	for (;;) {
+		u64 now;
+
+		CHILD_HVC(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0);
+		__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(now));
+		if (child_irq_rec[0] != 0 || now >= end)
+			break;
+	}
+	__asm__ volatile("msr daifset, #2" ::: "memory");
+	sh->irq_count = child_irq_rec[0];
+	sh->irq_intid = child_irq_rec[1];
+}
+
 void child_main(u64 shared_ipa)
 {
 	unsigned i;
@@ -163,10 +253,14 @@ void child_main(u64 shared_ipa)
 		return;
 	}
 	sh->state = CHILD_STATE_BOOTED;
-	for (i = 0; i < CHILD_N_PROBES; i++)
-		child_run_probe(&child_probe_defs[i], &sh->probe[i]);
-	sh->state = CHILD_STATE_PROBED;
-	child_exchange();
+	if (sh->mode == CHILD_MODE_VGIC) {
+		child_vgic();
+	} else {
+		for (i = 0; i < CHILD_N_PROBES; i++)
+			child_run_probe(&child_probe_defs[i], &sh->probe[i]);
+		sh->state = CHILD_STATE_PROBED;
+		child_exchange();
+	}
 	sh->state = CHILD_STATE_DONE;
 	child_publish();
 	/* The last vCPU of its VM: flags bit 0 (last_vcpu) set (reference section 2). */

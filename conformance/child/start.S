@@ -39,7 +39,9 @@ child_vectors:
 	.endr
 	.balign 128
 	b	child_sync		/* current EL with SP_ELx, synchronous */
-	.rept 11
+	.balign 128
+	b	child_irq		/* current EL with SP_ELx, IRQ */
+	.rept 10
 	.balign 128
 	b	child_other
 	.endr
@@ -70,6 +72,25 @@ child_sync:
 	ldp	x0, x1, [sp], #32
 	eret
 
+/* Acknowledge (ICC_IAR1_EL1), count and remember the INTID in child_irq_rec, end (ICC_EOIR1_EL1). */
+child_irq:
+	stp	x0, x1, [sp, #-32]!
+	stp	x2, x3, [sp, #16]
+	mrs	x0, S3_0_C12_C12_0
+	adrp	x1, child_irq_rec
+	add	x1, x1, :lo12:child_irq_rec
+	ldr	x2, [x1]
+	add	x2, x2, #1
+	str	x2, [x1]
+	str	x0, [x1, #8]
+	cmp	x0, #1020
+	b.hs	1f
+	msr	S3_0_C12_C12_1, x0
+1:	isb
+	ldp	x2, x3, [sp, #16]
+	ldp	x0, x1, [sp], #32
+	eret
+
 child_other:
 	mrs	x0, esr_el1
 	mrs	x1, elr_el1
@@ -79,12 +100,18 @@ child_other:
 	b	3b
 
 /* One access each; the faulting instruction is the first, so ELR = the function's address. */
-	.global child_read64, child_write64, child_exec
+	.global child_read64, child_write64, child_read32, child_write32, child_exec
 child_read64:
 	ldr	x0, [x0]
 	ret
 child_write64:
 	str	x1, [x0]
+	ret
+child_read32:
+	ldr	w0, [x0]
+	ret
+child_write32:
+	str	w1, [x0]
 	ret
 /* Branches to x0 with the link register saved: a fetch abort comes back here through x30. */
 child_exec:
@@ -95,8 +122,10 @@ child_exec:
 
 	.bss
 	.balign 8
-	.global child_exc, child_exec_active
+	.global child_exc, child_exec_active, child_irq_rec
 child_exc:
 	.skip	32
+child_irq_rec:
+	.skip	16
 child_exec_active:
 	.skip	8

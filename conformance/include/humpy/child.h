@@ -134,7 +134,13 @@ struct child_probe_rec {
 #define CHILD_STATE_PROBED   2
 #define CHILD_STATE_EXCHANGE 3
 #define CHILD_STATE_DONE     4
+#define CHILD_STATE_WAIT_IRQ 5 /* CHILD_MODE_VGIC: its GIC is set up, it waits for the VIRQ */
 #define CHILD_STATE_BAD      0xbad
+
+/* What the child does: the probes and the exchange, or (with a VIC) take a VIRQ from the root VM.
+ */
+#define CHILD_MODE_ISOLATION 0
+#define CHILD_MODE_VGIC      1
 
 /* The cross-VM exchange: one message each way, a doorbell rung from the child. */
 #define CHILD_MSG_SIZE     240
@@ -145,6 +151,9 @@ struct child_probe_rec {
 struct child_shared {
 	/* Written by the root guest before power-on. */
 	u64 magic;
+	u64 mode;
+	u64 db_virq; /* CHILD_MODE_VGIC: the VIRQ of the child's VIC the root VM's doorbell raises
+	              */
 	u64 region[CR_COUNT];
 	u64 self_cap; /* the child's own thread, in its cspace: vcpu_poweroff */
 	u64 q_p2c;    /* receive cap of the root-to-child queue, GH_CAP_INVALID when not given */
@@ -159,6 +168,10 @@ struct child_shared {
 	u64 send_x0, send_not_full;
 	u64 db_x0, db_old_flags;
 	u64 poweroff_x0; /* only seen if vcpu_poweroff returned */
+	/* CHILD_MODE_VGIC: the first GIC access that faulted (its ESR and address; 0 = none), then
+	 * the interrupts taken (count, the last INTID acknowledged). */
+	u64 vgic_fault_esr, vgic_fault_addr;
+	u64 irq_count, irq_intid;
 };
 
 _Static_assert(sizeof(struct child_shared) <= CHILD_SHARED_SIZE, "shared page overflows");

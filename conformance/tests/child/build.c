@@ -31,15 +31,23 @@ extern char _start[];
 #define CHILD_OTHER_VMID  0x42
 #define CHILD_CSPACE_CAPS 4
 #define CHILD_DB_VIRQ     IPC_VIRQ(5)
+#define CHILD_VIC_VIRQS   64
 #define CHILD_RUN_MS      1000
 #define CHILD_ITS_OFFSET  0x80000ULL /* QEMU virt: the ITS frame 512 KiB above the distributor */
 
 #define ROOT_AS_REASON                                                                             \
 	"no cap to the root VM's own address space (/chosen humpy,root-addrspace-cap)"
 
-static struct child_result child_res;
-static enum { CHILD_NOT_RUN, CHILD_RAN, CHILD_SKIPPED, CHILD_BROKEN } child_state;
-static char child_why[200];
+/* One run of each mode a boot: what it left, how it ended, why not (for SKIP or ERROR). */
+enum child_run_state { CHILD_NOT_RUN, CHILD_RAN, CHILD_SKIPPED, CHILD_BROKEN };
+static struct child_result child_results[2];
+static enum child_run_state child_states[2];
+static char child_whys[2][200];
+/* The run being made (child_build_and_run and its helpers). */
+static struct child_result *child_res;
+static enum child_run_state *child_state;
+static char *child_why;
+#define CHILD_WHY_SIZE sizeof(child_whys[0])
 
 /* /chosen humpy,<name> as a 64-bit cap, or pairs of 64-bit cells (ROOT_PROFILE.md); all ones =
  * none.
@@ -66,8 +74,8 @@ static bool child_chosen_u64s(const char *name, u64 *out, unsigned n)
 
 static void child_skip(const char *why)
 {
-	snprintf(child_why, sizeof(child_why), "%s", why);
-	child_state = CHILD_SKIPPED;
+	snprintf(child_why, CHILD_WHY_SIZE, "%s", why);
+	*child_state = CHILD_SKIPPED;
 }
 
 static bool child_step(const char *what, u64 got, u64 want)
@@ -141,6 +149,17 @@ static bool child_load(u64 self_as, u64 ram_me)
 		child_poke(CHILD_PARENT_LOAD_IPA + off, v);
 	}
 	__asm__ volatile("dsb sy" ::: "memory");
+	/* Read back through the same mapping: the root address space really maps those pages. */
+	for (off = 0; off < n; off += 8) {
+		u64 v = 0, got = child_peek(CHILD_PARENT_LOAD_IPA + off);
+
+		memcpy(&v, child_image_start + off, n - off < 8 ? n - off : 8);
+		if (got != v) {
+			test_fail("child image read back at +0x%lx: expected 0x%lx got 0x%lx", off, v,
+			          got);
+			return false;
+		}
+	}
 	return child_step("unmap it again",
 	                  mem_unmap(self_as, ram_me, CHILD_PARENT_LOAD_IPA, 0, 0, 0), 0);
 }
@@ -168,29 +187,58 @@ static void child_shared_read(struct child_shared *sh)
 }
 
 /* Waits, yielding to the child, until it is done or CHILD_RUN_MS passed; its state. */
-static u64 child_wait(void)
+/* Waits, yielding to the child, until it reaches `until` (or done, or broke) or CHILD_RUN_MS
+ * passed; its state. */
+static u64 child_wait(u64 until)
 {
 	u64 end = timer_now() + timer_freq() * CHILD_RUN_MS / 1000, st = 0;
 
 	while (timer_now() < end) {
 		hc(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0, 0);
 		st = child_peek(CHILD_PARENT_SHARED_IPA + SH_OFF(state));
-		if (st == CHILD_STATE_DONE || st == CHILD_STATE_BAD)
+		if (st == until || st == CHILD_STATE_DONE || st == CHILD_STATE_BAD)
 			break;
 	}
-	/* Let it reach vcpu_poweroff. */
-	for (unsigned i = 0; i < 4; i++)
-		hc(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0, 0);
 	return st;
 }
 
+/* The root VM's receive and doorbell check after the child finished (CHILD_MODE_ISOLATION). */
+static void child_collect_exchange(u64 q_c2p, u64 db)
+{
+	u8 msg[CHILD_MSG_SIZE + 16];
+	struct gh_ret r;
+	u64 i;
+
+	memset(msg, IPC_POISON, sizeof(msg));
+	r = mq_recv(q_c2p, msg, sizeof(msg));
+	child_res->c2p_x0 = r.x[0];
+	child_res->c2p_size = r.x[1];
+	child_res->c2p_not_empty = r.x[2];
+	child_res->c2p_bad_byte = ~0ULL;
+	for (i = 0; i < sizeof(msg); i++) {
+		u8 want = i < CHILD_MSG_SIZE ? child_msg_byte(CHILD_MSG_SEED_C2P, i) : IPC_POISON;
+
+		if (msg[i] != want) {
+			child_res->c2p_bad_byte = i;
+			break;
+		}
+	}
+	irq_wait((u32)CHILD_DB_VIRQ, 1, IPC_IRQ_WAIT_MS);
+	irq_settle(IPC_IRQ_QUIET_MS);
+	child_res->db_taken = irq_count((u32)CHILD_DB_VIRQ);
+	r = hc(GH_HVC_DOORBELL_RECEIVE, db, ~0ULL, 0, 0, 0);
+	child_res->db_recv_x0 = r.x[0];
+	child_res->db_recv_flags = r.x[1];
+}
+
 static void child_build_and_run(const struct root_caps *rc, const struct ipc_self *self,
-                                const struct mem_ram *ram, u64 self_as)
+                                const struct mem_ram *ram, u64 self_as, u64 mode)
 {
 	struct child_shared sh;
-	u64 part, cs, as, as_b, top, ram_me, sh_me, other_me, alias_me, t, q_p2c, q_c2p, db, err;
-	u64 phys = ram->base + CHILD_MEM_OFFSET, st;
-	u8 msg[CHILD_MSG_SIZE + 16];
+	u64 part, cs, as, as_b, top, ram_me, sh_me, other_me, alias_me, t, err, st;
+	u64 q_p2c = GH_CAP_INVALID, q_c2p = GH_CAP_INVALID, db = GH_CAP_INVALID, vic = 0;
+	u64 phys = ram->base + CHILD_MEM_OFFSET;
+	u8 msg[CHILD_MSG_SIZE];
 	struct gh_ret r;
 	u64 i;
 
@@ -251,13 +299,14 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 	        .x[0];
 	if (err == 0)
 		err = hc_err(GH_HVC_OBJECT_ACTIVATE, alias_me, 0, 0);
-	child_res.alias_x0 = err;
+	child_res->alias_x0 = err;
 	if (err == 0)
 		mem_map(as, alias_me, CHILD_ALIAS_IPA, MAP_RW_WB, 0, 0, 0);
 
 	/*
-	 * The vCPU: configured, its cspace and address space attached, activated. Everything before
-	 * needs no vCPU, so a build without them still has it all checked.
+	 * The vCPU: configured, its cspace and address space (and in CHILD_MODE_VGIC a VIC of its
+	 * own) attached, activated. Everything before needs no vCPU, so a build without them still
+	 * has it all checked.
 	 */
 	if (!(gh_native(GH_HVC_HYPERVISOR_IDENTIFY, NULL).x[1] & GH_API_FLAG0_VCPU)) {
 		child_skip("identify flags0 bit 5 (vcpu) clear: the child VM was built, its image "
@@ -266,14 +315,23 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 	}
 	err = hc_err(GH_HVC_VCPU_CONFIGURE, t, 0, 0);
 	if (err != 0) {
-		snprintf(child_why, sizeof(child_why), "vcpu_configure answered 0x%lx", err);
-		child_state = CHILD_SKIPPED;
+		snprintf(child_why, CHILD_WHY_SIZE, "vcpu_configure answered 0x%lx", err);
+		*child_state = CHILD_SKIPPED;
 		return;
 	}
 	if (!child_step("cspace_attach_thread", hc_err(GH_HVC_CSPACE_ATTACH_THREAD, cs, t, 0), 0) ||
 	    !child_step("addrspace_attach_thread", hc_err(GH_HVC_ADDRSPACE_ATTACH_THREAD, as, t, 0),
 	                0))
 		return;
+	if (mode == CHILD_MODE_VGIC) {
+		vic = root_create(rc, GH_HVC_PARTITION_CREATE_VIC, rc->partition);
+		RETURN_IF_FAILED();
+		if (!child_step("vic_configure (1 vCPU, 64 VIRQs)",
+		                hc(GH_HVC_VIC_CONFIGURE, vic, 1, CHILD_VIC_VIRQS, 0, 0).x[0], 0) ||
+		    !child_step("activate the VIC", hc_err(GH_HVC_OBJECT_ACTIVATE, vic, 0, 0), 0) ||
+		    !child_step("vic_attach_vcpu", hc_err(GH_HVC_VIC_ATTACH_VCPU, vic, t, 0), 0))
+			return;
+	}
 	err = hc_err(GH_HVC_OBJECT_ACTIVATE, t, 0, 0);
 	if (err == E(OBJECT_CONFIG)) {
 		child_skip(
@@ -284,70 +342,72 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 	if (!child_step("activate the thread", err, 0))
 		return;
 
-	/* The exchange: a queue each way, a doorbell the child rings into this VM's VIC. */
-	q_p2c = mq_make(rc, 2, CHILD_MSG_SIZE);
-	q_c2p = mq_make(rc, 2, CHILD_MSG_SIZE);
-	db = db_make(rc);
-	RETURN_IF_FAILED();
-	ipc_bind(self, GH_HVC_DOORBELL_BIND_VIRQ, GH_HVC_DOORBELL_UNBIND_VIRQ, db, CHILD_DB_VIRQ);
-	RETURN_IF_FAILED();
-	child_res.db_virq = CHILD_DB_VIRQ;
-
 	memset(&sh, 0, sizeof(sh));
 	sh.magic = CHILD_MAGIC;
+	sh.mode = mode;
 	child_regions(sh.region, ram);
 	sh.self_cap = root_copy_into(rc, t, cs, GH_RIGHT_THREAD_POWER);
-	sh.q_p2c = root_copy_into(rc, q_p2c, cs, GH_RIGHT_MSGQUEUE_RECEIVE);
-	sh.q_c2p = root_copy_into(rc, q_c2p, cs, GH_RIGHT_MSGQUEUE_SEND);
-	sh.db_c2p = root_copy_into(rc, db, cs, GH_RIGHT_DOORBELL_SEND);
+	sh.q_p2c = sh.q_c2p = sh.db_c2p = GH_CAP_INVALID;
+	if (mode == CHILD_MODE_VGIC) {
+		/* A doorbell of the root VM's, bound to the child's VIC. */
+		db = db_make(rc);
+		RETURN_IF_FAILED();
+		if (!child_step("doorbell_bind_virq to the child's VIC",
+		                hc(GH_HVC_DOORBELL_BIND_VIRQ, db, vic, CHILD_VGIC_VIRQ, 0, 0).x[0],
+		                0))
+			return;
+		ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
+		sh.db_virq = CHILD_VGIC_VIRQ;
+	} else {
+		/* A queue each way, a doorbell the child rings into this VM's VIC. */
+		q_p2c = mq_make(rc, 2, CHILD_MSG_SIZE);
+		q_c2p = mq_make(rc, 2, CHILD_MSG_SIZE);
+		db = db_make(rc);
+		RETURN_IF_FAILED();
+		ipc_bind(self, GH_HVC_DOORBELL_BIND_VIRQ, GH_HVC_DOORBELL_UNBIND_VIRQ, db,
+		         CHILD_DB_VIRQ);
+		RETURN_IF_FAILED();
+		child_res->db_virq = CHILD_DB_VIRQ;
+		sh.q_p2c = root_copy_into(rc, q_p2c, cs, GH_RIGHT_MSGQUEUE_RECEIVE);
+		sh.q_c2p = root_copy_into(rc, q_c2p, cs, GH_RIGHT_MSGQUEUE_SEND);
+		sh.db_c2p = root_copy_into(rc, db, cs, GH_RIGHT_DOORBELL_SEND);
+		for (i = 0; i < CHILD_MSG_SIZE; i++)
+			msg[i] = child_msg_byte(CHILD_MSG_SEED_P2C, i);
+		r = mq_send(q_p2c, CHILD_MSG_SIZE, msg, 0);
+		if (!child_step("msgqueue_send to the child", r.x[0], 0))
+			return;
+	}
 	RETURN_IF_FAILED();
 	child_shared_write(&sh);
-	for (i = 0; i < CHILD_MSG_SIZE; i++)
-		msg[i] = child_msg_byte(CHILD_MSG_SEED_P2C, i);
-	r = mq_send(q_p2c, CHILD_MSG_SIZE, msg, 0);
-	if (!child_step("msgqueue_send to the child", r.x[0], 0))
-		return;
 
 	err = hc(GH_HVC_VCPU_POWERON, t, CHILD_RAM_IPA, CHILD_SHARED_IPA, 0, 0).x[0];
 	if (!child_step("vcpu_poweron(entry CHILD_RAM_IPA, x0 = the shared page)", err, 0))
 		return;
-	st = child_wait();
-	child_shared_read(&child_res.sh);
-	/* Stop it whatever it did (it powered itself off when it finished). */
+	st = child_wait(CHILD_STATE_WAIT_IRQ);
+	if (st == CHILD_STATE_WAIT_IRQ) {
+		r = hc(GH_HVC_DOORBELL_SEND, db, 1, 0, 0, 0);
+		child_res->vgic_send_x0 = r.x[0];
+		child_res->vgic_send_old = r.x[1];
+		st = child_wait(CHILD_STATE_DONE);
+	}
+	/* Let it reach vcpu_poweroff, then stop it whatever it did. */
+	for (i = 0; i < 4; i++)
+		hc(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0, 0);
+	child_shared_read(&child_res->sh);
 	hc_err(GH_HVC_VCPU_KILL, t, 0, 0);
 	if (st != CHILD_STATE_DONE) {
 		test_fail("child VM: state 0x%lx after %u ms, expected 0x%x (done); %lu stray "
 		          "exception(s), the last ESR 0x%lx ELR 0x%lx",
-		          st, CHILD_RUN_MS, CHILD_STATE_DONE, child_res.sh.stray_count,
-		          child_res.sh.stray_esr, child_res.sh.stray_elr);
+		          st, CHILD_RUN_MS, CHILD_STATE_DONE, child_res->sh.stray_count,
+		          child_res->sh.stray_esr, child_res->sh.stray_elr);
 		return;
 	}
-
-	/* This VM's side of the exchange. */
-	memset(msg, IPC_POISON, sizeof(msg));
-	r = mq_recv(q_c2p, msg, sizeof(msg));
-	child_res.c2p_x0 = r.x[0];
-	child_res.c2p_size = r.x[1];
-	child_res.c2p_not_empty = r.x[2];
-	child_res.c2p_bad_byte = ~0ULL;
-	for (i = 0; i < sizeof(msg); i++) {
-		u8 want = i < CHILD_MSG_SIZE ? child_msg_byte(CHILD_MSG_SEED_C2P, i) : IPC_POISON;
-
-		if (msg[i] != want) {
-			child_res.c2p_bad_byte = i;
-			break;
-		}
-	}
-	irq_wait((u32)CHILD_DB_VIRQ, 1, IPC_IRQ_WAIT_MS);
-	irq_settle(IPC_IRQ_QUIET_MS);
-	child_res.db_taken = irq_count((u32)CHILD_DB_VIRQ);
-	r = hc(GH_HVC_DOORBELL_RECEIVE, db, ~0ULL, 0, 0, 0);
-	child_res.db_recv_x0 = r.x[0];
-	child_res.db_recv_flags = r.x[1];
-	child_state = CHILD_RAN;
+	if (mode == CHILD_MODE_ISOLATION)
+		child_collect_exchange(q_c2p, db);
+	*child_state = CHILD_RAN;
 }
 
-const struct child_result *child_get(const char **why, bool *skip)
+const struct child_result *child_get(u64 mode, const char **why, bool *skip)
 {
 	const char *missing;
 	struct root_caps rc;
@@ -355,7 +415,10 @@ const struct child_result *child_get(const char **why, bool *skip)
 	struct mem_ram ram;
 	u64 self_as;
 
-	if (child_state == CHILD_NOT_RUN) {
+	child_res = &child_results[mode];
+	child_state = &child_states[mode];
+	child_why = child_whys[mode];
+	if (*child_state == CHILD_NOT_RUN) {
 		missing = mem_missing(true);
 		if (!missing)
 			missing = ipc_missing(GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_DOORBELL |
@@ -371,23 +434,23 @@ const struct child_result *child_get(const char **why, bool *skip)
 		} else {
 			root_caps_get(&rc);
 			ipc_self_get(&self);
-			child_state = CHILD_BROKEN;
-			snprintf(child_why, sizeof(child_why),
+			*child_state = CHILD_BROKEN;
+			snprintf(child_why, CHILD_WHY_SIZE,
 			         "the child VM could not be built or run (see the first child test "
 			         "run)");
 			if (root_begin(&rc)) {
 				mem_begin();
 				ipc_begin();
-				child_build_and_run(&rc, &self, &ram, self_as);
+				child_build_and_run(&rc, &self, &ram, self_as, mode);
 				ipc_end(&rc);
 				mem_end();
 				root_end(&rc);
 			}
-			if (child_state == CHILD_RAN && test_has_failed())
-				child_state = CHILD_BROKEN; /* its teardown failed */
+			if (*child_state == CHILD_RAN && test_has_failed())
+				*child_state = CHILD_BROKEN; /* its teardown failed */
 		}
 	}
-	*skip = child_state == CHILD_SKIPPED;
+	*skip = *child_state == CHILD_SKIPPED;
 	*why = child_why;
-	return child_state == CHILD_RAN ? &child_res : NULL;
+	return *child_state == CHILD_RAN ? child_res : NULL;
 }

@@ -29,7 +29,7 @@ struct root_objects {
 	 * as upstream's RM does; CAP_ID_INVALID without one. */
 	struct addrspace *addrspace;
 	cap_id_t addrspace_cap;
-	/* The hypervisor's own memory (image, data, heap, stacks), published for isolation probes. */
+	/* The hypervisor's memory (image, data, heap, stacks), published for isolation probes. */
 	uint64_t hyp_base;
 	uint64_t hyp_size;
 	/* The physical RAM the root partition hands out (root_memory.h); size 0: none. */

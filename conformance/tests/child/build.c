@@ -155,8 +155,8 @@ static bool child_load(u64 self_as, u64 ram_me)
 
 		memcpy(&v, child_image_start + off, n - off < 8 ? n - off : 8);
 		if (got != v) {
-			test_fail("child image read back at +0x%lx: expected 0x%lx got 0x%lx", off, v,
-			          got);
+			test_fail("child image read back at +0x%lx: expected 0x%lx got 0x%lx", off,
+			          v, got);
 			return false;
 		}
 	}

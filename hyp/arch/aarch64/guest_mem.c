@@ -5,25 +5,30 @@
 #include "sysreg.h"
 #include "vm.h"
 
-#define GUEST_MEM_PAGE      0x1000ull
-#define GUEST_MEM_MAX_PAGES (GUEST_MEM_MAX_COPY / 0x1000 + 1)
-#define PAR_F               BIT(0)
-#define PAR_PA_MASK         0x0000FFFFFFFFF000ull
-#define PAR_ATTR_SHIFT      56
+#define GUEST_MEM_PAGE 0x1000ull
+#define PAR_F          BIT(0)
+#define PAR_PA_MASK    0x0000FFFFFFFFF000ull
+#define PAR_ATTR_SHIFT 56
 /* Normal memory, inner and outer write-back: the hypervisor's own view is coherent with it. */
 #define PAR_ATTR_WB_MASK 0xCCu
 
+/* A copy of at most GUEST_MEM_MAX_COPY bytes touches at most two pages. */
+_Static_assert(GUEST_MEM_MAX_COPY <= GUEST_MEM_PAGE, "a copy spans at most two pages");
+
+/* PAR_EL1's view of one translated page. */
 struct guest_mem_page {
 	paddr_t pa;
 	bool is_cacheable;
 };
 
+/* The copy is the hot half of every message: its helpers fold into one function per direction. */
+#define GUEST_MEM_INLINE static inline __attribute__((always_inline))
+
 /* One page of the guest's VA through both stages, as the guest would access it (EL1, read or
- * write). PAR_EL1 is the guest's register: it gets its value back. */
-static bool guest_mem_translate(const struct vm *vm, uint64_t va, bool is_write,
-                                struct guest_mem_page *out)
+ * write); the caller saves and restores PAR_EL1 (the guest's register) around its walk. */
+GUEST_MEM_INLINE bool guest_mem_translate(const struct vm *vm, uint64_t va, bool is_write,
+                                          struct guest_mem_page *out)
 {
-	uint64_t saved = read_sysreg(par_el1);
 	uint64_t par;
 
 	if (is_write)
@@ -32,30 +37,11 @@ static bool guest_mem_translate(const struct vm *vm, uint64_t va, bool is_write,
 		__asm__ volatile("at s12e1r, %0" : : "r"(va) : "memory");
 	isb();
 	par = read_sysreg(par_el1);
-	write_sysreg(par_el1, saved);
-	if ((par & PAR_F) != 0)
-		return false;
 	out->pa = par & PAR_PA_MASK;
 	out->is_cacheable = ((par >> PAR_ATTR_SHIFT) & PAR_ATTR_WB_MASK) == PAR_ATTR_WB_MASK;
 	/* Stage 2 maps more than RAM (the UART): only the VM's RAM is memory we copy. */
-	return range_within(out->pa, GUEST_MEM_PAGE, vm->ram_pa, vm->ram_size);
-}
-
-/* Every page of the range, or false (nothing to copy then). */
-static bool guest_mem_walk(const struct vcpu *vcpu, uint64_t va, size_t size, bool is_write,
-                           struct guest_mem_page pages[GUEST_MEM_MAX_PAGES], unsigned *count)
-{
-	uint64_t first = ALIGN_DOWN(va, GUEST_MEM_PAGE);
-
-	if (size == 0 || va + size < va || size > GUEST_MEM_MAX_COPY)
-		return size == 0;
-	*count =
-	    (unsigned)((ALIGN_DOWN(va + size - 1, GUEST_MEM_PAGE) - first) / GUEST_MEM_PAGE) + 1;
-	for (unsigned i = 0; i < *count; i++) {
-		if (!guest_mem_translate(vcpu->vm, first + i * GUEST_MEM_PAGE, is_write, &pages[i]))
-			return false;
-	}
-	return true;
+	return (par & PAR_F) == 0 &&
+	       range_within(out->pa, GUEST_MEM_PAGE, vm->ram_pa, vm->ram_size);
 }
 
 /* Cache lines of [pa, pa + n) to the point of coherency (a guest that does not cache them). */
@@ -66,32 +52,96 @@ static void guest_mem_sync(paddr_t pa, size_t n)
 	dsb(sy);
 }
 
-static error_t guest_mem_copy(struct vcpu *vcpu, uint64_t va, void *host, size_t size,
-                              bool to_guest)
+/*
+ * n bytes: 32 an iteration (two ldp/stp pairs) while both sides are 8-byte aligned (message slots
+ * are; guest buffers mostly), then one step for each bit of what is left. The loop's own
+ * instructions were most of a message copy's cost.
+ */
+GUEST_MEM_INLINE void guest_mem_move(uint8_t *d, const uint8_t *s, size_t n)
 {
-	struct guest_mem_page pages[GUEST_MEM_MAX_PAGES];
-	unsigned count = 0;
-	uint8_t *p = host;
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) != 0) {
+		memcpy(d, s, n);
+		return;
+	}
+	for (; n >= 32; n -= 32, d += 32, s += 32) {
+		const uint64_t *sw = (const uint64_t *)(const void *)s;
+		uint64_t *dw = (uint64_t *)(void *)d;
+		uint64_t w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
 
-	if (!guest_mem_walk(vcpu, va, size, to_guest, pages, &count))
+		dw[0] = w0;
+		dw[1] = w1;
+		dw[2] = w2;
+		dw[3] = w3;
+	}
+	if ((n & 16) != 0) {
+		uint64_t w0 = ((const uint64_t *)(const void *)s)[0];
+		uint64_t w1 = ((const uint64_t *)(const void *)s)[1];
+
+		((uint64_t *)(void *)d)[0] = w0;
+		((uint64_t *)(void *)d)[1] = w1;
+		d += 16, s += 16;
+	}
+	if ((n & 8) != 0) {
+		*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+		d += 8, s += 8;
+	}
+	if ((n & 4) != 0) {
+		*(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
+		d += 4, s += 4;
+	}
+	if ((n & 2) != 0) {
+		*(uint16_t *)(void *)d = *(const uint16_t *)(const void *)s;
+		d += 2, s += 2;
+	}
+	if ((n & 1) != 0)
+		*d = *s;
+}
+
+/* [pa + off, + n) of the VM's RAM (identity-mapped at EL2) and the hypervisor's buffer. */
+GUEST_MEM_INLINE void guest_mem_copy_page(const struct guest_mem_page *page, uint64_t off,
+                                          uint8_t *host, size_t n, bool to_guest)
+{
+	uint8_t *g = (uint8_t *)(uintptr_t)(page->pa + off);
+
+	if (to_guest) {
+		guest_mem_move(g, host, n);
+		if (!page->is_cacheable)
+			guest_mem_sync(page->pa + off, n);
+	} else {
+		if (!page->is_cacheable)
+			guest_mem_sync(page->pa + off, n);
+		guest_mem_move(host, g, n);
+	}
+}
+
+/* Both pages (or the one) are translated before a byte moves: all or nothing. */
+GUEST_MEM_INLINE error_t guest_mem_copy(struct vcpu *vcpu, uint64_t va, uint8_t *host, size_t size,
+                                        bool to_guest)
+{
+	struct guest_mem_page first, second;
+	uint64_t off = va & (GUEST_MEM_PAGE - 1);
+	bool is_split = off + size > GUEST_MEM_PAGE;
+	uint64_t saved_par;
+	bool is_mapped;
+
+	if (size == 0)
+		return OK;
+	if (va + size < va || size > GUEST_MEM_MAX_COPY)
 		return ERROR_ADDR_INVALID;
-	for (unsigned i = 0; i < count; i++) {
-		uint64_t off = i == 0 ? va & (GUEST_MEM_PAGE - 1) : 0;
-		size_t n =
-		    (size_t)(GUEST_MEM_PAGE - off) < size ? (size_t)(GUEST_MEM_PAGE - off) : size;
-		uint8_t *g = (uint8_t *)(uintptr_t)(pages[i].pa + off); /* RAM is identity-mapped */
+	saved_par = read_sysreg(par_el1);
+	is_mapped = guest_mem_translate(vcpu->vm, va - off, to_guest, &first) &&
+	            (!is_split ||
+	             guest_mem_translate(vcpu->vm, va - off + GUEST_MEM_PAGE, to_guest, &second));
+	write_sysreg(par_el1, saved_par);
+	if (!is_mapped)
+		return ERROR_ADDR_INVALID;
+	if (!is_split) {
+		guest_mem_copy_page(&first, off, host, size, to_guest);
+	} else {
+		size_t n = (size_t)(GUEST_MEM_PAGE - off);
 
-		if (to_guest) {
-			memcpy(g, p, n);
-			if (!pages[i].is_cacheable)
-				guest_mem_sync(pages[i].pa + off, n);
-		} else {
-			if (!pages[i].is_cacheable)
-				guest_mem_sync(pages[i].pa + off, n);
-			memcpy(p, g, n);
-		}
-		p += n;
-		size -= n;
+		guest_mem_copy_page(&first, off, host, n, to_guest);
+		guest_mem_copy_page(&second, 0, host + n, size - n, to_guest);
 	}
 	return OK;
 }
@@ -103,5 +153,5 @@ error_t arch_copy_from_guest(struct vcpu *vcpu, void *dst, uint64_t va, size_t s
 
 error_t arch_copy_to_guest(struct vcpu *vcpu, uint64_t va, const void *src, size_t size)
 {
-	return guest_mem_copy(vcpu, va, (void *)(uintptr_t)src, size, true);
+	return guest_mem_copy(vcpu, va, (uint8_t *)(uintptr_t)src, size, true);
 }

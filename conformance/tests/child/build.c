@@ -132,7 +132,7 @@ static void child_regions(u64 *region, const struct mem_ram *ram)
 /* Copies the image into the child's RAM through a mapping in the root guest's own address space. */
 static bool child_load(u64 self_as, u64 ram_me)
 {
-	u64 n = (u64)(child_image_end - child_image_start), off;
+	u64 n = (u64)(uintptr_t)child_image_end - (u64)(uintptr_t)child_image_start, off;
 
 	if (n > CHILD_RAM_SIZE) {
 		test_error("child image of %lu bytes is larger than its RAM", n);

@@ -39,9 +39,11 @@ GUEST_MEM_INLINE bool guest_mem_translate(const struct vm *vm, uint64_t va, bool
 	par = read_sysreg(par_el1);
 	out->pa = par & PAR_PA_MASK;
 	out->is_cacheable = ((par >> PAR_ATTR_SHIFT) & PAR_ATTR_WB_MASK) == PAR_ATTR_WB_MASK;
-	/* Stage 2 maps more than RAM (the UART): only the VM's RAM is memory we copy. */
+	/* The boot VM's Stage 2 maps more than RAM (the UART): only its RAM is memory we copy. A
+	 * vCPU built by hypercalls has no struct vm: its address space maps only memory-extent
+	 * pages, all RAM. */
 	return (par & PAR_F) == 0 &&
-	       range_within(out->pa, GUEST_MEM_PAGE, vm->ram_pa, vm->ram_size);
+	       (vm == NULL || range_within(out->pa, GUEST_MEM_PAGE, vm->ram_pa, vm->ram_size));
 }
 
 /* Cache lines of [pa, pa + n) to the point of coherency (a guest that does not cache them). */

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from conftest import (EXPECT_HUMPY, EXPECT_UPSTREAM, GUEST, HARNESS, REPO, SPEC, compiled_tests,
-                      verdicts)
+from conftest import (EXPECT_HUMPY, EXPECT_UPSTREAM, GUEST, HARNESS, HYP, QEMU, REPO, SPEC,
+                      compiled_tests, verdicts)
 
 
 def test_whole_suite_passes(harness):
@@ -157,14 +157,16 @@ def test_missing_image_and_missing_qemu(harness, tmp_path):
                            "PATH (install qemu-system-arm, or pass --qemu)\n")
 
 
-def run_pytest(reports_dir, *args):
+def run_pytest(reports_dir, *args, timeout=120):
     junit = reports_dir / "pytest.xml"
+    # The images under test (make's BUILD), not the suite file's defaults under build/.
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
             str(HARNESS / "suite"), f"--junitxml={junit}", "--humpy-reports", str(reports_dir),
-            *args]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=REPO,
+            "--humpy-hyp", str(REPO / HYP), "--humpy-guest", str(REPO / GUEST),
+            "--humpy-qemu", QEMU, *args]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=REPO,
                           env=dict(os.environ, PYTHONPATH=str(HARNESS)))
-    suite = ET.parse(junit).getroot().find("testsuite")
+    suite = ET.parse(junit).getroot().find("testsuite") if junit.exists() else None
     return proc, suite
 
 
@@ -175,10 +177,48 @@ def test_pytest_plugin_k_selects_guest_tests(reports_dir, harness):
     assert names == [t for t in listed if "identify" in t]
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert suite.get("failures") == "0" and suite.get("errors") == "0"
-    # One QEMU run for the session, told exactly the selected ids.
+    # One QEMU run for the session (the list comes from the guest's ELF), told exactly the
+    # selected ids.
     data = json.loads((reports_dir / "pytest-conformance.json").read_text())
-    assert [r["mode"] for r in data["runs"]] == ["list", "run"]
-    assert data["runs"][1]["bootargs"] == "humpy.tests=" + ",".join(names) + " humpy.cover"
+    assert [r["mode"] for r in data["runs"]] == ["run"]
+    assert data["runs"][0]["bootargs"] == "humpy.tests=" + ",".join(names) + " humpy.cover"
+
+
+def test_pytest_plugin_static_list_is_the_guests_own(harness):
+    # The list read from the ELF and image without booting, with the guest's selection rules,
+    # is the list the guest prints in list mode: for its default and for hidden, ? and * globs.
+    from humpy_harness import guest_tests
+    compiled = guest_tests.compiled(REPO / GUEST)
+    for tests in (None, "selftest.f*,*.api_info", "msgq.send_?ull,root.*,selftest.crash", "*"):
+        args = ("list",) + (("--tests", tests) if tests else ())
+        proc, _ = harness(*args)
+        assert proc.returncode == 0, proc.stderr
+        assert guest_tests.select(compiled, tests.split(",") if tests else None) == \
+            proc.stdout.split(), tests
+
+
+def test_pytest_plugin_markers_and_xdist_shares(reports_dir):
+    # -m msgq: only the msgq tests, in one boot told exactly them; --strict-markers accepts the
+    # registered markers.
+    proc, suite = run_pytest(reports_dir, "--strict-markers", "-m", "msgq", timeout=240)
+    names = [c.get("name") for c in suite.findall("testcase")]
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert names and all(n.startswith("msgq.") for n in names)
+    data = json.loads((reports_dir / "pytest-conformance.json").read_text())
+    assert [r["bootargs"] for r in data["runs"]] == ["humpy.tests=" + ",".join(names) +
+                                                     " humpy.cover"]
+    assert all(float(c.get("time")) < 2 for c in suite.findall("testcase"))  # not the boot's
+    # -n 2: each worker boots once for its share (every other item), together the selection.
+    proc, suite = run_pytest(reports_dir, "-m", "identify or psci", "-n", "2", timeout=240)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    names = sorted(c.get("name") for c in suite.findall("testcase"))
+    shares = []
+    for worker in ("gw0", "gw1"):
+        data = json.loads((reports_dir / f"pytest-conformance-{worker}.json").read_text())
+        assert [r["mode"] for r in data["runs"]] == ["run"]
+        shares.append([t["id"] for t in data["tests"]])
+    assert sorted(shares[0] + shares[1]) == names and not set(shares[0]) & set(shares[1])
+    assert abs(len(shares[0]) - len(shares[1])) <= 1
 
 
 def test_pytest_plugin_failure_skip_and_crash(reports_dir):
@@ -200,7 +240,8 @@ def test_pytest_plugin_failure_skip_and_crash(reports_dir):
 
 def test_pytest_plugin_missing_image_is_one_clear_error(reports_dir, tmp_path):
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", str(HARNESS / "suite"),
-            "--humpy-guest", str(tmp_path / "none.bin"), "--humpy-reports", str(reports_dir)]
+            "--humpy-guest", str(tmp_path / "none.bin"), "--humpy-reports", str(reports_dir),
+            "--humpy-hyp", str(REPO / HYP), "--humpy-qemu", QEMU]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=REPO,
                           env=dict(os.environ, PYTHONPATH=str(HARNESS)))
     assert proc.returncode != 0

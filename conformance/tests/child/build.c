@@ -43,6 +43,37 @@ enum child_run_state { CHILD_NOT_RUN, CHILD_RAN, CHILD_SKIPPED, CHILD_BROKEN };
 static struct child_result child_results[2];
 static enum child_run_state child_states[2];
 static char child_whys[2][200];
+/*
+ * Caps copied into the child's cspace: deleted from it after the run. The thread holds its cspace
+ * and the cspace a cap to the thread, so without this the VM never dies (and its VMID stays taken:
+ * the second run, which reuses it, would find activation BUSY).
+ */
+#define CHILD_CS_COPIES 4
+static u64 child_cs, child_cs_copy[CHILD_CS_COPIES];
+static unsigned child_n_cs_copies;
+
+static u64 child_copy_in(const struct root_caps *rc, u64 cap, u64 rights)
+{
+	u64 c = root_copy_into(rc, cap, child_cs, rights);
+
+	if (c != GH_CAP_INVALID && child_n_cs_copies < CHILD_CS_COPIES)
+		child_cs_copy[child_n_cs_copies++] = c;
+	return c;
+}
+
+static void child_cs_empty(void)
+{
+	while (child_n_cs_copies > 0) {
+		u64 c = child_cs_copy[--child_n_cs_copies];
+		u64 err = hc_err(GH_HVC_CSPACE_DELETE_CAP_FROM, child_cs, c, 0);
+
+		if (err != 0)
+			test_fail("deleting cap 0x%lx from the child's cspace: x0 expected 0x0 got "
+			          "0x%lx",
+			          c, err);
+	}
+}
+
 /* The run being made (child_build_and_run and its helpers). */
 static struct child_result *child_res;
 static enum child_run_state *child_state;
@@ -346,7 +377,9 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 	sh.magic = CHILD_MAGIC;
 	sh.mode = mode;
 	child_regions(sh.region, ram);
-	sh.self_cap = root_copy_into(rc, t, cs, GH_RIGHT_THREAD_POWER);
+	child_cs = cs;
+	child_n_cs_copies = 0;
+	sh.self_cap = child_copy_in(rc, t, GH_RIGHT_THREAD_POWER);
 	sh.q_p2c = sh.q_c2p = sh.db_c2p = GH_CAP_INVALID;
 	if (mode == CHILD_MODE_VGIC) {
 		/* A doorbell of the root VM's, bound to the child's VIC. */
@@ -368,9 +401,9 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 		         CHILD_DB_VIRQ);
 		RETURN_IF_FAILED();
 		child_res->db_virq = CHILD_DB_VIRQ;
-		sh.q_p2c = root_copy_into(rc, q_p2c, cs, GH_RIGHT_MSGQUEUE_RECEIVE);
-		sh.q_c2p = root_copy_into(rc, q_c2p, cs, GH_RIGHT_MSGQUEUE_SEND);
-		sh.db_c2p = root_copy_into(rc, db, cs, GH_RIGHT_DOORBELL_SEND);
+		sh.q_p2c = child_copy_in(rc, q_p2c, GH_RIGHT_MSGQUEUE_RECEIVE);
+		sh.q_c2p = child_copy_in(rc, q_c2p, GH_RIGHT_MSGQUEUE_SEND);
+		sh.db_c2p = child_copy_in(rc, db, GH_RIGHT_DOORBELL_SEND);
 		for (i = 0; i < CHILD_MSG_SIZE; i++)
 			msg[i] = child_msg_byte(CHILD_MSG_SEED_P2C, i);
 		r = mq_send(q_p2c, CHILD_MSG_SIZE, msg, 0);
@@ -441,7 +474,9 @@ const struct child_result *child_get(u64 mode, const char **why, bool *skip)
 			if (root_begin(&rc)) {
 				mem_begin();
 				ipc_begin();
+				child_n_cs_copies = 0;
 				child_build_and_run(&rc, &self, &ram, self_as, mode);
+				child_cs_empty();
 				ipc_end(&rc);
 				mem_end();
 				root_end(&rc);

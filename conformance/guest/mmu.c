@@ -100,18 +100,32 @@ u8 *mmu_test_backing(unsigned page)
 	return mmu_test_backing_pages[page];
 }
 
-void mmu_test_map(unsigned page, unsigned backing, enum mmu_test_map how)
+/* Break before make: the old entry is gone from every TLB before the new one is seen. */
+static void mmu_test_set(unsigned page, u64 pte)
 {
-	if (page >= MMU_TEST_PAGES || backing >= MMU_TEST_PAGES)
-		return;
-	/* Break before make: the old entry is gone from every TLB before the new one is seen. */
 	mmu_test_l3[page] = 0;
 	dsb(ishst);
 	__asm__ volatile("tlbi vaae1is, %0" ::"r"(mmu_test_va(page) >> 12) : "memory");
 	dsb(ish);
-	mmu_test_l3[page] = mmu_test_pte(page, backing, how);
+	mmu_test_l3[page] = pte;
 	dsb(ishst);
 	isb();
+}
+
+void mmu_test_map(unsigned page, unsigned backing, enum mmu_test_map how)
+{
+	if (page >= MMU_TEST_PAGES || backing >= MMU_TEST_PAGES)
+		return;
+	mmu_test_set(page, mmu_test_pte(page, backing, how));
+}
+
+void mmu_test_map_ipa(unsigned page, u64 ipa, bool exec)
+{
+	if (page >= MMU_TEST_PAGES)
+		return;
+	mmu_test_set(page, (ipa & MMU_TEST_IPA_MASK & ~(MMU_PAGE - 1)) | PTE_TABLE | PTE_AF |
+	                       PTE_SH_INNER | PTE_ATTR(ATTR_NORMAL) | PTE_UXN |
+	                       (exec ? 0 : PTE_PXN));
 }
 
 void mmu_test_reset(void)

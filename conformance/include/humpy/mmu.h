@@ -29,6 +29,13 @@ u64 mmu_test_va(unsigned page);
 u8 *mmu_test_backing(unsigned page);
 /* Maps window page `page` to backing page `backing` as `how`, and invalidates its TLB entries. */
 void mmu_test_map(unsigned page, unsigned backing, enum mmu_test_map how);
+/*
+ * Maps window page `page` to any IPA below 2^48 as Normal write-back memory, executable at EL1 when
+ * `exec` (stage-2 fault tests: the IPA may be unmapped, read-only or execute-never at stage 2, and
+ * the fault's FAR is then the window VA, not the IPA). mmu_test_reset undoes it.
+ */
+#define MMU_TEST_IPA_MASK ((1ULL << 48) - 1)
+void mmu_test_map_ipa(unsigned page, u64 ipa, bool exec);
 /* Every window page back to its default mapping. */
 void mmu_test_reset(void);
 

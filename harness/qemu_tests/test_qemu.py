@@ -217,6 +217,9 @@ def test_pytest_plugin_markers_and_xdist_shares(reports_dir):
         data = json.loads((reports_dir / f"pytest-conformance-{worker}.json").read_text())
         assert [r["mode"] for r in data["runs"]] == ["run"]
         shares.append([t["id"] for t in data["tests"]])
+        # The boot was told only this share (the report files keep only what pytest showed).
+        assert data["runs"][0]["bootargs"] == "humpy.tests=" + ",".join(shares[-1]) + \
+            " humpy.cover"
     assert sorted(shares[0] + shares[1]) == names and not set(shares[0]) & set(shares[1])
     assert abs(len(shares[0]) - len(shares[1])) <= 1
 

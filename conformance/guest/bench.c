@@ -151,4 +151,5 @@ void bench_run(void)
 	bench_one("identify.smccc", gh_stub_hvc0, smccc_args);
 	bench_ipc_run();
 	bench_mem_run();
+	bench_fault_run();
 }

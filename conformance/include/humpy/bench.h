@@ -16,5 +16,7 @@ void bench_report(const char *name, u64 delta, unsigned n);
 void bench_ipc_run(void);
 /* The address-space row (issue 10 point 10, guest/bench_mem.c). */
 void bench_mem_run(void);
+/* The Stage-2 fault round trip row (issue 10 point 10, guest/bench_fault.c). */
+void bench_fault_run(void);
 
 #endif

@@ -403,6 +403,19 @@ def bench_view(reports_dir: Path) -> dict | None:
     return {"file": "bench.json", "started": doc.get("started"), "rows": rows, "problems": problems}
 
 
+def mutation_view(reports_dir: Path) -> dict | None:
+    """mutation.json of `make mutation` (humpy_harness/mutation.py), if there is one."""
+    doc = _read_json(reports_dir / "mutation.json")
+    if not doc or not str(doc.get("schema", "")).startswith("humpy-mutation/"):
+        return None
+    s = doc.get("summary") or {}
+    rate = s.get("kill_rate")
+    return {"file": "mutation.json", "state": doc.get("state"), "commit": doc.get("commit"),
+            "seed": doc.get("seed"), "started": doc.get("started"), "summary": s,
+            "wall": doc.get("wall_seconds"), "rate": "n/a" if rate is None else f"{100 * rate:.1f}%",
+            "survivors": [m for m in doc.get("mutants") or [] if m.get("status") == "survived"]}
+
+
 def fuzz_view(fuzz_dir: Path, out_dir: Path, page_stem: str) -> dict:
     series = fuzz_stats.find_series(fuzz_dir)
     for old in out_dir.glob(f"{page_stem}-*.png"):  # plots of an earlier page
@@ -500,7 +513,7 @@ def build_page(reports_dir, out, spec_path=None, hyp_cov=None, hyp_status=None, 
         "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "reports_dir": str(reports_dir), "source": _source_state(), "verdicts": verdicts,
         "runs": runs, "cov": cov, "hyp": hyp_coverage_view(hyp_cov, hyp_status, hyp_log),
-        "bench": bench_view(reports_dir), "fuzz": fuzz_view(fuzz_dir, out.parent, out.stem),
+        "bench": bench_view(reports_dir), "mutation": mutation_view(reports_dir), "fuzz": fuzz_view(fuzz_dir, out.parent, out.stem),
         "history": history_view(history_dir, diff_a, diff_b),
     }
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)),

@@ -17,6 +17,9 @@ extern char _start[];
  * low 4 GiB 1:1, Device outside RAM: accesses there go straight to memory). */
 #define CHILD_PARENT_LOAD_IPA   0xE0000000ULL
 #define CHILD_PARENT_SHARED_IPA 0xE0100000ULL
+#define CHILD_PARENT_OTHER_IPA  0xE0200000ULL
+/* What the root VM writes into the other VM's page: a read of it from the child names it. */
+#define CHILD_OTHER_MARKER 0x07E5A11A5ED0A7A0ULL
 
 /* The root-memory layout of one run, from 1 MiB into the root memory (the mem tests use the start):
  * the child's RAM, the shared page, and the other VM's RAM, each derived from one basic extent. */
@@ -303,6 +306,29 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 	other_me = me_derive(rc, top, CHILD_OTHER_OFFSET, CHILD_OTHER_SIZE, ME_RWX_ANY, true);
 	RETURN_IF_FAILED();
 	if (!child_load(self_as, ram_me))
+		return;
+	/*
+	 * The window it was copied through is gone: a load there aborts at once (unmap invalidated
+	 * the root VM's TLB entries for it, reference section 2 addrspace_unmap).
+	 */
+	exc_expect_begin();
+	probe_read32(CHILD_PARENT_LOAD_IPA);
+	{
+		struct exc_record rec = exc_expect_end();
+
+		child_res->unmapped_taken = rec.taken;
+		child_res->unmapped_esr = rec.esr;
+		child_res->unmapped_far = rec.far;
+	}
+	/* The other VM's page gets a marker, written through the root VM's own address space. */
+	if (!child_step("map the other VM's RAM into the root VM",
+	                mem_map(self_as, other_me, CHILD_PARENT_OTHER_IPA, MAP_RW_WB, 0, 0, 0), 0))
+		return;
+	for (i = 0; i < CHILD_OTHER_SIZE; i += 8)
+		child_poke(CHILD_PARENT_OTHER_IPA + i, CHILD_OTHER_MARKER);
+	__asm__ volatile("dsb sy" ::: "memory");
+	if (!child_step("unmap it from the root VM",
+	                mem_unmap(self_as, other_me, CHILD_PARENT_OTHER_IPA, 0, 0, 0), 0))
 		return;
 	if (!child_step("map the shared page into the root VM",
 	                mem_map(self_as, sh_me, CHILD_PARENT_SHARED_IPA, MAP_RW_WB, 0, 0, 0), 0) ||

@@ -18,6 +18,8 @@ struct child_result {
 	u64 db_recv_x0, db_recv_flags;   /* doorbell_receive(all ones) after it */
 	u64 alias_x0;                    /* activation of an extent over the other VM's page */
 	u64 vgic_send_x0, vgic_send_old; /* CHILD_MODE_VGIC: the root VM's doorbell_send */
+	/* A load from the root VM's copy window after its unmap. */
+	u64 unmapped_taken, unmapped_esr, unmapped_far;
 };
 
 /*

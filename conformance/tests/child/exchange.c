@@ -74,3 +74,15 @@ CHILD_MODE_TEST(doorbell_root_to_child, CHILD_MODE_VGIC)
 	ASSERT_EQ("child's interrupts taken", res->sh.irq_count, 1);
 	ASSERT_EQ("child's INTID", res->sh.irq_intid, CHILD_VGIC_VIRQ);
 }
+
+/*
+ * Proves addrspace_unmap of a page from the root VM's own address space takes effect at once: a
+ * load from the window the child image was copied through aborts, ESR 0x96000010, FAR the
+ * address (§2 addrspace_unmap, §8): the root VM's TLB entries for it were invalidated.
+ */
+CHILD_TEST(load_window_unmapped)
+{
+	ASSERT_EQ("exception taken", res->unmapped_taken, 1);
+	ASSERT_EQ("ESR_EL1", res->unmapped_esr, 0x96000010ULL);
+	ASSERT_EQ("FAR_EL1", res->unmapped_far, 0xE0000000ULL);
+}

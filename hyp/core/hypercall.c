@@ -133,50 +133,88 @@ static struct hypercall_result hypercall_x0(uint64_t x0)
 }
 
 /*
- * The result into the caller's registers: x0..x(count-1), or with every_reg all of x0..x7, those
- * past the count zero. Unrolled, element by element: a 72-byte struct copy is a memcpy call.
+ * The SMCCC path's result into the caller's registers: x0..x(count-1), the rest as they were.
+ * Unrolled, element by element: a 72-byte struct copy is a memcpy call.
  */
-static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_result *r,
-                          bool every_reg)
+static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_result *r)
 {
 #pragma GCC unroll 8
 	for (unsigned i = 0; i < 8; i++) {
 		if (i < r->count)
 			regs->x[i] = r->x[i];
-		else if (every_reg)
-			regs->x[i] = 0;
 	}
 }
 
-/* The native path's reserved inputs: only the inputs the row marks are looked at. */
+/* regs->x[from..8) = 0: a jump into a run of stores (the native path does it on every call). */
+static void hypercall_zero_from(struct hypercall_regs *regs, unsigned from)
+{
+	switch (from) {
+	case 0:
+		regs->x[0] = 0;
+		/* fall through */
+	case 1:
+		regs->x[1] = 0;
+		/* fall through */
+	case 2:
+		regs->x[2] = 0;
+		/* fall through */
+	case 3:
+		regs->x[3] = 0;
+		/* fall through */
+	case 4:
+		regs->x[4] = 0;
+		/* fall through */
+	case 5:
+		regs->x[5] = 0;
+		/* fall through */
+	case 6:
+		regs->x[6] = 0;
+		/* fall through */
+	case 7:
+		regs->x[7] = 0;
+		/* fall through */
+	default:
+		break;
+	}
+}
+
+/* The native path's reserved inputs, one loop over the inputs the row marks: res0 ones must be 0,
+ * res1 ones all ones. */
 static bool hypercall_reserved_ok(const struct hypercall_desc *desc,
                                   const struct hypercall_regs *in)
 {
-	for (unsigned m = desc->res0_mask; m != 0; m &= m - 1) {
-		if (in->x[__builtin_ctz(m)] != 0)
-			return false;
-	}
-	for (unsigned m = desc->res1_mask; m != 0; m &= m - 1) {
-		if (in->x[__builtin_ctz(m)] != UINT64_MAX)
+	for (unsigned m = desc->res0_mask | desc->res1_mask; m != 0; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctz(m);
+		uint64_t want = (desc->res1_mask & (1U << i)) != 0 ? UINT64_MAX : 0;
+
+		if (in->x[i] != want)
 			return false;
 	}
 	return true;
 }
 
-/* Native path: inputs beyond the call's count are ignored, reserved inputs checked. */
-static struct hypercall_result hypercall_native(struct vcpu *vcpu, unsigned num,
-                                                const struct hypercall_regs *in)
+/*
+ * Native path, in place: every one of x0..x7 comes back as a result or zero, so the inputs past
+ * the row's count are zeroed right in the caller's registers (the handler sees only its own), and
+ * all eight result words are stored as they are (x[count..8) are zero in every result,
+ * hypercall.h).
+ */
+static void hypercall_native(struct vcpu *vcpu, const struct hypercall_desc *desc,
+                             struct hypercall_regs *regs)
 {
-	const struct hypercall_desc *desc = &hypercall_table[num];
-	struct hypercall_regs args = {0};
+	struct hypercall_result r;
 
-	if (desc->handler == NULL)
-		return hypercall_error(ERROR_UNIMPLEMENTED);
-	if (!hypercall_reserved_ok(desc, in))
-		return hypercall_error(ERROR_ARGUMENT_INVALID);
-	for (unsigned i = 0; i < desc->inputs; i++)
-		args.x[i] = in->x[i];
-	return hypercall_invoke(vcpu, desc, &args);
+	if (desc->handler == NULL) {
+		r = hypercall_error(ERROR_UNIMPLEMENTED);
+	} else if (!hypercall_reserved_ok(desc, regs)) {
+		r = hypercall_error(ERROR_ARGUMENT_INVALID);
+	} else {
+		hypercall_zero_from(regs, desc->inputs);
+		r = hypercall_invoke(vcpu, desc, regs);
+	}
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++)
+		regs->x[i] = r.x[i];
 }
 
 /* SMCCC path for a Gunyah hypercall: inputs shifted to x1..x7, outputs from x0, rest untouched. */
@@ -286,23 +324,30 @@ static struct hypercall_result hypercall_smccc(struct vcpu *vcpu, const struct h
 	return hypercall_x0((uint64_t)SMCCC_UNKNOWN_FUNCTION64);
 }
 
+/* SMCCC conduits (hvc #0, smc #0): out of line, so the native path's frame stays small. */
+static __attribute__((noinline)) void hypercall_smccc_dispatch(struct vcpu *vcpu,
+                                                               struct hypercall_regs *regs)
+{
+	struct hypercall_result r = hypercall_smccc(vcpu, regs);
+
+	hypercall_put(regs, &r);
+}
+
 bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hypercall_regs *regs)
 {
-	struct hypercall_result r;
+	/* Below the base the 16-bit difference wraps far past the table. */
+	uint16_t num = (uint16_t)(imm - HYP_HVC_IMM_BASE);
 
 	if (imm == 0) {
-		r = hypercall_smccc(vcpu, regs);
-		hypercall_put(regs, &r, false);
+		hypercall_smccc_dispatch(vcpu, regs);
 		return false;
 	}
 	/* Native numbers past the table take the ordinary trap path, as upstream: x0 = -1 only. */
-	if (!is_hvc || imm < HYP_HVC_IMM_BASE ||
-	    (unsigned)(imm - HYP_HVC_IMM_BASE) >= ARRAY_SIZE(hypercall_table)) {
+	if (!is_hvc || num >= ARRAY_SIZE(hypercall_table)) {
 		regs->x[0] = (uint64_t)HYP_ERROR_UNIMPLEMENTED;
 		return false;
 	}
-	r = hypercall_native(vcpu, imm - HYP_HVC_IMM_BASE, regs);
-	hypercall_put(regs, &r, true);
+	hypercall_native(vcpu, &hypercall_table[num], regs);
 	return true;
 }
 

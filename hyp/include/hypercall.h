@@ -14,6 +14,8 @@ struct hypercall_regs {
 
 /*
  * What goes back: x[0..count) replace the caller's x0.. registers; the rest stay as they were.
+ * x[count..8) are zero in every result (each is a compound literal: hypercall_error, _value,
+ * _values2 or a handler's own), so the native path stores all eight words without looking at count.
  * zero_scratch: also return x9..x17 as zero (the native path's rule, reference §1a).
  */
 struct hypercall_result {

@@ -27,17 +27,23 @@ static const struct child_probe_def child_probe_defs[CHILD_N_PROBES] = {CHILD_PR
 struct child_ret {
 	u64 x[4];
 };
+/* Inputs past a3 are zero: every call's res0 inputs must be (reference section 1a). */
 #define CHILD_HVC(out, call, a0, a1, a2, a3)                                                       \
 	do {                                                                                       \
 		register u64 r0_ __asm__("x0") = (a0);                                             \
 		register u64 r1_ __asm__("x1") = (a1);                                             \
 		register u64 r2_ __asm__("x2") = (a2);                                             \
 		register u64 r3_ __asm__("x3") = (a3);                                             \
+		register u64 r4_ __asm__("x4") = 0;                                                \
+		register u64 r5_ __asm__("x5") = 0;                                                \
+		register u64 r6_ __asm__("x6") = 0;                                                \
+		register u64 r7_ __asm__("x7") = 0;                                                \
 		__asm__ volatile("hvc %[imm]"                                                      \
-		                 : "+r"(r0_), "+r"(r1_), "+r"(r2_), "+r"(r3_)                      \
+		                 : "+r"(r0_), "+r"(r1_), "+r"(r2_), "+r"(r3_), "+r"(r4_),          \
+		                   "+r"(r5_), "+r"(r6_), "+r"(r7_)                                 \
 		                 : [imm] "i"(GH_HVC_NATIVE_BASE + (call))                          \
-		                 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", \
-		                   "x14", "x15", "x16", "x17", "memory");                          \
+		                 : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",    \
+		                   "x17", "memory");                                               \
 		(out).x[0] = r0_;                                                                  \
 		(out).x[1] = r1_;                                                                  \
 		(out).x[2] = r2_;                                                                  \
@@ -88,6 +94,14 @@ static void child_run_probe(const struct child_probe_def *d, struct child_probe_
 	case CP_WRITE:
 		insn = (u64)(uintptr_t)child_write64;
 		child_write64(addr, 0xC41D0000C41D0000ULL);
+		break;
+	case CP_READ32:
+		insn = (u64)(uintptr_t)child_read32;
+		value = child_read32(addr);
+		break;
+	case CP_WRITE32:
+		insn = (u64)(uintptr_t)child_write32;
+		child_write32(addr, 0xC41D0000U);
 		break;
 	case CP_EXEC:
 		insn = addr;

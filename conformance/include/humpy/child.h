@@ -46,7 +46,9 @@ enum child_region {
 	CR_COUNT
 };
 
-enum child_probe_kind { CP_READ, CP_WRITE, CP_EXEC, CP_SYSREG };
+/* 64-bit loads and stores for memory, 32-bit ones for device registers (GICv3, PL011, PL061 and
+ * ITS registers are 32-bit: an emulation may refuse a 64-bit access and hide a leak). */
+enum child_probe_kind { CP_READ, CP_WRITE, CP_READ32, CP_WRITE32, CP_EXEC, CP_SYSREG };
 
 /* An MRS encoding (Arm ARM "System register access"): op0, op1, CRn, CRm, op2, into x0. */
 #define CHILD_MRS(op0, op1, crn, crm, op2)                                                         \
@@ -77,18 +79,18 @@ enum child_probe_kind { CP_READ, CP_WRITE, CP_EXEC, CP_SYSREG };
 	P(other_vm_read, CP_READ, CR_OTHER_VM, 0)                                                  \
 	P(other_vm_write, CP_WRITE, CR_OTHER_VM, 0x800)                                            \
 	P(other_vm_alias_read, CP_READ, CR_ALIAS, 0)                                               \
-	P(gicd_ctlr_read, CP_READ, CR_GICD, 0)                                                     \
-	P(gicd_typer_read, CP_READ, CR_GICD, 4)                                                    \
-	P(gicd_isenabler_write, CP_WRITE, CR_GICD, 0x104)                                          \
-	P(gicr_own_read, CP_READ, CR_GICR, 8)                                                      \
-	P(gicr_cpu1_read, CP_READ, CR_GICR, 0x20008)                                               \
-	P(gicr_cpu2_write, CP_WRITE, CR_GICR, 0x40014)                                             \
-	P(gicr_cpu3_sgi_read, CP_READ, CR_GICR, 0x70100)                                           \
-	P(its_read, CP_READ, CR_ITS, 0)                                                            \
-	P(its_cbaser_write, CP_WRITE, CR_ITS, 0x80)                                                \
-	P(uart_flag_read, CP_READ, CR_UART, 0x18)                                                  \
-	P(uart_data_write, CP_WRITE, CR_UART, 0)                                                   \
-	P(gpio_read, CP_READ, CR_GPIO, 0x400)                                                      \
+	P(gicd_ctlr_read, CP_READ32, CR_GICD, 0)                                                   \
+	P(gicd_typer_read, CP_READ32, CR_GICD, 4)                                                  \
+	P(gicd_isenabler_write, CP_WRITE32, CR_GICD, 0x104)                                        \
+	P(gicr_own_read, CP_READ32, CR_GICR, 8)                                                    \
+	P(gicr_cpu1_read, CP_READ32, CR_GICR, 0x20008)                                             \
+	P(gicr_cpu2_write, CP_WRITE32, CR_GICR, 0x40014)                                           \
+	P(gicr_cpu3_sgi_read, CP_READ32, CR_GICR, 0x70100)                                         \
+	P(its_read, CP_READ32, CR_ITS, 0)                                                          \
+	P(its_cbaser_write, CP_WRITE32, CR_ITS, 0x80)                                              \
+	P(uart_flag_read, CP_READ32, CR_UART, 0x18)                                                \
+	P(uart_data_write, CP_WRITE32, CR_UART, 0)                                                 \
+	P(gpio_read, CP_READ32, CR_GPIO, 0x400)                                                    \
 	P(child_ram_end_read, CP_READ, CR_CHILD_END, 0)                                            \
 	P(child_ram_end_write, CP_WRITE, CR_CHILD_END, 0)                                          \
 	P(child_ram_end_exec, CP_EXEC, CR_CHILD_END, 0)                                            \

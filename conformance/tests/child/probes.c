@@ -40,9 +40,9 @@ static void child_probe_check(const struct child_result *res, unsigned id, u32 k
 	}
 	if (p->taken == 0) {
 		test_fail("no fault: the child %s 0x%lx (value 0x%lx)",
-		          kind == CP_WRITE  ? "wrote"
-		          : kind == CP_EXEC ? "executed at"
-		                            : "read",
+		          kind == CP_WRITE || kind == CP_WRITE32 ? "wrote"
+		          : kind == CP_EXEC                      ? "executed at"
+		                                                 : "read",
 		          p->addr, p->value);
 		return;
 	}

@@ -10,6 +10,10 @@ static struct {
 		uint64_t pa;
 		struct arch_s2_perm perm;
 	} pages[HOST_STAGE2_PAGES];
+	/* Slots at and past top are free, so lookups stop there instead of scanning every slot (a
+	 * map of n pages was n full scans, which dominated fuzzing with address spaces). */
+	unsigned top;
+	unsigned used;
 	uint64_t tlbi_pages[65536];
 	uint64_t phys_ops[3]; /* pages zeroed, cleaned, flushed */
 } host_s2;
@@ -21,7 +25,7 @@ void host_stage2_reset(void)
 
 static int host_stage2_find(const uint64_t *root, uint64_t ipa)
 {
-	for (unsigned i = 0; i < HOST_STAGE2_PAGES; i++) {
+	for (unsigned i = 0; i < host_s2.top; i++) {
 		if (host_s2.pages[i].root == root && host_s2.pages[i].ipa == ipa) {
 			return (int)i;
 		}
@@ -31,12 +35,21 @@ static int host_stage2_find(const uint64_t *root, uint64_t ipa)
 
 static int host_stage2_free_slot(void)
 {
-	for (unsigned i = 0; i < HOST_STAGE2_PAGES; i++) {
+	for (unsigned i = 0; i < host_s2.top; i++) {
 		if (host_s2.pages[i].root == NULL) {
 			return (int)i;
 		}
 	}
-	return -1;
+	return host_s2.top < HOST_STAGE2_PAGES ? (int)host_s2.top : -1;
+}
+
+static void host_stage2_free(unsigned i)
+{
+	host_s2.pages[i].root = NULL;
+	host_s2.used--;
+	while (host_s2.top != 0U && host_s2.pages[host_s2.top - 1U].root == NULL) {
+		host_s2.top--;
+	}
 }
 
 uint32_t arch_stage2_vmid_limit(void)
@@ -68,7 +81,7 @@ void arch_stage2_unmap(uint64_t *root, unsigned ipa_bits, uint16_t vmid, mem_ipa
 		int i = host_stage2_find(root, ipa.bits + off);
 
 		if (i >= 0) {
-			host_s2.pages[i].root = NULL;
+			host_stage2_free((unsigned)i);
 		}
 		host_s2.tlbi_pages[vmid]++;
 	}
@@ -95,6 +108,10 @@ error_t arch_stage2_map(uint64_t *root, unsigned ipa_bits, uint16_t vmid, mem_ip
 			host_s2.pages[free_slot].ipa = ipa.bits + off;
 			host_s2.pages[free_slot].pa = pa.bits + off;
 			host_s2.pages[free_slot].perm = perm;
+			host_s2.used++;
+			if ((unsigned)free_slot == host_s2.top) {
+				host_s2.top++;
+			}
 		}
 	}
 	if (err != OK) {
@@ -134,7 +151,10 @@ unsigned host_stage2_count(const uint64_t *root)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < HOST_STAGE2_PAGES; i++) {
+	if (root == NULL) {
+		return host_s2.used;
+	}
+	for (unsigned i = 0; i < host_s2.top; i++) {
 		n += (host_s2.pages[i].root != NULL &&
 		      (root == NULL || host_s2.pages[i].root == root))
 		         ? 1U
@@ -146,4 +166,22 @@ unsigned host_stage2_count(const uint64_t *root)
 uint64_t host_stage2_tlbi_pages(uint16_t vmid)
 {
 	return host_s2.tlbi_pages[vmid];
+}
+
+unsigned host_stage2_top(void)
+{
+	return host_s2.top;
+}
+
+bool host_stage2_slot(unsigned i, const uint64_t **root, uint64_t *ipa, uint64_t *pa,
+                      struct arch_s2_perm *perm)
+{
+	if (i >= host_s2.top || host_s2.pages[i].root == NULL) {
+		return false;
+	}
+	*root = host_s2.pages[i].root;
+	*ipa = host_s2.pages[i].ipa;
+	*pa = host_s2.pages[i].pa;
+	*perm = host_s2.pages[i].perm;
+	return true;
 }

@@ -15,6 +15,11 @@ bool host_stage2_translate(const uint64_t *root, uint64_t ipa, uint64_t *pa,
                            struct arch_s2_perm *perm);
 /* Pages mapped under @root; pages mapped in total. */
 unsigned host_stage2_count(const uint64_t *root);
+/* Every page the stand-in holds lies in a slot below host_stage2_top() (the fuzzer's oracle walks
+ * them); slot @i in use: true with its table root, IPA, PA and permissions. */
+unsigned host_stage2_top(void);
+bool host_stage2_slot(unsigned i, const uint64_t **root, uint64_t *ipa, uint64_t *pa,
+                      struct arch_s2_perm *perm);
 /* Pages arch_phys_page_op was asked to zero, clean or flush since the reset (the host never touches
  * them). */
 uint64_t host_stage2_phys_ops(enum arch_phys_op op);

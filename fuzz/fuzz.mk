@@ -22,14 +22,14 @@ FUZZ_AFL_CC     ?= afl-clang-fast
 FUZZ_PROFDATA   ?= llvm-profdata
 FUZZ_COV        ?= $(shell command -v llvm-cov-14 || command -v llvm-cov)
 BUGBENCH_SECONDS ?= 600
-BUGBENCH_BUGS   ?= 1 2 3 4 5 6 7 8 9 10 11 12
+BUGBENCH_BUGS   ?= 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
 BUGBENCH_SEEDS  ?=
 FUZZ_TEST_SECONDS ?= 8
 FUZZ_PROGRESS   ?= 10
 FUZZ_THROUGHPUT_SECONDS ?= 20
 FUZZ_TRACE_SEEDS ?= yes
 # The planted bugs (-DHUMPY_PLANT_BUG=N in hyp/core).
-BUGBENCH_ALL    := 1 2 3 4 5 6 7 8 9 10 11 12
+BUGBENCH_ALL    := 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
 
 # Every FUZZ_* (and BUGBENCH_*) variable is checked before anything builds or runs: a bad value
 # stops make with one line naming the accepted values, never a silent default, a linker error or a

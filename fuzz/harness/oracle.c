@@ -6,6 +6,8 @@
 #include "addrspace.h"
 #include "doorbell.h"
 #include "gunyah_spec.h"
+#include "host_stage2.h"
+#include "memdb.h"
 #include "memextent.h"
 #include "msgqueue.h"
 #include "thread.h"
@@ -55,8 +57,21 @@ struct oracle_counts {
 	uint32_t caps[WORLD_MAX_ALLOCS];    /* VALID caps naming it */
 	uint32_t masters[WORLD_MAX_ALLOCS]; /* VALID master caps naming it */
 	size_t used[WORLD_MAX_ALLOCS];      /* bytes allocated from it (partitions) */
+	uint32_t covered[WORLD_MAX_ALLOCS]; /* extents: pages of its range its subtree owns */
 	bool owned[WORLD_MAX_ALLOCS];       /* buffers: some object holds it */
 };
+
+/* The mappings and address spaces one world check saw (oracle_check_memory uses them). */
+#define ORACLE_MAX_MAPS (4U * WORLD_MAX_ALLOCS)
+static struct oracle_map {
+	const struct memextent *me;
+	int k; /* the extent's index in the shadow */
+	const struct memextent_mapping *m;
+	uint32_t stage2_pages; /* Stage-2 stand-in pages found for it */
+} oracle_maps[ORACLE_MAX_MAPS];
+static unsigned oracle_n_maps;
+static const struct addrspace *oracle_spaces[WORLD_MAX_ALLOCS]; /* the active ones */
+static unsigned oracle_n_spaces;
 
 static struct oracle_counts oc;
 
@@ -184,8 +199,10 @@ static void oracle_check_object(unsigned k)
 	if (obj == &world.root.cspace->hdr) {
 		oc.refs[k]++; /* the boot vCPU's */
 	}
-	if (obj == &world.root.vic->hdr || obj == &world.root.vcpu->hdr) {
-		oc.refs[k]++; /* the running VM's interrupt controller and boot vCPU */
+	if (obj == &world.root.vic->hdr || obj == &world.root.vcpu->hdr ||
+	    obj == &world.root.addrspace->hdr) {
+		/* the running VM's interrupt controller, boot vCPU and address space */
+		oc.refs[k]++;
 	}
 	if (obj == &world.root.partition->hdr) {
 		oc.refs[k]++; /* the boot reference, kept by whoever made the root */
@@ -279,6 +296,24 @@ static void oracle_check_object(unsigned k)
 		 * the address space of each mapping. */
 		const struct memextent *me = (const struct memextent *)obj;
 
+		if (me->is_configured != (me->size != 0U) ||
+		    (obj->state == OBJ_STATE_ACTIVE && !me->is_configured) ||
+		    (me->memdb != NULL && me->memdb != world.root.partition->memdb) ||
+		    !mem_is_page_aligned(me->base.bits) || !mem_is_page_aligned(me->size) ||
+		    me->base.bits + me->size < me->base.bits) {
+			oracle_fail("memextent-config",
+			            "extent %p: state %d, configured %d, 0x%llx+0x%llx, memdb %p",
+			            (const void *)me, (int)obj->state, (int)me->is_configured,
+			            (unsigned long long)me->base.bits, (unsigned long long)me->size,
+			            (const void *)me->memdb);
+		}
+		if (me->parent != NULL && me->parent->type == OBJ_MEMEXTENT &&
+		    !range_within(me->base.bits, me->size,
+		                  ((const struct memextent *)me->parent)->base.bits,
+		                  ((const struct memextent *)me->parent)->size)) {
+			oracle_fail("memextent-range", "extent %p: range outside its parent %p",
+			            (const void *)me, (const void *)me->parent);
+		}
 		if (me->parent != NULL) {
 			int q = oracle_index(me->parent);
 
@@ -302,6 +337,46 @@ static void oracle_check_object(unsigned k)
 				            (const void *)me->maps[m].addrspace);
 			}
 			oc.refs[q < 0 ? 0 : q]++;
+			if (me->maps[m].addrspace->hdr.state != OBJ_STATE_ACTIVE ||
+			    obj->state != OBJ_STATE_ACTIVE || me->maps[m].size == 0U ||
+			    !mem_is_page_aligned(me->maps[m].offset | me->maps[m].size |
+			                         me->maps[m].vbase.bits) ||
+			    !range_within(me->maps[m].offset, me->maps[m].size, 0U, me->size)) {
+				oracle_fail("memextent-mapping",
+				            "extent %p (0x%llx bytes): mapping %u of 0x%llx+0x%llx",
+				            (const void *)me, (unsigned long long)me->size, m,
+				            (unsigned long long)me->maps[m].offset,
+				            (unsigned long long)me->maps[m].size);
+			}
+			if (oracle_n_maps == ORACLE_MAX_MAPS) {
+				oracle_fail("harness", "more than %u mappings", ORACLE_MAX_MAPS);
+			}
+			oracle_maps[oracle_n_maps++] =
+			    (struct oracle_map){.me = me, .k = (int)k, .m = &me->maps[m]};
+		}
+		break;
+	}
+	case OBJ_ADDRSPACE: {
+		const struct addrspace *as = (const struct addrspace *)obj;
+
+		if (as->table_count > ADDRSPACE_MAX_TABLES ||
+		    (obj->state == OBJ_STATE_ACTIVE) != (as->table_count != 0U) ||
+		    (obj->state == OBJ_STATE_ACTIVE &&
+		     (!as->is_configured || as->vmid == 0U ||
+		      as->vmid_used != world.root.partition->vmid_used ||
+		      as->ipa_bits != arch_stage2_ipa_bits()))) {
+			oracle_fail("addrspace-config",
+			            "address space %p: state %d, %u tables, VMID %u, bitmap %p",
+			            (const void *)as, (int)obj->state, as->table_count, as->vmid,
+			            (const void *)as->vmid_used);
+		}
+		/* The root VM's boot table is not the partition's (root_adopt_stage2). */
+		for (unsigned i = as == world.root.addrspace ? 1U : 0U; i < as->table_count; i++) {
+			oracle_own(oc.owned, as->tables[i], MEM_PAGE_SIZE, obj->partition,
+			           "Stage-2 table");
+		}
+		if (obj->state == OBJ_STATE_ACTIVE) {
+			oracle_spaces[oracle_n_spaces++] = as;
 		}
 		break;
 	}
@@ -342,6 +417,20 @@ static void oracle_check_object(unsigned k)
 		struct partition *p = (struct partition *)obj;
 
 		oracle_check_heap(p);
+		if (obj == &world.root.partition->hdr && p->memdb != NULL) {
+			/* root_memory_init's tables, from the root's own heap */
+			oracle_own(oc.owned, p->memdb, sizeof(struct memdb), p, "memdb");
+			if (p->memdb->pages != 0U) {
+				oracle_own(oc.owned, p->memdb->owner,
+				           p->memdb->pages * sizeof(struct object *), p,
+				           "memdb owners");
+			}
+			oracle_own(oc.owned, p->vmid_used, ADDRSPACE_VMID_WORDS * sizeof(uint64_t),
+			           p, "VMID bitmap");
+		} else if (p->memdb != NULL && p->memdb != world.root.partition->memdb) {
+			oracle_fail("partition-memdb", "partition %p: memdb %p is not the root's",
+			            (void *)p, (void *)p->memdb);
+		}
 		if (obj != &world.root.partition->hdr) {
 			if ((obj->state == OBJ_STATE_ACTIVE) != (p->heap_mem != NULL)) {
 				oracle_fail("partition-config", "partition %p: state %d, heap %p",
@@ -357,6 +446,254 @@ static void oracle_check_object(unsigned k)
 	default:
 		break;
 	}
+}
+
+/* True when the words are all zero; read like oracle_zero_run (the bitmap is a live allocation). */
+__attribute__((no_sanitize("address", "undefined"))) static bool
+oracle_words_zero(const uint64_t *w, size_t n)
+{
+	uint64_t acc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		acc |= w[i];
+	}
+	return acc == 0U;
+}
+
+/* The VMID bitmap holds exactly the reserved VMIDs and one per active address space: their bits
+ * are flipped, the whole bitmap must then be zero, and they are flipped back. */
+static void oracle_check_vmids(void)
+{
+	uint64_t *used = world.root.partition->vmid_used;
+	uint16_t vmids[WORLD_MAX_ALLOCS + 3];
+	unsigned n = 0;
+	bool zero;
+
+	vmids[n++] = 0;
+	vmids[n++] = WORLD_VMID;
+	vmids[n++] = ADDRSPACE_ROOT_VM_VMID;
+	for (unsigned a = 0; a < oracle_n_spaces; a++) {
+		/* The root VM's own runs on the boot VM's VMID, reserved with the root memory. */
+		if (oracle_spaces[a] == world.root.addrspace) {
+			if (oracle_spaces[a]->vmid != WORLD_VMID) {
+				oracle_fail("addrspace-vmid", "the root address space has VMID %u",
+				            oracle_spaces[a]->vmid);
+			}
+			continue;
+		}
+		for (unsigned b = 0; b < n; b++) {
+			if (vmids[b] == oracle_spaces[a]->vmid) {
+				oracle_fail("addrspace-vmid", "address space %p: VMID %u is taken",
+				            (const void *)oracle_spaces[a], oracle_spaces[a]->vmid);
+			}
+		}
+		vmids[n++] = oracle_spaces[a]->vmid;
+	}
+	for (unsigned b = 0; b < n; b++) {
+		used[vmids[b] / 64U] ^= BIT(vmids[b] % 64U);
+	}
+	zero = oracle_words_zero(used, ADDRSPACE_VMID_WORDS);
+	for (unsigned b = 0; b < n; b++) {
+		used[vmids[b] / 64U] ^= BIT(vmids[b] % 64U);
+	}
+	if (!zero) {
+		oracle_fail("addrspace-vmid", "the VMID bitmap is not 0, %u, %u and the %u in use",
+		            WORLD_VMID, ADDRSPACE_ROOT_VM_VMID, oracle_n_spaces);
+	}
+}
+/*
+ * The owner of a memdb page and the extents it was derived from: their shadow indices, owner first
+ * (a partition owner has only itself). Checks the owner is one that may hold pages: a live
+ * partition using this memdb, or a live ACTIVE extent using it.
+ */
+static unsigned oracle_owner_chain(const struct object *owner, int *chain)
+{
+	const struct memdb *db = world.root.partition->memdb;
+	unsigned depth = 0;
+
+	for (const struct object *o = owner; o != NULL;) {
+		int k = oracle_index(o);
+
+		if (k < 0 || depth == WORLD_MAX_ALLOCS) {
+			oracle_fail("memdb-owner",
+			            "a page's owner %p (via %p) is not a live object",
+			            (const void *)o, (const void *)owner);
+		}
+		if (o->type == OBJ_PARTITION) {
+			if (depth == 0U && ((const struct partition *)o)->memdb != db) {
+				oracle_fail("memdb-owner",
+				            "partition %p owns pages of a memdb it lacks",
+				            (const void *)o);
+			}
+			break;
+		}
+		if (o->type != OBJ_MEMEXTENT ||
+		    (depth == 0U && (o->state != OBJ_STATE_ACTIVE ||
+		                     ((const struct memextent *)o)->memdb != db))) {
+			oracle_fail("memdb-owner", "a page is owned by %p (type %d, state %d)",
+			            (const void *)o, (int)o->type, (int)o->state);
+		}
+		chain[depth++] = k;
+		o = ((const struct memextent *)o)->parent;
+	}
+	return depth;
+}
+
+static bool oracle_chain_has(const int *chain, unsigned depth, int k)
+{
+	for (unsigned i = 0; i < depth; i++) {
+		if (chain[i] == k) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Stage-2 permissions never beyond the extent's access (bit 2 R, bit 1 W, bit 0 X). */
+static bool oracle_perm_fits(struct arch_s2_perm perm, uint32_t access)
+{
+	uint32_t want = (perm.read ? 4U : 0U) | (perm.write ? 2U : 0U) | (perm.exec ? 1U : 0U);
+
+	return (want & ~access) == 0U;
+}
+
+/*
+ * Physical memory (issue 10 point 9), after the object walk filled oracle_maps/oracle_spaces:
+ * - every page of the memdb has one owner that may own pages (oracle_owner_chain), inside that
+ *   owner's range when it is an extent;
+ * - no page owned twice: an active basic extent claims its whole range, so every page of it must
+ *   be owned by it or by an extent derived from it, never by the root or an unrelated extent;
+ * - no mapping outside its extent's pages: every page an extent's mapping covers is owned by the
+ *   extent or one derived from it;
+ * - Stage-2 as built (the host stand-in's pages): every page belongs to an active address space,
+ *   lies in a mapping recorded for it and points at exactly the extent's page for that IPA, with
+ *   no right the extent lacks; every recorded mapping has all its pages there;
+ * - VMIDs: the bitmap holds exactly 0, the boot VM's, 255 and one per active address space, none
+ *   twice.
+ */
+static void oracle_check_memory(void)
+{
+	const struct partition *root = world.root.partition;
+	const struct memdb *db = root->memdb;
+	static int chain[WORLD_MAX_ALLOCS];
+	const struct object *last = NULL;
+	unsigned depth = 0;
+
+	if (db == NULL) {
+		return;
+	}
+	for (uint64_t i = 0; i < db->pages; i++) {
+		const struct object *o = db->owner[i];
+		uint64_t pa = db->base.bits + (i << MEM_PAGE_SHIFT);
+		const struct memextent *me;
+
+		if (o == &root->hdr) {
+			continue;
+		}
+		if (o != last) {
+			depth = oracle_owner_chain(o, chain);
+			last = o;
+		}
+		if (depth == 0U) {
+			continue; /* a partition using this memdb */
+		}
+		me = (const struct memextent *)o;
+		if (!range_within(pa, MEM_PAGE_SIZE, me->base.bits, me->size)) {
+			oracle_fail(
+			    "memdb-owner", "page 0x%llx owned by extent %p of 0x%llx+0x%llx",
+			    (unsigned long long)pa, (const void *)me,
+			    (unsigned long long)me->base.bits, (unsigned long long)me->size);
+		}
+		for (unsigned d = 0; d < depth; d++) {
+			oc.covered[chain[d]]++;
+		}
+	}
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		const struct memextent *me = world.allocs[k].ptr;
+
+		if (!world.allocs[k].is_object || me->hdr.type != OBJ_MEMEXTENT ||
+		    me->hdr.state != OBJ_STATE_ACTIVE || me->type != MEMEXTENT_TYPE_BASIC ||
+		    me->memdb == NULL) {
+			continue;
+		}
+		if (oc.covered[k] != me->size >> MEM_PAGE_SHIFT) {
+			oracle_fail(
+			    "memdb-owned-twice",
+			    "basic extent %p claims 0x%llx+0x%llx, it and its derived extents "
+			    "own %u of its %llu pages",
+			    (const void *)me, (unsigned long long)me->base.bits,
+			    (unsigned long long)me->size, oc.covered[k],
+			    (unsigned long long)(me->size >> MEM_PAGE_SHIFT));
+		}
+	}
+	for (unsigned n = 0; n < oracle_n_maps; n++) {
+		const struct oracle_map *om = &oracle_maps[n];
+
+		for (uint64_t off = 0; off < om->m->size; off += MEM_PAGE_SIZE) {
+			mem_pa_t pa = mem_pa(om->me->base.bits + om->m->offset + off);
+			const struct object *o = memdb_owner(db, pa);
+
+			if (o != last) {
+				depth = o == NULL || o == &root->hdr ? 0U
+				                                     : oracle_owner_chain(o, chain);
+				last = o;
+			}
+			if (o == NULL || o == &root->hdr ||
+			    !oracle_chain_has(chain, depth, om->k)) {
+				oracle_fail(
+				    "mapping-outside-owner",
+				    "extent %p maps 0x%llx at IPA 0x%llx; the page's owner is %p",
+				    (const void *)om->me, (unsigned long long)pa.bits,
+				    (unsigned long long)(om->m->vbase.bits + off), (const void *)o);
+			}
+		}
+	}
+	for (unsigned i = 0, top = host_stage2_top(); i < top; i++) {
+		const uint64_t *table;
+		uint64_t ipa, pa;
+		struct arch_s2_perm perm;
+		const struct addrspace *as = NULL;
+		struct oracle_map *om = NULL;
+
+		if (!host_stage2_slot(i, &table, &ipa, &pa, &perm)) {
+			continue;
+		}
+		for (unsigned a = 0; a < oracle_n_spaces && as == NULL; a++) {
+			as = oracle_spaces[a]->tables[0] == table ? oracle_spaces[a] : NULL;
+		}
+		for (unsigned n = 0; n < oracle_n_maps && as != NULL && om == NULL; n++) {
+			const struct memextent_mapping *m = oracle_maps[n].m;
+
+			om = m->addrspace == as &&
+			             range_within(ipa, MEM_PAGE_SIZE, m->vbase.bits, m->size)
+			         ? &oracle_maps[n]
+			         : NULL;
+		}
+		if (om == NULL ||
+		    pa != om->me->base.bits + om->m->offset + (ipa - om->m->vbase.bits) ||
+		    !oracle_perm_fits(perm, om->me->access)) {
+			oracle_fail("stage2-mapping",
+			            "Stage-2 page IPA 0x%llx -> 0x%llx (r%d w%d x%d) under %p: %s",
+			            (unsigned long long)ipa, (unsigned long long)pa, (int)perm.read,
+			            (int)perm.write, (int)perm.exec, (const void *)table,
+			            as == NULL   ? "no active address space has that table"
+			            : om == NULL ? "no mapping recorded there"
+			                         : "not the extent's page or beyond its rights");
+		}
+		om->stage2_pages++;
+	}
+	for (unsigned n = 0; n < oracle_n_maps; n++) {
+		if (oracle_maps[n].stage2_pages != oracle_maps[n].m->size >> MEM_PAGE_SHIFT) {
+			oracle_fail(
+			    "stage2-mapping",
+			    "extent %p's mapping at IPA 0x%llx of %llu pages has %u in Stage-2",
+			    (const void *)oracle_maps[n].me,
+			    (unsigned long long)oracle_maps[n].m->vbase.bits,
+			    (unsigned long long)(oracle_maps[n].m->size >> MEM_PAGE_SHIFT),
+			    oracle_maps[n].stage2_pages);
+		}
+	}
+	oracle_check_vmids();
 }
 
 /* The object's list of caps: VALID caps naming it, master (if any) first, links consistent. */
@@ -395,9 +732,12 @@ void oracle_check_world(void)
 
 	/* Only the entries this walk uses (the whole table is ~86 KB): one line per array. */
 	_Static_assert(sizeof(oc) == WORLD_MAX_ALLOCS *
-	                                 (3 * sizeof(uint32_t) + sizeof(size_t) + sizeof(bool)),
+	                                 (4 * sizeof(uint32_t) + sizeof(size_t) + sizeof(bool)),
 	               "every array of struct oracle_counts is cleared below");
 	memset(oc.refs, 0, n * sizeof(oc.refs[0]));
+	memset(oc.covered, 0, n * sizeof(oc.covered[0]));
+	oracle_n_maps = 0;
+	oracle_n_spaces = 0;
 	memset(oc.caps, 0, n * sizeof(oc.caps[0]));
 	memset(oc.masters, 0, n * sizeof(oc.masters[0]));
 	memset(oc.used, 0, n * sizeof(oc.used[0]));
@@ -422,6 +762,7 @@ void oracle_check_world(void)
 			            a->size, a->ptr, (void *)a->partition);
 		}
 	}
+	oracle_check_memory();
 	for (unsigned k = 0; k < n; k++) {
 		const struct object *obj = world.allocs[k].ptr;
 
@@ -448,8 +789,8 @@ void oracle_check_empty(void)
 		objects += world.allocs[k].is_object ? 1U : 0U;
 	}
 	/* The input may have deleted the root caps themselves; nothing else may be left (the root
-	 * partition, cspace, VIC and boot vCPU stay). */
-	if (objects != 4U || world.root.cspace->count > 4U) {
+	 * partition, cspace, VIC, boot vCPU and address space stay). */
+	if (objects != 5U || world.root.cspace->count > 5U) {
 		oracle_fail("teardown",
 		            "%u objects and %u root caps left after deleting everything", objects,
 		            world.root.cspace->count);
@@ -458,6 +799,17 @@ void oracle_check_empty(void)
 		oracle_fail("partition-memory-returns",
 		            "root partition uses %zu bytes after deleting everything, %zu at start",
 		            root->heap.used, world.root_start_used);
+	}
+	/* Every page back with the root, nothing left in Stage-2 (the next input starts from it).
+	 */
+	if (root->memdb != NULL && memdb_count(root->memdb, &root->hdr) != root->memdb->pages) {
+		oracle_fail("memory-returns", "the root owns %llu of its %llu pages after teardown",
+		            (unsigned long long)memdb_count(root->memdb, &root->hdr),
+		            (unsigned long long)root->memdb->pages);
+	}
+	if (host_stage2_count(NULL) != 0U) {
+		oracle_fail("stage2-leak", "%u Stage-2 pages left after teardown",
+		            host_stage2_count(NULL));
 	}
 	oracle_check_world();
 }
@@ -533,9 +885,44 @@ uint64_t oracle_fingerprint(void)
 			h = oracle_mix(h, db->flags ^ db->enable_mask ^ db->ack_mask);
 			break;
 		}
+		case OBJ_MEMEXTENT: {
+			const struct memextent *me = (const struct memextent *)obj;
+
+			h = oracle_mix(h, me->base.bits ^ me->size ^ (uintptr_t)me->parent);
+			h = oracle_mix(h, (uint64_t)me->is_configured | (uint64_t)me->type << 8 |
+			                      (uint64_t)me->access << 16 |
+			                      (uint64_t)me->memtype << 24);
+			for (unsigned m = 0; m < MEMEXTENT_MAX_MAPS; m++) {
+				const struct memextent_mapping *mp = &me->maps[m];
+
+				h = oracle_mix(h, (uintptr_t)mp->addrspace ^ mp->vbase.bits ^
+				                      mp->offset ^ mp->size << 1 ^ mp->map_attrs);
+			}
+			break;
+		}
+		case OBJ_ADDRSPACE: {
+			const struct addrspace *as = (const struct addrspace *)obj;
+
+			h = oracle_mix(h, as->vmid | (uint64_t)as->is_configured << 16 |
+			                      (uint64_t)as->table_count << 32);
+			break;
+		}
 		default:
 			break;
 		}
 	}
+	/* The memdb, one mix per run of pages with one owner; what Stage-2 holds. */
+	if (world.root.partition->memdb != NULL) {
+		const struct memdb *db = world.root.partition->memdb;
+		const struct object *run = NULL;
+
+		for (uint64_t i = 0; i < db->pages; i++) {
+			if (db->owner[i] != run) {
+				run = db->owner[i];
+				h = oracle_mix(h, (uintptr_t)run ^ i);
+			}
+		}
+	}
+	h = oracle_mix(h, host_stage2_count(NULL) | (uint64_t)host_stage2_top() << 32);
 	return h;
 }

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_stage2.h"
 #include "oracle.h"
+#include "root_memory.h"
 
 struct world world;
 
@@ -39,24 +41,55 @@ struct partition_alloc_result __wrap_partition_alloc(struct partition *partition
 	return r;
 }
 
+/* Gives back the part of allocation @i that a free of [ptr, ptr+size) inside it leaves: the heap
+ * takes back any 16-byte-aligned run (an address space keeps the aligned 4 KiB page of an 8 KiB
+ * allocation and frees the head and tail). */
+static void world_trim(unsigned i, const uint8_t *ptr, size_t size)
+{
+	struct world_alloc *a = &world.allocs[i];
+	uint8_t *start = a->ptr;
+	size_t tail = (size_t)(start + a->size - (ptr + size));
+
+	if (ptr == start) {
+		a->ptr = start + size;
+		a->size -= size;
+	} else if (tail == 0U) {
+		a->size -= size;
+	} else {
+		a->size = (size_t)(ptr - start);
+		world_add((void *)(ptr + size), tail, a->partition, false);
+	}
+}
+
 /* Checked before the heap sees it: a free of something not handed out is a double delete or a
- * stray pointer, and the shadow names which. */
+ * stray pointer, and the shadow names which. A free of part of a buffer (never of an object)
+ * keeps the rest in the shadow. */
 void __wrap_partition_free(struct partition *partition, void *ptr, size_t size)
 {
+	const uint8_t *p = ptr;
+
 	for (unsigned i = 0; i < world.n_allocs; i++) {
 		struct world_alloc *a = &world.allocs[i];
+		const uint8_t *start = a->ptr;
 
-		if (a->ptr != ptr) {
+		if (p < start || p >= start + a->size) {
 			continue;
 		}
-		if (a->partition != partition || a->size != size) {
-			oracle_fail(
-			    "memory-accounting",
-			    "free of %p (%zu bytes) to partition %p; it was %zu bytes from %p", ptr,
-			    size, (void *)partition, a->size, (void *)a->partition);
+		if (a->partition != partition || size > a->size ||
+		    (size_t)(p - start) > a->size - size ||
+		    (a->is_object && (p != start || a->size != size))) {
+			oracle_fail("memory-accounting",
+			            "free of %p (%zu bytes) to partition %p; it was %zu bytes at "
+			            "%p from %p",
+			            ptr, size, (void *)partition, a->size, a->ptr,
+			            (void *)a->partition);
 		}
-		memmove(a, a + 1, (world.n_allocs - i - 1) * sizeof(*a));
-		world.n_allocs--;
+		if (size != a->size) {
+			world_trim(i, p, size);
+		} else {
+			memmove(a, a + 1, (world.n_allocs - i - 1) * sizeof(*a));
+			world.n_allocs--;
+		}
 		__real_partition_free(partition, ptr, size);
 		return;
 	}
@@ -82,6 +115,12 @@ void world_reset(void)
 		}
 	}
 	world.n_allocs = 0;
+	/* The Stage-2 stand-in starts empty once (clearing it is ~850 KB of stores); after that,
+	 * every input's teardown must leave it empty (oracle_check_empty). */
+	if (!world.stage2_ready) {
+		host_stage2_reset();
+		world.stage2_ready = true;
+	}
 	/* A fixed seed: every input sees the same cap IDs. */
 	world.root = root_create(world.arena, WORLD_ARENA_SIZE, 0);
 	/* The root partition is carved from its own heap before any wrapper can see it. */
@@ -93,6 +132,22 @@ void world_reset(void)
 		memmove(&world.allocs[1], &world.allocs[0],
 		        (world.n_allocs - 1) * sizeof(world.allocs[0]));
 		world.allocs[0] = last;
+	}
+	/* The root partition's RAM and VMIDs, so extents activate and address spaces map. */
+	if (root_memory_init(world.root.partition, mem_pa(WORLD_MEM_BASE), WORLD_MEM_SIZE,
+	                     WORLD_VMID) != OK) {
+		oracle_fail("harness", "no room for the root memory's tables");
+	}
+	world.root.memory_base = WORLD_MEM_BASE;
+	world.root.memory_size = WORLD_MEM_SIZE;
+	/* The root VM's own address space, over its boot Stage-2 (hyp/core/main.c): here a table
+	 * of the world's, never the partition's; the stand-in keys its pages by the table. */
+	{
+		static uint64_t boot_table[MEM_PAGE_SIZE / sizeof(uint64_t)]
+		    __attribute__((aligned(MEM_PAGE_SIZE)));
+
+		root_add_addrspace(&world.root, WORLD_VMID);
+		root_adopt_stage2(world.root.addrspace, boot_table, arch_stage2_ipa_bits());
 	}
 	world.root_start_used = world.root.partition->heap.used;
 }
@@ -148,14 +203,15 @@ static bool world_delete_one(bool root_too)
 			const struct cap *c = &cs->slots[s];
 			cap_id_t id = cspace_id_of(cs, s);
 
-			/* The root cspace keeps the four master caps the root VM booted with (if
+			/* The root cspace keeps the five master caps the root VM booted with (if
 			 * the input has not deleted them); slot IDs get reused, so look at the
 			 * caps. */
 			if (c->state == CAP_STATE_NULL ||
 			    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
 			     (c->obj == &world.root.partition->hdr ||
 			      c->obj == &world.root.cspace->hdr || c->obj == &world.root.vic->hdr ||
-			      c->obj == &world.root.vcpu->hdr))) {
+			      c->obj == &world.root.vcpu->hdr ||
+			      c->obj == &world.root.addrspace->hdr))) {
 				continue;
 			}
 			if (cspace_delete_cap(cs, id) != OK) {

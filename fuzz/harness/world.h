@@ -11,8 +11,18 @@
 #include "partition.h"
 #include "root.h"
 
-/* Small on purpose: NOMEM is reachable in a few calls (a child partition takes 64 KiB). */
-#define WORLD_ARENA_SIZE (256U * 1024U)
+/* Small on purpose: NOMEM is reachable in a few calls (a child partition takes 64 KiB); the root
+ * memory's tables (memdb, owner array, VMID bitmap: about 10 KiB) come on top. */
+#define WORLD_ARENA_SIZE (272U * 1024U)
+/*
+ * The root partition's physical memory, as hyp/core/main.c gives it (root_memory_init): the real
+ * base, so memextent_configure calls traced from the conformance suite name the same pages, but
+ * 256 pages instead of 16 MiB (the suite's tests use 16; every oracle walk is per page). The host
+ * never touches these addresses: Stage-2 is a stand-in table (hyp/arch/host/host_stage2.c).
+ */
+#define WORLD_MEM_BASE   0xA0000000ULL
+#define WORLD_MEM_SIZE   0x100000ULL
+#define WORLD_VMID       1U /* the boot VM's VMID, taken as hyp/core/main.c takes it */
 #define WORLD_MAX_ALLOCS 4096U
 
 /* One live allocation from a partition's heap: an object or memory an object owns. */
@@ -31,6 +41,7 @@ struct world {
 	struct world_alloc allocs[WORLD_MAX_ALLOCS];
 	unsigned n_allocs;
 	uint64_t next_serial;
+	bool stage2_ready; /* the Stage-2 stand-in was cleared once */
 };
 
 extern struct world world;
@@ -45,8 +56,8 @@ uint64_t world_object_serial(const struct object *obj);
 struct object *world_object_by_serial(uint64_t serial);
 bool world_is_live_object(const struct object *obj);
 
-/* Delete every cap in every cspace (the root cspace keeps its two master caps) until nothing is
- * left but the root objects. */
+/* Delete every cap in every cspace (the root cspace keeps the root objects' master caps) until
+ * nothing is left but the root objects. */
 void world_delete_everything(void);
 
 #endif

@@ -163,6 +163,32 @@ def seq_seeds(rows):
     s.call("cspace_configure", cap(1), val(4), raw(~0))
     s.call("cspace_copy_cap_from", cap(0), anycap(0), cap(0), raw(1), raw(1))
     seeds["reserved_inputs"] = s.bytes()
+
+    # Memory: a basic extent over the root's RAM (fuzz/harness/world.h: 0xA0000000), a sparse
+    # one derived from it given two pages, one mapped into a new address space; then the calls
+    # that must fail: donating a mapped page back, mapping a page the sparse extent does not own.
+    mem = 0xA0000000
+    s = new()
+    s.call("partition_create_memextent", cap(0), cap(0))     # pool 2: basic extent
+    s.call("memextent_configure", anycap(2), raw(mem), raw(0x10000), raw(0x7))
+    s.call("object_activate", anycap(2))
+    s.call("partition_create_memextent", cap(0), cap(0))     # pool 3: sparse, derived
+    s.call("memextent_configure_derive", anycap(3), anycap(2), raw(0), raw(0x4000),
+           raw(0x7 | 1 << 16))
+    s.call("object_activate", anycap(3))
+    s.call("memextent_donate", raw(0), anycap(2), anycap(3), raw(0), raw(0x2000))
+    s.call("partition_create_addrspace", cap(0), cap(0))     # pool 4
+    s.call("addrspace_configure", anycap(4), raw(2))
+    s.call("object_activate", anycap(4))
+    s.call("addrspace_map", anycap(4), anycap(3), raw(0x80000000), raw(0x0F0066), raw(1),
+           raw(0), raw(0x2000))
+    s.call("memextent_donate", raw(1), anycap(3), anycap(2), raw(0), raw(0x1000))  # mapped
+    s.call("addrspace_map", anycap(4), anycap(3), raw(0x80100000), raw(0x0F0066), raw(1),
+           raw(0x2000), raw(0x1000))                          # not the sparse extent's page
+    s.call("addrspace_unmap", anycap(4), anycap(3), raw(0x80000000), raw(1), raw(0),
+           raw(0x2000))
+    s.call("memextent_donate", raw(1), anycap(3), anycap(2), raw(0), raw(0x1000))
+    seeds["memextent_map_donate"] = s.bytes()
     return seeds
 
 

@@ -27,6 +27,7 @@
 #include "gunyah_spec.h"
 #include "hypercall.h"
 #include "doorbell.h"
+#include "memextent.h"
 #include "msgqueue.h"
 #include "oracle.h"
 #include "spec_calls.h"
@@ -111,6 +112,30 @@ static const uint64_t seq_limits[] = {
     0xffffff0000000000ULL,
     0xfffffffffffffffeULL,
     0xffffffffffffffffULL,
+    /* appended (earlier indices keep their values): the root partition's RAM (world.h) and
+     * extent and mapping arguments: its base, pages inside and at its end, page multiples,
+     * memextent attrs (RWX basic, RW sparse, RWX sparse, R cached), map attrs (user+kernel RW
+     * and R, write-back; RWX device), IPAs */
+    WORLD_MEM_BASE,
+    WORLD_MEM_BASE + 0x1000U,
+    WORLD_MEM_BASE + 0x10000U,
+    WORLD_MEM_BASE + WORLD_MEM_SIZE - 0x1000U,
+    WORLD_MEM_BASE + WORLD_MEM_SIZE,
+    0x1000U,
+    0x2000U,
+    0x4000U,
+    WORLD_MEM_SIZE,
+    0x7U,
+    0x6U | 1U << 16,
+    0x7U | 1U << 16,
+    0x4U | 3U << 8,
+    0x0F0066U,
+    0x0F0044U,
+    0x000077U,
+    0x80000000U,
+    0x80001000U,
+    0x10000000000ULL,
+    0xFFFFFFF000ULL,
 };
 
 struct seq_pool_entry {
@@ -142,6 +167,7 @@ enum seq_post {
 	POST_MSGQUEUE_CONFIGURE,
 	POST_ATTACH_THREAD,
 	POST_RESET,
+	POST_DONATE,
 };
 
 static struct {
@@ -194,6 +220,7 @@ static void seq_init(void)
 	    {"cspace_configure", POST_CSPACE_CONFIGURE},
 	    {"msgqueue_configure", POST_MSGQUEUE_CONFIGURE},
 	    {"cspace_attach_thread", POST_ATTACH_THREAD},
+	    {"memextent_donate", POST_DONATE},
 	};
 
 	for (unsigned r = 0; r < SPEC_NUM_CALLS; r++) {
@@ -567,6 +594,38 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 		    world_object_serial(&th->cspace->hdr) != pre[0].obj_serial) {
 			oracle_fail("post-attach",
 			            "cspace_attach_thread succeeded but did not attach");
+		}
+		break;
+	}
+	case POST_DONATE: {
+		/* Every page of the range now belongs to the receiver (and so to nobody else): the
+		 * range counts from the child (to child) or from the giver (to parent, sibling). */
+		struct object *from = world_object_by_serial(pre[1].obj_serial);
+		struct object *to = world_object_by_serial(pre[2].obj_serial);
+		const struct object *range_obj =
+		    (args[0] & MEMEXTENT_DONATE_TYPE_MASK) == MEMEXTENT_DONATE_TO_CHILD ? to : from;
+		const struct memextent *range = (const struct memextent *)range_obj;
+		const struct memdb *db = world.root.partition->memdb;
+		uint64_t first;
+
+		if (from == NULL || to == NULL || range == NULL ||
+		    range->hdr.type != OBJ_MEMEXTENT || db == NULL || args[4] == 0U ||
+		    range->base.bits + args[3] < db->base.bits ||
+		    !range_within(range->base.bits + args[3], args[4], db->base.bits,
+		                  db->pages << MEM_PAGE_SHIFT)) {
+			oracle_fail("post-donate",
+			            "donate of 0x%llx+0x%llx succeeded outside memory",
+			            (unsigned long long)args[3], (unsigned long long)args[4]);
+		}
+		first = (range->base.bits + args[3] - db->base.bits) >> MEM_PAGE_SHIFT;
+		for (uint64_t i = first; i < first + (args[4] >> MEM_PAGE_SHIFT); i++) {
+			if (db->owner[i] != to) {
+				oracle_fail(
+				    "post-donate", "donate to %p succeeded; page 0x%llx is %p's",
+				    (void *)to,
+				    (unsigned long long)(db->base.bits + (i << MEM_PAGE_SHIFT)),
+				    (void *)db->owner[i]);
+			}
 		}
 		break;
 	}

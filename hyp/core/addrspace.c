@@ -195,10 +195,14 @@ error_t addrspace_map(struct addrspace *as, struct memextent *me, uint64_t vbase
 	/* Never more than the extent grants, and only pages it (or an extent derived from it) owns.
 	 */
 	if (!addrspace_access_fits(me, map_attrs) ||
-	    !addrspace_memtype_fits(me->memtype, memtype) ||
-	    !memextent_owns_range(me, offset, size)) {
+	    !addrspace_memtype_fits(me->memtype, memtype)) {
 		return ERROR_DENIED;
 	}
+#if HUMPY_PLANT_BUG != 14 /* planted bug 14 drops this: maps pages the extent does not own */
+	if (!memextent_owns_range(me, offset, size)) {
+		return ERROR_DENIED;
+	}
+#endif
 	for (unsigned i = 0; i < MEMEXTENT_MAX_MAPS && slot == NULL; i++) {
 		slot = me->maps[i].addrspace == NULL ? &me->maps[i] : NULL;
 	}

@@ -233,9 +233,17 @@ error_t memextent_donate(unsigned type, struct object *from, struct object *to, 
 	pa = mem_pa(range->base.bits + offset);
 	/* Pages leave an extent only unmapped: no mapping may outlive the ownership behind it. */
 	src = memextent_of(from);
+#if HUMPY_PLANT_BUG == 13 /* planted bug 13: donated pages stay mapped */
+	src = NULL;
+#endif
 	if (src != NULL && memextent_is_mapped(src, pa.bits - src->base.bits, size)) {
 		return ERROR_ARGUMENT_INVALID;
 	}
+#if HUMPY_PLANT_BUG == 15 /* planted bug 15: donate leaves the pages with the giver */
+	if (memdb_is_owned_by(range->memdb, pa, size, from)) {
+		return OK;
+	}
+#endif
 	return memdb_transfer(range->memdb, pa, size, from, to);
 }
 

@@ -62,12 +62,24 @@ error_t memdb_transfer(struct memdb *db, mem_pa_t pa, uint64_t size, const struc
 void memdb_transfer_owned(struct memdb *db, mem_pa_t pa, uint64_t size, const struct object *from,
                           struct object *to)
 {
-	uint64_t first, count;
+	uint64_t lo, hi;
 
-	if (!memdb_span(db, pa, size, &first, &count)) {
+	/* Only the part inside the database, but all of it: a sparse extent may span far more
+	 * than the database (it owns just what was donated to it), and the pages it does own must
+	 * still go back (found by the fuzzer: a page left owned by a destroyed extent). */
+	if (db == NULL || size == 0U) {
 		return;
 	}
-	for (uint64_t i = first; i < first + count; i++) {
+	lo = pa.bits > db->base.bits ? pa.bits : db->base.bits;
+	hi = pa.bits + size < pa.bits ? UINT64_MAX : pa.bits + size;
+	if (hi > db->base.bits + (db->pages << MEM_PAGE_SHIFT)) {
+		hi = db->base.bits + (db->pages << MEM_PAGE_SHIFT);
+	}
+	if (lo >= hi) {
+		return;
+	}
+	for (uint64_t i = (lo - db->base.bits) >> MEM_PAGE_SHIFT;
+	     i < (hi - db->base.bits + MEM_PAGE_SIZE - 1U) >> MEM_PAGE_SHIFT; i++) {
 		if (db->owner[i] == from) {
 			db->owner[i] = to;
 		}

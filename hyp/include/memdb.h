@@ -36,7 +36,8 @@ bool memdb_is_owned_by(const struct memdb *db, mem_pa_t pa, uint64_t size,
 error_t memdb_transfer(struct memdb *db, mem_pa_t pa, uint64_t size, const struct object *from,
                        struct object *to);
 
-/* Moves every page @from owns inside [pa, pa+size) to @to (teardown; cannot fail). */
+/* Moves every page @from owns inside [pa, pa+size) to @to (teardown; cannot fail); a range reaching
+ * past the database moves the pages of the part inside it. */
 void memdb_transfer_owned(struct memdb *db, mem_pa_t pa, uint64_t size, const struct object *from,
                           struct object *to);
 

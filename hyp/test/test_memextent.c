@@ -198,6 +198,24 @@ TEST(memextent_donate_moves_ownership_child_parent_sibling)
 	CHECK_EQ(ERROR_ARGUMENT_INVALID, core_memextent_donate(&ctx, 1, basic, p, 0, 0x1000));
 }
 
+/* Regression (fuzz, hypercall_seq): a sparse extent may span far past the memdb; a page donated
+ * to it went nowhere when it was destroyed (the give-back skipped any range not wholly inside),
+ * left owned by freed memory. */
+TEST(memextent_sparse_past_the_memdb_gives_its_pages_back)
+{
+	struct core_ctx ctx = root_ctx(arena);
+	cap_id_t s = make_obj(arena, OBJ_MEMEXTENT);
+
+	mem_setup(arena);
+	CHECK_EQ(OK, core_memextent_configure(&ctx, s, T_MEM_BASE, 0x2000000000004000ULL,
+	                                      ATTR_RWX_ANY_SPARSE));
+	CHECK_EQ(OK, core_object_activate(&ctx, s));
+	CHECK_EQ(OK, core_memextent_donate(&ctx, 0, arena->root.partition_cap, s, 0x1000, 0x1000));
+	CHECK_EQ(1, memdb_count(mem_db(arena), obj_of(arena, s)));
+	CHECK_EQ(OK, core_cspace_delete_cap_from(&ctx, arena->root.cspace_cap, s));
+	CHECK_EQ(T_PAGES, memdb_count(mem_db(arena), &arena->root.partition->hdr));
+}
+
 TEST(addrspace_map_checks_in_order)
 {
 	struct core_ctx ctx = root_ctx(arena);

@@ -51,4 +51,12 @@ void fault_exec(u64 va);
  */
 u64 fault_exec_setup(unsigned page, u64 ipa);
 
+/* /chosen humpy,<name> as a 64-bit cap ID (ROOT_PROFILE.md); GH_CAP_INVALID (all ones) = none. */
+u64 fault_chosen_cap(const char *name);
+#define FAULT_SELF_AS_PROP "humpy,root-addrspace-cap"
+#define FAULT_NO_SELF_AS                                                                           \
+	"no cap to the root VM's own address space (/chosen humpy,root-addrspace-cap absent or "   \
+	"all "                                                                                     \
+	"ones)"
+
 #endif

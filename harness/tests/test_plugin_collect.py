@@ -139,7 +139,8 @@ def test_junit_time_is_each_tests_own(tmp_path, guest):
     assert 0.6 <= times["identify.flags"] < 1.5, times
     data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
     own = {t["id"]: t["duration_s"] for t in data["tests"]}
-    assert all(abs(times[t] - own[t]) < 0.01 for t in VISIBLE), (times, own)
+    # JUnit adds the set-up and tear-down phases (milliseconds, more on a loaded machine).
+    assert all(abs(times[t] - own[t]) < 0.05 for t in VISIBLE), (times, own)
 
 
 def test_plugin_loaded_twice_registers_once(tmp_path, guest):

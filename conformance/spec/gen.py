@@ -423,6 +423,10 @@ def guest_header(spec):
     for group, values in spec.get("memory", {}).items():
         for name, v in values.items():
             out.append(f"#define GH_MEM_{group.upper()}_{name.upper()} {_hex(v)}")
+    out += ["", "/* vCPUs and the scheduler: flag bits and values. */"]
+    for group, values in spec.get("vcpu", {}).items():
+        for name, v in values.items():
+            out.append(f"#define GH_VCPU_{group.upper()}_{name.upper()} {_hex(v)}")
     out += ["", "#endif /* GUNYAH_SPEC_H */", ""]
     return "\n".join(out)
 

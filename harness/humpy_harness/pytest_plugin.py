@@ -33,7 +33,7 @@ import yaml
 from . import coverage, guest_tests, reports
 from . import expect as expect_mod
 from .errors import HarnessError, ReportsBusy, UsageError
-from .model import BAD_VERDICTS, TestResult, Verdict
+from .model import BAD_VERDICTS, EXPECT_ID, TestResult, Verdict
 from . import qemu as qemu_mod
 from .qemu import REPO
 from .session import Config, Session, setup_failure
@@ -351,6 +351,8 @@ class HumpySuite(pytest.File):
             self.session_h.run_selected(self.report, ids, patterns)
             self.session_h.check_expectations(self.report, ids,
                                               narrowed=bool(self.cfg.tests) or ids != listed)
+            if share == 0 and n > 1 and not self.cfg.tests and [it.name for it in mine] == listed:
+                self._check_stale(listed)
         except HarnessError as e:
             setup_failure(self.report, e)
         boot_s = time.monotonic() - t0
@@ -365,6 +367,27 @@ class HumpySuite(pytest.File):
                          if r.id.startswith("harness.") and r.verdict in BAD_VERDICTS],
             "logs": [run.log for run in self.report.runs if run.log],
             "reports": list(self.paths.values())}
+
+    def _check_stale(self, listed: list[str]) -> None:
+        """The whole list was shared out: a share's check is narrowed, so share 1 checks the
+        expectations' entries against the whole list, as one boot of everything would."""
+        exp = self.session_h.expectations
+        if exp is None or self.report.expect is None:
+            return
+        whole = expect_mod.check(exp, [], listed, None, None, narrowed=False)
+        stale = [p for p in whole["problems"] if p.startswith("stale entry ")]
+        e = self.report.expect
+        e.update(stale=whole["stale"], stale_checked=True)
+        if not stale:
+            return
+        e["problems"] += stale
+        e["ok"] = False
+        old = next((r for r in self.report.results if r.id == EXPECT_ID), None)
+        if old is None:
+            self.report.results.append(TestResult(EXPECT_ID, Verdict.FAIL,
+                                                  f"{exp.name}: " + "; ".join(stale)))
+        else:
+            old.reason += "; " + "; ".join(stale)
 
     def _write(self) -> None:
         self.report.duration = time.monotonic() - self.t0

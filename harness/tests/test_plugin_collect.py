@@ -180,3 +180,22 @@ def test_xdist_gives_each_worker_its_share(tmp_path, guest):
     assert sorted(cases) == ["identify.api_info", "identify.flags"]
     assert sorted(boots(qemus)) == ["humpy.tests=identify.api_info humpy.cover",
                                     "humpy.tests=identify.flags humpy.cover"]
+
+
+def test_xdist_shares_still_find_stale_expectations(tmp_path, guest):
+    pytest.importorskip("xdist")
+    # One boot of everything fails on an entry that covers no test; the shares, each a narrowed
+    # selection, must fail on it too (share 1 checks the entries against the whole list).
+    exp = tmp_path / "exp.yaml"
+    exp.write_text("profile: hlos\nskip:\n  - tests: msgq.recv\n    reason: 'msgq: no root caps'\n"
+                   "  - tests: gone.*\n    reason: x\n")
+    stale = "harness.expect FAIL: exp.yaml: stale entry gone.*: covers no test of the guest's list"
+    for args in ((), ("-n", "2")):
+        proc, cases, _ = run(tmp_path, guest, f"--humpy-expect={exp}", *args, timeout=180)
+        assert proc.returncode == 1 and stale in proc.stdout, (args, proc.stdout)
+        assert all(kind != "failure" for kind, _ in cases.values())
+    # A narrowed selection is not judged for stale entries, with or without shares.
+    proc, _, _ = run(tmp_path, guest, f"--humpy-expect={exp}", "-n", "2", "-m", "msgq",
+                     timeout=180)
+    assert proc.returncode == 0, proc.stdout
+    assert "stale entries not checked (narrowed selection)" in proc.stdout

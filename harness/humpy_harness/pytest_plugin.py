@@ -258,6 +258,8 @@ def _digest(*paths) -> str:
 
 
 class HumpySuite(pytest.File):
+    """A suite file: its guest tests as items, one report (per xdist worker), its boots."""
+
     def collect(self):
         data = _read_suite(self.path)
         self.cfg = suite_config(self.path, self.config, data)
@@ -322,10 +324,13 @@ class HumpySuite(pytest.File):
             self._write()
             problems = "; ".join(f"{r.id} {r.verdict}: {r.reason}" for r in self.report.results)
             raise HarnessError(f"list boot failed: {problems}")
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"listed": listed, "guest": cfg.guest, "hyp": cfg.hyp}))
-        tmp.replace(cache)
+        try:  # written whole or not at all: xdist's workers may list at the same time
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"listed": listed, "guest": cfg.guest, "hyp": cfg.hyp}))
+            tmp.replace(cache)
+        except OSError:
+            pass  # no cache: the next collection boots to list again
         return listed
 
     def repr_failure(self, excinfo):

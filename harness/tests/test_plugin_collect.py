@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+import fdt_bootargs
 import static_guest
 from conftest import FAKE_QEMU, HARNESS, REPO, SCENARIOS
 
@@ -68,7 +69,6 @@ def run(tmp_path, guest, *args, suite=None, timeout=120):
 
 def boots(qemus):
     """The guest boots among the QEMU processes (not the device-tree dumps), as their bootargs."""
-    import fdt_bootargs
     return [fdt_bootargs.of(q) for q in qemus if not any("dumpdtb" in a for a in q)]
 
 
@@ -93,7 +93,7 @@ def test_the_run_is_one_boot_when_the_first_item_runs(tmp_path, guest):
     assert {k: v[0] for k, v in cases.items()} == {
         t: "skipped" if t == "msgq.recv" else "passed" for t in VISIBLE}
     # No list boot: one boot, the whole list, so no humpy.tests at all.
-    assert [b for b in boots(qemus)] == ["humpy.cover"]
+    assert boots(qemus) == ["humpy.cover"]
     data = json.loads((tmp_path / "reports" / "pytest-conformance.json").read_text())
     assert [r["mode"] for r in data["runs"]] == ["run"]
     assert data["listed"] == VISIBLE

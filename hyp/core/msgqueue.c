@@ -2,12 +2,15 @@
  * (reference §4). */
 #include "msgqueue.h"
 
-/* Each slot holds the message length then up to max_msg_size bytes (slot size: msgqueue_obj.c). */
+#include "guest_mem.h"
+
+/* Each slot holds the message length then up to max_msg_size bytes (slot size: msgqueue_obj.c).
+ * index < 2 * depth (head < depth, head + count at most head + depth): one wrap at most. */
 static uint8_t *msgqueue_slot(const struct msgqueue *mq, uint32_t index)
 {
-	size_t slot_size = mq->buf_size / mq->depth;
+	uint32_t slot = index < mq->depth ? index : index - mq->depth;
 
-	return mq->buf + (size_t)(index % mq->depth) * slot_size;
+	return mq->buf + (size_t)slot * mq->slot_size;
 }
 
 static bool msgqueue_send_condition(const struct virq_source *src)
@@ -44,7 +47,7 @@ struct virq_source *msgqueue_receive_source(struct object *obj)
 }
 
 struct msgqueue_result msgqueue_send(struct msgqueue *mq, uint64_t size, uint64_t data,
-                                     uint64_t flags, const struct msgqueue_io *from)
+                                     uint64_t flags, struct vcpu *from)
 {
 	struct msgqueue_result ret = {.error = OK};
 	uint8_t *slot;
@@ -59,7 +62,7 @@ struct msgqueue_result msgqueue_send(struct msgqueue *mq, uint64_t size, uint64_
 	}
 	/* Into the free slot: nothing is queued until the copy succeeded. */
 	slot = msgqueue_slot(mq, mq->head + mq->count);
-	ret.error = from->copy(from->ctx, data, slot + sizeof(uint64_t), (size_t)size);
+	ret.error = arch_copy_from_guest(from, slot + sizeof(uint64_t), data, (size_t)size);
 	if (ret.error != OK) {
 		goto out;
 	}
@@ -76,7 +79,7 @@ out:
 }
 
 struct msgqueue_result msgqueue_receive(struct msgqueue *mq, uint64_t buffer, uint64_t buf_size,
-                                        const struct msgqueue_io *to)
+                                        struct vcpu *to)
 {
 	struct msgqueue_result ret = {.error = OK};
 	uint8_t *slot;
@@ -92,11 +95,11 @@ struct msgqueue_result msgqueue_receive(struct msgqueue *mq, uint64_t buffer, ui
 		ret.error = ERROR_ADDR_OVERFLOW;
 		goto out;
 	}
-	ret.error = to->copy(to->ctx, buffer, slot + sizeof(uint64_t), (size_t)size);
+	ret.error = arch_copy_to_guest(to, buffer, slot + sizeof(uint64_t), (size_t)size);
 	if (ret.error != OK) {
 		goto out;
 	}
-	mq->head = (mq->head + 1U) % mq->depth;
+	mq->head = mq->head + 1U == mq->depth ? 0U : mq->head + 1U;
 	mq->count--;
 	if (mq->count <= mq->notfull_threshold) {
 		virq_assert(&mq->send_source, false);

@@ -1,23 +1,12 @@
 /* msgqueue_calls: the msgqueue_* hypercalls as core calls: rights (reference §4), then the queue
  * operation with the caller's memory behind its copies. */
 #include "core_call.h"
-#include "guest_mem.h"
 #include "msgqueue.h"
 
 static struct cap_lookup_result msgqueue_lookup(const struct core_ctx *ctx, cap_id_t cap,
                                                 rights_t rights)
 {
 	return cap_lookup(ctx->cspace, cap, OBJ_MSGQUEUE, rights, CAP_WANT_ACTIVE);
-}
-
-static error_t msgqueue_copy_in(void *vcpu, uint64_t va, uint8_t *bytes, size_t size)
-{
-	return arch_copy_from_guest(vcpu, bytes, va, size);
-}
-
-static error_t msgqueue_copy_out(void *vcpu, uint64_t va, uint8_t *bytes, size_t size)
-{
-	return arch_copy_to_guest(vcpu, va, bytes, size);
 }
 
 error_t core_msgqueue_bind(const struct core_ctx *ctx, cap_id_t mq_cap, bool is_send,
@@ -40,13 +29,12 @@ struct core_result core_msgqueue_send(const struct core_ctx *ctx, cap_id_t mq_ca
                                       uint64_t data, uint64_t flags)
 {
 	struct cap_lookup_result m = msgqueue_lookup(ctx, mq_cap, RIGHT_MSGQUEUE_SEND);
-	struct msgqueue_io from = {.copy = msgqueue_copy_in, .ctx = ctx->vcpu};
 	struct msgqueue_result r;
 
 	if (m.error != OK) {
 		return (struct core_result){.error = m.error};
 	}
-	r = msgqueue_send((struct msgqueue *)m.obj, size, data, flags, &from);
+	r = msgqueue_send((struct msgqueue *)m.obj, size, data, flags, ctx->vcpu);
 	return (struct core_result){.error = r.error, .value = r.error == OK ? r.more : 0U};
 }
 
@@ -54,13 +42,12 @@ struct core_result core_msgqueue_receive(const struct core_ctx *ctx, cap_id_t mq
                                          uint64_t buffer, uint64_t buf_size)
 {
 	struct cap_lookup_result m = msgqueue_lookup(ctx, mq_cap, RIGHT_MSGQUEUE_RECEIVE);
-	struct msgqueue_io to = {.copy = msgqueue_copy_out, .ctx = ctx->vcpu};
 	struct msgqueue_result r;
 
 	if (m.error != OK) {
 		return (struct core_result){.error = m.error};
 	}
-	r = msgqueue_receive((struct msgqueue *)m.obj, buffer, buf_size, &to);
+	r = msgqueue_receive((struct msgqueue *)m.obj, buffer, buf_size, ctx->vcpu);
 	if (r.error != OK) {
 		return (struct core_result){.error = r.error};
 	}

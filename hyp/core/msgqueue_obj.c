@@ -38,7 +38,8 @@ static error_t msgqueue_activate(struct object *obj)
 	if (mq->depth == 0U) {
 		return ERROR_OBJECT_CONFIG;
 	}
-	size = (size_t)mq->depth * msgqueue_slot_size(mq);
+	mq->slot_size = msgqueue_slot_size(mq);
+	size = (size_t)mq->depth * mq->slot_size;
 	mem = partition_alloc(obj->partition, size);
 	if (mem.error != OK) {
 		return mem.error;

@@ -6,6 +6,8 @@
 #include "object.h"
 #include "virq.h"
 
+struct vcpu;
+
 /* Spec limits msgqueue_max_depth / msgqueue_max_msg_size (inclusive). */
 #define MSGQUEUE_MAX_DEPTH    255U
 #define MSGQUEUE_MAX_MSG_SIZE 1023U
@@ -24,8 +26,9 @@ struct msgqueue {
 	/* depth slots of (size word + max_msg_size bytes), allocated on activation. */
 	uint8_t *buf;
 	size_t buf_size;
-	uint32_t count;              /* messages queued */
-	uint32_t head;               /* slot of the oldest */
+	size_t slot_size; /* buf_size / depth: the size word and max_msg_size rounded up to 8 */
+	uint32_t count;   /* messages queued */
+	uint32_t head;    /* slot of the oldest */
 	uint32_t notfull_threshold;  /* send VIRQ while count <= it */
 	uint32_t notempty_threshold; /* receive VIRQ while count >= it */
 	struct virq_source send_source;
@@ -45,21 +48,17 @@ struct msgqueue_result {
 	bool more;     /* send: not_full; receive: not_empty */
 };
 
-/* The queue's end of a copy: where the message bytes come from or go to (guest_mem for
- * hypercalls); all or nothing, ADDR_INVALID when it cannot. */
-struct msgqueue_io {
-	error_t (*copy)(void *ctx, uint64_t addr, uint8_t *bytes, size_t size);
-	void *ctx;
-};
-
-/* ARGUMENT_SIZE (0 or > max_msg_size), MSGQUEUE_FULL, ADDR_INVALID; else queued. Nothing changes on
- * error. */
+/*
+ * The message bytes move through the caller's translation (guest_mem.h: all or nothing,
+ * ADDR_INVALID when any byte cannot be reached). ARGUMENT_SIZE (0 or > max_msg_size),
+ * MSGQUEUE_FULL, ADDR_INVALID; else queued. Nothing changes on error.
+ */
 struct msgqueue_result msgqueue_send(struct msgqueue *mq, uint64_t size, uint64_t data,
-                                     uint64_t flags, const struct msgqueue_io *from);
+                                     uint64_t flags, struct vcpu *from);
 /* MSGQUEUE_EMPTY, ADDR_OVERFLOW (head message larger than buf_size), ADDR_INVALID; else dequeued.
  * Nothing changes on error. */
 struct msgqueue_result msgqueue_receive(struct msgqueue *mq, uint64_t buffer, uint64_t buf_size,
-                                        const struct msgqueue_io *to);
+                                        struct vcpu *to);
 void msgqueue_flush(struct msgqueue *mq);
 /* ARGUMENT_INVALID for a threshold out of range, then UNIMPLEMENTED for any delay but -1. */
 error_t msgqueue_configure_send(struct msgqueue *mq, uint64_t threshold, uint64_t delay);

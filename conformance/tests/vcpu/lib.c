@@ -1,0 +1,283 @@
+/* vcpu lib: second vCPUs of the root VM (humpy/vcpu.h): their entry, what they run, fixtures. */
+#include <humpy/arch.h>
+#include <humpy/fdt.h>
+#include <humpy/spec.h>
+#include <humpy/vcpu.h>
+
+_Static_assert(offsetof(struct vcpu2, mair) == 0 && offsetof(struct vcpu2, tcr) == 8 &&
+                   offsetof(struct vcpu2, ttbr0) == 16 && offsetof(struct vcpu2, vbar) == 24 &&
+                   offsetof(struct vcpu2, cpacr) == 32 && offsetof(struct vcpu2, sctlr) == 40 &&
+                   offsetof(struct vcpu2, stack_top) == 48,
+               "vcpu2_entry reads these offsets");
+
+static struct vcpu2 vcpu2_blocks[VCPU2_SLOTS];
+volatile u64 vcpu2_log[VCPU2_LOG];
+volatile u64 vcpu2_log_n;
+volatile bool vcpu2_log_on;
+
+#define VCPU_MAX_THREADS 4
+static u64 vcpu_threads[VCPU_MAX_THREADS];
+static unsigned vcpu_n_threads;
+
+void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp);
+void vcpu2_fault(struct vcpu2 *c, u64 esr, u64 elr);
+
+/*
+ * Entered by vcpu_poweron at EL1h, MMU off, x0 = its block: loads the boot vCPU's stage 1 and its
+ * own vectors from the block, turns the MMU on, takes its stack and calls vcpu2_main with what it
+ * found in x0..x3 and SP. Its vectors record any exception in the block and stop there.
+ */
+__asm__(".text\n"
+        ".global vcpu2_entry\n"
+        ".balign 4\n"
+        "vcpu2_entry:\n"
+        "	mov	x19, x0\n"
+        "	mov	x20, x1\n"
+        "	mov	x21, x2\n"
+        "	mov	x22, x3\n"
+        "	mov	x23, sp\n"
+        "	ldr	x4, [x19, #0]\n"
+        "	msr	mair_el1, x4\n"
+        "	ldr	x4, [x19, #8]\n"
+        "	msr	tcr_el1, x4\n"
+        "	ldr	x4, [x19, #16]\n"
+        "	msr	ttbr0_el1, x4\n"
+        "	ldr	x4, [x19, #24]\n"
+        "	msr	vbar_el1, x4\n"
+        "	ldr	x4, [x19, #32]\n"
+        "	msr	cpacr_el1, x4\n"
+        "	msr	tpidr_el1, x19\n"
+        "	isb\n"
+        "	tlbi	vmalle1\n"
+        "	dsb	nsh\n"
+        "	isb\n"
+        "	ldr	x4, [x19, #40]\n"
+        "	msr	sctlr_el1, x4\n"
+        "	isb\n"
+        "	ic	iallu\n"
+        "	dsb	nsh\n"
+        "	isb\n"
+        "	ldr	x4, [x19, #48]\n"
+        "	mov	sp, x4\n"
+        "	mov	x0, x19\n"
+        "	mov	x1, x20\n"
+        "	mov	x2, x21\n"
+        "	mov	x3, x22\n"
+        "	mov	x4, x23\n"
+        "	bl	vcpu2_main\n"
+        "1:	b	1b\n"
+        ".balign 0x800\n"
+        "vcpu2_vectors:\n"
+        ".rept 16\n"
+        ".balign 0x80\n"
+        "	mrs	x0, tpidr_el1\n"
+        "	mrs	x1, esr_el1\n"
+        "	mrs	x2, elr_el1\n"
+        "	b	vcpu2_fault\n"
+        ".endr\n");
+extern const char vcpu2_vectors[];
+
+/*
+ * Hypercalls of the second vCPU: its own inline hvc, outside the boot vCPU's counted path. x2 is
+ * 0: it is res0 for the calls made here that have three inputs.
+ */
+#define V2_HVC(call, a0, a1)                                                                       \
+	({                                                                                         \
+		register u64 x0_ __asm__("x0") = (a0);                                             \
+		register u64 x1_ __asm__("x1") = (a1);                                             \
+		register u64 x2_ __asm__("x2") = 0;                                                \
+		__asm__ volatile("hvc %3"                                                          \
+		                 : "+r"(x0_), "+r"(x1_), "+r"(x2_)                                 \
+		                 : "i"(GH_HVC_NATIVE_BASE + (call))                                \
+		                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",  \
+		                   "x13", "x14", "x15", "x16", "x17", "memory");                   \
+		x0_;                                                                               \
+	})
+
+void vcpu2_fault(struct vcpu2 *c, u64 esr, u64 elr)
+{
+	c->fault_esr = esr;
+	c->fault_elr = elr;
+	c->faults++;
+	for (;;)
+		c->counter++; /* the test sees faults != 0; vcpu_end kills it */
+}
+
+void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
+{
+	c->entry_x[0] = (u64)(uintptr_t)c;
+	c->entry_x[1] = x1;
+	c->entry_x[2] = x2;
+	c->entry_x[3] = x3;
+	c->entry_sp = sp;
+	c->entries++;
+	switch (c->mode) {
+	case V2_LOG_YIELD:
+		for (;;) {
+			c->counter++;
+			if (vcpu2_log_on && vcpu2_log_n < VCPU2_LOG)
+				vcpu2_log[vcpu2_log_n++] = c->id;
+			c->result = V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_GENERIC, 0);
+		}
+	case V2_POWEROFF:
+		c->stamp = V2_HVC(GH_HVC_VCPU_POWEROFF, c->arg, GH_VCPU_POWEROFF_FLAGS_LAST_VCPU);
+		c->result = V2_HVC(GH_HVC_VCPU_POWEROFF, c->arg, 0);
+		for (;;)
+			c->counter++;
+	case V2_YIELD_TO:
+		for (;;) {
+			c->counter++;
+			c->result =
+			    V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
+		}
+	case V2_SPIN:
+	default:
+		for (;;)
+			c->counter++;
+	}
+}
+
+static u64 vcpu_chosen_cap(const char *name)
+{
+	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
+	const u8 *p;
+	u32 len = 0;
+
+	if (chosen < 0)
+		return GH_CAP_INVALID;
+	p = fdt_prop(chosen, name, &len);
+	if (!p || len != 8)
+		return GH_CAP_INVALID;
+	return ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
+}
+
+u64 vcpu_self_as(void)
+{
+	return vcpu_chosen_cap("humpy,root-addrspace-cap");
+}
+
+u64 vcpu_self(void)
+{
+	return vcpu_chosen_cap("humpy,root-vcpu-cap");
+}
+
+const char *vcpu_missing(void)
+{
+	struct root_caps rc;
+
+	if (!root_caps_get(&rc))
+		return ROOT_SKIP_REASON;
+	if (!(gh_native(GH_HVC_HYPERVISOR_IDENTIFY, NULL).x[1] & GH_API_FLAG0_VCPU))
+		return "identify flags0 bit 5 (vcpu) clear";
+	if (vcpu_self_as() == GH_CAP_INVALID)
+		return "no cap to the root VM's own address space (/chosen "
+		       "humpy,root-addrspace-cap "
+		       "absent or all ones)";
+	if (vcpu_self() == GH_CAP_INVALID)
+		return "no cap to the boot vCPU (/chosen humpy,root-vcpu-cap absent or all ones)";
+	return NULL;
+}
+
+static bool vcpu_step(const char *what, u64 got)
+{
+	if (got == 0)
+		return true;
+	root_fixture_failed("fixture: %s: x0 expected 0x0 got 0x%lx", what, got);
+	return false;
+}
+
+u64 vcpu_thread(const struct root_caps *rc, bool activate)
+{
+	u64 t = root_create(rc, GH_HVC_PARTITION_CREATE_THREAD, rc->partition);
+
+	if (t == GH_CAP_INVALID)
+		return t;
+	if (vcpu_n_threads < VCPU_MAX_THREADS)
+		vcpu_threads[vcpu_n_threads++] = t;
+	if (!vcpu_step("vcpu_configure(t, 0)", vc(GH_HVC_VCPU_CONFIGURE, t, 0, 0, 0)) ||
+	    !vcpu_step("cspace_attach_thread(root cspace, t)",
+	               vc(GH_HVC_CSPACE_ATTACH_THREAD, rc->cspace, t, 0, 0)) ||
+	    !vcpu_step("addrspace_attach_thread(root addrspace, t)",
+	               vc(GH_HVC_ADDRSPACE_ATTACH_THREAD, vcpu_self_as(), t, 0, 0)))
+		return GH_CAP_INVALID;
+	if (activate && !vcpu_step("object_activate(t)", vc(GH_HVC_OBJECT_ACTIVATE, t, 0, 0, 0)))
+		return GH_CAP_INVALID;
+	return t;
+}
+
+struct vcpu2 *vcpu2_prepare(unsigned slot, enum vcpu2_mode mode, u64 arg, u64 id)
+{
+	struct vcpu2 *c = &vcpu2_blocks[slot % VCPU2_SLOTS];
+	u64 line = 4ULL << ((sysreg_read(ctr_el0) >> 16) & 0xf), a;
+
+	memset((void *)c, 0, offsetof(struct vcpu2, stack));
+	c->mair = sysreg_read(mair_el1);
+	c->tcr = sysreg_read(tcr_el1);
+	c->ttbr0 = sysreg_read(ttbr0_el1);
+	c->vbar = (u64)(uintptr_t)vcpu2_vectors;
+	c->cpacr = sysreg_read(cpacr_el1);
+	c->sctlr = sysreg_read(sctlr_el1);
+	c->stack_top = (u64)(uintptr_t)(c->stack + sizeof(c->stack));
+	c->mode = mode;
+	c->arg = arg;
+	c->id = id;
+	c->result = ~0ULL; /* no hypercall made yet */
+	/* The entry code reads the header with the MMU (and caches) off. */
+	for (a = (u64)(uintptr_t)c & ~(line - 1); a < (u64)(uintptr_t)c->stack; a += line)
+		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+	dsb(sy);
+	return c;
+}
+
+struct vcpu2 *vcpu2_block(unsigned slot)
+{
+	return &vcpu2_blocks[slot % VCPU2_SLOTS];
+}
+
+u64 vcpu2_start(const struct root_caps *rc, unsigned slot, enum vcpu2_mode mode, u64 arg)
+{
+	u64 t = vcpu_thread(rc, true), err;
+	struct vcpu2 *c;
+
+	if (t == GH_CAP_INVALID)
+		return t;
+	c = vcpu2_prepare(slot, mode, mode == V2_POWEROFF ? t : arg, slot + 1);
+	err = vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0);
+	if (!vcpu_step("vcpu_poweron(t, vcpu2_entry, block, 0)", err))
+		return GH_CAP_INVALID;
+	return t;
+}
+
+bool vcpu_yield_until_changed(const volatile u64 *word, u64 old, unsigned budget)
+{
+	while (budget-- > 0) {
+		if (*word != old)
+			return true;
+		vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_GENERIC, 0, 0, 0);
+	}
+	return *word != old;
+}
+
+bool vcpu_spin_until_changed(const volatile u64 *word, u64 old, unsigned ms)
+{
+	u64 end = timer_now() + timer_freq() * ms / 1000;
+
+	while (timer_now() < end) {
+		if (*word != old)
+			return true;
+	}
+	return *word != old;
+}
+
+void vcpu_begin(void)
+{
+	vcpu_n_threads = 0;
+	vcpu2_log_on = false;
+	vcpu2_log_n = 0;
+}
+
+void vcpu_end(void)
+{
+	while (vcpu_n_threads > 0)
+		vc(GH_HVC_VCPU_KILL, vcpu_threads[--vcpu_n_threads], 0, 0, 0);
+}

@@ -1,0 +1,100 @@
+/*
+ * scheduler_yield and the scheduler on one physical CPU as the root VM sees it with second vCPUs
+ * of equal priority: a yield to a named thread runs that thread next, a vCPU that never yields
+ * does not keep the CPU from the others, and the yield's errors (reference section 2
+ * scheduler_yield; spec vcpu: yield_hint).
+ */
+#include <humpy/vcpu.h>
+
+#define WAIT_YIELDS 64
+
+/* The run log from the first V2_LOG_YIELD entry after the boot vCPU's yield `control, arg1`. */
+static u64 sched_first_after(u64 control, u64 arg1)
+{
+	vcpu2_log_n = 0;
+	vcpu2_log_on = true;
+	vc(GH_HVC_SCHEDULER_YIELD, control, arg1, 0, 0);
+	vcpu2_log_on = false;
+	return vcpu2_log_n > 0 ? vcpu2_log[0] : 0;
+}
+
+/*
+ * Proves a yield to a named thread runs that thread next: with two second vCPUs ready (both
+ * plain-yielding, ids 1 and 2), yield_to(second) logs id 2 first and yield_to(first) id 1 first,
+ * whatever the queue's order; each ran and yielded back (section 2 scheduler_yield hint 1).
+ */
+VCPU_TEST(yield_to_runs_next)
+{
+	u64 t1 = vcpu2_start(rc, 0, V2_LOG_YIELD, 0), t2 = vcpu2_start(rc, 1, V2_LOG_YIELD, 0);
+	unsigned round;
+
+	RETURN_IF_FAILED();
+	ASSERT_TRUE("the first second vCPU never ran",
+	            vcpu_yield_until_changed(&vcpu2_block(0)->entries, 0, WAIT_YIELDS));
+	ASSERT_TRUE("the second second vCPU never ran",
+	            vcpu_yield_until_changed(&vcpu2_block(1)->entries, 0, WAIT_YIELDS));
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ("first to run after yield_to(second)",
+		          sched_first_after(GH_VCPU_YIELD_HINT_TO_THREAD, t2), 2);
+		ASSERT_EQ("first to run after yield_to(first)",
+		          sched_first_after(GH_VCPU_YIELD_HINT_TO_THREAD, t1), 1);
+	}
+	ASSERT_EQ("exceptions taken by the first", vcpu2_block(0)->faults, 0);
+	ASSERT_EQ("exceptions taken by the second", vcpu2_block(1)->faults, 0);
+	ASSERT_EQ("the first's last yield", vcpu2_block(0)->result, 0);
+	ASSERT_EQ("the second's last yield", vcpu2_block(1)->result, 0);
+}
+
+/*
+ * Proves two vCPUs of equal priority both make progress when one spins forever: the boot vCPU,
+ * spinning without a hypercall, sees the second vCPU's counter move twice (so it was preempted and
+ * came back at least twice), and the second vCPU, also spinning, is preempted in turn (issue 10
+ * point 4: preemption on the EL2 timer).
+ */
+VCPU_TEST(equal_priority_progress)
+{
+	struct vcpu2 *c;
+	u64 first, second;
+
+	vcpu2_start(rc, 0, V2_SPIN, 0);
+	RETURN_IF_FAILED();
+	c = vcpu2_block(0);
+	ASSERT_TRUE("the spinning second vCPU made no progress in 500 ms of the boot vCPU spinning",
+	            vcpu_spin_until_changed(&c->counter, 0, 500));
+	first = c->counter;
+	ASSERT_TRUE("the boot vCPU got the CPU back only once in 500 ms",
+	            vcpu_spin_until_changed(&c->counter, first, 500));
+	second = c->counter;
+	ASSERT_TRUE("... and not a third time", vcpu_spin_until_changed(&c->counter, second, 500));
+	ASSERT_EQ("exceptions the second vCPU took", c->faults, 0);
+}
+
+/*
+ * Proves scheduler_yield's errors: control bits 30:16 (16, 30) and hints 3 and 0xffff are
+ * ARGUMENT_INVALID, yield to a lower priority 64 ARGUMENT_INVALID; a plain yield and yield_to
+ * the caller itself are OK; every cap error of the yield_to thread (YIELD_TO right; an INIT
+ * thread OBJECT_STATE) (section 2 scheduler_yield).
+ */
+VCPU_TEST(yield_errors)
+{
+	u64 init = vcpu_thread(rc, false);
+	u64 args[7] = {GH_VCPU_YIELD_HINT_TO_THREAD, vcpu_self(), 0};
+
+	RETURN_IF_FAILED();
+	ASSERT_EQ("control bit 16", vc(GH_HVC_SCHEDULER_YIELD, 1ULL << 16, 0, 0, 0),
+	          E(ARGUMENT_INVALID));
+	ASSERT_EQ("control bit 30", vc(GH_HVC_SCHEDULER_YIELD, 1ULL << 30, 0, 0, 0),
+	          E(ARGUMENT_INVALID));
+	ASSERT_EQ("hint 3", vc(GH_HVC_SCHEDULER_YIELD, 3, 0, 0, 0), E(ARGUMENT_INVALID));
+	ASSERT_EQ("hint 0xffff", vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_MASK, 0, 0, 0),
+	          E(ARGUMENT_INVALID));
+	ASSERT_EQ("lower than priority 64",
+	          vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_LOWER,
+	             GH_LIMIT_VCPU_PRIORITY_MAX + 1, 0, 0),
+	          E(ARGUMENT_INVALID));
+	ASSERT_EQ("plain", vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_GENERIC, 0, 0, 0), 0);
+	ASSERT_EQ("to itself",
+	          vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, vcpu_self(), 0, 0), 0);
+	mem_cap_errors(rc, GH_HVC_SCHEDULER_YIELD, args, 1, rc->cspace, GH_RIGHT_THREAD_YIELD_TO,
+	               init);
+}

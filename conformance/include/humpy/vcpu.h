@@ -13,6 +13,7 @@ enum vcpu2_mode {
 	V2_LOG_YIELD, /* forever: counter++, its id into the run log (while on), a plain yield */
 	V2_POWEROFF,  /* poweroff(arg, flags 1) into stamp, then poweroff(arg, 0) into result */
 	V2_YIELD_TO,  /* forever: counter++, yield to the thread cap arg */
+	V2_SYSREGS,   /* vcpu_sysregs_write(id, true), then V2_YIELD_TO checking them each time */
 	V2_MODE_COUNT
 };
 
@@ -66,6 +67,17 @@ u64 vcpu2_start(const struct root_caps *rc, unsigned slot, enum vcpu2_mode mode,
 bool vcpu_yield_until_changed(const volatile u64 *word, u64 old, unsigned budget);
 /* Spins without any hypercall for up to `ms` until *word != old; false if it never changed. */
 bool vcpu_spin_until_changed(const volatile u64 *word, u64 old, unsigned ms);
+
+/*
+ * EL1 registers a vCPU owns and nothing in the guest uses (TPIDR_EL0, TPIDRRO_EL0, CSSELR_EL1,
+ * CONTEXTIDR_EL1, PAR_EL1, FAR_EL1, SP_EL0, CNTKCTL_EL1.EVNTI and, `all`, ELR_EL1 and SPSR_EL1,
+ * which the boot vCPU's interrupts change): set to values made from `seed`; check returns a mask
+ * of those that differ (bit i: register i in that order). save/restore keep the boot vCPU's own.
+ */
+void vcpu_sysregs_write(u64 seed, bool all);
+u64 vcpu_sysregs_check(u64 seed, bool all);
+void vcpu_sysregs_save(u64 saved[8]);
+void vcpu_sysregs_restore(const u64 saved[8]);
 
 /* Every thread vcpu_thread made is killed at the end of the test (before its cap is deleted). */
 void vcpu_begin(void);

@@ -130,11 +130,100 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 			c->result =
 			    V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
 		}
+	case V2_SYSREGS:
+		vcpu_sysregs_write(c->id, true);
+		for (;;) {
+			u64 bad = vcpu_sysregs_check(c->id, true);
+
+			if (bad != 0 && c->stamp == 0)
+				c->stamp = bad;
+			c->counter++;
+			c->result =
+			    V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
+		}
 	case V2_SPIN:
 	default:
 		for (;;)
 			c->counter++;
 	}
+}
+
+#define SR_PAR_MASK   0x0000fffffffff000ULL /* PAR_EL1.PA: the bits a write keeps as written */
+#define SR_CTXID_MASK 0xffffffffULL
+#define SR_EVNTI_MASK 0xf0ULL /* CNTKCTL_EL1.EVNTI: no event stream while EVNTEN is 0 */
+#define SR_SPSR_NZCV  (0xfULL << 28)
+#define SR_SPSR_EL1H  0x3c5ULL /* EL1h, DAIF masked: what an eret would find harmless */
+
+/* Value i of `seed`'s pattern, in the register's writable bits. */
+static u64 sr_val(u64 seed, unsigned i)
+{
+	return (seed * 0x9e3779b97f4a7c15ULL) ^ ((u64)(i + 1) * 0x0101010101010101ULL);
+}
+
+void vcpu_sysregs_write(u64 seed, bool all)
+{
+	sysreg_write(tpidr_el0, sr_val(seed, 0));
+	sysreg_write(tpidrro_el0, sr_val(seed, 1));
+	sysreg_write(csselr_el1, seed & 1); /* L1 data (0) or instruction (1) cache */
+	sysreg_write(contextidr_el1, sr_val(seed, 3) & SR_CTXID_MASK);
+	sysreg_write(par_el1, sr_val(seed, 4) & SR_PAR_MASK);
+	sysreg_write(far_el1, sr_val(seed, 5));
+	sysreg_write(sp_el0, sr_val(seed, 6) & ~0xfULL);
+	sysreg_write(cntkctl_el1, (sysreg_read(cntkctl_el1) & ~SR_EVNTI_MASK) |
+	                              (sr_val(seed, 7) & SR_EVNTI_MASK));
+	if (all) {
+		sysreg_write(elr_el1, sr_val(seed, 8) & ~3ULL);
+		sysreg_write(spsr_el1, (sr_val(seed, 9) & SR_SPSR_NZCV) | SR_SPSR_EL1H);
+	}
+	isb();
+}
+
+u64 vcpu_sysregs_check(u64 seed, bool all)
+{
+	u64 bad = 0;
+
+	bad |= (u64)(sysreg_read(tpidr_el0) != sr_val(seed, 0)) << 0;
+	bad |= (u64)(sysreg_read(tpidrro_el0) != sr_val(seed, 1)) << 1;
+	bad |= (u64)(sysreg_read(csselr_el1) != (seed & 1)) << 2;
+	bad |= (u64)(sysreg_read(contextidr_el1) != (sr_val(seed, 3) & SR_CTXID_MASK)) << 3;
+	bad |= (u64)((sysreg_read(par_el1) & SR_PAR_MASK) != (sr_val(seed, 4) & SR_PAR_MASK)) << 4;
+	bad |= (u64)(sysreg_read(far_el1) != sr_val(seed, 5)) << 5;
+	bad |= (u64)(sysreg_read(sp_el0) != (sr_val(seed, 6) & ~0xfULL)) << 6;
+	bad |=
+	    (u64)((sysreg_read(cntkctl_el1) & SR_EVNTI_MASK) != (sr_val(seed, 7) & SR_EVNTI_MASK))
+	    << 7;
+	if (all) {
+		bad |= (u64)(sysreg_read(elr_el1) != (sr_val(seed, 8) & ~3ULL)) << 8;
+		bad |= (u64)((sysreg_read(spsr_el1) & (SR_SPSR_NZCV | 0x3cfULL)) !=
+		             ((sr_val(seed, 9) & SR_SPSR_NZCV) | SR_SPSR_EL1H))
+		       << 9;
+	}
+	return bad;
+}
+
+void vcpu_sysregs_save(u64 saved[8])
+{
+	saved[0] = sysreg_read(tpidr_el0);
+	saved[1] = sysreg_read(tpidrro_el0);
+	saved[2] = sysreg_read(csselr_el1);
+	saved[3] = sysreg_read(contextidr_el1);
+	saved[4] = sysreg_read(par_el1);
+	saved[5] = sysreg_read(far_el1);
+	saved[6] = sysreg_read(sp_el0);
+	saved[7] = sysreg_read(cntkctl_el1);
+}
+
+void vcpu_sysregs_restore(const u64 saved[8])
+{
+	sysreg_write(tpidr_el0, saved[0]);
+	sysreg_write(tpidrro_el0, saved[1]);
+	sysreg_write(csselr_el1, saved[2]);
+	sysreg_write(contextidr_el1, saved[3]);
+	sysreg_write(par_el1, saved[4]);
+	sysreg_write(far_el1, saved[5]);
+	sysreg_write(sp_el0, saved[6]);
+	sysreg_write(cntkctl_el1, saved[7]);
+	isb();
 }
 
 static u64 vcpu_chosen_cap(const char *name)

@@ -98,3 +98,37 @@ VCPU_TEST(yield_errors)
 	mem_cap_errors(rc, GH_HVC_SCHEDULER_YIELD, args, 1, rc->cspace, GH_RIGHT_THREAD_YIELD_TO,
 	               init);
 }
+
+/*
+ * Proves each vCPU keeps its own EL1 registers across switches: the boot vCPU and a second vCPU
+ * hold different values in TPIDR_EL0, TPIDRRO_EL0, CSSELR_EL1, CONTEXTIDR_EL1, PAR_EL1, FAR_EL1,
+ * SP_EL0, CNTKCTL_EL1.EVNTI (and the second in ELR_EL1, SPSR_EL1) and yield to each other 32
+ * times; neither ever reads the other's value (issue 10 point 3: the vCPU context).
+ */
+VCPU_TEST(el1_context_switched)
+{
+	const u64 seed = 0xa0;
+	u64 t, saved[8], bad = 0;
+	struct vcpu2 *c;
+	unsigned i;
+
+	t = vcpu_thread(rc, true);
+	RETURN_IF_FAILED();
+	c = vcpu2_prepare(0, V2_SYSREGS, vcpu_self(), 1);
+	vcpu_sysregs_save(saved);
+	vcpu_sysregs_write(seed, false);
+	if (vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0) == 0) {
+		for (i = 0; i < 32; i++) {
+			vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, t, 0, 0);
+			bad |= vcpu_sysregs_check(seed, false);
+		}
+	}
+	vcpu_sysregs_restore(saved);
+	ASSERT_EQ("times the second vCPU entered", c->entries, 1);
+	ASSERT_EQ("exceptions the second vCPU took", c->faults, 0);
+	ASSERT_TRUE("the second vCPU ran fewer than 16 rounds", c->counter >= 16);
+	ASSERT_EQ("boot vCPU: registers changed across switches (bit i: register i)", bad, 0);
+	ASSERT_EQ("second vCPU: registers changed across switches (bit i: register i)", c->stamp,
+	          0);
+	ASSERT_EQ("the second vCPU's last yield_to", c->result, 0);
+}

@@ -152,4 +152,5 @@ void bench_run(void)
 	bench_ipc_run();
 	bench_mem_run();
 	bench_fault_run();
+	bench_vcpu_run();
 }

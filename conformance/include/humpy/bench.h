@@ -18,5 +18,7 @@ void bench_ipc_run(void);
 void bench_mem_run(void);
 /* The Stage-2 fault round trip row (issue 10 point 10, guest/bench_fault.c). */
 void bench_fault_run(void);
+/* The vCPU switch row, yield to yield (issue 10 point 10, guest/bench_vcpu.c). */
+void bench_vcpu_run(void);
 
 #endif

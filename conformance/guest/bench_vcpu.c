@@ -1,0 +1,104 @@
+/*
+ * Bench row of the vCPU switch (issue 10 point 10): the boot vCPU and a second vCPU of the root VM
+ * (tests/vcpu: powered on at vcpu2_entry in mode V2_YIELD_TO) yield to each other by name. One
+ * round is the boot vCPU's scheduler_yield(to_thread) -> the second vCPU returns from its own
+ * yield, counts and yields back -> the boot vCPU returns: two switches. The row is (rounds - the
+ * same calls through a nop) / (2 * rounds): one switch, yield to yield, the second vCPU's few loop
+ * instructions included. Checked: the second vCPU ran exactly once per round.
+ */
+#include <gunyah_spec.h>
+#include <humpy/bench.h>
+#include <humpy/console.h>
+#include <humpy/hvc.h>
+#include <humpy/root.h>
+#include <humpy/vcpu.h>
+
+#define BENCH_VCPU_N    200
+#define BENCH_VCPU_NAME "vcpu.yield_switch"
+
+/* x0 (and the new cap in *cap when asked) of a native call through the raw, uncounted path. */
+static u64 bench_vcpu_call(u32 call, u64 a0, u64 a1, u64 a2, u64 a3, u64 *cap)
+{
+	const u64 args[8] = {a0, a1, a2, a3};
+	u64 in[30];
+	struct gh_raw_out out;
+
+	gh_fill_in(in, args);
+	gh_call_raw(in, &out, gh_stub_for_imm(GH_HVC_NATIVE_BASE + call));
+	if (cap)
+		*cap = out.x[1];
+	return out.x[0];
+}
+
+static u64 bench_vcpu_rounds(u64 t, const void *stub, struct vcpu2 *c, u64 *ran)
+{
+	const u64 args[8] = {GH_VCPU_YIELD_HINT_TO_THREAD, t};
+	u64 in[30], t0, before = c->counter;
+	struct gh_raw_out out;
+	unsigned i;
+
+	gh_fill_in(in, args);
+	t0 = bench_now();
+	for (i = 0; i < BENCH_VCPU_N; i++)
+		gh_call_raw(in, &out, stub);
+	t0 = bench_now() - t0;
+	*ran = c->counter - before;
+	return t0;
+}
+
+/* Makes the second vCPU and times the rounds; the reason it could not, or NULL. */
+static const char *bench_vcpu_measure(const struct root_caps *rc, u64 *t)
+{
+	const u64 yield = GH_HVC_NATIVE_BASE + GH_HVC_SCHEDULER_YIELD;
+	struct vcpu2 *c;
+	u64 total, base, ran, nop_ran;
+	unsigned warm;
+
+	if (bench_vcpu_call(GH_HVC_PARTITION_CREATE_THREAD, rc->partition, rc->cspace, 0, 0, t) !=
+	    0) {
+		*t = GH_CAP_INVALID;
+		return "partition_create_thread failed";
+	}
+	if (bench_vcpu_call(GH_HVC_VCPU_CONFIGURE, *t, 0, 0, 0, NULL) != 0 ||
+	    bench_vcpu_call(GH_HVC_CSPACE_ATTACH_THREAD, rc->cspace, *t, 0, 0, NULL) != 0 ||
+	    bench_vcpu_call(GH_HVC_ADDRSPACE_ATTACH_THREAD, vcpu_self_as(), *t, 0, 0, NULL) != 0 ||
+	    bench_vcpu_call(GH_HVC_OBJECT_ACTIVATE, *t, 0, 0, 0, NULL) != 0)
+		return "cannot configure, attach and activate a thread";
+	c = vcpu2_prepare(0, V2_YIELD_TO, vcpu_self(), 1);
+	if (bench_vcpu_call(GH_HVC_VCPU_POWERON, *t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c,
+	                    0, NULL) != 0)
+		return "vcpu_poweron failed";
+	for (warm = 0; warm < 16 && c->counter < 2; warm++)
+		bench_vcpu_call(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, *t, 0, 0,
+		                NULL);
+	if (c->counter < 2 || c->faults != 0)
+		return "the second vCPU did not run";
+	total = bench_vcpu_rounds(*t, gh_stub_for_imm(yield), c, &ran);
+	base = bench_vcpu_rounds(*t, gh_stub_nop, c, &nop_ran);
+	console_printf("bench: %s %lu for %u rounds (second vCPU ran %lu), baseline %lu\n",
+	               BENCH_VCPU_NAME, total, BENCH_VCPU_N, ran, base);
+	if (ran != BENCH_VCPU_N || nop_ran != 0)
+		return "yield_to did not switch to the second vCPU exactly once per round";
+	if (total <= base)
+		return "the counter saw no cost in the switches";
+	bench_report(BENCH_VCPU_NAME, total - base, 2 * BENCH_VCPU_N);
+	return NULL;
+}
+
+void bench_vcpu_run(void)
+{
+	const char *why = vcpu_missing();
+	struct root_caps rc;
+	u64 t = GH_CAP_INVALID;
+
+	if (why == NULL) {
+		root_caps_get(&rc);
+		why = bench_vcpu_measure(&rc, &t);
+		if (t != GH_CAP_INVALID) {
+			bench_vcpu_call(GH_HVC_VCPU_KILL, t, 0, 0, 0, NULL);
+			bench_vcpu_call(GH_HVC_CSPACE_DELETE_CAP_FROM, rc.cspace, t, 0, 0, NULL);
+		}
+	}
+	if (why != NULL)
+		proto_line("BENCH " BENCH_VCPU_NAME " n/a %s", why);
+}

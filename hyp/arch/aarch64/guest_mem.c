@@ -55,7 +55,7 @@ static void guest_mem_sync(paddr_t pa, size_t n)
 }
 
 /*
- * n bytes: 32 an iteration (two ldp/stp pairs) while both sides are 8-byte aligned (message slots
+ * n bytes: 64 an iteration (four ldp/stp pairs) while both sides are 8-byte aligned (message slots
  * are; guest buffers mostly), then one step for each bit of what is left. The loop's own
  * instructions were most of a message copy's cost.
  */
@@ -65,7 +65,22 @@ GUEST_MEM_INLINE void guest_mem_move(uint8_t *d, const uint8_t *s, size_t n)
 		memcpy(d, s, n);
 		return;
 	}
-	for (; n >= 32; n -= 32, d += 32, s += 32) {
+	for (; n >= 64; n -= 64, d += 64, s += 64) {
+		const uint64_t *sw = (const uint64_t *)(const void *)s;
+		uint64_t *dw = (uint64_t *)(void *)d;
+		uint64_t w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
+		uint64_t w4 = sw[4], w5 = sw[5], w6 = sw[6], w7 = sw[7];
+
+		dw[0] = w0;
+		dw[1] = w1;
+		dw[2] = w2;
+		dw[3] = w3;
+		dw[4] = w4;
+		dw[5] = w5;
+		dw[6] = w6;
+		dw[7] = w7;
+	}
+	if ((n & 32) != 0) {
 		const uint64_t *sw = (const uint64_t *)(const void *)s;
 		uint64_t *dw = (uint64_t *)(void *)d;
 		uint64_t w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
@@ -74,6 +89,7 @@ GUEST_MEM_INLINE void guest_mem_move(uint8_t *d, const uint8_t *s, size_t n)
 		dw[1] = w1;
 		dw[2] = w2;
 		dw[3] = w3;
+		d += 32, s += 32;
 	}
 	if ((n & 16) != 0) {
 		uint64_t w0 = ((const uint64_t *)(const void *)s)[0];

@@ -72,7 +72,8 @@ child_sync:
 	ldp	x0, x1, [sp], #32
 	eret
 
-/* Acknowledge (ICC_IAR1_EL1), count and remember the INTID in child_irq_rec, end (ICC_EOIR1_EL1). */
+/* Acknowledge (ICC_IAR1_EL1), count and remember the INTID in child_irq_rec, end (ICC_EOIR1_EL1),
+ * and return with IRQs masked. */
 child_irq:
 	stp	x0, x1, [sp, #-32]!
 	stp	x2, x3, [sp, #16]
@@ -86,6 +87,11 @@ child_irq:
 	cmp	x0, #1020
 	b.hs	1f
 	msr	S3_0_C12_C12_1, x0
+	/* Back with IRQs masked: a level VIRQ whose source still holds would be taken again at
+	 * once, before the interrupted loop could see the count. */
+	mrs	x2, spsr_el1
+	orr	x2, x2, #0x80
+	msr	spsr_el1, x2
 1:	isb
 	ldp	x2, x3, [sp, #16]
 	ldp	x0, x1, [sp], #32

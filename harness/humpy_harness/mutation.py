@@ -596,6 +596,9 @@ class Run:
                 if not saved.is_file():
                     saved.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(hyp_obj, saved)
+                # Never trust mtimes here: a mutant written within the clock's tick of the last
+                # restore would leave the original object in place (a false 'equivalent').
+                hyp_obj.unlink()
                 status, out = tree.make(tree.vars["HYP_ELF"], timeout=600)
                 if status != 0:
                     return dict(rec, status="stillborn", detail=_first_error(out))
@@ -653,9 +656,11 @@ class Run:
         finally:
             src.write_text(original)
             if in_hyp and saved.is_file():
+                # The original object again, as new as the restored source: nothing recompiles, and
+                # hyp.elf (linked from the mutant) is older than it, so it is relinked.
                 shutil.copy2(saved, hyp_obj)
-                stamp = src.stat().st_mtime + 1
-                os.utime(hyp_obj, (stamp, stamp))
+                stamp = src.stat().st_mtime_ns
+                os.utime(hyp_obj, ns=(stamp, stamp))
 
     def summary(self) -> dict:
         count = {s: 0 for s in ("killed", "timeout", "survived", "equivalent", "compiled_out",
@@ -711,6 +716,7 @@ class Run:
                 rec = self.one(mut)
                 self.results.append(rec)
                 n = sum(r["status"] != "stillborn" for r in self.results)
+                n = "-" if rec["status"] == "stillborn" else n
                 self.log(f"[{n}/{want}] {rec['status']:<12} {rec['seconds']:6.1f}s {rec['id']}  "
                          f"{rec['what']}{'  <- ' + rec['detail'] if rec['detail'] and rec['status'] != 'killed' else ''}")
                 self.write("running")
@@ -763,6 +769,29 @@ def text_report(doc: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def merge(base_path: str, update_path: str) -> int:
+    """Replaces base's mutants by update's of the same id (a re-run of some of them at the same
+    commit, e.g. by a fixed tool), recomputes the summary and rewrites base's .json and .txt."""
+    base = json.loads(Path(base_path).read_text())
+    update = json.loads(Path(update_path).read_text())
+    if base.get("commit") != update.get("commit"):
+        raise SystemExit(f"mutation merge: {update_path} is of commit {update.get('commit')}, "
+                         f"not {base.get('commit')}")
+    new = {m["id"]: m for m in update["mutants"]}
+    run = Run.__new__(Run)
+    run.results = [new.pop(m["id"], m) for m in base["mutants"]]
+    if new:
+        raise SystemExit(f"mutation merge: not in {base_path}: {', '.join(sorted(new))}")
+    base["mutants"] = run.results
+    base["summary"] = run.summary()
+    base["merged"] = (base.get("merged") or []) + [{"from": update_path,
+                                                    "ids": [m["id"] for m in update["mutants"]]}]
+    Path(base_path).write_text(json.dumps(base, indent=1) + "\n")
+    Path(base_path).with_suffix(".txt").write_text(text_report(base))
+    print(text_report(base).split("\n\n")[0])
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m humpy_harness.mutation",
                                      description="mutation testing of hyp/core and hyp/arch")
@@ -782,7 +811,12 @@ def main(argv=None) -> int:
     run.add_argument("--ids", help="run exactly these mutant ids (comma-separated)")
     run.add_argument("--from-json", help="a mutation.json whose mutants --ids may name")
     run.add_argument("--list", action="store_true", help="print the selected mutants, run nothing")
+    mrg = sub.add_parser("merge", help="put a re-run's mutants (same commit) into a results file")
+    mrg.add_argument("base", help="mutation.json to update")
+    mrg.add_argument("update", help="the re-run's JSON")
     args = parser.parse_args(argv)
+    if args.cmd == "merge":
+        return merge(args.base, args.update)
     if args.mutants < 1:
         parser.error("--mutants must be at least 1")
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", args.name):

@@ -5,7 +5,9 @@
 #   make fuzz-seeds        seed corpora under $(FUZZ_BUILD)/seeds/<target> (hand-made + conformance traces)
 #   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
 #   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
-#   make fuzz-throughput   inputs per CPU second of one libFuzzer worker on FUZZ_TARGET from its seeds
+#   make fuzz-throughput   inputs per CPU second of one fuzzer on one core on FUZZ_TARGET from its seeds
+#                          (FUZZ_THROUGHPUT_ENGINE=libfuzzer|afl)
+#   make bench-fuzz        make bench, then both engines' throughput on hypercall_seq merged into its JSON
 #   make fuzz-bugbench     fuzz each planted bug (-DHUMPY_PLANT_BUG=N) for BUGBENCH_SECONDS
 #   make test-fuzz         (in make test) build every variant, short runs, regression corpus replays
 #   make test-fuzz-runs    (in make test) the runners under bad values, aborts and Ctrl-C
@@ -27,6 +29,7 @@ BUGBENCH_SEEDS  ?=
 FUZZ_TEST_SECONDS ?= 8
 FUZZ_PROGRESS   ?= 10
 FUZZ_THROUGHPUT_SECONDS ?= 20
+FUZZ_THROUGHPUT_ENGINE ?= libfuzzer
 FUZZ_TRACE_SEEDS ?= yes
 # The planted bugs (-DHUMPY_PLANT_BUG=N in hyp/core).
 BUGBENCH_ALL    := 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
@@ -42,7 +45,7 @@ fuzz_count = $(if $(and $(filter 1,$(words $($1))),$(if $(call fuzz_nondigits,$(
 	$(error $1=$($1): expected a whole number of $3 from 1 to $2))
 fuzz_one_of = $(if $(filter-out 1,$(words $($1)))$(filter-out $2,$($1)),\
 	$(error $1=$($1): expected one of: $2))
-FUZZ_CHECK_GOALS := fuzz fuzz-% test test-fuzz test-fuzz-%
+FUZZ_CHECK_GOALS := fuzz fuzz-% test test-fuzz test-fuzz-% bench-fuzz
 ifneq ($(filter $(FUZZ_CHECK_GOALS),$(MAKECMDGOALS)),)
 $(call fuzz_one_of,FUZZ_TARGET,$(FUZZ_TARGETS))
 $(call fuzz_count,FUZZ_SECONDS,100000000,seconds)
@@ -52,6 +55,7 @@ $(call fuzz_count,FUZZ_TEST_SECONDS,3600,seconds)
 $(call fuzz_count,FUZZ_THROUGHPUT_SECONDS,3600,seconds)
 $(call fuzz_count,BUGBENCH_SECONDS,100000000,seconds)
 $(call fuzz_one_of,FUZZ_TRACE_SEEDS,yes no)
+$(call fuzz_one_of,FUZZ_THROUGHPUT_ENGINE,libfuzzer afl)
 $(if $(BUGBENCH_BUGS),,$(error BUGBENCH_BUGS is empty: expected planted bug numbers from: $(BUGBENCH_ALL)))
 $(foreach b,$(BUGBENCH_BUGS),$(if $(filter $(BUGBENCH_ALL),$(b)),,\
 	$(error BUGBENCH_BUGS=$(BUGBENCH_BUGS): expected planted bug numbers from: $(BUGBENCH_ALL))))
@@ -192,10 +196,21 @@ fuzz: $(FUZZ_BUILD)/afl/$(FUZZ_TARGET) $(FUZZ_BUILD)/afl-cmplog/$(FUZZ_TARGET) f
 fuzz-libfuzzer: $(FUZZ_BUILD)/libfuzzer/$(FUZZ_TARGET) fuzz-seeds
 	$(FUZZ_ENV) fuzz/scripts/fuzz-libfuzzer.sh $(FUZZ_TARGET) $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
-# Inputs per CPU second of one libFuzzer worker from the seeds (fuzz/README.md keeps the figures).
-.PHONY: fuzz-throughput
-fuzz-throughput: $(FUZZ_BUILD)/libfuzzer/$(FUZZ_TARGET) fuzz-seeds
-	$(FUZZ_ENV) fuzz/scripts/throughput.sh $(FUZZ_TARGET) $(FUZZ_THROUGHPUT_SECONDS)
+# Inputs per CPU second of one fuzzer pinned to one core, from the seeds (fuzz/README.md keeps the
+# figures).
+.PHONY: fuzz-throughput bench-fuzz
+fuzz-throughput: $(FUZZ_BUILD)/$(FUZZ_THROUGHPUT_ENGINE)/$(FUZZ_TARGET) fuzz-seeds
+	$(FUZZ_ENV) fuzz/scripts/throughput.sh $(FUZZ_TARGET) $(FUZZ_THROUGHPUT_SECONDS) \
+		$(FUZZ_THROUGHPUT_ENGINE)
+
+# make bench's JSON with the host fuzzers' throughput in it ("fuzz_throughput": libFuzzer and AFL++
+# on hypercall_seq, one core each, FUZZ_THROUGHPUT_SECONDS each, and the recorded figures from
+# before issue 14). A target of its own so that make bench stays as fast as it is (about 40 s more).
+bench-fuzz: bench $(FUZZ_BUILD)/libfuzzer/hypercall_seq $(FUZZ_BUILD)/afl/hypercall_seq fuzz-seeds
+	$(FUZZ_ENV) fuzz/scripts/throughput.sh hypercall_seq $(FUZZ_THROUGHPUT_SECONDS) libfuzzer
+	$(FUZZ_ENV) fuzz/scripts/throughput.sh hypercall_seq $(FUZZ_THROUGHPUT_SECONDS) afl
+	$(PYTHON) fuzz/scripts/bench-merge.py $(REPORTS)/bench.json fuzz/throughput-before.json \
+		$(FUZZ_REPORTS)/throughput-hypercall_seq.json $(FUZZ_REPORTS)/throughput-hypercall_seq-afl.json
 
 fuzz-triage: $(FUZZ_LIBFUZZER) $(FUZZ_REPLAY)
 	$(FUZZ_ENV) $(PYTHON) fuzz/scripts/triage.py

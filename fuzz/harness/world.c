@@ -103,6 +103,10 @@ struct obj_result __wrap_object_create(struct partition *partition, enum obj_typ
 	world_in_object_create = true;
 	r = __real_object_create(partition, type);
 	world_in_object_create = false;
+	if (r.error == OK) {
+		world.memextents_made += type == OBJ_MEMEXTENT ? 1U : 0U;
+		world.addrspaces_made += type == OBJ_ADDRSPACE ? 1U : 0U;
+	}
 	return r;
 }
 
@@ -149,6 +153,8 @@ void world_reset(void)
 		root_add_addrspace(&world.root, WORLD_VMID);
 		root_adopt_stage2(world.root.addrspace, boot_table, arch_stage2_ipa_bits());
 	}
+	world.memextents_made = 0;
+	world.addrspaces_made = 0;
 	world.root_start_used = world.root.partition->heap.used;
 }
 
@@ -201,7 +207,7 @@ static bool world_delete_one(bool root_too)
 		}
 		for (uint32_t s = 0; s < cs->max_caps; s++) {
 			const struct cap *c = &cs->slots[s];
-			cap_id_t id = cspace_id_of(cs, s);
+			cap_id_t id;
 
 			/* The root cspace keeps the five master caps the root VM booted with (if
 			 * the input has not deleted them); slot IDs get reused, so look at the
@@ -214,6 +220,9 @@ static bool world_delete_one(bool root_too)
 			      c->obj == &world.root.addrspace->hdr))) {
 				continue;
 			}
+			/* Only for the slot to delete: the ID is hyp code (traced), and most slots
+			 * are empty. */
+			id = cspace_id_of(cs, s);
 			if (cspace_delete_cap(cs, id) != OK) {
 				oracle_fail("teardown", "cannot delete slot %u of cspace %p", s,
 				            (void *)cs);

@@ -42,6 +42,11 @@ struct world {
 	unsigned n_allocs;
 	uint64_t next_serial;
 	bool stage2_ready; /* the Stage-2 stand-in was cleared once */
+	/* Extents and address spaces this input made: until one exists, nothing can change the
+	 * memdb or the VMID bitmap (only their code writes them), and the oracle skips those walks.
+	 */
+	unsigned memextents_made;
+	unsigned addrspaces_made;
 };
 
 extern struct world world;

@@ -1,44 +1,95 @@
 #!/bin/bash
-# throughput.sh TARGET SECONDS: one libFuzzer worker on TARGET from its seeds (and dictionary) for
-# SECONDS into a scratch corpus; prints the inputs run per second of wall time and per CPU second
-# of the worker (the figure that does not depend on what else the machine runs), the coverage
-# libFuzzer counts, and the same as one JSON line ($FUZZ_REPORTS/throughput-TARGET.json).
+# throughput.sh TARGET SECONDS [ENGINE]: one fuzzer instance on TARGET from its seeds (and
+# dictionary) for SECONDS, pinned to one core (FUZZ_THROUGHPUT_CPU, default the last core; the
+# fuzzer and its target share it), into a scratch folder; prints the inputs run per second of
+# wall time and per CPU second (the figure that does not depend on what else the machine runs)
+# and writes the same as one JSON line ($FUZZ_REPORTS/throughput-TARGET[-afl].json).
+#   ENGINE libfuzzer (default): $FUZZ_BUILD/libfuzzer/TARGET; CPU time from time(1); libFuzzer's
+#          cov/ft (they count only the traced code under test).
+#   ENGINE afl: afl-fuzz (one instance, no CmpLog) on $FUZZ_BUILD/afl/TARGET; execs from its
+#          fuzzer_stats, CPU time of afl-fuzz and its forkserver/target read from /proc while it
+#          runs; stopped by its tag and process group on every exit path (fuzz-procs.sh).
 set -u
 here=$(dirname "$0")
 # shellcheck source=fuzz/scripts/fuzz-procs.sh
 . "$here/fuzz-procs.sh"
-[ $# -eq 2 ] || die "usage: throughput.sh TARGET SECONDS"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: throughput.sh TARGET SECONDS [libfuzzer|afl]"
 : "${FUZZ_BUILD:?}" "${FUZZ_REPORTS:?}"
-t=$1 secs=$2
+t=$1 secs=$2 engine=${3:-libfuzzer}
 need_count SECONDS "$secs" 3600 seconds
-bin=$FUZZ_BUILD/libfuzzer/$t
+case "$engine" in libfuzzer | afl) ;; *) die "ENGINE=$engine: expected libfuzzer or afl" ;; esac
+cpu=${FUZZ_THROUGHPUT_CPU:-$(($(nproc) - 1))}
+case "$cpu" in '' | *[!0-9]*) die "FUZZ_THROUGHPUT_CPU=$cpu: expected a core number" ;; esac
+bin=$FUZZ_BUILD/$engine/$t
 [ -x "$bin" ] || die "TARGET=$t: no program $bin"
+seeds=$FUZZ_BUILD/seeds/$t
 dict=
 for d in "$FUZZ_BUILD/dict/$t.dict" "fuzz/dict/$t.dict"; do
-	[ -f "$d" ] && dict="-dict=$d"
+	[ -f "$d" ] && dict=$d
 done
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tag=throughput-$t-$engine-$$
+trap 'stop_tagged "$tag" 10; rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
 mkdir -p "$tmp/corpus" "$FUZZ_REPORTS"
-export ASAN_OPTIONS=detect_leaks=0:symbolize=0
-# shellcheck disable=SC2086
-/usr/bin/time -f 'TIME %e %U %S' "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
-	$dict -artifact_prefix="$tmp/" "$tmp/corpus" "$FUZZ_BUILD/seeds/$t" >"$tmp/log" 2>&1
-rc=$?
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log")
-read -r _ wall user sys < <(grep '^TIME' "$tmp/log")
-line=$(grep -E '^#[0-9]+.*cov: ' "$tmp/log" | tail -1)
-cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$line")
-ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$line")
-if [ "$rc" -ne 0 ] || [ -z "$execs" ]; then
-	echo "throughput: $t: the run failed (exit $rc): $(grep -E 'INVARIANT|ERROR' "$tmp/log" | head -2)" >&2
-	exit 1
+export ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=1
+json=$FUZZ_REPORTS/throughput-$t.json
+[ "$engine" = afl ] && json=$FUZZ_REPORTS/throughput-$t-afl.json
+
+if [ "$engine" = libfuzzer ]; then
+	# shellcheck disable=SC2086
+	HUMPY_FUZZ_RUN=$tag /usr/bin/time -f 'TIME %e %U %S' taskset -c "$cpu" "$bin" \
+		-max_total_time="$secs" -print_final_stats=1 -timeout=10 ${dict:+-dict=$dict} \
+		-artifact_prefix="$tmp/" "$tmp/corpus" "$seeds" >"$tmp/log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log")
+	read -r _ wall user sys < <(grep '^TIME' "$tmp/log")
+	line=$(grep -E '^#[0-9]+.*cov: ' "$tmp/log" | tail -1)
+	cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$line")
+	ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$line")
+	cpus=$(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN { print u + s }')
+	if [ "$rc" -ne 0 ] || [ -z "$execs" ]; then
+		echo "throughput: $t: the run failed (exit $rc): $(grep -E 'INVARIANT|ERROR' "$tmp/log" | head -2)" >&2
+		exit 1
+	fi
+else
+	# AFL++ pinned by taskset (its own binding off); -V counts from the end of its start-up.
+	start=$(date +%s.%N)
+	# shellcheck disable=SC2086
+	HUMPY_FUZZ_RUN=$tag AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_QUIET=1 \
+		AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 setsid taskset -c "$cpu" afl-fuzz -i "$seeds" \
+		-o "$tmp/out" -V "$secs" -m none -t 1000+ ${dict:+-x $dict} -- "$bin" >"$tmp/log" 2>&1 &
+	afl=$!
+	declare -A ticks=()
+	while kill -0 "$afl" 2>/dev/null; do
+		for p in $(tagged_pids "$tag"); do
+			# utime + stime (fields 14, 15; the name in field 2 has no spaces here)
+			v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || continue
+			[ -n "$v" ] && [ "$v" -gt "${ticks[$p]:-0}" ] && ticks[$p]=$v
+		done
+		sleep 0.5
+	done
+	wait "$afl"
+	rc=$?
+	end=$(date +%s.%N)
+	stats=$tmp/out/default/fuzzer_stats
+	execs=$(sed -n 's/^execs_done *: *//p' "$stats" 2>/dev/null)
+	if [ "$rc" -ne 0 ] || [ -z "$execs" ]; then
+		echo "throughput: $t: afl-fuzz failed (exit $rc): $(sed -n 's/\x1b\[[0-9;]*m//g; s/^.*PROGRAM ABORT : *//p' "$tmp/log" | head -1)" >&2
+		exit 1
+	fi
+	total=0
+	for p in "${!ticks[@]}"; do total=$((total + ticks[$p])); done
+	cpus=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { print t / hz }')
+	wall=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
+	cov=$(sed -n 's/^edges_found *: *//p' "$stats")
+	ft=$(sed -n 's/^corpus_count *: *//p' "$stats")
 fi
-awk -v t="$t" -v e="$execs" -v w="$wall" -v u="$user" -v s="$sys" -v c="${cov:-0}" -v f="${ft:-0}" \
-	-v json="$FUZZ_REPORTS/throughput-$t.json" 'BEGIN {
-	cpu = u + s
-	printf "throughput %s: %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (cov %d, ft %d)\n",
-		t, e, w, cpu, e / w, e / cpu, c, f
-	printf "{\"target\": \"%s\", \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f, \"cov\": %d, \"ft\": %d}\n",
-		t, e, w, cpu, e / w, e / cpu, c, f > json
+awk -v t="$t" -v g="$engine" -v c="$cpu" -v e="$execs" -v w="$wall" -v cpu="$cpus" \
+	-v cv="${cov:-0}" -v f="${ft:-0}" -v json="$json" 'BEGIN {
+	what = g == "afl" ? "edges %d, corpus %d" : "cov %d, ft %d"
+	printf "throughput %s (%s, core %d): %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (" what ")\n",
+		t, g, c, e, w, cpu, e / w, e / cpu, cv, f
+	printf "{\"target\": \"%s\", \"engine\": \"%s\", \"core\": %d, \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f, \"%s\": %d, \"%s\": %d}\n",
+		t, g, c, e, w, cpu, e / w, e / cpu, g == "afl" ? "edges" : "cov", cv, g == "afl" ? "corpus" : "ft", f > json
 }'

@@ -180,7 +180,8 @@ static struct {
 	unsigned n_pool;
 	uint64_t last_x1;
 	struct vm vm;
-	bool trace; /* HUMPY_FUZZ_TRACE set: each call and its result on stderr */
+	bool trace;           /* HUMPY_FUZZ_TRACE set: each call and its result on stderr */
+	uint64_t fingerprint; /* of the world after the last call (oracle_fingerprint) */
 } seq;
 
 static enum obj_type seq_type_named(const char *name)
@@ -280,18 +281,31 @@ static void seq_pool_add(cap_id_t id, enum obj_type type)
 }
 
 /* The k-th live object of @type (wrapping around), optionally only active ones. */
+static bool seq_kth_match(const struct world_alloc *a, enum obj_type type, bool active_only)
+{
+	const struct object *o = a->ptr;
+
+	return a->is_object && o->type == type && (!active_only || o->state == OBJ_STATE_ACTIVE);
+}
+
 static struct object *seq_kth(enum obj_type type, unsigned k, bool active_only)
 {
-	struct object *found[WORLD_MAX_ALLOCS];
 	unsigned n = 0;
-	struct object *o;
 
-	for (unsigned i = 0; (o = world_object(i)) != NULL; i++) {
-		if (o->type == type && (!active_only || o->state == OBJ_STATE_ACTIVE)) {
-			found[n++] = o;
+	/* Two passes over the shadow (creation order) instead of a 32 KB array per call. */
+	for (unsigned i = 0; i < world.n_allocs; i++) {
+		n += seq_kth_match(&world.allocs[i], type, active_only) ? 1U : 0U;
+	}
+	if (n == 0U) {
+		return NULL;
+	}
+	k %= n;
+	for (unsigned i = 0; i < world.n_allocs; i++) {
+		if (seq_kth_match(&world.allocs[i], type, active_only) && k-- == 0U) {
+			return world.allocs[i].ptr;
 		}
 	}
-	return n == 0 ? NULL : found[k % n];
+	return NULL;
 }
 
 static cap_id_t seq_pool_pick(uint8_t idx, enum obj_type want)
@@ -401,21 +415,27 @@ static void seq_caller_pick(struct seq_caller *who, uint8_t b)
 	*who = (struct seq_caller){.vcpu = {.vm = &seq.vm, .index = b >> 3}};
 	switch (b & 3U) {
 	case 1: { /* a vCPU runs its thread, which holds its cspace */
-		struct thread *with[WORLD_MAX_ALLOCS];
-		unsigned n = 0;
+		struct thread *th = NULL;
+		unsigned n = 0, k;
 
 		for (unsigned i = 0; (o = world_object(i)) != NULL; i++) {
-			if (o->type == OBJ_THREAD && ((struct thread *)o)->cspace != NULL) {
-				with[n++] = (struct thread *)o;
+			n +=
+			    o->type == OBJ_THREAD && ((struct thread *)o)->cspace != NULL ? 1U : 0U;
+		}
+		k = n == 0U ? 0U : (b >> 3) % n;
+		for (unsigned i = 0; n != 0U && th == NULL && (o = world_object(i)) != NULL; i++) {
+			if (o->type == OBJ_THREAD && ((struct thread *)o)->cspace != NULL &&
+			    k-- == 0U) {
+				th = (struct thread *)o;
 			}
 		}
-		if (n == 0) {
+		if (th == NULL) {
 			who->vcpu.cspace = world.root.cspace;
 			break;
 		}
-		who->held[0] = &with[(b >> 3) % n]->hdr;
-		who->held[1] = &with[(b >> 3) % n]->cspace->hdr;
-		who->vcpu.cspace = with[(b >> 3) % n]->cspace;
+		who->held[0] = &th->hdr;
+		who->held[1] = &th->cspace->hdr;
+		who->vcpu.cspace = th->cspace;
 		break;
 	}
 	case 2:
@@ -616,6 +636,7 @@ static void seq_check_post(unsigned row, const uint64_t *args, const struct seq_
 			oracle_fail("post-donate",
 			            "donate of 0x%llx+0x%llx succeeded outside memory",
 			            (unsigned long long)args[3], (unsigned long long)args[4]);
+			break; /* not reached (oracle_fail); for cppcheck */
 		}
 		first = (range->base.bits + args[3] - db->base.bits) >> MEM_PAGE_SHIFT;
 		for (uint64_t i = first; i < first + (args[4] >> MEM_PAGE_SHIFT); i++) {
@@ -877,7 +898,7 @@ static void seq_one_call(struct fuzz_input *in)
 	const struct hypercall_desc *d;
 	struct seq_caller who;
 	static struct seq_msgq_snap msgq_snap;
-	uint64_t before;
+	uint64_t after;
 	int64_t err;
 	bool direct;
 
@@ -926,7 +947,6 @@ static void seq_one_call(struct fuzz_input *in)
 		msgq_snap.mq = NULL;
 	}
 	seq_sources_before();
-	before = oracle_fingerprint();
 	d = hypercall_desc_of(num);
 	direct = row >= 0 && (d == NULL || d->handler == NULL) &&
 	         seq_core_direct((unsigned)row, &who.vcpu, args, &res);
@@ -945,10 +965,15 @@ static void seq_one_call(struct fuzz_input *in)
 		res = hypercall_trap(&who.vcpu, true, (uint16_t)(HYP_HVC_IMM_BASE + num), &regs);
 	}
 	err = (int64_t)res.x[0];
-	if (err != GH_ERROR_OK && oracle_fingerprint() != before) {
+	/* The world as the last call left it (seq.fingerprint, taken with no caller holding
+	 * anything) against the world once this caller let go: one fingerprint per call. */
+	seq_caller_release(&who);
+	after = oracle_fingerprint();
+	if (err != GH_ERROR_OK && after != seq.fingerprint) {
 		oracle_fail("error-without-effect",
 		            "call 0x%x returned error %lld but changed state", num, (long long)err);
 	}
+	seq.fingerprint = after;
 	if (seq.trace) {
 		fprintf(stderr, "call 0x%02x %-28s %s caller %u:", num, c != NULL ? c->name : "?",
 		        direct  ? "core"
@@ -960,7 +985,6 @@ static void seq_one_call(struct fuzz_input *in)
 		}
 		fprintf(stderr, " -> %lld %llx\n", (long long)err, (unsigned long long)res.x[1]);
 	}
-	seq_caller_release(&who);
 	seq.last_x1 = res.x[1];
 	oracle_check_world();
 
@@ -1042,6 +1066,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seq_pool_add(world.root.cspace_cap, OBJ_CSPACE);
 	seq_guest_map();
 	oracle_check_world();
+	seq.fingerprint = oracle_fingerprint();
 	for (unsigned n = 0; n < SEQ_MAX_CALLS && fuzz_input_left(&in); n++) {
 		seq_one_call(&in);
 	}

@@ -20,7 +20,8 @@ HYP_HOST_CORE_SRCS := \
 	hyp/core/memdb.c hyp/core/memextent.c hyp/core/addrspace.c hyp/core/root_memory.c \
 	hyp/core/memextent_calls.c hyp/core/addrspace_calls.c \
 	hyp/core/hypercall_memextent.c hyp/core/hypercall_addrspace.c \
-	hyp/arch/host/host.c hyp/arch/host/host_stage2.c
+	hyp/core/sched.c hyp/core/vcpu_calls.c hyp/core/hypercall_vcpu.c \
+	hyp/arch/host/host.c hyp/arch/host/host_stage2.c hyp/arch/host/host_vcpu.c
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS)
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
 	$(HYP_ARCH_PURE_HDRS) \
@@ -52,4 +53,5 @@ LINT_C_FILES += $(filter-out hyp/core/hypercall.c,$(HYP_HOST_CORE_SRCS)) $(HYP_H
 	$(wildcard hyp/test/*.h) hyp/arch/host/host.h hyp/include/error.h hyp/include/rights.h \
 	hyp/include/object.h hyp/include/heap.h hyp/include/partition.h hyp/include/cspace.h \
 	hyp/include/thread.h hyp/include/doorbell.h hyp/include/msgqueue.h hyp/include/core_call.h \
-	hyp/include/root.h hyp/include/root_dt.h hyp/include/hypercall_handlers.h hyp/include/vic.h hyp/include/virq.h hyp/include/hwirq.h hyp/include/guest_mem.h
+	hyp/include/root.h hyp/include/root_dt.h hyp/include/hypercall_handlers.h hyp/include/vic.h hyp/include/virq.h hyp/include/hwirq.h hyp/include/guest_mem.h \
+	hyp/include/sched.h hyp/include/vcpu.h hyp/include/cpu_local.h hyp/arch/host/vcpu_context.h

@@ -46,6 +46,8 @@ HYP_CORE_SRCS += hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core
 HYP_CORE_SRCS += hyp/core/memdb.c hyp/core/memextent.c hyp/core/addrspace.c \
 	hyp/core/root_memory.c hyp/core/memextent_calls.c hyp/core/addrspace_calls.c \
 	hyp/core/hypercall_memextent.c hyp/core/hypercall_addrspace.c
+# vCPUs and the scheduler.
+HYP_CORE_SRCS += hyp/core/sched.c hyp/core/vcpu_calls.c hyp/core/hypercall_vcpu.c
 HYP_ARCH_SRCS := $(sort $(wildcard hyp/arch/aarch64/*.c))
 # The pure encoders among them (no system registers, no state): host unit tests and fuzzers link them.
 HYP_ARCH_PURE_SRCS := hyp/arch/aarch64/esr.c hyp/arch/aarch64/pte.c

@@ -1,5 +1,6 @@
 /* addrspace_calls: the addrspace_* hypercalls as core calls (rights per reference §7). */
 #include "mem_calls.h"
+#include "thread.h"
 
 static struct cap_lookup_result addrspace_cap(const struct core_ctx *ctx, cap_id_t cap,
                                               rights_t rights)
@@ -18,10 +19,7 @@ error_t core_addrspace_configure(const struct core_ctx *ctx, cap_id_t as_cap, ui
 	return addrspace_configure((struct addrspace *)a.obj, vmid);
 }
 
-/*
- * Both caps are checked as upstream does; nothing is recorded, because no thread can be activated
- * (let alone run) yet: spec deviation thread_activate.
- */
+/* The thread (still INIT) will run in this address space: activation needs it (thread.c). */
 error_t core_addrspace_attach_thread(const struct core_ctx *ctx, cap_id_t as_cap,
                                      cap_id_t thread_cap)
 {
@@ -32,7 +30,11 @@ error_t core_addrspace_attach_thread(const struct core_ctx *ctx, cap_id_t as_cap
 		return a.error;
 	}
 	t = cap_lookup(ctx->cspace, thread_cap, OBJ_THREAD, RIGHT_OBJECT_ACTIVATE, CAP_WANT_INIT);
-	return t.error;
+	if (t.error != OK) {
+		return t.error;
+	}
+	thread_attach_addrspace((struct thread *)t.obj, (struct addrspace *)a.obj);
+	return OK;
 }
 
 /* The address space (@as_rights) and the extent (@me_rights) a mapping call names. */

@@ -100,6 +100,19 @@ static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
                   HC_VAL, HC_RES0),
     HYPERCALL_ROW(ADDRSPACE_ATTACH_VDEVICE, addrspace_attach_vdevice, HC_CAP, HC_VAL, HC_VAL,
                   HC_VAL, HC_VAL, HC_VAL),
+    /* hypercall_vcpu.c (scheduler_yield's arg1 is a thread cap only for one hint) */
+    HYPERCALL_ROW(VCPU_CONFIGURE, vcpu_configure, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(VCPU_POWERON, vcpu_poweron, HC_CAP, HC_VAL, HC_VAL, HC_VAL),
+    HYPERCALL_ROW(VCPU_POWEROFF, vcpu_poweroff, HC_CAP, HC_VAL),
+    HYPERCALL_ROW(VCPU_KILL, vcpu_kill, HC_CAP, HC_RES0),
+    HYPERCALL_ROW(SCHEDULER_YIELD, scheduler_yield, HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(VCPU_SET_AFFINITY, vcpu_set_affinity, HC_CAP, HC_VAL, HC_RES1),
+    HYPERCALL_ROW(VCPU_SET_PRIORITY, vcpu_set_priority, HC_CAP, HC_VAL),
+    HYPERCALL_ROW(VCPU_SET_TIMESLICE, vcpu_set_timeslice, HC_CAP, HC_VAL),
+    HYPERCALL_ROW(VCPU_BIND_VIRQ, vcpu_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(VCPU_UNBIND_VIRQ, vcpu_unbind_virq, HC_CAP, HC_VAL, HC_RES0),
+    HYPERCALL_ROW(VCPU_REGISTER_WRITE, vcpu_register_write, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
+                  HC_RES0),
 };
 
 unsigned hypercall_table_size(void)

@@ -1,6 +1,7 @@
 /* main: the boot flow on the boot CPU, from the first C code to entering the primary VM. */
 #include "arch.h"
 #include "arch_stage2.h"
+#include "cpu_local.h"
 #include "fdt.h"
 #include "log.h"
 #include "payload.h"
@@ -9,6 +10,7 @@
 #include "root.h"
 #include "root_dt.h"
 #include "root_memory.h"
+#include "thread.h"
 #include "vm.h"
 
 /* The hypervisor's memory image, from the linker script; humpy.bin's payload follows it. */
@@ -83,15 +85,15 @@ static void hyp_root_memory(struct root_objects *root, const struct vm *vm, cons
 }
 
 /* Returns the root VM's own address space, to be handed the boot Stage-2 once it exists. */
-static struct addrspace *hyp_root_init(struct vm *vm, struct vcpu *vcpu, const struct machine *m,
-                                       const void *boot_dtb)
+static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_thread,
+                                       const struct machine *m, const void *boot_dtb)
 {
 	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
 	uint64_t dtb_max = vm->ram_ipa + vm->ram_size - vm->dtb;
 
 	struct root_objects root = root_create(heap, sizeof(heap), arch_boot_entropy());
-	vcpu->cspace = root.cspace;
+	*boot_thread = root.vcpu;
 	vm->vic = root.vic;
 	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2). */
 	if (m->gpio.size != 0 && m->gpio_intid != 0)
@@ -122,7 +124,8 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	 */
 	static struct machine machine;
 	static struct vm primary_vm;
-	static struct vcpu boot_vcpu;
+	static struct cpu_local boot_cpu;
+	struct thread *boot_thread = NULL;
 	struct vm *vm = &primary_vm;
 
 	plat_console_init(PLAT_UART_DEFAULT);
@@ -134,7 +137,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
-	vm_init_primary(vm, &boot_vcpu);
+	vm_init_primary(vm);
 	hyp_check_machine(&machine, vm);
 	plat_console_init(machine.uart.base);
 	log_printf(
@@ -148,9 +151,12 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 
-	struct addrspace *root_as = hyp_root_init(vm, &boot_vcpu, &machine, dtb);
+	struct addrspace *root_as = hyp_root_init(vm, &boot_thread, &machine, dtb);
 	arch_vm_init(vm, &machine);
 	root_adopt_stage2(root_as, arch_vm_stage2_root(), arch_stage2_ipa_bits());
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);
-	arch_vcpu_start(&boot_vcpu);
+	/* The root thread is the boot VM's vCPU 0: this CPU's first vCPU to run. */
+	arch_cpu_init(&boot_cpu, &machine);
+	vm_boot_vcpu(vm, thread_boot_vcpu(boot_thread, vm), &boot_cpu);
+	arch_vcpu_start(&boot_cpu);
 }

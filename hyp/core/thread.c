@@ -1,6 +1,8 @@
-/* thread: the vCPU object's part in the object core: its cspace attachment and lifecycle. */
+/* thread: the vCPU object's part in the object core: its attachments and lifecycle. */
 #include "thread.h"
 
+#include "addrspace.h"
+#include "cpu_local.h"
 #include "vic.h"
 
 void thread_attach_cspace(struct thread *thread, struct cspace *cspace)
@@ -14,21 +16,70 @@ void thread_attach_cspace(struct thread *thread, struct cspace *cspace)
 	thread->cspace = cspace;
 }
 
+void thread_attach_addrspace(struct thread *thread, struct addrspace *as)
+{
+	object_get(&as->hdr);
+	if (thread->addrspace != NULL) {
+		object_put(&thread->addrspace->hdr);
+	}
+	thread->addrspace = as;
+}
+
+/* The vCPU's identity and reset state; it stays powered off until vcpu_poweron. */
+static void thread_vcpu_init(struct thread *thread, struct vm *vm)
+{
+	struct vcpu *v = &thread->vcpu;
+
+	*v = (struct vcpu){
+	    .vm = vm,
+	    .thread = thread,
+	    .cspace = thread->cspace,
+	    .index = thread->vic_index,
+	    .power = VCPU_POWER_OFF,
+	};
+	if (thread->addrspace != NULL) {
+		v->vmid = thread->addrspace->vmid;
+		v->stage2_root = thread->addrspace->tables[0];
+	}
+	sched_node_init(&v->sched);
+	if (thread->is_priority_set) {
+		v->sched.priority = thread->priority;
+	}
+	if (thread->timeslice_ns != 0U) {
+		v->sched.timeslice_ns = thread->timeslice_ns;
+	}
+	arch_vcpu_context_reset(v);
+}
+
 /*
- * A thread runs only in an address space, and humpy has none to attach yet: activation fails with
- * OBJECT_CONFIG, as upstream's does for a vCPU without one, and the thread stays INIT (spec
- * deviation thread_activate). So no half-made vCPU can be reached.
+ * A vCPU runs in an address space: without one activation fails with OBJECT_CONFIG, as upstream's
+ * does, and the thread stays INIT. Activated, the vCPU exists, powered off.
  */
 static error_t thread_activate(struct object *obj)
 {
-	(void)obj;
-	return ERROR_OBJECT_CONFIG;
+	struct thread *thread = (struct thread *)obj;
+
+	if (thread->addrspace == NULL) {
+		return ERROR_OBJECT_CONFIG;
+	}
+	thread_vcpu_init(thread, NULL);
+	return OK;
+}
+
+struct vcpu *thread_boot_vcpu(struct thread *thread, struct vm *vm)
+{
+	thread_vcpu_init(thread, vm);
+	return &thread->vcpu;
 }
 
 static void thread_cleanup(struct object *obj, struct object **dead)
 {
 	struct thread *thread = (struct thread *)obj;
 
+	/* A vCPU still runnable leaves its CPU's queues (or the CPU, if it is running). */
+	if (thread->vcpu.cpu != NULL) {
+		sched_block(&thread->vcpu.cpu->sched, &thread->vcpu);
+	}
 	if (thread->cspace != NULL) {
 		object_put_deferred(&thread->cspace->hdr, dead);
 		thread->cspace = NULL;
@@ -36,6 +87,10 @@ static void thread_cleanup(struct object *obj, struct object **dead)
 	if (thread->vic != NULL) {
 		object_put_deferred(&thread->vic->hdr, dead);
 		thread->vic = NULL;
+	}
+	if (thread->addrspace != NULL) {
+		object_put_deferred(&thread->addrspace->hdr, dead);
+		thread->addrspace = NULL;
 	}
 }
 

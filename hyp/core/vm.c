@@ -1,10 +1,11 @@
 /* vm: the primary VM and its boot vCPU (memory layout from the platform, reference §10). */
 #include "arch.h"
+#include "cpu_local.h"
 #include "log.h"
 #include "platform.h"
 #include "vm.h"
 
-void vm_init_primary(struct vm *vm, struct vcpu *vcpu)
+void vm_init_primary(struct vm *vm)
 {
 	*vm = (struct vm){
 	    .vmid = 1,
@@ -14,12 +15,35 @@ void vm_init_primary(struct vm *vm, struct vcpu *vcpu)
 	    .entry = PLAT_VM_ENTRY,
 	    .dtb = PLAT_VM_DTB,
 	};
-	*vcpu = (struct vcpu){.vm = vm, .index = 0};
 }
 
-_Noreturn void vm_vcpu_stop(struct vcpu *vcpu, const char *why)
+void vm_boot_vcpu(struct vm *vm, struct vcpu *vcpu, struct cpu_local *cpu)
 {
-	log_printf("humpy: VM %u vCPU %u stopped: %s\n", vcpu->vm->vmid, vcpu->index, why);
-	log_printf("humpy: no vCPU left to run: powering off\n");
-	arch_system_off();
+	vcpu->vmid = vm->vmid;
+	vcpu->regs.x[0] = vm->dtb;
+	vcpu->regs.pc = vm->entry;
+	vcpu->regs.pstate = arch_vcpu_reset_pstate();
+	vcpu->cpu = cpu;
+	vcpu->power = VCPU_POWER_ON;
+	sched_wake(&cpu->sched, vcpu);
+}
+
+static bool vm_any_vcpu(const struct vcpu *v, const void *arg)
+{
+	(void)v;
+	(void)arg;
+	return true;
+}
+
+void vm_vcpu_stop(struct vcpu *vcpu, const char *why)
+{
+	struct sched *s = &vcpu->cpu->sched;
+
+	log_printf("humpy: VM %u vCPU %u stopped: %s\n", vcpu->vmid, vcpu->index, why);
+	vcpu->power = VCPU_POWER_KILLED;
+	sched_block(s, vcpu);
+	if (sched_count(s, vm_any_vcpu, NULL) == 0) {
+		log_printf("humpy: no vCPU left to run: powering off\n");
+		arch_system_off();
+	}
 }

@@ -28,10 +28,15 @@ void arch_vm_init(struct vm *vm, const struct machine *m);
 /* The root table of the Stage-2 arch_vm_init built (the root VM's own address space adopts it). */
 uint64_t *arch_vm_stage2_root(void);
 
-/* Enters a vCPU for the first time at its VM's entry point; never returns. */
-_Noreturn void arch_vcpu_start(struct vcpu *vcpu);
+struct cpu_local;
+/* This CPU's per-CPU data (reached through TPIDR_EL2 from now on), its scheduler empty, and the EL2
+ * controls every vCPU shares; the timeslice timer's interrupt from the DT. */
+void arch_cpu_init(struct cpu_local *cpu, const struct machine *m);
 
-/* The vCPU this CPU runs (the one arch_vcpu_start entered): whom a trap comes from. */
+/* Runs the vCPU @cpu's scheduler picks (idles until there is one); never returns. */
+_Noreturn void arch_vcpu_start(struct cpu_local *cpu);
+
+/* The vCPU this CPU runs: whom a trap comes from (NULL once it powered itself off in this trap). */
 struct vcpu *arch_vcpu_current(void);
 
 #endif

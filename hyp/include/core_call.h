@@ -7,8 +7,20 @@
 #include "object.h"
 
 /*
- * Who is calling. The core runs one call at a time: the dispatcher holds the core lock around each
- * call, so lookups may borrow objects without taking references.
+ * Who is calling. The core runs one call at a time, so lookups may borrow objects without taking
+ * references. Today that holds without a lock: one physical CPU runs, and EL2 runs with interrupts
+ * masked, so nothing enters the core while a call (or a trap's VIC update) is in it.
+ *
+ * Lock discipline, written down now so SMP only has to populate it (hyp/README.md, "Locking"):
+ *  1. the core lock: one for the whole object core (objects, caps, VICs, queues, memdb), taken by
+ *     hypercall_dispatch around the handler and by the trap path around a VIC change; held by
+ *     whoever borrows an object from a lookup;
+ *  2. a CPU's scheduler (cpu_local.h sched): only its own CPU changes it; another CPU that wakes or
+ *     blocks one of its vCPUs asks it by IPI (none yet: one CPU) instead of taking a lock;
+ *  3. a vCPU's context (vcpu.h regs, vcpu_context) belongs to the CPU that runs it, and is touched
+ *     elsewhere only while the vCPU is off (vcpu_register_write: BUSY otherwise).
+ * Order: the core lock before anything else; nothing is held across the return to a guest or the
+ * idle loop's WFI.
  */
 struct vcpu;
 
@@ -99,5 +111,22 @@ error_t core_msgqueue_configure_send(const struct core_ctx *ctx, cap_id_t mq_cap
                                      uint64_t threshold, uint64_t delay);
 error_t core_msgqueue_configure_receive(const struct core_ctx *ctx, cap_id_t mq_cap,
                                         uint64_t threshold, uint64_t delay);
+
+/* vcpu_calls.c: vCPUs (threads once ACTIVE) and the scheduler. */
+error_t core_vcpu_configure(const struct core_ctx *ctx, cap_id_t cap, uint64_t options);
+error_t core_vcpu_poweron(const struct core_ctx *ctx, cap_id_t cap, uint64_t entry,
+                          uint64_t context, uint64_t flags);
+/* Only the caller itself; on success it does not run again until powered on. */
+error_t core_vcpu_poweroff(const struct core_ctx *ctx, cap_id_t cap, uint64_t flags);
+error_t core_vcpu_kill(const struct core_ctx *ctx, cap_id_t cap);
+error_t core_vcpu_set_priority(const struct core_ctx *ctx, cap_id_t cap, uint64_t priority);
+error_t core_vcpu_set_timeslice(const struct core_ctx *ctx, cap_id_t cap, uint64_t timeslice_ns);
+error_t core_vcpu_set_affinity(const struct core_ctx *ctx, cap_id_t cap, uint64_t cpu_index);
+error_t core_vcpu_register_write(const struct core_ctx *ctx, cap_id_t cap, uint64_t regset,
+                                 uint64_t index, uint64_t value);
+error_t core_vcpu_bind_virq(const struct core_ctx *ctx, cap_id_t cap, cap_id_t vic_cap,
+                            uint64_t virq, uint64_t virq_type);
+error_t core_vcpu_unbind_virq(const struct core_ctx *ctx, cap_id_t cap, uint64_t virq_type);
+error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint64_t arg1);
 
 #endif

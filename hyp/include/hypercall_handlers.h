@@ -77,4 +77,17 @@ HYPERCALL_HANDLER(addrspace_configure_info_area);
 HYPERCALL_HANDLER(addrspace_configure_vmmio);
 HYPERCALL_HANDLER(addrspace_attach_vdevice);
 
+/* hypercall_vcpu.c */
+HYPERCALL_HANDLER(vcpu_configure);
+HYPERCALL_HANDLER(vcpu_poweron);
+HYPERCALL_HANDLER(vcpu_poweroff);
+HYPERCALL_HANDLER(vcpu_kill);
+HYPERCALL_HANDLER(scheduler_yield);
+HYPERCALL_HANDLER(vcpu_set_priority);
+HYPERCALL_HANDLER(vcpu_set_timeslice);
+HYPERCALL_HANDLER(vcpu_bind_virq);
+HYPERCALL_HANDLER(vcpu_unbind_virq);
+HYPERCALL_HANDLER(vcpu_register_write);
+HYPERCALL_HANDLER(vcpu_set_affinity);
+
 #endif

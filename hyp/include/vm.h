@@ -1,10 +1,13 @@
-/* vm: the bookkeeping of virtual machines and their vCPUs (one primary VM for now). */
+/* vm: the boot VM's bookkeeping (its RAM, entry, emulated GIC) and what happens to a vCPU that can
+ * never run again. vCPUs themselves are vcpu.h's. */
 #ifndef VM_H
 #define VM_H
 
 #include "util.h"
+#include "vcpu.h"
 
 struct vic;
+struct cpu_local;
 
 struct vm {
 	uint16_t vmid;
@@ -17,20 +20,17 @@ struct vm {
 	struct vic *vic;
 };
 
-struct cspace;
+/* Fill in the primary VM of upstream Gunyah's QEMU layout. */
+void vm_init_primary(struct vm *vm);
 
-struct vcpu {
-	struct vm *vm;
-	unsigned index;
-	struct cspace *cspace; /* where its hypercalls name caps (hyp/core); NULL: it holds none */
-};
+/* The boot VM's vCPU @vcpu powered on at its entry (x0 = its DT) on @cpu. */
+void vm_boot_vcpu(struct vm *vm, struct vcpu *vcpu, struct cpu_local *cpu);
 
-/* Fill in the primary VM of upstream Gunyah's QEMU layout and its one vCPU; the caller (boot) owns
- * both and passes them on (the arch layer finds the running vCPU with arch_vcpu_current). */
-void vm_init_primary(struct vm *vm, struct vcpu *vcpu);
-
-/* A vCPU that can never run again (e.g. it faults in its own exception vector). With no other
- * vCPU to run, the machine is powered off so the failure is visible. */
-_Noreturn void vm_vcpu_stop(struct vcpu *vcpu, const char *why);
+/*
+ * A vCPU that can never run again (e.g. it faults in its own exception vector) is stopped alone,
+ * with the reason on the console; the CPU runs the next vCPU once the trap returns. With nothing
+ * else to run, the machine is powered off so the failure is visible.
+ */
+void vm_vcpu_stop(struct vcpu *vcpu, const char *why);
 
 #endif

@@ -19,6 +19,12 @@ struct guest_frame {
 _Static_assert(__builtin_offsetof(struct guest_frame, elr) == FRAME_ELR, "frame layout");
 _Static_assert(__builtin_offsetof(struct guest_frame, spsr) == FRAME_SPSR, "frame layout");
 _Static_assert(sizeof(struct guest_frame) == FRAME_SIZE, "frame layout");
+
+/* vcpu.c: on the way back to a guest, switches to the vCPU the scheduler picked (idling until
+ * there is one); the frame then holds that vCPU's registers. */
+void arch_vcpu_reschedule(struct guest_frame *f);
+/* trap.c: takes one pending physical interrupt (a trap's, or the idle loop's). */
+void arch_irq_take(void);
 #endif
 
 /* Per-CPU stacks (each preceded by an unmapped guard page). */

@@ -15,8 +15,10 @@ static void inject_exception(struct guest_frame *f, uint64_t esr_el1)
 	struct esr_cpu cpu;
 
 	/* Faulting inside the very vector we would send it to: the vCPU can never progress. */
-	if (f->elr - target < 0x80)
+	if (f->elr - target < 0x80) {
 		vm_vcpu_stop(arch_vcpu_current(), "exception inside its own exception vector");
+		return;
+	}
 	write_sysreg(spsr_el1, f->spsr);
 	write_sysreg(elr_el1, f->elr);
 	write_sysreg(esr_el1, esr_el1);

@@ -1,17 +1,33 @@
 /* trap: what a guest's exits to EL2 become: hypercalls, emulated GIC accesses, injected faults. */
 #include "arch.h"
+#include "cpu_local.h"
 #include "esr.h"
 #include "frame.h"
 #include "hypercall.h"
 #include "inject.h"
 #include "log.h"
 #include "sysreg.h"
+#include "vcpu.h"
 #include "vgic.h"
 #include "vm.h"
 
 void arch_guest_sync(struct guest_frame *f);
 void arch_guest_irq(struct guest_frame *f);
 void arch_guest_unexpected(struct guest_frame *f, uint64_t kind);
+
+#define ESR_EC_WFX 0x01
+
+static struct cpu_local *trap_cpu(void)
+{
+	return (struct cpu_local *)(uintptr_t)read_sysreg(tpidr_el2);
+}
+
+/* On the way back to a guest: a scheduling decision that is pending is carried out here. */
+static inline void trap_exit(struct guest_frame *f)
+{
+	if (trap_cpu()->sched.pending != SCHED_NONE)
+		arch_vcpu_reschedule(f);
+}
 
 _Static_assert(sizeof(struct hypercall_regs) == 8 * sizeof(uint64_t), "x0..x7 as saved");
 
@@ -34,7 +50,8 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 	/* A64 only: a 16-bit T32 access (IL 0) or IT state needs more than ELR + 4. */
 	bool is_a64 = (f->spsr & PSR_MODE_AA32) == 0;
 
-	if (esr_dabt_is_translation(&d) && is_a64 && d.isv) {
+	/* Only the boot VM has the emulated GIC; elsewhere its addresses are unmapped IPAs. */
+	if (esr_dabt_is_translation(&d) && is_a64 && d.isv && arch_vcpu_current()->vm != NULL) {
 		ipa_t ipa = (read_sysreg(hpfar_el2) & 0x00000FFFFFFFFFF0ull) << 8 |
 		            (read_sysreg(far_el2) & 0xFFF);
 		uint64_t val = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);
@@ -74,25 +91,51 @@ void arch_guest_sync(struct guest_frame *f)
 	case ESR_EC_IABT_LOW:
 		inject_abort(f, esr, false);
 		break;
+	case ESR_EC_WFX:
+		/* Trapped only while another vCPU waits for this CPU: the guest's wait is a yield.
+		 */
+		f->elr += 4;
+		sched_yield(&trap_cpu()->sched);
+		break;
 	default:
 		inject_undef(f, esr);
 		break;
 	}
+	trap_exit(f);
+}
+
+/* One physical interrupt: the timeslice timer is the scheduler's, the rest the vGIC's. */
+void arch_irq_take(void)
+{
+	struct cpu_local *cpu = trap_cpu();
+	uint64_t iar = read_sysreg(ICC_IAR1_EL1);
+
+	if ((iar & 0xFFFFFF) == cpu->timer_intid) {
+		write_sysreg(cnthp_ctl_el2, 0);
+		write_sysreg(ICC_EOIR1_EL1, iar);
+		write_sysreg(ICC_DIR_EL1, iar);
+		isb();
+		cpu->is_slice_armed = false;
+		if (cpu->sched.current != NULL)
+			sched_tick(&cpu->sched);
+		return;
+	}
+	vgic_handle_irq(iar);
 }
 
 void arch_guest_irq(struct guest_frame *f)
 {
-	(void)f;
-	vgic_handle_irq();
+	arch_irq_take();
+	trap_exit(f);
 }
 
 /* kind 1: physical FIQ (nothing is group 0: the hypervisor's bug); 2: SError from the guest. */
 void arch_guest_unexpected(struct guest_frame *f, uint64_t kind)
 {
-	(void)f;
 	if (kind == 1)
 		panic("unexpected physical FIQ");
 	log_printf("humpy: SError from VM (ESR_EL2 0x%lx): injecting a virtual SError\n",
 	           read_sysreg(esr_el2));
 	inject_serror();
+	trap_exit(f);
 }

@@ -1,12 +1,48 @@
-/* vcpu: EL2 traps and controls for running a VM, the vCPU's reset state, and first entry. */
+/*
+ * vcpu: a vCPU's context on AArch64: its reset state, the switch between two vCPUs (general
+ * registers through the trap frame, EL1 system registers, FP/SIMD, virtual timer, GIC virtual CPU
+ * interface, Stage 2 and the EL2 controls that differ between vCPUs), the timeslice timer, the idle
+ * loop and the first entry. Per-CPU data (cpu_local.h) is reached through TPIDR_EL2.
+ */
 #include "arch.h"
+#include "cpu_local.h"
 #include "esr.h"
 #include "frame.h"
+#include "gic.h"
+#include "ich_lr.h"
+#include "log.h"
 #include "sysreg.h"
+#include "thread.h"
+#include "vcpu.h"
+#include "vgic.h"
 #include "vm.h"
 
 extern char __stacks_start[];
 _Noreturn void arch_guest_enter(struct guest_frame *f);
+void vcpu_fp_save(uint64_t *area);
+void vcpu_fp_load(const uint64_t *area);
+
+_Static_assert(sizeof(struct vcpu_regs) == sizeof(struct guest_frame), "regs are a frame");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, pc) == FRAME_ELR, "regs are a frame");
+_Static_assert(__builtin_offsetof(struct vcpu_regs, pstate) == FRAME_SPSR, "regs are a frame");
+_Static_assert(__builtin_offsetof(struct vcpu_context, fpsr) ==
+                   __builtin_offsetof(struct vcpu_context, fp_v) + 512,
+               "vcpu_fp.S: FPSR, FPCR follow V0..V31");
+_Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
+                   __builtin_offsetof(struct vcpu_context, fp_v) + 520,
+               "vcpu_fp.S: FPSR, FPCR follow V0..V31");
+
+/* Registers the assembler may not know by name (pointer authentication is Armv8.3). */
+#define APIAKEYLO_EL1 S3_0_C2_C1_0
+#define APIAKEYHI_EL1 S3_0_C2_C1_1
+#define APIBKEYLO_EL1 S3_0_C2_C1_2
+#define APIBKEYHI_EL1 S3_0_C2_C1_3
+#define APDAKEYLO_EL1 S3_0_C2_C2_0
+#define APDAKEYHI_EL1 S3_0_C2_C2_1
+#define APDBKEYLO_EL1 S3_0_C2_C2_2
+#define APDBKEYHI_EL1 S3_0_C2_C2_3
+#define APGAKEYLO_EL1 S3_0_C2_C3_0
+#define APGAKEYHI_EL1 S3_0_C2_C3_1
 
 #define HCR_VM     BIT(0)
 #define HCR_SWIO   BIT(1)
@@ -15,12 +51,14 @@ _Noreturn void arch_guest_enter(struct guest_frame *f);
 #define HCR_AMO    BIT(5)
 #define HCR_FB     BIT(9)
 #define HCR_BSU_IS (1ull << 10)
+#define HCR_TWI    BIT(13)
 #define HCR_TSC    BIT(19)
 #define HCR_RW     BIT(31)
 #define HCR_APK    BIT(40)
 #define HCR_API    BIT(41)
 /* Stage-2 on, physical interrupts to EL2, SMC trapped (PSCI is ours), AArch64 EL1, pointer
- * authentication usable by the guest without traps. */
+ * authentication usable by the guest without traps. WFI traps only while another vCPU waits for
+ * the CPU (HCR_TWI, vcpu_timeslice): then a guest's WFI is a yield. */
 #define HCR_GUEST                                                                                  \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC |         \
 	 HCR_RW | HCR_APK | HCR_API)
@@ -31,54 +69,295 @@ _Noreturn void arch_guest_enter(struct guest_frame *f);
  * (HYP_API_FLAGS1 = 0), so the VM must not be able to use it. A trapped SVE instruction gets an
  * Unknown-reason exception like any other unhandled trap.
  */
-#define CPTR_EL2_TZ        BIT(8)
+#define CPTR_EL2_TZ BIT(8)
+
+/* MDCR_EL2: HPMN (counters EL1 may use), and the traps of the PMU and the debug registers. */
+#define MDCR_HPMN_MASK   0x1Full
+#define MDCR_TPMCR       BIT(5)
+#define MDCR_TPM         BIT(6)
+#define MDCR_TDA         BIT(9)
+#define MDCR_TDOSA       BIT(10)
+#define MDCR_TDRA        BIT(11)
+#define MDCR_DEBUG_TRAPS (MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
+#define MDCR_PMU_TRAPS   (MDCR_TPM | MDCR_TPMCR)
+
 #define CNTHCTL_EL1PCTEN   BIT(0)
 #define CNTHCTL_EL1PCEN    BIT(1)
+#define CNTHP_CTL_ENABLE   BIT(0)
 #define SCTLR_EL1_RESET    0x30D00800ull /* RES1 bits only: MMU and caches off */
 #define VMPIDR_U_AFF0(cpu) (BIT(31) | (cpu))
+#define ICH_HCR_EN         BIT(0)
+#define NS_PER_S           1000000000ull
 
-static void vcpu_el2_setup(void)
+/* What the CPU has, read once (every CPU of a machine has the same). */
+static struct {
+	unsigned num_lrs;
+	unsigned num_aprs;
+	bool has_pauth;
+	uint64_t timer_freq;
+} vcpu_hw;
+
+static struct cpu_local *this_cpu(void)
 {
-	write_sysreg(hcr_el2, HCR_GUEST);
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ);
-	isb();
-	/* HPMN = all counters: the guest owns the PMU (PMCCNTR_EL0 for make bench), no traps. */
-	write_sysreg(mdcr_el2, (read_sysreg(pmcr_el0) >> 11) & 0x1F);
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
-	write_sysreg(cntvoff_el2, 0);
-	isb();
+	return (struct cpu_local *)(uintptr_t)read_sysreg(tpidr_el2);
 }
 
 struct vcpu *arch_vcpu_current(void)
 {
-	return (struct vcpu *)(uintptr_t)read_sysreg(tpidr_el2);
+	return this_cpu()->sched.current;
 }
 
-_Noreturn void arch_vcpu_start(struct vcpu *vcpu)
+uint64_t arch_vcpu_reset_pstate(void)
+{
+	return PSR_DAIF | PSR_MODE_EL1h;
+}
+
+void arch_vcpu_set_sp(struct vcpu *vcpu, unsigned el, uint64_t value)
+{
+	if (el == 0)
+		vcpu->ctx.el1.sp_el0 = value;
+	else
+		vcpu->ctx.el1.sp_el1 = value;
+}
+
+/*
+ * The boot VM's vCPU keeps the PMU (make bench counts with PMCCNTR_EL0) and the EL1 physical timer,
+ * as before; a vCPU built from hypercalls gets neither, and the debug registers only when
+ * vcpu_configure allowed them: such accesses trap and become Unknown-reason exceptions.
+ */
+static void vcpu_reset_el2(struct vcpu *v)
+{
+	struct vcpu_context *c = &v->ctx;
+	uint64_t hpmn = (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
+	bool is_boot_vm = v->vm != NULL;
+	bool may_debug = is_boot_vm || (v->thread != NULL &&
+	                                (v->thread->options & THREAD_OPTION_DEBUG_ALLOWED) != 0);
+
+	c->hcr = HCR_GUEST;
+	c->mdcr = hpmn | (is_boot_vm ? 0 : MDCR_PMU_TRAPS) | (may_debug ? 0 : MDCR_DEBUG_TRAPS);
+	c->cnthctl = CNTHCTL_EL1PCTEN | (is_boot_vm ? CNTHCTL_EL1PCEN : 0);
+	c->vmpidr = VMPIDR_U_AFF0(v->index);
+	/* The boot VM's Stage 2 is the one stage2.c loaded at boot (stage2_root NULL). */
+	if (v->stage2_root != NULL)
+		c->vttbr = (uint64_t)v->vmid << 48 | (uint64_t)(uintptr_t)v->stage2_root;
+	else if (c->vttbr == 0)
+		c->vttbr = read_sysreg(vttbr_el2);
+}
+
+void arch_vcpu_context_reset(struct vcpu *v)
+{
+	struct vcpu_context *c = &v->ctx;
+	uint64_t vttbr = c->vttbr;
+	uint64_t sp_el0 = c->el1.sp_el0, sp_el1 = c->el1.sp_el1;
+
+	*c = (struct vcpu_context){0};
+	c->vttbr = vttbr;
+	/* The stack pointers are registers vcpu_register_write sets: kept, as the others are. */
+	c->el1.sp_el0 = sp_el0;
+	c->el1.sp_el1 = sp_el1;
+	c->el1.sctlr = SCTLR_EL1_RESET;
+	c->ich_hcr = ICH_HCR_EN;
+	vcpu_reset_el2(v);
+}
+
+#define VCPU_SAVE_(field, reg) c->el1.field = read_sysreg(reg);
+#define VCPU_LOAD_(field, reg) write_sysreg(reg, c->el1.field);
+
+static void vcpu_gic_aprs(struct vcpu_context *c, bool is_save)
+{
+	/* ICH_AP<g>R<n>_EL2 exist for n < num_aprs (1, 2 or 4). */
+#define VCPU_APR_(n)                                                                               \
+	if (n < vcpu_hw.num_aprs) {                                                                \
+		if (is_save) {                                                                     \
+			c->ich_ap0r[n] = read_sysreg(ICH_AP0R##n##_EL2);                           \
+			c->ich_ap1r[n] = read_sysreg(ICH_AP1R##n##_EL2);                           \
+		} else {                                                                           \
+			write_sysreg(ICH_AP0R##n##_EL2, c->ich_ap0r[n]);                           \
+			write_sysreg(ICH_AP1R##n##_EL2, c->ich_ap1r[n]);                           \
+		}                                                                                  \
+	}
+	VCPU_APR_(0)
+	VCPU_APR_(1)
+	VCPU_APR_(2)
+	VCPU_APR_(3)
+#undef VCPU_APR_
+}
+
+/*
+ * The GIC virtual CPU interface out to memory. A list register that forwards a PPI of this CPU
+ * (HW = 1: the virtual timer) holds that PPI active; it must not stay so while another vCPU runs
+ * (its own timer uses the same PPI), so the physical PPI is deactivated and the entry kept as a
+ * purely virtual one: the vCPU still sees it when it runs again.
+ */
+static void vcpu_gic_save(struct vcpu_context *c)
+{
+	c->ich_vmcr = read_sysreg(ICH_VMCR_EL2);
+	c->ich_hcr = read_sysreg(ICH_HCR_EL2);
+	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++) {
+		uint64_t raw = gic_lr_read(i);
+		struct ich_lr lr = ich_lr_decode(raw);
+
+		if (lr.hw && lr.pintid < 32 && lr.state != ICH_LR_INVALID) {
+			write_sysreg(ICC_DIR_EL1, lr.pintid);
+			lr.hw = false;
+			raw = ich_lr_encode(&lr);
+		}
+		c->ich_lr[i] = raw;
+	}
+	vcpu_gic_aprs(c, true);
+	write_sysreg(ICH_HCR_EL2, 0);
+}
+
+static void vcpu_gic_load(struct vcpu_context *c)
+{
+	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
+		gic_lr_write(i, c->ich_lr[i]);
+	vcpu_gic_aprs(c, false);
+	write_sysreg(ICH_VMCR_EL2, c->ich_vmcr);
+	write_sysreg(ICH_HCR_EL2, c->ich_hcr);
+}
+
+/* The vCPU that ran until this trap, out of the CPU: @f is its trap frame. */
+static void vcpu_save(struct vcpu *v, const struct guest_frame *f)
+{
+	struct vcpu_context *c = &v->ctx;
+
+	memcpy(&v->regs, f, sizeof(v->regs));
+	VCPU_EL1_REGS(VCPU_SAVE_)
+	if (vcpu_hw.has_pauth) {
+		VCPU_PAUTH_REGS(VCPU_SAVE_)
+	}
+	vcpu_fp_save(c->fp_v);
+	c->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	c->cntv_cval = read_sysreg(cntv_cval_el0);
+	write_sysreg(cntv_ctl_el0, 0); /* its timer no longer drives this CPU's PPI */
+	vcpu_gic_save(c);
+	c->hcr = read_sysreg(hcr_el2) & ~HCR_TWI;
+}
+
+/* @v onto the CPU: the trap frame @f returns into it. */
+static void vcpu_load(struct vcpu *v, struct guest_frame *f)
+{
+	struct vcpu_context *c = &v->ctx;
+
+	memcpy(f, &v->regs, sizeof(v->regs));
+	VCPU_EL1_REGS(VCPU_LOAD_)
+	if (vcpu_hw.has_pauth) {
+		VCPU_PAUTH_REGS(VCPU_LOAD_)
+	}
+	vcpu_fp_load(c->fp_v);
+	write_sysreg(cntv_cval_el0, c->cntv_cval);
+	write_sysreg(cntv_ctl_el0, c->cntv_ctl);
+	vcpu_gic_load(c);
+	write_sysreg(hcr_el2, c->hcr);
+	write_sysreg(mdcr_el2, c->mdcr);
+	write_sysreg(cnthctl_el2, c->cnthctl);
+	write_sysreg(vmpidr_el2, c->vmpidr);
+	if (read_sysreg(vttbr_el2) != c->vttbr)
+		write_sysreg(vttbr_el2, c->vttbr);
+	isb();
+	/* The emulated GIC serves the boot VM: its state follows its vCPU onto the CPU. */
+	vgic_vcpu_loaded(v->vm != NULL);
+}
+
+/*
+ * The timeslice: while a ready vCPU shares (or outranks) the running one's priority, the EL2
+ * physical timer ends the slice (arch_irq_take -> sched_tick) and a WFI of the guest yields.
+ */
+static void vcpu_timeslice(struct cpu_local *cpu, bool is_new)
+{
+	struct vcpu *cur = cpu->sched.current;
+	uint64_t hcr = read_sysreg(hcr_el2);
+
+	if (!sched_is_contended(&cpu->sched)) {
+		write_sysreg(cnthp_ctl_el2, 0);
+		cpu->is_slice_armed = false;
+		write_sysreg(hcr_el2, hcr & ~HCR_TWI);
+		return;
+	}
+	if (is_new || !cpu->is_slice_armed) {
+		uint64_t ticks = cur->sched.timeslice_ns * vcpu_hw.timer_freq / NS_PER_S;
+
+		write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + ticks);
+		write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+		cpu->is_slice_armed = true;
+	}
+	write_sysreg(hcr_el2, hcr | HCR_TWI);
+}
+
+/* Nothing runnable: wait for interrupts until something is (another CPU, a wake-up interrupt). */
+static struct vcpu *vcpu_idle(struct cpu_local *cpu)
+{
+	struct vcpu *next = NULL;
+
+	log_printf("humpy: CPU %u idle: no vCPU to run\n", cpu->index);
+	write_sysreg(cnthp_ctl_el2, 0);
+	cpu->is_slice_armed = false;
+	vgic_vcpu_loaded(false);
+	while (next == NULL) {
+		__asm__ volatile("wfi" ::: "memory");
+		arch_irq_take();
+		if (cpu->sched.pending != SCHED_NONE)
+			next = sched_pick(&cpu->sched);
+	}
+	return next;
+}
+
+void arch_vcpu_reschedule(struct guest_frame *f)
+{
+	struct cpu_local *cpu = this_cpu();
+	/* NULL when the vCPU that trapped powered off or died: nothing of it is saved. */
+	struct vcpu *prev = cpu->sched.current;
+	struct vcpu *next = sched_pick(&cpu->sched);
+
+	if (next == NULL)
+		next = vcpu_idle(cpu);
+	if (next != prev) {
+		if (prev != NULL)
+			vcpu_save(prev, f);
+		vcpu_load(next, f);
+	}
+	vcpu_timeslice(cpu, next != prev);
+}
+
+void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)
+{
+	uint64_t vtr = read_sysreg(ICH_VTR_EL2);
+	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
+
+	sched_init(&cpu->sched);
+	cpu->index = 0;
+	cpu->timer_intid = m->timer_hyp_intid;
+	cpu->is_slice_armed = false;
+	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)cpu);
+
+	vcpu_hw.num_lrs = (unsigned)(vtr & 0x1F) + 1;
+	if (vcpu_hw.num_lrs > VCPU_GIC_MAX_LRS)
+		vcpu_hw.num_lrs = VCPU_GIC_MAX_LRS;
+	/* PREbits + 1 preemption bits: 5 -> one APR of each group, 6 -> two, 7 -> four. */
+	vcpu_hw.num_aprs = 1U << ((((vtr >> 26) & 7) + 1) - 5);
+	/* ID_AA64ISAR1_EL1 APA 7:4, API 11:8 (address keys), GPA 27:24, GPI 31:28. */
+	vcpu_hw.has_pauth = (isar1 & 0xFF000FF0ull) != 0;
+	vcpu_hw.timer_freq = read_sysreg(cntfrq_el0);
+
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ);
+	write_sysreg(cntvoff_el2, 0);
+	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+	gic_ppi_enable(cpu->timer_intid, true);
+}
+
+_Noreturn void arch_vcpu_start(struct cpu_local *cpu)
 {
 	/* The frame sits at the top of this CPU's stack, where the vectors expect it. */
 	struct guest_frame *f =
 	    (struct guest_frame *)(uintptr_t)(__stacks_start + STACK_SLOT - FRAME_SIZE);
+	struct vcpu *next = sched_pick(&cpu->sched);
 
-	vcpu_el2_setup();
-	/* EL2's software thread register names the running vCPU for the trap handlers. */
-	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)vcpu);
+	if (next == NULL)
+		next = vcpu_idle(cpu);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
-	write_sysreg(vmpidr_el2, VMPIDR_U_AFF0(vcpu->index));
-	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
-	write_sysreg(cpacr_el1, 0);
-	write_sysreg(vbar_el1, 0);
-	write_sysreg(tcr_el1, 0);
-	write_sysreg(cntkctl_el1, 0);
-	write_sysreg(cntv_ctl_el0, 0);
-	write_sysreg(cntp_ctl_el0, 0);
-	write_sysreg(sp_el1, 0);
-	write_sysreg(sp_el0, 0);
-	isb();
-
-	*f = (struct guest_frame){0};
-	f->x[0] = vcpu->vm->dtb;
-	f->elr = vcpu->vm->entry;
-	f->spsr = PSR_DAIF | PSR_MODE_EL1h;
+	vcpu_load(next, f);
+	vcpu_timeslice(cpu, true);
 	arch_guest_enter(f);
 }

@@ -67,6 +67,10 @@ static struct {
 	bool lr_latched[VGIC_MAX_LRS]; /* its pending state was a latch (given back if not taken) */
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
+	/* The boot VM's vCPU is on the CPU (its list registers are the hardware's); while another
+	 * runs, changes wait (is_stale) until it is back (vgic_vcpu_loaded). */
+	bool is_loaded;
+	bool is_stale;
 } vgic;
 
 static void vgic_hwirq_unmask(void);
@@ -80,6 +84,7 @@ void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 	vgic.affinity = (uint32_t)vcpu_affinity;
 	vgic.asleep = true;
 	vgic.vic = vic;
+	vgic.is_loaded = true;
 	vgic.num_lrs = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
 	if (vgic.num_lrs > VGIC_MAX_LRS)
 		vgic.num_lrs = VGIC_MAX_LRS;
@@ -226,8 +231,28 @@ void arch_vic_changed(struct vic *vic)
 {
 	if (vic != vgic.vic || vic->irqs == NULL)
 		return; /* no running vCPU takes this VIC's interrupts */
+	if (!vgic.is_loaded) {
+		vgic.is_stale =
+		    true; /* its list registers are saved: refilled when it runs again */
+		return;
+	}
 	vgic_fold(vic);
 	vgic_list(vic);
+}
+
+void vgic_vcpu_loaded(bool is_boot_vm)
+{
+	vgic.is_loaded = is_boot_vm;
+	if (!is_boot_vm) {
+		gic_ppi_enable(vgic.vtimer,
+		               false); /* another vCPU's timer is not the boot VM's PPI */
+		return;
+	}
+	vgic_sync();
+	if (vgic.is_stale && vgic.vic != NULL) {
+		vgic.is_stale = false;
+		arch_vic_changed(vgic.vic);
+	}
 }
 
 /* An SPI register block of one bit per INTID: word @n covers INTIDs 32n .. 32n + 31. */
@@ -612,16 +637,16 @@ static void vgic_hwirq_unmask(void)
 	}
 }
 
-void vgic_handle_irq(void)
+void vgic_handle_irq(uint64_t iar)
 {
-	uint64_t iar = read_sysreg(ICC_IAR1_EL1);
 	uint32_t intid = (uint32_t)(iar & 0xFFFFFF);
 
 	if (intid >= GIC_INTID_SPURIOUS)
 		return;
 	write_sysreg(ICC_EOIR1_EL1, iar); /* priority drop; EOImode 1 leaves it active */
 	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. */
-	if (intid == vgic.vtimer && vgic_deliverable(intid) && vgic_inject_hw(intid))
+	if (intid == vgic.vtimer && vgic.is_loaded && vgic_deliverable(intid) &&
+	    vgic_inject_hw(intid))
 		return;
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */
 	if (vgic_hwirq_arrived(intid))

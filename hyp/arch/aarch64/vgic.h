@@ -14,7 +14,11 @@ void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
  * reach (the caller injects an abort). */
 bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val);
 
-/* A physical IRQ arrived while a guest ran: acknowledge it and forward the virtual timer. */
-void vgic_handle_irq(void);
+/* A physical IRQ (@iar as ICC_IAR1_EL1 gave it) arrived: forward the virtual timer or a bound
+ * hwirq, else deactivate it. */
+void vgic_handle_irq(uint64_t iar);
+
+/* The vCPU now on this CPU is the boot VM's (its list registers are loaded) or another's. */
+void vgic_vcpu_loaded(bool is_boot_vm);
 
 #endif

@@ -1,0 +1,62 @@
+/*
+ * vcpu: a virtual CPU as the core sees it: who it is (its thread, VM, cspace, address space), its
+ * scheduling state and its general registers. The rest of its context (EL1 system registers,
+ * FP/SIMD, timer, GIC) is the arch's struct vcpu_context (vcpu_context.h of hyp/arch/<arch>), saved
+ * and loaded only by the arch's context switch.
+ */
+#ifndef VCPU_H
+#define VCPU_H
+
+#include "sched.h"
+#include "util.h"
+#include "vcpu_context.h"
+
+struct vm;
+struct cspace;
+struct thread;
+struct cpu_local;
+
+enum vcpu_power {
+	VCPU_POWER_OFF, /* not yet powered on, or vcpu_poweroff */
+	VCPU_POWER_ON,
+	VCPU_POWER_KILLED, /* vcpu_kill: never runs again */
+};
+
+/* The general registers, PC and PSTATE: the layout the arch's trap frame has (checked there). */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t pc;
+	uint64_t pstate;
+	uint64_t pad;
+};
+
+struct vcpu {
+	/* The boot VM's bookkeeping (RAM, entry, vGIC) for its boot vCPU; NULL for a vCPU built
+	 * from hypercalls, which runs in the address space attached to its thread. */
+	struct vm *vm;
+	struct thread *thread;
+	struct cpu_local *cpu; /* the physical CPU it runs on (set on power-on: the caller's) */
+	struct cspace *cspace; /* where its hypercalls name caps; NULL: it holds none */
+	unsigned index;        /* VMPIDR_EL2 Aff0 */
+	uint16_t vmid;         /* of its Stage 2 */
+	uint64_t *stage2_root; /* its Stage 2 tables (NULL: the boot VM's, loaded at boot) */
+	enum vcpu_power power;
+	struct sched_node sched;
+	struct vcpu_regs regs; /* valid while it does not run (the trap frame holds them then) */
+	struct vcpu_context ctx;
+};
+
+/* vcpu_register_write's register sets (reference section 2). */
+#define VCPU_REGSET_X     0U /* index 0..30 */
+#define VCPU_REGSET_PC    1U /* index 0 */
+#define VCPU_REGSET_SP_EL 2U /* index 0: SP_EL0, 1: SP_EL1 */
+
+/* The arch's half of a vCPU (hyp/arch/<arch>/vcpu.c). */
+/* EL1 state of a vCPU out of reset: MMU and caches off, timers off, GIC state empty. */
+void arch_vcpu_context_reset(struct vcpu *vcpu);
+/* SP_EL0 (@el 0) or SP_EL1 (@el 1) of a vCPU that does not run. */
+void arch_vcpu_set_sp(struct vcpu *vcpu, unsigned el, uint64_t value);
+/* PSTATE a vCPU starts in: EL1h with D, A, I, F masked. */
+uint64_t arch_vcpu_reset_pstate(void);
+
+#endif

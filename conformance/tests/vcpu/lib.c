@@ -78,21 +78,24 @@ __asm__(".text\n"
 extern const char vcpu2_vectors[];
 
 /*
- * Hypercalls of the second vCPU: its own inline hvc, outside the boot vCPU's counted path. x2 is
- * 0: it is res0 for the calls made here that have three inputs.
+ * Hypercalls of the second vCPU: its own hvc, outside the boot vCPU's counted path; x2 is 0 (res0
+ * for scheduler_yield). One function per call: the immediate is part of the instruction.
  */
-#define V2_HVC(call, a0, a1)                                                                       \
-	({                                                                                         \
-		register u64 x0_ __asm__("x0") = (a0);                                             \
-		register u64 x1_ __asm__("x1") = (a1);                                             \
+#define V2_HVC_FN(fn, call)                                                                        \
+	static u64 fn(u64 a0, u64 a1)                                                              \
+	{                                                                                          \
+		register u64 x0_ __asm__("x0") = a0;                                               \
+		register u64 x1_ __asm__("x1") = a1;                                               \
 		register u64 x2_ __asm__("x2") = 0;                                                \
 		__asm__ volatile("hvc %3"                                                          \
 		                 : "+r"(x0_), "+r"(x1_), "+r"(x2_)                                 \
 		                 : "i"(GH_HVC_NATIVE_BASE + (call))                                \
 		                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",  \
 		                   "x13", "x14", "x15", "x16", "x17", "memory");                   \
-		x0_;                                                                               \
-	})
+		return x0_;                                                                        \
+	}
+V2_HVC_FN(v2_yield, GH_HVC_SCHEDULER_YIELD)
+V2_HVC_FN(v2_poweroff, GH_HVC_VCPU_POWEROFF)
 
 void vcpu2_fault(struct vcpu2 *c, u64 esr, u64 elr)
 {
@@ -117,18 +120,17 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 			c->counter++;
 			if (vcpu2_log_on && vcpu2_log_n < VCPU2_LOG)
 				vcpu2_log[vcpu2_log_n++] = c->id;
-			c->result = V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_GENERIC, 0);
+			c->result = v2_yield(GH_VCPU_YIELD_HINT_GENERIC, 0);
 		}
 	case V2_POWEROFF:
-		c->stamp = V2_HVC(GH_HVC_VCPU_POWEROFF, c->arg, GH_VCPU_POWEROFF_FLAGS_LAST_VCPU);
-		c->result = V2_HVC(GH_HVC_VCPU_POWEROFF, c->arg, 0);
+		c->stamp = v2_poweroff(c->arg, GH_VCPU_POWEROFF_FLAGS_LAST_VCPU);
+		c->result = v2_poweroff(c->arg, 0);
 		for (;;)
 			c->counter++;
 	case V2_YIELD_TO:
 		for (;;) {
 			c->counter++;
-			c->result =
-			    V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
+			c->result = v2_yield(GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
 		}
 	case V2_SYSREGS:
 		vcpu_sysregs_write(c->id, true);
@@ -138,8 +140,7 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 			if (bad != 0 && c->stamp == 0)
 				c->stamp = bad;
 			c->counter++;
-			c->result =
-			    V2_HVC(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
+			c->result = v2_yield(GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
 		}
 	case V2_SPIN:
 	default:

@@ -4,6 +4,7 @@
  * second vCPU of the root VM shows (reference section 2 vcpu_*, section 7 rights; spec limits and
  * vcpu: bit layouts).
  */
+#include <humpy/fault.h>
 #include <humpy/vcpu.h>
 
 #define WAIT_YIELDS 64 /* plain yields a test waits for a second vCPU before it gives up */
@@ -259,4 +260,48 @@ VCPU_TEST(kill_then_poweron)
 	          vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0),
 	          E(OBJECT_STATE));
 	ASSERT_EQ("entered once", c->entries, 1);
+}
+
+/*
+ * Proves vcpu_bind_virq / vcpu_unbind_virq without vcpu_run (identify flags0 bit 11 clear): the one
+ * documented type, VCPU_RUN_WAKEUP (1), belongs to vcpu_run, so every type is ARGUMENT_INVALID once
+ * the caps check out; every cap error of the vCPU (BIND_VIRQ) and the VIC (BIND_SOURCE) comes
+ * first (section 2 vcpu_bind_virq; spec deviation vcpu_virq_types). SKIP with vcpu_run or without
+ * the own VIC cap.
+ */
+VCPU_TEST(bind_virq_errors)
+{
+	u64 vic = fault_chosen_cap("humpy,root-vic-cap"), t, init;
+	u64 bind[7], unbind[7] = {0, 1};
+	unsigned type;
+
+	if (gh_native(GH_HVC_HYPERVISOR_IDENTIFY, NULL).x[1] & GH_API_FLAG0_VCPU_RUN)
+		SKIP("identify flags0 bit 11 (vcpu_run) set: VCPU_RUN_WAKEUP binds for real");
+	if (vic == GH_CAP_INVALID)
+		SKIP("no own VIC cap (/chosen humpy,root-vic-cap absent or all ones)");
+	t = vcpu_thread(rc, true);
+	init = vcpu_thread(rc, false);
+	RETURN_IF_FAILED();
+	for (type = 0; type < 4; type++) {
+		u64 b = hc(GH_HVC_VCPU_BIND_VIRQ, t, vic, 64, type, 0).x[0];
+		u64 u = vc(GH_HVC_VCPU_UNBIND_VIRQ, t, type, 0, 0);
+
+		if (b != E(ARGUMENT_INVALID) || u != E(ARGUMENT_INVALID)) {
+			test_fail("type %u: bind, unbind x0 expected 0x1, 0x1 got 0x%lx, 0x%lx",
+			          type, b, u);
+			return;
+		}
+	}
+	bind[0] = t;
+	bind[1] = vic;
+	bind[2] = 64;
+	bind[3] = 1;
+	bind[4] = bind[5] = bind[6] = 0;
+	unbind[0] = t;
+	mem_cap_errors(rc, GH_HVC_VCPU_BIND_VIRQ, bind, 0, rc->cspace, GH_RIGHT_THREAD_BIND_VIRQ,
+	               init);
+	mem_cap_errors(rc, GH_HVC_VCPU_BIND_VIRQ, bind, 1, rc->cspace, GH_RIGHT_VIC_BIND_SOURCE,
+	               GH_CAP_INVALID);
+	mem_cap_errors(rc, GH_HVC_VCPU_UNBIND_VIRQ, unbind, 0, rc->cspace,
+	               GH_RIGHT_THREAD_BIND_VIRQ, init);
 }

@@ -370,7 +370,10 @@ class Tree:
     def stripped(self, obj: Path, cross: bool) -> bytes:
         tmp = obj.with_name(obj.name + ".nodebug")
         tool = self.vars["CROSS"] + "objcopy" if cross else "objcopy"
-        status, out = run_cmd([tool, "--strip-debug", str(obj), str(tmp)], timeout=60)
+        # With -flto -ffat-lto-objects the object also carries the IR, whose source locations
+        # change with any edit: only the machine code is compared.
+        status, out = run_cmd([tool, "--strip-debug", "--remove-section=.gnu.lto_*",
+                               "--remove-section=.gnu.debuglto_*", str(obj), str(tmp)], timeout=60)
         if status != 0:
             raise RuntimeError(f"objcopy {obj}: {out}")
         data = tmp.read_bytes()
@@ -480,9 +483,11 @@ class Suite:
 
 def run_host_tests(tree: Tree, bins, timeout):
     """A kill reason from the host unit tests, or None when they all pass."""
+    # No leak check, no symbolizer: LSan's stop-the-world at exit can hang in a container, and
+    # a crash is a kill whatever its stack says.
     for variant, path in bins:
         status, out = run_cmd([str(path)], cwd=tree.root, timeout=timeout,
-                              env=dict(os.environ, ASAN_OPTIONS="detect_leaks=1"))
+                              env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0:symbolize=0"))
         if status is None:
             return f"host unit tests ({variant}) hang: no exit within {timeout:g} s"
         if status != 0:
@@ -583,7 +588,10 @@ class Run:
         tree = self.tree
         src = tree.root / mut["file"]
         original = src.read_text()
-        mutated = apply_mutant(original, mut)
+        try:
+            mutated = apply_mutant(original, mut)
+        except ValueError as e:  # a re-run at another commit: the lines were changed since
+            return dict(mut, diff="", status="gone", killer=None, detail=str(e))
         rec = dict(mut, diff=diff_of(mut, original), status=None, killer=None, detail="")
         in_hyp = mut["file"] in tree.hyp_srcs
         in_host = mut["file"] in tree.host_srcs
@@ -664,7 +672,7 @@ class Run:
 
     def summary(self) -> dict:
         count = {s: 0 for s in ("killed", "timeout", "survived", "equivalent", "compiled_out",
-                                "stillborn")}
+                                "stillborn", "gone")}
         by_op: dict = {}
         for r in self.results:
             count[r["status"]] += 1
@@ -678,6 +686,7 @@ class Run:
         return {"mutants": mutants, "killed": killed, "killed_by_timeout": count["timeout"],
                 "survived": count["survived"], "equivalent": count["equivalent"],
                 "compiled_out": count["compiled_out"], "stillborn": count["stillborn"],
+                "gone": count["gone"],
                 "kill_rate": round(killed / judged, 4) if judged else None,
                 "by_operator": by_op}
 
@@ -711,12 +720,12 @@ class Run:
         state = "interrupted"
         try:
             for mut in self.order:
-                if sum(r["status"] != "stillborn" for r in self.results) >= want:
+                if sum(r["status"] not in ("stillborn", "gone") for r in self.results) >= want:
                     break
                 rec = self.one(mut)
                 self.results.append(rec)
-                n = sum(r["status"] != "stillborn" for r in self.results)
-                n = "-" if rec["status"] == "stillborn" else n
+                n = sum(r["status"] not in ("stillborn", "gone") for r in self.results)
+                n = "-" if rec["status"] in ("stillborn", "gone") else n
                 self.log(f"[{n}/{want}] {rec['status']:<12} {rec['seconds']:6.1f}s {rec['id']}  "
                          f"{rec['what']}{'  <- ' + rec['detail'] if rec['detail'] and rec['status'] != 'killed' else ''}")
                 self.write("running")
@@ -747,7 +756,8 @@ def text_report(doc: dict) -> str:
            f"files {doc['files']}",
            f"{s['mutants']} mutants: {s['killed']} killed ({s['killed_by_timeout']} by time-out), "
            f"{s['survived']} survived, {s['equivalent']} equivalent, {s['compiled_out']} compiled "
-           f"out; {s['stillborn']} stillborn (did not compile, not counted)",
+           f"out; {s['stillborn']} stillborn (did not compile, not counted)"
+           + (f"; {s['gone']} gone (lines changed at this commit)" if s.get("gone") else ""),
            f"kill rate {rate} (killed / (killed + survived)); wall time {doc['wall_seconds']:.0f} s",
            ""]
     if doc.get("baseline"):
@@ -769,9 +779,11 @@ def text_report(doc: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def merge(base_path: str, update_path: str) -> int:
+def merge(base_path: str, update_path: str, append: bool = False) -> int:
     """Replaces base's mutants by update's of the same id (a re-run of some of them at the same
-    commit, e.g. by a fixed tool), recomputes the summary and rewrites base's .json and .txt."""
+    commit, e.g. by a fixed tool), recomputes the summary and rewrites base's .json and .txt.
+    With append, update's other mutants are added at the end (the seed's order continued, e.g.
+    to replace mutants a re-run found stillborn)."""
     base = json.loads(Path(base_path).read_text())
     update = json.loads(Path(update_path).read_text())
     if base.get("commit") != update.get("commit"):
@@ -780,8 +792,9 @@ def merge(base_path: str, update_path: str) -> int:
     new = {m["id"]: m for m in update["mutants"]}
     run = Run.__new__(Run)
     run.results = [new.pop(m["id"], m) for m in base["mutants"]]
-    if new:
+    if new and not append:
         raise SystemExit(f"mutation merge: not in {base_path}: {', '.join(sorted(new))}")
+    run.results += list(new.values())
     base["mutants"] = run.results
     base["summary"] = run.summary()
     base["merged"] = (base.get("merged") or []) + [{"from": update_path,
@@ -814,9 +827,11 @@ def main(argv=None) -> int:
     mrg = sub.add_parser("merge", help="put a re-run's mutants (same commit) into a results file")
     mrg.add_argument("base", help="mutation.json to update")
     mrg.add_argument("update", help="the re-run's JSON")
+    mrg.add_argument("--append", action="store_true",
+                     help="add update's mutants that base lacks at its end")
     args = parser.parse_args(argv)
     if args.cmd == "merge":
-        return merge(args.base, args.update)
+        return merge(args.base, args.update, args.append)
     if args.mutants < 1:
         parser.error("--mutants must be at least 1")
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", args.name):

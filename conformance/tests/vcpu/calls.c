@@ -180,10 +180,9 @@ VCPU_TEST(poweroff_rules)
 
 /*
  * Proves vcpu_register_write: BUSY while the vCPU is on; a set past SP_EL or an index past each
- * set's registers ARGUMENT_INVALID; while off, X and PC written arrive at poweron with both
- * preserve flags (PC = the written entry, x0 = the written context, x1, x3); SP_EL1 is accepted
- * (poweron resets EL1 state, as upstream's vcpu_reset_execution_context, so it is not compared);
- * every cap error (section 2 register_write, poweron flags).
+ * set's registers ARGUMENT_INVALID; while off, X, PC and SP_EL1 written arrive at poweron with both
+ * preserve flags (PC = the written entry, x0 = the written context, x1, x3, SP: what register_write
+ * while off is for); every cap error (section 2 register_write, poweron flags).
  */
 VCPU_TEST(register_write)
 {
@@ -230,6 +229,7 @@ VCPU_TEST(register_write)
 	ASSERT_EQ("x0 at entry", c->entry_x[0], (u64)(uintptr_t)c);
 	ASSERT_EQ("x1 at entry", c->entry_x[1], MAGIC_X1);
 	ASSERT_EQ("x3 at entry", c->entry_x[3], MAGIC_X3);
+	ASSERT_EQ("SP at entry (the SP_EL1 written)", c->entry_sp, sp);
 	ASSERT_EQ("register_write while on",
 	          vc(GH_HVC_VCPU_REGISTER_WRITE, t, GH_VCPU_REGISTER_SET_X, 1, 0), E(BUSY));
 }

@@ -94,6 +94,7 @@ static void vic_cleanup(struct object *obj, struct object **dead)
 	struct vic *vic = (struct vic *)obj;
 
 	(void)dead;
+	arch_vic_released(vic);
 	if (vic->irqs != NULL) {
 		partition_free(obj->partition, vic->irqs, vic->max_virqs * sizeof(struct vic_irq));
 		vic->irqs = NULL;

@@ -75,5 +75,7 @@ extern const struct obj_ops vic_ops;
  * now. The host stand-in records nothing. Called by the core after every change it makes.
  */
 void arch_vic_changed(struct vic *vic);
+/* The arch layer: @vic is being destroyed; it forgets any state it kept for it. */
+void arch_vic_released(struct vic *vic);
 
 #endif

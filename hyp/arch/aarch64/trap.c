@@ -50,8 +50,9 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 	/* A64 only: a 16-bit T32 access (IL 0) or IT state needs more than ELR + 4. */
 	bool is_a64 = (f->spsr & PSR_MODE_AA32) == 0;
 
-	/* Only the boot VM has the emulated GIC; elsewhere its addresses are unmapped IPAs. */
-	if (esr_dabt_is_translation(&d) && is_a64 && d.isv && arch_vcpu_current()->vm != NULL) {
+	/* vgic_mmio refuses it for a VM without a VIC: there the GIC's addresses are unmapped IPAs.
+	 */
+	if (esr_dabt_is_translation(&d) && is_a64 && d.isv) {
 		ipa_t ipa = (read_sysreg(hpfar_el2) & 0x00000FFFFFFFFFF0ull) << 8 |
 		            (read_sysreg(far_el2) & 0xFFF);
 		uint64_t val = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);

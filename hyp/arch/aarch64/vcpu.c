@@ -256,8 +256,11 @@ static void vcpu_load(struct vcpu *v, struct guest_frame *f)
 	if (read_sysreg(vttbr_el2) != c->vttbr)
 		write_sysreg(vttbr_el2, c->vttbr);
 	isb();
-	/* The emulated GIC serves the boot VM: its state follows its vCPU onto the CPU. */
-	vgic_vcpu_loaded(v->vm != NULL);
+	/* The emulated GIC serves the VIC of the vCPU on the CPU (none: its GIC accesses abort). */
+	vgic_vcpu_loaded(v->vm != NULL       ? v->vm->vic
+	                 : v->thread != NULL ? v->thread->vic
+	                                     : NULL,
+	                 v->vm != NULL);
 }
 
 /*
@@ -293,7 +296,7 @@ static struct vcpu *vcpu_idle(struct cpu_local *cpu)
 	log_printf("humpy: CPU %u idle: no vCPU to run\n", cpu->index);
 	write_sysreg(cnthp_ctl_el2, 0);
 	cpu->is_slice_armed = false;
-	vgic_vcpu_loaded(false);
+	vgic_vcpu_loaded(NULL, false);
 	while (next == NULL) {
 		__asm__ volatile("wfi" ::: "memory");
 		arch_irq_take();

@@ -67,11 +67,33 @@ static struct {
 	bool lr_latched[VGIC_MAX_LRS]; /* its pending state was a latch (given back if not taken) */
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
-	/* The boot VM's vCPU is on the CPU (its list registers are the hardware's); while another
-	 * runs, changes wait (is_stale) until it is back (vgic_vcpu_loaded). */
+	/* A vCPU of the VM of `vic` is on the CPU (its list registers are the hardware's); is_boot:
+	 * the boot VM's (the virtual timer and the hwirqs are its). */
 	bool is_loaded;
-	bool is_stale;
+	bool is_boot;
 } vgic;
+
+/*
+ * The emulation serves the VM whose vCPU is on the CPU: the fields of `vgic` from ctlr to
+ * lr_latched are that VM's. When a vCPU of another VM (another VIC) is loaded they are saved here,
+ * keyed by the VIC, and that VM's put in (vgic_vcpu_loaded); the list registers themselves travel
+ * with the vCPU context. A VM whose vCPU has no VIC gets no emulated GIC at all: its GICD/GICR
+ * accesses abort. Slot 0 is the boot VM's; a VM that finds no free slot gets no emulated GIC
+ * either.
+ */
+#define VGIC_MAX_VMS 4
+static struct vgic_vm {
+	struct vic *vic; /* NULL: a free slot */
+	uint32_t ctlr;
+	uint32_t affinity;
+	uint32_t enabled;
+	bool asleep;
+	uint8_t priority[32];
+	uint32_t lr_intid[VGIC_MAX_LRS];
+	bool lr_latched[VGIC_MAX_LRS];
+} vgic_vms[VGIC_MAX_VMS];
+/* The boot VM's VIC: the virtual timer and the hwirqs are delivered to it alone. */
+static struct vic *vgic_boot_vic;
 
 static void vgic_hwirq_unmask(void);
 
@@ -84,7 +106,10 @@ void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 	vgic.affinity = (uint32_t)vcpu_affinity;
 	vgic.asleep = true;
 	vgic.vic = vic;
+	vgic_boot_vic = vic;
+	vgic_vms[0] = (struct vgic_vm){.vic = vic, .asleep = true}; /* the boot VM always has one */
 	vgic.is_loaded = true;
+	vgic.is_boot = true;
 	vgic.num_lrs = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
 	if (vgic.num_lrs > VGIC_MAX_LRS)
 		vgic.num_lrs = VGIC_MAX_LRS;
@@ -231,27 +256,88 @@ void arch_vic_changed(struct vic *vic)
 {
 	if (vic != vgic.vic || vic->irqs == NULL)
 		return; /* no running vCPU takes this VIC's interrupts */
-	if (!vgic.is_loaded) {
-		vgic.is_stale =
-		    true; /* its list registers are saved: refilled when it runs again */
-		return;
-	}
+	if (!vgic.is_loaded)
+		return; /* its list registers are saved: refilled when it runs again */
 	vgic_fold(vic);
 	vgic_list(vic);
 }
 
-void vgic_vcpu_loaded(bool is_boot_vm)
+/* The slot @vic's state is saved in, or a free one (claimed), or NULL when all are taken. */
+static struct vgic_vm *vgic_vm_slot(struct vic *vic)
 {
-	vgic.is_loaded = is_boot_vm;
-	if (!is_boot_vm) {
-		gic_ppi_enable(vgic.vtimer,
-		               false); /* another vCPU's timer is not the boot VM's PPI */
-		return;
+	struct vgic_vm *free = NULL;
+
+	for (unsigned i = 0; i < VGIC_MAX_VMS; i++) {
+		if (vgic_vms[i].vic == vic)
+			return &vgic_vms[i];
+		if (vgic_vms[i].vic == NULL && free == NULL)
+			free = &vgic_vms[i];
 	}
-	vgic_sync();
-	if (vgic.is_stale && vgic.vic != NULL) {
-		vgic.is_stale = false;
-		arch_vic_changed(vgic.vic);
+	if (free != NULL)
+		*free = (struct vgic_vm){.vic = vic, .asleep = true};
+	return free;
+}
+
+static void vgic_vm_save(struct vgic_vm *to)
+{
+	to->vic = vgic.vic;
+	to->ctlr = vgic.ctlr;
+	to->affinity = vgic.affinity;
+	to->enabled = vgic.enabled;
+	to->asleep = vgic.asleep;
+	memcpy(to->priority, vgic.priority, sizeof(to->priority));
+	memcpy(to->lr_intid, vgic.lr_intid, sizeof(to->lr_intid));
+	memcpy(to->lr_latched, vgic.lr_latched, sizeof(to->lr_latched));
+}
+
+static void vgic_vm_restore(const struct vgic_vm *from)
+{
+	vgic.vic = from->vic;
+	vgic.ctlr = from->ctlr;
+	vgic.affinity = from->affinity;
+	vgic.enabled = from->enabled;
+	vgic.asleep = from->asleep;
+	memcpy(vgic.priority, from->priority, sizeof(vgic.priority));
+	memcpy(vgic.lr_intid, from->lr_intid, sizeof(vgic.lr_intid));
+	memcpy(vgic.lr_latched, from->lr_latched, sizeof(vgic.lr_latched));
+}
+
+void vgic_vcpu_loaded(struct vic *vic, bool is_boot_vm)
+{
+	if (vic != vgic.vic) {
+		struct vgic_vm *slot = vic != NULL ? vgic_vm_slot(vic) : NULL;
+
+		if (vgic.vic != NULL) {
+			struct vgic_vm *mine = vgic_vm_slot(vgic.vic);
+
+			if (mine != NULL)
+				vgic_vm_save(mine);
+		}
+		if (slot != NULL) {
+			vgic_vm_restore(slot);
+		} else {
+			vgic.vic = NULL; /* no VIC, or no slot left: no emulated GIC */
+			memset(vgic.lr_intid, 0, sizeof(vgic.lr_intid));
+		}
+	}
+	vgic.is_loaded = vgic.vic != NULL;
+	vgic.is_boot = is_boot_vm;
+	if (is_boot_vm)
+		vgic_sync();
+	else
+		gic_ppi_enable(vgic.vtimer, false); /* another vCPU's timer is not the boot VM's */
+	/* Changes made while this VM was off the CPU are listed now. */
+	if (vgic.is_loaded && vgic.vic->irqs != NULL) {
+		vgic_fold(vgic.vic);
+		vgic_list(vgic.vic);
+	}
+}
+
+void arch_vic_released(struct vic *vic)
+{
+	for (unsigned i = 1; i < VGIC_MAX_VMS; i++) {
+		if (vgic_vms[i].vic == vic)
+			vgic_vms[i].vic = NULL;
 	}
 }
 
@@ -547,8 +633,8 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 	bool is_gicd = range_within(ipa, size, vgic.gicd, VGIC_GICD_SIZE);
 	bool is_gicr = range_within(ipa, size, vgic.gicr, VGIC_GICR_SIZE);
 
-	if ((!is_gicd && !is_gicr) || !IS_ALIGNED(ipa, size))
-		return false;
+	if (!vgic.is_loaded || (!is_gicd && !is_gicr) || !IS_ALIGNED(ipa, size))
+		return false; /* a VM without a VIC has no GIC: its accesses abort */
 	uint64_t off = ipa - (is_gicd ? vgic.gicd : vgic.gicr);
 	uint64_t word = ALIGN_DOWN(off, 4);
 	unsigned shift = (unsigned)(off - word) * 8;
@@ -607,7 +693,8 @@ static bool vgic_hwirq_arrived(uint32_t intid)
 
 		if (h == NULL || h->pintid != intid)
 			continue;
-		irq = h->source.vic == vgic.vic ? vic_irq_of(h->source.vic, h->source.virq) : NULL;
+		irq = h->source.vic == vgic_boot_vic ? vic_irq_of(h->source.vic, h->source.virq)
+		                                     : NULL;
 		if (irq == NULL || !irq->is_enabled) {
 			gic_spi_enable(intid, false);
 			vgic.hwirq_masked[i] = true;
@@ -627,7 +714,7 @@ static void vgic_hwirq_unmask(void)
 		struct hwirq *h = vgic.hwirqs[i];
 		struct vic_irq *irq;
 
-		if (h == NULL || !vgic.hwirq_masked[i] || h->source.vic != vgic.vic)
+		if (h == NULL || !vgic.hwirq_masked[i] || h->source.vic != vgic_boot_vic)
 			continue;
 		irq = vic_irq_of(h->source.vic, h->source.virq);
 		if (irq != NULL && irq->is_enabled) {
@@ -645,7 +732,7 @@ void vgic_handle_irq(uint64_t iar)
 		return;
 	write_sysreg(ICC_EOIR1_EL1, iar); /* priority drop; EOImode 1 leaves it active */
 	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. */
-	if (intid == vgic.vtimer && vgic.is_loaded && vgic_deliverable(intid) &&
+	if (intid == vgic.vtimer && vgic.is_loaded && vgic.is_boot && vgic_deliverable(intid) &&
 	    vgic_inject_hw(intid))
 		return;
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */

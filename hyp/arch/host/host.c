@@ -66,6 +66,11 @@ void arch_vic_changed(struct vic *vic)
 	(void)vic;
 }
 
+void arch_vic_released(struct vic *vic)
+{
+	(void)vic;
+}
+
 void arch_hwirq_bound(struct hwirq *hwirq, bool is_bound)
 {
 	(void)hwirq;

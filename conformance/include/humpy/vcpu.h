@@ -9,11 +9,12 @@
  * own stack, with the boot vCPU's stage 1 and its own exception vectors.
  */
 enum vcpu2_mode {
-	V2_SPIN,      /* counter++ forever, never a hypercall */
-	V2_LOG_YIELD, /* forever: counter++, its id into the run log (while on), a plain yield */
-	V2_POWEROFF,  /* poweroff(arg, flags 1) into stamp, then poweroff(arg, 0) into result */
-	V2_YIELD_TO,  /* forever: counter++, yield to the thread cap arg */
-	V2_SYSREGS,   /* vcpu_sysregs_write(id, true), then V2_YIELD_TO checking them each time */
+	V2_SPIN,       /* counter++ forever, never a hypercall */
+	V2_LOG_YIELD,  /* forever: counter++, its id into the run log (while on), a plain yield */
+	V2_POWEROFF,   /* poweroff(arg, flags 1) into stamp, then poweroff(arg, 0) into result */
+	V2_YIELD_TO,   /* forever: counter++, yield to the thread cap arg */
+	V2_SYSREGS,    /* vcpu_sysregs_write(id, true), then V2_YIELD_TO checking them each time */
+	V2_BAD_VECTOR, /* VBAR_EL1 = arg, stamp 1, a load from arg2 (unmapped), stamp 2, spin */
 	V2_MODE_COUNT
 };
 
@@ -23,7 +24,7 @@ enum vcpu2_mode {
  */
 struct vcpu2 {
 	u64 mair, tcr, ttbr0, vbar, cpacr, sctlr, stack_top; /* entry code: offsets 0..48 */
-	u64 mode, arg, id;
+	u64 mode, arg, id, arg2;
 	volatile u64 entries;    /* times it entered (vcpu2_entry) */
 	volatile u64 entry_x[4]; /* x0..x3 at its last entry */
 	volatile u64 entry_sp;   /* SP at its last entry */

@@ -142,6 +142,15 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 			c->counter++;
 			c->result = v2_yield(GH_VCPU_YIELD_HINT_TO_THREAD, c->arg);
 		}
+	case V2_BAD_VECTOR:
+		sysreg_write(vbar_el1, c->arg);
+		isb();
+		c->stamp = 1;
+		dsb(sy);
+		c->result = *(volatile u32 *)(uintptr_t)c->arg2;
+		c->stamp = 2; /* only if the hypervisor let it go on */
+		for (;;)
+			c->counter++;
 	case V2_SPIN:
 	default:
 		for (;;)

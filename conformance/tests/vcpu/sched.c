@@ -4,6 +4,8 @@
  * does not keep the CPU from the others, and the yield's errors (reference section 2
  * scheduler_yield; spec vcpu: yield_hint).
  */
+#include <humpy/mmu.h>
+#include <humpy/plat.h>
 #include <humpy/vcpu.h>
 
 #define WAIT_YIELDS 64
@@ -131,4 +133,41 @@ VCPU_TEST(el1_context_switched)
 	ASSERT_EQ("second vCPU: registers changed across switches (bit i: register i)", c->stamp,
 	          0);
 	ASSERT_EQ("the second vCPU's last yield_to", c->result, 0);
+}
+
+/*
+ * Proves a vCPU that faults inside its own exception vector is stopped alone: a second vCPU points
+ * VBAR_EL1 at a page whose IPA is unmapped, then loads from an unmapped IPA; the injected abort's
+ * vector cannot be fetched. It never gets past the load, the boot vCPU runs on and the hypervisor
+ * still serves calls (root_alive), and the stopped vCPU is never powered on again: poweron
+ * OBJECT_STATE like a killed one (issue 10 point 6; section 8).
+ */
+VCPU_TEST(fault_in_vector_stops_alone)
+{
+	const unsigned page = 4;
+	u64 end = plat.ram_base[0] + plat.ram_size[0], t;
+	struct vcpu2 *c;
+
+	if (plat.n_ram == 0 || plat_addr_described(end, 0x2000)) {
+		test_error("no IPA past RAM that the device tree leaves undescribed");
+		return;
+	}
+	t = vcpu_thread(rc, true);
+	RETURN_IF_FAILED();
+	mmu_test_map_ipa(page, end + 0x1000, true);
+	c = vcpu2_prepare(0, V2_BAD_VECTOR, mmu_test_va(page), 1);
+	c->arg2 = end;
+	ASSERT_EQ("poweron",
+	          vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0), 0);
+	vcpu_yield_until_changed(&c->stamp, 0, WAIT_YIELDS);
+	vcpu_yield_until_changed(&c->stamp, 1, 8);
+	vcpu_spin_until_changed(&c->stamp, 1, 50);
+	mmu_test_reset();
+	ASSERT_EQ("the second vCPU's progress (1: before the load, 2: past it)", c->stamp, 1);
+	ASSERT_EQ("exceptions the second vCPU's handler ran", c->faults, 0);
+	if (!root_alive(rc, "a vCPU faulted inside its own vector"))
+		return;
+	ASSERT_EQ("poweron of the stopped vCPU",
+	          vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0),
+	          E(OBJECT_STATE));
 }

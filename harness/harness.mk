@@ -22,8 +22,16 @@ BENCH_ARGS ?=
 EXPECT ?= conformance/expect/humpy.yaml
 HARNESS_RUN = PYTHONPATH=harness $(PYTHON) -m humpy_harness
 HYP ?=
-HARNESS_HYP = $(or $(HYP),$(HYP_ELF))
-HARNESS_IMAGES = --hyp $(HARNESS_HYP) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON)
+# MACHINE=virt (default) | virt-gicv2 | zcu102: the board model (harness --machine; one that humpy
+# cannot run on yet is refused in one line). BOARD_DTB=F: the board's own device tree where QEMU
+# makes none (zcu102). HYP_LOAD_ADDR=0x...: boot hyp.bin put at that address by QEMU's loader
+# instead of hyp.elf at its link address (humpy relocates itself).
+MACHINE ?= virt
+BOARD_DTB ?=
+HYP_LOAD_ADDR ?=
+HARNESS_HYP = $(or $(HYP),$(if $(HYP_LOAD_ADDR),$(HYP_BIN),$(HYP_ELF)))
+HARNESS_IMAGES = --hyp $(HARNESS_HYP) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON) \
+	--machine $(MACHINE) $(if $(BOARD_DTB),--board-dtb $(BOARD_DTB)) $(if $(HYP_LOAD_ADDR),--hyp-addr $(HYP_LOAD_ADDR))
 # No .pytest_cache in the tree. pytest exits 5 when it collected nothing: like any non-zero status
 # that fails the make target, so a test folder that silently lost its tests cannot pass.
 HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q

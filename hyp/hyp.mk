@@ -87,11 +87,11 @@ HYP_DEBUG_FLAGS := $(if $(filter debug,$(HYP_VARIANT_WORDS)),-g3 -fno-omit-frame
 	-fsanitize=undefined -fsanitize-undefined-trap-on-error,$(if $(filter release,$(HYP_VARIANT_WORDS)),-g0,-g))
 HYP_CFLAGS := -std=gnu11 $(HYP_OPT) $(HYP_DEBUG_FLAGS) -ffreestanding -nostdinc \
 	-isystem $(HYP_CC_INCLUDE) \
-	-fno-pic -fno-pie -fno-stack-protector -fno-common $(HYP_CC_FLAGS) $(HYP_LTO_FLAGS) \
+	-fpie -fvisibility=hidden -fno-stack-protector -fno-common $(HYP_CC_FLAGS) $(HYP_LTO_FLAGS) \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	$(HYP_INCLUDES) -MMD -MP $(HYP_EXTRA_CFLAGS)
-HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(HYP_LDS) -Wl,--build-id=none \
+HYP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,text -Wl,-T,$(HYP_LDS) -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
 LINT_C_FILES += $(HYP_C_SRCS)

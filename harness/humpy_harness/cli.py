@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--cpu", metavar="MODEL", help=f"QEMU -cpu (default {qemu.DEFAULT_CPU})")
     common.add_argument("--smp", type=int, metavar="N",
                         help=f"QEMU -smp: CPUs of the machine (default {qemu.DEFAULT_SMP})")
+    common.add_argument("--machine", default=qemu.DEFAULT_MACHINE, choices=sorted(qemu.MACHINES),
+                        help=f"board model to boot (default {qemu.DEFAULT_MACHINE}); a machine "
+                        "humpy cannot run on yet is refused in one line")
+    common.add_argument("--machine-anyway", action="store_true",
+                        help="boot a machine humpy cannot run on yet (to see how far it gets)")
+    common.add_argument("--board-dtb", metavar="F",
+                        help="the board's own device tree, for a machine QEMU makes none for")
+    common.add_argument("--hyp-addr", type=lambda v: int(v, 0), metavar="ADDR",
+                        help="load the hypervisor (a raw arm64 Image, hyp.bin) at ADDR with "
+                        "QEMU's loader and start CPU 0 there, instead of -kernel")
     common.add_argument("--expect", metavar="F",
                         help="expectations file (conformance/expect/*.yaml): the profile and every "
                         "test allowed to SKIP; any other SKIP, a test of the guest's list that did "
@@ -136,6 +146,8 @@ def config_from_args(args) -> Config:
     preset = presets.PRESETS[args.preset] if args.preset else presets.NONE
     return Config(hyp=args.hyp, guest=args.guest, qemu=args.qemu, dtb=args.dtb,
                   cpu=args.cpu or preset.cpu, smp=args.smp or preset.smp,
+                  machine=args.machine, machine_anyway=args.machine_anyway,
+                  board_dtb=args.board_dtb, hyp_addr=args.hyp_addr,
                   expect=(args.expect if args.expect is not None else preset.expect) or None,
                   tests=_split_csv(args.tests), keywords=_split_csv(args.keywords),
                   timeout=args.timeout, idle_timeout=args.idle_timeout,

@@ -21,9 +21,44 @@ DEFAULT_SMP = 4
 MACHINE = "virt,virtualization=on,gic-version=3,highmem=off"
 
 
-def machine_args(cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP) -> list[str]:
-    return ["-machine", MACHINE, "-cpu", cpu, "-m", "2G", "-smp", str(smp), "-nographic",
-            "-monitor", "none"]
+class Machine:
+    """A board model the harness can boot: QEMU's -machine, what else the model needs, and, when
+    humpy cannot run there yet, why (one line; the harness still builds its command line)."""
+
+    def __init__(self, qemu_machine: str, extra=(), board_dtb: bool = False,
+                 not_yet: str | None = None):
+        self.qemu_machine = qemu_machine
+        self.extra = list(extra)
+        self.board_dtb = board_dtb  # QEMU makes no device tree: the board's own (-dtb) is needed
+        self.not_yet = not_yet
+
+
+# virt with GICv2: distributor 0x08000000, CPU interface 0x08010000, GICH 0x08030000, GICV
+# 0x08040000. xlnx-zcu102: 4 Cortex-A53, GIC-400, Cadence UART at 0xFF000000, DRAM from 0; it
+# has a DisplayPort with audio, kept quiet.
+MACHINES = {
+    "virt": Machine(MACHINE),
+    "virt-gicv2": Machine("virt,virtualization=on,gic-version=2,highmem=off",
+                          not_yet="humpy drives GICv3 only (no GICv2 vGIC yet, issue 13 pt 3)"),
+    "zcu102": Machine("xlnx-zcu102,virtualization=on", ["-display", "none", "-audiodev",
+                      "none,id=n"], board_dtb=True,
+                      not_yet="humpy has no GICv2 vGIC yet (issue 13 pt 3) and the VM's device "
+                      "tree is QEMU virt's"),
+}
+DEFAULT_MACHINE = "virt"
+
+
+def machine_args(cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP,
+                 machine: str = DEFAULT_MACHINE) -> list[str]:
+    m = get_machine(machine)
+    return ["-machine", m.qemu_machine, "-cpu", cpu, "-m", "2G", "-smp", str(smp), "-nographic",
+            "-monitor", "none"] + m.extra
+
+
+def get_machine(name: str) -> Machine:
+    if name not in MACHINES:
+        raise UsageError(f"unknown machine {name!r} (known: {', '.join(MACHINES)})")
+    return MACHINES[name]
 
 
 MACHINE_ARGS = machine_args()  # the defaults (LAVA's qemu job reads them)
@@ -53,11 +88,35 @@ def bootargs(tests: list[str] | None = None, list_mode: bool = False, bench: boo
     return " ".join(tokens)
 
 
+def hyp_load_args(hyp: str, hyp_addr: int | None) -> list[str]:
+    """-kernel (an ELF at its link address, an Image where its header says), or, with an address,
+    the raw image put there by QEMU's loader and CPU 0 started at its first byte (x0 is then 0:
+    humpy reads the device tree QEMU leaves at the start of RAM)."""
+    if hyp_addr is None:
+        return ["-kernel", str(hyp)]
+    return ["-device", f"loader,file={hyp},addr={hyp_addr:#x},force-raw=on",
+            "-device", f"loader,addr={hyp_addr:#x},cpu-num=0"]
+
+
 def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=(),
-                 cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP) -> list[str]:
-    return ([qemu] + machine_args(cpu, smp) + ["-kernel", str(hyp),
-            "-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
-            "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"] + list(extra_args))
+                 cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP, machine: str = DEFAULT_MACHINE,
+                 hyp_addr: int | None = None, board_dtb: str | None = None) -> list[str]:
+    return ([qemu] + machine_args(cpu, smp, machine) + hyp_load_args(hyp, hyp_addr) +
+            (["-dtb", str(board_dtb)] if board_dtb else []) +
+            ["-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
+             "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"] +
+            list(extra_args))
+
+
+def check_hyp_addr(hyp: str, hyp_addr: int | None) -> None:
+    """A load address needs a raw arm64 Image (hyp.bin: what booti loads) on a page boundary."""
+    if hyp_addr is None:
+        return
+    if hyp_addr < 0 or hyp_addr % PAGE:
+        raise UsageError(f"--hyp-addr {hyp_addr:#x}: a page-aligned address is needed")
+    if image_kind(hyp) != "image":
+        raise UsageError(f"--hyp-addr needs the hypervisor as a raw arm64 Image (hyp.bin), not "
+                         f"{hyp}")
 
 
 def find_qemu(qemu: str) -> str:

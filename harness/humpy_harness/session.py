@@ -48,6 +48,10 @@ class Config:
     cover: bool = True  # humpy.cover on the run boots: COVER lines for the spec coverage
     cpu: str = qemu_mod.DEFAULT_CPU  # QEMU -cpu
     smp: int = qemu_mod.DEFAULT_SMP  # QEMU -smp
+    machine: str = qemu_mod.DEFAULT_MACHINE  # a name of qemu.MACHINES
+    machine_anyway: bool = False  # boot a machine humpy does not run on yet
+    board_dtb: str | None = None  # the board's own device tree (-dtb) where QEMU makes none
+    hyp_addr: int | None = None  # load the raw hypervisor Image here instead of -kernel
     expect: str | None = None  # expectations file (expect.py); None: SKIPs are not checked
 
     def limits(self) -> Limits:
@@ -104,7 +108,17 @@ class Session:
             raise UsageError("--jobs needs the list boot: drop --no-list")
         qemu_mod.bootargs(c.tests)  # validates the patterns
         self.qemu_path = qemu_mod.find_qemu(c.qemu)
+        machine = qemu_mod.get_machine(c.machine)
+        if machine.not_yet and not c.machine_anyway:
+            raise UsageError(f"machine {c.machine}: not runnable with this build yet: "
+                             f"{machine.not_yet} (--machine-anyway boots it regardless)")
+        if machine.board_dtb and not c.board_dtb:
+            raise UsageError(f"machine {c.machine}: QEMU makes no device tree for it; pass "
+                             f"--board-dtb F (the board's own .dtb)")
+        if c.board_dtb is not None:
+            qemu_mod.check_image(c.board_dtb, "board device tree")
         qemu_mod.check_hyp(c.hyp)
+        qemu_mod.check_hyp_addr(c.hyp, c.hyp_addr)
         qemu_mod.check_guest(c.guest)
         if c.dtb is not None:
             qemu_mod.check_image(c.dtb, "device tree")
@@ -155,7 +169,9 @@ class Session:
                                  cover=c.cover and mode == "run")
         dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path, base=c.dtb)
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
-                                    list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp)
+                                    list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp,
+                                    machine=c.machine, hyp_addr=c.hyp_addr,
+                                    board_dtb=c.board_dtb)
         parser = ConsoleParser(mode, log=log)
         self.parsers.append(parser)
         return run_console(cmd, log, parser, c.limits(), expected=expected, echo=c.echo,
@@ -171,7 +187,7 @@ class Session:
             "keywords": c.keywords, "jobs": c.jobs, "timeout_s": c.timeout,
             "idle_timeout_s": c.limits().idle, "test_timeout_ms": c.test_timeout_ms,
             "extra_qemu_args": c.extra_qemu_args, "spec": c.spec, "cpu": c.cpu, "smp": c.smp,
-            "expect": c.expect})
+            "machine": c.machine, "hyp_addr": c.hyp_addr, "expect": c.expect})
 
     def list_tests(self, report: Report) -> list[str] | None:
         """The selected test ids from a list boot; None (and a harness.list result) if it failed."""

@@ -1,4 +1,6 @@
-/* hyp.ld: the hypervisor's memory image at the platform's link address. */
+/* hyp.ld: the hypervisor's memory image, linked at the platform's preferred address as a static PIE:
+ * boot.S applies the R_AARCH64_RELATIVE entries between __rela_start and __rela_end for wherever
+ * it really runs. */
 #include "platform.h"
 #include "frame.h"
 
@@ -11,14 +13,29 @@ SECTIONS
 	__hyp_start = .;
 	.text : {
 		KEEP(*(.text.head))
+		QUAD(__hyp_end - __hyp_start)	/* the Image header's image_size (boot.S) */
+		KEEP(*(.text.head.flags))
 		*(.text .text.*)
 	}
 	. = ALIGN(4096);
 	__text_end = .;
 	.rodata : { *(.rodata .rodata.*) }
+	/* Pointer tables the relocation fixes up (before the MMU is on): read-only afterwards. */
+	.data.rel.ro : { *(.data.rel.ro .data.rel.ro.*) }
+	.rela.dyn : {
+		__rela_start = .;
+		*(.rela.dyn .rela.*)
+		__rela_end = .;
+	}
+	.dynamic : { *(.dynamic) }
+	.dynsym : { *(.dynsym) }
+	.dynstr : { *(.dynstr) }
+	.hash : { *(.hash) }
+	.gnu.hash : { *(.gnu.hash) }
 	. = ALIGN(4096);
 	__rodata_end = .;
 	.data : { *(.data .data.*) }
+	.got : { *(.got .got.plt) }
 	. = ALIGN(16);
 	__bss_start = .;
 	.bss (NOLOAD) : { *(.bss .bss.* COMMON) }
@@ -30,6 +47,5 @@ SECTIONS
 	__stacks_end = .;
 	. = ALIGN(4096);
 	__hyp_end = .;
-	__hyp_image_size = __hyp_end - __hyp_start;
-	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
+	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.interp) }
 }

@@ -22,6 +22,16 @@ static uint64_t mmu_addr(const char *sym)
 	return (uint64_t)(uintptr_t)sym;
 }
 
+/* dc ivac over [start, end): drops any line of it a cache still holds, dirty or not. */
+static void mmu_dcache_inval_poc(uint64_t start, uint64_t end)
+{
+	uint64_t line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xF);
+
+	for (uint64_t a = ALIGN_DOWN(start, line); a < end; a += line)
+		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}
+
 static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
 {
 	if (end > start)
@@ -49,6 +59,14 @@ void arch_mmu_init(void)
 	mmu_map(mmu_addr(__stacks_end), mmu_addr(__hyp_end), rw);
 	mmu_map(mmu_addr(__hyp_end), dram_end, rw);
 
+	/*
+	 * The tables (and every other write since boot.S's invalidation) went to memory with the
+	 * MMU off, as Device accesses that look up no cache; the walker and the code will read them
+	 * as Normal write-back memory. Drop whatever lines of the image a cache might still hold
+	 * (none were allocated since, but a loader's may linger), so the first cacheable access
+	 * sees memory.
+	 */
+	mmu_dcache_inval_poc(mmu_addr(__hyp_start), mmu_addr(__hyp_end));
 	write_sysreg(mair_el2, MAIR_EL2_VALUE);
 	write_sysreg(tcr_el2, TCR_EL2_RES1 | (uint64_t)pgtable_pa_range_field() << 16 |
 	                          TCR_WBWA_IS | pgtable_tcr_t0sz(&mmu_hyp_pt));
@@ -69,7 +87,9 @@ void arch_dcache_clean(paddr_t base, uint64_t size)
 	for (uint64_t a = ALIGN_DOWN(base, line); a < base + size; a += line)
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	dsb(sy);
-	__asm__ volatile("ic iallu" ::: "memory");
-	dsb(sy);
+	/* The code may run on any CPU of the inner shareable domain (a vCPU moves): invalidate
+	 * every CPU's instruction cache, not just this one's (ic iallu would be local). */
+	__asm__ volatile("ic ialluis" ::: "memory");
+	dsb(ish);
 	isb();
 }

@@ -1,0 +1,88 @@
+"""Machine choice (--machine) and the hypervisor's load address (--hyp-addr): the QEMU command line
+each builds, and the one-line refusals (no QEMU needed)."""
+
+import struct
+
+import pytest
+
+from humpy_harness import cli, qemu as qemu_mod
+from humpy_harness.errors import UsageError
+from humpy_harness.session import Config, Session
+
+
+def image(path, size=8192):
+    """A raw arm64 Image: branch, text_offset, image_size, flags, the magic at 0x38."""
+    head = struct.pack("<IIQQQQQQ", 0x14000010, 0, 0, size, 0xA, 0, 0, 0) + b"ARM\x64" + bytes(4)
+    path.write_bytes(head + bytes(size - len(head)))
+    return str(path)
+
+
+def test_virt_is_the_default_and_keeps_its_command_line():
+    cmd = qemu_mod.qemu_command("q", "h.elf", "g.bin", "v.dtb")
+    assert cmd[:3] == ["q", "-machine", "virt,virtualization=on,gic-version=3,highmem=off"]
+    assert cmd[cmd.index("-kernel") + 1] == "h.elf"
+    assert "-dtb" not in cmd
+
+
+def test_virt_gicv2_asks_qemu_for_gic_version_2():
+    cmd = qemu_mod.qemu_command("q", "h.elf", "g.bin", "v.dtb", machine="virt-gicv2")
+    assert cmd[1:3] == ["-machine", "virt,virtualization=on,gic-version=2,highmem=off"]
+
+
+def test_zcu102_gets_its_board_dtb_and_a_quiet_display():
+    cmd = qemu_mod.qemu_command("q", "h.elf", "g.bin", "v.dtb", machine="zcu102",
+                                board_dtb="zcu102.dtb")
+    assert cmd[1:3] == ["-machine", "xlnx-zcu102,virtualization=on"]
+    assert cmd[cmd.index("-dtb") + 1] == "zcu102.dtb"
+    assert cmd[cmd.index("-display") + 1] == "none"
+    assert "none,id=n" in cmd
+
+
+def test_a_load_address_puts_the_image_there_and_starts_cpu0_on_it():
+    cmd = qemu_mod.qemu_command("q", "hyp.bin", "g.bin", "v.dtb", hyp_addr=0xB0000000)
+    assert "-kernel" not in cmd
+    i = cmd.index("loader,file=hyp.bin,addr=0xb0000000,force-raw=on")
+    assert cmd[i - 1] == "-device"
+    assert cmd[i + 1:i + 3] == ["-device", "loader,addr=0xb0000000,cpu-num=0"]
+
+
+def test_unknown_machine_is_one_line():
+    with pytest.raises(UsageError, match="unknown machine 'vexpress'"):
+        qemu_mod.machine_args(machine="vexpress")
+
+
+@pytest.mark.parametrize("name", ["virt-gicv2", "zcu102"])
+def test_a_machine_humpy_cannot_run_yet_is_refused_in_one_line(tmp_path, name):
+    s = Session(Config(hyp=image(tmp_path / "hyp.bin"), guest=image(tmp_path / "g.bin"),
+                       qemu="true", machine=name, board_dtb=None, reports=str(tmp_path)))
+    with pytest.raises(UsageError) as e:
+        s.check()
+    assert str(e.value).startswith(f"machine {name}: not runnable with this build yet: ")
+    assert "\n" not in str(e.value)
+
+
+def test_zcu102_anyway_still_needs_the_board_dtb(tmp_path):
+    s = Session(Config(hyp=image(tmp_path / "hyp.bin"), guest=image(tmp_path / "g.bin"),
+                       qemu="true", machine="zcu102", machine_anyway=True, reports=str(tmp_path)))
+    with pytest.raises(UsageError, match="QEMU makes no device tree for it; pass --board-dtb"):
+        s.check()
+
+
+def test_load_address_must_be_page_aligned_and_the_image_raw(tmp_path):
+    elf = tmp_path / "hyp.elf"
+    elf.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(11) + (183).to_bytes(2, "little") + bytes(64))
+    with pytest.raises(UsageError, match="page-aligned"):
+        qemu_mod.check_hyp_addr(image(tmp_path / "hyp.bin"), 0xB0000800)
+    with pytest.raises(UsageError, match="raw arm64 Image"):
+        qemu_mod.check_hyp_addr(str(elf), 0xB0000000)
+    qemu_mod.check_hyp_addr(image(tmp_path / "hyp.bin"), 0xB0000000)
+
+
+def test_cli_takes_machine_and_hyp_addr():
+    args = cli.build_parser().parse_args(["run", "--machine", "zcu102", "--board-dtb", "b.dtb",
+                                          "--hyp-addr", "0x88000000", "--machine-anyway"])
+    c = cli.config_from_args(args)
+    assert (c.machine, c.board_dtb, c.hyp_addr, c.machine_anyway) == (
+        "zcu102", "b.dtb", 0x88000000, True)
+    with pytest.raises(UsageError):
+        cli.build_parser().parse_args(["run", "--machine", "vexpress"])

@@ -63,7 +63,9 @@ def get_machine(name: str) -> Machine:
 
 MACHINE_ARGS = machine_args()  # the defaults (LAVA's qemu job reads them)
 # Makes the guest's time (PMU cycles, generic counter) advance with instructions: deterministic.
-BENCH_QEMU_ARGS = ["-icount", "shift=0"]
+# humpy.guest_pmu (QEMU's -append: the hypervisor's own /chosen/bootargs) lets the guest keep the
+# PMU, whose cycle counter the benchmarks read; without it humpy traps the PMU (hyp/README.md).
+BENCH_QEMU_ARGS = ["-append", "humpy.guest_pmu", "-icount", "shift=0"]
 
 
 def bootargs(tests: list[str] | None = None, list_mode: bool = False, bench: bool = False,

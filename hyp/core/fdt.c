@@ -19,8 +19,8 @@ struct fdt_view {
 /* What one node says about itself, collected while its properties go by. */
 struct fdt_node {
 	const char *name;
-	const uint8_t *compatible, *reg, *interrupts, *device_type, *status;
-	uint32_t compatible_len, reg_len, interrupts_len, device_type_len, status_len;
+	const uint8_t *compatible, *reg, *interrupts, *device_type, *status, *bootargs;
+	uint32_t compatible_len, reg_len, interrupts_len, device_type_len, status_len, bootargs_len;
 	uint32_t address_cells, size_cells; /* this node's, for its children */
 };
 
@@ -109,6 +109,43 @@ static uint32_t fdt_spi_intid(const struct fdt_node *node, uint32_t idx)
 	return 32 + fdt_be32(p + 4);
 }
 
+/* True when the space-separated words of the string (at most len bytes) include word exactly. */
+static bool fdt_words_have(const uint8_t *p, uint32_t len, const char *word)
+{
+	size_t wlen = strnlen(word, 64);
+	uint32_t end = (uint32_t)strnlen((const char *)p, len);
+
+	for (uint32_t pos = 0; pos < end;) {
+		uint32_t n = 0;
+
+		while (pos + n < end && p[pos + n] != ' ')
+			n++;
+		if (n == wlen && memcmp(p + pos, word, n) == 0)
+			return true;
+		pos += n + 1;
+	}
+	return false;
+}
+
+/* The hypervisor's boot options (/chosen/bootargs of its own DT: QEMU's -append, U-Boot's
+ * bootargs): what the boot VM may own that it does not by default. */
+static void fdt_take_bootargs(const struct fdt_node *node, struct machine *out)
+{
+	static const struct {
+		const char *word;
+		uint32_t grant;
+	} options[] = {
+	    {"humpy.guest_pmu", MACHINE_GRANT_PMU},
+	    {"humpy.guest_debug", MACHINE_GRANT_DEBUG},
+	    {"humpy.guest_ptimer", MACHINE_GRANT_PTIMER},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		if (fdt_words_have(node->bootargs, node->bootargs_len, options[i].word))
+			out->guest_grants |= options[i].grant;
+	}
+}
+
 static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *parent,
                           struct machine *out)
 {
@@ -135,6 +172,8 @@ static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *pa
 		out->timer_virt_intid = fdt_ppi_intid(node, 2);
 		out->timer_hyp_intid = fdt_ppi_intid(node, 3);
 	}
+	if (node->bootargs != NULL && parent->name[0] == '\0' && fdt_name_is(node->name, "chosen"))
+		fdt_take_bootargs(node, out);
 }
 
 static void fdt_take_prop(struct fdt_node *node, const char *name, const uint8_t *val, uint32_t len)
@@ -146,7 +185,7 @@ static void fdt_take_prop(struct fdt_node *node, const char *name, const uint8_t
 #define FDT_PROP_SLOT(n, f) {n, offsetof(struct fdt_node, f), offsetof(struct fdt_node, f##_len)}
 	    FDT_PROP_SLOT("compatible", compatible), FDT_PROP_SLOT("reg", reg),
 	    FDT_PROP_SLOT("interrupts", interrupts), FDT_PROP_SLOT("device_type", device_type),
-	    FDT_PROP_SLOT("status", status),
+	    FDT_PROP_SLOT("status", status),         FDT_PROP_SLOT("bootargs", bootargs),
 #undef FDT_PROP_SLOT
 	};
 

@@ -138,6 +138,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
 	vm_init_primary(vm);
+	vm->grants = machine.guest_grants;
 	hyp_check_machine(&machine, vm);
 	plat_console_init(machine.uart.base);
 	log_printf(

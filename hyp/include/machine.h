@@ -19,6 +19,13 @@ struct machine {
 	struct machine_range gpio; /* first enabled PL061 (its SPI can be handed to the VM) */
 	uint32_t gpio_intid;       /* its interrupt as a GIC INTID (SPI n -> 32 + n), 0 if none */
 	uint32_t gic_maint_intid;  /* the GIC's maintenance interrupt (PPI), 0 if the DT lacks it */
+	uint32_t guest_grants;     /* MACHINE_GRANT_*: boot options (/chosen/bootargs words) */
 };
+
+/* What the boot VM owns only when the hypervisor's boot options say so (humpy.guest_pmu,
+ * humpy.guest_debug, humpy.guest_ptimer): otherwise its accesses trap and are UNDEFINED. */
+#define MACHINE_GRANT_PMU    0x1U
+#define MACHINE_GRANT_DEBUG  0x2U
+#define MACHINE_GRANT_PTIMER 0x4U
 
 #endif

@@ -18,6 +18,7 @@ struct vm {
 	ipa_t dtb;   /* x0 at entry (arm64 Linux boot protocol) */
 	/* Its interrupt controller (hyp/core vic.h): the SPIs its emulated distributor shows. */
 	struct vic *vic;
+	uint32_t grants; /* MACHINE_GRANT_*: what its boot options let it own (PMU, debug, timer) */
 };
 
 /* Fill in the primary VM of upstream Gunyah's QEMU layout. */

@@ -71,6 +71,35 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 	inject_abort(f, esr, true);
 }
 
+/* EC 0x18 ISS: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read (MRS) 0. */
+#define ESR_SYS_OP0(esr) ((unsigned)((esr) >> 20) & 3)
+#define ESR_SYS_OP2(esr) ((unsigned)((esr) >> 17) & 7)
+#define ESR_SYS_OP1(esr) ((unsigned)((esr) >> 14) & 7)
+#define ESR_SYS_CRN(esr) ((unsigned)((esr) >> 10) & 0xF)
+#define ESR_SYS_RT(esr)  ((unsigned)((esr) >> 5) & 0x1F)
+#define ESR_SYS_CRM(esr) ((unsigned)((esr) >> 1) & 0xF)
+#define ESR_SYS_READ     BIT(0)
+
+/*
+ * A trapped system register access. Reads of the ID registers (TID3) get what the VM has; anything
+ * else trapped (PMU, debug, physical timer not granted; EL2 registers) is UNDEFINED.
+ */
+static void trap_sysreg(struct guest_frame *f, uint64_t esr)
+{
+	unsigned crm = ESR_SYS_CRM(esr), rt = ESR_SYS_RT(esr);
+
+	if ((esr & ESR_SYS_READ) != 0 && ESR_SYS_OP0(esr) == 3 && ESR_SYS_OP1(esr) == 0 &&
+	    ESR_SYS_CRN(esr) == 0 && crm >= 1 && crm <= 7) {
+		uint64_t val = arch_vcpu_id_reg(arch_vcpu_current(), crm, ESR_SYS_OP2(esr));
+
+		if (rt != 31)
+			f->x[rt] = val;
+		f->elr += 4;
+		return;
+	}
+	inject_undef(f, esr);
+}
+
 void arch_guest_sync(struct guest_frame *f)
 {
 	uint64_t esr = read_sysreg(esr_el2);
@@ -91,6 +120,9 @@ void arch_guest_sync(struct guest_frame *f)
 		break;
 	case ESR_EC_IABT_LOW:
 		inject_abort(f, esr, false);
+		break;
+	case ESR_EC_SYSREG:
+		trap_sysreg(f, esr);
 		break;
 	case ESR_EC_WFX:
 		/* Trapped only while another vCPU waits for this CPU: the guest's wait is a yield.

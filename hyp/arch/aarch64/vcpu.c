@@ -52,16 +52,18 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 #define HCR_FB     BIT(9)
 #define HCR_BSU_IS (1ull << 10)
 #define HCR_TWI    BIT(13)
+#define HCR_TID3   BIT(18)
 #define HCR_TSC    BIT(19)
 #define HCR_RW     BIT(31)
 #define HCR_APK    BIT(40)
 #define HCR_API    BIT(41)
 /* Stage-2 on, physical interrupts to EL2, SMC trapped (PSCI is ours), AArch64 EL1, pointer
- * authentication usable by the guest without traps. WFI traps only while another vCPU waits for
- * the CPU (HCR_TWI, vcpu_timeslice): then a guest's WFI is a yield. */
+ * authentication usable by the guest without traps, ID registers trapped (arch_vcpu_id_reg says
+ * what the VM has). WFI traps only while another vCPU waits for the CPU (HCR_TWI,
+ * vcpu_timeslice): then a guest's WFI is a yield. */
 #define HCR_GUEST                                                                                  \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC |         \
-	 HCR_RW | HCR_APK | HCR_API)
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TID3 |        \
+	 HCR_TSC | HCR_RW | HCR_APK | HCR_API)
 
 #define CPTR_EL2_RES1 0x32FFull
 /*
@@ -120,22 +122,33 @@ void arch_vcpu_set_sp(struct vcpu *vcpu, unsigned el, uint64_t value)
 		vcpu->ctx.el1.sp_el1 = value;
 }
 
+/* What a vCPU owns beyond the default (MACHINE_GRANT_*): the boot VM's are its boot options; a
+ * vCPU built from hypercalls may have the debug registers (vcpu_configure debug_allowed). */
+static uint32_t vcpu_grants(const struct vcpu *v)
+{
+	uint32_t grants = v->vm != NULL ? v->vm->grants : 0;
+
+	if (v->thread != NULL && (v->thread->options & THREAD_OPTION_DEBUG_ALLOWED) != 0)
+		grants |= MACHINE_GRANT_DEBUG;
+	return grants;
+}
+
 /*
- * The boot VM's vCPU keeps the PMU (make bench counts with PMCCNTR_EL0) and the EL1 physical timer,
- * as before; a vCPU built from hypercalls gets neither, and the debug registers only when
- * vcpu_configure allowed them: such accesses trap and become Unknown-reason exceptions.
+ * The PMU, the debug registers and the EL1 physical timer are the guest's only when granted
+ * (vcpu_grants: make bench boots with humpy.guest_pmu for PMCCNTR_EL0); otherwise their accesses
+ * trap and become Unknown-reason exceptions. The physical counter stays readable.
  */
 static void vcpu_reset_el2(struct vcpu *v)
 {
 	struct vcpu_context *c = &v->ctx;
 	uint64_t hpmn = (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
-	bool is_boot_vm = v->vm != NULL;
-	bool may_debug = is_boot_vm || (v->thread != NULL &&
-	                                (v->thread->options & THREAD_OPTION_DEBUG_ALLOWED) != 0);
+	uint32_t grants = vcpu_grants(v);
 
 	c->hcr = HCR_GUEST;
-	c->mdcr = hpmn | (is_boot_vm ? 0 : MDCR_PMU_TRAPS) | (may_debug ? 0 : MDCR_DEBUG_TRAPS);
-	c->cnthctl = CNTHCTL_EL1PCTEN | (is_boot_vm ? CNTHCTL_EL1PCEN : 0);
+	c->mdcr = hpmn | ((grants & MACHINE_GRANT_PMU) != 0 ? 0 : MDCR_PMU_TRAPS) |
+	          ((grants & MACHINE_GRANT_DEBUG) != 0 ? 0 : MDCR_DEBUG_TRAPS);
+	c->cnthctl =
+	    CNTHCTL_EL1PCTEN | ((grants & MACHINE_GRANT_PTIMER) != 0 ? CNTHCTL_EL1PCEN : 0);
 	c->vmpidr = VMPIDR_U_AFF0(v->index);
 	/* The boot VM's Stage 2 is the one stage2.c loaded at boot (stage2_root NULL). */
 	if (v->stage2_root != NULL)
@@ -321,6 +334,66 @@ void arch_vcpu_reschedule(struct guest_frame *f)
 		vcpu_load(next, f);
 	}
 	vcpu_timeslice(cpu, next != prev);
+}
+
+/* ID_AA64PFR0_EL1 SVE 35:32, AMU 47:44; ID_AA64PFR1_EL1 SME 27:24; ID_AA64DFR0_EL1 PMUVer 11:8;
+ * ID_DFR0_EL1 PerfMon 27:24. */
+#define ID_FIELD(shift)  (0xFull << (shift))
+#define ID_PFR0_HIDDEN   (ID_FIELD(32) | ID_FIELD(44))
+#define ID_PFR1_HIDDEN   ID_FIELD(24)
+#define ID_DFR0_PMUVER   ID_FIELD(8)
+#define ID_DFR0_A32_PERF ID_FIELD(24)
+#define ID_REG(crm, op2) ((crm) << 3 | (op2))
+
+/* The ID register (op0 3, op1 0, CRn 0, @crm, @op2) as the CPU has it (reserved ones read 0). */
+static uint64_t vcpu_id_reg_raw(unsigned crm, unsigned op2)
+{
+	switch (ID_REG(crm, op2)) {
+#define VCPU_ID_(m, o)                                                                             \
+	case ID_REG(m, o):                                                                         \
+		return read_sysreg(S3_0_C0_C##m##_##o);
+#define VCPU_ID_ROW_(m)                                                                            \
+	VCPU_ID_(m, 0)                                                                             \
+	VCPU_ID_(m, 1)                                                                             \
+	VCPU_ID_(m, 2) VCPU_ID_(m, 3) VCPU_ID_(m, 4) VCPU_ID_(m, 5) VCPU_ID_(m, 6) VCPU_ID_(m, 7)
+		VCPU_ID_ROW_(1)
+		VCPU_ID_ROW_(2)
+		VCPU_ID_ROW_(3)
+		VCPU_ID_ROW_(4)
+		VCPU_ID_ROW_(5)
+		VCPU_ID_ROW_(6)
+		VCPU_ID_ROW_(7)
+#undef VCPU_ID_ROW_
+#undef VCPU_ID_
+	default:
+		return 0;
+	}
+}
+
+/*
+ * What a vCPU reads from an ID register: the CPU's, less what the VM does not have. SVE and SME
+ * are trapped for everyone (identify's flags1 SVE bit is 0, and so is PFR0.SVE), AMU too, and the
+ * PMU is hidden unless granted (its registers trap then).
+ */
+uint64_t arch_vcpu_id_reg(const struct vcpu *v, unsigned crm, unsigned op2)
+{
+	uint64_t val = vcpu_id_reg_raw(crm, op2);
+
+	switch (ID_REG(crm, op2)) {
+	case ID_REG(4, 0): /* ID_AA64PFR0_EL1 */
+		return val & ~ID_PFR0_HIDDEN;
+	case ID_REG(4, 1): /* ID_AA64PFR1_EL1 */
+		return val & ~ID_PFR1_HIDDEN;
+	case ID_REG(4, 4): /* ID_AA64ZFR0_EL1: no SVE */
+	case ID_REG(4, 5): /* ID_AA64SMFR0_EL1: no SME */
+		return 0;
+	case ID_REG(5, 0): /* ID_AA64DFR0_EL1 */
+		return (vcpu_grants(v) & MACHINE_GRANT_PMU) != 0 ? val : val & ~ID_DFR0_PMUVER;
+	case ID_REG(1, 2): /* ID_DFR0_EL1 */
+		return (vcpu_grants(v) & MACHINE_GRANT_PMU) != 0 ? val : val & ~ID_DFR0_A32_PERF;
+	default:
+		return val;
+	}
 }
 
 void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)

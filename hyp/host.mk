@@ -22,8 +22,8 @@ HYP_HOST_CORE_SRCS := \
 	hyp/core/hypercall_memextent.c hyp/core/hypercall_addrspace.c \
 	hyp/core/sched.c hyp/core/vcpu_calls.c hyp/core/hypercall_vcpu.c \
 	hyp/arch/host/host.c hyp/arch/host/host_stage2.c hyp/arch/host/host_vcpu.c
-# fdt.c is pure too (no arch code): test_fdt.c reads hand-built trees with it.
-HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS) hyp/core/fdt.c
+# fdt.c and payload.c are pure too (no arch code): test_fdt.c and test_payload.c drive them.
+HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS) hyp/core/fdt.c hyp/core/payload.c
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
 	$(HYP_ARCH_PURE_HDRS) \
 	$(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER)

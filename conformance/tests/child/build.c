@@ -14,8 +14,8 @@ extern const char child_image_start[], child_image_end[];
 extern char _start[];
 
 /* Where the root guest maps the child's pages into its own address space (its stage 1 maps the
- * low 4 GiB 1:1, Device outside RAM: accesses there go straight to memory). */
-#define CHILD_PARENT_LOAD_IPA   0xE0000000ULL
+ * low 4 GiB 1:1, Device outside RAM: accesses there go straight to memory); the copy window
+ * CHILD_PARENT_LOAD_IPA is in child_run.h. */
 #define CHILD_PARENT_SHARED_IPA 0xE0100000ULL
 #define CHILD_PARENT_OTHER_IPA  0xE0200000ULL
 /* What the root VM writes into the other VM's page: a read of it from the child names it. */

@@ -6,6 +6,9 @@
 #include <humpy/child.h>
 #include <humpy/test.h>
 
+/* Where the root guest maps the child's RAM into its own address space to copy the image in. */
+#define CHILD_PARENT_LOAD_IPA 0xE0000000ULL
+
 /* CHILD_MODE_VGIC: the SPI of the child's own VIC that the root VM's doorbell is bound to. */
 #define CHILD_VGIC_VIRQ 40
 

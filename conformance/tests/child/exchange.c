@@ -84,5 +84,5 @@ CHILD_TEST(load_window_unmapped)
 {
 	ASSERT_EQ("exception taken", res->unmapped_taken, 1);
 	ASSERT_EQ("ESR_EL1", res->unmapped_esr, 0x96000010ULL);
-	ASSERT_EQ("FAR_EL1", res->unmapped_far, 0xE0000000ULL);
+	ASSERT_EQ("FAR_EL1", res->unmapped_far, CHILD_PARENT_LOAD_IPA);
 }

@@ -15,6 +15,7 @@ enum vcpu2_mode {
 	V2_YIELD_TO,   /* forever: counter++, yield to the thread cap arg */
 	V2_SYSREGS,    /* vcpu_sysregs_write(id, true), then V2_YIELD_TO checking them each time */
 	V2_BAD_VECTOR, /* VBAR_EL1 = arg, stamp 1, a load from arg2 (unmapped), stamp 2, spin */
+	V2_SEQ_OFF,    /* stamp = vcpu2_seq at entry, then poweroff(arg, 0) */
 	V2_MODE_COUNT
 };
 
@@ -42,6 +43,8 @@ struct vcpu2 {
 extern volatile u64 vcpu2_log[VCPU2_LOG];
 extern volatile u64 vcpu2_log_n;
 extern volatile bool vcpu2_log_on;
+/* What the boot vCPU is doing, as V2_SEQ_OFF vCPUs see it on entry. */
+extern volatile u64 vcpu2_seq;
 
 /* The entry point (an IPA in the guest image) every second vCPU is powered on at. */
 void vcpu2_entry(void);

@@ -14,6 +14,7 @@ static struct vcpu2 vcpu2_blocks[VCPU2_SLOTS];
 volatile u64 vcpu2_log[VCPU2_LOG];
 volatile u64 vcpu2_log_n;
 volatile bool vcpu2_log_on;
+volatile u64 vcpu2_seq;
 
 #define VCPU_MAX_THREADS 4
 static u64 vcpu_threads[VCPU_MAX_THREADS];
@@ -149,6 +150,11 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 		dsb(sy);
 		c->result = *(volatile u32 *)(uintptr_t)c->arg2;
 		c->stamp = 2; /* only if the hypervisor let it go on */
+		for (;;)
+			c->counter++;
+	case V2_SEQ_OFF:
+		c->stamp = vcpu2_seq;
+		c->result = v2_poweroff(c->arg, 0);
 		for (;;)
 			c->counter++;
 	case V2_SPIN:
@@ -340,7 +346,8 @@ u64 vcpu2_start(const struct root_caps *rc, unsigned slot, enum vcpu2_mode mode,
 
 	if (t == GH_CAP_INVALID)
 		return t;
-	c = vcpu2_prepare(slot, mode, mode == V2_POWEROFF ? t : arg, slot + 1);
+	c = vcpu2_prepare(slot, mode, mode == V2_POWEROFF || mode == V2_SEQ_OFF ? t : arg,
+	                  slot + 1);
 	err = vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0);
 	if (!vcpu_step("vcpu_poweron(t, vcpu2_entry, block, 0)", err))
 		return GH_CAP_INVALID;

@@ -10,6 +10,29 @@
 
 #define WAIT_YIELDS 64
 
+/* An activated thread of `priority` and `timeslice` (set while INIT), on in block `slot`. */
+static u64 sched_prio_start(const struct root_caps *rc, unsigned slot, u64 priority, u64 timeslice,
+                            enum vcpu2_mode mode)
+{
+	u64 t = vcpu_thread(rc, false);
+	struct vcpu2 *c;
+
+	if (t == GH_CAP_INVALID)
+		return t;
+	if (vc(GH_HVC_VCPU_SET_PRIORITY, t, priority, 0, 0) != 0 ||
+	    vc(GH_HVC_VCPU_SET_TIMESLICE, t, timeslice, 0, 0) != 0 ||
+	    vc(GH_HVC_OBJECT_ACTIVATE, t, 0, 0, 0) != 0) {
+		root_fixture_failed("fixture: set_priority(%lu) and activate", priority);
+		return GH_CAP_INVALID;
+	}
+	c = vcpu2_prepare(slot, mode, t, slot + 1);
+	if (vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0) != 0) {
+		root_fixture_failed("fixture: poweron");
+		return GH_CAP_INVALID;
+	}
+	return t;
+}
+
 /* The run log from the first V2_LOG_YIELD entry after the boot vCPU's yield `control, arg1`. */
 static u64 sched_first_after(u64 control, u64 arg1)
 {
@@ -22,12 +45,17 @@ static u64 sched_first_after(u64 control, u64 arg1)
 
 /*
  * Proves a yield to a named thread runs that thread next: with two second vCPUs ready (both
- * plain-yielding, ids 1 and 2), yield_to(second) logs id 2 first and yield_to(first) id 1 first,
- * whatever the queue's order; each ran and yielded back (section 2 scheduler_yield hint 1).
+ * plain-yielding, ids 1 and 2, 100 ms timeslices so no timer expiry lands in a round),
+ * yield_to(second) logs id 2 first and yield_to(first) id 1 first, three rounds each; a round may
+ * take up to three attempts (a timeslice of the boot vCPU can still end between turning the log on
+ * and its yield), but a plain yield runs the queue's first every time and never passes the
+ * yield_to(second) rounds (section 2 scheduler_yield hint 1).
  */
 VCPU_TEST(yield_to_runs_next)
 {
-	u64 t1 = vcpu2_start(rc, 0, V2_LOG_YIELD, 0), t2 = vcpu2_start(rc, 1, V2_LOG_YIELD, 0);
+	const u64 slice = GH_LIMIT_VCPU_TIMESLICE_MAX_NS, prio = GH_LIMIT_VCPU_PRIORITY_DEFAULT;
+	u64 t1 = sched_prio_start(rc, 0, prio, slice, V2_LOG_YIELD);
+	u64 t2 = sched_prio_start(rc, 1, prio, slice, V2_LOG_YIELD);
 	unsigned round;
 
 	RETURN_IF_FAILED();
@@ -35,11 +63,20 @@ VCPU_TEST(yield_to_runs_next)
 	            vcpu_yield_until_changed(&vcpu2_block(0)->entries, 0, WAIT_YIELDS));
 	ASSERT_TRUE("the second second vCPU never ran",
 	            vcpu_yield_until_changed(&vcpu2_block(1)->entries, 0, WAIT_YIELDS));
-	for (round = 0; round < 3; round++) {
-		ASSERT_EQ("first to run after yield_to(second)",
-		          sched_first_after(GH_VCPU_YIELD_HINT_TO_THREAD, t2), 2);
-		ASSERT_EQ("first to run after yield_to(first)",
-		          sched_first_after(GH_VCPU_YIELD_HINT_TO_THREAD, t1), 1);
+	for (round = 0; round < 6; round++) {
+		u64 want = round % 2 == 0 ? 2 : 1, got = 0;
+		unsigned attempt;
+
+		for (attempt = 0; attempt < 3 && got != want; attempt++)
+			got = sched_first_after(GH_VCPU_YIELD_HINT_TO_THREAD, want == 2 ? t2 : t1);
+		if (got != want) {
+			test_fail(
+			    "round %u: first to run after yield_to(id %lu), 3 attempts: expected "
+			    "%lu got %lu (last log of %lu: %lu %lu %lu %lu)",
+			    round, want, want, got, vcpu2_log_n, vcpu2_log[0], vcpu2_log[1],
+			    vcpu2_log[2], vcpu2_log[3]);
+			return;
+		}
 	}
 	ASSERT_EQ("exceptions taken by the first", vcpu2_block(0)->faults, 0);
 	ASSERT_EQ("exceptions taken by the second", vcpu2_block(1)->faults, 0);
@@ -170,4 +207,35 @@ VCPU_TEST(fault_in_vector_stops_alone)
 	ASSERT_EQ("poweron of the stopped vCPU",
 	          vc(GH_HVC_VCPU_POWERON, t, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)c, 0),
 	          E(OBJECT_STATE));
+}
+
+/*
+ * Proves priorities order the CPU (the boot vCPU has the default, 32): a vCPU of priority 33
+ * runs as soon as it is powered on, before poweron returns to the boot vCPU (it sees the boot
+ * vCPU's step 1, not 2); a vCPU of priority 31 never runs while the boot vCPU spins for 200 ms or
+ * yields (section 2 vcpu_set_priority; issue 10 point 4).
+ */
+VCPU_TEST(priority_orders)
+{
+	struct vcpu2 *hi = vcpu2_block(0), *lo = vcpu2_block(1);
+
+	vcpu2_seq = 1;
+	sched_prio_start(rc, 0, GH_LIMIT_VCPU_PRIORITY_DEFAULT + 1,
+	                 GH_LIMIT_VCPU_TIMESLICE_DEFAULT_NS, V2_SEQ_OFF);
+	vcpu2_seq = 2;
+	RETURN_IF_FAILED();
+	if (hi->entries == 0)
+		vcpu_yield_until_changed(&hi->entries, 0, WAIT_YIELDS);
+	ASSERT_EQ("times the priority-33 vCPU entered", hi->entries, 1);
+	ASSERT_EQ("the boot vCPU's step the priority-33 vCPU saw (1: before poweron returned)",
+	          hi->stamp, 1);
+	ASSERT_EQ("its poweroff did not return", hi->result, ~0ULL);
+	sched_prio_start(rc, 1, GH_LIMIT_VCPU_PRIORITY_DEFAULT - 1,
+	                 GH_LIMIT_VCPU_TIMESLICE_DEFAULT_NS, V2_SPIN);
+	RETURN_IF_FAILED();
+	ASSERT_TRUE("the priority-31 vCPU ran while the boot vCPU spun",
+	            !vcpu_spin_until_changed(&lo->entries, 0, 200));
+	ASSERT_TRUE("the priority-31 vCPU ran when the boot vCPU yielded",
+	            !vcpu_yield_until_changed(&lo->entries, 0, 8));
+	ASSERT_EQ("its counter", lo->counter, 0);
 }

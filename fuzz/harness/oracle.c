@@ -262,6 +262,16 @@ static void oracle_check_object(unsigned k)
 			}
 			oc.refs[v < 0 ? 0 : v]++;
 		}
+		if (th->addrspace != NULL) {
+			int a = oracle_index(th->addrspace);
+
+			if (a < 0 || th->addrspace->hdr.type != OBJ_ADDRSPACE) {
+				oracle_fail("thread-addrspace",
+				            "thread %p: address space %p is not a live one",
+				            (void *)th, (void *)th->addrspace);
+			}
+			oc.refs[a < 0 ? 0 : a]++;
+		}
 		break;
 	}
 	case OBJ_VIC: {

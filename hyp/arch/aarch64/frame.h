@@ -25,6 +25,11 @@ _Static_assert(sizeof(struct guest_frame) == FRAME_SIZE, "frame layout");
 void arch_vcpu_reschedule(struct guest_frame *f);
 /* trap.c: takes one pending physical interrupt (a trap's, or the idle loop's). */
 void arch_irq_take(void);
+/* serror.S: takes a pending SError now, at EL2: on entry from a guest (the guest's: returns 1 if
+ * there was one), or before the return (the hypervisor's: reported as its own fault). */
+uint32_t arch_serror_take_guest(void);
+void arch_serror_take_hyp(void);
+
 struct vcpu;
 /* vcpu.c: the ID register (op0 3, op1 0, CRn 0, @crm, @op2) as @vcpu's VM has it (HCR_EL2.TID3). */
 uint64_t arch_vcpu_id_reg(const struct vcpu *vcpu, unsigned crm, unsigned op2);

@@ -29,12 +29,12 @@ static void inject_exception(struct guest_frame *f, uint64_t esr_el1)
 	f->elr = target;
 }
 
-void inject_abort(struct guest_frame *f, uint64_t esr_el2, bool is_data)
+void inject_abort(struct guest_frame *f, uint64_t esr_el2, uint64_t far, bool is_data)
 {
 #if HUMPY_PLANT_BUG == 23 /* planted bug 23: the injected FAR loses its page offset */
-	write_sysreg(far_el1, read_sysreg(far_el2) & ~0xFFFull);
+	write_sysreg(far_el1, far & ~0xFFFull);
 #else
-	write_sysreg(far_el1, read_sysreg(far_el2));
+	write_sysreg(far_el1, far);
 #endif
 	inject_exception(f, esr_inject_abort(f->spsr, esr_el2, is_data));
 }

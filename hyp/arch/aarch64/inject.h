@@ -4,8 +4,9 @@
 
 #include "frame.h"
 
-/* Synchronous external abort (FSC 0x10) for a stage-2 fault the hypervisor does not handle. */
-void inject_abort(struct guest_frame *f, uint64_t esr_el2, bool is_data);
+/* Synchronous external abort (FSC 0x10) for a stage-2 fault the hypervisor does not handle; @far
+ * is FAR_EL2 as the trap found it. */
+void inject_abort(struct guest_frame *f, uint64_t esr_el2, uint64_t far, bool is_data);
 
 /* Unknown-reason exception (EC 0) for a trap nobody handles. */
 void inject_undef(struct guest_frame *f, uint64_t esr_el2);

@@ -22,11 +22,22 @@ static struct cpu_local *trap_cpu(void)
 	return (struct cpu_local *)(uintptr_t)read_sysreg(tpidr_el2);
 }
 
-/* On the way back to a guest: a scheduling decision that is pending is carried out here. */
+/*
+ * On the way back to a guest: a scheduling decision that is pending is carried out here, and an
+ * SError the hypervisor's own work raised is taken now, at EL2, as the hypervisor's (serror.S).
+ */
 static inline void trap_exit(struct guest_frame *f)
 {
 	if (trap_cpu()->sched.pending != SCHED_NONE)
 		arch_vcpu_reschedule(f);
+	arch_serror_take_hyp();
+}
+
+/* On entry, once the syndrome is read: an SError pending now is the guest's own. */
+static inline void trap_entry_serror(void)
+{
+	if (arch_serror_take_guest() != 0)
+		inject_serror();
 }
 
 _Static_assert(sizeof(struct hypercall_regs) == 8 * sizeof(uint64_t), "x0..x7 as saved");
@@ -44,7 +55,7 @@ static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
 }
 
 /* A stage-2 data abort: emulate it if it is a decodable access to the vGIC, else abort. */
-static void trap_data_abort(struct guest_frame *f, uint64_t esr)
+static void trap_data_abort(struct guest_frame *f, uint64_t esr, uint64_t far, uint64_t hpfar)
 {
 	struct esr_dabt d = esr_dabt_decode(esr);
 	/* A64 only: a 16-bit T32 access (IL 0) or IT state needs more than ELR + 4. */
@@ -53,8 +64,7 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 	/* vgic_mmio refuses it for a VM without a VIC: there the GIC's addresses are unmapped IPAs.
 	 */
 	if (esr_dabt_is_translation(&d) && is_a64 && d.isv) {
-		ipa_t ipa = (read_sysreg(hpfar_el2) & 0x00000FFFFFFFFFF0ull) << 8 |
-		            (read_sysreg(far_el2) & 0xFFF);
+		ipa_t ipa = (hpfar & 0x00000FFFFFFFFFF0ull) << 8 | (far & 0xFFF);
 		uint64_t val = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);
 
 		if (vgic_mmio(ipa, esr_dabt_size(&d), d.wnr, &val)) {
@@ -68,7 +78,7 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr)
 			return;
 		}
 	}
-	inject_abort(f, esr, true);
+	inject_abort(f, esr, far, true);
 }
 
 /* EC 0x18 ISS: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read (MRS) 0. */
@@ -102,7 +112,13 @@ static void trap_sysreg(struct guest_frame *f, uint64_t esr)
 
 void arch_guest_sync(struct guest_frame *f)
 {
+	/* Read before the SError window: an SError taken there rewrites ESR_EL2 (FAR_EL2 UNKNOWN).
+	 */
 	uint64_t esr = read_sysreg(esr_el2);
+	uint64_t far = read_sysreg(far_el2);
+	uint64_t hpfar = read_sysreg(hpfar_el2);
+
+	trap_entry_serror();
 
 	switch (esr_ec(esr)) {
 	case ESR_EC_HVC64:
@@ -116,10 +132,10 @@ void arch_guest_sync(struct guest_frame *f)
 		trap_hypercall(f, false, (uint16_t)esr);
 		break;
 	case ESR_EC_DABT_LOW:
-		trap_data_abort(f, esr);
+		trap_data_abort(f, esr, far, hpfar);
 		break;
 	case ESR_EC_IABT_LOW:
-		inject_abort(f, esr, false);
+		inject_abort(f, esr, far, false);
 		break;
 	case ESR_EC_SYSREG:
 		trap_sysreg(f, esr);
@@ -158,6 +174,7 @@ void arch_irq_take(void)
 
 void arch_guest_irq(struct guest_frame *f)
 {
+	trap_entry_serror();
 	arch_irq_take();
 	trap_exit(f);
 }

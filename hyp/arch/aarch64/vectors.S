@@ -49,7 +49,34 @@ el2_vectors:
 	hyp_fault 4			/* current EL, SP_ELx: sync */
 	hyp_fault 5			/* irq */
 	hyp_fault 6			/* fiq */
-	hyp_fault 7			/* serror */
+
+	/*
+	 * Current EL, SP_ELx: SError. Inside serror.S's guest window (ELR_EL2 at the window or the isb
+	 * before it) it is the guest's: noted, and the window returns; anywhere else the hypervisor's.
+	 */
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, elr_el2
+	adrp	x1, serror_guest_window
+	add	x1, x1, :lo12:serror_guest_window
+	sub	x0, x1, x0
+	cmp	x0, #4
+	b.hi	1f
+	adrp	x1, serror_guest_pending
+	add	x1, x1, :lo12:serror_guest_pending
+	mov	w0, #1
+	str	w0, [x1]
+	ldp	x0, x1, [sp], #16
+	eret
+1:	ldp	x0, x1, [sp], #16
+	msr	sp_el0, x0
+	mov	x0, sp
+	msr	tpidr_el0, x0
+	adrp	x0, __stacks_end
+	add	x0, x0, :lo12:__stacks_end
+	mov	sp, x0
+	mov	x0, #7
+	b	hyp_fault_save
 
 	/* Lower EL, AArch64: sync. The native identify call is answered right here. */
 	.balign	0x80

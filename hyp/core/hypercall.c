@@ -299,7 +299,17 @@ static bool hypercall_smc32(uint32_t fid, const uint32_t arg[4], uint32_t ret[4]
 		ret[0] = SMCCC_VERSION_1_3;
 		return true;
 	case SMCCC_ARCH_FEATURES_FN:
-		ret[0] = arg[1] == SMCCC_ARCH_FEATURES_FN ? 0 : SMCCC_UNKNOWN_FUNCTION32;
+		/* The workarounds are the firmware's to apply: its own answer for this CPU. */
+		ret[0] = arg[1] == SMCCC_ARCH_FEATURES_FN
+		             ? 0
+		             : (uint32_t)arch_firmware_arch_feature(arg[1]);
+		return true;
+	case SMCCC_ARCH_WORKAROUND_1_FN:
+	case SMCCC_ARCH_WORKAROUND_2_FN:
+	case SMCCC_ARCH_WORKAROUND_3_FN:
+		if (arch_firmware_arch_feature(fid) < 0)
+			return false;
+		arch_firmware_arch_call(fid, arg[1]);
 		return true;
 	case PSCI_VERSION_FN:
 		ret[0] = PSCI_VERSION_1_1;

@@ -132,6 +132,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
 	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
 	arch_mmu_init();
+	arch_firmware_probe();
 
 	const void *dtb = hyp_find_dtb(boot_x0);
 	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);

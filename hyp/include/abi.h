@@ -197,6 +197,12 @@
 #define SMCCC_ARCH_FEATURES_FN 0x80000001u
 #define SMCCC_VERSION_1_3      0x10003u
 
+/* Firmware mitigations (SMCCC 1.1+): CVE-2017-5715, CVE-2018-3639, CVE-2022-23960. */
+#define SMCCC_ARCH_WORKAROUND_1_FN 0x80008000u
+#define SMCCC_ARCH_WORKAROUND_2_FN 0x80007FFFu
+#define SMCCC_ARCH_WORKAROUND_3_FN 0x80003FFFu
+#define SMCCC_VERSION_1_1          0x10001u
+
 /* Vendor-hyp function field: bits 15:14 call class, 13:0 number (reference §1b). */
 #define SMCCC_VH_CLASS_SHIFT        14
 #define SMCCC_VH_CLASS_PLATFORM     0

@@ -14,6 +14,17 @@ uint64_t arch_boot_entropy(void);
 /* Powers the machine off (PSCI SYSTEM_OFF to firmware); never returns. */
 _Noreturn void arch_system_off(void);
 
+/*
+ * The firmware below EL2 (SMCCC over SMC): its answer to SMCCC_ARCH_FEATURES for @fid, one of the
+ * SMCCC_ARCH_WORKAROUND_* IDs (0: implemented and needed, 1: not needed on this CPU, negative: not
+ * implemented), as arch_firmware_probe asked it at boot; NOT_SUPPORTED (-1) when the firmware's
+ * SMCCC is older than 1.1 or the ID is not a workaround. arch_firmware_arch_call makes that call
+ * (x1 = @arg) in firmware.
+ */
+void arch_firmware_probe(void);
+int32_t arch_firmware_arch_feature(uint32_t fid);
+void arch_firmware_arch_call(uint32_t fid, uint32_t arg);
+
 /* The hypervisor's own address space: identity map of the boot window, caches on. */
 void arch_mmu_init(void);
 

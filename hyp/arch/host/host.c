@@ -2,6 +2,9 @@
  */
 #include "host.h"
 
+#include "abi.h"
+#include "arch.h"
+
 #include "guest_mem.h"
 #include "hwirq.h"
 #include "vic.h"
@@ -42,6 +45,41 @@ _Noreturn void panic(const char *fmt, ...)
 _Noreturn void arch_system_off(void)
 {
 	panic("arch_system_off on the host");
+}
+
+/* No firmware unless a test says so: every workaround "not implemented". */
+struct host_firmware host_firmware = {.answer = {-1, -1, -1}};
+
+static int host_firmware_index(uint32_t fid)
+{
+	switch (fid) {
+	case SMCCC_ARCH_WORKAROUND_1_FN:
+		return 0;
+	case SMCCC_ARCH_WORKAROUND_2_FN:
+		return 1;
+	case SMCCC_ARCH_WORKAROUND_3_FN:
+		return 2;
+	default:
+		return -1;
+	}
+}
+
+void arch_firmware_probe(void)
+{
+}
+
+int32_t arch_firmware_arch_feature(uint32_t fid)
+{
+	int i = host_firmware_index(fid);
+
+	return i < 0 ? -1 : host_firmware.answer[i];
+}
+
+void arch_firmware_arch_call(uint32_t fid, uint32_t arg)
+{
+	host_firmware.calls++;
+	host_firmware.last_fid = fid;
+	host_firmware.last_arg = arg;
 }
 
 void host_arena_init(struct host_arena *arena, size_t size, uint64_t seed)

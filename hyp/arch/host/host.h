@@ -29,4 +29,16 @@ void host_arena_fini(struct host_arena *arena);
 void host_guest_map(uint64_t va, void *mem, size_t size, bool is_writable);
 void host_guest_unmap_all(void);
 
+/*
+ * The host's stand-in for the firmware's SMCCC (arch_firmware_arch_feature, _call): a test
+ * sets the answers to SMCCC_ARCH_WORKAROUND_1/2/3 and reads which calls reached it.
+ */
+struct host_firmware {
+	int32_t answer[3];
+	unsigned calls;
+	uint32_t last_fid;
+	uint32_t last_arg;
+};
+extern struct host_firmware host_firmware;
+
 #endif

@@ -39,7 +39,9 @@ void vm_vcpu_stop(struct vcpu *vcpu, const char *why)
 {
 	struct sched *s = &vcpu->cpu->sched;
 
-	log_printf("humpy: VM %u vCPU %u stopped: %s\n", vcpu->vmid, vcpu->index, why);
+	/* The boot vCPU's line is what a log parser knows; a vCPU made by hypercalls says so. */
+	log_printf("humpy: VM %u vCPU %u%s stopped: %s\n", vcpu->vmid, vcpu->index,
+	           vcpu->vm != NULL ? "" : " (created by hypercall)", why);
 	vcpu->power = VCPU_POWER_KILLED;
 	sched_block(s, vcpu);
 	if (sched_count(s, vm_any_vcpu, NULL) == 0) {

@@ -374,6 +374,11 @@ bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hyp
 	return true;
 }
 
+void hypercall_native_call(struct vcpu *vcpu, unsigned num, struct hypercall_regs *regs)
+{
+	hypercall_native(vcpu, &hypercall_table[num], regs);
+}
+
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,
                                        const struct hypercall_regs *in)
 {

@@ -100,6 +100,12 @@ static inline struct hypercall_result hypercall_values2(struct core_result r)
  */
 bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hypercall_regs *regs);
 
+/*
+ * The native path for a number the caller has checked (num < hypercall_table_size()): the
+ * vectors' lean exit, which returns x9..x17 as zero itself.
+ */
+void hypercall_native_call(struct vcpu *vcpu, unsigned num, struct hypercall_regs *regs);
+
 /* The same as a result (count 8: registers a call does not set keep their input values). */
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,
                                        const struct hypercall_regs *in);

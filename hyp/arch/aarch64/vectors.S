@@ -155,7 +155,7 @@ el2_vectors:
 guest_sync_smccc_identify:
 	movz	x1, #ESR_HVC0_HI, lsl #16
 	cmp	x0, x1
-	b.ne	guest_sync_slow
+	b.ne	guest_sync_native
 	ldr	w0, [sp]
 	movz	w1, #SMCCC_IDENTIFY_LO
 	movk	w1, #SMCCC_IDENTIFY_HI, lsl #16
@@ -173,6 +173,69 @@ guest_sync_smccc_identify:
 #endif
 	mov	x3, xzr
 	eret
+
+/*
+ * A native hypercall, hvc #imm with 0x6000 < imm < 0x6000 + HYP_CALL_COUNT (ESR_EL2 = 0x5A000000 +
+ * imm; identify never gets here): x0..x7 come back as results or zero and x9..x17 as zero, so only
+ * x2..x8, x18 and x30 go into the frame; C keeps x19..x29, and ELR/SPSR stay in their registers
+ * (nothing at EL2 takes an exception and returns while it runs: with an SError pending on entry,
+ * whose window would, the slow path takes the call). x0 = ESR_EL2, x1 = 0x5A000000, the caller's
+ * x0 and x1 in the frame.
+ */
+guest_sync_native:
+	sub	x1, x0, x1
+	sub	x1, x1, #HYP_HVC_IMM_BASE
+	cmp	x1, #HYP_CALL_COUNT
+	b.hs	guest_sync_slow
+	mrs	x0, isr_el1		/* ISR_EL1.A: an SError pending is the guest's (serror.S) */
+	tbnz	x0, #8, guest_sync_slow
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	str	x8, [sp, #64]
+	str	x18, [sp, #144]
+	str	x30, [sp, #240]
+	mov	x0, sp
+	bl	arch_guest_hypercall
+	cbnz	w0, guest_sync_native_full
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldr	x8, [sp, #64]
+	ldr	x18, [sp, #144]
+	ldr	x30, [sp, #240]
+	mov	x9, xzr
+	mov	x10, xzr
+	mov	x11, xzr
+	mov	x12, xzr
+	mov	x13, xzr
+	mov	x14, xzr
+	mov	x15, xzr
+	mov	x16, xzr
+	mov	x17, xzr
+	ldp	x0, x1, [sp], #FRAME_SIZE
+	eret
+
+/* A reschedule is due after the call: the rest of the frame (x9..x17 zero), then trap_exit's work. */
+guest_sync_native_full:
+	stp	xzr, xzr, [sp, #72]
+	stp	xzr, xzr, [sp, #88]
+	stp	xzr, xzr, [sp, #104]
+	stp	xzr, xzr, [sp, #120]
+	stp	xzr, x18, [sp, #136]
+	stp	x19, x20, [sp, #152]
+	stp	x21, x22, [sp, #168]
+	stp	x23, x24, [sp, #184]
+	stp	x25, x26, [sp, #200]
+	stp	x27, x28, [sp, #216]
+	mrs	x0, elr_el2
+	mrs	x1, spsr_el2
+	str	x29, [sp, #232]		/* x30 is in the frame already (the bl took the register) */
+	str	x0, [sp, #FRAME_ELR]
+	str	x1, [sp, #FRAME_SPSR]
+	mov	x0, sp
+	bl	arch_guest_hypercall_exit
+	b	guest_resume
 
 guest_sync_slow:
 guest_sync:

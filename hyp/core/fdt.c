@@ -62,6 +62,14 @@ static bool fdt_string_is(const uint8_t *p, uint32_t len, const char *s)
 	return p != NULL && fdt_stringlist_has(p, len, s);
 }
 
+/* Cadence's UART (Xilinx Zynq and ZynqMP), under the names its bindings give it. */
+static bool fdt_is_cadence_uart(const struct fdt_node *node)
+{
+	return fdt_string_is(node->compatible, node->compatible_len, "cdns,uart-r1p12") ||
+	       fdt_string_is(node->compatible, node->compatible_len, "cdns,uart-r1p8") ||
+	       fdt_string_is(node->compatible, node->compatible_len, "xlnx,xuartps");
+}
+
 /* Reads entry idx (address, size) of a reg property with the parent's cell counts. */
 static bool fdt_reg(const struct fdt_node *node, const struct fdt_node *parent, uint32_t idx,
                     struct machine_range *out)
@@ -162,9 +170,13 @@ static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *pa
 		(void)fdt_reg(node, parent, 1, &out->gicr);
 		out->gic_maint_intid = fdt_ppi_intid(node, 0);
 	}
-	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl011") &&
-	    out->uart.size == 0)
-		(void)fdt_reg(node, parent, 0, &out->uart);
+	if (out->uart.size == 0) {
+		if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl011") &&
+		    fdt_reg(node, parent, 0, &out->uart))
+			out->uart_kind = MACHINE_UART_PL011;
+		else if (fdt_is_cadence_uart(node) && fdt_reg(node, parent, 0, &out->uart))
+			out->uart_kind = MACHINE_UART_CADENCE;
+	}
 	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl061") &&
 	    out->gpio.size == 0 && fdt_reg(node, parent, 0, &out->gpio))
 		out->gpio_intid = fdt_spi_intid(node, 0);

@@ -35,7 +35,7 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 
 	if (m->mem.size == 0 || m->gicd.size == 0 || m->gicr.size == 0 || m->uart.size == 0 ||
 	    m->timer_virt_intid == 0)
-		panic("device tree lacks memory, GICv3, PL011 or timer");
+		panic("device tree lacks memory, GICv3, a PL011 or Cadence UART, or the timer");
 	if (!range_within(m->mem.base, m->mem.size, PLAT_DRAM_BASE, PLAT_DRAM_MAX_SIZE))
 		panic("memory 0x%lx+0x%lx outside the platform's RAM window", m->mem.base,
 		      m->mem.size);
@@ -128,20 +128,22 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	struct thread *boot_thread = NULL;
 	struct vm *vm = &primary_vm;
 
-	plat_console_init(PLAT_UART_DEFAULT);
-	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
-	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
 	arch_mmu_init();
-	arch_firmware_probe();
 
+	/* No console until the DT names one (a board's UART is no fixed address): a tree that
+	 * cannot be read stops the boot silently. */
 	const void *dtb = hyp_find_dtb(boot_x0);
 	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
+	if (machine.uart.size != 0)
+		plat_console_init(machine.uart_kind, machine.uart.base);
+	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
+	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
+	arch_firmware_probe();
 	vm_init_primary(vm);
 	vm->grants = machine.guest_grants;
 	hyp_check_machine(&machine, vm);
-	plat_console_init(machine.uart.base);
 	log_printf(
 	    "humpy: DT %p: RAM 0x%lx+0x%lx GICD 0x%lx GICR 0x%lx+0x%lx UART 0x%lx vtimer %u\n", dtb,
 	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,

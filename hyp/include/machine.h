@@ -13,7 +13,8 @@ struct machine {
 	struct machine_range mem;  /* first range of the first memory node */
 	struct machine_range gicd; /* GICv3 distributor */
 	struct machine_range gicr; /* first redistributor region */
-	struct machine_range uart; /* first enabled PL011 */
+	struct machine_range uart; /* first enabled PL011 or Cadence UART: the console */
+	uint32_t uart_kind;        /* MACHINE_UART_*: which driver the console needs */
 	uint32_t timer_virt_intid; /* EL1 virtual timer, as a GIC INTID (PPI n -> 16 + n) */
 	uint32_t timer_hyp_intid;  /* EL2 physical timer */
 	struct machine_range gpio; /* first enabled PL061 (its SPI can be handed to the VM) */
@@ -21,6 +22,10 @@ struct machine {
 	uint32_t gic_maint_intid;  /* the GIC's maintenance interrupt (PPI), 0 if the DT lacks it */
 	uint32_t guest_grants;     /* MACHINE_GRANT_*: boot options (/chosen/bootargs words) */
 };
+
+/* The console UARTs humpy drives, told apart by the DT's compatible string. */
+#define MACHINE_UART_PL011   0U /* "arm,pl011" */
+#define MACHINE_UART_CADENCE 1U /* "cdns,uart-r1p12", "cdns,uart-r1p8", "xlnx,xuartps" */
 
 /* What the boot VM owns only when the hypervisor's boot options say so (humpy.guest_pmu,
  * humpy.guest_debug, humpy.guest_ptimer): otherwise its accesses trap and are UNDEFINED. */

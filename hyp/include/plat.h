@@ -4,8 +4,14 @@
 
 #include "util.h"
 
-/* Point the console at a PL011 (the DT's address once known; the platform default before). */
-void plat_console_init(paddr_t base);
+/* Point the console at the DT's UART, a MACHINE_UART_* kind at @base (no console before). */
+void plat_console_init(uint32_t kind, paddr_t base);
 void plat_console_putc(char c);
+
+/* The drivers behind it (hyp/platform/common/): one character each, bounded waits. */
+void pl011_init(paddr_t base);
+void pl011_putc(char c);
+void cadence_uart_init(paddr_t base);
+void cadence_uart_putc(char c);
 
 #endif

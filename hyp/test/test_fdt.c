@@ -152,3 +152,51 @@ TEST(fdt_refuses_a_property_past_the_structure_block)
 	CHECK_EQ(-1, r.error);
 	CHECK(r.why != NULL && strcmp(r.why, "property runs past the block") == 0);
 }
+
+/* The console by compatible string: Cadence's UART (ZynqMP's "cdns,uart-r1p12", "xlnx,xuartps")
+ * gets the Cadence driver, a PL011 the PL011 one; the first enabled UART in the tree wins. */
+static size_t fdt_two_uarts(struct fdt_builder *b, const char *first, uint32_t first_len)
+{
+	uint8_t cells[4], reg[16];
+
+	fb_init(b);
+	fb_begin(b, "");
+	put32(cells, 2);
+	fb_prop(b, "#address-cells", cells, 4);
+	fb_prop(b, "#size-cells", cells, 4);
+	fb_begin(b, "serial@ff000000");
+	fb_prop(b, "compatible", first, first_len);
+	put32(reg, 0);
+	put32(reg + 4, 0xFF000000U);
+	put32(reg + 8, 0);
+	put32(reg + 12, 0x1000U);
+	fb_prop(b, "reg", reg, 16);
+	fb_token(b, B_END);
+	fb_begin(b, "pl011@9000000");
+	fb_prop(b, "compatible", "arm,pl011\0arm,primecell", 24);
+	put32(reg + 4, 0x09000000U);
+	fb_prop(b, "reg", reg, 16);
+	fb_token(b, B_END);
+	fb_token(b, B_END);
+	fb_token(b, B_DONE);
+	return fb_finish(b, 0);
+}
+
+TEST(fdt_takes_the_cadence_uart_by_compatible_string)
+{
+	struct fdt_builder b;
+	struct machine m;
+	size_t size;
+
+	(void)arena;
+	size = fdt_two_uarts(&b, "cdns,uart-r1p12\0xlnx,xuartps", 28);
+	CHECK_EQ(0, fdt_read_machine(b.blob, size, &m).error);
+	CHECK_EQ(0xFF000000U, m.uart.base);
+	CHECK_EQ(0x1000U, m.uart.size);
+	CHECK_EQ(MACHINE_UART_CADENCE, m.uart_kind);
+	/* An unknown UART first: the PL011 after it is the console. */
+	size = fdt_two_uarts(&b, "acme,uart", 10);
+	CHECK_EQ(0, fdt_read_machine(b.blob, size, &m).error);
+	CHECK_EQ(0x09000000U, m.uart.base);
+	CHECK_EQ(MACHINE_UART_PL011, m.uart_kind);
+}

@@ -14,17 +14,17 @@ static volatile uint8_t *pl011_regs;
 /* The last wait for FIFO room ran out: later characters are dropped without waiting. */
 static bool pl011_is_stuck;
 
-void plat_console_init(paddr_t base)
+void pl011_init(paddr_t base)
 {
 	pl011_regs = (volatile uint8_t *)(uintptr_t)base;
 }
 
-void plat_console_putc(char c)
+void pl011_putc(char c)
 {
 	if (pl011_regs == NULL)
 		return;
 	if (c == '\n')
-		plat_console_putc('\r');
+		pl011_putc('\r');
 	/*
 	 * The VM shares this UART and may stop its transmitter (UARTCR, CTS flow control): the
 	 * wait is bounded, or a guest could hang the hypervisor in its next log line.

@@ -1,2 +1,3 @@
 # qemu-virt: nothing to compile beyond the shared drivers; platform.h carries the addresses.
-HYP_PLAT_SRCS := hyp/platform/common/pl011.c
+HYP_PLAT_SRCS := hyp/platform/common/console.c hyp/platform/common/pl011.c \
+	hyp/platform/common/cadence_uart.c

@@ -654,8 +654,15 @@ class Run:
                 if res["outcome"] in ("hang", "timeout"):
                     return dict(rec, status="timeout", killer="suite", detail=res["detail"])
                 if res["outcome"] != "complete":
+                    # A flaky test (or crash) must not count as a kill: the mutant's second boot
+                    # has to go wrong too.
+                    again = self.suite.boot(tree.hyp_elf)
+                    if again["outcome"] == "complete":
+                        return dict(rec, status="survived", detail=f"passes the suite on a second"
+                                    f" boot (the first: {res['outcome']}: {res['detail']})"[:300])
                     return dict(rec, status="killed", killer="suite",
-                                detail=f"{res['outcome']}: {res['detail']}")
+                                detail=f"{res['outcome']}: {res['detail']}; again: "
+                                       f"{again['outcome']}: {again['detail']}"[:400])
             where = "host unit tests and suite" if in_host and in_hyp else \
                 ("suite" if in_hyp else "host unit tests")
             if not in_hyp:

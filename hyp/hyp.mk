@@ -25,6 +25,8 @@ endif
 HYP_ELF      := $(HYP_BUILD)/hyp.elf
 HYP_BIN      := $(HYP_BUILD)/hyp.bin
 HYP_PACKED   := $(HYP_BUILD)/humpy.bin
+# humpy.bin in a FIT image for U-Boot's bootm (make hyp-fit; mkimage from u-boot-tools).
+HYP_FIT      := $(HYP_BUILD)/humpy.itb
 HYP_VM_DTB   := $(HYP_BUILD)/vm-board.dtb
 HYP_LDS      := $(HYP_BUILD)/hyp.ld
 # conformance/conformance.mk sets the same path; the default keeps this fragment self-contained.
@@ -132,5 +134,12 @@ $(HYP_VM_DTB): scripts/vm-dtb.sh
 $(HYP_PACKED): $(HYP_BIN) $(GUEST_BIN) $(HYP_VM_DTB) hyp/tools/pack-image.py
 	$(PYTHON) hyp/tools/pack-image.py -o $@ $(HYP_BIN) \
 		$(GUEST_BIN)@0x41000000 $(HYP_VM_DTB)@0x40F00000
+
+.PHONY: hyp-fit
+hyp-fit: $(HYP_FIT)
+# mkimage resolves the .its file's /incbin/ next to it: a copy beside humpy.bin.
+$(HYP_FIT): $(HYP_PACKED) hyp/tools/humpy.its
+	cp hyp/tools/humpy.its $(HYP_BUILD)/humpy.its
+	mkimage -f $(HYP_BUILD)/humpy.its $@ >/dev/null
 
 -include $(HYP_OBJS:.o=.d)

@@ -87,3 +87,19 @@ TEST(payload_shorter_than_its_header_is_none)
 	CHECK_EQ(1, payload_load(p_blob, p_build(1), &vm));
 	CHECK_EQ(0xA0, p_ram[0]);
 }
+
+/* The size limit is inclusive: a payload claiming exactly 64 MiB (its header, one entry and its
+ * bytes at the front; nothing past them is read) is unpacked; one byte more is refused. */
+TEST(payload_of_exactly_the_size_limit_is_accepted)
+{
+	struct vm vm = p_vm();
+	struct payload_header *h = (struct payload_header *)p_blob;
+
+	(void)arena;
+	p_build(1);
+	h->total_size = PAYLOAD_MAX_SIZE;
+	CHECK_EQ(1, payload_load(p_blob, PAYLOAD_MAX_SIZE, &vm));
+	CHECK_EQ(0xA0, p_ram[0]);
+	h->total_size = PAYLOAD_MAX_SIZE + 1;
+	CHECK_EQ(-1, payload_load(p_blob, PAYLOAD_MAX_SIZE + 1, &vm));
+}

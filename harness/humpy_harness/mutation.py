@@ -536,9 +536,10 @@ class Run:
             wanted = self.args.ids.split(",")
             known = {m["id"]: m for m in every}
             if self.args.from_json:
+                # The file's mutant wins: at another commit the same id may name other lines.
                 for m in json.loads(Path(self.args.from_json).read_text())["mutants"]:
-                    known.setdefault(m["id"], {k: m[k] for k in ("id", "file", "line", "operator",
-                                                                 "old", "new", "what")})
+                    known[m["id"]] = {k: m[k] for k in ("id", "file", "line", "operator", "old",
+                                                        "new", "what")}
             missing = [i for i in wanted if i not in known]
             if missing:
                 raise SystemExit(f"mutation: unknown mutant id(s): {', '.join(missing)}")

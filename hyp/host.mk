@@ -43,10 +43,25 @@ $(HYP_HOST_TEST_PLAIN): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_T
 	$(HOST_CC) $(HYP_HOST_CFLAGS) -DHYP_CAP_ID_PLAIN $(HYP_HOST_TEST_INCLUDES) -o $@ \
 		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
 
+# A hung test binary must not stall make test: each run is bounded (timeout signals its whole
+# process group, then KILLs it) and says so in one line.
+HYP_HOST_TEST_TIMEOUT ?= 300
+HYP_HOST_RUN = timeout -k 10 $(HYP_HOST_TEST_TIMEOUT) $(1) || { rc=$$?; \
+	if [ $$rc -eq 124 ] || [ $$rc -eq 137 ]; then \
+	echo "test-hyp-host: $(1) killed after $(HYP_HOST_TEST_TIMEOUT) s (hung)"; fi; exit $$rc; }
+# A core function named like a libc one replaces libc's in the whole host program (sched_yield did:
+# LeakSanitizer's exit-time check called it and hung): refuse any such name.
+HYP_HOST_LIBC_CLASH = clash=$$(nm -g --defined-only $(1) | awk '$$2 == "T" { print $$3 }' | \
+	grep -Fxf - <(nm -D --defined-only $$($(HOST_CC) -print-file-name=libc.so.6) | \
+	awk '{ sub(/@.*/, "", $$3); print $$3 }')); \
+	if [ -n "$$clash" ]; then echo "test-hyp-host: $(1) defines libc's $$clash"; exit 1; fi
+
 .PHONY: test-hyp-host
+test-hyp-host: SHELL := /bin/bash
 test-hyp-host: $(HYP_HOST_TEST) $(HYP_HOST_TEST_PLAIN)
-	$(HYP_HOST_TEST)
-	$(HYP_HOST_TEST_PLAIN)
+	@$(call HYP_HOST_LIBC_CLASH,$(HYP_HOST_TEST))
+	$(call HYP_HOST_RUN,$(HYP_HOST_TEST))
+	$(call HYP_HOST_RUN,$(HYP_HOST_TEST_PLAIN))
 
 TEST_TARGETS += test-hyp-host
 # hypercall.c is linted with hyp.mk's sources.

@@ -102,7 +102,7 @@ void sched_block(struct sched *s, struct vcpu *v)
 	}
 }
 
-void sched_yield(struct sched *s)
+void sched_yield_generic(struct sched *s)
 {
 	sched_request(s, SCHED_ROTATE);
 }

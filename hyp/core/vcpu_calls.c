@@ -268,7 +268,7 @@ error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint6
 	switch (hint) {
 	case SCHED_YIELD_HINT_GENERIC:
 		if (s != NULL) {
-			sched_yield(s);
+			sched_yield_generic(s);
 		}
 		return OK;
 	case SCHED_YIELD_HINT_TO_THREAD: {
@@ -281,7 +281,7 @@ error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint6
 		if (s != NULL && vcpu_of(t)->cpu == ctx->vcpu->cpu) {
 			sched_yield_to(s, vcpu_of(t));
 		} else if (s != NULL) {
-			sched_yield(s);
+			sched_yield_generic(s);
 		}
 		return OK;
 	}

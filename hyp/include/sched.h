@@ -57,8 +57,11 @@ void sched_node_init(struct sched_node *n);
 void sched_wake(struct sched *s, struct vcpu *v);
 /* @v stops being runnable (power off, kill): out of the queue, or current gives up the CPU. */
 void sched_block(struct sched *s, struct vcpu *v);
-/* scheduler_yield's hints: generic, to @target (runs next if ready), to priorities >= @floor. */
-void sched_yield(struct sched *s);
+/* scheduler_yield's hints: generic, to @target (runs next if ready), to priorities >= @floor.
+ * Not plain sched_yield: the host build links libc, and a core sched_yield would replace libc's
+ * for the whole program (LeakSanitizer's exit-time check spins on it: it crashed there and hung).
+ */
+void sched_yield_generic(struct sched *s);
 void sched_yield_to(struct sched *s, struct vcpu *target);
 void sched_yield_lower(struct sched *s, unsigned floor);
 /* The running vCPU's timeslice is over. */

@@ -34,7 +34,7 @@ TEST(sched_round_robin_equal_priority)
 	CHECK(sched_is_contended(&s));
 	sched_tick(&s);
 	CHECK(sched_pick(&s) == &b);
-	sched_yield(&s);
+	sched_yield_generic(&s);
 	CHECK(sched_pick(&s) == &c);
 	sched_tick(&s);
 	CHECK(sched_pick(&s) == &a);
@@ -58,7 +58,7 @@ TEST(sched_priority_preempts_and_waits)
 	CHECK(sched_pick(&s) == &hi);
 	/* The lower one waits, whatever the higher one does short of blocking. */
 	CHECK(!sched_is_contended(&s));
-	sched_yield(&s);
+	sched_yield_generic(&s);
 	CHECK(sched_pick(&s) == &hi);
 	sched_tick(&s);
 	CHECK(sched_pick(&s) == &hi);
@@ -86,9 +86,9 @@ TEST(sched_yield_to_runs_target_next)
 	sched_yield_to(&s, &c);
 	CHECK(sched_pick(&s) == &c);
 	/* a went behind b. */
-	sched_yield(&s);
+	sched_yield_generic(&s);
 	CHECK(sched_pick(&s) == &b);
-	sched_yield(&s);
+	sched_yield_generic(&s);
 	CHECK(sched_pick(&s) == &a);
 	/* To itself, or to a vCPU that is not ready: a plain yield. */
 	sched_yield_to(&s, &a);

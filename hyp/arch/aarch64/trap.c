@@ -168,7 +168,7 @@ void arch_guest_sync(struct guest_frame *f)
 		/* Trapped only while another vCPU waits for this CPU: the guest's wait is a yield.
 		 */
 		f->elr += 4;
-		sched_yield(&trap_cpu()->sched);
+		sched_yield_generic(&trap_cpu()->sched);
 		break;
 	default:
 		inject_undef(f, esr);

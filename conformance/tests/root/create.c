@@ -23,7 +23,8 @@ static void create_ok(const struct root_caps *rc, u32 call)
 	for (i = 2; i < 8; i++)
 		ASSERT_EQ("x2..x7", r.x[i], 0);
 	if (call == GH_HVC_PARTITION_CREATE_THREAD) {
-		/* No address space, so no activation (deviation thread_activate); still INIT. */
+		/* No address space attached: activation is OBJECT_CONFIG (as upstream: a vCPU runs
+		 * in an address space), and the thread stays INIT. */
 		ASSERT_EQ("activate new thread", hc_err(GH_HVC_OBJECT_ACTIVATE, r.x[1], 0, 0),
 		          E(OBJECT_CONFIG));
 		ASSERT_EQ("attach new thread (INIT)",

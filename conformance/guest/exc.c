@@ -49,7 +49,14 @@ void exc_reset(void)
 #define ID_PFR1_SSBS(v)  (((v) >> 4) & 0xf)
 #define ID_PFR1_SSBS_MSR 2 /* FEAT_SSBS2: PSTATE.SSBS readable with MRS */
 
-u64 exc_pstate_mask(void)
+/*
+ * Which PSTATE fields the CPU has, from its ID registers: read once (exc_init at boot), since a
+ * hypervisor may trap ID register reads (HCR_EL2.TID3) and exc_pstate_now runs in every expected
+ * exception's handler, where three traps each time would show up in every fault's cost.
+ */
+static u64 exc_pstate_fields;
+
+void exc_init(void)
 {
 	u64 mask = PSTATE_M_MASK | PSTATE_DAIF;
 
@@ -59,7 +66,14 @@ u64 exc_pstate_mask(void)
 		mask |= PSTATE_UAO;
 	if (ID_PFR1_SSBS(sysreg_read(id_aa64pfr1_el1)) >= ID_PFR1_SSBS_MSR)
 		mask |= PSTATE_SSBS;
-	return mask;
+	exc_pstate_fields = mask;
+}
+
+u64 exc_pstate_mask(void)
+{
+	if (exc_pstate_fields == 0) /* M and DAIF are always in it: 0 means not read yet */
+		exc_init();
+	return exc_pstate_fields;
 }
 
 u64 exc_pstate_now(void)

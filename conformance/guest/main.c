@@ -1,6 +1,7 @@
 /* The guest's C entry: platform discovery, MMU, console, time limit, then the runner. */
 #include <humpy/arch.h>
 #include <humpy/console.h>
+#include <humpy/exc.h>
 #include <humpy/mmu.h>
 #include <humpy/plat.h>
 #include <humpy/runner.h>
@@ -14,6 +15,7 @@ void guest_main(u64 x0)
 
 	/* Compiled with -mstrict-align, so the tree can be read before the MMU makes RAM Normal. */
 	plat_discover(x0);
+	exc_init();
 	mmu_enable(&plat);
 	console_init(plat.uart);
 	console_printf("\nhumpy conformance guest: x0 0x%lx dtb 0x%lx uart 0x%lx gicd 0x%lx "

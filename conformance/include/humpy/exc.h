@@ -61,5 +61,7 @@ const char *exc_kind_name(unsigned kind);
  */
 u64 exc_pstate_now(void);
 u64 exc_pstate_mask(void);
+/* Reads the ID registers exc_pstate_mask needs (once, at boot: they may trap to the hypervisor). */
+void exc_init(void);
 
 #endif

@@ -147,6 +147,22 @@ def test_bench_lines(harness):
     assert "identify.native" in proc.stdout
 
 
+def test_bench_without_the_pmu_counts_ticks(harness):
+    """Without humpy.guest_pmu the hypervisor keeps the PMU (ID_AA64DFR0_EL1.PMUVer 0, accesses
+    UNDEFINED): the bench guest says so and counts CNTVCT ticks instead of dying on the trap."""
+    proc, data = harness("bench", "--extra-qemu-args", "-append ''", name="bench")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cmd = data["runs"][0]["command"]  # QEMU's last -append wins: the hypervisor gets none
+    assert cmd[len(cmd) - 1 - cmd[::-1].index("-append") + 1] == ""
+    log = (REPO / data["runs"][0]["log"]).read_text()
+    assert "unexpected" not in proc.stdout and "outside a test" not in proc.stdout
+    got = {b["name"]: (b["value"], b["unit"]) for b in data["bench"]}
+    assert got["identify.native"][1] == "ticks" and got["identify.native"][0] > 0, got
+    assert got["identify.smccc"][1] == "ticks" and got["identify.smccc"][0] > 0, got
+    assert all(unit in ("ticks", None) for _, unit in got.values()), got
+    assert "no PMU (ID_AA64DFR0_EL1.PMUVer 0x0); counting CNTVCT ticks" in log, log
+
+
 def test_missing_image_and_missing_qemu(harness, tmp_path):
     proc, _ = harness("run", guest=str(tmp_path / "nope.bin"))
     assert proc.returncode == 4

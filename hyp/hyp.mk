@@ -105,6 +105,21 @@ hyp-packed: $(HYP_PACKED)
 
 $(HYP_BUILD)/obj/hyp/core/string.c.o: HYP_CFLAGS += -fno-lto
 
+# Objects depend on the flags they were built with: a build folder made before a flag changed
+# (e.g. before -fpie) is rebuilt instead of linked stale ("read-only segment has dynamic relocations").
+# The stamp is rewritten only when the flags differ, so an unchanged build rebuilds nothing.
+HYP_FLAGS_STAMP := $(HYP_BUILD)/flags.stamp
+HYP_FLAGS_NOW   := $(HYP_CC) $(HYP_CFLAGS) $(HYP_LDFLAGS)
+$(HYP_FLAGS_STAMP): hyp-flags-check
+	@:
+.PHONY: hyp-flags-check
+hyp-flags-check:
+	@mkdir -p $(HYP_BUILD)
+	@printf '%s\n' '$(subst ','\'',$(HYP_FLAGS_NOW))' > $(HYP_FLAGS_STAMP).new
+	@if cmp -s $(HYP_FLAGS_STAMP).new $(HYP_FLAGS_STAMP); then rm -f $(HYP_FLAGS_STAMP).new; \
+	else mv $(HYP_FLAGS_STAMP).new $(HYP_FLAGS_STAMP); fi
+$(HYP_OBJS) $(HYP_LDS): $(HYP_FLAGS_STAMP)
+
 $(HYP_BUILD)/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"

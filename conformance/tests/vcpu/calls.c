@@ -1,8 +1,8 @@
 /*
  * vcpu_configure, vcpu_poweron, vcpu_poweroff, vcpu_kill, vcpu_set_priority, vcpu_set_timeslice,
- * vcpu_register_write and thread activation: every error with its exact code and the effects a
- * second vCPU of the root VM shows (reference section 2 vcpu_*, section 7 rights; spec limits and
- * vcpu: bit layouts).
+ * vcpu_set_affinity, vcpu_register_write and thread activation: every error with its exact code and
+ * the effects a second vCPU of the root VM shows (reference section 2 vcpu_*, section 7 rights;
+ * spec limits and vcpu: bit layouts).
  */
 #include <humpy/fault.h>
 #include <humpy/vcpu.h>
@@ -10,6 +10,7 @@
 #define WAIT_YIELDS 64 /* plain yields a test waits for a second vCPU before it gives up */
 #define MAGIC_X1    0x1111222233334444ULL
 #define MAGIC_X3    0x5555666677778888ULL
+#define RES1        (~0ULL) /* a res1 input: all ones (reference section 1a) */
 
 /* Waits until the block's vCPU has entered `n` times; FAIL if it does not within WAIT_YIELDS. */
 #define WAIT_ENTRIES(c, n)                                                                         \
@@ -115,6 +116,29 @@ VCPU_TEST(timeslice_bounds)
 	          E(OBJECT_STATE));
 	mem_cap_errors(rc, GH_HVC_VCPU_SET_TIMESLICE, args, 0, rc->cspace,
 	               GH_RIGHT_THREAD_TIMESLICE, active);
+}
+
+/*
+ * Proves vcpu_set_affinity: CPU 0 is OK while INIT, CPU index 0xfffe (past any QEMU virt machine's
+ * CPUs; 0xffff is the reference's "none" and not asserted) ARGUMENT_INVALID, an active thread
+ * OBJECT_STATE (the reading priority and timeslice take), res1 0 ARGUMENT_INVALID, and every cap
+ * error (section 2, AFFINITY right).
+ */
+VCPU_TEST(affinity_errors)
+{
+	u64 t = vcpu_thread(rc, false), active = vcpu_thread(rc, true);
+	u64 args[7] = {t, 0, RES1};
+
+	RETURN_IF_FAILED();
+	ASSERT_EQ("CPU 0", vc(GH_HVC_VCPU_SET_AFFINITY, t, 0, RES1, 0), 0);
+	ASSERT_EQ("CPU 0xfffe", vc(GH_HVC_VCPU_SET_AFFINITY, t, 0xfffe, RES1, 0),
+	          E(ARGUMENT_INVALID));
+	ASSERT_EQ("res1 0", vc(GH_HVC_VCPU_SET_AFFINITY, t, 0, 0, 0), E(ARGUMENT_INVALID));
+	ASSERT_EQ("still INIT: CPU 0 again", vc(GH_HVC_VCPU_SET_AFFINITY, t, 0, RES1, 0), 0);
+	ASSERT_EQ("an active thread", vc(GH_HVC_VCPU_SET_AFFINITY, active, 0, RES1, 0),
+	          E(OBJECT_STATE));
+	mem_cap_errors(rc, GH_HVC_VCPU_SET_AFFINITY, args, 0, rc->cspace, GH_RIGHT_THREAD_AFFINITY,
+	               active);
 }
 
 /*

@@ -121,8 +121,8 @@ for goal in fuzz fuzz-libfuzzer; do
 done
 expect_refusal "fuzz-bugbench BUGBENCH_SECONDS=1m" "BUGBENCH_SECONDS=1m: expected" -- \
 	"${mk[@]}" -s fuzz-bugbench BUGBENCH_SECONDS=1m
-expect_refusal "fuzz-bugbench BUGBENCH_BUGS=13" "BUGBENCH_BUGS=13: expected" -- \
-	"${mk[@]}" -s fuzz-bugbench BUGBENCH_BUGS=13
+expect_refusal "fuzz-bugbench BUGBENCH_BUGS=99" "BUGBENCH_BUGS=99: expected" -- \
+	"${mk[@]}" -s fuzz-bugbench BUGBENCH_BUGS=99
 expect_refusal "test-fuzz FUZZ_TEST_SECONDS=-1" "FUZZ_TEST_SECONDS=-1: expected" -- \
 	"${mk[@]}" -s test-fuzz FUZZ_TEST_SECONDS=-1
 env="FUZZ_BUILD=$FUZZ_BUILD FUZZ_REPORTS=$scratch/reports/fuzz"

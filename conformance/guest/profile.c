@@ -71,3 +71,17 @@ const char *profile_name(const struct profile *p)
 {
 	return p->root ? "root" : "hlos";
 }
+
+u64 profile_chosen_cap(const char *name)
+{
+	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
+	const u8 *p;
+	u32 len = 0;
+
+	if (chosen < 0)
+		return GH_CAP_INVALID;
+	p = fdt_prop(chosen, name, &len);
+	if (!p || len != 8)
+		return GH_CAP_INVALID;
+	return ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
+}

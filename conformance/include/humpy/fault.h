@@ -4,6 +4,7 @@
 
 #include <humpy/exc.h>
 #include <humpy/test.h>
+#include <humpy/profile.h>
 
 /*
  * The syndrome the hypervisor injects for a stage-2 fault it does not handle (reference section 8):
@@ -51,8 +52,6 @@ void fault_exec(u64 va);
  */
 u64 fault_exec_setup(unsigned page, u64 ipa);
 
-/* /chosen humpy,<name> as a 64-bit cap ID (ROOT_PROFILE.md); GH_CAP_INVALID (all ones) = none. */
-u64 fault_chosen_cap(const char *name);
 #define FAULT_SELF_AS_PROP "humpy,root-addrspace-cap"
 #define FAULT_NO_SELF_AS                                                                           \
 	"no cap to the root VM's own address space (/chosen humpy,root-addrspace-cap absent or "   \

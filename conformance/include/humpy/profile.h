@@ -18,5 +18,8 @@ struct profile {
 const struct profile *profile_get(void);
 /* "root" or "hlos", as BEGIN's profile= and the PROFILE line print it. */
 const char *profile_name(const struct profile *p);
+/* /chosen humpy,<name> as a 64-bit cap ID (ROOT_PROFILE.md); GH_CAP_INVALID when absent or not
+ * 8 bytes (all ones, the spec's "none", passes through as it is). */
+u64 profile_chosen_cap(const char *name);
 
 #endif

@@ -22,7 +22,7 @@
 /* The root VM's own address space, or SKIP. */
 #define PERM_SELF_AS(as)                                                                           \
 	do {                                                                                       \
-		(as) = fault_chosen_cap(FAULT_SELF_AS_PROP);                                       \
+		(as) = profile_chosen_cap(FAULT_SELF_AS_PROP);                                     \
 		if ((as) == GH_CAP_INVALID)                                                        \
 			SKIP(FAULT_NO_SELF_AS);                                                    \
 	} while (0)

@@ -295,7 +295,7 @@ VCPU_TEST(kill_then_poweron)
  */
 VCPU_TEST(bind_virq_errors)
 {
-	u64 vic = fault_chosen_cap("humpy,root-vic-cap"), t, init;
+	u64 vic = profile_chosen_cap("humpy,root-vic-cap"), t, init;
 	u64 bind[7], unbind[7] = {0, 1};
 	unsigned type;
 

@@ -3,6 +3,7 @@
 #include <humpy/fdt.h>
 #include <humpy/spec.h>
 #include <humpy/vcpu.h>
+#include <humpy/profile.h>
 
 _Static_assert(offsetof(struct vcpu2, mair) == 0 && offsetof(struct vcpu2, tcr) == 8 &&
                    offsetof(struct vcpu2, ttbr0) == 16 && offsetof(struct vcpu2, vbar) == 24 &&
@@ -242,28 +243,14 @@ void vcpu_sysregs_restore(const u64 saved[8])
 	isb();
 }
 
-static u64 vcpu_chosen_cap(const char *name)
-{
-	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
-	const u8 *p;
-	u32 len = 0;
-
-	if (chosen < 0)
-		return GH_CAP_INVALID;
-	p = fdt_prop(chosen, name, &len);
-	if (!p || len != 8)
-		return GH_CAP_INVALID;
-	return ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
-}
-
 u64 vcpu_self_as(void)
 {
-	return vcpu_chosen_cap("humpy,root-addrspace-cap");
+	return profile_chosen_cap("humpy,root-addrspace-cap");
 }
 
 u64 vcpu_self(void)
 {
-	return vcpu_chosen_cap("humpy,root-vcpu-cap");
+	return profile_chosen_cap("humpy,root-vcpu-cap");
 }
 
 const char *vcpu_missing(void)

@@ -3,6 +3,7 @@
 #include <humpy/fdt.h>
 #include <humpy/ipc.h>
 #include <humpy/plat.h>
+#include <humpy/profile.h>
 
 #define GICD_TYPER         0x0004
 #define GICD_TYPER_ITLINES 0x1f
@@ -15,24 +16,10 @@ static struct {
 } ipc_binds[IPC_MAX_BOUND];
 static unsigned ipc_n_binds;
 
-static u64 ipc_chosen_cap(const char *name)
-{
-	int chosen = fdt_present() ? fdt_path_offset("/chosen") : -1;
-	const u8 *p;
-	u32 len = 0;
-
-	if (chosen < 0)
-		return GH_CAP_INVALID;
-	p = fdt_prop(chosen, name, &len);
-	if (!p || len != 8)
-		return GH_CAP_INVALID;
-	return ((u64)fdt_be32(p) << 32) | fdt_be32(p + 4);
-}
-
 bool ipc_self_get(struct ipc_self *self)
 {
-	self->vic = ipc_chosen_cap("humpy,root-vic-cap");
-	self->vcpu = ipc_chosen_cap("humpy,root-vcpu-cap");
+	self->vic = profile_chosen_cap("humpy,root-vic-cap");
+	self->vcpu = profile_chosen_cap("humpy,root-vcpu-cap");
 	return self->vic != GH_CAP_INVALID;
 }
 

@@ -272,8 +272,14 @@ error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint6
 		}
 		return OK;
 	case SCHED_YIELD_HINT_TO_THREAD: {
-		struct cap_lookup_result t = vcpu_lookup(ctx, arg1, RIGHT_THREAD_YIELD_TO);
+		struct cap_lookup_result t;
 
+		/* arg1 is a cap only with this hint, so the dispatcher's no-cspace check (cap_mask)
+		 * cannot cover it: answer as it does for a caller without a cspace. */
+		if (ctx->cspace == NULL) {
+			return ERROR_ARGUMENT_INVALID;
+		}
+		t = vcpu_lookup(ctx, arg1, RIGHT_THREAD_YIELD_TO);
 		if (t.error != OK) {
 			return t.error;
 		}

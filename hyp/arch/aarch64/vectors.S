@@ -18,6 +18,13 @@
 #define SMCCC_IDENTIFY_HI  0xC600
 #define SMCCC_IDENTIFY_LO  (0x8000 + HYP_CALL_HYPERVISOR_IDENTIFY)
 
+/* x9..x17 come back zero from every hypercall, so no EL2 value leaks through them. */
+.macro zero_x9_x17
+	.irp r, 9, 10, 11, 12, 13, 14, 15, 16, 17
+	mov	x\r, xzr
+	.endr
+.endm
+
 /* An exception of the hypervisor itself: switch to the panic stack and report. */
 .macro hyp_fault kind
 	.balign	0x80
@@ -101,15 +108,7 @@ el2_vectors:
 	mov	x5, xzr
 	mov	x6, xzr
 	mov	x7, xzr
-	mov	x9, xzr
-	mov	x10, xzr
-	mov	x11, xzr
-	mov	x12, xzr
-	mov	x13, xzr
-	mov	x14, xzr
-	mov	x15, xzr
-	mov	x16, xzr
-	mov	x17, xzr
+	zero_x9_x17
 	eret
 
 	guest_exit guest_irq		/* lower EL, AArch64: irq */
@@ -204,15 +203,7 @@ guest_sync_native:
 	ldr	x8, [sp, #64]
 	ldr	x18, [sp, #144]
 	ldr	x30, [sp, #240]
-	mov	x9, xzr
-	mov	x10, xzr
-	mov	x11, xzr
-	mov	x12, xzr
-	mov	x13, xzr
-	mov	x14, xzr
-	mov	x15, xzr
-	mov	x16, xzr
-	mov	x17, xzr
+	zero_x9_x17
 	ldp	x0, x1, [sp], #FRAME_SIZE
 	eret
 

@@ -199,6 +199,7 @@ def check(spec):
                                 "UNIMPLEMENTED as unreachable for it (humpy implements it)")
     _check_registers(abi)
     _check_unimplemented(spec)
+    _check_rm(spec)
     spec["calls"] = calls
     spec["hvc_max"] = hvc_max
     spec["holes"] = holes
@@ -250,6 +251,49 @@ def _check_unimplemented(spec):
         for path, values in paths.items():
             if not values or any(not isinstance(v, int) or not 0 <= v <= U64 for v in values):
                 raise SpecError(f"unimplemented_x0.{case}.{path}: a list of 64-bit values")
+
+
+RM_NUMERIC = ("dt_cells", "header", "msg_type", "message", "errors", "ids", "notifications",
+              "resource_entry", "resource_type", "vm_status", "os_status", "exit_type", "console", "vmid")
+
+
+def _check_rm(spec):
+    """The RM RPC section (reference §6): every value a 32-bit number (dt: strings), IDs and errors
+    distinct, and the message limits consistent with the header."""
+    rm = spec.get("rm")
+    if rm is None:
+        return
+    unknown = set(rm) - set(RM_NUMERIC) - {"dt"}
+    if unknown:
+        raise SpecError(f"rm: unknown groups {sorted(unknown)}")
+    for k, v in rm.get("dt", {}).items():
+        if not isinstance(v, str) or '"' in v or "\\" in v:
+            raise SpecError(f"rm.dt.{k}: a plain string")
+    for group in RM_NUMERIC:
+        for k, v in rm.get(group, {}).items():
+            if not isinstance(v, int) or not 0 <= v <= 0xFFFFFFFF:
+                raise SpecError(f"rm.{group}.{k}: a 32-bit unsigned number")
+    for group in ("errors", "ids", "notifications", "msg_type", "resource_type"):
+        values = list(rm.get(group, {}).values())
+        if len(set(values)) != len(values):
+            raise SpecError(f"rm.{group}: two names share a value")
+    clash = set(rm.get("ids", {}).values()) & set(rm.get("notifications", {}).values())
+    if clash:
+        both = ", ".join(f"{v:#x}" for v in sorted(clash))
+        raise SpecError(f"rm: {both} both a request and a notification")
+    hdr, msg = rm["header"], rm["message"]
+    byte0 = hdr["version"] | (hdr["words"] << hdr["words_shift"])
+    if hdr["byte0"] != byte0 or hdr["words"] * 4 != hdr["size"]:
+        raise SpecError("rm.header: byte0 must be version | words << words_shift, and size words * 4")
+    if msg["payload"] != msg["size"] - hdr["size"]:
+        raise SpecError("rm.message.payload: must be size - header.size")
+    if msg["max_fragments"] > hdr["fragments_mask"]:
+        raise SpecError("rm.message.max_fragments: does not fit the header's fragment field")
+    if msg["max_payload"] != (msg["max_fragments"] + 1) * msg["payload"]:
+        raise SpecError("rm.message.max_payload: must be (max_fragments + 1) * payload")
+    entry = rm["resource_entry"]
+    if max(v for k, v in entry.items() if k != "size") + 8 > entry["size"]:
+        raise SpecError("rm.resource_entry: a field lies past the entry's size")
 
 
 def _hex(v, suffix="U"):
@@ -427,6 +471,14 @@ def guest_header(spec):
     for group, values in spec.get("vcpu", {}).items():
         for name, v in values.items():
             out.append(f"#define GH_VCPU_{group.upper()}_{name.upper()} {_hex(v)}")
+    rm = spec.get("rm")
+    if rm is not None:
+        out += ["", "/* Resource Manager RPC (reference §6): device-tree strings, then numbers. */"]
+        for name, v in rm.get("dt", {}).items():
+            out.append(f'#define GH_RM_DT_{name.upper()} "{v}"')
+        for group in RM_NUMERIC:
+            for name, v in rm.get(group, {}).items():
+                out.append(f"#define GH_RM_{group.upper()}_{name.upper()} {_hex(v)}")
     out += ["", "#endif /* GUNYAH_SPEC_H */", ""]
     return "\n".join(out)
 

@@ -173,3 +173,32 @@ def test_abi_page_states_registers_widths_and_gaps(raw):
     assert "*(optional: upstream's handler always answers UNIMPLEMENTED" in page
     assert "*(gap: the attachment's effect" in page
     assert "**unimplemented_width** (object_reset, object_reset_from)" in page
+
+
+def test_rm_section(raw):
+    header = gen.guest_header(gen.check(copy.deepcopy(raw)))
+    assert '#define GH_RM_DT_COMPATIBLE "qcom,resource-manager"' in header
+    assert "#define GH_RM_MESSAGE_MAX_PAYLOAD 0x3918U" in header  # 14 616 = 63 x 232
+    assert "#define GH_RM_ERRORS_UNIMPLEMENTED 0xffffffffU" in header
+    assert "#define GH_RM_IDS_VM_GET_VMID 0x56000024U" in header
+    assert "#define GH_RM_RESOURCE_ENTRY_SIZE 0x2cU" in header  # 44, not the reference's 40
+
+
+def test_rm_limits_consistent(raw):
+    msg = _broken(raw, lambda s: s["rm"]["message"].update(max_payload=14617))
+    assert "max_payload" in msg
+    msg = _broken(raw, lambda s: s["rm"]["message"].update(payload=240))
+    assert "rm.message.payload" in msg
+    msg = _broken(raw, lambda s: s["rm"]["message"].update(max_fragments=64, max_payload=65 * 232))
+    assert "fragment field" in msg
+    msg = _broken(raw, lambda s: s["rm"]["header"].update(byte0=0x12))
+    assert "rm.header" in msg
+
+
+def test_rm_ids_distinct(raw):
+    msg = _broken(raw, lambda s: s["rm"]["ids"].update(vm_start=0x56000024))
+    assert "rm.ids" in msg
+    msg = _broken(raw, lambda s: s["rm"]["notifications"].update(vm_status=0x56000024))
+    assert "0x56000024" in msg and "notification" in msg
+    msg = _broken(raw, lambda s: s["rm"]["errors"].update(BUSY=1 << 32))
+    assert "rm.errors.BUSY" in msg

@@ -1,0 +1,25 @@
+/* hyp/rm/rpc_handlers.h: every RPC handler the RM's dispatch table (rpc_dispatch.c) names, one
+ * line each, grouped by the file that defines it. A handler is an rm_rpc_handler_fn (rpc.h). */
+#ifndef RM_RPC_HANDLERS_H
+#define RM_RPC_HANDLERS_H
+
+#include "rpc.h"
+
+/* vm_rpc.c: a VM's questions about itself and its own status. */
+uint32_t rm_handle_vm_get_vmid(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_get_hyp_resources(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_get_state(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_set_status(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_exit(struct rm_rpc_call *call);
+
+/* console_rpc.c: the paravirtualized console. */
+uint32_t rm_handle_console_open(struct rm_rpc_call *call);
+uint32_t rm_handle_console_close(struct rm_rpc_call *call);
+uint32_t rm_handle_console_write(struct rm_rpc_call *call);
+uint32_t rm_handle_console_flush(struct rm_rpc_call *call);
+
+/* The pure handlers above as one table: the host tests and the fuzzer dispatch through it (the
+ * image's rm_rpc_dispatch also names handlers that need hypercalls). rpc_pure_table.c. */
+extern const struct rm_rpc_table rm_rpc_pure_table;
+
+#endif

@@ -30,6 +30,8 @@ all:
 include conformance/spec/spec.mk
 include hyp/hyp.mk
 include hyp/host.mk
+# Host tests of the RM image's sources: one fragment per owner, hyp/rm/test/<name>.mk.
+include $(sort $(wildcard hyp/rm/test/*.mk))
 include conformance/conformance.mk
 include harness/harness.mk
 include harness/report.mk

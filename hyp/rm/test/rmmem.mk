@@ -1,0 +1,34 @@
+# hyp/rm/test/rmmem.mk: host tests of the RM's device-tree patch, memory parcels and IRQ lending,
+# built with ASan and UBSan (hyp/host.mk's flags); the RM sources build unchanged on the host.
+#   make test-rm-mem   the DT patch over a real QEMU virt DTB (checked with fdtget/dtc), and the
+#                      memparcel / irq_lend parsers and state machines
+
+RMMEM_HOST_DIR := $(BUILD)/rm-host
+RMMEM_CFLAGS   := -std=c11 -g -O1 -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Ihyp/rm
+
+RMMEM_FDT_TEST := $(RMMEM_HOST_DIR)/test_fdt_patch
+RMMEM_VM_DTB   := $(RMMEM_HOST_DIR)/vm.dtb
+
+$(RMMEM_FDT_TEST): hyp/rm/test/test_fdt_patch.c hyp/rm/fdt_patch.c hyp/rm/fdt_patch.h \
+		hyp/rm/test/rmmem_check.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RMMEM_CFLAGS) -o $@ hyp/rm/test/test_fdt_patch.c hyp/rm/fdt_patch.c
+
+# The primary VM's tree exactly as the payload ships it (QEMU's own virt DTB, scripts/vm-dtb.sh).
+$(RMMEM_VM_DTB): scripts/vm-dtb.sh
+	@mkdir -p $(dir $@)
+	QEMU=$(QEMU) scripts/vm-dtb.sh $@
+
+.PHONY: test-rm-mem test-rm-fdt-patch
+test-rm-fdt-patch: $(RMMEM_FDT_TEST) $(RMMEM_VM_DTB)
+	timeout -k 10 120 $(RMMEM_FDT_TEST) $(RMMEM_VM_DTB) $(RMMEM_HOST_DIR)/patched.dtb \
+		$(RMMEM_HOST_DIR)/patched-odd-order.dtb
+	hyp/rm/test/check_fdt_patch.sh $(RMMEM_VM_DTB) $(RMMEM_HOST_DIR)/patched.dtb \
+		$(RMMEM_HOST_DIR)/patched-odd-order.dtb
+
+test-rm-mem: test-rm-fdt-patch
+
+TEST_TARGETS += test-rm-mem
+LINT_C_FILES += hyp/rm/fdt_patch.c hyp/rm/fdt_patch.h hyp/rm/test/test_fdt_patch.c \
+	hyp/rm/test/rmmem_check.h

@@ -121,6 +121,9 @@ void rm_rpc_receive(struct rm_rpc *rpc, const uint8_t *msg, size_t len);
  * the channel's next notification sequence number. 0 on success, -1 for an oversized payload or
  * a refused send. */
 int rm_rpc_notify(struct rm_rpc *rpc, uint32_t msg_id, const void *payload, size_t len);
+/* The same with the payload in two pieces: head_len bytes at head, then body_len at body. */
+int rm_rpc_notify2(struct rm_rpc *rpc, uint32_t msg_id, const void *head, size_t head_len,
+                   const void *body, size_t body_len);
 
 /* Little-endian field access for handlers (requests are byte arrays with no alignment). */
 static inline uint16_t rm_rpc_get16(const uint8_t *p)

@@ -13,7 +13,9 @@ struct rm_rpc;
 
 #define RM_VM_MAX           8U  /* the RM, the primary VM and peers */
 #define RM_VM_MAX_RESOURCES 16U /* entries of one VM's VM_GET_HYP_RESOURCES */
-#define RM_RES_ENTRY_SIZE   40U /* one entry on the wire (§6) */
+#define RM_RES_ENTRY_SIZE                                                                          \
+	44U /* one entry on the wire: §6 says 40, its own field list sums to 44                   \
+	     */
 
 /* One VM_GET_HYP_RESOURCES entry (§6 layout; encoded little-endian on the wire). */
 struct rm_resource {

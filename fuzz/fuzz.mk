@@ -15,7 +15,7 @@
 
 FUZZ_BUILD      := $(BUILD)/fuzz
 FUZZ_REPORTS    := $(REPORTS)/fuzz
-FUZZ_TARGETS    := hypercall_seq fdt esr pte ich_lr
+FUZZ_TARGETS    := hypercall_seq fdt esr pte ich_lr rm_rpc
 FUZZ_TARGET     ?= hypercall_seq
 FUZZ_SECONDS    ?= 28800
 FUZZ_JOBS       ?= $(shell nproc)
@@ -82,6 +82,9 @@ FUZZ_CFLAGS      += -Ihyp/arch/aarch64
 FUZZ_SRCS_esr    := hyp/arch/aarch64/esr.c fuzz/harness/fail.c fuzz/targets/esr.c
 FUZZ_SRCS_pte    := hyp/arch/aarch64/pte.c fuzz/harness/fail.c fuzz/targets/pte.c
 FUZZ_SRCS_ich_lr := fuzz/harness/fail.c fuzz/targets/ich_lr.c
+# The RM's RPC decoder and pure handlers (hyp/rm/test/rmrpc.mk lists them; fuzz/rm_rpc/ owns the rest).
+FUZZ_SRCS_rm_rpc := $(RM_RPC_SRCS) fuzz/harness/fail.c fuzz/rm_rpc/rm_rpc.c
+FUZZ_DEPS        += $(RM_RPC_HDRS)
 FUZZ_DEPS        += $(HYP_ARCH_PURE_HDRS)
 
 # The code under test of each target: only these files get the fuzzers' coverage and comparison
@@ -94,6 +97,7 @@ FUZZ_SUT_fdt           := hyp/core/fdt.c hyp/core/root_dt.c
 FUZZ_SUT_esr           := hyp/arch/aarch64/esr.c
 FUZZ_SUT_pte           := hyp/arch/aarch64/pte.c
 FUZZ_SUT_ich_lr        := fuzz/targets/ich_lr.c
+FUZZ_SUT_rm_rpc        := $(RM_RPC_SRCS)
 FUZZ_LF_COV := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
 # $(call fuzz_libfuzzer_recipe,PROGRAM,TARGET,EXTRA-CFLAGS): each source compiled on its own
@@ -179,8 +183,9 @@ FUZZ_SEEDS_STAMP := $(FUZZ_BUILD)/seeds/.made-trace-$(FUZZ_TRACE_SEEDS)
 fuzz-seeds: $(FUZZ_SEEDS_STAMP)
 $(FUZZ_SEEDS_STAMP): $(SPEC_FUZZ_HEADER) $(SPEC_GUEST_HEADER) \
 		$(if $(filter yes,$(FUZZ_TRACE_SEEDS)),$(FUZZ_TRACE)) fuzz/scripts/encoder-seeds.py \
-		$(wildcard fuzz/seeds/*.py fuzz/seeds/fdt/*) fuzz/fuzz.mk
+		$(wildcard fuzz/seeds/*.py fuzz/seeds/fdt/*) fuzz/rm_rpc/make_seeds.py fuzz/fuzz.mk
 	$(PYTHON) fuzz/scripts/encoder-seeds.py --out $(FUZZ_BUILD)/seeds
+	$(PYTHON) fuzz/rm_rpc/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict
 	QEMU=$(QEMU) $(PYTHON) fuzz/seeds/make_seeds.py --out $(FUZZ_BUILD)/seeds --dict-out $(FUZZ_BUILD)/dict \
 		--dts-dir fuzz/seeds/fdt --spec-calls $(SPEC_FUZZ_HEADER) --guest-header $(SPEC_GUEST_HEADER)
 ifeq ($(FUZZ_TRACE_SEEDS),yes)
@@ -247,7 +252,7 @@ test-fuzz-seeds:
 TEST_TARGETS += test-fuzz test-fuzz-runs
 # System-mode fuzzing of hyp.elf under QEMU (its own fragment).
 include fuzz/system/system.mk
-LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c)
+LINT_C_FILES += $(wildcard fuzz/harness/*.c fuzz/harness/*.h fuzz/targets/*.c) fuzz/rm_rpc/rm_rpc.c
 CLEAN_FILES  += $(FUZZ_REPORTS)
 
 # Source lists for builders outside make (fuzz/oss-fuzz/build.sh): make -s fuzz-srcs-<target>

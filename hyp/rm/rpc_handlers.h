@@ -18,8 +18,8 @@ uint32_t rm_handle_console_close(struct rm_rpc_call *call);
 uint32_t rm_handle_console_write(struct rm_rpc_call *call);
 uint32_t rm_handle_console_flush(struct rm_rpc_call *call);
 
-/* The pure handlers above as one table: the host tests and the fuzzer dispatch through it (the
- * image's rm_rpc_dispatch also names handlers that need hypercalls). rpc_pure_table.c. */
+/* The handlers of vm_rpc.c and console_rpc.c as one table (rpc_table_host.c, host only): the RPC
+ * host tests and the decoder fuzzer dispatch through it. */
 extern const struct rm_rpc_table rm_rpc_pure_table;
 
 #endif

@@ -7,7 +7,7 @@ RM_RPC_CFLAGS    := -std=c11 -g -O1 -Wall -Wextra -Werror -D_DEFAULT_SOURCE \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The pure RPC sources: the RM image, these tests and fuzz/rm_rpc build them alike.
 RM_RPC_SRCS      := hyp/rm/rpc.c hyp/rm/vm_state.c hyp/rm/vm_rpc.c hyp/rm/console_rpc.c \
-	hyp/rm/rpc_pure_table.c
+	hyp/rm/rpc_table_host.c
 RM_RPC_HDRS      := hyp/rm/rpc.h hyp/rm/rm_abi.h hyp/rm/vm_state.h hyp/rm/rpc_handlers.h
 RM_RPC_TEST_SRCS := $(wildcard hyp/rm/test/rpc_test_main.c hyp/rm/test/test_rpc_*.c)
 RM_RPC_TEST      := $(RM_RPC_HOST_DIR)/rpc-unit

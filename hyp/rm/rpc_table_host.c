@@ -1,4 +1,4 @@
-/* hyp/rm/rpc_pure_table.c: the handlers that need no hypercalls, as one table: the host tests and
+/* hyp/rm/rpc_table_host.c: the handlers that need no hypercalls, as one table: the host tests and
  * the decoder fuzzer dispatch through it (the RM image uses rpc_dispatch.c's full table). */
 #include "rm_abi.h"
 #include "rpc_handlers.h"

@@ -18,6 +18,23 @@ uint32_t rm_handle_console_close(struct rm_rpc_call *call);
 uint32_t rm_handle_console_write(struct rm_rpc_call *call);
 uint32_t rm_handle_console_flush(struct rm_rpc_call *call);
 
+/* memparcel_rpc.c: memory parcels (memparcel.c). */
+uint32_t rm_handle_mem_share(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_lend(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_donate(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_accept(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_append(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_release(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_reclaim(struct rm_rpc_call *call);
+uint32_t rm_handle_mem_notify(struct rm_rpc_call *call);
+
+/* irq_lend_rpc.c: VIRQ lending (irq_lend.c). */
+uint32_t rm_handle_vm_irq_lend(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_irq_accept(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_irq_release(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_irq_reclaim(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_irq_notify(struct rm_rpc_call *call);
+
 /* The handlers of vm_rpc.c and console_rpc.c as one table (rpc_table_host.c, host only): the RPC
  * host tests and the decoder fuzzer dispatch through it. */
 extern const struct rm_rpc_table rm_rpc_pure_table;

@@ -20,15 +20,35 @@ $(RMMEM_VM_DTB): scripts/vm-dtb.sh
 	@mkdir -p $(dir $@)
 	QEMU=$(QEMU) scripts/vm-dtb.sh $@
 
-.PHONY: test-rm-mem test-rm-fdt-patch
+RMMEM_MP_TEST  := $(RMMEM_HOST_DIR)/test_memparcel
+RMMEM_IRQ_TEST := $(RMMEM_HOST_DIR)/test_irq_lend
+RMMEM_MP_SRCS  := hyp/rm/memparcel.c hyp/rm/memparcel_rpc.c
+RMMEM_IRQ_SRCS := hyp/rm/irq_lend.c hyp/rm/irq_lend_rpc.c
+RMMEM_HDRS     := hyp/rm/memparcel.h hyp/rm/irq_lend.h hyp/rm/rm_abi.h hyp/rm/rpc.h \
+	hyp/rm/rpc_handlers.h hyp/rm/test/rmmem_check.h
+
+$(RMMEM_MP_TEST): hyp/rm/test/test_memparcel.c $(RMMEM_MP_SRCS) $(RMMEM_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RMMEM_CFLAGS) -o $@ hyp/rm/test/test_memparcel.c $(RMMEM_MP_SRCS)
+
+$(RMMEM_IRQ_TEST): hyp/rm/test/test_irq_lend.c $(RMMEM_IRQ_SRCS) $(RMMEM_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(RMMEM_CFLAGS) -o $@ hyp/rm/test/test_irq_lend.c $(RMMEM_IRQ_SRCS)
+
+.PHONY: test-rm-mem test-rm-fdt-patch test-rm-memparcel
 test-rm-fdt-patch: $(RMMEM_FDT_TEST) $(RMMEM_VM_DTB)
 	timeout -k 10 120 $(RMMEM_FDT_TEST) $(RMMEM_VM_DTB) $(RMMEM_HOST_DIR)/patched.dtb \
 		$(RMMEM_HOST_DIR)/patched-odd-order.dtb
 	hyp/rm/test/check_fdt_patch.sh $(RMMEM_VM_DTB) $(RMMEM_HOST_DIR)/patched.dtb \
 		$(RMMEM_HOST_DIR)/patched-odd-order.dtb
 
-test-rm-mem: test-rm-fdt-patch
+test-rm-memparcel: $(RMMEM_MP_TEST) $(RMMEM_IRQ_TEST)
+	timeout -k 10 120 $(RMMEM_MP_TEST)
+	timeout -k 10 120 $(RMMEM_IRQ_TEST)
+
+test-rm-mem: test-rm-fdt-patch test-rm-memparcel
 
 TEST_TARGETS += test-rm-mem
 LINT_C_FILES += hyp/rm/fdt_patch.c hyp/rm/fdt_patch.h hyp/rm/test/test_fdt_patch.c \
-	hyp/rm/test/rmmem_check.h
+	hyp/rm/test/rmmem_check.h $(RMMEM_MP_SRCS) $(RMMEM_IRQ_SRCS) hyp/rm/memparcel.h \
+	hyp/rm/irq_lend.h hyp/rm/test/test_memparcel.c hyp/rm/test/test_irq_lend.c

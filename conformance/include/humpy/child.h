@@ -156,6 +156,7 @@ struct child_shared {
 	u64 mode;
 	u64 db_virq; /* CHILD_MODE_VGIC: the VIRQ of the child's VIC the root VM's doorbell raises
 	              */
+	u64 vtimer_intid; /* CHILD_MODE_VGIC: the virtual timer's PPI (the root VM's DT), 0: none */
 	u64 region[CR_COUNT];
 	u64 self_cap; /* the child's own thread, in its cspace: vcpu_poweroff */
 	u64 q_p2c;    /* receive cap of the root-to-child queue, GH_CAP_INVALID when not given */
@@ -174,6 +175,11 @@ struct child_shared {
 	 * the interrupts taken (count, the last INTID acknowledged). */
 	u64 vgic_fault_esr, vgic_fault_addr;
 	u64 irq_count, irq_intid;
+	/* CHILD_MODE_VGIC, then its virtual timer: CNTV_CVAL as written and CNTV_CVAL/CTL as read
+	 * back after yielding to the root VM; the expiry taken (count, the last INTID, CNTV_CTL in
+	 * the handler's wake). vt_ran is 1 once the timer part ran. */
+	u64 vt_ran, vt_cval_set, vt_cval_read, vt_ctl_read;
+	u64 vt_irq_count, vt_irq_intid, vt_ctl_at_irq;
 };
 
 _Static_assert(sizeof(struct child_shared) <= CHILD_SHARED_SIZE, "shared page overflows");

@@ -4,6 +4,7 @@
 #include <humpy/arch.h>
 #include <humpy/fdt.h>
 #include <humpy/ipc.h>
+#include <humpy/irq.h>
 #include <humpy/mem.h>
 #include <humpy/plat.h>
 #include <humpy/root.h>
@@ -239,6 +240,41 @@ static u64 child_wait(u64 until)
 	return st;
 }
 
+/*
+ * CHILD_MODE_VGIC, after the child powered off with its expired timer's PPI injected (child
+ * main.c): the root VM's own virtual timer, expired at once with IRQs masked, must reach its GIC
+ * CPU interface (ICC_HPPIR1_EL1) within CHILD_ROOT_VT_WAIT_MS, and is acknowledged and ended here.
+ * The time limit's CNTV_CVAL/CTL are put back after, IRQs as they were.
+ */
+#define CNTV_CTL_ENABLE 1ULL
+#define CNTV_CTL_IMASK  2ULL
+#define GIC_INTID_MASK  0xFFFFFFULL
+
+static void child_root_vtimer(void)
+{
+	u64 cval = sysreg_read(cntv_cval_el0), ctl = sysreg_read(cntv_ctl_el0);
+	u64 daif = sysreg_read(daif), end, iar;
+
+	__asm__ volatile("msr daifset, #3" ::: "memory");
+	sysreg_write(cntv_cval_el0, timer_now());
+	sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE);
+	isb();
+	end = timer_now() + timer_freq() / 1000 * CHILD_ROOT_VT_WAIT_MS;
+	while (timer_now() < end &&
+	       (sysreg_read(icc_hppir1_el1) & GIC_INTID_MASK) != plat.vtimer_intid)
+		;
+	iar = sysreg_read(icc_iar1_el1) & GIC_INTID_MASK;
+	sysreg_write(cntv_ctl_el0, CNTV_CTL_IMASK); /* level: silenced before its EOI */
+	isb();
+	if (iar < IRQ_INTID_LIMIT)
+		sysreg_write(icc_eoir1_el1, iar);
+	child_res->root_vt_iar = iar;
+	sysreg_write(cntv_cval_el0, cval);
+	sysreg_write(cntv_ctl_el0, ctl);
+	isb();
+	sysreg_write(daif, daif);
+}
+
 /* The root VM's receive and doorbell check after the child finished (CHILD_MODE_ISOLATION). */
 static void child_collect_exchange(u64 q_c2p, u64 db)
 {
@@ -420,6 +456,7 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 			return;
 		ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
 		sh.db_virq = CHILD_VGIC_VIRQ;
+		sh.vtimer_intid = plat.vtimer_intid;
 	} else {
 		/* A queue each way, a doorbell the child rings into this VM's VIC. */
 		q_p2c = mq_make(rc, 2, CHILD_MSG_SIZE);
@@ -466,6 +503,8 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 	}
 	if (mode == CHILD_MODE_ISOLATION)
 		child_collect_exchange(q_c2p, db);
+	else if (child_res->sh.vt_ran)
+		child_root_vtimer();
 	*child_state = CHILD_RAN;
 }
 

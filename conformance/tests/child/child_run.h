@@ -11,6 +11,8 @@
 
 /* CHILD_MODE_VGIC: the SPI of the child's own VIC that the root VM's doorbell is bound to. */
 #define CHILD_VGIC_VIRQ 40
+/* How long the root VM waits for its own expired virtual timer's PPI after the child's run. */
+#define CHILD_ROOT_VT_WAIT_MS 50
 
 /* What one run of the child VM left: its shared page and the root guest's side of the exchange. */
 struct child_result {
@@ -21,6 +23,10 @@ struct child_result {
 	u64 db_recv_x0, db_recv_flags;   /* doorbell_receive(all ones) after it */
 	u64 alias_x0;                    /* activation of an extent over the other VM's page */
 	u64 vgic_send_x0, vgic_send_old; /* CHILD_MODE_VGIC: the root VM's doorbell_send */
+	/* CHILD_MODE_VGIC, after the child powered off with its timer's PPI injected: the root
+	 * VM's own virtual timer, expired with IRQs masked, as ICC_IAR1_EL1 acknowledged it (1023:
+	 * nothing pending) within CHILD_ROOT_VT_WAIT_MS; 0 when not checked. */
+	u64 root_vt_iar;
 	/* A load from the root VM's copy window after its unmap. */
 	u64 unmapped_taken, unmapped_esr, unmapped_far;
 };

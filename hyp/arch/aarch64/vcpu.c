@@ -202,23 +202,38 @@ static void vcpu_gic_aprs(struct vcpu_context *c, bool is_save)
  * (its own timer uses the same PPI), so the physical PPI is deactivated and the entry kept as a
  * purely virtual one: the vCPU still sees it when it runs again.
  */
+static uint64_t vcpu_lr_release_ppi(uint64_t raw)
+{
+	struct ich_lr lr = ich_lr_decode(raw);
+
+	if (!lr.hw || lr.pintid >= 32 || lr.state == ICH_LR_INVALID)
+		return raw;
+	write_sysreg(ICC_DIR_EL1, lr.pintid);
+	lr.hw = false;
+	return ich_lr_encode(&lr);
+}
+
 static void vcpu_gic_save(struct vcpu_context *c)
 {
 	c->ich_vmcr = read_sysreg(ICH_VMCR_EL2);
 	c->ich_hcr = read_sysreg(ICH_HCR_EL2);
-	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++) {
-		uint64_t raw = gic_lr_read(i);
-		struct ich_lr lr = ich_lr_decode(raw);
-
-		if (lr.hw && lr.pintid < 32 && lr.state != ICH_LR_INVALID) {
-			write_sysreg(ICC_DIR_EL1, lr.pintid);
-			lr.hw = false;
-			raw = ich_lr_encode(&lr);
-		}
-		c->ich_lr[i] = raw;
-	}
+	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
+		c->ich_lr[i] = vcpu_lr_release_ppi(gic_lr_read(i));
 	vcpu_gic_aprs(c, true);
 	write_sysreg(ICH_HCR_EL2, 0);
+}
+
+/*
+ * A vCPU that powered off or was killed on the CPU leaves nothing to save, but its virtual timer
+ * still drives this CPU's PPI and a list register may hold that PPI active: both are ended here,
+ * or the next vCPU's timer (the same PPI) could never fire again.
+ */
+static void vcpu_drop_dead(void)
+{
+	write_sysreg(cntv_ctl_el0, 0);
+	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
+		gic_lr_write(i, vcpu_lr_release_ppi(gic_lr_read(i)));
+	isb();
 }
 
 static void vcpu_gic_load(struct vcpu_context *c)
@@ -270,10 +285,7 @@ static void vcpu_load(struct vcpu *v, struct guest_frame *f)
 		write_sysreg(vttbr_el2, c->vttbr);
 	isb();
 	/* The emulated GIC serves the VIC of the vCPU on the CPU (none: its GIC accesses abort). */
-	vgic_vcpu_loaded(v->vm != NULL       ? v->vm->vic
-	                 : v->thread != NULL ? v->thread->vic
-	                                     : NULL,
-	                 v->vm != NULL);
+	vgic_vcpu_loaded(v->vm != NULL ? v->vm->vic : v->thread != NULL ? v->thread->vic : NULL);
 }
 
 /*
@@ -309,7 +321,7 @@ static struct vcpu *vcpu_idle(struct cpu_local *cpu)
 	log_printf("humpy: CPU %u idle: no vCPU to run\n", cpu->index);
 	write_sysreg(cnthp_ctl_el2, 0);
 	cpu->is_slice_armed = false;
-	vgic_vcpu_loaded(NULL, false);
+	vgic_vcpu_loaded(NULL);
 	while (next == NULL) {
 		__asm__ volatile("wfi" ::: "memory");
 		arch_irq_take();
@@ -324,8 +336,11 @@ void arch_vcpu_reschedule(struct guest_frame *f)
 	struct cpu_local *cpu = this_cpu();
 	/* NULL when the vCPU that trapped powered off or died: nothing of it is saved. */
 	struct vcpu *prev = cpu->sched.current;
-	struct vcpu *next = sched_pick(&cpu->sched);
+	struct vcpu *next;
 
+	if (prev == NULL)
+		vcpu_drop_dead();
+	next = sched_pick(&cpu->sched);
 	if (next == NULL)
 		next = vcpu_idle(cpu);
 	if (next != prev) {

@@ -67,10 +67,9 @@ static struct {
 	bool lr_latched[VGIC_MAX_LRS]; /* its pending state was a latch (given back if not taken) */
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
-	/* A vCPU of the VM of `vic` is on the CPU (its list registers are the hardware's); is_boot:
-	 * the boot VM's (the virtual timer and the hwirqs are its). */
+	/* A vCPU of the VM of `vic` is on the CPU (its list registers, and its virtual timer, are
+	 * the hardware's). */
 	bool is_loaded;
-	bool is_boot;
 } vgic;
 
 /*
@@ -92,7 +91,7 @@ static struct vgic_vm {
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	bool lr_latched[VGIC_MAX_LRS];
 } vgic_vms[VGIC_MAX_VMS];
-/* The boot VM's VIC: the virtual timer and the hwirqs are delivered to it alone. */
+/* The boot VM's VIC: the hwirqs are delivered to it alone. */
 static struct vic *vgic_boot_vic;
 
 static void vgic_hwirq_unmask(void);
@@ -109,7 +108,6 @@ void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 	vgic_boot_vic = vic;
 	vgic_vms[0] = (struct vgic_vm){.vic = vic, .asleep = true}; /* the boot VM always has one */
 	vgic.is_loaded = true;
-	vgic.is_boot = true;
 	vgic.num_lrs = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
 	if (vgic.num_lrs > VGIC_MAX_LRS)
 		vgic.num_lrs = VGIC_MAX_LRS;
@@ -121,10 +119,14 @@ static bool vgic_deliverable(uint32_t intid)
 	return intid < 32 && (vgic.ctlr & VGICD_CTLR_G1) != 0 && (vgic.enabled & BIT(intid)) != 0;
 }
 
-/* The physical vtimer PPI is enabled only while the guest could take it, so it cannot storm. */
+/*
+ * The physical vtimer PPI is enabled only while the VM on the CPU could take it, so it cannot
+ * storm: the timer that drives it is that vCPU's (vcpu.c loads CNTV_* with it), whatever VM it
+ * belongs to, and a vCPU without a VIC has no GIC to take it through.
+ */
 static void vgic_sync(void)
 {
-	gic_ppi_enable(vgic.vtimer, vgic_deliverable(vgic.vtimer));
+	gic_ppi_enable(vgic.vtimer, vgic.is_loaded && vgic_deliverable(vgic.vtimer));
 }
 
 /* List registers -> VIC: what the guest did with the SPIs we listed. */
@@ -302,7 +304,7 @@ static void vgic_vm_restore(const struct vgic_vm *from)
 	memcpy(vgic.lr_latched, from->lr_latched, sizeof(vgic.lr_latched));
 }
 
-void vgic_vcpu_loaded(struct vic *vic, bool is_boot_vm)
+void vgic_vcpu_loaded(struct vic *vic)
 {
 	if (vic != vgic.vic) {
 		struct vgic_vm *slot = vic != NULL ? vgic_vm_slot(vic) : NULL;
@@ -321,11 +323,7 @@ void vgic_vcpu_loaded(struct vic *vic, bool is_boot_vm)
 		}
 	}
 	vgic.is_loaded = vgic.vic != NULL;
-	vgic.is_boot = is_boot_vm;
-	if (is_boot_vm)
-		vgic_sync();
-	else
-		gic_ppi_enable(vgic.vtimer, false); /* another vCPU's timer is not the boot VM's */
+	vgic_sync();
 	/* Changes made while this VM was off the CPU are listed now. */
 	if (vgic.is_loaded && vgic.vic->irqs != NULL) {
 		vgic_fold(vgic.vic);
@@ -731,8 +729,9 @@ void vgic_handle_irq(uint64_t iar)
 	if (intid >= GIC_INTID_SPURIOUS)
 		return;
 	write_sysreg(ICC_EOIR1_EL1, iar); /* priority drop; EOImode 1 leaves it active */
-	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. */
-	if (intid == vgic.vtimer && vgic.is_loaded && vgic.is_boot && vgic_deliverable(intid) &&
+	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. The timer
+	 * that fired is the loaded vCPU's, so it goes to that vCPU's VM. */
+	if (intid == vgic.vtimer && vgic.is_loaded && vgic_deliverable(intid) &&
 	    vgic_inject_hw(intid))
 		return;
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */

@@ -18,8 +18,8 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val);
  * hwirq, else deactivate it. */
 void vgic_handle_irq(uint64_t iar);
 
-/* A vCPU of the VM whose VIC is @vic (NULL: none, or no vCPU) is now on this CPU, the boot VM's
- * when @is_boot_vm: the emulated GIC serves that VIC from now on. */
-void vgic_vcpu_loaded(struct vic *vic, bool is_boot_vm);
+/* A vCPU of the VM whose VIC is @vic (NULL: none, or no vCPU) is now on this CPU: the emulated
+ * GIC serves that VIC from now on, and its virtual timer's PPI goes to that VM. */
+void vgic_vcpu_loaded(struct vic *vic);
 
 #endif

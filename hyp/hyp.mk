@@ -58,6 +58,8 @@ HYP_ASM_SRCS  := $(sort $(wildcard hyp/arch/aarch64/*.S))
 HYP_ASM_SRCS  := $(filter-out hyp/arch/aarch64/hyp.ld.S,$(HYP_ASM_SRCS))
 HYP_C_SRCS    := $(HYP_CORE_SRCS) $(HYP_ARCH_SRCS) $(HYP_PLAT_SRCS)
 HYP_OBJS      := $(patsubst %,$(HYP_BUILD)/obj/%.o,$(HYP_C_SRCS) $(HYP_ASM_SRCS))
+# The Resource Manager's image, carried inside the hypervisor's (adds to HYP_OBJS).
+include hyp/rm/rm.mk
 
 # Proof builds (harness/qemu_tests/test_proof.py): HYP_EXTRA_CFLAGS=-DHUMPY_BREAK_<what> plants one
 # known bug (a #ifdef each), so a test can show the suite fails that build. Use its own BUILD folder.

@@ -152,6 +152,8 @@ static void fdt_take_bootargs(const struct fdt_node *node, struct machine *out)
 		if (fdt_words_have(node->bootargs, node->bootargs_len, options[i].word))
 			out->guest_grants |= options[i].grant;
 	}
+	if (fdt_words_have(node->bootargs, node->bootargs_len, "humpy.root=rm"))
+		out->root_vm = MACHINE_ROOT_RM;
 }
 
 static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *parent,

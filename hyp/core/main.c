@@ -15,6 +15,8 @@
 
 /* The hypervisor's memory image, from the linker script; humpy.bin's payload follows it. */
 extern char __hyp_start[], __hyp_end[];
+/* The Resource Manager's image and boot DT, carried in the hypervisor's (hyp/rm/rm.mk). */
+extern const char rm_image_start[], rm_image_end[], rm_dtb_start[], rm_dtb_end[];
 
 #define HYP_DTB_MAX_SIZE (2u << 20)
 
@@ -53,6 +55,9 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 
 /* Bytes of hypervisor memory the root partition owns (objects, cap tables, message buffers). */
 #define HYP_ROOT_HEAP_SIZE (1u << 20)
+/* With the RM as the root VM the root partition owns the primary VM's 1 GiB as well: its memdb
+ * table (2 MiB) and that VM's Stage-2 tables (about 2 MiB, page leaves) come from here too. */
+#define HYP_ROOT_HEAP_SIZE_RM (8u << 20)
 
 /*
  * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
@@ -84,21 +89,48 @@ static void hyp_root_memory(struct root_objects *root, const struct vm *vm, cons
 	log_printf("humpy: root memory 0x%lx+0x%lx\n", base, size);
 }
 
+/*
+ * With the RM as the root VM, the root partition also owns the primary VM's RAM and the UART page
+ * (so the RM can make extents over them and grant them), and the RM is told where they are, where
+ * the primary VM starts and where its virtual GIC is (hyp/README.md, "The Resource Manager").
+ */
+static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
+                               const struct machine *m)
+{
+	if (root_memory_add(root->partition, mem_pa(hlos->ram_pa), hlos->ram_size) != OK ||
+	    root_memory_add(root->partition, mem_pa(m->uart.base), 0x1000) != OK)
+		panic("root memory: no room for the primary VM's memdb");
+	root->hlos_memory_base = hlos->ram_pa;
+	root->hlos_memory_size = hlos->ram_size;
+	root->hlos_entry = hlos->entry;
+	root->hlos_dtb = hlos->dtb;
+	root->uart_base = m->uart.base;
+	root->uart_size = 0x1000;
+	root->gicd_base = m->gicd.base;
+	root->gicr_base = m->gicr.base;
+	log_printf("humpy: root memory + primary VM RAM 0x%lx+0x%lx + UART 0x%lx\n", hlos->ram_pa,
+	           hlos->ram_size, m->uart.base);
+}
+
 /* Returns the root VM's own address space, to be handed the boot Stage-2 once it exists. */
 static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_thread,
-                                       const struct machine *m, const void *boot_dtb)
+                                       const struct machine *m, const void *boot_dtb,
+                                       const struct vm *hlos)
 {
-	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
+	static uint8_t heap[HYP_ROOT_HEAP_SIZE_RM] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
 	uint64_t dtb_max = vm->ram_ipa + vm->ram_size - vm->dtb;
 
-	struct root_objects root = root_create(heap, sizeof(heap), arch_boot_entropy());
+	struct root_objects root = root_create(
+	    heap, hlos != NULL ? sizeof(heap) : HYP_ROOT_HEAP_SIZE, arch_boot_entropy());
 	*boot_thread = root.vcpu;
 	vm->vic = root.vic;
 	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2). */
-	if (m->gpio.size != 0 && m->gpio_intid != 0)
+	if (hlos == NULL && m->gpio.size != 0 && m->gpio_intid != 0)
 		root_add_hwirq(&root, m->gpio_intid);
 	hyp_root_memory(&root, vm, m, boot_dtb);
+	if (hlos != NULL)
+		hyp_root_rm_memory(&root, hlos, m);
 	root_add_addrspace(&root, (uint16_t)vm->vmid);
 	root.hyp_base = (uint64_t)(uintptr_t)__hyp_start;
 	root.hyp_size = (uint64_t)(uintptr_t)__hyp_end - root.hyp_base;
@@ -124,9 +156,13 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	 */
 	static struct machine machine;
 	static struct vm primary_vm;
+	static struct vm hlos_vm;
 	static struct cpu_local boot_cpu;
 	struct thread *boot_thread = NULL;
 	struct vm *vm = &primary_vm;
+	/* With the RM as the root VM: the primary VM it builds (not run by the hypervisor itself).
+	 */
+	struct vm *hlos = NULL;
 
 	arch_mmu_init();
 
@@ -142,8 +178,23 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
 	arch_firmware_probe();
 	vm_init_primary(vm);
+	if (machine.root_vm == MACHINE_ROOT_RM) {
+		/* The boot VM is the RM, in its own RAM; the loaded guest becomes the primary VM
+		 * it builds (hlos describes that VM's RAM, entry and DT for the RM). */
+		hlos_vm = primary_vm;
+		hlos = &hlos_vm;
+		vm->ram_ipa = PLAT_RM_RAM_BASE;
+		vm->ram_pa = PLAT_RM_RAM_BASE;
+		vm->ram_size = PLAT_RM_RAM_SIZE;
+		vm->entry = PLAT_RM_RAM_BASE;
+		vm->dtb = PLAT_RM_RAM_BASE + PLAT_RM_DTB_OFFSET;
+	}
 	vm->grants = machine.guest_grants;
 	hyp_check_machine(&machine, vm);
+	if (hlos != NULL &&
+	    (range_overlaps(vm->ram_pa, vm->ram_size, hlos->ram_pa, hlos->ram_size) ||
+	     !range_within(hlos->ram_pa, hlos->ram_size, machine.mem.base, machine.mem.size)))
+		panic("the RM's RAM and the primary VM's do not fit the machine's memory apart");
 	log_printf(
 	    "humpy: DT %p: RAM 0x%lx+0x%lx GICD 0x%lx GICR 0x%lx+0x%lx UART 0x%lx vtimer %u\n", dtb,
 	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,
@@ -152,10 +203,16 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	arch_gic_init(&machine);
 
 	uint64_t avail = machine.mem.base + machine.mem.size - (uint64_t)(uintptr_t)__hyp_end;
-	if (payload_load(__hyp_end, avail, vm) < 0)
+	/* humpy.bin's images are the loaded guest's: the primary VM's under the RM. */
+	if (payload_load(__hyp_end, avail, hlos != NULL ? hlos : vm) < 0)
 		panic("malformed payload behind the hypervisor image");
+	if (hlos != NULL &&
+	    payload_load_rm(rm_image_start, (uint64_t)(rm_image_end - rm_image_start), rm_dtb_start,
+	                    (uint64_t)(rm_dtb_end - rm_dtb_start), vm) != 0)
+		panic("the RM image does not fit its RAM at 0x%lx (relink it there: hyp/rm/rm.mk)",
+		      vm->ram_ipa);
 
-	struct addrspace *root_as = hyp_root_init(vm, &boot_thread, &machine, dtb);
+	struct addrspace *root_as = hyp_root_init(vm, &boot_thread, &machine, dtb, hlos);
 	arch_vm_init(vm, &machine);
 	root_adopt_stage2(root_as, arch_vm_stage2_root(), arch_stage2_ipa_bits());
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);

@@ -1,4 +1,4 @@
-/* payload: validates and unpacks the images humpy.bin carries for the primary VM. */
+/* payload: validates and unpacks the images humpy.bin carries for the primary VM, and the RM's. */
 #include "arch.h"
 #include "log.h"
 #include "payload.h"
@@ -28,4 +28,23 @@ int payload_load(const void *blob, uint64_t avail, const struct vm *vm)
 		log_printf("humpy: payload %u: %u bytes to IPA 0x%lx\n", i, e->size, e->dest);
 	}
 	return (int)h->count;
+}
+
+int payload_load_rm(const void *image, uint64_t image_size, const void *dtb, uint64_t dtb_size,
+                    const struct vm *rm)
+{
+	const struct payload_rm_header *h = image;
+	uint64_t dt_off = rm->dtb - rm->ram_ipa;
+
+	if (image_size < sizeof(*h) || h->magic != PAYLOAD_RM_MAGIC ||
+	    h->link_base != rm->ram_ipa || h->mem_size < image_size || dt_off >= rm->ram_size ||
+	    h->mem_size > dt_off || dtb_size > rm->ram_size - dt_off)
+		return -1;
+	memmove((void *)(uintptr_t)rm->ram_pa, image, image_size);
+	arch_dcache_clean(rm->ram_pa, image_size);
+	memmove((void *)(uintptr_t)(rm->ram_pa + dt_off), dtb, dtb_size);
+	arch_dcache_clean(rm->ram_pa + dt_off, dtb_size);
+	log_printf("humpy: RM image %lu bytes (%lu in RAM) to IPA 0x%lx, boot DT at 0x%lx\n",
+	           image_size, h->mem_size, rm->ram_ipa, rm->dtb);
+	return 0;
 }

@@ -57,6 +57,38 @@ static const cap_id_t *root_dt_slot(const struct root_objects *root, const uint8
 	return NULL;
 }
 
+/* A 16-byte /chosen slot: two 64-bit values (a base and a size, or an entry and a DT address). */
+struct root_dt_pair {
+	uint64_t first;
+	uint64_t second;
+};
+
+/* The values a 16-byte /chosen slot names; false for any other property, and for a pair whose
+ * second value is 0 (not given: the slot keeps its all-ones). */
+static bool root_dt_pair(const struct root_objects *root, const uint8_t *name,
+                         const uint8_t *name_end, struct root_dt_pair *out)
+{
+	const struct {
+		const char *prop;
+		struct root_dt_pair pair;
+	} slots[] = {
+	    {"humpy,root-memory", {root->memory_base, root->memory_size}},
+	    {"humpy,hyp-memory", {root->hyp_base, root->hyp_size}},
+	    {"humpy,hlos-memory", {root->hlos_memory_base, root->hlos_memory_size}},
+	    {"humpy,hlos-boot", {root->hlos_entry, root->hlos_dtb}},
+	    {"humpy,uart-memory", {root->uart_base, root->uart_size}},
+	    {"humpy,gic-memory", {root->gicd_base, root->gicr_base}},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(slots); i++) {
+		if (root_dt_str_is(name, name_end, slots[i].prop)) {
+			*out = slots[i].pair;
+			return out->second != 0U;
+		}
+	}
+	return false;
+}
+
 unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *root)
 {
 	uint8_t *blob = dtb;
@@ -118,19 +150,15 @@ unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *
 			if (len > (size_t)(end - p) || nameoff >= size_strings) {
 				goto out;
 			}
-			if (in_chosen && len == 16 && root->memory_size != 0 &&
-			    root_dt_str_is(strings + nameoff, strings + size_strings,
-			                   "humpy,root-memory")) {
-				root_dt_put_be64(p, root->memory_base);
-				root_dt_put_be64(p + 8, root->memory_size);
-				filled++;
-			}
-			if (in_chosen && len == 16 && root->hyp_size != 0 &&
-			    root_dt_str_is(strings + nameoff, strings + size_strings,
-			                   "humpy,hyp-memory")) {
-				root_dt_put_be64(p, root->hyp_base);
-				root_dt_put_be64(p + 8, root->hyp_size);
-				filled++;
+			if (in_chosen && len == 16) {
+				struct root_dt_pair pair;
+
+				if (root_dt_pair(root, strings + nameoff, strings + size_strings,
+				                 &pair)) {
+					root_dt_put_be64(p, pair.first);
+					root_dt_put_be64(p + 8, pair.second);
+					filled++;
+				}
 			}
 			if (in_chosen && len == 8) {
 				const uint8_t *name = strings + nameoff;

@@ -39,3 +39,25 @@ error_t root_memory_init(struct partition *root, mem_pa_t base, uint64_t size,
 	root->vmid_used[ADDRSPACE_ROOT_VM_VMID / 64U] |= BIT(ADDRSPACE_ROOT_VM_VMID % 64U);
 	return OK;
 }
+
+error_t root_memory_add(struct partition *root, mem_pa_t base, uint64_t size)
+{
+	uint64_t pages = size >> MEM_PAGE_SHIFT;
+	struct partition_alloc_result range, owners;
+
+	if (root->memdb == NULL || pages == 0U || !mem_is_page_aligned(base.bits) ||
+	    !mem_is_page_aligned(size)) {
+		return ERROR_ARGUMENT_INVALID;
+	}
+	range = partition_alloc(root, sizeof(struct memdb));
+	if (range.error != OK) {
+		return range.error;
+	}
+	owners = partition_alloc(root, pages * sizeof(struct object *));
+	if (owners.error != OK) {
+		partition_free(root, range.ptr, sizeof(struct memdb));
+		return ERROR_NOMEM;
+	}
+	memdb_add_range(root->memdb, range.ptr, base, pages, owners.ptr, &root->hdr);
+	return OK;
+}

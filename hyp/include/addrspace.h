@@ -28,8 +28,10 @@
 #define ADDRSPACE_VMID_WORDS   (ADDRSPACE_VMID_LIMIT / 64U)
 #define ADDRSPACE_ROOT_VM_VMID 255U
 
-/* Stage-2 table pages one address space may hold (the root included): NOMEM past it. */
-#define ADDRSPACE_MAX_TABLES 32U
+/* Stage-2 table pages one address space may hold (the root included): NOMEM past it. Mappings are
+ * page leaves, so 1 GiB takes 512 leaf tables: the primary VM's RAM (the RM maps all of it) plus
+ * its UART and room for what it is lent. */
+#define ADDRSPACE_MAX_TABLES 544U
 
 struct addrspace {
 	struct object hdr;

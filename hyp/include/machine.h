@@ -21,7 +21,14 @@ struct machine {
 	uint32_t gpio_intid;       /* its interrupt as a GIC INTID (SPI n -> 32 + n), 0 if none */
 	uint32_t gic_maint_intid;  /* the GIC's maintenance interrupt (PPI), 0 if the DT lacks it */
 	uint32_t guest_grants;     /* MACHINE_GRANT_*: boot options (/chosen/bootargs words) */
+	uint32_t root_vm;          /* MACHINE_ROOT_*: which VM is the root VM (humpy.root=) */
 };
+
+/* The root VM: the loaded guest itself (the default, ROOT_PROFILE.md), or the Resource Manager
+ * carried in the hypervisor's image, which builds the loaded guest as the primary VM
+ * (humpy.root=rm in the boot options; hyp/README.md). */
+#define MACHINE_ROOT_GUEST 0U
+#define MACHINE_ROOT_RM    1U
 
 /* The console UARTs humpy drives, told apart by the DT's compatible string. */
 #define MACHINE_UART_PL011   0U /* "arm,pl011" */

@@ -15,11 +15,19 @@ struct memdb {
 	mem_pa_t base;
 	uint64_t pages;
 	struct object **owner; /* pages entries */
+	/* More disjoint ranges (memdb_add_range), each with its own table; NULL: none. A page is
+	 * in the database when it is in any of them; a span must lie inside one. */
+	struct memdb *next;
 };
 
 /* Every page of the range starts owned by @owner. */
 void memdb_init(struct memdb *db, mem_pa_t base, uint64_t pages, struct object **owner_array,
                 struct object *owner);
+
+/* Appends @range (its base, pages and owner table set as memdb_init would, every page owned by
+ * @owner) to @db's list of ranges. The caller keeps the ranges disjoint. */
+void memdb_add_range(struct memdb *db, struct memdb *range, mem_pa_t base, uint64_t pages,
+                     struct object **owner_array, struct object *owner);
 
 /* The owner of the page holding @pa, or NULL outside the database. */
 struct object *memdb_owner(const struct memdb *db, mem_pa_t pa);

@@ -37,4 +37,28 @@ struct vm;
  */
 int payload_load(const void *blob, uint64_t avail, const struct vm *vm);
 
+/*
+ * The Resource Manager's image (hyp/rm/start.S) begins with this header: a branch over it, the
+ * magic, the address it is linked at and the RAM it spans (BSS and stack included).
+ */
+#define PAYLOAD_RM_MAGIC 0x314d5259504d5548ull /* "HUMPYRM1" */
+
+struct payload_rm_header {
+	uint32_t branch;
+	uint32_t reserved;
+	uint64_t magic;
+	uint64_t link_base;
+	uint64_t mem_size;
+};
+
+_Static_assert(sizeof(struct payload_rm_header) == 32, "RM header layout");
+
+/*
+ * Copies the RM image (@image_size bytes) to the start of @rm's RAM and its boot DT (@dtb_size
+ * bytes) to @rm's DT address, after checking the header: linked at the RAM's base, spanning no more
+ * than the RAM below the DT. Returns 0, or -1 (nothing copied) for an image that does not fit.
+ */
+int payload_load_rm(const void *image, uint64_t image_size, const void *dtb, uint64_t dtb_size,
+                    const struct vm *rm);
+
 #endif

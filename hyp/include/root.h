@@ -35,6 +35,18 @@ struct root_objects {
 	/* The physical RAM the root partition hands out (root_memory.h); size 0: none. */
 	uint64_t memory_base;
 	uint64_t memory_size;
+	/* What a Resource Manager as the root VM is told besides (hyp/README.md): the primary VM's
+	 * RAM (which the root partition owns then), its entry and DT, the UART page (owned too,
+	 * and in the RM's Stage-2), the distributor and redistributor its VIC shows. A pair stays
+	 * unpublished while its second value is 0. */
+	uint64_t hlos_memory_base;
+	uint64_t hlos_memory_size;
+	uint64_t hlos_entry;
+	uint64_t hlos_dtb;
+	uint64_t uart_base;
+	uint64_t uart_size;
+	uint64_t gicd_base;
+	uint64_t gicr_base;
 };
 
 /*

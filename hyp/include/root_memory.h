@@ -14,4 +14,12 @@
 error_t root_memory_init(struct partition *root, mem_pa_t base, uint64_t size,
                          uint16_t reserved_vmid);
 
+/*
+ * Gives @root (after root_memory_init) one more range of physical memory, [base, base+size) (page
+ * aligned, size > 0, disjoint from what it has): the RM's boot gives it the primary VM's RAM and
+ * the UART page this way, so it can make memory extents over them. NOMEM when the partition's
+ * heap cannot hold the range's owner table (nothing changes then).
+ */
+error_t root_memory_add(struct partition *root, mem_pa_t base, uint64_t size);
+
 #endif

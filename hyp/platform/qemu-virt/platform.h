@@ -35,4 +35,11 @@
 #define PLAT_ROOT_MEM_BASE 0xA0000000
 #define PLAT_ROOT_MEM_SIZE 0x01000000
 
+/* The Resource Manager's own RAM when it is the root VM (humpy.root=rm): its image at the base
+ * (hyp/rm/rm.mk links it there), its boot DT PLAT_RM_DTB_OFFSET in. Clear of the hypervisor, the
+ * root memory and the primary VM's RAM. */
+#define PLAT_RM_RAM_BASE   0xA1000000
+#define PLAT_RM_RAM_SIZE   0x00200000
+#define PLAT_RM_DTB_OFFSET 0x00100000
+
 #endif

@@ -1,0 +1,20 @@
+/* console: the RM's output on the physical PL011 it owns (mapped in its Stage-2 at the address its
+ * boot DT names). Nothing is printed before console_init. */
+#ifndef RM_CONSOLE_H
+#define RM_CONSOLE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void console_init(uint64_t uart_base);
+
+/* printf subset: %s %c %d %u %x %p, with l/ll, width and 0-padding. */
+void rm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int rm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* Reports a broken invariant of the RM itself and stops it (the primary VM, if running, goes on).
+ */
+_Noreturn void rm_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -413,7 +413,9 @@ def mutation_view(reports_dir: Path) -> dict | None:
     return {"file": "mutation.json", "state": doc.get("state"), "commit": doc.get("commit"),
             "seed": doc.get("seed"), "started": doc.get("started"), "summary": s,
             "wall": doc.get("wall_seconds"), "rate": "n/a" if rate is None else f"{100 * rate:.1f}%",
-            "survivors": [m for m in doc.get("mutants") or [] if m.get("status") == "survived"]}
+            "survivors": [m for m in doc.get("mutants") or [] if m.get("status") == "survived"],
+            "reviewed": [m for m in doc.get("mutants") or []
+                         if m.get("status") == "equivalent_reviewed"]}
 
 
 def fuzz_view(fuzz_dir: Path, out_dir: Path, page_stem: str) -> dict:

@@ -18,6 +18,12 @@ commit is written into the results. Per mutant only the mutated file is recompil
      suite, stopped at the first test whose verdict differs from the unmutated build's.
      A crash, a missing END, a hang (no protocol line for --idle seconds) or a time-out is a kill.
 
+Mutants that no test can observe (equivalent in effect, or different only on hardware QEMU does not
+model) are listed, reviewed by hand, in mutation_equivalent.yaml beside this file (--reviewed): each
+entry names its mutant by file, function and exact code before/after, never by line, with a one-line
+reason. A listed mutant is not built: it is reported as 'equivalent (reviewed)' with that reason and
+left out of the rate. An entry that matches no mutant of the commit stops the run (a stale list).
+
 The kill rate is killed / (killed + survived). Results go to OUT/mutation.json (rewritten after each
 mutant, so a long run can be watched) and OUT/mutation.txt (summary and every survivor's diff); the
 HTML report (make report) shows the JSON. Every process started (make, the unit tests, QEMU) runs in
@@ -30,6 +36,7 @@ import argparse
 import datetime as dt
 import difflib
 import fnmatch
+import hashlib
 import json
 import os
 import random
@@ -71,7 +78,7 @@ NOT_EXPR_FIRST = {
     "return", "break", "continue", "goto", "case", "default", "if", "for", "while", "do",
     "switch", "else", "typedef", "static", "const", "struct", "enum", "union", "unsigned",
     "signed", "int", "char", "long", "short", "void", "bool", "volatile", "register", "extern",
-    "inline", "sizeof", "_Static_assert", "static_assert",
+    "inline", "sizeof", "_Static_assert", "static_assert", "_Noreturn",
 }
 DECL_RE = re.compile(r"^\s*[A-Za-z_]\w*(?:\s+|\s*\*+\s*)[A-Za-z_]\w*\s*(?:=|;|\[|,)")
 MAX_STMT_LINES = 8
@@ -122,9 +129,9 @@ def error_codes(error_h: str) -> list[str]:
     return re.findall(r"^\s*(OK|ERROR_[A-Z0-9_]+)\s*=", error_h, re.M)
 
 
-def _mutant(path, line, op, k, old, new, what):
-    return {"id": f"{path}:{line}:{op}:{k}", "file": path, "line": line, "operator": op,
-            "old": old, "new": new, "what": what}
+def _mutant(path, line, op, k, old, new, what, function=""):
+    return {"id": f"{path}:{line}:{op}:{k}", "file": path, "function": function, "line": line,
+            "operator": op, "old": old, "new": new, "what": what}
 
 
 def _matching_paren(s: str, open_at: int) -> int:
@@ -165,10 +172,32 @@ def _statement_at(mlines, lines, i):
     return None
 
 
+def function_names(mlines: list[str]) -> list[str]:
+    """For each line of a masked C file, the name of the function whose body holds it ('' at file
+    scope). hyp/ is clang-formatted: a definition's '{' and '}' stand alone in column 0."""
+    names, current, depth = [], "", 0
+    for i, line in enumerate(mlines):
+        if depth == 0 and line.rstrip() == "{":
+            sig = []
+            for j in range(i - 1, max(i - 6, -1), -1):
+                if not mlines[j].strip() or mlines[j].rstrip().endswith((";", "}")):
+                    break
+                sig.insert(0, mlines[j])
+            m = re.search(r"([A-Za-z_]\w*)\s*\(", " ".join(sig))
+            current = m.group(1) if m else ""
+        names.append(current if depth > 0 or line.rstrip() == "{" else "")
+        depth += line.count("{") - line.count("}")
+        if depth <= 0:
+            depth, current = 0, ("" if line.rstrip() == "}" else current)
+    return names
+
+
 def mutants_of(path: str, text: str, codes: list[str]) -> list[dict]:
-    """Every mutant of one file, in source order, each with a stable id file:line:operator:k."""
+    """Every mutant of one file, in source order, each with a stable id file:line:operator:k and
+    the function it is in."""
     lines = text.split("\n")
     mlines = mask_source(text).split("\n")
+    functions = function_names(mlines)
     errors = [c for c in codes if c != "OK"]
     found = []
     for i, (line, m) in enumerate(zip(lines, mlines)):
@@ -180,7 +209,8 @@ def mutants_of(path: str, text: str, codes: list[str]) -> list[dict]:
         def add(op, col, end, repl, what, _line=line, _no=no, _per=per_op):
             k = _per.get(op, 0)
             _per[op] = k + 1
-            found.append(_mutant(path, _no, op, k, [_line], [_line[:col] + repl + _line[end:]], what))
+            found.append(_mutant(path, _no, op, k, [_line], [_line[:col] + repl + _line[end:]], what,
+                                 functions[_no - 1]))
 
         for t in OPERATOR_RE.finditer(m):
             tok = t.group(0)
@@ -209,7 +239,57 @@ def mutants_of(path: str, text: str, codes: list[str]) -> list[dict]:
             indent = re.match(r"\s*", line).group(0)
             new = [indent + ";"] + [""] * (count - 1)
             found.append(_mutant(path, no, "delete_stmt", 0, old, new,
-                                 "deleted: " + " ".join(s.strip() for s in old)[:60]))
+                                 "deleted: " + " ".join(s.strip() for s in old)[:60], functions[i]))
+    return found
+
+
+# --- the reviewed list of mutants no test can observe ------------------------------------------
+
+REVIEWED_FILE = Path(__file__).resolve().with_name("mutation_equivalent.yaml")
+REVIEWED_KEYS = ("file", "function", "old", "new", "why")
+
+
+def _code(lines) -> str:
+    """A mutant's lines as one line of code: each stripped, blank ones left out."""
+    return " ".join(s.strip() for s in lines if s.strip())
+
+
+def load_reviewed(path) -> list[dict]:
+    """The reviewed list: each entry names a mutant by file, function and its exact code before
+    and after (never by line number), with why no test can observe it."""
+    import yaml
+    doc = yaml.safe_load(Path(path).read_text()) or {}
+    entries = doc.get("mutants") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        raise SystemExit(f"mutation: {path}: expected a mapping with a list 'mutants'")
+    for k, e in enumerate(entries):
+        bad = [key for key in REVIEWED_KEYS
+               if not isinstance(e, dict) or not isinstance(e.get(key), str) or not e[key].strip()]
+        extra = sorted(set(e) - set(REVIEWED_KEYS)) if isinstance(e, dict) else []
+        if bad or extra:
+            raise SystemExit(f"mutation: {path}: entry {k + 1}: "
+                             + (f"needs {', '.join(bad)} (non-empty strings)" if bad else
+                                f"unknown key(s) {', '.join(extra)}"))
+        if "\n" in e["why"].strip():
+            raise SystemExit(f"mutation: {path}: entry {k + 1}: 'why' is one line")
+    return entries
+
+
+def reviewed_matches(entries: list[dict], every: list[dict], files: list[str]) -> dict:
+    """{mutant id: its entry} over every candidate mutant. An entry of a mutated file that matches
+    none is stale (the code changed under it): SystemExit naming it, so the list is reviewed again
+    instead of silently excusing something else."""
+    found, stale = {}, []
+    for e in entries:
+        hits = [m for m in every if m["file"] == e["file"] and m.get("function") == e["function"]
+                and _code(m["old"]) == _code([e["old"]]) and _code(m["new"]) == _code([e["new"]])]
+        if not hits and e["file"] in files:
+            stale.append(f"{e['file']} {e['function']}: {e['old'].strip()} -> {e['new'].strip()}")
+        for m in hits:
+            found[m["id"]] = e
+    if stale:
+        raise SystemExit("mutation: stale entries in the reviewed list (no generated mutant matches "
+                         "them any more; review them again):\n  " + "\n  ".join(stale))
     return found
 
 
@@ -532,6 +612,15 @@ class Run:
         for f in self.files:
             every += mutants_of(f, (tree.root / f).read_text(), codes)
         self.every = every
+        self.reviewed, self.reviewed_doc = {}, None
+        if self.args.reviewed:
+            path = Path(self.args.reviewed)
+            entries = load_reviewed(path)
+            self.reviewed = reviewed_matches(entries, every, self.files)
+            self.reviewed_doc = {"file": str(path.resolve().relative_to(REPO))
+                                 if path.resolve().is_relative_to(REPO) else str(path),
+                                 "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                                 "entries": len(entries), "matching": len(self.reviewed)}
         if self.args.ids:
             wanted = self.args.ids.split(",")
             known = {m["id"]: m for m in every}
@@ -594,6 +683,11 @@ class Run:
         except ValueError as e:  # a re-run at another commit: the lines were changed since
             return dict(mut, diff="", status="gone", killer=None, detail=str(e))
         rec = dict(mut, diff=diff_of(mut, original), status=None, killer=None, detail="")
+        entry = self.reviewed.get(mut["id"])
+        if entry and _code(entry["old"].split("\n")) == _code(mut["old"]) and \
+                _code(entry["new"].split("\n")) == _code(mut["new"]):
+            # Reviewed by hand: no test can observe it (the list says why); not built, not run.
+            return dict(rec, status="equivalent_reviewed", detail=entry["why"].strip())
         in_hyp = mut["file"] in tree.hyp_srcs
         in_host = mut["file"] in tree.host_srcs
         hyp_obj = tree.hyp_obj(mut["file"])
@@ -680,7 +774,7 @@ class Run:
 
     def summary(self) -> dict:
         count = {s: 0 for s in ("killed", "timeout", "survived", "equivalent", "compiled_out",
-                                "stillborn", "gone")}
+                                "equivalent_reviewed", "stillborn", "gone")}
         by_op: dict = {}
         for r in self.results:
             count[r["status"]] += 1
@@ -690,10 +784,11 @@ class Run:
             o[key] += 1
         killed = count["killed"] + count["timeout"]
         judged = killed + count["survived"]
-        mutants = judged + count["equivalent"] + count["compiled_out"]
+        mutants = judged + count["equivalent"] + count["compiled_out"] + count["equivalent_reviewed"]
         return {"mutants": mutants, "killed": killed, "killed_by_timeout": count["timeout"],
                 "survived": count["survived"], "equivalent": count["equivalent"],
-                "compiled_out": count["compiled_out"], "stillborn": count["stillborn"],
+                "compiled_out": count["compiled_out"],
+                "equivalent_reviewed": count["equivalent_reviewed"], "stillborn": count["stillborn"],
                 "gone": count["gone"],
                 "kill_rate": round(killed / judged, 4) if judged else None,
                 "by_operator": by_op}
@@ -703,7 +798,7 @@ class Run:
             "schema": SCHEMA, "state": state, "commit": self.commit, "seed": self.args.seed,
             "requested": self.args.mutants, "files": self.args.files, "ids": self.args.ids or None,
             "started": self.started_iso, "wall_seconds": round(time.monotonic() - self.t0, 1),
-            "candidates": len(self.every), "operators": OPERATORS,
+            "candidates": len(self.every), "operators": OPERATORS, "reviewed": self.reviewed_doc,
             "baseline": getattr(self, "baseline_doc", None), "summary": self.summary(),
             "mutants": self.results}
         self.out.mkdir(parents=True, exist_ok=True)
@@ -720,7 +815,8 @@ class Run:
         self.prepare()
         if self.args.list:
             for m in self.order[:self.args.mutants]:
-                print(f"{m['id']}  {m['what']}")
+                mark = "  [equivalent (reviewed)]" if m["id"] in self.reviewed else ""
+                print(f"{m['id']}  {m['what']}{mark}")
             print(f"{len(self.every)} candidate mutant(s) in {len(self.files)} file(s)")
             return 0
         self.baseline()
@@ -744,7 +840,8 @@ class Run:
         rate = "n/a" if s["kill_rate"] is None else f"{100 * s['kill_rate']:.1f}%"
         self.log(f"mutation: {s['mutants']} mutants: {s['killed']} killed ({s['killed_by_timeout']} "
                  f"by time-out), {s['survived']} survived, {s['equivalent']} equivalent, "
-                 f"{s['compiled_out']} compiled out ({s['stillborn']} stillborn not counted); "
+                 f"{s['compiled_out']} compiled out, {s['equivalent_reviewed']} equivalent "
+                 f"(reviewed) ({s['stillborn']} stillborn not counted); "
                  f"kill rate {rate}; {self.doc['wall_seconds']:.0f} s; "
                  f"{self.out / (self.args.name + '.txt')}")
         return 0
@@ -764,10 +861,15 @@ def text_report(doc: dict) -> str:
            f"files {doc['files']}",
            f"{s['mutants']} mutants: {s['killed']} killed ({s['killed_by_timeout']} by time-out), "
            f"{s['survived']} survived, {s['equivalent']} equivalent, {s['compiled_out']} compiled "
-           f"out; {s['stillborn']} stillborn (did not compile, not counted)"
+           f"out, {s.get('equivalent_reviewed', 0)} equivalent (reviewed); {s['stillborn']} "
+           f"stillborn (did not compile, not counted)"
            + (f"; {s['gone']} gone (lines changed at this commit)" if s.get("gone") else ""),
            f"kill rate {rate} (killed / (killed + survived)); wall time {doc['wall_seconds']:.0f} s",
            ""]
+    if doc.get("reviewed"):
+        r = doc["reviewed"]
+        out[-1:-1] = [f"reviewed list {r['file']} (sha256 {r['sha256'][:12]}): {r['entries']} "
+                      f"entries, {r['matching']} candidate mutant(s) match"]
     if doc.get("baseline"):
         b = doc["baseline"]
         out.append(f"unmutated build: {b['tests']} guest tests in {b['suite_seconds']} s "
@@ -780,6 +882,13 @@ def text_report(doc: dict) -> str:
     out += ["", f"survivors ({len(survivors)}):"]
     for m in survivors:
         out += ["", f"{m['id']}: {m['what']} ({m['detail']})", m["diff"].rstrip("\n")]
+    reviewed = [m for m in doc["mutants"] if m["status"] == "equivalent_reviewed"]
+    if reviewed:
+        out += ["", f"equivalent (reviewed: left out of the rate for the reason shown) "
+                    f"({len(reviewed)}):"]
+        for m in reviewed:
+            out += [f"  {m['id']} in {m.get('function') or '?'}: {m['what']}",
+                    f"    why: {m['detail']}"]
     other = [m for m in doc["mutants"] if m["status"] in ("equivalent", "compiled_out")]
     if other:
         out += ["", f"equivalent or compiled out ({len(other)}):"]
@@ -832,6 +941,8 @@ def main(argv=None) -> int:
     run.add_argument("--ids", help="run exactly these mutant ids (comma-separated)")
     run.add_argument("--from-json", help="a mutation.json whose mutants --ids may name")
     run.add_argument("--list", action="store_true", help="print the selected mutants, run nothing")
+    run.add_argument("--reviewed", default=str(REVIEWED_FILE),
+                     help="the reviewed list of mutants no test can observe ('' for none)")
     mrg = sub.add_parser("merge", help="put a re-run's mutants (same commit) into a results file")
     mrg.add_argument("base", help="mutation.json to update")
     mrg.add_argument("update", help="the re-run's JSON")

@@ -112,8 +112,10 @@ def canned_doc():
                   detail="host unit tests (ids): FAIL x", seconds=2.0)
     equivalent = dict(by_id()["s.c:17:delete_stmt:0"], diff="", status="equivalent", killer=None,
                       detail="objects identical to the original's", seconds=1.0)
+    reviewed = dict(by_id()["s.c:16:delete_stmt:0"], diff="-\tlog_str(\"x < y\");\n", status="equivalent_reviewed",
+                    killer=None, detail="equivalent: the log line is never read", seconds=0.0)
     run = mutation.Run.__new__(mutation.Run)
-    run.results = [survivor, killed, equivalent]
+    run.results = [survivor, killed, equivalent, reviewed]
     return {"schema": mutation.SCHEMA, "state": "done", "commit": "c0ffee", "seed": 12,
             "files": "s.c", "started": "2026-01-01T00:00:00Z", "wall_seconds": 12.0,
             "baseline": None, "summary": run.summary(), "mutants": run.results}
@@ -121,14 +123,19 @@ def canned_doc():
 
 def test_summary_counts_and_rate_leave_equivalent_mutants_out():
     s = canned_doc()["summary"]
-    assert (s["mutants"], s["killed"], s["survived"], s["equivalent"]) == (3, 1, 1, 1)
+    assert (s["mutants"], s["killed"], s["survived"], s["equivalent"]) == (4, 1, 1, 1)
+    assert s["equivalent_reviewed"] == 1
     assert s["kill_rate"] == 0.5
     assert s["by_operator"]["off_by_one"] == {"killed": 0, "survived": 1, "excluded": 0}
 
 
 def test_text_report_gives_each_survivor_with_its_diff():
     text = mutation.text_report(canned_doc())
-    assert "3 mutants: 1 killed (0 by time-out), 1 survived, 1 equivalent" in text
+    assert ("4 mutants: 1 killed (0 by time-out), 1 survived, 1 equivalent, 0 compiled out, "
+            "1 equivalent (reviewed)") in text
+    assert ("equivalent (reviewed: left out of the rate for the reason shown) (1):\n"
+            "  s.c:16:delete_stmt:0 in check: deleted: log_str(\"x < y\");\n"
+            "    why: equivalent: the log line is never read") in text
     assert "kill rate 50.0%" in text
     assert "s.c:8:off_by_one:0: >= -> > (passes the suite)" in text
     assert "-\tif (n >= max) {\n+\tif (n > max) {" in text
@@ -142,7 +149,107 @@ def test_html_report_section(tmp_path):
     page = (tmp_path / "index.html").read_text()
     assert "kill rate <b>50.0%</b>" in page
     assert "+\tif (n &gt; max) {" in page
+    assert [m["id"] for m in ctx["mutation"]["reviewed"]] == ["s.c:16:delete_stmt:0"]
+    assert "1 equivalent (reviewed)" in page
+    assert '<p class="why">equivalent: the log line is never read</p>' in page
     empty = tmp_path / "empty"
     empty.mkdir()
     html_report.build_page(empty, empty / "index.html")
     assert 'id="no-mutation"' in (empty / "index.html").read_text()
+
+
+def test_each_mutant_names_its_function():
+    assert {m["function"] for m in by_id().values()} == {"check"}
+    text = "static int a = 1;\n\nint f(int x,\n      int y)\n{\n\tif (x < y) {\n\t\tg();\n\t}\n" \
+           "\treturn 0;\n}\n\nvoid h(void)\n{\n\tg();\n}\n"
+    found = {m["id"]: m["function"] for m in mutation.mutants_of("f.c", text, CODES)}
+    assert found["f.c:6:flip_cmp:0"] == "f" and found["f.c:7:delete_stmt:0"] == "f"
+    assert found["f.c:14:delete_stmt:0"] == "h"
+    # A prototype is no statement to delete.
+    assert mutation.mutants_of("p.c", "_Noreturn void f(void);\n", CODES) == []
+
+
+def reviewed_entry(**kw):
+    e = {"file": "s.c", "function": "check", "old": "log_str(\"x < y\");", "new": ";",
+         "why": "equivalent: the log line is never read"}
+    e.update(kw)
+    return e
+
+
+def write_list(tmp_path, entries):
+    import yaml
+    path = tmp_path / "reviewed.yaml"
+    path.write_text(yaml.safe_dump({"mutants": entries}))
+    return path
+
+
+def test_reviewed_entries_match_by_file_function_and_code_not_by_line():
+    every = list(by_id().values())
+    hits = mutation.reviewed_matches([reviewed_entry()], every, ["s.c"])
+    assert list(hits) == ["s.c:16:delete_stmt:0"]
+    moved = mutation.mutants_of("s.c", "/* moved */\n\n" + SAMPLE, CODES)
+    assert list(mutation.reviewed_matches([reviewed_entry()], moved, ["s.c"])) == \
+        ["s.c:18:delete_stmt:0"]
+    one_line = reviewed_entry(old="if (n >= max) {", new="if (n > max) {")
+    assert list(mutation.reviewed_matches([one_line], every, ["s.c"])) == ["s.c:8:off_by_one:0"]
+
+
+def test_a_stale_entry_stops_the_run():
+    every = list(by_id().values())
+    for stale in (reviewed_entry(function="other"), reviewed_entry(old="log_str(\"x <= y\");"),
+                  reviewed_entry(new="/* */;"), reviewed_entry(file="t.c")):
+        try:
+            mutation.reviewed_matches([reviewed_entry(), stale], every, ["s.c", "t.c"])
+        except SystemExit as e:
+            assert "stale" in str(e) and stale["function"] in str(e)
+        else:
+            raise AssertionError(f"stale entry accepted: {stale}")
+    # An entry of a file this run does not mutate (--files narrowed) is not judged.
+    assert mutation.reviewed_matches([reviewed_entry(file="t.c")], every, ["s.c"]) == {}
+
+
+def test_the_reviewed_list_is_checked_when_loaded(tmp_path):
+    assert mutation.load_reviewed(write_list(tmp_path, [reviewed_entry()])) == [reviewed_entry()]
+    for bad, what in (({"why": ""}, "needs why"), ({"function": None}, "needs function"),
+                      ({"line": "16"}, "unknown key(s) line"), ({"why": "a\nb"}, "one line")):
+        e = reviewed_entry()
+        e.update(bad)
+        e = {k: v for k, v in e.items() if v is not None}
+        try:
+            mutation.load_reviewed(write_list(tmp_path, [e]))
+        except SystemExit as err:
+            assert what in str(err)
+        else:
+            raise AssertionError(f"accepted {e}")
+
+
+def test_a_reviewed_mutant_is_neither_built_nor_run(tmp_path):
+    (tmp_path / "s.c").write_text(SAMPLE)
+
+    class NoTree:
+        root = tmp_path
+
+        def __getattr__(self, name):
+            raise AssertionError(f"a reviewed mutant touched the tree: {name}")
+
+    run = mutation.Run.__new__(mutation.Run)
+    run.tree = NoTree()
+    run.reviewed = mutation.reviewed_matches([reviewed_entry()], list(by_id().values()), ["s.c"])
+    rec = run._one(by_id()["s.c:16:delete_stmt:0"])
+    assert rec["status"] == "equivalent_reviewed"
+    assert rec["detail"] == "equivalent: the log line is never read"
+    assert rec["function"] == "check" and '-\tlog_str("x < y");' in rec["diff"]
+    assert (tmp_path / "s.c").read_text() == SAMPLE
+
+
+def test_the_repository_list_matches_the_checkout():
+    """Every entry of harness/humpy_harness/mutation_equivalent.yaml still names a mutant of the
+    checkout's hyp/ (else make mutation refuses to run: review the entry again)."""
+    repo = mutation.REPO
+    codes = mutation.error_codes((repo / "hyp/include/error.h").read_text())
+    files = sorted(str(p.relative_to(repo)) for g in mutation.DEFAULT_FILES.split(",")
+                   for p in repo.glob(g))
+    every = [m for f in files for m in mutation.mutants_of(f, (repo / f).read_text(), codes)]
+    entries = mutation.load_reviewed(mutation.REVIEWED_FILE)
+    hits = mutation.reviewed_matches(entries, every, files)
+    assert len(hits) >= len(entries)

@@ -214,3 +214,35 @@ RM_TEST(truncated_message)
 	ASSERT_TRUE("the RM answered 2 of 3 messages", rm_quiet(RM_QUIET_MS));
 	rm_expect_alive("after a truncated message");
 }
+
+/* A complete message of `type` from the VM: only requests are served (§6: the RM answers
+ * requests; a VM has nothing to reply to and sends no notifications). */
+static void not_a_request(const char *what, u8 type, u32 len)
+{
+	static u8 body[2 * GH_RM_MESSAGE_PAYLOAD];
+
+	memset(body, 0, sizeof(body));
+	if (!rm_expect_io(what, rm_send(type, GH_RM_IDS_VM_GET_VMID, PROBE_SEQ, body, len)))
+		return;
+	ASSERT_TRUE("the RM answered a message that is no request", rm_quiet(RM_QUIET_MS));
+	rm_expect_alive(what);
+}
+
+/* Proves a REPLY sent to the RM (VM_GET_VMID, header only) is not answered (§6 message types). */
+RM_TEST(drop_type_reply)
+{
+	not_a_request("a REPLY from the VM", GH_RM_MSG_TYPE_REPLY, 0);
+}
+
+/* Proves a NOTIFICATION sent to the RM is not answered (§6 message types). */
+RM_TEST(drop_type_notification)
+{
+	not_a_request("a NOTIFICATION from the VM", GH_RM_MSG_TYPE_NOTIFICATION, 4);
+}
+
+/* Proves a 2-message REPLY sent to the RM is reassembled and still not answered (§6). */
+RM_TEST(drop_type_reply_fragmented)
+{
+	not_a_request("a 2-message REPLY from the VM", GH_RM_MSG_TYPE_REPLY,
+	              GH_RM_MESSAGE_PAYLOAD + 8);
+}

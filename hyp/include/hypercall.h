@@ -26,14 +26,40 @@ struct hypercall_result {
 
 /*
  * A handler gets the caller's context (its cspace, checked present when the row names a cap) and
- * the inputs the row declares (the rest zero); it is the one line that calls the core.
+ * @io: on entry the inputs the row declares (the rest zero), on return all eight result words
+ * (x[count..8) zero); it returns count. Written with HYPERCALL_HANDLER, its body is the one line
+ * that calls the core and returns a struct hypercall_result; the macro stores that result straight
+ * into @io (the caller's registers on the native path): no 72-byte result is returned through the
+ * stack and then copied again on every call.
  */
-typedef struct hypercall_result (*hypercall_handler_t)(const struct core_ctx *ctx,
-                                                       const struct hypercall_regs *in);
+typedef unsigned (*hypercall_handler_t)(const struct core_ctx *ctx, struct hypercall_regs *io);
 
+/* r into io->x[0..8); r.count (the SMCCC path gives back only x[0..count)). */
+static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct hypercall_regs *io,
+                                                                         struct hypercall_result r)
+{
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++)
+		io->x[i] = r.x[i];
+	return r.count;
+}
+
+#define HYPERCALL_HANDLER_DECL(name)                                                               \
+	unsigned hypercall_##name(const struct core_ctx *ctx, struct hypercall_regs *io)
+
+/* The body that follows reads in->x[] and returns the result: every input is read before the
+ * first result word is stored. */
 #define HYPERCALL_HANDLER(name)                                                                    \
-	struct hypercall_result hypercall_##name(const struct core_ctx *ctx,                       \
-	                                         const struct hypercall_regs *in)
+	static inline                                                                              \
+	    __attribute__((always_inline)) struct hypercall_result hypercall_##name##_body(        \
+	        const struct core_ctx *ctx, const struct hypercall_regs *in);                      \
+	HYPERCALL_HANDLER_DECL(name)                                                               \
+	{                                                                                          \
+		return hypercall_regs_put(io, hypercall_##name##_body(ctx, io));                   \
+	}                                                                                          \
+	static inline                                                                              \
+	    __attribute__((always_inline)) struct hypercall_result hypercall_##name##_body(        \
+	        const struct core_ctx *ctx, const struct hypercall_regs *in)
 
 /*
  * One table row: the handler and what is common to every call, taken from the row's input list:
@@ -46,7 +72,12 @@ struct hypercall_desc {
 	uint8_t res0_mask; /* bit i: input i is res0 (checked on the native path only) */
 	uint8_t res1_mask; /* bit i: input i is res1 */
 	uint8_t cap_mask;  /* bit i: input i is a cap ID looked up in the caller's cspace */
+	/* The one reserved input (res0 or res1: no row has two, HYPERCALL_ROW refuses it), or
+	 * HC_NO_RESERVED: the native path checks one register instead of walking the masks. */
+	uint8_t res_index;
 };
+
+#define HC_NO_RESERVED 8U
 
 /* The kinds of input a row lists, in register order (HYPERCALL_ROW). */
 #define HC_NONE 0 /* padding: no such input */
@@ -63,6 +94,10 @@ struct hypercall_desc {
 #define HC_MASK(want, ...)                        HC_MASK_(want, __VA_ARGS__, 0, 0, 0, 0, 0, 0, 0, 0)
 #define HC_COUNT_(a, b, c, d, e, f, g, h, n, ...) n
 #define HC_COUNT(...)                             HC_COUNT_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+/* The index of the one bit of m (HC_NO_RESERVED for none); a mask of two bits does not compile. */
+#define HC_ONE_INDEX(m)                                                                            \
+	(((m) != 0U ? (unsigned)__builtin_ctz(m) : HC_NO_RESERVED) +                               \
+	 0U * (unsigned)sizeof(char[((m) & ((m)-1U)) == 0U ? 1 : -1]))
 
 /* [HYP_CALL_<NAME>] = row of hypercall_<handler> with the listed inputs (HC_CAP, HC_VAL ...). */
 #define HYPERCALL_ROW(NAME, fn, ...)                                                               \
@@ -72,9 +107,12 @@ struct hypercall_desc {
 	    .res0_mask = HC_MASK(HC_RES0, __VA_ARGS__),                                            \
 	    .res1_mask = HC_MASK(HC_RES1, __VA_ARGS__),                                            \
 	    .cap_mask = HC_MASK(HC_CAP, __VA_ARGS__),                                              \
+	    .res_index =                                                                           \
+	        HC_ONE_INDEX(HC_MASK(HC_RES0, __VA_ARGS__) | HC_MASK(HC_RES1, __VA_ARGS__)),       \
 	}
 /* A call without inputs. */
-#define HYPERCALL_ROW0(NAME, fn) [HYP_CALL_##NAME] = {.handler = hypercall_##fn}
+#define HYPERCALL_ROW0(NAME, fn)                                                                   \
+	[HYP_CALL_##NAME] = {.handler = hypercall_##fn, .res_index = HC_NO_RESERVED}
 
 /* Results of the core as registers: x0 = error, then the values the call outputs. */
 static inline struct hypercall_result hypercall_error(error_t err)

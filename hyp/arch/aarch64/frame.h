@@ -6,6 +6,11 @@
 #define FRAME_SPSR 256
 #define FRAME_SIZE 272
 
+/* struct cpu_local (cpu_local.h) as the vectors read it through TPIDR_EL2: sched.current (the
+ * running vCPU) and sched.pending (a 32-bit enum; trap.c asserts both offsets). */
+#define CPU_SCHED_CURRENT 0
+#define CPU_SCHED_PENDING 8
+
 #ifndef __ASSEMBLER__
 #include "util.h"
 

@@ -12,7 +12,6 @@
 #include "vm.h"
 
 void arch_guest_sync(struct guest_frame *f);
-bool arch_guest_hypercall(struct guest_frame *f, uint64_t num);
 void arch_guest_hypercall_exit(struct guest_frame *f);
 void arch_guest_irq(struct guest_frame *f);
 void arch_guest_unexpected(struct guest_frame *f, uint64_t kind);
@@ -57,22 +56,16 @@ static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
 }
 
 /*
- * vectors.S's lean path for a native hypercall (num < HYP_CALL_COUNT, and no SError pending on
- * entry: both checked there): only x0..x8, x18 and x30 are in the frame. The hypervisor's own
- * SErrors are taken before the return as trap_exit does; true when a reschedule is due instead:
- * vectors.S then saves the rest of the frame and calls arch_guest_hypercall_exit.
+ * vectors.S's lean path for a native hypercall calls hypercall_native_call itself and reads these
+ * two fields through TPIDR_EL2; a reschedule due after the call comes here once the frame is whole:
+ * trap_exit (reschedule, SError window).
  */
-bool arch_guest_hypercall(struct guest_frame *f, uint64_t num)
-{
-	hypercall_native_call(arch_vcpu_current(), (unsigned)num,
-	                      (struct hypercall_regs *)(void *)f->x);
-	if (trap_cpu()->sched.pending != SCHED_NONE)
-		return true;
-	arch_serror_take_hyp();
-	return false;
-}
-
-/* The rest of the lean exit once the frame is whole: trap_exit (reschedule, SError window). */
+_Static_assert(__builtin_offsetof(struct cpu_local, sched.current) == CPU_SCHED_CURRENT,
+               "vectors.S reads the running vCPU here");
+_Static_assert(__builtin_offsetof(struct cpu_local, sched.pending) == CPU_SCHED_PENDING &&
+                   sizeof(enum sched_pending) == 4,
+               "vectors.S reads the pending decision here (ldr w)");
+_Static_assert(SCHED_NONE == 0, "vectors.S tests the pending decision with cbnz");
 void arch_guest_hypercall_exit(struct guest_frame *f)
 {
 	trap_exit(f);

@@ -179,7 +179,9 @@ guest_sync_smccc_identify:
  * x2..x8, x18 and x30 go into the frame; C keeps x19..x29, and ELR/SPSR stay in their registers
  * (nothing at EL2 takes an exception and returns while it runs: with an SError pending on entry,
  * whose window would, the slow path takes the call). x0 = ESR_EL2, x1 = 0x5A000000, the caller's
- * x0 and x1 in the frame.
+ * x0 and x1 in the frame. The call itself is hypercall_native_call(the running vCPU, number, the
+ * frame's x0..x7); after it, what trap_exit does on the slow path: a reschedule due takes the full
+ * exit, else the hypervisor's own SErrors are taken here, at EL2 (serror.S says why).
  */
 guest_sync_native:
 	sub	x1, x0, x1
@@ -194,9 +196,17 @@ guest_sync_native:
 	str	x8, [sp, #64]
 	str	x18, [sp, #144]
 	str	x30, [sp, #240]
-	mov	x0, sp
-	bl	arch_guest_hypercall
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CPU_SCHED_CURRENT]
+	mov	x2, sp
+	bl	hypercall_native_call
+	mrs	x0, tpidr_el2
+	ldr	w0, [x0, #CPU_SCHED_PENDING]
 	cbnz	w0, guest_sync_native_full
+	dsb	sy			/* arch_serror_take_hyp, inline */
+	msr	daifclr, #4
+	isb
+	msr	daifset, #4
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
 	ldp	x6, x7, [sp, #48]

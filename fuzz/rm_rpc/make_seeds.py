@@ -87,7 +87,9 @@ def seeds():
                       rec(PRIMARY, RAW, hdr(1, 0, 2, IDS["get_vmid"], words=3)) +
                       rec(PRIMARY, RAW, hdr(1, 0, 3, IDS["get_vmid"], version=0, words=0)))
     s["fragments_63"] = (rec(PRIMARY, RAW, hdr(1, 63, 1, IDS["get_vmid"])) +
-                         rec(PRIMARY, TRAIN, hdr(1, 63, 2, IDS["console_write"]) + bytes(232)))
+                         rec(PRIMARY, TRAIN, hdr(1, 63, 2, IDS["console_write"]) + bytes(232)) +
+                         # 64 messages whose payload would fit: only the count says no.
+                         rec(PRIMARY, TRAIN, hdr(1, 63, 3, IDS["get_vmid"])))
     s["continuations"] = (rec(PRIMARY, RAW, hdr(0, 0, 1, IDS["get_vmid"])) +
                           rec(PRIMARY, RAW, hdr(1, 1, 5, IDS["get_vmid"])) +
                           rec(PRIMARY, RAW, hdr(0, 1, 6, IDS["get_vmid"])) +

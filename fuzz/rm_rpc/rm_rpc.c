@@ -311,7 +311,7 @@ static void rr_train(int c, const uint8_t *first, size_t len)
 	msg[0] = 0x21;
 	count = msg[1] >> 2;
 	rr_feed(c, msg, len > RR_WIRE_MSG ? RR_WIRE_MSG : len);
-	for (unsigned k = 1; k <= count && count <= RR_WIRE_FRAG; k++) {
+	for (unsigned k = 1; k <= count; k++) { /* 63 too: a 64-message train */
 		size_t n = k < count ? RR_WIRE_PAY : len % (RR_WIRE_PAY + 1);
 
 		msg[1] = (uint8_t)(count << 2);

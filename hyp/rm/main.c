@@ -5,6 +5,7 @@
 #include "console.h"
 #include "gic.h"
 #include "hvc.h"
+#include "mem_hyp.h"
 #include "primary.h"
 #include "rm_abi.h"
 #include "rpc.h"
@@ -152,6 +153,7 @@ void rm_main(const void *dtb)
 	          PRIMARY_VMID, boot.hlos_entry, boot.hlos_dtb, primary.vm_tx_cap,
 	          primary.vm_rx_cap, primary.vm_tx_virq, primary.vm_rx_virq);
 	rm_register_primary();
+	rm_mem_start(&boot, &primary, &vms);
 	for (;;) {
 		(void)gic_ack();
 		rm_drain();

@@ -1,0 +1,73 @@
+/* hyp/rm/mem_hyp.h: the hypervisor side of memory parcels in the RM image (struct rm_mem_ops
+ * over hypercalls). A VM's RAM is kept as "pieces": extents each mapped once at IPA = its base.
+ * Lending a range out of a piece derives an extent over the range and two over what is left
+ * around it, maps the two in place of the piece, and so takes exactly the range away from the
+ * owner (humpy's addrspace_unmap removes whole mappings only). */
+#ifndef RM_MEM_HYP_H
+#define RM_MEM_HYP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot_info.h"
+#include "memparcel.h"
+#include "primary.h"
+
+#define RM_MEM_HYP_MAX_VMS    8U
+#define RM_MEM_HYP_MAX_PIECES 32U
+#define RM_MEM_HYP_MAX_RANGES 32U
+#define RM_MEM_HYP_IPA_POOL   0x100000000ULL /* where MEM_ACCEPT without an SGL maps (4 GiB up) */
+
+struct rm_vms;
+
+struct rm_mem_hyp_vm {
+	bool is_used;
+	uint16_t vmid;
+	uint64_t addrspace; /* cap in the RM's cspace */
+	uint64_t next_ipa;  /* the IPA pool's bump pointer */
+};
+
+struct rm_mem_hyp_piece {
+	bool is_used;
+	uint16_t vmid;
+	uint64_t extent;
+	uint64_t base; /* PA = the owner's IPA */
+	uint64_t size;
+	bool is_original; /* the extent the VM was built with: its cap is not ours to delete */
+};
+
+/* The extent over one range of a parcel, from prepare to forget. */
+struct rm_mem_hyp_range {
+	bool is_used;
+	uint32_t handle;
+	uint16_t index;
+	uint64_t extent;
+	bool is_piece; /* mapped as RAM of a VM (reclaimed, or donated): it outlives the parcel */
+};
+
+struct rm_mem_hyp {
+	uint64_t partition; /* the RM's root caps */
+	uint64_t cspace;
+	uint64_t rm_addrspace; /* the RM's own Stage-2 (IPA = PA): sanitizing maps ranges there */
+	struct rm_vms *vms;
+	struct rm_mem_hyp_vm vm[RM_MEM_HYP_MAX_VMS];
+	struct rm_mem_hyp_piece piece[RM_MEM_HYP_MAX_PIECES];
+	struct rm_mem_hyp_range range[RM_MEM_HYP_MAX_RANGES];
+};
+
+void rm_mem_hyp_init(struct rm_mem_hyp *h, uint64_t partition, uint64_t cspace,
+                     uint64_t rm_addrspace, struct rm_vms *vms);
+/* A VM parcels can be mapped into (and lent from, once it has RAM pieces). */
+bool rm_mem_hyp_add_vm(struct rm_mem_hyp *h, uint16_t vmid, uint64_t addrspace);
+/* RAM of vmid: the activated extent `extent` over [base, base + size), mapped RWX at IPA base
+ * and nowhere else, with no extent derived from it. */
+bool rm_mem_hyp_add_ram(struct rm_mem_hyp *h, uint16_t vmid, uint64_t extent, uint64_t base,
+                        uint64_t size);
+
+/* ctx: a struct rm_mem_hyp. */
+extern const struct rm_mem_ops rm_mem_hyp_ops;
+
+/* Boot, once the primary VM runs: parcels of its RAM from then on, through the MEM_* handlers. */
+void rm_mem_start(const struct rm_boot_info *b, const struct primary_vm *p, struct rm_vms *vms);
+
+#endif

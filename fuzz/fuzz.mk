@@ -72,7 +72,7 @@ FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_WRAP   := -Wl,--wrap=partition_alloc,--wrap=partition_free,--wrap=object_create
 
 FUZZ_CORE_SRCS := $(HYP_HOST_CORE_SRCS) fuzz/harness/world.c fuzz/harness/oracle.c \
-	fuzz/harness/oracle_heap.c fuzz/harness/fail.c
+	fuzz/harness/oracle_heap.c fuzz/harness/fail.c fuzz/harness/asan_options.c
 FUZZ_SRCS_hypercall_seq := $(FUZZ_CORE_SRCS) fuzz/targets/hypercall_seq.c
 FUZZ_SRCS_fdt           := hyp/core/fdt.c hyp/core/root_dt.c fuzz/harness/fail.c fuzz/targets/fdt.c
 FUZZ_DEPS := $(wildcard fuzz/harness/*.h hyp/include/*.h hyp/arch/host/*.h hyp/core/*.c) \

@@ -838,6 +838,63 @@ static uint64_t oracle_mix(uint64_t h, uint64_t v)
 	return h * 0x100000001b3ULL;
 }
 
+/* What Stage-2 holds, as a sum (order-free: a failed map that rolls back may leave the same pages
+ * in other slots of the stand-in). */
+static uint64_t oracle_stage2_hash(void)
+{
+	uint64_t sum = 0;
+
+	if (host_stage2_count(NULL) == 0U) {
+		return 0;
+	}
+	for (unsigned i = 0, top = host_stage2_top(); i < top; i++) {
+		const uint64_t *table;
+		uint64_t ipa, pa;
+		struct arch_s2_perm perm;
+
+		if (host_stage2_slot(i, &table, &ipa, &pa, &perm)) {
+			sum += oracle_mix(oracle_mix((uintptr_t)table, ipa),
+			                  pa ^ (uint64_t)perm.read << 1 ^
+			                      (uint64_t)perm.write << 2 ^ (uint64_t)perm.exec << 3);
+		}
+	}
+	return sum;
+}
+
+/* The two arrays the fingerprint reads in full on every call, read like oracle_zero_run (without
+ * AddressSanitizer's per-load checks): both are live allocations the world check owns
+ * (oracle_own: "vic irqs", "memdb owners"), so a freed one fails memory-accounting there. */
+__attribute__((no_sanitize("address", "undefined"))) static uint64_t
+oracle_mix_vic_sources(uint64_t h, const struct vic_irq *irqs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (irqs[i].source != NULL) {
+			h = oracle_mix(h, (uintptr_t)irqs[i].source ^ i);
+		}
+	}
+	return h;
+}
+
+/* One mix per run of pages with one owner. */
+__attribute__((no_sanitize("address", "undefined"))) static uint64_t
+oracle_mix_owner_runs(uint64_t h, const struct object *const *owner, uint64_t pages)
+{
+	const struct object *run = NULL;
+
+	for (uint64_t i = 0; i < pages; i++) {
+		if (owner[i] != run) {
+			run = owner[i];
+			h = oracle_mix(h, (uintptr_t)run ^ i);
+		}
+	}
+	return h;
+}
+
+static uint64_t oracle_mix_source(uint64_t h, const struct virq_source *src)
+{
+	return oracle_mix(h, (uintptr_t)src->vic ^ src->virq);
+}
+
 uint64_t oracle_fingerprint(void)
 {
 	uint64_t h = world.n_allocs;
@@ -853,20 +910,30 @@ uint64_t oracle_fingerprint(void)
 		}
 		h = oracle_mix(h, (uint64_t)obj->type | (uint64_t)obj->state << 8 |
 		                      (uint64_t)obj->refcount << 32);
-		h = oracle_mix(h, (uintptr_t)obj->caps);
+		h = oracle_mix(h, (uintptr_t)obj->caps ^ (uintptr_t)obj->partition << 1);
 		switch (obj->type) {
-		case OBJ_PARTITION:
-			h = oracle_mix(h, ((const struct partition *)obj)->heap.used);
+		case OBJ_PARTITION: {
+			const struct partition *p = (const struct partition *)obj;
+
+			h = oracle_mix(h,
+			               p->heap.used ^ (uintptr_t)p->heap_mem << 1 ^ p->heap_size);
+			h = oracle_mix(h, (uintptr_t)p->memdb ^ (uintptr_t)p->vmid_used << 1);
+			/* The free list (oracle_check_heap's heap-structure walks it). */
+			for (const struct heap_block *b = p->heap.free; b != NULL; b = b->next) {
+				h = oracle_mix(h, (uintptr_t)b ^ b->size << 1);
+			}
 			break;
+		}
 		case OBJ_CSPACE: {
 			const struct cspace *cs = (const struct cspace *)obj;
 
 			h = oracle_mix(h, cs->max_caps | (uint64_t)cs->count << 32);
-			h = oracle_mix(h, cs->id_mult ^ cs->id_base);
-			/* Up to the count-th occupied slot: oracle_check_world, after every call,
-			 * checks count against every slot, so a call that fills a slot without
-			 * counting it fails there (cspace-count), and one that changes the count
-			 * changes this hash. */
+			h = oracle_mix(h, cs->id_mult ^ cs->id_base ^ (uintptr_t)cs->slots << 1);
+			/* Up to the count-th occupied slot (runs of 64 zero slots skipped): a
+			 * world check compares count with every slot (see oracle.h for when), so
+			 * a call that fills a slot past there without counting it fails at the
+			 * next one (cspace-count), and one that changes the count changes this
+			 * hash. */
 			for (uint32_t s = 0, seen = 0;
 			     cs->slots != NULL && s < cs->max_caps && seen < cs->count; s++) {
 				const struct cap *c = &cs->slots[s];
@@ -875,32 +942,52 @@ uint64_t oracle_fingerprint(void)
 					s += ORACLE_ZERO_RUN - 1U;
 					continue;
 				}
-				if (c->state == CAP_STATE_NULL) {
-					continue;
-				}
-				seen++;
+				/* Every field of every slot up to there, empty ones too ("empty but
+				 * not cleared" is cap-slot). */
+				seen += c->state != CAP_STATE_NULL ? 1U : 0U;
 				h = oracle_mix(h, s | (uint64_t)c->state << 32 |
-				                      (uint64_t)c->is_master << 40);
+				                      (uint64_t)c->is_master << 40 |
+				                      (uint64_t)c->type << 48);
 				h = oracle_mix(h, (uintptr_t)c->obj ^ c->rights);
-				h = oracle_mix(h, (uintptr_t)c->obj_next ^ (uintptr_t)c->obj_prev);
+				h = oracle_mix(h, (uintptr_t)c->obj_next ^ (uintptr_t)c->obj_prev
+				                                               << 1);
 			}
 			break;
 		}
-		case OBJ_THREAD:
-			h = oracle_mix(h, (uintptr_t)((const struct thread *)obj)->cspace);
+		case OBJ_THREAD: {
+			const struct thread *th = (const struct thread *)obj;
+
+			h = oracle_mix(h, (uintptr_t)th->cspace ^ (uintptr_t)th->addrspace << 1);
+			h = oracle_mix(h, (uintptr_t)th->vic ^ th->vic_index);
 			break;
+		}
+		case OBJ_VIC: {
+			const struct vic *vic = (const struct vic *)obj;
+
+			h = oracle_mix(h, (uintptr_t)vic->irqs ^ vic->max_virqs ^
+			                      (uint64_t)vic->is_configured << 32);
+			if (vic->irqs != NULL) {
+				h = oracle_mix_vic_sources(h, vic->irqs, vic->max_virqs);
+			}
+			break;
+		}
 		case OBJ_MSGQUEUE: {
 			const struct msgqueue *mq = (const struct msgqueue *)obj;
 
 			h = oracle_mix(h, mq->depth | (uint64_t)mq->max_msg_size << 16 |
 			                      (uint64_t)mq->count << 32);
-			h = oracle_mix(h, (uintptr_t)mq->buf ^ mq->head);
+			h = oracle_mix(h, (uintptr_t)mq->buf ^ mq->head ^ mq->buf_size << 1);
+			h = oracle_mix(h, mq->notfull_threshold | (uint64_t)mq->notempty_threshold
+			                                              << 32);
+			h = oracle_mix_source(h, &mq->send_source);
+			h = oracle_mix_source(h, &mq->receive_source);
 			break;
 		}
 		case OBJ_DOORBELL: {
 			const struct doorbell *db = (const struct doorbell *)obj;
 
 			h = oracle_mix(h, db->flags ^ db->enable_mask ^ db->ack_mask);
+			h = oracle_mix_source(h, &db->source);
 			break;
 		}
 		case OBJ_MEMEXTENT: {
@@ -910,6 +997,7 @@ uint64_t oracle_fingerprint(void)
 			h = oracle_mix(h, (uint64_t)me->is_configured | (uint64_t)me->type << 8 |
 			                      (uint64_t)me->access << 16 |
 			                      (uint64_t)me->memtype << 24);
+			h = oracle_mix(h, (uintptr_t)me->memdb);
 			for (unsigned m = 0; m < MEMEXTENT_MAX_MAPS; m++) {
 				const struct memextent_mapping *mp = &me->maps[m];
 
@@ -923,6 +1011,10 @@ uint64_t oracle_fingerprint(void)
 
 			h = oracle_mix(h, as->vmid | (uint64_t)as->is_configured << 16 |
 			                      (uint64_t)as->table_count << 32);
+			h = oracle_mix(h, (uintptr_t)as->vmid_used ^ as->ipa_bits);
+			for (unsigned i = 0; i < as->table_count && i < ADDRSPACE_MAX_TABLES; i++) {
+				h = oracle_mix(h, (uintptr_t)as->tables[i]);
+			}
 			break;
 		}
 		default:
@@ -933,15 +1025,10 @@ uint64_t oracle_fingerprint(void)
 	 * with one owner; what Stage-2 holds. */
 	if (world.root.partition->memdb != NULL && world.memextents_made != 0U) {
 		const struct memdb *db = world.root.partition->memdb;
-		const struct object *run = NULL;
 
-		for (uint64_t i = 0; i < db->pages; i++) {
-			if (db->owner[i] != run) {
-				run = db->owner[i];
-				h = oracle_mix(h, (uintptr_t)run ^ i);
-			}
-		}
+		h = oracle_mix_owner_runs(h, (const struct object *const *)db->owner, db->pages);
 	}
 	h = oracle_mix(h, host_stage2_count(NULL) | (uint64_t)host_stage2_top() << 32);
+	h = oracle_mix(h, oracle_stage2_hash());
 	return h;
 }

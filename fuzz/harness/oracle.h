@@ -23,7 +23,15 @@ void oracle_check_heap(const struct partition *p);
  * is back to where it started. */
 void oracle_check_empty(void);
 
-/* A hash of everything a call could change; equal before and after a call that failed. */
+/*
+ * A hash of everything a call could change; equal before and after a call that failed. It covers
+ * every field oracle_check_world reads, with two exceptions it leaves to the next world check:
+ * cap slots past each cspace's count-th occupied one (a filled slot there is cspace-count) and
+ * the VMID bitmap's bits (addrspace-vmid). Hence a failed call whose fingerprint is unchanged
+ * leaves a world the last check passed, but for those two, and hypercall_seq skips the world
+ * check after it: it runs after every call that succeeded or changed the fingerprint, and at the
+ * end of an input whose last calls went unchecked.
+ */
 uint64_t oracle_fingerprint(void);
 
 #endif

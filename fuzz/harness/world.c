@@ -193,49 +193,76 @@ bool world_is_live_object(const struct object *obj)
 	return obj != NULL && world_object_serial(obj) != 0;
 }
 
-/* One deletion at a time, restarting the scan: each may destroy cspaces the scan would visit. */
-static bool world_delete_one(bool root_too)
+/* The first slot at or after @from that the teardown deletes, or max_caps: the root cspace keeps
+ * the five master caps the root VM booted with (if the input has not deleted them; slot IDs get
+ * reused, so look at the caps). */
+static uint32_t world_next_to_delete(const struct cspace *cs, uint32_t from)
 {
-	struct object *obj;
+	bool is_root = cs == world.root.cspace;
 
-	for (unsigned i = 0; (obj = world_object(i)) != NULL; i++) {
-		struct cspace *cs = (struct cspace *)obj;
-		bool is_root = cs == world.root.cspace;
+	for (uint32_t s = from; s < cs->max_caps; s++) {
+		const struct cap *c = &cs->slots[s];
 
-		if (obj->type != OBJ_CSPACE || cs->slots == NULL || (is_root && !root_too)) {
+		if (c->state == CAP_STATE_NULL ||
+		    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
+		     (c->obj == &world.root.partition->hdr || c->obj == &world.root.cspace->hdr ||
+		      c->obj == &world.root.vic->hdr || c->obj == &world.root.vcpu->hdr ||
+		      c->obj == &world.root.addrspace->hdr))) {
 			continue;
 		}
-		for (uint32_t s = 0; s < cs->max_caps; s++) {
-			const struct cap *c = &cs->slots[s];
-			cap_id_t id;
-
-			/* The root cspace keeps the five master caps the root VM booted with (if
-			 * the input has not deleted them); slot IDs get reused, so look at the
-			 * caps. */
-			if (c->state == CAP_STATE_NULL ||
-			    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
-			     (c->obj == &world.root.partition->hdr ||
-			      c->obj == &world.root.cspace->hdr || c->obj == &world.root.vic->hdr ||
-			      c->obj == &world.root.vcpu->hdr ||
-			      c->obj == &world.root.addrspace->hdr))) {
-				continue;
-			}
-			/* Only for the slot to delete: the ID is hyp code (traced), and most slots
-			 * are empty. */
-			id = cspace_id_of(cs, s);
-			if (cspace_delete_cap(cs, id) != OK) {
-				oracle_fail("teardown", "cannot delete slot %u of cspace %p", s,
-				            (void *)cs);
-			}
-			return true;
-		}
+		return s;
 	}
-	return false;
+	return cs->max_caps;
 }
 
-/* Non-root cspaces first, so caps cycling between cspaces are broken before the root lets go. */
+/*
+ * Every cap of @cs the teardown deletes, in one pass: a deletion never fills a slot (it frees
+ * caps, and the objects and cspaces whose last cap it was), so the slots before the one deleted
+ * stay done. It stops when a deletion destroyed @cs itself (it held its own last cap).
+ */
+static void world_delete_in(struct cspace *cs)
+{
+	uint64_t serial = world_object_serial(&cs->hdr);
+
+	for (uint32_t s = world_next_to_delete(cs, 0); s < cs->max_caps;
+	     s = world_next_to_delete(cs, s + 1U)) {
+		/* Only for the slot to delete: the ID is hyp code (traced), and most slots are
+		 * empty. */
+		if (cspace_delete_cap(cs, cspace_id_of(cs, s)) != OK) {
+			oracle_fail("teardown", "cannot delete slot %u of cspace %p", s,
+			            (void *)cs);
+		}
+		if (world_object_by_serial(serial) == NULL) {
+			return;
+		}
+	}
+}
+
+/* A live active cspace with a cap to delete: a non-root one, or with @root_too the root's. */
+static struct cspace *world_cspace_to_empty(bool root_too)
+{
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		struct cspace *cs = world.allocs[k].ptr;
+
+		if (world.allocs[k].is_object && cs->hdr.type == OBJ_CSPACE && cs->slots != NULL &&
+		    (root_too || cs != world.root.cspace) &&
+		    world_next_to_delete(cs, 0) < cs->max_caps) {
+			return cs;
+		}
+	}
+	return NULL;
+}
+
+/* Non-root cspaces first, so caps cycling between cspaces are broken before the root lets go (a
+ * deletion in the root never puts a cap in another cspace, so they stay empty after). */
 void world_delete_everything(void)
 {
-	while (world_delete_one(false) || world_delete_one(true)) {
+	struct cspace *cs;
+
+	while ((cs = world_cspace_to_empty(false)) != NULL) {
+		world_delete_in(cs);
+	}
+	while ((cs = world_cspace_to_empty(true)) != NULL) {
+		world_delete_in(cs);
 	}
 }

@@ -170,18 +170,33 @@ enum seq_post {
 	POST_DONATE,
 };
 
+/* Message queue calls whose buffer argument seq_arg aims at the caller's windows. */
+enum seq_msgq_call {
+	MSGQ_OTHER,
+	MSGQ_SEND,    /* msgqueue_send: buffer in input 2 */
+	MSGQ_RECEIVE, /* msgqueue_receive: buffer in input 1 */
+};
+
 static struct {
 	bool ready;
 	unsigned impl[SPEC_NUM_CALLS]; /* spec rows hyp implements */
 	unsigned n_impl;
 	enum seq_post post[SPEC_NUM_CALLS];
 	enum obj_type creates[SPEC_NUM_CALLS];
+	/* Per spec row, from its name once (not a strcmp per argument and call). */
+	enum seq_msgq_call msgq[SPEC_NUM_CALLS];
+	bool is_from[SPEC_NUM_CALLS]; /* a *_from call: input 1 is a cap in the cspace input 0 names
+	                               */
 	struct seq_pool_entry pool[SEQ_POOL_SIZE];
 	unsigned n_pool;
 	uint64_t last_x1;
 	struct vm vm;
 	bool trace;           /* HUMPY_FUZZ_TRACE set: each call and its result on stderr */
 	uint64_t fingerprint; /* of the world after the last call (oracle_fingerprint) */
+	/* The fingerprint of the world the last oracle_check_world passed, and the calls since
+	 * then whose check was left for later (each failed without changing the fingerprint). */
+	uint64_t checked_fingerprint;
+	unsigned unchecked_calls;
 } seq;
 
 static enum obj_type seq_type_named(const char *name)
@@ -237,6 +252,11 @@ static void seq_init(void)
 				seq.post[r] = posts[i].post;
 			}
 		}
+		seq.msgq[r] = strcmp(c->name, "msgqueue_send") == 0      ? MSGQ_SEND
+		              : strcmp(c->name, "msgqueue_receive") == 0 ? MSGQ_RECEIVE
+		                                                         : MSGQ_OTHER;
+		seq.is_from[r] =
+		    strlen(c->name) > 5 && strcmp(c->name + strlen(c->name) - 5, "_from") == 0;
 		if ((d != NULL && d->handler != NULL) ||
 		    (seq.post[r] == POST_CREATE && object_ops(seq.creates[r]) != NULL) ||
 		    seq.post[r] == POST_MSGQUEUE_CONFIGURE) {
@@ -361,8 +381,8 @@ static uint64_t seq_arg(struct fuzz_input *in, const struct spec_call *c, unsign
 	/* Buffers of message queue calls: mostly inside the caller's windows (some straddle out).
 	 */
 	if (c != NULL && (kind & 0x18U) != 0U &&
-	    ((i == 2 && strcmp(c->name, "msgqueue_send") == 0) ||
-	     (i == 1 && strcmp(c->name, "msgqueue_receive") == 0))) {
+	    ((i == 2 && seq.msgq[c - spec_calls] == MSGQ_SEND) ||
+	     (i == 1 && seq.msgq[c - spec_calls] == MSGQ_RECEIVE))) {
 		return ((kind & 0x20U) != 0U ? SEQ_VA_RO : SEQ_VA_RW) + fuzz_u8(in) * 16U;
 	}
 	/* Not pooled (that would renumber every pool reference of the seeds): traced binds to the
@@ -418,14 +438,19 @@ static void seq_caller_pick(struct seq_caller *who, uint8_t b)
 		struct thread *th = NULL;
 		unsigned n = 0, k;
 
-		for (unsigned i = 0; (o = world_object(i)) != NULL; i++) {
-			n +=
-			    o->type == OBJ_THREAD && ((struct thread *)o)->cspace != NULL ? 1U : 0U;
+		/* The shadow in creation order (world_object(i) would rescan it per i). */
+		for (unsigned i = 0; i < world.n_allocs; i++) {
+			o = world.allocs[i].ptr;
+			n += world.allocs[i].is_object && o->type == OBJ_THREAD &&
+			             ((struct thread *)o)->cspace != NULL
+			         ? 1U
+			         : 0U;
 		}
 		k = n == 0U ? 0U : (b >> 3) % n;
-		for (unsigned i = 0; n != 0U && th == NULL && (o = world_object(i)) != NULL; i++) {
-			if (o->type == OBJ_THREAD && ((struct thread *)o)->cspace != NULL &&
-			    k-- == 0U) {
+		for (unsigned i = 0; n != 0U && th == NULL && i < world.n_allocs; i++) {
+			o = world.allocs[i].ptr;
+			if (world.allocs[i].is_object && o->type == OBJ_THREAD &&
+			    ((struct thread *)o)->cspace != NULL && k-- == 0U) {
 				th = (struct thread *)o;
 			}
 		}
@@ -688,13 +713,6 @@ static void seq_check_caps(unsigned row, const struct seq_pre_cap *pre)
 	}
 }
 
-static bool seq_is_from(const struct spec_call *c)
-{
-	size_t n = strlen(c->name);
-
-	return n > 5 && strcmp(c->name + n - 5, "_from") == 0;
-}
-
 /*
  * Queue accounting across one msgqueue_send / msgqueue_receive: the queue as it was (count, head,
  * the message a send copies in or a receive should copy out) and, after the call, exactly one
@@ -717,14 +735,14 @@ static const uint8_t *seq_msgq_slot(const struct msgqueue *mq, uint32_t index, u
 	return slot + sizeof(uint64_t);
 }
 
-static void seq_msgq_before(struct seq_msgq_snap *snap, const char *name, const uint64_t *args,
+static void seq_msgq_before(struct seq_msgq_snap *snap, unsigned row, const uint64_t *args,
                             const struct seq_pre_cap *pre)
 {
 	struct object *obj;
 
 	snap->mq = NULL;
-	snap->is_send = strcmp(name, "msgqueue_send") == 0;
-	if ((!snap->is_send && strcmp(name, "msgqueue_receive") != 0) || !seq_pre_valid(&pre[0]) ||
+	snap->is_send = seq.msgq[row] == MSGQ_SEND;
+	if (seq.msgq[row] == MSGQ_OTHER || !seq_pre_valid(&pre[0]) ||
 	    (obj = world_object_by_serial(pre[0].obj_serial)) == NULL ||
 	    obj->type != OBJ_MSGQUEUE || obj->state != OBJ_STATE_ACTIVE) {
 		return;
@@ -822,7 +840,7 @@ static const struct vic_irq *seq_source_irq(const struct virq_source *src)
 	return src->vic == NULL || src->condition == NULL ? NULL : vic_irq_of(src->vic, src->virq);
 }
 
-static void seq_source_add(const struct object *obj, const struct virq_source *src)
+static void seq_source_add(uint64_t serial, const struct virq_source *src)
 {
 	const struct vic_irq *irq = seq_source_irq(src);
 
@@ -831,7 +849,7 @@ static void seq_source_add(const struct object *obj, const struct virq_source *s
 	}
 	seq_sources[seq_n_sources++] = (struct seq_source_snap){
 	    .src = src,
-	    .serial = world_object_serial(obj),
+	    .serial = serial,
 	    .vic = src->vic,
 	    .virq = src->virq,
 	    .cond = src->condition(src),
@@ -841,15 +859,19 @@ static void seq_source_add(const struct object *obj, const struct virq_source *s
 
 static void seq_sources_before(void)
 {
-	struct object *o;
-
 	seq_n_sources = 0;
-	for (unsigned i = 0; (o = world_object(i)) != NULL; i++) {
-		if (o->type == OBJ_DOORBELL && o->state == OBJ_STATE_ACTIVE) {
-			seq_source_add(o, &((struct doorbell *)o)->source);
-		} else if (o->type == OBJ_MSGQUEUE && o->state == OBJ_STATE_ACTIVE) {
-			seq_source_add(o, &((struct msgqueue *)o)->send_source);
-			seq_source_add(o, &((struct msgqueue *)o)->receive_source);
+	for (unsigned i = 0; i < world.n_allocs; i++) {
+		const struct world_alloc *a = &world.allocs[i];
+		struct object *o = a->ptr;
+
+		if (!a->is_object || o->state != OBJ_STATE_ACTIVE) {
+			continue;
+		}
+		if (o->type == OBJ_DOORBELL) {
+			seq_source_add(a->serial, &((struct doorbell *)o)->source);
+		} else if (o->type == OBJ_MSGQUEUE) {
+			seq_source_add(a->serial, &((struct msgqueue *)o)->send_source);
+			seq_source_add(a->serial, &((struct msgqueue *)o)->receive_source);
 		}
 	}
 }
@@ -936,13 +958,13 @@ static void seq_one_call(struct fuzz_input *in)
 		if ((c->cap_mask & (1U << i)) == 0U) {
 			continue;
 		}
-		if (i == 1 && seq_is_from(c)) {
+		if (i == 1 && seq.is_from[c - spec_calls]) {
 			cs = seq_pre_cspace(&pre[0]);
 		}
 		seq_pre_cap(&pre[i], cs, args[i]);
 	}
 	if (c != NULL) {
-		seq_msgq_before(&msgq_snap, c->name, args, pre);
+		seq_msgq_before(&msgq_snap, (unsigned)row, args, pre);
 	} else {
 		msgq_snap.mq = NULL;
 	}
@@ -986,7 +1008,19 @@ static void seq_one_call(struct fuzz_input *in)
 		fprintf(stderr, " -> %lld %llx\n", (long long)err, (unsigned long long)res.x[1]);
 	}
 	seq.last_x1 = res.x[1];
-	oracle_check_world();
+	/* The whole world after a call that succeeded or changed the fingerprint. A call that
+	 * failed has just been shown to leave the fingerprint as it was (error-without-effect),
+	 * and the fingerprint covers every field the world check reads except the empty slots
+	 * past a cspace's count-th cap and the VMID bitmap's free bits (oracle.h): the check would
+	 * see the world it passed after the last checked call, so it waits for the next call that
+	 * succeeds or for the end of the input (LLVMFuzzerTestOneInput), whichever comes first. */
+	if (err == GH_ERROR_OK || after != seq.checked_fingerprint) {
+		oracle_check_world();
+		seq.checked_fingerprint = after;
+		seq.unchecked_calls = 0;
+	} else {
+		seq.unchecked_calls++;
+	}
 
 	if (!direct && (d == NULL || d->handler == NULL)) {
 		bool bad = err != GH_ERROR_UNIMPLEMENTED;
@@ -1067,8 +1101,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seq_guest_map();
 	oracle_check_world();
 	seq.fingerprint = oracle_fingerprint();
+	seq.checked_fingerprint = seq.fingerprint;
+	seq.unchecked_calls = 0;
 	for (unsigned n = 0; n < SEQ_MAX_CALLS && fuzz_input_left(&in); n++) {
 		seq_one_call(&in);
+	}
+	/* The checks left for later, before the teardown changes the world. */
+	if (seq.unchecked_calls != 0U) {
+		oracle_check_world();
 	}
 	world_delete_everything();
 	oracle_check_empty();

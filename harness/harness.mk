@@ -1,6 +1,7 @@
 # harness/: the QEMU runner, its report writers, its own tests, and the runs of the suite.
 #   make conformance-run   run the guest tests over $(HYP_ELF) and $(GUEST_BIN) (what `make conformance` calls),
-#                          checked against $(EXPECT) (EXPECT= runs without: SKIPs then go unchecked)
+#                          checked against $(EXPECT) (EXPECT= runs without: SKIPs then go unchecked),
+#                          in both profiles: root, then hlos (humpy.root=rm, checked against $(EXPECT_HLOS))
 #   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json
 #   make bench-compare A=one/hyp.elf B=other/hyp.elf
 #                          the same benchmark guest over both builds: both values per row and B/A, and
@@ -40,8 +41,19 @@ HARNESS_PYTEST = PYTHONPATH=harness $(PYTHON) -m pytest -p no:cacheprovider -q
 # EXPECT's default gives way to a --preset in CONFORMANCE_ARGS (the preset names its own file); an
 # EXPECT given on the command line or in the environment is always passed.
 EXPECT_ARG = $(if $(EXPECT),$(if $(and $(filter file,$(origin EXPECT)),$(findstring --preset,$(CONFORMANCE_ARGS))),,--expect $(EXPECT)))
+# Both profiles of humpy's own build: root (the guest is the root VM), then hlos (the same images,
+# the hypervisor booted with humpy.root=rm: its Resource Manager builds the guest as the primary
+# VM; --preset humpy-hlos, expectations EXPECT_HLOS, reports $(REPORTS)/conformance-hlos.*). Both
+# always run; the target fails when either does. PROFILES=root (or hlos) runs one; another
+# hypervisor (HYP=) or a --preset in CONFORMANCE_ARGS runs only the first, as before.
+PROFILES ?= root hlos
+EXPECT_HLOS ?= conformance/expect/humpy-hlos.yaml
+HLOS_RUNS = $(and $(filter hlos,$(PROFILES)),$(if $(or $(HYP),$(findstring --preset,$(CONFORMANCE_ARGS))),,yes))
 conformance-run:
-	@$(HARNESS_RUN) run $(HARNESS_IMAGES) $(EXPECT_ARG) $(CONFORMANCE_ARGS)
+	@status=0; \
+	$(if $(or $(filter root,$(PROFILES)),$(if $(HLOS_RUNS),,yes)),$(HARNESS_RUN) run $(HARNESS_IMAGES) $(EXPECT_ARG) $(CONFORMANCE_ARGS) || status=1;) \
+	$(if $(HLOS_RUNS),echo "humpy: profile hlos (humpy.root=rm)"; $(HARNESS_RUN) run $(HARNESS_IMAGES) --preset humpy-hlos --name conformance-hlos $(if $(EXPECT),--expect $(EXPECT_HLOS)) $(CONFORMANCE_ARGS) || status=1;) \
+	exit $$status
 
 bench: all
 	@$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS)

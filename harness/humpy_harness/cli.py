@@ -144,6 +144,7 @@ def config_from_args(args) -> Config:
         "bench" if args.command == "bench" else "conformance")
     echo = (lambda text: (sys.stdout.write(text), sys.stdout.flush())) if args.verbose else None
     preset = presets.PRESETS[args.preset] if args.preset else presets.NONE
+    extra = list(preset.qemu_args) + extra
     return Config(hyp=args.hyp, guest=args.guest, qemu=args.qemu, dtb=args.dtb,
                   cpu=args.cpu or preset.cpu, smp=args.smp or preset.smp,
                   machine=args.machine, machine_anyway=args.machine_anyway,

@@ -14,6 +14,7 @@ class Preset:
     cpu: str = DEFAULT_CPU
     smp: int = DEFAULT_SMP
     expect: str | None = None  # expectations file (expect.py)
+    qemu_args: tuple[str, ...] = ()  # before --extra-qemu-args (hypervisor boot options)
 
 
 NONE = Preset("humpy's defaults")
@@ -27,4 +28,11 @@ PRESETS = {
         "conformance/expect/gunyah-upstream.yaml)",
         cpu="max,sve128=on", smp=8,
         expect=str(REPO / "conformance" / "expect" / "gunyah-upstream.yaml")),
+    # humpy with its Resource Manager as the root VM (the hypervisor's boot option humpy.root=rm,
+    # QEMU -append: hyp/README.md): the guest is the primary VM the RM builds, profile hlos.
+    "humpy-hlos": Preset(
+        "humpy with its Resource Manager (-append humpy.root=rm), the guest as the primary "
+        "(hlos) VM (conformance/expect/humpy-hlos.yaml)",
+        expect=str(REPO / "conformance" / "expect" / "humpy-hlos.yaml"),
+        qemu_args=("-append", "humpy.root=rm")),
 }

@@ -178,6 +178,9 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
 	arch_firmware_probe();
 	vm_init_primary(vm);
+#ifdef HUMPY_BREAK_NO_RM /* proof build (harness/qemu_tests): humpy.root=rm is ignored */
+	machine.root_vm = MACHINE_ROOT_GUEST;
+#endif
 	if (machine.root_vm == MACHINE_ROOT_RM) {
 		/* The boot VM is the RM, in its own RAM; the loaded guest becomes the primary VM
 		 * it builds (hlos describes that VM's RAM, entry and DT for the RM). */

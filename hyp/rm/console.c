@@ -160,6 +160,11 @@ void rm_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* PSCI SYSTEM_OFF (SMC32 function ID): the machine is powered off, as the hypervisor does when no
+ * vCPU is left, so a broken RM ends the run visibly instead of leaving the primary VM waiting for
+ * replies that never come. */
+#define PSCI_SYSTEM_OFF 0x84000008U
+
 _Noreturn void rm_panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -170,6 +175,12 @@ _Noreturn void rm_panic(const char *fmt, ...)
 	va_end(ap);
 	rm_printf("\n");
 	for (;;) {
+		register uint64_t x0 __asm__("x0") = PSCI_SYSTEM_OFF;
+
+		__asm__ volatile("hvc #0"
+		                 : "+r"(x0)::"x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+		                   "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+		                   "memory");
 		__asm__ volatile("wfi");
 	}
 }

@@ -13,8 +13,8 @@ void console_init(uint64_t uart_base);
 void rm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
-/* Reports a broken invariant of the RM itself and stops it (the primary VM, if running, goes on).
- */
+/* Reports a broken invariant of the RM itself (or a boot it cannot make) and powers the machine
+ * off: without its RM the primary VM could never be answered. */
 _Noreturn void rm_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,4 +1,4 @@
-/* main: the RM's boot (read what the hypervisor gave it, build and start the primary VM) and its
+/* rm: the RM's boot (read what the hypervisor gave it, build and start the primary VM) and its
  * loop: sleep until the primary VM's queue raises the RM's VIRQ, hand each message to the RPC
  * server, send its replies on the RM -> VM queue. */
 #include "boot_info.h"

@@ -68,8 +68,10 @@ static struct {
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
 	/* A vCPU of the VM of `vic` is on the CPU (its list registers, and its virtual timer, are
-	 * the hardware's). */
+	 * the hardware's). When not, `vic`'s state stays here until another VIC's vCPU comes. */
 	bool is_loaded;
+	/* `vic` changed while none of its vCPUs was on the CPU: fold and list when one is again. */
+	bool is_stale;
 } vgic;
 
 /*
@@ -77,8 +79,10 @@ static struct {
  * lr_latched are that VM's. When a vCPU of another VM (another VIC) is loaded they are saved here,
  * keyed by the VIC, and that VM's put in (vgic_vcpu_loaded); the list registers themselves travel
  * with the vCPU context. A VM whose vCPU has no VIC gets no emulated GIC at all: its GICD/GICR
- * accesses abort. Slot 0 is the boot VM's; a VM that finds no free slot gets no emulated GIC
- * either.
+ * accesses abort (the last VIC's state stays in `vgic`, unloaded, so coming back to it costs
+ * nothing). Slot 0 is the boot VM's; a VM that finds no free slot gets no emulated GIC either.
+ * is_stale: the VIC changed while its state was saved here; its list registers are folded and
+ * listed again only then, so a switch back to an unchanged VM touches no list register.
  */
 #define VGIC_MAX_VMS 4
 static struct vgic_vm {
@@ -90,6 +94,7 @@ static struct vgic_vm {
 	uint8_t priority[32];
 	uint32_t lr_intid[VGIC_MAX_LRS];
 	bool lr_latched[VGIC_MAX_LRS];
+	bool is_stale;
 } vgic_vms[VGIC_MAX_VMS];
 /* The boot VM's VIC: the hwirqs are delivered to it alone. */
 static struct vic *vgic_boot_vic;
@@ -254,18 +259,8 @@ static void vgic_list(struct vic *vic)
 	isb();
 }
 
-void arch_vic_changed(struct vic *vic)
-{
-	if (vic != vgic.vic || vic->irqs == NULL)
-		return; /* no running vCPU takes this VIC's interrupts */
-	if (!vgic.is_loaded)
-		return; /* its list registers are saved: refilled when it runs again */
-	vgic_fold(vic);
-	vgic_list(vic);
-}
-
-/* The slot @vic's state is saved in, or a free one (claimed), or NULL when all are taken. */
-static struct vgic_vm *vgic_vm_slot(struct vic *vic)
+/* The slot @vic's state is saved in, or NULL (claim_free: a free one, claimed, if any). */
+static struct vgic_vm *vgic_vm_slot(struct vic *vic, bool claim_free)
 {
 	struct vgic_vm *free = NULL;
 
@@ -275,9 +270,29 @@ static struct vgic_vm *vgic_vm_slot(struct vic *vic)
 		if (vgic_vms[i].vic == NULL && free == NULL)
 			free = &vgic_vms[i];
 	}
-	if (free != NULL)
-		*free = (struct vgic_vm){.vic = vic, .asleep = true};
-	return free;
+	if (free != NULL && claim_free)
+		*free = (struct vgic_vm){.vic = vic, .asleep = true, .is_stale = true};
+	return claim_free ? free : NULL;
+}
+
+void arch_vic_changed(struct vic *vic)
+{
+	if (vic->irqs == NULL)
+		return;
+	if (vic == vgic.vic && vgic.is_loaded) {
+		vgic_fold(vic);
+		vgic_list(vic);
+		return;
+	}
+	/* Its list registers are saved with its vCPU: refilled when one is loaded again. */
+	if (vic == vgic.vic) {
+		vgic.is_stale = true;
+	} else {
+		struct vgic_vm *slot = vgic_vm_slot(vic, false);
+
+		if (slot != NULL)
+			slot->is_stale = true;
+	}
 }
 
 static void vgic_vm_save(struct vgic_vm *to)
@@ -290,6 +305,7 @@ static void vgic_vm_save(struct vgic_vm *to)
 	memcpy(to->priority, vgic.priority, sizeof(to->priority));
 	memcpy(to->lr_intid, vgic.lr_intid, sizeof(to->lr_intid));
 	memcpy(to->lr_latched, vgic.lr_latched, sizeof(to->lr_latched));
+	to->is_stale = vgic.is_stale;
 }
 
 static void vgic_vm_restore(const struct vgic_vm *from)
@@ -302,15 +318,16 @@ static void vgic_vm_restore(const struct vgic_vm *from)
 	memcpy(vgic.priority, from->priority, sizeof(vgic.priority));
 	memcpy(vgic.lr_intid, from->lr_intid, sizeof(vgic.lr_intid));
 	memcpy(vgic.lr_latched, from->lr_latched, sizeof(vgic.lr_latched));
+	vgic.is_stale = from->is_stale;
 }
 
 void vgic_vcpu_loaded(struct vic *vic)
 {
-	if (vic != vgic.vic) {
-		struct vgic_vm *slot = vic != NULL ? vgic_vm_slot(vic) : NULL;
+	if (vic != NULL && vic != vgic.vic) {
+		struct vgic_vm *slot = vgic_vm_slot(vic, true);
 
 		if (vgic.vic != NULL) {
-			struct vgic_vm *mine = vgic_vm_slot(vgic.vic);
+			struct vgic_vm *mine = vgic_vm_slot(vgic.vic, false);
 
 			if (mine != NULL)
 				vgic_vm_save(mine);
@@ -318,16 +335,20 @@ void vgic_vcpu_loaded(struct vic *vic)
 		if (slot != NULL) {
 			vgic_vm_restore(slot);
 		} else {
-			vgic.vic = NULL; /* no VIC, or no slot left: no emulated GIC */
+			vgic.vic = NULL; /* no slot left: no emulated GIC */
 			memset(vgic.lr_intid, 0, sizeof(vgic.lr_intid));
 		}
 	}
-	vgic.is_loaded = vgic.vic != NULL;
+	/* No VIC: the last VM's state stays, unloaded (its GIC accesses abort meanwhile). */
+	vgic.is_loaded = vic != NULL && vgic.vic != NULL;
 	vgic_sync();
 	/* Changes made while this VM was off the CPU are listed now. */
-	if (vgic.is_loaded && vgic.vic->irqs != NULL) {
-		vgic_fold(vgic.vic);
-		vgic_list(vgic.vic);
+	if (vgic.is_loaded && vgic.is_stale) {
+		if (vgic.vic->irqs != NULL) {
+			vgic_fold(vgic.vic);
+			vgic_list(vgic.vic);
+		}
+		vgic.is_stale = false;
 	}
 }
 
@@ -336,6 +357,13 @@ void arch_vic_released(struct vic *vic)
 	for (unsigned i = 1; i < VGIC_MAX_VMS; i++) {
 		if (vgic_vms[i].vic == vic)
 			vgic_vms[i].vic = NULL;
+	}
+	/* Its state may still be the resident one (unloaded: no vCPU of it runs any more): a new
+	 * VIC at the same address must not find it. */
+	if (vgic.vic == vic && vic != vgic_boot_vic) {
+		vgic.vic = NULL;
+		vgic.is_loaded = false;
+		memset(vgic.lr_intid, 0, sizeof(vgic.lr_intid));
 	}
 }
 

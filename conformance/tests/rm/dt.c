@@ -87,8 +87,8 @@ RM_TEST(dt_caps_are_a_pair)
 	rm_expect_reply("VM_GET_VMID", &m, GH_RM_IDS_VM_GET_VMID, seq, GH_RM_ERRORS_OK, 8);
 }
 
-/* Proves interrupts holds two SPIs, TX then RX, distinct, inside the GIC's SPI range and not the
- * timer's (§6 Transport, §13: two SPIs). */
+/* Proves interrupts holds two SPIs, TX then RX, distinct, inside the GIC's SPI range, level-high
+ * or edge-rising (§6 Transport, §13: two SPIs). */
 RM_TEST(dt_virqs_in_range)
 {
 	u64 end = ipc_virq_end();

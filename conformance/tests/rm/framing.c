@@ -101,6 +101,45 @@ RM_TEST(drop_fragments_63_header)
 	expect_dropped("fragment count 63", GH_RM_HEADER_SIZE);
 }
 
+/* Proves a request of 64 short messages, each claiming 63 continuations, is dropped whole: the
+ * count alone is refused, not the size (4 bytes a message, 256 in all, far below 14 616) (§6: at
+ * most 62 continuations). */
+RM_TEST(drop_fragments_63_short)
+{
+	for (u32 i = 0; i <= GH_RM_MESSAGE_MAX_FRAGMENTS + 1; i++) {
+		rm_header(msg, i == 0 ? GH_RM_MSG_TYPE_REQUEST : GH_RM_MSG_TYPE_CONTINUATION,
+		          GH_RM_MESSAGE_MAX_FRAGMENTS + 1, PROBE_SEQ, PROBE_ID);
+		rm_put32(msg + GH_RM_HEADER_SIZE, i);
+		if (!rm_expect_io("a 4-byte message of 64",
+		                  rm_send_raw(msg, GH_RM_HEADER_SIZE + 4)))
+			return;
+	}
+	ASSERT_TRUE("the RM answered a request of 63 continuations", rm_quiet(RM_QUIET_MS));
+	rm_expect_alive("after 64 messages counting 63 continuations");
+}
+
+/* Proves a request of 63 short messages (count 62, 4 bytes each) is answered: the limit is the
+ * count, and 62 continuations are allowed whatever their size (§6). */
+RM_TEST(fragments_62_short)
+{
+	struct rm_msg m;
+
+	for (u32 i = 0; i <= GH_RM_MESSAGE_MAX_FRAGMENTS; i++) {
+		rm_header(msg, i == 0 ? GH_RM_MSG_TYPE_REQUEST : GH_RM_MSG_TYPE_CONTINUATION,
+		          GH_RM_MESSAGE_MAX_FRAGMENTS, PROBE_SEQ, PROBE_ID);
+		rm_put32(msg + GH_RM_HEADER_SIZE, i);
+		if (!rm_expect_io("a 4-byte message of 63",
+		                  rm_send_raw(msg, GH_RM_HEADER_SIZE + 4)))
+			return;
+	}
+	if (!rm_expect_io("reply to 63 messages", rm_recv(&m, RM_REPLY_MS)))
+		return;
+	if (!rm_expect_reply("63 messages of 4 bytes", &m, PROBE_ID, PROBE_SEQ,
+	                     GH_RM_ERRORS_UNIMPLEMENTED, 4))
+		return;
+	ASSERT_TRUE("a second reply to one request", rm_quiet(RM_QUIET_MS));
+}
+
 /* Proves a continuation with no message in progress is dropped, even one whose count is 0 (§6). */
 RM_TEST(drop_stray_continuation)
 {

@@ -2,6 +2,7 @@
 #ifndef FUZZ_ORACLE_H
 #define FUZZ_ORACLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Print "humpy-fuzz: INVARIANT <name> broken: <detail>" and abort (the fuzzer records a crash). */
@@ -18,6 +19,13 @@ void oracle_check_world(void);
 /* One partition's heap: free runs sorted, inside it, aligned, merged; free + used = size. */
 struct partition;
 void oracle_check_heap(const struct partition *p);
+
+/* Slots s .. s+ORACLE_ZERO_RUN-1 of @slots (s a multiple of it, all inside max_caps) are all zero
+ * bytes: empty and cleared (CAP_STATE_NULL is 0). Read without AddressSanitizer's checks (oracle.c
+ * says why). */
+#define ORACLE_ZERO_RUN 64U
+struct cap;
+bool oracle_zero_run(const struct cap *slots, uint32_t s, uint32_t max_caps);
 
 /* After world_delete_everything: only the root objects are left and the root partition's memory
  * is back to where it started. */

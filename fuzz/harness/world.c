@@ -203,6 +203,10 @@ static uint32_t world_next_to_delete(const struct cspace *cs, uint32_t from)
 	for (uint32_t s = from; s < cs->max_caps; s++) {
 		const struct cap *c = &cs->slots[s];
 
+		if (oracle_zero_run(cs->slots, s, cs->max_caps)) {
+			s += ORACLE_ZERO_RUN - 1U;
+			continue;
+		}
 		if (c->state == CAP_STATE_NULL ||
 		    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
 		     (c->obj == &world.root.partition->hdr || c->obj == &world.root.cspace->hdr ||

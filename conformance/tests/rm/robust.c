@@ -211,3 +211,143 @@ RM_TEST(robust_mutated)
 	}
 	after_storm("after mutated messages", seed);
 }
+
+/* What the model expects next from the RM: a reply to (id, seq) with err and, for VM_GET_VMID, the
+ * VMID after it. */
+struct expected {
+	u32 id;
+	u16 seq;
+	u32 err;
+	u32 len;
+};
+
+#define MODEL_STEPS       600U
+#define MODEL_OUTSTANDING 4U
+
+static struct expected model_q[MODEL_OUTSTANDING + 1];
+static u32 model_n;
+
+/* Receives the oldest outstanding reply and checks it exactly; false (FAIL) if it differs. */
+static bool model_take(u32 step, u32 seed)
+{
+	struct rm_msg m;
+	struct expected e = model_q[0];
+	char what[80];
+
+	snprintf(what, sizeof(what), "step %u (seed 0x%x), reply to id 0x%x seq 0x%x", step, seed,
+	         e.id, e.seq);
+	if (!rm_expect_io(what, rm_recv(&m, RM_REPLY_MS)) ||
+	    !rm_expect_reply(what, &m, e.id, e.seq, e.err, e.len))
+		return false;
+	if (e.id == GH_RM_IDS_VM_GET_VMID && rm_get32(m.payload + 4) != rm_chan_get()->vmid) {
+		test_fail("%s: VMID 0x%x", what, rm_get32(m.payload + 4));
+		return false;
+	}
+	memmove(model_q, model_q + 1, (model_n - 1) * sizeof(model_q[0]));
+	model_n--;
+	return true;
+}
+
+/* A request the model knows the answer to: VM_GET_VMID, or an unhandled ID with 0..3 continuations
+ * of random bytes. */
+static bool model_request(u32 *state, u32 step, u32 seed)
+{
+	static u8 payload[4 * GH_RM_MESSAGE_PAYLOAD];
+	struct expected e;
+	u32 len = 0;
+
+	e.seq = (u16)rm_rand(state);
+	if (rm_rand(state) % 2) {
+		e.id = GH_RM_IDS_VM_GET_VMID;
+		e.err = GH_RM_ERRORS_OK;
+		e.len = 8;
+	} else {
+		e.id = PROBE_ID;
+		e.err = GH_RM_ERRORS_UNIMPLEMENTED;
+		e.len = 4;
+		len = rm_rand(state) % sizeof(payload);
+		for (u32 i = 0; i < len; i++)
+			payload[i] = (u8)rm_rand(state);
+	}
+	if (model_n == MODEL_OUTSTANDING && !model_take(step, seed))
+		return false;
+	model_q[model_n++] = e;
+	return rm_expect_io("model request",
+	                    rm_send(GH_RM_MSG_TYPE_REQUEST, e.id, e.seq, payload, len));
+}
+
+/* One message §6 says the RM drops, built on a VM_GET_VMID header so an RM that took it would
+ * answer. */
+static u32 model_malformed(u32 *state)
+{
+	u32 len = GH_RM_HEADER_SIZE + rm_rand(state) % 16;
+
+	rm_header(out, GH_RM_MSG_TYPE_REQUEST, 0, (u16)rm_rand(state), GH_RM_IDS_VM_GET_VMID);
+	for (u32 i = GH_RM_HEADER_SIZE; i < len; i++)
+		out[i] = 0;
+	switch (rm_rand(state) % 7) {
+	case 0: /* version not 1 */
+		out[0] = (u8)((out[0] & 0xf0) | (2 + rm_rand(state) % 14));
+		break;
+	case 1: /* header words not 2 */
+		out[0] = (u8)((out[0] & 0x0f) | ((3 + rm_rand(state) % 13) << 4));
+		break;
+	case 2: /* shorter than a header */
+		return 1 + rm_rand(state) % (GH_RM_HEADER_SIZE - 1);
+	case 3: /* 63 or more continuations announced */
+		out[1] = (u8)(GH_RM_MSG_TYPE_REQUEST |
+		              ((GH_RM_MESSAGE_MAX_FRAGMENTS + 1) << GH_RM_HEADER_FRAGMENTS_SHIFT));
+		break;
+	case 4: /* a continuation with nothing in progress */
+		out[1] = GH_RM_MSG_TYPE_CONTINUATION;
+		break;
+	case 5: /* a reply, which the RM does not answer */
+		out[1] = GH_RM_MSG_TYPE_REPLY;
+		break;
+	default: /* a notification, likewise */
+		out[1] = GH_RM_MSG_TYPE_NOTIFICATION;
+		break;
+	}
+	return len;
+}
+
+/* Proves MODEL_STEPS steps of valid requests (answered), malformed messages (dropped) and
+ * abandoned partial messages (discarded by the next request), seeded, with up to 4 requests in
+ * flight: every reply arrives in order, exact (error, length, seq, ID, VMID), and no other message
+ * arrives (§6: drops, discards, seq echo, in-order answers). */
+RM_TEST(robust_model)
+{
+	u32 seed = 0x5eed0003U, state = seed;
+
+	tlimit_arm(ROBUST_LIMIT_MS);
+	model_n = 0;
+	for (u32 step = 0; step < MODEL_STEPS; step++) {
+		u32 action = rm_rand(&state) % 4;
+
+		if (action == 0) {
+			u32 len = model_malformed(&state);
+
+			if (!rm_expect_io("malformed message", rm_send_raw(out, len)))
+				return;
+		} else if (action == 1) {
+			/* The first of 2..4 messages, then a request that discards it. */
+			static u8 part[GH_RM_MESSAGE_PAYLOAD];
+
+			if (!rm_expect_io(
+			        "partial message",
+			        rm_send_part(GH_RM_MSG_TYPE_REQUEST, GH_RM_IDS_VM_GET_VMID,
+			                     (u16)rm_rand(&state), part,
+			                     GH_RM_MESSAGE_PAYLOAD * (1 + rm_rand(&state) % 3) + 1,
+			                     0, 1)))
+				return;
+			if (!model_request(&state, step, seed))
+				return;
+		} else if (!model_request(&state, step, seed)) {
+			return;
+		}
+	}
+	while (model_n)
+		if (!model_take(MODEL_STEPS, seed))
+			return;
+	ASSERT_TRUE("a message after the last expected reply", rm_quiet(RM_QUIET_MS));
+}

@@ -13,6 +13,8 @@
 #define EXTENT_ATTRS  HVC_MEMEXTENT_ATTRS(HVC_ACCESS_RWX, HVC_MEMEXTENT_MEMTYPE_ANY)
 #define RAM_MAP_ATTRS HVC_MAP_ATTRS(HVC_ACCESS_RWX, HVC_S2_NORMAL_WB)
 #define S2_NORMAL_NC  0x05U
+/* scheduler_yield (reference §2): not in hvc.h, which lists the calls the boot path makes. */
+#define MEM_HVC_SCHEDULER_YIELD 0x3BU
 
 static struct rm_mem_hyp_vm *find_vm(struct rm_mem_hyp *h, uint16_t vmid)
 {
@@ -232,6 +234,9 @@ static uint32_t op_owner_unmap(void *ctx, const struct rm_mem_range *r)
 		}
 		return RM_ERROR_MAP_FAILED;
 	}
+	/* From the unmap to the last map the owner has a hole where its piece was: start with a
+	 * fresh timeslice so the owner cannot run (and fault) in between. */
+	(void)hvc_err(MEM_HVC_SCHEDULER_YIELD, 0, 0, 0);
 	bool is_ok = unmap(vm->addrspace, p->extent, p->base) == HVC_OK;
 	bool is_lo_mapped =
 	    is_ok && lo_size != 0 && map(vm->addrspace, lo, p->base, RAM_MAP_ATTRS) == HVC_OK;
@@ -400,20 +405,83 @@ const struct rm_mem_ops rm_mem_hyp_ops = {
 /* The RM's one parcel table and its hypervisor side. */
 static struct rm_mem_hyp rm_mem_hyp_state;
 static struct rm_mem rm_mem_state;
+static bool is_premapped;
+
+static bool premap_piece(struct rm_mem_hyp *h, uint64_t addrspace, uint64_t parent, uint64_t offset,
+                         uint64_t base, uint64_t size)
+{
+	uint64_t me;
+	struct rm_mem_hyp_piece *p = free_piece(h);
+	if (p == NULL || !derive(h, parent, offset, size, &me)) {
+		return false;
+	}
+	if (map(addrspace, me, base, RAM_MAP_ATTRS) != HVC_OK) {
+		delete_cap(h, me);
+		return false;
+	}
+	*p = (struct rm_mem_hyp_piece){true, RM_VMID_PRIMARY, me, base, size, false};
+	return true;
+}
+
+bool rm_mem_premap(const struct rm_boot_info *b, uint64_t addrspace, uint64_t ram_me,
+                   uint64_t dt_me, uint64_t dt_base, uint64_t dt_size)
+{
+	struct rm_mem_hyp *h = &rm_mem_hyp_state;
+	const uint64_t ram = b->hlos_memory.base, end = ram + b->hlos_memory.size;
+	const uint64_t dt_end = dt_base + dt_size;
+
+	rm_mem_hyp_init(h, b->partition, b->cspace, b->addrspace, NULL);
+	if (!rm_mem_hyp_add_vm(h, RM_VMID_PRIMARY, addrspace)) {
+		return false;
+	}
+	for (uint64_t at = ram; at < end;) {
+		uint64_t next = at + RM_MEM_HYP_PIECE_SIZE < end ? at + RM_MEM_HYP_PIECE_SIZE : end;
+		bool is_ok;
+		if (at == dt_base) {
+			/* The DT window: its own extent is the piece (the RM patches through it).
+			 */
+			struct rm_mem_hyp_piece *p = free_piece(h);
+			is_ok =
+			    p != NULL && map(addrspace, dt_me, dt_base, RAM_MAP_ATTRS) == HVC_OK;
+			if (is_ok) {
+				*p = (struct rm_mem_hyp_piece){true,    RM_VMID_PRIMARY, dt_me,
+				                               dt_base, dt_size,         true};
+			}
+			next = dt_end;
+		} else {
+			if (at < dt_base && next > dt_base) {
+				next = dt_base; /* stop at the window */
+			}
+			is_ok = premap_piece(h, addrspace, ram_me, at - ram, at, next - at);
+		}
+		if (!is_ok) {
+			rm_printf("rm: primary RAM piece at 0x%lx not mapped\n", at);
+			return false;
+		}
+		at = next;
+	}
+	is_premapped = true;
+	return true;
+}
 
 void rm_mem_start(const struct rm_boot_info *b, const struct primary_vm *p, struct rm_vms *vms)
 {
 	struct rm_mem_hyp *h = &rm_mem_hyp_state;
 
-	/* The DT window extent was derived from the RAM extent for the patch alone; while it lives
-	 * the RAM extent cannot be split around a lent range that has the window on either side. */
-	rm_mem_hyp_init(h, b->partition, b->cspace, b->addrspace, vms);
-	delete_cap(h, p->dt_me);
-	if (!rm_mem_hyp_add_vm(h, PRIMARY_VMID, p->addrspace) ||
-	    !rm_mem_hyp_add_ram(h, PRIMARY_VMID, p->ram_me, b->hlos_memory.base,
-	                        b->hlos_memory.size)) {
-		rm_printf("rm: memory parcels unavailable\n");
-		return;
+	if (is_premapped) {
+		h->vms = vms;
+	} else {
+		/* The RAM is one mapping of ram_me: a lend remaps all of it (slow, see
+		 * RM_MEM_HYP_PIECE_SIZE). The DT window extent derived from it would block any
+		 * split, and the patch is done: drop it. */
+		rm_mem_hyp_init(h, b->partition, b->cspace, b->addrspace, vms);
+		delete_cap(h, p->dt_me);
+		if (!rm_mem_hyp_add_vm(h, PRIMARY_VMID, p->addrspace) ||
+		    !rm_mem_hyp_add_ram(h, PRIMARY_VMID, p->ram_me, b->hlos_memory.base,
+		                        b->hlos_memory.size)) {
+			rm_printf("rm: memory parcels unavailable\n");
+			return;
+		}
 	}
 	rm_mem_init(&rm_mem_state, &rm_mem_hyp_ops, h);
 	rm_mem_rpc_attach(&rm_mem_state);

@@ -14,7 +14,11 @@
 #include "primary.h"
 
 #define RM_MEM_HYP_MAX_VMS    8U
-#define RM_MEM_HYP_MAX_PIECES 32U
+#define RM_MEM_HYP_MAX_PIECES 320U
+/* The primary's RAM is mapped in pieces of this size from the start: a lend remaps one piece, and
+ * the remap (unmap the piece, map the parts around the range) must fit in a fresh timeslice, since
+ * the primary VM may run as soon as the RM is preempted (4 MiB: ~2 ms under TCG, 1 GiB: 0.55 s). */
+#define RM_MEM_HYP_PIECE_SIZE 0x400000ULL
 #define RM_MEM_HYP_MAX_RANGES 32U
 #define RM_MEM_HYP_IPA_POOL   0x100000000ULL /* where MEM_ACCEPT without an SGL maps (4 GiB up) */
 
@@ -66,6 +70,13 @@ bool rm_mem_hyp_add_ram(struct rm_mem_hyp *h, uint16_t vmid, uint64_t extent, ui
 
 /* ctx: a struct rm_mem_hyp. */
 extern const struct rm_mem_ops rm_mem_hyp_ops;
+
+/* Boot, before the primary VM runs: maps its RAM (ram_me, activated, over hlos_memory) into its
+ * address space at IPA = PA as RM_MEM_HYP_PIECE_SIZE pieces derived from ram_me; the DT window
+ * extent dt_me (derived from ram_me over [dt_base, dt_base + dt_size)) is mapped as the piece of
+ * that window. False (nothing usable mapped) when the hypervisor refuses a step. */
+bool rm_mem_premap(const struct rm_boot_info *b, uint64_t addrspace, uint64_t ram_me,
+                   uint64_t dt_me, uint64_t dt_base, uint64_t dt_size);
 
 /* Boot, once the primary VM runs: parcels of its RAM from then on, through the MEM_* handlers. */
 void rm_mem_start(const struct rm_boot_info *b, const struct primary_vm *p, struct rm_vms *vms);

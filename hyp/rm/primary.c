@@ -5,6 +5,7 @@
 #include "console.h"
 #include "fdt_patch.h"
 #include "hvc.h"
+#include "mem_hyp.h"
 
 /* The step being made and its error, for the caller's one line. */
 static const char *primary_failed;
@@ -69,8 +70,6 @@ static bool make_queue(const struct rm_boot_info *b, uint64_t *q, const char *wh
 /* Objects: cspace, address space (VMID 3), VIC, the vCPU attached to all three. */
 static bool primary_objects(const struct rm_boot_info *b, struct primary_vm *vm)
 {
-	const uint64_t vic_cfg[3] = {0, 1, PRIMARY_VIC_VIRQS};
-
 	if (!create(b, HVC_PARTITION_CREATE_CSPACE, "create cspace", &vm->cspace) ||
 	    !step("cspace_configure",
 	          hvc_err(HVC_CSPACE_CONFIGURE, vm->cspace, PRIMARY_CSPACE_CAPS, 0)) ||
@@ -83,7 +82,7 @@ static bool primary_objects(const struct rm_boot_info *b, struct primary_vm *vm)
 		return false;
 	}
 	{
-		const uint64_t a[3] = {vm->vic, vic_cfg[1], vic_cfg[2]};
+		const uint64_t a[3] = {vm->vic, 1, PRIMARY_VIC_VIRQS};
 
 		if (!step("vic_configure", hvc_call(HVC_VIC_CONFIGURE, a, 3).x[0]) ||
 		    !step("activate vic", hvc_err(HVC_OBJECT_ACTIVATE, vm->vic, 0, 0))) {
@@ -129,9 +128,12 @@ static bool primary_memory(const struct rm_boot_info *b, struct primary_vm *vm)
 			return false;
 		}
 	}
-	return map(vm->addrspace, vm->ram_me, ram, HVC_MAP_ATTRS(HVC_ACCESS_RWX, HVC_S2_NORMAL_WB),
-	           "map RAM") &&
-	       create(b, HVC_PARTITION_CREATE_MEMEXTENT, "create UART extent", &vm->uart_me) &&
+	/* In pieces (mem_hyp.h): a later MEM_LEND remaps one piece, not all the RAM. */
+	if (!rm_mem_premap(b, vm->addrspace, vm->ram_me, vm->dt_me, b->hlos_dtb,
+	                   PRIMARY_DT_WINDOW)) {
+		return step("map RAM in pieces", 1);
+	}
+	return create(b, HVC_PARTITION_CREATE_MEMEXTENT, "create UART extent", &vm->uart_me) &&
 	       configure_extent(vm->uart_me, b->uart.base, b->uart.size,
 	                        HVC_MEMEXTENT_ATTRS(HVC_ACCESS_RW, HVC_MEMEXTENT_MEMTYPE_DEV),
 	                        "UART extent") &&

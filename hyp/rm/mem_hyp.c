@@ -4,6 +4,7 @@
 
 #include "console.h"
 #include "hvc.h"
+#include "irq_hyp.h"
 #include "rm_abi.h"
 #include "rpc.h"
 #include "vm_state.h"
@@ -485,4 +486,53 @@ void rm_mem_start(const struct rm_boot_info *b, const struct primary_vm *p, stru
 	}
 	rm_mem_init(&rm_mem_state, &rm_mem_hyp_ops, h);
 	rm_mem_rpc_attach(&rm_mem_state);
+	/* VIRQ lending is served from the same moment (irq_hyp.c). */
+	rm_irq_start(vms);
+}
+
+bool rm_mem_vm_add(uint16_t vmid, uint64_t addrspace)
+{
+	return find_vm(&rm_mem_hyp_state, vmid) == NULL &&
+	       rm_mem_hyp_add_vm(&rm_mem_hyp_state, vmid, addrspace);
+}
+
+uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa, uint64_t *size)
+{
+	const struct rm_memparcel *mp = rm_mem_lookup(&rm_mem_state, handle);
+	uint8_t req[12 + 4 + 4 + 16 + 4];
+	uint8_t reply[4 + 16 * RM_MP_MAX_SGL];
+	size_t reply_len = 0;
+	bool is_rwx = false;
+
+	if (mp == NULL) {
+		return RM_ERROR_HANDLE_INVALID;
+	}
+	for (uint32_t i = 0; i < mp->n_acl; i++) {
+		is_rwx =
+		    is_rwx || (mp->acl[i].vmid == vmid && mp->acl[i].rights == RM_MEM_RIGHT_RWX);
+	}
+	if (mp->n_sgl != 1 || mp->trans_type == RM_TRANS_SHARE || !is_rwx) {
+		return RM_ERROR_DENIED;
+	}
+	/* MEM_ACCEPT {handle, its mem_type and trans_type, DONE, label 0, no ACL, one range at the
+	 * owner's IPA (map_vmid 0), no attributes}. */
+	const uint64_t at = mp->sgl_ipa[0], bytes = mp->sgl_size[0];
+	rm_rpc_put32(req, handle);
+	req[4] = mp->mem_type;
+	req[5] = mp->trans_type;
+	req[6] = RM_MEM_ACCEPT_DONE;
+	req[7] = 0;
+	rm_rpc_put32(req + 8, 0);
+	rm_rpc_put32(req + 12, 0);
+	rm_rpc_put32(req + 16, 1);
+	rm_rpc_put64(req + 20, at);
+	rm_rpc_put64(req + 28, bytes);
+	rm_rpc_put32(req + 36, 0);
+	uint32_t err =
+	    rm_mem_accept(&rm_mem_state, vmid, req, sizeof(req), reply, sizeof(reply), &reply_len);
+	if (err == RM_OK) {
+		*ipa = at;
+		*size = bytes;
+	}
+	return err;
 }

@@ -78,6 +78,13 @@ extern const struct rm_mem_ops rm_mem_hyp_ops;
 bool rm_mem_premap(const struct rm_boot_info *b, uint64_t addrspace, uint64_t ram_me,
                    uint64_t dt_me, uint64_t dt_base, uint64_t dt_size);
 
+/* VM lifecycle (peers): the peer's address space, so parcels can be mapped into it. */
+bool rm_mem_vm_add(uint16_t vmid, uint64_t addrspace);
+/* VM_CONFIG_IMAGE: accepts parcel `handle` on vmid's behalf, as MEM_ACCEPT from vmid would (all of
+ * its checks), mapped at the owner's IPA; the parcel must be one range, LEND or DONATE, with RWX
+ * for vmid (else DENIED). Returns the RM error; on RM_OK *ipa and *size say where. */
+uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa, uint64_t *size);
+
 /* Boot, once the primary VM runs: parcels of its RAM from then on, through the MEM_* handlers. */
 void rm_mem_start(const struct rm_boot_info *b, const struct primary_vm *p, struct rm_vms *vms);
 

@@ -170,4 +170,5 @@ void bench_run(void)
 	bench_mem_run();
 	bench_fault_run();
 	bench_vcpu_run();
+	bench_rm_run();
 }

@@ -20,5 +20,7 @@ void bench_mem_run(void);
 void bench_fault_run(void);
 /* The vCPU switch row, yield to yield (issue 10 point 10, guest/bench_vcpu.c). */
 void bench_vcpu_run(void);
+/* The RM RPC rows, hlos profile (issue 11 point 7, guest/bench_rm.c). */
+void bench_rm_run(void);
 
 #endif

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "gic.h"
 #include "hvc.h"
+#include "peer.h"
 #include "mem_hyp.h"
 #include "primary.h"
 #include "rm_abi.h"
@@ -142,6 +143,7 @@ void rm_main(const void *dtb)
 	gic_enable_spi(RM_RPC_RX_VIRQ);
 	gic_enable_spi(RM_RPC_TX_VIRQ);
 	rm_vms_init(&vms);
+	peer_init(&boot);
 	failed = primary_build(&boot, &primary);
 	if (failed != NULL) {
 		rm_panic("the primary VM was not started (%s)", failed);

@@ -12,6 +12,15 @@ uint32_t rm_handle_vm_get_state(struct rm_rpc_call *call);
 uint32_t rm_handle_vm_set_status(struct rm_rpc_call *call);
 uint32_t rm_handle_vm_exit(struct rm_rpc_call *call);
 
+/* vm_lifecycle.c: peer VMs, from VM_ALLOCATE to VM_DEALLOCATE. */
+uint32_t rm_handle_vm_allocate(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_deallocate(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_config_image(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_init(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_start(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_stop(struct rm_rpc_call *call);
+uint32_t rm_handle_vm_reset(struct rm_rpc_call *call);
+
 /* console_rpc.c: the paravirtualized console. */
 uint32_t rm_handle_console_open(struct rm_rpc_call *call);
 uint32_t rm_handle_console_close(struct rm_rpc_call *call);

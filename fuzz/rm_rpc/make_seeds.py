@@ -70,6 +70,12 @@ def seeds():
                           request(PRIMARY, "console_write", write(0x80, b"ping"), 3) +
                           request(PEER, "console_write", write(0, b"pong\n" * 60), 4) +
                           request(PEER, "console_open", vmid_req(3), 5))
+    # Two VMs' lines cut into each other on the UART.
+    s["console_interleave"] = (request(PRIMARY, "console_open", vmid_req(0)) +
+                               request(PEER, "console_open", vmid_req(0), 2) +
+                               request(PRIMARY, "console_write", write(0, b"abc"), 3) +
+                               request(PEER, "console_write", write(0, b"peer\n"), 4) +
+                               request(PRIMARY, "console_write", write(0, b"def\n"), 5))
     s["unknown_ids"] = (request(PRIMARY, 0) + request(PRIMARY, 0xFFFFFFFF, b"x", 2) +
                         request(PRIMARY, "vm_start", vmid_req(0x80), 3) +
                         request(PRIMARY, "mem_share", bytes(40), 4))

@@ -109,6 +109,36 @@ TEST(fdt_reads_the_memory_node_of_a_good_tree)
 	CHECK_EQ(0, m.uart.size);
 }
 
+/* One address cell and one size cell (#address-cells = <1>, as on boards with 32-bit addresses):
+ * the reg entry is 8 bytes. make mutation found 'ac < 1' moved to 'ac <= 1' passing: QEMU's tree
+ * has two cells everywhere. */
+TEST(fdt_reads_a_reg_of_one_address_and_one_size_cell)
+{
+	struct fdt_builder b;
+	struct machine m;
+	uint8_t one[4], reg[8];
+	size_t size;
+	(void)arena;
+
+	fb_init(&b);
+	fb_begin(&b, "");
+	put32(one, 1);
+	fb_prop(&b, "#address-cells", one, 4);
+	fb_prop(&b, "#size-cells", one, 4);
+	fb_begin(&b, "memory@80000000");
+	fb_prop(&b, "device_type", "memory", 7);
+	put32(reg, 0x80000000U);
+	put32(reg + 4, 0x10000000U);
+	fb_prop(&b, "reg", reg, 8);
+	fb_token(&b, B_END);
+	fb_token(&b, B_END);
+	fb_token(&b, B_DONE);
+	size = fb_finish(&b, 0);
+	CHECK_EQ(0, fdt_read_machine(b.blob, size, &m).error);
+	CHECK_EQ(0x80000000U, m.mem.base);
+	CHECK_EQ(0x10000000U, m.mem.size);
+}
+
 /* 16 levels (the root and 15 below it) are read; a 17th is refused before it is kept anywhere. */
 TEST(fdt_refuses_a_tree_nested_past_16_levels)
 {

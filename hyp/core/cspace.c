@@ -36,21 +36,7 @@ cap_id_t cspace_id_of(const struct cspace *cspace, uint32_t index)
 
 struct cap *cspace_slot_of(const struct cspace *cspace, cap_id_t id)
 {
-	uint64_t r = id ^ cspace->id_base;
-	uint64_t index;
-
-	if (cspace->slots == NULL || (r >> 32) != 0U || r % cspace->id_mult != 0U) {
-		return NULL;
-	}
-	index = r / cspace->id_mult;
-#if HUMPY_PLANT_BUG == 2 /* planted bug 2: cap index off by one */
-	if (index > cspace->max_caps) {
-#else
-	if (index >= cspace->max_caps) {
-#endif
-		return NULL;
-	}
-	return &cspace->slots[index];
+	return cspace_slot_decode(cspace, id);
 }
 
 /* The state of a decoded slot as a lookup error (OK when valid). */
@@ -68,11 +54,10 @@ static error_t cap_check(const struct cap *cap)
 	return OK;
 }
 
-struct cap_lookup_result cap_lookup(const struct cspace *cspace, cap_id_t id, enum obj_type type,
-                                    rights_t rights, enum cap_want want)
+struct cap_lookup_result cap_lookup_failed(const struct cap *cap, enum obj_type type,
+                                           rights_t rights, enum cap_want want)
 {
 	struct cap_lookup_result ret = {.error = OK, .obj = NULL};
-	const struct cap *cap = cspace_slot_of(cspace, id);
 
 	ret.error = cap_check(cap);
 	if (ret.error != OK) {

@@ -62,13 +62,61 @@ struct cap_id_result {
 };
 
 /*
+ * The slot @id names in @cspace, or NULL when it does not decode (not an exact multiple, or past
+ * max_caps; see cspace.c). Inline: every cap a hypercall names goes through it.
+ */
+static inline struct cap *cspace_slot_decode(const struct cspace *cspace, cap_id_t id)
+{
+	uint64_t r = id ^ cspace->id_base;
+	uint64_t index;
+
+	if (cspace->slots == NULL || (r >> 32) != 0U || r % cspace->id_mult != 0U) {
+		return NULL;
+	}
+	index = r / cspace->id_mult;
+#if HUMPY_PLANT_BUG == 2 /* planted bug 2: cap index off by one */
+	if (index > cspace->max_caps) {
+#else
+	if (index >= cspace->max_caps) {
+#endif
+		return NULL;
+	}
+	return &cspace->slots[index];
+}
+
+/*
+ * The error of a lookup of @cap (NULL: the ID did not decode) that did not pass cap_lookup's
+ * test, found by the checks in their documented order (cap_lookup); OK and the object if it
+ * passes after all.
+ */
+struct cap_lookup_result cap_lookup_failed(const struct cap *cap, enum obj_type type,
+                                           rights_t rights, enum cap_want want);
+
+/*
  * Decode @id in @cspace and check it names a valid cap of @type (or OBJ_ANY) with all of @rights
  * and an object in the wanted state. Errors, in the order they are checked: ARGUMENT_INVALID (does
  * not decode), CSPACE_CAP_NULL, CSPACE_CAP_REVOKED, CSPACE_WRONG_OBJECT_TYPE,
  * CSPACE_INSUFFICIENT_RIGHTS, OBJECT_STATE.
+ *
+ * Inline, as one test of everything a good lookup needs (the arguments are constants at almost
+ * every call site, so it folds to a few compares); only a lookup that fails pays for telling its
+ * errors apart, out of line in cap_lookup_failed. The two agree by construction: the test is the
+ * conjunction of the ordered checks, and cap_lookup_failed runs all of them again.
  */
-struct cap_lookup_result cap_lookup(const struct cspace *cspace, cap_id_t id, enum obj_type type,
-                                    rights_t rights, enum cap_want want);
+static inline struct cap_lookup_result cap_lookup(const struct cspace *cspace, cap_id_t id,
+                                                  enum obj_type type, rights_t rights,
+                                                  enum cap_want want)
+{
+	const struct cap *cap = cspace_slot_decode(cspace, id);
+
+	if (cap != NULL && cap->state == CAP_STATE_VALID &&
+	    (type == OBJ_ANY || cap->type == type) && (cap->rights & rights) == rights &&
+	    (want == CAP_WANT_ANY ||
+	     cap->obj->state == (want == CAP_WANT_ACTIVE ? OBJ_STATE_ACTIVE : OBJ_STATE_INIT))) {
+		return (struct cap_lookup_result){.error = OK, .obj = cap->obj};
+	}
+	return cap_lookup_failed(cap, type, rights, want);
+}
 
 /* True when cspace_insert_master would find a free slot. */
 bool cspace_has_free_slot(const struct cspace *cspace);

@@ -54,66 +54,8 @@ static void guest_mem_sync(paddr_t pa, size_t n)
 	dsb(sy);
 }
 
-/*
- * n bytes: 64 an iteration (four ldp/stp pairs) while both sides are 8-byte aligned (message slots
- * are; guest buffers mostly), then one step for each bit of what is left. The loop's own
- * instructions were most of a message copy's cost.
- */
-GUEST_MEM_INLINE void guest_mem_move(uint8_t *d, const uint8_t *s, size_t n)
-{
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) != 0) {
-		memcpy(d, s, n);
-		return;
-	}
-	for (; n >= 64; n -= 64, d += 64, s += 64) {
-		const uint64_t *sw = (const uint64_t *)(const void *)s;
-		uint64_t *dw = (uint64_t *)(void *)d;
-		uint64_t w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
-		uint64_t w4 = sw[4], w5 = sw[5], w6 = sw[6], w7 = sw[7];
-
-		dw[0] = w0;
-		dw[1] = w1;
-		dw[2] = w2;
-		dw[3] = w3;
-		dw[4] = w4;
-		dw[5] = w5;
-		dw[6] = w6;
-		dw[7] = w7;
-	}
-	if ((n & 32) != 0) {
-		const uint64_t *sw = (const uint64_t *)(const void *)s;
-		uint64_t *dw = (uint64_t *)(void *)d;
-		uint64_t w0 = sw[0], w1 = sw[1], w2 = sw[2], w3 = sw[3];
-
-		dw[0] = w0;
-		dw[1] = w1;
-		dw[2] = w2;
-		dw[3] = w3;
-		d += 32, s += 32;
-	}
-	if ((n & 16) != 0) {
-		uint64_t w0 = ((const uint64_t *)(const void *)s)[0];
-		uint64_t w1 = ((const uint64_t *)(const void *)s)[1];
-
-		((uint64_t *)(void *)d)[0] = w0;
-		((uint64_t *)(void *)d)[1] = w1;
-		d += 16, s += 16;
-	}
-	if ((n & 8) != 0) {
-		*(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
-		d += 8, s += 8;
-	}
-	if ((n & 4) != 0) {
-		*(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
-		d += 4, s += 4;
-	}
-	if ((n & 2) != 0) {
-		*(uint16_t *)(void *)d = *(const uint16_t *)(const void *)s;
-		d += 2, s += 2;
-	}
-	if ((n & 1) != 0)
-		*d = *s;
-}
+/* guest_copy.S: n bytes (n <= a page), any alignment, 16 a pair of registers. */
+void guest_copy_bytes(void *dst, const void *src, size_t n);
 
 /* [pa + off, + n) of the VM's RAM (identity-mapped at EL2) and the hypervisor's buffer. */
 GUEST_MEM_INLINE void guest_mem_copy_page(const struct guest_mem_page *page, uint64_t off,
@@ -122,13 +64,13 @@ GUEST_MEM_INLINE void guest_mem_copy_page(const struct guest_mem_page *page, uin
 	uint8_t *g = (uint8_t *)(uintptr_t)(page->pa + off);
 
 	if (to_guest) {
-		guest_mem_move(g, host, n);
+		guest_copy_bytes(g, host, n);
 		if (!page->is_cacheable)
 			guest_mem_sync(page->pa + off, n);
 	} else {
 		if (!page->is_cacheable)
 			guest_mem_sync(page->pa + off, n);
-		guest_mem_move(host, g, n);
+		guest_copy_bytes(host, g, n);
 	}
 }
 

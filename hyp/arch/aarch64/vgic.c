@@ -146,6 +146,12 @@ static void vgic_fold(struct vic *vic)
 
 		gic_lr_write(i, 0);
 		vgic.lr_intid[i] = 0;
+		/* A hwirq unbound while the guest had its SPI in service: the virtual EOI would no
+		 * longer end the physical SPI's active state (it is listed again without HW), so it
+		 * could never arrive again. Ended here. (A pending one is ended below.) */
+		if (lr.hw && (lr.state & ICH_LR_ACTIVE) != 0 &&
+		    (irq == NULL || irq->source == NULL || irq->source->hw_pintid != lr.pintid))
+			write_sysreg(ICC_DIR_EL1, lr.pintid);
 		if (irq == NULL)
 			continue; /* unbound meanwhile: its state went with it */
 		irq->is_listed = false;
@@ -766,6 +772,10 @@ void vgic_handle_irq(uint64_t iar)
 	if (vgic_hwirq_arrived(intid))
 		return;
 	write_sysreg(ICC_DIR_EL1, iar);
+	/* An SPI no bound hwirq owns (or whose VIRQ is disabled: masked already): masked, so a
+	 * device holding its line high cannot keep this CPU in here. Binding enables it again. */
+	if (intid >= 32)
+		gic_spi_enable(intid, false);
 	isb();
 	/* Maintenance (an EOI of a level VIRQ, or list registers running low): fold and refill. */
 	if (intid == vgic.maint && vgic.vic != NULL)

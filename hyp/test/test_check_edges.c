@@ -1,6 +1,8 @@
 /* test_check_edges: argument checks at their edges, and checks that must come first. Each test
  * here was missing until make mutation showed a change to the check (a bound moved by one, the
  * check dropped) that every other test let through. */
+#include "abi.h"
+#include "hypercall.h"
 #include "root_memory.h"
 #include "test_util.h"
 #include "vic.h"
@@ -64,4 +66,25 @@ TEST(vic_deleted_unactivated_gives_back_exactly_its_object)
 	CHECK_EQ(NULL, ((struct vic *)obj_of(arena, vic))->irqs);
 	CHECK_EQ(OK, core_cspace_delete_cap_from(&ctx, arena->root.cspace_cap, vic));
 	CHECK_EQ(used, root_used(arena));
+}
+
+/* A vCPU without a cspace (a thread created without one) names no caps: every call that takes a
+ * cap answers ARGUMENT_INVALID before its handler runs (make test's fuzzer found the handler's NULL
+ * cspace dereference; make mutation then found the dispatcher's check dropped passing every test:
+ * only the fuzzer's regression input, which make mutation does not replay, reached it). */
+TEST(cap_taking_calls_of_a_vcpu_without_a_cspace_are_argument_invalid)
+{
+	struct vcpu no_cspace = {0};
+	/* object_activate (0x0c), cspace_delete_cap_from (0x22), vic_configure (0x28): each row
+	 * takes a cap in x0. */
+	const uint16_t calls[] = {0x0c, 0x22, 0x28};
+	(void)arena;
+
+	for (unsigned i = 0; i < 3; i++) {
+		struct hypercall_regs in = {.x = {0x1234, 1, 64, 0, 0, 0, 0, 0}};
+		struct hypercall_result res =
+		    hypercall_trap(&no_cspace, true, HYP_HVC_IMM_BASE + calls[i], &in);
+
+		CHECK_EQ((uint64_t)ERROR_ARGUMENT_INVALID, res.x[0]);
+	}
 }

@@ -31,12 +31,4 @@ struct peer_vm {
 struct rm_boot_info;
 void peer_init(const struct rm_boot_info *boot);
 
-/*
- * The memory parcel side (mem_hyp.c): a peer's address space made known to the parcel code, and a
- * parcel lent or donated to the peer mapped into it (RWX, IPA = the owner's IPA, one range), as a
- * MEM_ACCEPT on its behalf. Return true / an RM error code.
- */
-bool rm_mem_vm_add(uint16_t vmid, uint64_t addrspace);
-uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa, uint64_t *size);
-
 #endif

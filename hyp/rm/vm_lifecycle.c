@@ -4,6 +4,7 @@
  * changes. Status changes reach the owner as VM_STATUS (vm_state.c). */
 #include "boot_info.h"
 #include "hvc.h"
+#include "mem_hyp.h"
 #include "peer.h"
 #include "rm_abi.h"
 #include "rpc_handlers.h"
@@ -22,24 +23,6 @@ static const struct rm_boot_info *peer_boot;
 void peer_init(const struct rm_boot_info *boot)
 {
 	peer_boot = boot;
-}
-
-/* Until the memory-parcel side provides them (mem_hyp.c), no parcel can become a peer's RAM. */
-__attribute__((weak)) bool rm_mem_vm_add(uint16_t vmid, uint64_t addrspace)
-{
-	(void)vmid;
-	(void)addrspace;
-	return false;
-}
-
-__attribute__((weak)) uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa,
-                                                 uint64_t *size)
-{
-	(void)handle;
-	(void)vmid;
-	*ipa = 0;
-	*size = 0;
-	return RM_ERROR_UNIMPLEMENTED;
 }
 
 static struct peer_vm *peer_of(uint16_t vmid)

@@ -38,6 +38,15 @@ static void msgqueue_raise(struct virq_source *src)
 	}
 }
 
+/* A side's level VIRQ lowered once its condition no longer holds: the VIC asks a source again only
+ * after the guest took it, so one the guest had disabled meanwhile would stay pending. */
+static void msgqueue_lower(struct virq_source *src)
+{
+	if (src->vic != NULL) {
+		virq_clear(src);
+	}
+}
+
 void msgqueue_init_sources(struct msgqueue *mq)
 {
 	mq->send_source.condition = msgqueue_send_condition;
@@ -81,6 +90,9 @@ struct msgqueue_result msgqueue_send(struct msgqueue *mq, uint64_t size, uint64_
 	if ((flags & MSGQUEUE_SEND_PUSH) != 0U || mq->count >= mq->notempty_threshold) {
 		msgqueue_raise(&mq->receive_source);
 	}
+	if (mq->count > mq->notfull_threshold) {
+		msgqueue_lower(&mq->send_source);
+	}
 	ret.more = mq->count < mq->depth;
 out:
 	return ret;
@@ -111,6 +123,9 @@ struct msgqueue_result msgqueue_receive(struct msgqueue *mq, uint64_t buffer, ui
 	mq->count--;
 	if (mq->count <= mq->notfull_threshold) {
 		msgqueue_raise(&mq->send_source);
+	}
+	if (mq->count < mq->notempty_threshold) {
+		msgqueue_lower(&mq->receive_source);
 	}
 	ret.size = (uint32_t)size;
 	ret.more = mq->count != 0U;

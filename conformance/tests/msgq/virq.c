@@ -96,6 +96,33 @@ MQ_IRQ_TEST(receive_virq_level)
 	ASSERT_TAKEN("re-enabled once empty", RX_VIRQ, 2);
 }
 
+/*
+ * Proves the receive VIRQ follows the queue, not its history, while the guest has it disabled: a
+ * send raises it unseen, the receive that empties the queue lowers it, and enabled then it is not
+ * taken; sent again while disabled and enabled without a receive, it is taken once (§4: level,
+ * pending only while the count is at or above the threshold).
+ */
+MQ_IRQ_TEST(receive_virq_drained_while_disabled)
+{
+	u64 q = mq_make(rc, 4, 8);
+
+	RETURN_IF_FAILED();
+	vq_bind_rx(self, q, RX_VIRQ);
+	RETURN_IF_FAILED();
+	irq_disable((u32)RX_VIRQ);
+	ASSERT_EQ("send while disabled", vq_send(q, 0), 0);
+	ASSERT_TAKEN("sent while disabled", RX_VIRQ, 0);
+	ASSERT_RESULT2("receive", mq_recv(q, vq_rx, 8), 0, 8, 0);
+	if (!ipc_irq_on(RX_VIRQ))
+		return;
+	ASSERT_TAKEN("enabled after the queue was drained", RX_VIRQ, 0);
+	irq_disable((u32)RX_VIRQ);
+	ASSERT_EQ("send again while disabled", vq_send(q, 0), 0);
+	if (!ipc_irq_on(RX_VIRQ))
+		return;
+	ASSERT_TAKEN("enabled with the message still queued", RX_VIRQ, 1);
+}
+
 /* Proves a receive that brings the count down to the not-full threshold (default depth - 1)
  * raises the send VIRQ once (§4 receive). */
 MQ_IRQ_TEST(send_virq_on_receive)
@@ -110,6 +137,35 @@ MQ_IRQ_TEST(send_virq_on_receive)
 	ASSERT_TAKEN("full, before receive", TX_VIRQ, 0);
 	ASSERT_RESULT2("receive 1", mq_recv(q, vq_rx, 8), 0, 8, 1);
 	ASSERT_TAKEN("count 1 = threshold 1", TX_VIRQ, 1);
+}
+
+/*
+ * Proves the send VIRQ follows the queue while the guest has it disabled: a receive that brings a
+ * full depth-2 queue to the not-full threshold (1) raises it unseen, the send that fills the queue
+ * again lowers it, and enabled then it is not taken; a receive while disabled, then enabled, is
+ * taken once (§4: pending only while the count is at or below the threshold).
+ */
+MQ_IRQ_TEST(send_virq_filled_while_disabled)
+{
+	u64 q = mq_make(rc, 2, 8);
+
+	RETURN_IF_FAILED();
+	ASSERT_EQ("send 1", vq_send(q, 0), 0);
+	ASSERT_EQ("send 2 (full)", vq_send(q, 0), 0);
+	vq_bind_tx(self, q, TX_VIRQ);
+	RETURN_IF_FAILED();
+	irq_disable((u32)TX_VIRQ);
+	ASSERT_RESULT2("receive while disabled", mq_recv(q, vq_rx, 8), 0, 8, 1);
+	ASSERT_TAKEN("not full, disabled", TX_VIRQ, 0);
+	ASSERT_EQ("send (full again)", vq_send(q, 0), 0);
+	if (!ipc_irq_on(TX_VIRQ))
+		return;
+	ASSERT_TAKEN("enabled after the queue was filled again", TX_VIRQ, 0);
+	irq_disable((u32)TX_VIRQ);
+	ASSERT_RESULT2("receive again while disabled", mq_recv(q, vq_rx, 8), 0, 8, 1);
+	if (!ipc_irq_on(TX_VIRQ))
+		return;
+	ASSERT_TAKEN("enabled with the queue not full", TX_VIRQ, 1);
 }
 
 /* Proves a lower not-full threshold delays the send VIRQ: threshold 0 on a depth-3 queue fires

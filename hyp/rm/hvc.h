@@ -34,6 +34,7 @@
 #define HVC_VCPU_CONFIGURE             0x34U
 #define HVC_VCPU_POWERON               0x38U
 #define HVC_VCPU_KILL                  0x3AU
+#define HVC_SCHEDULER_YIELD            0x3BU
 #define HVC_CSPACE_ATTACH_THREAD       0x3EU
 
 /* Error codes (§3) the RM names. */

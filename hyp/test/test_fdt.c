@@ -139,6 +139,35 @@ TEST(fdt_reads_a_reg_of_one_address_and_one_size_cell)
 	CHECK_EQ(0x10000000U, m.mem.size);
 }
 
+/* The boot options are the words of /chosen/bootargs, of the root's chosen node only: a node named
+ * chosen elsewhere grants nothing. make mutation found the whole check dropped passing: the
+ * suite's boot passes no options. */
+TEST(fdt_takes_boot_options_from_the_roots_chosen_node_only)
+{
+	static const char args[] = "console=ttyAMA0 humpy.guest_debug humpy.guest_pmu";
+	static const char other[] = "humpy.guest_ptimer";
+	struct fdt_builder b;
+	struct machine m;
+	size_t size;
+	(void)arena;
+
+	fb_init(&b);
+	fb_begin(&b, "");
+	fb_begin(&b, "soc");
+	fb_begin(&b, "chosen");
+	fb_prop(&b, "bootargs", other, sizeof(other));
+	fb_token(&b, B_END);
+	fb_token(&b, B_END);
+	fb_begin(&b, "chosen");
+	fb_prop(&b, "bootargs", args, sizeof(args));
+	fb_token(&b, B_END);
+	fb_token(&b, B_END);
+	fb_token(&b, B_DONE);
+	size = fb_finish(&b, 0);
+	CHECK_EQ(0, fdt_read_machine(b.blob, size, &m).error);
+	CHECK_EQ(MACHINE_GRANT_DEBUG | MACHINE_GRANT_PMU, m.guest_grants);
+}
+
 /* 16 levels (the root and 15 below it) are read; a 17th is refused before it is kept anywhere. */
 TEST(fdt_refuses_a_tree_nested_past_16_levels)
 {

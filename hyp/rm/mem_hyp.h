@@ -14,11 +14,14 @@
 #include "primary.h"
 
 #define RM_MEM_HYP_MAX_VMS    8U
-#define RM_MEM_HYP_MAX_PIECES 320U
+#define RM_MEM_HYP_MAX_PIECES 640U
 /* The primary's RAM is mapped in pieces of this size from the start: a lend remaps one piece, and
  * the remap (unmap the piece, map the parts around the range) must fit in a fresh timeslice, since
- * the primary VM may run as soon as the RM is preempted (4 MiB: ~2 ms under TCG, 1 GiB: 0.55 s). */
-#define RM_MEM_HYP_PIECE_SIZE 0x400000ULL
+ * the primary VM may run as soon as the RM is preempted (2 MiB: ~1 ms under TCG on an idle host,
+ * 1 GiB: 0.55 s). The RM does not outrank the primary VM yet (a WFI does not block a vCPU), so a
+ * loaded host can still stretch the remap past the slice: a lender must then not need the piece
+ * around the lent range meanwhile. */
+#define RM_MEM_HYP_PIECE_SIZE 0x200000ULL
 #define RM_MEM_HYP_MAX_RANGES 32U
 #define RM_MEM_HYP_IPA_POOL   0x100000000ULL /* where MEM_ACCEPT without an SGL maps (4 GiB up) */
 

@@ -2,11 +2,16 @@
  * pages. A share keeps the owner's access; a lend takes the page out of the lender's Stage-2 (a
  * synchronous external abort with exact ESR/FAR, section 8) until it is reclaimed. */
 #include <humpy/fault.h>
+#include <humpy/plat.h>
 #include <humpy/rm_rpc.h>
 
-/* Three pages of the guest's own RAM (VA = IPA, identity map): the middle one is shared or lent,
- * the other two must stay reachable. Nothing else uses them. */
-static u8 mem_pages[3][4096] __attribute__((aligned(4096)));
+/*
+ * Three pages of the guest's own RAM (VA = IPA, identity map): the middle one is shared or lent,
+ * the other two must stay reachable. They are the last three pages of the first RAM range, far from
+ * the guest's image: while an RM takes a lent page out of the lender's Stage-2, the lender may run
+ * (it shares the CPU) and must not need the memory being remapped around it (humpy's RM remaps the
+ * 2 MiB piece holding the page; hyp/README.md, The Resource Manager).
+ */
 #define MEM_PAGE_SIZE 4096U
 #define MEM_PATTERN   0x5eed1e57U
 /* A handle the RM never gave: humpy's count from 1, upstream's from 0, neither reaches ~0. */
@@ -14,7 +19,7 @@ static u8 mem_pages[3][4096] __attribute__((aligned(4096)));
 
 static u64 mem_page_ipa(unsigned i)
 {
-	return (u64)(uintptr_t)mem_pages[i];
+	return plat.ram_base[0] + plat.ram_size[0] - (3 - i) * (u64)MEM_PAGE_SIZE;
 }
 
 /* MEM_SHARE / LEND / DONATE with one ACL entry per vmids[i] (rights[i]), one range, no
@@ -88,7 +93,6 @@ RM_TEST(mem_share_self)
 	u32 handle, word;
 	const struct rm_notif *n;
 
-	mem_pages[1][0] = 0;
 	if (!mem_call("MEM_SHARE {self RWX}", GH_RM_IDS_MEM_SHARE, req, len, GH_RM_ERRORS_OK, 8,
 	              &m))
 		return;

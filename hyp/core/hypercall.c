@@ -130,14 +130,14 @@ const struct hypercall_desc *hypercall_desc_of(unsigned num)
  * cspace names no caps (every cap it passes fails to decode). io: the inputs in, the results out;
  * returns the result's count.
  */
-static unsigned hypercall_invoke(struct vcpu *vcpu, const struct hypercall_desc *desc,
-                                 struct hypercall_regs *io)
+static inline __attribute__((always_inline)) unsigned
+hypercall_invoke(struct vcpu *vcpu, const struct hypercall_desc *desc, struct hypercall_regs *io)
 {
 	struct core_ctx ctx = {.cspace = vcpu->cspace, .vcpu = vcpu};
 
 	if (desc->cap_mask != 0 && ctx.cspace == NULL)
 		return hypercall_regs_put(io, hypercall_error(ERROR_ARGUMENT_INVALID));
-	return desc->handler(&ctx, io);
+	return desc->handler(ctx, io);
 }
 
 static struct hypercall_result hypercall_x0(uint64_t x0)
@@ -159,7 +159,8 @@ static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_re
 }
 
 /* regs->x[from..8) = 0: a jump into a run of stores (the native path does it on every call). */
-static void hypercall_zero_from(struct hypercall_regs *regs, unsigned from)
+static inline __attribute__((always_inline)) void hypercall_zero_from(struct hypercall_regs *regs,
+                                                                      unsigned from)
 {
 	switch (from) {
 	case 0:
@@ -207,8 +208,8 @@ static bool hypercall_reserved_ok(const struct hypercall_desc *desc,
  * the handler stores all eight result words there (x[count..8) are zero in every result,
  * hypercall.h).
  */
-static void hypercall_native(struct vcpu *vcpu, const struct hypercall_desc *desc,
-                             struct hypercall_regs *regs)
+static inline __attribute__((always_inline)) void
+hypercall_native(struct vcpu *vcpu, const struct hypercall_desc *desc, struct hypercall_regs *regs)
 {
 	if (desc->handler == NULL) {
 		(void)hypercall_regs_put(regs, hypercall_error(ERROR_UNIMPLEMENTED));

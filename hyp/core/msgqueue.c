@@ -30,6 +30,12 @@ static bool msgqueue_receive_condition(const struct virq_source *src)
 	return mq->count >= mq->notempty_threshold;
 }
 
+/* Bound to a VIC: tested first on the hot path, so an unbound side costs one load and branch. */
+static inline bool msgqueue_is_bound(const struct virq_source *src)
+{
+	return src->vic != NULL;
+}
+
 /* A side's level VIRQ raised, if bound: unbound (the common case) costs no call on the hot path. */
 static void msgqueue_raise(struct virq_source *src)
 {
@@ -87,10 +93,11 @@ struct msgqueue_result msgqueue_send(struct msgqueue *mq, uint64_t size, uint64_
 	mq->count++;
 	/* Level: raised while count >= the threshold (so a source bound after the count crossed it
 	 * is raised by the next send), or pushed below it. */
-	if ((flags & MSGQUEUE_SEND_PUSH) != 0U || mq->count >= mq->notempty_threshold) {
+	if (msgqueue_is_bound(&mq->receive_source) &&
+	    ((flags & MSGQUEUE_SEND_PUSH) != 0U || mq->count >= mq->notempty_threshold)) {
 		msgqueue_raise(&mq->receive_source);
 	}
-	if (mq->count > mq->notfull_threshold) {
+	if (msgqueue_is_bound(&mq->send_source) && mq->count > mq->notfull_threshold) {
 		msgqueue_lower(&mq->send_source);
 	}
 	ret.more = mq->count < mq->depth;
@@ -121,10 +128,10 @@ struct msgqueue_result msgqueue_receive(struct msgqueue *mq, uint64_t buffer, ui
 	}
 	mq->head = mq->head + 1U == mq->depth ? 0U : mq->head + 1U;
 	mq->count--;
-	if (mq->count <= mq->notfull_threshold) {
+	if (msgqueue_is_bound(&mq->send_source) && mq->count <= mq->notfull_threshold) {
 		msgqueue_raise(&mq->send_source);
 	}
-	if (mq->count < mq->notempty_threshold) {
+	if (msgqueue_is_bound(&mq->receive_source) && mq->count < mq->notempty_threshold) {
 		msgqueue_lower(&mq->receive_source);
 	}
 	ret.size = (uint32_t)size;

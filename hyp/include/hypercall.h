@@ -30,9 +30,10 @@ struct hypercall_result {
  * (x[count..8) zero); it returns count. Written with HYPERCALL_HANDLER, its body is the one line
  * that calls the core and returns a struct hypercall_result; the macro stores that result straight
  * into @io (the caller's registers on the native path): no 72-byte result is returned through the
- * stack and then copied again on every call.
+ * stack and then copied again on every call. The context comes by value (two registers), so the
+ * dispatcher builds nothing in memory and its call to the handler is a tail call.
  */
-typedef unsigned (*hypercall_handler_t)(const struct core_ctx *ctx, struct hypercall_regs *io);
+typedef unsigned (*hypercall_handler_t)(struct core_ctx ctx, struct hypercall_regs *io);
 
 /* r into io->x[0..8); r.count (the SMCCC path gives back only x[0..count)). */
 static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct hypercall_regs *io,
@@ -45,7 +46,7 @@ static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct 
 }
 
 #define HYPERCALL_HANDLER_DECL(name)                                                               \
-	unsigned hypercall_##name(const struct core_ctx *ctx, struct hypercall_regs *io)
+	unsigned hypercall_##name(struct core_ctx caller, struct hypercall_regs *io)
 
 /* The body that follows reads in->x[] and returns the result: every input is read before the
  * first result word is stored. */
@@ -55,7 +56,7 @@ static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct 
 	        const struct core_ctx *ctx, const struct hypercall_regs *in);                      \
 	HYPERCALL_HANDLER_DECL(name)                                                               \
 	{                                                                                          \
-		return hypercall_regs_put(io, hypercall_##name##_body(ctx, io));                   \
+		return hypercall_regs_put(io, hypercall_##name##_body(&caller, io));               \
 	}                                                                                          \
 	static inline                                                                              \
 	    __attribute__((always_inline)) struct hypercall_result hypercall_##name##_body(        \

@@ -12,6 +12,9 @@
 #endif
 #define ESR_HVC_IDENTIFY_HI 0x5A00
 #define ESR_HVC_IDENTIFY_LO (HYP_HVC_IMM_BASE + HYP_CALL_HYPERVISOR_IDENTIFY)
+#if HYP_CALL_HYPERVISOR_IDENTIFY != 0
+#error "guest_sync_not_identify takes ESR_EL2 minus identify's as the call number"
+#endif
 /* "hvc #0" (the SMCCC conduit), and identify's function ID on it: fast, SMC64, owner vendor-hyp
  * (6), class hypercall (2 << 14), number 0 = 0xC6008000 (hypercall.c decodes the same fields). */
 #define ESR_HVC0_HI        0x5A00
@@ -92,7 +95,7 @@ el2_vectors:
 	movz	x1, #ESR_HVC_IDENTIFY_LO
 	movk	x1, #ESR_HVC_IDENTIFY_HI, lsl #16
 	cmp	x0, x1
-	b.ne	guest_sync_smccc_identify
+	b.ne	guest_sync_not_identify
 	add	sp, sp, #FRAME_SIZE
 	movz	x0, #HYP_API_INFO_LO16
 	movk	x0, #HYP_API_INFO_HI16, lsl #48
@@ -147,14 +150,19 @@ el2_vectors:
 .endm
 
 /*
- * identify on the SMCCC path (hvc #0, w0 = its function ID; the upper half of x0 is ignored, as
- * in hypercall.c): x0..x3 as the native path, every other register preserved. x0 = ESR_EL2 here,
- * the caller's x0 and x1 in the frame.
+ * Not the native identify: x0 = ESR_EL2, x1 = identify's ESR (0x5A006000, the native calls' base),
+ * the caller's x0 and x1 in the frame. A native call first (the difference is its number; below
+ * the base it wraps far past the table), then identify on the SMCCC path: hvc #0, w0 = its
+ * function ID (the upper half of x0 is ignored, as in hypercall.c); x0..x3 as the native path,
+ * every other register preserved.
  */
-guest_sync_smccc_identify:
+guest_sync_not_identify:
+	sub	x1, x0, x1
+	cmp	x1, #HYP_CALL_COUNT
+	b.lo	guest_sync_native
 	movz	x1, #ESR_HVC0_HI, lsl #16
 	cmp	x0, x1
-	b.ne	guest_sync_native
+	b.ne	guest_sync_slow
 	ldr	w0, [sp]
 	movz	w1, #SMCCC_IDENTIFY_LO
 	movk	w1, #SMCCC_IDENTIFY_HI, lsl #16
@@ -175,19 +183,15 @@ guest_sync_smccc_identify:
 
 /*
  * A native hypercall, hvc #imm with 0x6000 < imm < 0x6000 + HYP_CALL_COUNT (ESR_EL2 = 0x5A000000 +
- * imm; identify never gets here): x0..x7 come back as results or zero and x9..x17 as zero, so only
- * x2..x8, x18 and x30 go into the frame; C keeps x19..x29, and ELR/SPSR stay in their registers
- * (nothing at EL2 takes an exception and returns while it runs: with an SError pending on entry,
- * whose window would, the slow path takes the call). x0 = ESR_EL2, x1 = 0x5A000000, the caller's
- * x0 and x1 in the frame. The call itself is hypercall_native_call(the running vCPU, number, the
- * frame's x0..x7); after it, what trap_exit does on the slow path: a reschedule due takes the full
- * exit, else the hypervisor's own SErrors are taken here, at EL2 (serror.S says why).
+ * imm; identify never gets here), x1 = its number, the caller's x0 and x1 in the frame: x0..x7
+ * come back as results or zero and x9..x17 as zero, so only x2..x8, x18 and x30 go into the frame;
+ * C keeps x19..x29, and ELR/SPSR stay in their registers (nothing at EL2 takes an exception and
+ * returns while it runs: with an SError pending on entry, whose window would, the slow path takes
+ * the call). The call itself is hypercall_native_call(the running vCPU, number, the frame's
+ * x0..x7); after it, what trap_exit does on the slow path: a reschedule due takes the full exit,
+ * else the hypervisor's own SErrors are taken here, at EL2 (serror.S says why).
  */
 guest_sync_native:
-	sub	x1, x0, x1
-	sub	x1, x1, #HYP_HVC_IMM_BASE
-	cmp	x1, #HYP_CALL_COUNT
-	b.hs	guest_sync_slow
 	mrs	x0, isr_el1		/* ISR_EL1.A: an SError pending is the guest's (serror.S) */
 	tbnz	x0, #8, guest_sync_slow
 	stp	x2, x3, [sp, #16]

@@ -210,8 +210,11 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (payload_load(__hyp_end, avail, hlos != NULL ? hlos : vm) < 0)
 		panic("malformed payload behind the hypervisor image");
 	if (hlos != NULL &&
-	    payload_load_rm(rm_image_start, (uint64_t)(rm_image_end - rm_image_start), rm_dtb_start,
-	                    (uint64_t)(rm_dtb_end - rm_dtb_start), vm) != 0)
+	    payload_load_rm(rm_image_start,
+	                    (uint64_t)(uintptr_t)rm_image_end - (uint64_t)(uintptr_t)rm_image_start,
+	                    rm_dtb_start,
+	                    (uint64_t)(uintptr_t)rm_dtb_end - (uint64_t)(uintptr_t)rm_dtb_start,
+	                    vm) != 0)
 		panic("the RM image does not fit its RAM at 0x%lx (relink it there: hyp/rm/rm.mk)",
 		      vm->ram_ipa);
 

@@ -14,7 +14,8 @@ RM_DTB   := $(RM_BUILD)/rm-boot.dtb
 RM_BASE  := 0xA1000000
 
 RM_C_SRCS := $(sort $(filter-out %_host.c,$(wildcard hyp/rm/*.c)))
-RM_OBJS   := $(patsubst %,$(RM_BUILD)/obj/%.o,$(RM_C_SRCS) hyp/rm/start.S)
+RM_ASM_SRCS := $(sort $(wildcard hyp/rm/*.S))
+RM_OBJS   := $(patsubst %,$(RM_BUILD)/obj/%.o,$(RM_C_SRCS) $(RM_ASM_SRCS))
 RM_GCC_INCLUDE = $(eval RM_GCC_INCLUDE := $(shell $(CROSS)gcc -print-file-name=include))$(RM_GCC_INCLUDE)
 # The RM runs with its MMU off (memory is Device: no unaligned accesses) and saves no FP state.
 RM_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(RM_GCC_INCLUDE) \

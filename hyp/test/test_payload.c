@@ -103,3 +103,20 @@ TEST(payload_of_exactly_the_size_limit_is_accepted)
 	h->total_size = PAYLOAD_MAX_SIZE + 1;
 	CHECK_EQ(-1, payload_load(p_blob, PAYLOAD_MAX_SIZE + 1, &vm));
 }
+
+/* The table may fill the payload exactly: a header with no entries (total_size = the header's size)
+ * loads nothing and is no error; one byte less than its own table is refused. make mutation found
+ * 'total_size < header + table' moved to '<=' passing. */
+TEST(payload_of_no_entries_is_empty_not_refused)
+{
+	struct vm vm = p_vm();
+	struct payload_header *h = (struct payload_header *)p_blob;
+
+	(void)arena;
+	CHECK_EQ(sizeof(*h), p_build(0));
+	CHECK_EQ(0, payload_load(p_blob, sizeof(*h), &vm));
+	CHECK_EQ(0, p_cleaned);
+	p_build(1);
+	h->total_size = (uint32_t)(sizeof(*h) + sizeof(struct payload_entry)) - 1;
+	CHECK_EQ(-1, payload_load(p_blob, sizeof(p_blob), &vm));
+}

@@ -17,103 +17,184 @@ HYPERCALL_HANDLER(hypervisor_identify)
 	};
 }
 
+/* regs->x[from..8) = 0 (each row's native entry has its own constant from: a few stores). */
+static inline __attribute__((always_inline)) void hypercall_zero_from(struct hypercall_regs *regs,
+                                                                      unsigned from)
+{
+	switch (from) {
+	case 0:
+		regs->x[0] = 0;
+		/* fall through */
+	case 1:
+		regs->x[1] = 0;
+		/* fall through */
+	case 2:
+		regs->x[2] = 0;
+		/* fall through */
+	case 3:
+		regs->x[3] = 0;
+		/* fall through */
+	case 4:
+		regs->x[4] = 0;
+		/* fall through */
+	case 5:
+		regs->x[5] = 0;
+		/* fall through */
+	case 6:
+		regs->x[6] = 0;
+		/* fall through */
+	case 7:
+		regs->x[7] = 0;
+		/* fall through */
+	default:
+		break;
+	}
+}
+
 /*
- * Indexed by call number; a row without a handler is a hole (UNIMPLEMENTED). Each row lists its
- * inputs in register order as the spec does: HC_CAP a cap in the caller's cspace, HC_VAL a value,
- * HC_RES0 / HC_RES1 reserved (hyp/test/test_abi_spec.c compares every row with the spec).
+ * The native table, as a list: ROW(NAME, handler, inputs...) for each call, ROW0 for one without
+ * inputs. Indexed by call number; a number without a row is a hole (UNIMPLEMENTED). Each row
+ * lists its inputs in register order as the spec does: HC_CAP a cap in the caller's cspace, HC_VAL
+ * a value, HC_RES0 / HC_RES1 reserved (hyp/test/test_abi_spec.c compares every row with the spec).
+ * Expanded twice: once into each row's native entry (below), once into the table.
  */
+#define HYPERCALL_TABLE(ROW, ROW0)                                                                 \
+	ROW0(HYPERVISOR_IDENTIFY, hypervisor_identify)                                             \
+	/* hypercall_object.c */                                                                   \
+	ROW(PARTITION_CREATE_PARTITION, partition_create_partition, HC_CAP, HC_CAP, HC_RES0)       \
+	ROW(PARTITION_CREATE_CSPACE, partition_create_cspace, HC_CAP, HC_CAP, HC_RES0)             \
+	ROW(PARTITION_CREATE_THREAD, partition_create_thread, HC_CAP, HC_CAP, HC_RES0)             \
+	ROW(OBJECT_ACTIVATE, object_activate, HC_CAP, HC_RES0)                                     \
+	ROW(OBJECT_ACTIVATE_FROM, object_activate_from, HC_CAP, HC_VAL, HC_RES0)                   \
+	/* Unimplemented as upstream, whatever the caps: nothing is looked up. */                  \
+	ROW(OBJECT_RESET, object_reset, HC_VAL, HC_RES0)                                           \
+	ROW(OBJECT_RESET_FROM, object_reset_from, HC_VAL, HC_VAL, HC_RES0)                         \
+	/* hypercall_cspace.c (a cap named in another cspace is an HC_VAL: the core looks it up)   \
+	 */                                                                                        \
+	ROW(CSPACE_DELETE_CAP_FROM, cspace_delete_cap_from, HC_CAP, HC_VAL, HC_RES0)               \
+	ROW(CSPACE_COPY_CAP_FROM, cspace_copy_cap_from, HC_CAP, HC_VAL, HC_CAP, HC_VAL, HC_RES0)   \
+	ROW(CSPACE_REVOKE_CAP_FROM, cspace_revoke_cap_from, HC_CAP, HC_VAL, HC_RES0)               \
+	ROW(CSPACE_CONFIGURE, cspace_configure, HC_CAP, HC_VAL, HC_RES0)                           \
+	ROW(CSPACE_ATTACH_THREAD, cspace_attach_thread, HC_CAP, HC_CAP, HC_RES0)                   \
+	ROW(CSPACE_REVOKE_CAPS_FROM, cspace_revoke_caps_from, HC_CAP, HC_VAL, HC_RES0)             \
+	/* hypercall_vic.c */                                                                      \
+	ROW(PARTITION_CREATE_VIC, partition_create_vic, HC_CAP, HC_CAP, HC_RES0)                   \
+	ROW(VIC_CONFIGURE, vic_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL)                  \
+	ROW(VIC_ATTACH_VCPU, vic_attach_vcpu, HC_CAP, HC_CAP, HC_VAL, HC_RES0)                     \
+	ROW(HWIRQ_BIND_VIRQ, hwirq_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0)                     \
+	ROW(HWIRQ_UNBIND_VIRQ, hwirq_unbind_virq, HC_CAP, HC_RES0)                                 \
+	ROW(VIC_BIND_MSI_SOURCE, vic_bind_msi_source, HC_CAP, HC_CAP, HC_RES0)                     \
+	ROW(VGIC_SET_MPIDR_MAPPING, vgic_set_mpidr_mapping, HC_CAP, HC_VAL, HC_VAL, HC_VAL,        \
+	    HC_VAL, HC_VAL, HC_VAL)                                                                \
+	/* hypercall_doorbell.c */                                                                 \
+	ROW(PARTITION_CREATE_DOORBELL, partition_create_doorbell, HC_CAP, HC_CAP, HC_RES0)         \
+	ROW(DOORBELL_BIND_VIRQ, doorbell_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0)               \
+	ROW(DOORBELL_UNBIND_VIRQ, doorbell_unbind_virq, HC_CAP, HC_RES0)                           \
+	ROW(DOORBELL_SEND, doorbell_send, HC_CAP, HC_VAL, HC_RES0)                                 \
+	ROW(DOORBELL_RECEIVE, doorbell_receive, HC_CAP, HC_VAL, HC_RES0)                           \
+	ROW(DOORBELL_RESET, doorbell_reset, HC_CAP, HC_RES0)                                       \
+	ROW(DOORBELL_MASK, doorbell_mask, HC_CAP, HC_VAL, HC_VAL, HC_RES0)                         \
+	/* hypercall_msgqueue.c */                                                                 \
+	ROW(PARTITION_CREATE_MSGQUEUE, partition_create_msgqueue, HC_CAP, HC_CAP, HC_RES0)         \
+	ROW(MSGQUEUE_CONFIGURE, msgqueue_configure, HC_CAP, HC_VAL, HC_RES0)                       \
+	ROW(MSGQUEUE_BIND_SEND_VIRQ, msgqueue_bind_send_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0)     \
+	ROW(MSGQUEUE_BIND_RECEIVE_VIRQ, msgqueue_bind_receive_virq, HC_CAP, HC_CAP, HC_VAL,        \
+	    HC_RES0)                                                                               \
+	ROW(MSGQUEUE_UNBIND_SEND_VIRQ, msgqueue_unbind_send_virq, HC_CAP, HC_RES0)                 \
+	ROW(MSGQUEUE_UNBIND_RECEIVE_VIRQ, msgqueue_unbind_receive_virq, HC_CAP, HC_RES0)           \
+	ROW(MSGQUEUE_SEND, msgqueue_send, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0)                 \
+	ROW(MSGQUEUE_RECEIVE, msgqueue_receive, HC_CAP, HC_VAL, HC_VAL, HC_RES0)                   \
+	ROW(MSGQUEUE_FLUSH, msgqueue_flush, HC_CAP, HC_RES0)                                       \
+	ROW(MSGQUEUE_CONFIGURE_SEND, msgqueue_configure_send, HC_CAP, HC_VAL, HC_VAL, HC_RES1)     \
+	ROW(MSGQUEUE_CONFIGURE_RECEIVE, msgqueue_configure_receive, HC_CAP, HC_VAL, HC_VAL,        \
+	    HC_RES1)                                                                               \
+	/* hypercall_memextent.c (donate's caps are partitions or extents: the core looks them up) \
+	 */                                                                                        \
+	ROW(PARTITION_CREATE_MEMEXTENT, partition_create_memextent, HC_CAP, HC_CAP, HC_RES0)       \
+	ROW(MEMEXTENT_CONFIGURE, memextent_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0)     \
+	ROW(MEMEXTENT_CONFIGURE_DERIVE, memextent_configure_derive, HC_CAP, HC_CAP, HC_VAL,        \
+	    HC_VAL, HC_VAL, HC_RES0)                                                               \
+	ROW(MEMEXTENT_MODIFY, memextent_modify, HC_CAP, HC_VAL, HC_VAL, HC_VAL)                    \
+	ROW(MEMEXTENT_DONATE, memextent_donate, HC_VAL, HC_VAL, HC_VAL, HC_VAL, HC_VAL, HC_RES0)   \
+	/* hypercall_addrspace.c */                                                                \
+	ROW(PARTITION_CREATE_ADDRSPACE, partition_create_addrspace, HC_CAP, HC_CAP, HC_RES0)       \
+	ROW(ADDRSPACE_CONFIGURE, addrspace_configure, HC_CAP, HC_VAL, HC_RES0)                     \
+	ROW(ADDRSPACE_ATTACH_THREAD, addrspace_attach_thread, HC_CAP, HC_CAP, HC_RES0)             \
+	ROW(ADDRSPACE_MAP, addrspace_map, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL, HC_VAL)  \
+	ROW(ADDRSPACE_UNMAP, addrspace_unmap, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL)      \
+	ROW(ADDRSPACE_UPDATE_ACCESS, addrspace_update_access, HC_CAP, HC_CAP, HC_VAL, HC_VAL,      \
+	    HC_VAL, HC_VAL, HC_VAL)                                                                \
+	ROW(ADDRSPACE_LOOKUP, addrspace_lookup, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0)           \
+	ROW(ADDRSPACE_ATTACH_VDMA, addrspace_attach_vdma, HC_CAP, HC_VAL, HC_VAL, HC_RES0)         \
+	ROW(ADDRSPACE_CONFIGURE_INFO_AREA, addrspace_configure_info_area, HC_CAP, HC_VAL, HC_VAL,  \
+	    HC_RES0)                                                                               \
+	ROW(ADDRSPACE_CONFIGURE_VMMIO, addrspace_configure_vmmio, HC_CAP, HC_VAL, HC_VAL, HC_VAL,  \
+	    HC_RES0)                                                                               \
+	ROW(ADDRSPACE_ATTACH_VDEVICE, addrspace_attach_vdevice, HC_CAP, HC_VAL, HC_VAL, HC_VAL,    \
+	    HC_VAL, HC_VAL)                                                                        \
+	/* hypercall_vcpu.c (scheduler_yield's arg1 is a thread cap only for one hint) */          \
+	ROW(VCPU_CONFIGURE, vcpu_configure, HC_CAP, HC_VAL, HC_RES0)                               \
+	ROW(VCPU_POWERON, vcpu_poweron, HC_CAP, HC_VAL, HC_VAL, HC_VAL)                            \
+	ROW(VCPU_POWEROFF, vcpu_poweroff, HC_CAP, HC_VAL)                                          \
+	ROW(VCPU_KILL, vcpu_kill, HC_CAP, HC_RES0)                                                 \
+	ROW(SCHEDULER_YIELD, scheduler_yield, HC_VAL, HC_VAL, HC_RES0)                             \
+	ROW(VCPU_SET_AFFINITY, vcpu_set_affinity, HC_CAP, HC_VAL, HC_RES1)                         \
+	ROW(VCPU_SET_PRIORITY, vcpu_set_priority, HC_CAP, HC_VAL)                                  \
+	ROW(VCPU_SET_TIMESLICE, vcpu_set_timeslice, HC_CAP, HC_VAL)                                \
+	ROW(VCPU_BIND_VIRQ, vcpu_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0)               \
+	ROW(VCPU_UNBIND_VIRQ, vcpu_unbind_virq, HC_CAP, HC_VAL, HC_RES0)                           \
+	ROW(VCPU_REGISTER_WRITE, vcpu_register_write, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0)     \
+	/* end of the table */
+
+/*
+ * The native path of one row, in place: its reserved inputs checked (res0 must be 0, res1 all
+ * ones), a caller without a cspace refused when the row names a cap (it can name none: every cap
+ * it passes fails to decode), the inputs past the row's count zeroed right in the caller's
+ * registers (the handler sees only its own), then the handler, which stores all eight result
+ * words there (x[count..8) are zero in every result, hypercall.h). Instantiated once a row with
+ * the row's constants (HYPERCALL_NATIVE_ENTRY): every test folds to the few instructions that
+ * row needs, and the handler is a direct call (or inlined). What is common stays written once,
+ * here; the row only says which inputs are which.
+ */
+static inline __attribute__((always_inline)) void
+hypercall_native_row(struct vcpu *vcpu, struct hypercall_regs *regs, hypercall_handler_t handler,
+                     unsigned inputs, unsigned res0_mask, unsigned res1_mask, unsigned cap_mask)
+{
+	bool is_reserved_ok = true;
+
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		if ((res0_mask & (1U << i)) != 0 && regs->x[i] != 0)
+			is_reserved_ok = false;
+		if ((res1_mask & (1U << i)) != 0 && regs->x[i] != UINT64_MAX)
+			is_reserved_ok = false;
+	}
+	if (!is_reserved_ok || (cap_mask != 0 && vcpu->cspace == NULL)) {
+		(void)hypercall_regs_put(regs, hypercall_error(ERROR_ARGUMENT_INVALID));
+		return;
+	}
+	hypercall_zero_from(regs, inputs);
+	(void)handler((struct core_ctx){.cspace = vcpu->cspace, .vcpu = vcpu}, regs);
+}
+
+#define HYPERCALL_NATIVE_ENTRY(NAME, fn, ...)                                                      \
+	static void hypercall_native_##fn(struct vcpu *vcpu, struct hypercall_regs *regs)          \
+	{                                                                                          \
+		hypercall_native_row(vcpu, regs, hypercall_##fn, HC_COUNT(__VA_ARGS__),            \
+		                     HC_MASK(HC_RES0, __VA_ARGS__), HC_MASK(HC_RES1, __VA_ARGS__), \
+		                     HC_MASK(HC_CAP, __VA_ARGS__));                                \
+	}
+#define HYPERCALL_NATIVE_ENTRY0(NAME, fn)                                                          \
+	static void hypercall_native_##fn(struct vcpu *vcpu, struct hypercall_regs *regs)          \
+	{                                                                                          \
+		hypercall_native_row(vcpu, regs, hypercall_##fn, 0, 0, 0, 0);                      \
+	}
+HYPERCALL_TABLE(HYPERCALL_NATIVE_ENTRY, HYPERCALL_NATIVE_ENTRY0)
+
+#define HYPERCALL_TABLE_ROW(NAME, fn, ...) HYPERCALL_ROW(NAME, fn, __VA_ARGS__),
+#define HYPERCALL_TABLE_ROW0(NAME, fn)     HYPERCALL_ROW0(NAME, fn),
 static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
-    HYPERCALL_ROW0(HYPERVISOR_IDENTIFY, hypervisor_identify),
-    /* hypercall_object.c */
-    HYPERCALL_ROW(PARTITION_CREATE_PARTITION, partition_create_partition, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(PARTITION_CREATE_CSPACE, partition_create_cspace, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(PARTITION_CREATE_THREAD, partition_create_thread, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(OBJECT_ACTIVATE, object_activate, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(OBJECT_ACTIVATE_FROM, object_activate_from, HC_CAP, HC_VAL, HC_RES0),
-    /* Unimplemented as upstream, whatever the caps: nothing is looked up. */
-    HYPERCALL_ROW(OBJECT_RESET, object_reset, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(OBJECT_RESET_FROM, object_reset_from, HC_VAL, HC_VAL, HC_RES0),
-    /* hypercall_cspace.c (a cap named in another cspace is an HC_VAL: the core looks it up) */
-    HYPERCALL_ROW(CSPACE_DELETE_CAP_FROM, cspace_delete_cap_from, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(CSPACE_COPY_CAP_FROM, cspace_copy_cap_from, HC_CAP, HC_VAL, HC_CAP, HC_VAL,
-                  HC_RES0),
-    HYPERCALL_ROW(CSPACE_REVOKE_CAP_FROM, cspace_revoke_cap_from, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(CSPACE_CONFIGURE, cspace_configure, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(CSPACE_ATTACH_THREAD, cspace_attach_thread, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(CSPACE_REVOKE_CAPS_FROM, cspace_revoke_caps_from, HC_CAP, HC_VAL, HC_RES0),
-    /* hypercall_vic.c */
-    HYPERCALL_ROW(PARTITION_CREATE_VIC, partition_create_vic, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(VIC_CONFIGURE, vic_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(VIC_ATTACH_VCPU, vic_attach_vcpu, HC_CAP, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(HWIRQ_BIND_VIRQ, hwirq_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(HWIRQ_UNBIND_VIRQ, hwirq_unbind_virq, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(VIC_BIND_MSI_SOURCE, vic_bind_msi_source, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(VGIC_SET_MPIDR_MAPPING, vgic_set_mpidr_mapping, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
-                  HC_VAL, HC_VAL, HC_VAL),
-    /* hypercall_doorbell.c */
-    HYPERCALL_ROW(PARTITION_CREATE_DOORBELL, partition_create_doorbell, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(DOORBELL_BIND_VIRQ, doorbell_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(DOORBELL_UNBIND_VIRQ, doorbell_unbind_virq, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(DOORBELL_SEND, doorbell_send, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(DOORBELL_RECEIVE, doorbell_receive, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(DOORBELL_RESET, doorbell_reset, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(DOORBELL_MASK, doorbell_mask, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    /* hypercall_msgqueue.c */
-    HYPERCALL_ROW(PARTITION_CREATE_MSGQUEUE, partition_create_msgqueue, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_CONFIGURE, msgqueue_configure, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_BIND_SEND_VIRQ, msgqueue_bind_send_virq, HC_CAP, HC_CAP, HC_VAL,
-                  HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_BIND_RECEIVE_VIRQ, msgqueue_bind_receive_virq, HC_CAP, HC_CAP, HC_VAL,
-                  HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_UNBIND_SEND_VIRQ, msgqueue_unbind_send_virq, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_UNBIND_RECEIVE_VIRQ, msgqueue_unbind_receive_virq, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_SEND, msgqueue_send, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_RECEIVE, msgqueue_receive, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_FLUSH, msgqueue_flush, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(MSGQUEUE_CONFIGURE_SEND, msgqueue_configure_send, HC_CAP, HC_VAL, HC_VAL,
-                  HC_RES1),
-    HYPERCALL_ROW(MSGQUEUE_CONFIGURE_RECEIVE, msgqueue_configure_receive, HC_CAP, HC_VAL, HC_VAL,
-                  HC_RES1),
-    /* hypercall_memextent.c (donate's caps are partitions or extents: the core looks them up) */
-    HYPERCALL_ROW(PARTITION_CREATE_MEMEXTENT, partition_create_memextent, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(MEMEXTENT_CONFIGURE, memextent_configure, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
-                  HC_RES0),
-    HYPERCALL_ROW(MEMEXTENT_CONFIGURE_DERIVE, memextent_configure_derive, HC_CAP, HC_CAP, HC_VAL,
-                  HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(MEMEXTENT_MODIFY, memextent_modify, HC_CAP, HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(MEMEXTENT_DONATE, memextent_donate, HC_VAL, HC_VAL, HC_VAL, HC_VAL, HC_VAL,
-                  HC_RES0),
-    /* hypercall_addrspace.c */
-    HYPERCALL_ROW(PARTITION_CREATE_ADDRSPACE, partition_create_addrspace, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_CONFIGURE, addrspace_configure, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_ATTACH_THREAD, addrspace_attach_thread, HC_CAP, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_MAP, addrspace_map, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL,
-                  HC_VAL),
-    HYPERCALL_ROW(ADDRSPACE_UNMAP, addrspace_unmap, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(ADDRSPACE_UPDATE_ACCESS, addrspace_update_access, HC_CAP, HC_CAP, HC_VAL, HC_VAL,
-                  HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(ADDRSPACE_LOOKUP, addrspace_lookup, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_ATTACH_VDMA, addrspace_attach_vdma, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_CONFIGURE_INFO_AREA, addrspace_configure_info_area, HC_CAP, HC_VAL,
-                  HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_CONFIGURE_VMMIO, addrspace_configure_vmmio, HC_CAP, HC_VAL, HC_VAL,
-                  HC_VAL, HC_RES0),
-    HYPERCALL_ROW(ADDRSPACE_ATTACH_VDEVICE, addrspace_attach_vdevice, HC_CAP, HC_VAL, HC_VAL,
-                  HC_VAL, HC_VAL, HC_VAL),
-    /* hypercall_vcpu.c (scheduler_yield's arg1 is a thread cap only for one hint) */
-    HYPERCALL_ROW(VCPU_CONFIGURE, vcpu_configure, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(VCPU_POWERON, vcpu_poweron, HC_CAP, HC_VAL, HC_VAL, HC_VAL),
-    HYPERCALL_ROW(VCPU_POWEROFF, vcpu_poweroff, HC_CAP, HC_VAL),
-    HYPERCALL_ROW(VCPU_KILL, vcpu_kill, HC_CAP, HC_RES0),
-    HYPERCALL_ROW(SCHEDULER_YIELD, scheduler_yield, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(VCPU_SET_AFFINITY, vcpu_set_affinity, HC_CAP, HC_VAL, HC_RES1),
-    HYPERCALL_ROW(VCPU_SET_PRIORITY, vcpu_set_priority, HC_CAP, HC_VAL),
-    HYPERCALL_ROW(VCPU_SET_TIMESLICE, vcpu_set_timeslice, HC_CAP, HC_VAL),
-    HYPERCALL_ROW(VCPU_BIND_VIRQ, vcpu_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(VCPU_UNBIND_VIRQ, vcpu_unbind_virq, HC_CAP, HC_VAL, HC_RES0),
-    HYPERCALL_ROW(VCPU_REGISTER_WRITE, vcpu_register_write, HC_CAP, HC_VAL, HC_VAL, HC_VAL,
-                  HC_RES0),
-};
+    HYPERCALL_TABLE(HYPERCALL_TABLE_ROW, HYPERCALL_TABLE_ROW0)};
 
 unsigned hypercall_table_size(void)
 {
@@ -158,67 +239,15 @@ static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_re
 	}
 }
 
-/* regs->x[from..8) = 0: a jump into a run of stores (the native path does it on every call). */
-static inline __attribute__((always_inline)) void hypercall_zero_from(struct hypercall_regs *regs,
-                                                                      unsigned from)
-{
-	switch (from) {
-	case 0:
-		regs->x[0] = 0;
-		/* fall through */
-	case 1:
-		regs->x[1] = 0;
-		/* fall through */
-	case 2:
-		regs->x[2] = 0;
-		/* fall through */
-	case 3:
-		regs->x[3] = 0;
-		/* fall through */
-	case 4:
-		regs->x[4] = 0;
-		/* fall through */
-	case 5:
-		regs->x[5] = 0;
-		/* fall through */
-	case 6:
-		regs->x[6] = 0;
-		/* fall through */
-	case 7:
-		regs->x[7] = 0;
-		/* fall through */
-	default:
-		break;
-	}
-}
-
-/* The native path's reserved input (a row has at most one, res_index): res0 must be 0, res1 all
- * ones. */
-static bool hypercall_reserved_ok(const struct hypercall_desc *desc,
-                                  const struct hypercall_regs *in)
-{
-	unsigned i = desc->res_index;
-
-	return i >= HC_NO_RESERVED || in->x[i] == (desc->res1_mask != 0 ? UINT64_MAX : 0);
-}
-
-/*
- * Native path, in place: every one of x0..x7 comes back as a result or zero, so the inputs past
- * the row's count are zeroed right in the caller's registers (the handler sees only its own), and
- * the handler stores all eight result words there (x[count..8) are zero in every result,
- * hypercall.h).
- */
+/* The native path: the row's own entry (hypercall_native_row), UNIMPLEMENTED for a hole. */
 static inline __attribute__((always_inline)) void
 hypercall_native(struct vcpu *vcpu, const struct hypercall_desc *desc, struct hypercall_regs *regs)
 {
-	if (desc->handler == NULL) {
+	if (desc->native == NULL) {
 		(void)hypercall_regs_put(regs, hypercall_error(ERROR_UNIMPLEMENTED));
-	} else if (!hypercall_reserved_ok(desc, regs)) {
-		(void)hypercall_regs_put(regs, hypercall_error(ERROR_ARGUMENT_INVALID));
-	} else {
-		hypercall_zero_from(regs, desc->inputs);
-		(void)hypercall_invoke(vcpu, desc, regs);
+		return;
 	}
+	desc->native(vcpu, regs);
 }
 
 /* SMCCC path for a Gunyah hypercall: inputs shifted to x1..x7, outputs from x0, rest untouched. */

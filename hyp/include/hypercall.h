@@ -73,12 +73,10 @@ struct hypercall_desc {
 	uint8_t res0_mask; /* bit i: input i is res0 (checked on the native path only) */
 	uint8_t res1_mask; /* bit i: input i is res1 */
 	uint8_t cap_mask;  /* bit i: input i is a cap ID looked up in the caller's cspace */
-	/* The one reserved input (res0 or res1: no row has two, HYPERCALL_ROW refuses it), or
-	 * HC_NO_RESERVED: the native path checks one register instead of walking the masks. */
-	uint8_t res_index;
+	/* The native path of this row: the checks above with the row's constants folded in, then
+	 * the handler (hypercall.c, hypercall_native_row). */
+	void (*native)(struct vcpu *vcpu, struct hypercall_regs *regs);
 };
-
-#define HC_NO_RESERVED 8U
 
 /* The kinds of input a row lists, in register order (HYPERCALL_ROW). */
 #define HC_NONE 0 /* padding: no such input */
@@ -95,11 +93,6 @@ struct hypercall_desc {
 #define HC_MASK(want, ...)                        HC_MASK_(want, __VA_ARGS__, 0, 0, 0, 0, 0, 0, 0, 0)
 #define HC_COUNT_(a, b, c, d, e, f, g, h, n, ...) n
 #define HC_COUNT(...)                             HC_COUNT_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
-/* The index of the one bit of m (HC_NO_RESERVED for none); a mask of two bits does not compile. */
-#define HC_ONE_INDEX(m)                                                                            \
-	(((m) != 0U ? (unsigned)__builtin_ctz(m) : HC_NO_RESERVED) +                               \
-	 0U * (unsigned)sizeof(char[((m) & ((m)-1U)) == 0U ? 1 : -1]))
-
 /* [HYP_CALL_<NAME>] = row of hypercall_<handler> with the listed inputs (HC_CAP, HC_VAL ...). */
 #define HYPERCALL_ROW(NAME, fn, ...)                                                               \
 	[HYP_CALL_##NAME] = {                                                                      \
@@ -108,12 +101,11 @@ struct hypercall_desc {
 	    .res0_mask = HC_MASK(HC_RES0, __VA_ARGS__),                                            \
 	    .res1_mask = HC_MASK(HC_RES1, __VA_ARGS__),                                            \
 	    .cap_mask = HC_MASK(HC_CAP, __VA_ARGS__),                                              \
-	    .res_index =                                                                           \
-	        HC_ONE_INDEX(HC_MASK(HC_RES0, __VA_ARGS__) | HC_MASK(HC_RES1, __VA_ARGS__)),       \
+	    .native = hypercall_native_##fn,                                                       \
 	}
 /* A call without inputs. */
 #define HYPERCALL_ROW0(NAME, fn)                                                                   \
-	[HYP_CALL_##NAME] = {.handler = hypercall_##fn, .res_index = HC_NO_RESERVED}
+	[HYP_CALL_##NAME] = {.handler = hypercall_##fn, .native = hypercall_native_##fn}
 
 /* Results of the core as registers: x0 = error, then the values the call outputs. */
 static inline struct hypercall_result hypercall_error(error_t err)

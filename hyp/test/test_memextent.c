@@ -180,6 +180,10 @@ TEST(memextent_donate_moves_ownership_child_parent_sibling)
 	/* A caller without a cspace names no caps. */
 	struct core_ctx no_cspace = {.cspace = NULL};
 	CHECK_EQ(ERROR_ARGUMENT_INVALID, core_memextent_donate(&no_cspace, 0, p, s1, 0, 0x1000));
+	/* Between siblings both caps name memextents (make mutation found that check dropped
+	 * passing: nothing passed another object there). */
+	CHECK_EQ(ERROR_CSPACE_WRONG_OBJECT_TYPE, core_memextent_donate(&ctx, 2, s1, p, 0, 0x1000));
+	CHECK_EQ(ERROR_CSPACE_WRONG_OBJECT_TYPE, core_memextent_donate(&ctx, 2, p, s1, 0, 0x1000));
 	CHECK_EQ(OK, core_memextent_donate(&ctx, 0, p, s1, 0x1000, 0x3000));
 	CHECK_EQ(3, memdb_count(db, obj_of(arena, s1)));
 	/* Already given: the partition no longer owns them. */

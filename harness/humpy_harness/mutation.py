@@ -625,10 +625,20 @@ class Run:
             wanted = self.args.ids.split(",")
             known = {m["id"]: m for m in every}
             if self.args.from_json:
-                # The file's mutant wins: at another commit the same id may name other lines.
+                # The file's mutant wins: at another commit the same id may name other lines. Where
+                # this commit has the same change (same file and code), that one's line, function
+                # and id (for the reviewed list) are taken.
+                same: dict = {}
+                for m in every:
+                    same.setdefault((m["file"], _code(m["old"]), _code(m["new"])), []).append(m)
                 for m in json.loads(Path(self.args.from_json).read_text())["mutants"]:
-                    known[m["id"]] = {k: m[k] for k in ("id", "file", "line", "operator", "old",
-                                                        "new", "what")}
+                    rec = {k: m[k] for k in ("id", "file", "line", "operator", "old", "new", "what")}
+                    here = same.get((m["file"], _code(m["old"]), _code(m["new"])))
+                    if here:
+                        near = min(here, key=lambda c: abs(c["line"] - m["line"]))
+                        rec.update(line=near["line"], function=near["function"],
+                                   current_id=near["id"])
+                    known[m["id"]] = rec
             missing = [i for i in wanted if i not in known]
             if missing:
                 raise SystemExit(f"mutation: unknown mutant id(s): {', '.join(missing)}")
@@ -683,7 +693,7 @@ class Run:
         except ValueError as e:  # a re-run at another commit: the lines were changed since
             return dict(mut, diff="", status="gone", killer=None, detail=str(e))
         rec = dict(mut, diff=diff_of(mut, original), status=None, killer=None, detail="")
-        entry = self.reviewed.get(mut["id"])
+        entry = self.reviewed.get(mut.get("current_id", mut["id"]))
         if entry and _code(entry["old"].split("\n")) == _code(mut["old"]) and \
                 _code(entry["new"].split("\n")) == _code(mut["new"]):
             # Reviewed by hand: no test can observe it (the list says why); not built, not run.

@@ -35,6 +35,9 @@ mkdir -p "$tmp/corpus" "$FUZZ_REPORTS"
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=1
 json=$FUZZ_REPORTS/throughput-$t.json
 [ "$engine" = afl ] && json=$FUZZ_REPORTS/throughput-$t-afl.json
+# The machine's 1-minute load average before and after: on a shared machine it says how far the
+# wall-clock figure is from an idle core's (the per-CPU-second one moves far less).
+load0=$(cut -d' ' -f1 /proc/loadavg)
 
 if [ "$engine" = libfuzzer ]; then
 	# shellcheck disable=SC2086
@@ -85,11 +88,12 @@ else
 	cov=$(sed -n 's/^edges_found *: *//p' "$stats")
 	ft=$(sed -n 's/^corpus_count *: *//p' "$stats")
 fi
+load1=$(cut -d' ' -f1 /proc/loadavg)
 awk -v t="$t" -v g="$engine" -v c="$cpu" -v e="$execs" -v w="$wall" -v cpu="$cpus" \
-	-v cv="${cov:-0}" -v f="${ft:-0}" -v json="$json" 'BEGIN {
+	-v cv="${cov:-0}" -v f="${ft:-0}" -v json="$json" -v l0="$load0" -v l1="$load1" 'BEGIN {
 	what = g == "afl" ? "edges %d, corpus %d" : "cov %d, ft %d"
-	printf "throughput %s (%s, core %d): %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (" what ")\n",
-		t, g, c, e, w, cpu, e / w, e / cpu, cv, f
-	printf "{\"target\": \"%s\", \"engine\": \"%s\", \"core\": %d, \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f, \"%s\": %d, \"%s\": %d}\n",
-		t, g, c, e, w, cpu, e / w, e / cpu, g == "afl" ? "edges" : "cov", cv, g == "afl" ? "corpus" : "ft", f > json
+	printf "throughput %s (%s, core %d): %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (" what "; load %s -> %s)\n",
+		t, g, c, e, w, cpu, e / w, e / cpu, cv, f, l0, l1
+	printf "{\"target\": \"%s\", \"engine\": \"%s\", \"core\": %d, \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f, \"%s\": %d, \"%s\": %d, \"load_1min\": [%s, %s]}\n",
+		t, g, c, e, w, cpu, e / w, e / cpu, g == "afl" ? "edges" : "cov", cv, g == "afl" ? "corpus" : "ft", f, l0, l1 > json
 }'

@@ -56,8 +56,9 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 /* Bytes of hypervisor memory the root partition owns (objects, cap tables, message buffers). */
 #define HYP_ROOT_HEAP_SIZE (1u << 20)
 /* With the RM as the root VM the root partition owns the primary VM's 1 GiB as well: its memdb
- * table (2 MiB) and that VM's Stage-2 tables (about 2 MiB, page leaves) come from here too. */
-#define HYP_ROOT_HEAP_SIZE_RM (8u << 20)
+ * table (2 MiB) and that VM's Stage-2 tables (about 2 MiB, page leaves) come from its heap too,
+ * PLAT_RM_HEAP_SIZE of RAM beside the RM's (no VM maps it), not from the image's BSS: humpy.bin
+ * carries its BSS as zeros. */
 
 /*
  * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
@@ -117,12 +118,13 @@ static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_threa
                                        const struct machine *m, const void *boot_dtb,
                                        const struct vm *hlos)
 {
-	static uint8_t heap[HYP_ROOT_HEAP_SIZE_RM] __attribute__((aligned(16)));
+	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
 	uint64_t dtb_max = vm->ram_ipa + vm->ram_size - vm->dtb;
 
-	struct root_objects root = root_create(
-	    heap, hlos != NULL ? sizeof(heap) : HYP_ROOT_HEAP_SIZE, arch_boot_entropy());
+	struct root_objects root =
+	    root_create(hlos != NULL ? (void *)(uintptr_t)PLAT_RM_HEAP_BASE : heap,
+	                hlos != NULL ? PLAT_RM_HEAP_SIZE : sizeof(heap), arch_boot_entropy());
 	*boot_thread = root.vcpu;
 	vm->vic = root.vic;
 	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2). */
@@ -196,8 +198,11 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	hyp_check_machine(&machine, vm);
 	if (hlos != NULL &&
 	    (range_overlaps(vm->ram_pa, vm->ram_size, hlos->ram_pa, hlos->ram_size) ||
-	     !range_within(hlos->ram_pa, hlos->ram_size, machine.mem.base, machine.mem.size)))
-		panic("the RM's RAM and the primary VM's do not fit the machine's memory apart");
+	     !range_within(hlos->ram_pa, hlos->ram_size, machine.mem.base, machine.mem.size) ||
+	     !range_within(PLAT_RM_HEAP_BASE, PLAT_RM_HEAP_SIZE, machine.mem.base,
+	                   machine.mem.size)))
+		panic(
+		    "the RM's RAM, its heap and the primary VM's do not fit the machine's memory");
 	log_printf(
 	    "humpy: DT %p: RAM 0x%lx+0x%lx GICD 0x%lx GICR 0x%lx+0x%lx UART 0x%lx vtimer %u\n", dtb,
 	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,

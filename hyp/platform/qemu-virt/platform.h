@@ -41,5 +41,8 @@
 #define PLAT_RM_RAM_BASE   0xA1000000
 #define PLAT_RM_RAM_SIZE   0x00200000
 #define PLAT_RM_DTB_OFFSET 0x00100000
+/* The root partition's heap in that mode (hypervisor memory: no VM maps it), right above. */
+#define PLAT_RM_HEAP_BASE 0xA1200000
+#define PLAT_RM_HEAP_SIZE 0x00800000
 
 #endif

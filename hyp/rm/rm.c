@@ -106,15 +106,13 @@ static void rm_register_primary(void)
 	    .virq = primary.vm_rx_virq,
 	};
 
-	if (vm == NULL) {
-		rm_panic("cannot register the primary VM with the RPC server");
+	if (vm != NULL && rm_vm_add_resource(vm, &tx) && rm_vm_add_resource(vm, &rx)) {
+		vm->priv = &primary;
+		rm_rpc_init(&primary_rpc, PRIMARY_VMID, &vms, &rm_rpc_dispatch, &rm_ops, &primary);
+		rm_vm_set_status(&vms, vm, RM_VM_STATUS_RUNNING);
+		return;
 	}
-	if (!rm_vm_add_resource(vm, &tx) || !rm_vm_add_resource(vm, &rx)) {
-		rm_panic("cannot list the primary VM's RPC queues");
-	}
-	vm->priv = &primary;
-	rm_rpc_init(&primary_rpc, PRIMARY_VMID, &vms, &rm_rpc_dispatch, &rm_ops, &primary);
-	rm_vm_set_status(&vms, vm, RM_VM_STATUS_RUNNING);
+	rm_panic("cannot register the primary VM and its RPC queues with the RPC server");
 }
 
 /* Every message the VM queued, in order, to the RPC server. */

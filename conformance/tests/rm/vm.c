@@ -1,6 +1,7 @@
 /* Peer VM lifecycle over RM RPC (reference §6 VM management IDs, payload layouts, VM_STATUS and
  * VM_EXITED notifications): VM_ALLOCATE, VM_CONFIG_IMAGE, VM_INIT, VM_START, VM_STOP, VM_RESET,
  * VM_DEALLOCATE from the primary VM, the owner, with exact replies and notifications in order. */
+#include <humpy/plat.h>
 #include <humpy/rm_rpc.h>
 
 /* The common VMID request {u16 vmid, u16 reserved}: a reply of err and reply_len bytes. */
@@ -217,21 +218,31 @@ RM_TEST(vm_config_image_refused)
 	deallocate(vmid);
 }
 
-/* The peer's RAM: page 0 its image (wfi; b .-4), page 1 its device tree (empty: the peer never
- * reads it). Lent to the peer for its whole life; nothing else touches these pages. */
-static u32 peer_ram[2][1024] __attribute__((aligned(4096)));
-#define PEER_PAGE 4096U
+/*
+ * The peer's RAM: two pages 4 MiB below the top of RAM, page 0 its image (wfi; b .-4), page 1 its
+ * device tree (empty: the peer never reads it). Lent to the peer for good (VM_RESET does not give
+ * a parcel back yet). Far from the guest's image and stack, and in another 2 MiB piece than the
+ * mem tests' pages at the very top: while the RM remaps the piece around a lent range, the lender
+ * must not need that piece (hyp/README.md).
+ */
+#define PEER_PAGE    4096U
+#define PEER_RAM_LEN (2 * PEER_PAGE)
+static u64 peer_ram_ipa(void)
+{
+	return plat.ram_base[0] + plat.ram_size[0] - 4 * 1024 * 1024;
+}
 
 /* MEM_LEND of both pages to vmid with RWX: the handle, or 0 after a FAIL (§6 MEM_LEND layout). */
 static u32 lend_peer_ram(u16 vmid)
 {
 	u8 req[8 + 4 + 4 + 4 + 16 + 4];
-	u64 ipa = (u64)(uintptr_t)peer_ram;
+	u64 ipa = peer_ram_ipa();
+	volatile u32 *image = (volatile u32 *)(uintptr_t)ipa; /* RAM is mapped VA = IPA */
 	struct rm_msg m;
 
-	peer_ram[0][0] = 0xd503207fU; /* wfi */
-	peer_ram[0][1] = 0x17ffffffU; /* b .-4 */
-	for (u64 a = ipa; a < ipa + sizeof(peer_ram); a += 64)
+	image[0] = 0xd503207fU; /* wfi */
+	image[1] = 0x17ffffffU; /* b .-4 */
+	for (u64 a = ipa; a < ipa + PEER_RAM_LEN; a += 64)
 		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory"); /* the peer starts uncached */
 	__asm__ volatile("dsb sy" ::: "memory");
 	memset(req, 0, sizeof(req));
@@ -241,7 +252,7 @@ static u32 lend_peer_ram(u16 vmid)
 	req[14] = 7;           /* R | W | X */
 	rm_put16(req + 16, 1); /* SGL: one range */
 	rm_put64(req + 20, ipa);
-	rm_put64(req + 28, sizeof(peer_ram));
+	rm_put64(req + 28, PEER_RAM_LEN);
 	/* attributes: none (u16 0, u16 0) */
 	if (!rm_expect_call("MEM_LEND of the peer's RAM", GH_RM_IDS_MEM_LEND, req, sizeof(req),
 	                    GH_RM_ERRORS_OK, 8, &m))

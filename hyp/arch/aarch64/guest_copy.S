@@ -12,7 +12,11 @@
  */
 	.text
 
-/* void guest_copy_bytes(void *dst, const void *src, size_t n), n <= 4096 */
+/*
+ * void guest_copy_bytes(void *dst, const void *src, size_t n), n <= 4096. Uses x0..x9 (and the
+ * flags) only: guest_mem.c calls it from inline asm that says so, so its caller keeps its own
+ * values in x10..x17 instead of saving callee-saved registers around an ordinary call.
+ */
 	.globl	guest_copy_bytes
 	.type	guest_copy_bytes, %function
 guest_copy_bytes:
@@ -28,24 +32,24 @@ guest_copy_bytes:
 	lsr	x5, x5, #4		/* pairs left: ceil((n - 16) / 16), at most 255 */
 .Lmore:
 	cmp	x5, #32
-	b.hi	.Lblock
+	b.hi	.Lfull
 	adr	x3, .Lrun_end		/* enter the run x5 pairs before its end */
 	sub	x3, x3, x5, lsl #3
 	br	x3
-.Lblock:				/* more than the run holds: 64 bytes, then again */
-	ldp	x6, x7, [x1]
-	ldp	x8, x9, [x1, #16]
-	ldp	x10, x11, [x1, #32]
-	ldp	x12, x13, [x1, #48]
-	stp	x6, x7, [x0]
-	stp	x8, x9, [x0, #16]
-	stp	x10, x11, [x0, #32]
-	stp	x12, x13, [x0, #48]
-	add	x1, x1, #64
-	add	x0, x0, #64
-	sub	x5, x5, #4
+.Lfull:					/* more than the run holds: its 32 pairs at the top first */
+	sub	x5, x5, #32
+	mov	x8, x0
+	mov	x9, x1
+	add	x0, x0, x5, lsl #4
+	add	x1, x1, x5, lsl #4
+	mov	x4, x30
+	bl	.Lrun_start
+	mov	x30, x4
+	mov	x0, x8
+	mov	x1, x9
 	b	.Lmore
 	/* Pair i (offset 16 * i) for i = 31 down to 0: two instructions (8 bytes) each. */
+.Lrun_start:
 	.set	pair, 31
 	.rept	32
 	ldp	x6, x7, [x1, #(pair * 16)]

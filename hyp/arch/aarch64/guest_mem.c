@@ -54,8 +54,23 @@ static void guest_mem_sync(paddr_t pa, size_t n)
 	dsb(sy);
 }
 
-/* guest_copy.S: n bytes (n <= a page), any alignment, 16 a pair of registers. */
-void guest_copy_bytes(void *dst, const void *src, size_t n);
+/*
+ * guest_copy.S's guest_copy_bytes: n bytes (n <= a page), any alignment, 16 a pair of registers.
+ * Called from inline asm that names exactly what it clobbers (x0..x9, x30, the flags): a msgqueue
+ * handler that copies then keeps its live values in x10..x17, where an ordinary call would make
+ * it save and restore callee-saved registers on every message.
+ */
+GUEST_MEM_INLINE void guest_mem_move(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	register uint64_t x0 __asm__("x0") = (uintptr_t)dst;
+	register uint64_t x1 __asm__("x1") = (uintptr_t)src;
+	register uint64_t x2 __asm__("x2") = n;
+
+	__asm__ volatile("bl	guest_copy_bytes"
+	                 : "+r"(x0), "+r"(x1), "+r"(x2)
+	                 :
+	                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x30", "cc", "memory");
+}
 
 /* [pa + off, + n) of the VM's RAM (identity-mapped at EL2) and the hypervisor's buffer. */
 GUEST_MEM_INLINE void guest_mem_copy_page(const struct guest_mem_page *page, uint64_t off,
@@ -64,13 +79,13 @@ GUEST_MEM_INLINE void guest_mem_copy_page(const struct guest_mem_page *page, uin
 	uint8_t *g = (uint8_t *)(uintptr_t)(page->pa + off);
 
 	if (to_guest) {
-		guest_copy_bytes(g, host, n);
+		guest_mem_move(g, host, n);
 		if (!page->is_cacheable)
 			guest_mem_sync(page->pa + off, n);
 	} else {
 		if (!page->is_cacheable)
 			guest_mem_sync(page->pa + off, n);
-		guest_copy_bytes(host, g, n);
+		guest_mem_move(host, g, n);
 	}
 }
 

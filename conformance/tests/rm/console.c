@@ -179,3 +179,31 @@ RM_TEST(console_write_owner_side_denied)
 {
 	console_write("CONSOLE_WRITE(own VMID)", (u16)rm->vmid, "x\n", 2, 2, GH_RM_ERRORS_DENIED);
 }
+
+/* Proves the owner's side of a peer's console (target = the peer's VMID, from its owner): OPEN,
+ * WRITE, FLUSH, CLOSE each OK, nothing comes back while the peer's own side is closed (no CHARS),
+ * and a WRITE after CLOSE is DENIED (§6 console IDs; upstream RM console rules). */
+RM_TEST(console_owner_side_of_peer)
+{
+	u8 req[4] = {0};
+	struct rm_msg m;
+	u16 peer;
+
+	if (!rm_expect_call("VM_ALLOCATE(0)", GH_RM_IDS_VM_ALLOCATE, req, sizeof(req),
+	                    GH_RM_ERRORS_OK, 8, &m))
+		return;
+	peer = rm_get16(m.payload + 4);
+	if (console_call("CONSOLE_OPEN(peer)", GH_RM_IDS_CONSOLE_OPEN, peer, GH_RM_ERRORS_OK) &&
+	    console_write("CONSOLE_WRITE(peer)", peer, "typed\n", 6, 6, GH_RM_ERRORS_OK) &&
+	    console_call("CONSOLE_FLUSH(peer)", GH_RM_IDS_CONSOLE_FLUSH, peer, GH_RM_ERRORS_OK)) {
+		if (!rm_quiet(RM_QUIET_MS))
+			test_fail("a message after writing to a peer whose own side is closed");
+		else if (console_call("CONSOLE_CLOSE(peer)", GH_RM_IDS_CONSOLE_CLOSE, peer,
+		                      GH_RM_ERRORS_OK))
+			console_write("CONSOLE_WRITE(peer) after close", peer, "x\n", 2, 2,
+			              GH_RM_ERRORS_DENIED);
+	}
+	rm_put16(req, peer);
+	rm_expect_call("VM_DEALLOCATE", GH_RM_IDS_VM_DEALLOCATE, req, sizeof(req), GH_RM_ERRORS_OK,
+	               4, &m);
+}

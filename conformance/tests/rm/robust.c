@@ -7,8 +7,9 @@
 #include <humpy/tlimit.h>
 
 #define ROBUST_MESSAGES 1500U
-/* 1500 messages take about 2.5 s under QEMU TCG, past the default per-test limit: each storm test
- * re-arms the guest's limit for itself (still well inside the harness's 20 s idle limit). */
+/* 1500 messages took up to 2.5 s under QEMU TCG on a loaded host, past the default per-test limit:
+ * each storm test re-arms the guest's limit for itself (still well inside the harness's 20 s idle
+ * limit). */
 #define ROBUST_LIMIT_MS 12000U
 #define PROBE_ID        GH_RM_UNHANDLED_IDS_UNASSIGNED
 

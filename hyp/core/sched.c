@@ -85,6 +85,19 @@ void sched_wake(struct sched *s, struct vcpu *v)
 	sched_request(s, SCHED_PREEMPT);
 }
 
+static void sched_unwait(struct sched *s, struct vcpu *v)
+{
+	struct vcpu **at = &s->waiting;
+
+	while (*at != v) {
+		assert(*at != NULL);
+		at = &(*at)->sched.next;
+	}
+	*at = v->sched.next;
+	v->sched.next = NULL;
+	v->sched.is_waiting = false;
+}
+
 void sched_block(struct sched *s, struct vcpu *v)
 {
 	if (!v->sched.is_runnable)
@@ -92,6 +105,8 @@ void sched_block(struct sched *s, struct vcpu *v)
 	v->sched.is_runnable = false;
 	if (v->sched.is_queued)
 		sched_dequeue(s, v);
+	if (v->sched.is_waiting)
+		sched_unwait(s, v);
 	if (s->directed == v)
 		s->directed = NULL;
 	if (v == s->current) {
@@ -105,6 +120,26 @@ void sched_block(struct sched *s, struct vcpu *v)
 void sched_yield_generic(struct sched *s)
 {
 	sched_request(s, SCHED_ROTATE);
+}
+
+void sched_wait(struct sched *s, struct vcpu *v)
+{
+	assert(v == s->current && v->sched.is_runnable && !v->sched.is_waiting);
+	v->sched.is_waiting = true;
+	v->sched.next = s->waiting;
+	s->waiting = v;
+	sched_request(s, SCHED_PREEMPT);
+}
+
+void sched_wake_waiting(struct sched *s, struct vcpu *v)
+{
+	if (!v->sched.is_waiting)
+		return;
+	sched_unwait(s, v);
+	if (v == s->current)
+		return; /* woken before it left the CPU: it runs on */
+	sched_enqueue(s, v, false);
+	sched_request(s, SCHED_PREEMPT);
 }
 
 void sched_tick(struct sched *s)
@@ -158,7 +193,7 @@ static struct vcpu *sched_take_best(struct sched *s, unsigned floor)
 struct vcpu *sched_pick(struct sched *s)
 {
 	struct vcpu *cur = s->current;
-	bool cur_runs = cur != NULL && cur->sched.is_runnable;
+	bool cur_runs = cur != NULL && cur->sched.is_runnable && !cur->sched.is_waiting;
 	struct vcpu *next = cur_runs ? cur : NULL;
 	int top = sched_top(s);
 
@@ -216,11 +251,15 @@ bool sched_is_contended(const struct sched *s)
 unsigned sched_count(const struct sched *s, bool (*match)(const struct vcpu *v, const void *arg),
                      const void *arg)
 {
-	unsigned n = s->current != NULL && s->current->sched.is_runnable && match(s->current, arg);
+	/* A current that waits is on the waiting list too: counted there. */
+	unsigned n = s->current != NULL && s->current->sched.is_runnable &&
+	             !s->current->sched.is_waiting && match(s->current, arg);
 
 	for (unsigned p = 0; p < SCHED_PRIORITIES; p++) {
 		for (const struct vcpu *v = s->head[p]; v != NULL; v = v->sched.next)
 			n += match(v, arg) ? 1U : 0U;
 	}
+	for (const struct vcpu *v = s->waiting; v != NULL; v = v->sched.next)
+		n += match(v, arg) ? 1U : 0U;
 	return n;
 }

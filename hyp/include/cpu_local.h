@@ -11,8 +11,8 @@
 struct cpu_local {
 	struct sched sched; /* first: sched.current is the running vCPU, one load from TPIDR_EL2 */
 	unsigned index;
-	uint32_t timer_intid; /* the EL2 physical timer's PPI (timeslices) */
-	bool is_slice_armed;  /* that timer counts down the running vCPU's timeslice */
+	uint32_t timer_intid; /* the EL2 physical timer's PPI (timeslices, waiters' deadlines) */
+	uint64_t slice_end;   /* CNTPCT when the running vCPU's timeslice ends, 0: none counts */
 };
 
 #endif

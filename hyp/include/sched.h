@@ -23,9 +23,10 @@ struct vcpu;
 
 /* What a vCPU carries for the scheduler. */
 struct sched_node {
-	struct vcpu *next; /* in its priority's FIFO */
+	struct vcpu *next; /* in its priority's FIFO, or in the waiting list */
 	bool is_queued;
-	bool is_runnable; /* powered on and not killed: current or queued */
+	bool is_runnable; /* powered on and not killed: current, queued or waiting */
+	bool is_waiting;  /* in WFI with nothing to take: in the waiting list, not queued */
 	uint8_t priority;
 	uint64_t timeslice_ns;
 };
@@ -44,7 +45,8 @@ struct sched {
 	enum sched_pending pending;
 	struct vcpu *directed;
 	unsigned floor;
-	uint64_t ready_mask; /* bit p: head[p] is not empty */
+	uint64_t ready_mask;  /* bit p: head[p] is not empty */
+	struct vcpu *waiting; /* runnable vCPUs that wait for an interrupt (sched_wait) */
 	struct vcpu *head[SCHED_PRIORITIES];
 	struct vcpu *tail[SCHED_PRIORITIES];
 };
@@ -64,6 +66,15 @@ void sched_block(struct sched *s, struct vcpu *v);
 void sched_yield_generic(struct sched *s);
 void sched_yield_to(struct sched *s, struct vcpu *target);
 void sched_yield_lower(struct sched *s, unsigned floor);
+/*
+ * Current (@v) waits for an interrupt (a guest WFI with nothing to take): it gives up the CPU but
+ * stays current until sched_pick, so the arch saves its context; it is neither ready nor blocked
+ * until sched_wake_waiting. Still powered on: sched_count counts it.
+ */
+void sched_wait(struct sched *s, struct vcpu *v);
+/* Something @v may take arrived (a VIRQ, its timer's deadline): ready again. No-op if not waiting.
+ */
+void sched_wake_waiting(struct sched *s, struct vcpu *v);
 /* The running vCPU's timeslice is over. */
 void sched_tick(struct sched *s);
 /* A new priority for @v (0..63), re-queued behind its new equals; current may be preempted. */

@@ -16,6 +16,11 @@ enum vcpu2_mode {
 	V2_SYSREGS,    /* vcpu_sysregs_write(id, true), then V2_YIELD_TO checking them each time */
 	V2_BAD_VECTOR, /* VBAR_EL1 = arg, stamp 1, a load from arg2 (unmapped), stamp 2, spin */
 	V2_SEQ_OFF,    /* stamp = vcpu2_seq at entry, then poweroff(arg, 0) */
+	/* Its VIC's GIC set up for INTID arg (an SPI at the distributor, a PPI at the
+	 * redistributor; the virtual timer armed 2 ms ahead when arg is its PPI), IRQs masked, then
+	 * forever: WFI, counter++, each INTID acknowledged: stamp++, result = it (timer then off).
+	 */
+	V2_WFI,
 	V2_MODE_COUNT
 };
 

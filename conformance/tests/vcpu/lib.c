@@ -1,6 +1,7 @@
 /* vcpu lib: second vCPUs of the root VM (humpy/vcpu.h): their entry, what they run, fixtures. */
 #include <humpy/arch.h>
 #include <humpy/fdt.h>
+#include <humpy/plat.h>
 #include <humpy/spec.h>
 #include <humpy/vcpu.h>
 #include <humpy/profile.h>
@@ -22,6 +23,55 @@ static u64 vcpu_threads[VCPU_MAX_THREADS];
 static unsigned vcpu_n_threads;
 
 void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp);
+/* GICv3 (architecture specification): GICD_CTLR ARE | EnableGrp1, the set-enable registers. */
+#define V2_GICD_CTLR_ARE_G1 0x12U
+#define V2_GICD_ISENABLER   0x100
+#define V2_GICR_ISENABLER0  (0x10000 + 0x100)
+#define V2_TIMER_AHEAD_MS   2
+
+static void v2_w32(u64 addr, u32 v)
+{
+	*(volatile u32 *)(uintptr_t)addr = v;
+	dsb(sy);
+}
+
+/* V2_WFI: the GIC of its own VIC (the distributor and redistributor it reaches are emulated for
+ * its VM), then waits; never takes an IRQ (they stay masked: WFI wakes for a pending one). */
+static _Noreturn void vcpu2_wfi(struct vcpu2 *c)
+{
+	u32 intid = (u32)c->arg;
+
+	v2_w32(plat.gicd, V2_GICD_CTLR_ARE_G1);
+	if (intid >= 32)
+		v2_w32(plat.gicd + V2_GICD_ISENABLER + 4 * (intid / 32), 1U << (intid % 32));
+	else
+		v2_w32(plat.gicr + V2_GICR_ISENABLER0, 1U << intid);
+	sysreg_write(icc_sre_el1, 7);
+	isb();
+	sysreg_write(icc_pmr_el1, 0xff);
+	sysreg_write(icc_igrpen1_el1, 1);
+	if (intid < 32) {
+		sysreg_write(cntv_cval_el0, timer_now() + timer_freq() / 1000 * V2_TIMER_AHEAD_MS);
+		sysreg_write(cntv_ctl_el0, 1);
+	}
+	isb();
+	for (;;) {
+		u64 iar;
+
+		__asm__ volatile("wfi" ::: "memory");
+		c->counter++;
+		iar = sysreg_read(icc_iar1_el1) & 0xffffff;
+		if (iar >= 1020)
+			continue;
+		if (iar < 32)
+			sysreg_write(cntv_ctl_el0, 0);
+		c->result = iar;
+		c->stamp++;
+		sysreg_write(icc_eoir1_el1, iar);
+		isb();
+	}
+}
+
 void vcpu2_fault(struct vcpu2 *c, u64 esr, u64 elr);
 
 /*
@@ -158,6 +208,8 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 		c->result = v2_poweroff(c->arg, 0);
 		for (;;)
 			c->counter++;
+	case V2_WFI:
+		vcpu2_wfi(c);
 	case V2_SPIN:
 	default:
 		for (;;)

@@ -28,6 +28,11 @@ _Static_assert(sizeof(struct guest_frame) == FRAME_SIZE, "frame layout");
 /* vcpu.c: on the way back to a guest, switches to the vCPU the scheduler picked (idling until
  * there is one); the frame then holds that vCPU's registers. */
 void arch_vcpu_reschedule(struct guest_frame *f);
+/* vcpu.c: a trapped WFI of the running vCPU: it waits (sched_wait) unless it has something to
+ * take; the EL2 timer fired: waiters whose deadline passed wake, an ended timeslice ticks. */
+void arch_vcpu_wfi(void);
+struct cpu_local;
+void arch_vcpu_timer_fired(struct cpu_local *cpu);
 /* trap.c: takes one pending physical interrupt (a trap's, or the idle loop's). */
 void arch_irq_take(void);
 /* serror.S: takes a pending SError now, at EL2: on entry from a guest (the guest's: returns 1 if

@@ -158,10 +158,9 @@ void arch_guest_sync(struct guest_frame *f)
 		trap_sysreg(f, esr);
 		break;
 	case ESR_EC_WFX:
-		/* Trapped only while another vCPU waits for this CPU: the guest's wait is a yield.
-		 */
+		/* WFI (always trapped): the vCPU waits until it has something to take. */
 		f->elr += 4;
-		sched_yield_generic(&trap_cpu()->sched);
+		arch_vcpu_wfi();
 		break;
 	default:
 		inject_undef(f, esr);
@@ -181,9 +180,7 @@ void arch_irq_take(void)
 		write_sysreg(ICC_EOIR1_EL1, iar);
 		write_sysreg(ICC_DIR_EL1, iar);
 		isb();
-		cpu->is_slice_armed = false;
-		if (cpu->sched.current != NULL)
-			sched_tick(&cpu->sched);
+		arch_vcpu_timer_fired(cpu);
 		return;
 	}
 	vgic_handle_irq(iar);

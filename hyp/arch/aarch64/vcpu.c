@@ -59,11 +59,11 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 #define HCR_API    BIT(41)
 /* Stage-2 on, physical interrupts to EL2, SMC trapped (PSCI is ours), AArch64 EL1, pointer
  * authentication usable by the guest without traps, ID registers trapped (arch_vcpu_id_reg says
- * what the VM has). WFI traps only while another vCPU waits for the CPU (HCR_TWI,
- * vcpu_timeslice): then a guest's WFI is a yield. */
+ * what the VM has). WFI always traps (HCR_TWI): a vCPU with nothing to take waits off the CPU
+ * (arch_vcpu_wfi), so a lower-priority vCPU runs meanwhile; WFE runs natively. */
 #define HCR_GUEST                                                                                  \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TID3 |        \
-	 HCR_TSC | HCR_RW | HCR_APK | HCR_API)
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |         \
+	 HCR_TID3 | HCR_TSC | HCR_RW | HCR_APK | HCR_API)
 
 #define CPTR_EL2_RES1 0x32FFull
 /*
@@ -86,6 +86,10 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 #define CNTHCTL_EL1PCTEN   BIT(0)
 #define CNTHCTL_EL1PCEN    BIT(1)
 #define CNTHP_CTL_ENABLE   BIT(0)
+#define CNTV_CTL_ENABLE    BIT(0)
+#define CNTV_CTL_IMASK     BIT(1)
+#define CNTV_CTL_ISTATUS   BIT(2)
+#define VCPU_NO_DEADLINE   UINT64_MAX
 #define SCTLR_EL1_RESET    0x30D00800ull /* RES1 bits only: MMU and caches off */
 #define VMPIDR_U_AFF0(cpu) (BIT(31) | (cpu))
 #define ICH_HCR_EN         BIT(0)
@@ -245,6 +249,12 @@ static void vcpu_gic_load(struct vcpu_context *c)
 	write_sysreg(ICH_HCR_EL2, c->ich_hcr);
 }
 
+/* The VIC whose VIRQs @v takes (NULL: none). */
+static struct vic *vcpu_vic(const struct vcpu *v)
+{
+	return v->vm != NULL ? v->vm->vic : v->thread != NULL ? v->thread->vic : NULL;
+}
+
 /* The vCPU that ran until this trap, out of the CPU: @f is its trap frame. */
 static void vcpu_save(struct vcpu *v, const struct guest_frame *f)
 {
@@ -260,7 +270,7 @@ static void vcpu_save(struct vcpu *v, const struct guest_frame *f)
 	c->cntv_cval = read_sysreg(cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, 0); /* its timer no longer drives this CPU's PPI */
 	vcpu_gic_save(c);
-	c->hcr = read_sysreg(hcr_el2) & ~HCR_TWI;
+	c->hcr = read_sysreg(hcr_el2);
 }
 
 /* @v onto the CPU: the trap frame @f returns into it. */
@@ -285,42 +295,109 @@ static void vcpu_load(struct vcpu *v, struct guest_frame *f)
 		write_sysreg(vttbr_el2, c->vttbr);
 	isb();
 	/* The emulated GIC serves the VIC of the vCPU on the CPU (none: its GIC accesses abort). */
-	vgic_vcpu_loaded(v->vm != NULL ? v->vm->vic : v->thread != NULL ? v->thread->vic : NULL);
+	vgic_vcpu_loaded(vcpu_vic(v));
 }
 
 /*
- * The timeslice: while a ready vCPU shares (or outranks) the running one's priority, the EL2
- * physical timer ends the slice (arch_irq_take -> sched_tick) and a WFI of the guest yields.
+ * The EL2 physical timer serves two deadlines: the running vCPU's timeslice (slice_end) and the
+ * earliest virtual timer of a vCPU waiting in WFI (its wake_at). Armed for the sooner, off if none.
  */
+static void vcpu_arm_timer(struct cpu_local *cpu)
+{
+	uint64_t at = cpu->slice_end != 0 ? cpu->slice_end : VCPU_NO_DEADLINE;
+
+	for (const struct vcpu *w = cpu->sched.waiting; w != NULL; w = w->sched.next)
+		at = w->ctx.wake_at < at ? w->ctx.wake_at : at;
+	if (at == VCPU_NO_DEADLINE) {
+		write_sysreg(cnthp_ctl_el2, 0);
+		return;
+	}
+	write_sysreg(cnthp_cval_el2, at);
+	write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+}
+
+/* The timeslice: while a ready vCPU shares (or outranks) the running one's priority, the EL2
+ * physical timer ends the slice (arch_vcpu_timer_fired -> sched_tick). */
 static void vcpu_timeslice(struct cpu_local *cpu, bool is_new)
 {
 	struct vcpu *cur = cpu->sched.current;
-	uint64_t hcr = read_sysreg(hcr_el2);
 
-	if (!sched_is_contended(&cpu->sched)) {
-		write_sysreg(cnthp_ctl_el2, 0);
-		cpu->is_slice_armed = false;
-		write_sysreg(hcr_el2, hcr & ~HCR_TWI);
-		return;
-	}
-	if (is_new || !cpu->is_slice_armed) {
-		uint64_t ticks = cur->sched.timeslice_ns * vcpu_hw.timer_freq / NS_PER_S;
-
-		write_sysreg(cnthp_cval_el2, read_sysreg(cntpct_el0) + ticks);
-		write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
-		cpu->is_slice_armed = true;
-	}
-	write_sysreg(hcr_el2, hcr | HCR_TWI);
+	if (!sched_is_contended(&cpu->sched))
+		cpu->slice_end = 0;
+	else if (is_new || cpu->slice_end == 0)
+		cpu->slice_end = read_sysreg(cntpct_el0) +
+		                 cur->sched.timeslice_ns * vcpu_hw.timer_freq / NS_PER_S;
+	vcpu_arm_timer(cpu);
 }
 
-/* Nothing runnable: wait for interrupts until something is (another CPU, a wake-up interrupt). */
+/* Whether the vCPU on the CPU has something a WFI wakes for: a pending list register, or its
+ * virtual timer fired and unmasked (a wake-up may be spurious, never missed). */
+static bool vcpu_has_wakeup(void)
+{
+	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
+	    (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
+		return true;
+	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++) {
+		if ((ich_lr_decode(gic_lr_read(i)).state & ICH_LR_PENDING) != 0)
+			return true;
+	}
+	return false;
+}
+
+void arch_vcpu_wfi(void)
+{
+	struct cpu_local *cpu = this_cpu();
+	struct vcpu *v = cpu->sched.current;
+	uint64_t ctl;
+
+	if (vcpu_has_wakeup())
+		return; /* the WFI completes at once */
+	ctl = read_sysreg(cntv_ctl_el0);
+	v->ctx.wake_at = (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE
+	                     ? read_sysreg(cntv_cval_el0) /* CNTVOFF_EL2 is 0 */
+	                     : VCPU_NO_DEADLINE;
+	sched_wait(&cpu->sched, v);
+}
+
+void vcpu_vic_changed(const struct vic *vic)
+{
+	struct cpu_local *cpu = this_cpu();
+	struct vcpu *next;
+
+	for (struct vcpu *w = cpu->sched.waiting; w != NULL; w = next) {
+		next = w->sched.next;
+		if (vcpu_vic(w) == vic)
+			sched_wake_waiting(&cpu->sched, w);
+	}
+}
+
+void arch_vcpu_timer_fired(struct cpu_local *cpu)
+{
+	uint64_t now = read_sysreg(cntpct_el0);
+	struct vcpu *next;
+
+	for (struct vcpu *w = cpu->sched.waiting; w != NULL; w = next) {
+		next = w->sched.next;
+		if (w->ctx.wake_at <= now)
+			sched_wake_waiting(&cpu->sched, w);
+	}
+	if (cpu->slice_end != 0 && cpu->slice_end <= now) {
+		cpu->slice_end = 0;
+		if (cpu->sched.current != NULL)
+			sched_tick(&cpu->sched);
+	}
+	vcpu_arm_timer(cpu);
+}
+
+/* Nothing runnable: wait for interrupts until something is (a waiter's deadline, a VIRQ). */
 static struct vcpu *vcpu_idle(struct cpu_local *cpu)
 {
 	struct vcpu *next = NULL;
 
-	log_printf("humpy: CPU %u idle: no vCPU to run\n", cpu->index);
-	write_sysreg(cnthp_ctl_el2, 0);
-	cpu->is_slice_armed = false;
+	cpu->slice_end = 0;
+	vcpu_arm_timer(cpu);
 	vgic_vcpu_loaded(NULL);
 	while (next == NULL) {
 		__asm__ volatile("wfi" ::: "memory");
@@ -341,8 +418,14 @@ void arch_vcpu_reschedule(struct guest_frame *f)
 	if (prev == NULL)
 		vcpu_drop_dead();
 	next = sched_pick(&cpu->sched);
-	if (next == NULL)
+	if (next == NULL) {
+		/* Out of the CPU before it idles (a vCPU waiting in WFI: its timer must not fire
+		 * here, and the vCPU that comes back may be another). */
+		if (prev != NULL)
+			vcpu_save(prev, f);
+		prev = NULL;
 		next = vcpu_idle(cpu);
+	}
 	if (next != prev) {
 		if (prev != NULL)
 			vcpu_save(prev, f);
@@ -419,7 +502,7 @@ void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)
 	sched_init(&cpu->sched);
 	cpu->index = 0;
 	cpu->timer_intid = m->timer_hyp_intid;
-	cpu->is_slice_armed = false;
+	cpu->slice_end = 0;
 	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)cpu);
 
 	vcpu_hw.num_lrs = (unsigned)(vtr & 0x1F) + 1;

@@ -85,6 +85,8 @@ struct vcpu_context {
 	uint64_t cnthctl;
 	uint64_t vttbr;
 	uint64_t vmpidr;
+	/* While it waits in WFI (sched_wait): CNTPCT at which its virtual timer fires, or ~0. */
+	uint64_t wake_at;
 };
 
 #endif

@@ -285,6 +285,7 @@ void arch_vic_changed(struct vic *vic)
 {
 	if (vic->irqs == NULL)
 		return;
+	vcpu_vic_changed(vic);
 	if (vic == vgic.vic && vgic.is_loaded) {
 		vgic_fold(vic);
 		vgic_list(vic);

@@ -22,4 +22,7 @@ void vgic_handle_irq(uint64_t iar);
  * GIC serves that VIC from now on, and its virtual timer's PPI goes to that VM. */
 void vgic_vcpu_loaded(struct vic *vic);
 
+/* vcpu.c: @vic's VIRQs changed: its vCPUs that wait in WFI are ready again. */
+void vcpu_vic_changed(const struct vic *vic);
+
 #endif

@@ -19,6 +19,15 @@ uint64_t pte_s1_attrs(struct pte_perm p)
 	return a;
 }
 
+uint64_t pte_s2_as_attrs(unsigned memtype, bool read, bool write, bool exec)
+{
+	uint64_t a = ((uint64_t)(memtype & 0xFU) << 2) | PTE_SH_IS;
+
+	a |= read ? S2_AP_R : 0;
+	a |= write ? S2_AP_W : 0;
+	return exec ? a : a | PTE_XN;
+}
+
 uint64_t pte_s2_attrs(struct pte_perm p)
 {
 	uint64_t a = p.write ? S2_AP_RW : S2_AP_R;

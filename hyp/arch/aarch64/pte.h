@@ -31,6 +31,7 @@
 #define S2_MEMATTR_NORMAL (0xFull << 2) /* Normal, inner and outer write-back */
 #define S2_MEMATTR_MASK   (0xFull << 2)
 #define S2_AP_R           (1ull << 6)
+#define S2_AP_W           (2ull << 6)
 #define S2_AP_RW          (3ull << 6)
 #define S2_AP_MASK        (3ull << 6)
 
@@ -58,6 +59,13 @@ struct pte_desc {
 uint64_t pte_s1_attrs(struct pte_perm p);
 uint64_t pte_s2_attrs(struct pte_perm p);
 struct pte_perm pte_s1_perm(uint64_t attrs);
+/*
+ * A leaf of an address space (addrspace_map): Stage-2 MemAttr[3:0] = @memtype as the reference
+ * numbers pgtable_vm_memtype (the architecture's own encoding: Device nGnRnE 0, nGnRE 1, nGRE 2,
+ * GRE 3; Normal outer << 2 | inner with NC 1, WT 2, WB 3), inner shareable, S2AP from @read and
+ * @write, XN unless @exec.
+ */
+uint64_t pte_s2_as_attrs(unsigned memtype, bool read, bool write, bool exec);
 struct pte_perm pte_s2_perm(uint64_t attrs);
 
 /* Bits of the input address one entry at @level covers (39, 30, 21, 12), and its table index. */

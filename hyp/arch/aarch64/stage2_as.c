@@ -5,9 +5,6 @@
 #include "pte.h"
 #include "sysreg.h"
 
-#define S2_AP_READ  BIT(6)
-#define S2_AP_WRITE BIT(7)
-
 /* Above this many pages one invalidation of the whole VMID is cheaper than one per page. */
 #define S2_TLBI_PAGE_LIMIT 64U
 
@@ -40,12 +37,7 @@ unsigned arch_stage2_ipa_bits(void)
 
 static uint64_t stage2_leaf_attrs(struct arch_s2_perm p)
 {
-	uint64_t attrs = ((uint64_t)(p.memtype & 0xFU) << 2) | PTE_SH_IS;
-
-	attrs |= p.read ? S2_AP_READ : 0;
-	attrs |= p.write ? S2_AP_WRITE : 0;
-	attrs |= p.exec ? 0 : PTE_XN;
-	return attrs;
+	return pte_s2_as_attrs(p.memtype, p.read, p.write, p.exec);
 }
 
 /*

@@ -174,18 +174,18 @@ hypercall_native_row(struct vcpu *vcpu, struct hypercall_regs *regs, hypercall_h
 		return;
 	}
 	hypercall_zero_from(regs, inputs);
-	(void)handler((struct core_ctx){.cspace = vcpu->cspace, .vcpu = vcpu}, regs);
+	(void)handler(regs, vcpu->cspace, vcpu);
 }
 
 #define HYPERCALL_NATIVE_ENTRY(NAME, fn, ...)                                                      \
-	static void hypercall_native_##fn(struct vcpu *vcpu, struct hypercall_regs *regs)          \
+	static void hypercall_native_##fn(struct hypercall_regs *regs, struct vcpu *vcpu)          \
 	{                                                                                          \
 		hypercall_native_row(vcpu, regs, hypercall_##fn, HC_COUNT(__VA_ARGS__),            \
 		                     HC_MASK(HC_RES0, __VA_ARGS__), HC_MASK(HC_RES1, __VA_ARGS__), \
 		                     HC_MASK(HC_CAP, __VA_ARGS__));                                \
 	}
 #define HYPERCALL_NATIVE_ENTRY0(NAME, fn)                                                          \
-	static void hypercall_native_##fn(struct vcpu *vcpu, struct hypercall_regs *regs)          \
+	static void hypercall_native_##fn(struct hypercall_regs *regs, struct vcpu *vcpu)          \
 	{                                                                                          \
 		hypercall_native_row(vcpu, regs, hypercall_##fn, 0, 0, 0, 0);                      \
 	}
@@ -195,6 +195,14 @@ HYPERCALL_TABLE(HYPERCALL_NATIVE_ENTRY, HYPERCALL_NATIVE_ENTRY0)
 #define HYPERCALL_TABLE_ROW0(NAME, fn)     HYPERCALL_ROW0(NAME, fn),
 static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     HYPERCALL_TABLE(HYPERCALL_TABLE_ROW, HYPERCALL_TABLE_ROW0)};
+
+/* The rows' native entries alone, indexed by number (NULL for a hole): the lean path from the
+ * vectors loads one pointer and branches. */
+typedef void (*hypercall_native_fn)(struct hypercall_regs *regs, struct vcpu *vcpu);
+#define HYPERCALL_ENTRY_SLOT(NAME, fn, ...) [HYP_CALL_##NAME] = hypercall_native_##fn,
+#define HYPERCALL_ENTRY_SLOT0(NAME, fn)     [HYP_CALL_##NAME] = hypercall_native_##fn,
+static const hypercall_native_fn hypercall_native_entries[HYP_CALL_COUNT] = {
+    HYPERCALL_TABLE(HYPERCALL_ENTRY_SLOT, HYPERCALL_ENTRY_SLOT0)};
 
 unsigned hypercall_table_size(void)
 {
@@ -218,7 +226,7 @@ hypercall_invoke(struct vcpu *vcpu, const struct hypercall_desc *desc, struct hy
 
 	if (desc->cap_mask != 0 && ctx.cspace == NULL)
 		return hypercall_regs_put(io, hypercall_error(ERROR_ARGUMENT_INVALID));
-	return desc->handler(ctx, io);
+	return desc->handler(io, ctx.cspace, ctx.vcpu);
 }
 
 static struct hypercall_result hypercall_x0(uint64_t x0)
@@ -239,15 +247,18 @@ static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_re
 	}
 }
 
-/* The native path: the row's own entry (hypercall_native_row), UNIMPLEMENTED for a hole. */
-static inline __attribute__((always_inline)) void
-hypercall_native(struct vcpu *vcpu, const struct hypercall_desc *desc, struct hypercall_regs *regs)
+/* The native path of a number in the table: the row's own entry (hypercall_native_row),
+ * UNIMPLEMENTED for a hole. */
+static inline __attribute__((always_inline)) void hypercall_native(struct vcpu *vcpu, uint64_t num,
+                                                                   struct hypercall_regs *regs)
 {
-	if (desc->native == NULL) {
+	hypercall_native_fn native = hypercall_native_entries[num];
+
+	if (native == NULL) {
 		(void)hypercall_regs_put(regs, hypercall_error(ERROR_UNIMPLEMENTED));
 		return;
 	}
-	desc->native(vcpu, regs);
+	native(regs, vcpu);
 }
 
 /* SMCCC path for a Gunyah hypercall: inputs shifted to x1..x7, outputs from x0, rest untouched. */
@@ -392,13 +403,13 @@ bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hyp
 		regs->x[0] = (uint64_t)HYP_ERROR_UNIMPLEMENTED;
 		return false;
 	}
-	hypercall_native(vcpu, &hypercall_table[num], regs);
+	hypercall_native(vcpu, num, regs);
 	return true;
 }
 
-void hypercall_native_call(struct vcpu *vcpu, unsigned num, struct hypercall_regs *regs)
+void hypercall_native_call(struct hypercall_regs *regs, struct vcpu *vcpu, uint64_t num)
 {
-	hypercall_native(vcpu, &hypercall_table[num], regs);
+	hypercall_native(vcpu, num, regs);
 }
 
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,

@@ -30,10 +30,12 @@ struct hypercall_result {
  * (x[count..8) zero); it returns count. Written with HYPERCALL_HANDLER, its body is the one line
  * that calls the core and returns a struct hypercall_result; the macro stores that result straight
  * into @io (the caller's registers on the native path): no 72-byte result is returned through the
- * stack and then copied again on every call. The context comes by value (two registers), so the
- * dispatcher builds nothing in memory and its call to the handler is a tail call.
+ * stack and then copied again on every call. The context comes as two registers (the wrapper
+ * builds the struct core_ctx the body sees), so the dispatcher builds nothing in memory and its
+ * call to the handler is a tail call, with io already in x0.
  */
-typedef unsigned (*hypercall_handler_t)(struct core_ctx ctx, struct hypercall_regs *io);
+typedef unsigned (*hypercall_handler_t)(struct hypercall_regs *io, struct cspace *cspace,
+                                        struct vcpu *vcpu);
 
 /* r into io->x[0..8); r.count (the SMCCC path gives back only x[0..count)). */
 static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct hypercall_regs *io,
@@ -46,7 +48,8 @@ static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct 
 }
 
 #define HYPERCALL_HANDLER_DECL(name)                                                               \
-	unsigned hypercall_##name(struct core_ctx caller, struct hypercall_regs *io)
+	unsigned hypercall_##name(struct hypercall_regs *io, struct cspace *cspace,                \
+	                          struct vcpu *vcpu)
 
 /* The body that follows reads in->x[] and returns the result: every input is read before the
  * first result word is stored. */
@@ -56,6 +59,8 @@ static inline __attribute__((always_inline)) unsigned hypercall_regs_put(struct 
 	        const struct core_ctx *ctx, const struct hypercall_regs *in);                      \
 	HYPERCALL_HANDLER_DECL(name)                                                               \
 	{                                                                                          \
+		const struct core_ctx caller = {.cspace = cspace, .vcpu = vcpu};                   \
+                                                                                                   \
 		return hypercall_regs_put(io, hypercall_##name##_body(&caller, io));               \
 	}                                                                                          \
 	static inline                                                                              \
@@ -73,9 +78,6 @@ struct hypercall_desc {
 	uint8_t res0_mask; /* bit i: input i is res0 (checked on the native path only) */
 	uint8_t res1_mask; /* bit i: input i is res1 */
 	uint8_t cap_mask;  /* bit i: input i is a cap ID looked up in the caller's cspace */
-	/* The native path of this row: the checks above with the row's constants folded in, then
-	 * the handler (hypercall.c, hypercall_native_row). */
-	void (*native)(struct vcpu *vcpu, struct hypercall_regs *regs);
 };
 
 /* The kinds of input a row lists, in register order (HYPERCALL_ROW). */
@@ -101,11 +103,9 @@ struct hypercall_desc {
 	    .res0_mask = HC_MASK(HC_RES0, __VA_ARGS__),                                            \
 	    .res1_mask = HC_MASK(HC_RES1, __VA_ARGS__),                                            \
 	    .cap_mask = HC_MASK(HC_CAP, __VA_ARGS__),                                              \
-	    .native = hypercall_native_##fn,                                                       \
 	}
 /* A call without inputs. */
-#define HYPERCALL_ROW0(NAME, fn)                                                                   \
-	[HYP_CALL_##NAME] = {.handler = hypercall_##fn, .native = hypercall_native_##fn}
+#define HYPERCALL_ROW0(NAME, fn) [HYP_CALL_##NAME] = {.handler = hypercall_##fn}
 
 /* Results of the core as registers: x0 = error, then the values the call outputs. */
 static inline struct hypercall_result hypercall_error(error_t err)
@@ -135,7 +135,7 @@ bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hyp
  * The native path for a number the caller has checked (num < hypercall_table_size()): the
  * vectors' lean exit, which returns x9..x17 as zero itself.
  */
-void hypercall_native_call(struct vcpu *vcpu, unsigned num, struct hypercall_regs *regs);
+void hypercall_native_call(struct hypercall_regs *regs, struct vcpu *vcpu, uint64_t num);
 
 /* The same as a result (count 8: registers a call does not set keep their input values). */
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,

@@ -187,8 +187,8 @@ guest_sync_not_identify:
  * come back as results or zero and x9..x17 as zero, so only x2..x8, x18 and x30 go into the frame;
  * C keeps x19..x29, and ELR/SPSR stay in their registers (nothing at EL2 takes an exception and
  * returns while it runs: with an SError pending on entry, whose window would, the slow path takes
- * the call). The call itself is hypercall_native_call(the running vCPU, number, the frame's
- * x0..x7); after it, what trap_exit does on the slow path: a reschedule due takes the full exit,
+ * the call). The call itself is hypercall_native_call(the frame's x0..x7, the running vCPU,
+ * number); after it, what trap_exit does on the slow path: a reschedule due takes the full exit,
  * else the hypervisor's own SErrors are taken here, at EL2 (serror.S says why).
  */
 guest_sync_native:
@@ -200,9 +200,10 @@ guest_sync_native:
 	str	x8, [sp, #64]
 	str	x18, [sp, #144]
 	str	x30, [sp, #240]
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #CPU_SCHED_CURRENT]
-	mov	x2, sp
+	mov	x2, x1
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #CPU_SCHED_CURRENT]
+	mov	x0, sp
 	bl	hypercall_native_call
 	mrs	x0, tpidr_el2
 	ldr	w0, [x0, #CPU_SCHED_PENDING]

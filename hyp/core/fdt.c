@@ -21,7 +21,31 @@ struct fdt_node {
 	const char *name;
 	const uint8_t *compatible, *reg, *interrupts, *device_type, *status, *bootargs;
 	uint32_t compatible_len, reg_len, interrupts_len, device_type_len, status_len, bootargs_len;
+	const uint8_t *ranges, *stdout_path, *reg_shift, *reg_io_width;
+	uint32_t ranges_len, stdout_path_len, reg_shift_len, reg_io_width_len;
 	uint32_t address_cells, size_cells; /* this node's, for its children */
+};
+
+/*
+ * The console /chosen/stdout-path names. The walk that reads the machine finds the name (options
+ * after ':' dropped, "serial2:1500000n8" -> "serial2"); an alias needs a second walk through
+ * /aliases for its path (/aliases may come after /chosen, or before); a third finds the node at
+ * that path, wherever /chosen was in the tree.
+ */
+struct fdt_console_path {
+	const uint8_t *name; /* stdout-path up to ':' (a path, or an alias), NULL if none */
+	uint32_t name_len;
+	const uint8_t *path; /* the node's full path once known, NULL until then */
+	uint32_t path_len;
+};
+
+/* Which walk over the tree: the machine (every node), /aliases only, the console's node only. */
+enum fdt_pass { FDT_PASS_MACHINE, FDT_PASS_ALIASES, FDT_PASS_STDOUT };
+
+struct fdt_walk_state {
+	enum fdt_pass pass;
+	struct machine *out;
+	struct fdt_console_path console;
 };
 
 static uint32_t fdt_be32(const uint8_t *p)
@@ -68,6 +92,22 @@ static bool fdt_is_cadence_uart(const struct fdt_node *node)
 	return fdt_string_is(node->compatible, node->compatible_len, "cdns,uart-r1p12") ||
 	       fdt_string_is(node->compatible, node->compatible_len, "cdns,uart-r1p8") ||
 	       fdt_string_is(node->compatible, node->compatible_len, "xlnx,xuartps");
+}
+
+/* The 16550-compatible UARTs (the RK3399's DesignWare APB UART, the RPi's mini UART). */
+static bool fdt_is_8250_uart(const struct fdt_node *node)
+{
+	return fdt_string_is(node->compatible, node->compatible_len, "ns16550a") ||
+	       fdt_string_is(node->compatible, node->compatible_len, "ns16550") ||
+	       fdt_string_is(node->compatible, node->compatible_len, "snps,dw-apb-uart") ||
+	       fdt_string_is(node->compatible, node->compatible_len, "brcm,bcm2835-aux-uart");
+}
+
+/* Freescale's UART (i.MX6 to i.MX8M: every later part lists "fsl,imx6q-uart" or imx21's). */
+static bool fdt_is_imx_uart(const struct fdt_node *node)
+{
+	return fdt_string_is(node->compatible, node->compatible_len, "fsl,imx6q-uart") ||
+	       fdt_string_is(node->compatible, node->compatible_len, "fsl,imx21-uart");
 }
 
 /* Reads entry idx (address, size) of a reg property with the parent's cell counts. */
@@ -156,9 +196,140 @@ static void fdt_take_bootargs(const struct fdt_node *node, struct machine *out)
 		out->root_vm = MACHINE_ROOT_RM;
 }
 
-static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *parent,
-                          struct machine *out)
+/* Records what /chosen/stdout-path (len bytes at val) names; a path is known at once. */
+static void fdt_console_named(struct fdt_console_path *console, const uint8_t *val, uint32_t len)
 {
+	uint32_t end = (uint32_t)strnlen((const char *)val, len);
+	uint32_t n = 0;
+
+	while (n < end && val[n] != ':')
+		n++;
+	if (n == 0)
+		return;
+	console->name = val;
+	console->name_len = n;
+	if (val[0] == '/') {
+		console->path = val;
+		console->path_len = n;
+	}
+}
+
+/* True when the nodes stack[1..depth] spell path ("/soc/serial@7e215040") exactly. */
+static bool fdt_path_is(const struct fdt_node *stack, int depth, const uint8_t *path, uint32_t len)
+{
+	uint32_t pos = 0;
+
+	for (int i = 1; i <= depth; i++) {
+		if (pos >= len || path[pos] != '/')
+			return false;
+		/* The name is terminated (the walk checked it): reading name[n] stays inside it. */
+		size_t n = strnlen(stack[i].name, len - pos - 1);
+
+		if (stack[i].name[n] != '\0' || memcmp(path + pos + 1, stack[i].name, n) != 0)
+			return false;
+		pos += 1 + (uint32_t)n;
+	}
+	return pos == len;
+}
+
+/* A big-endian number of 1 or 2 cells. */
+static uint64_t fdt_cells(const uint8_t *p, uint32_t cells)
+{
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; i < cells; i++)
+		v = v << 32 | fdt_be32(p + 4 * i);
+	return v;
+}
+
+/*
+ * Turns the bus address in *r (a reg of the node at stack[depth]) into a CPU address through the
+ * ranges of every bus above it (the RPi 4's /soc maps bus 0x7e000000 to 0xfe000000). An empty or
+ * absent ranges is taken as identity (QEMU's trees and older humpy relied on that); a range that
+ * does not cover the whole reg is a tree the console cannot use.
+ */
+static bool fdt_translate(const struct fdt_node *stack, int depth, struct machine_range *r)
+{
+	for (int k = depth - 1; k >= 1; k--) {
+		const struct fdt_node *bus = &stack[k];
+		uint32_t cac = bus->address_cells, pac = stack[k - 1].address_cells;
+		uint32_t sc = bus->size_cells;
+		uint32_t entry = (cac + pac + sc) * 4;
+		bool hit = false;
+
+		if (bus->ranges == NULL || bus->ranges_len == 0)
+			continue;
+		if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || sc < 1 || sc > 2)
+			return false;
+		for (uint32_t off = 0; !hit && bus->ranges_len - off >= entry; off += entry) {
+			const uint8_t *p = bus->ranges + off;
+			uint64_t child = fdt_cells(p, cac);
+			uint64_t parent = fdt_cells(p + 4 * cac, pac);
+			uint64_t len = fdt_cells(p + 4 * (cac + pac), sc);
+
+			if (r->base >= child && r->base - child <= len &&
+			    r->size <= len - (r->base - child)) {
+				r->base = parent + (r->base - child);
+				hit = true;
+			}
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+/* A u32 property (reg-shift, reg-io-width), dflt when the node has none; ~0 when malformed. */
+static uint32_t fdt_u32_or(const uint8_t *val, uint32_t len, uint32_t dflt)
+{
+	if (val == NULL)
+		return dflt;
+	return len == 4 ? fdt_be32(val) : ~0U;
+}
+
+/*
+ * Fills out's console from node when it is a UART humpy drives with a usable reg: its kind, CPU
+ * address, and for a 16550 the register stride (reg-shift) and access width (reg-io-width, 1 or 4
+ * bytes; the RPi's mini UART says neither and is 32-bit registers 4 bytes apart).
+ */
+static bool fdt_take_uart(const struct fdt_node *stack, int depth, struct machine *out)
+{
+	const struct fdt_node *node = &stack[depth];
+	struct machine_range r;
+	uint32_t kind, shift = 0, width = 4;
+
+	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl011")) {
+		kind = MACHINE_UART_PL011;
+	} else if (fdt_is_cadence_uart(node)) {
+		kind = MACHINE_UART_CADENCE;
+	} else if (fdt_is_imx_uart(node)) {
+		kind = MACHINE_UART_IMX;
+	} else if (fdt_is_8250_uart(node)) {
+		bool mini =
+		    fdt_string_is(node->compatible, node->compatible_len, "brcm,bcm2835-aux-uart");
+
+		kind = MACHINE_UART_8250;
+		shift = fdt_u32_or(node->reg_shift, node->reg_shift_len, mini ? 2 : 0);
+		width = fdt_u32_or(node->reg_io_width, node->reg_io_width_len, mini ? 4 : 1);
+		if (shift > 2 || (width != 1 && width != 4))
+			return false;
+	} else {
+		return false;
+	}
+	if (!fdt_reg(node, &stack[depth - 1], 0, &r) || !fdt_translate(stack, depth, &r))
+		return false;
+	out->uart = r;
+	out->uart_kind = kind;
+	out->uart_reg_shift = shift;
+	out->uart_reg_width = width;
+	return true;
+}
+
+static void fdt_take_node(const struct fdt_node *stack, int depth, struct machine *out,
+                          struct fdt_console_path *console)
+{
+	const struct fdt_node *node = &stack[depth];
+	const struct fdt_node *parent = &stack[depth - 1];
 	bool okay = node->status == NULL || fdt_string_is(node->status, node->status_len, "okay");
 	bool memory = fdt_string_is(node->device_type, node->device_type_len, "memory");
 
@@ -172,13 +343,8 @@ static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *pa
 		(void)fdt_reg(node, parent, 1, &out->gicr);
 		out->gic_maint_intid = fdt_ppi_intid(node, 0);
 	}
-	if (out->uart.size == 0) {
-		if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl011") &&
-		    fdt_reg(node, parent, 0, &out->uart))
-			out->uart_kind = MACHINE_UART_PL011;
-		else if (fdt_is_cadence_uart(node) && fdt_reg(node, parent, 0, &out->uart))
-			out->uart_kind = MACHINE_UART_CADENCE;
-	}
+	if (out->uart.size == 0)
+		(void)fdt_take_uart(stack, depth, out);
 	if (fdt_string_is(node->compatible, node->compatible_len, "arm,pl061") &&
 	    out->gpio.size == 0 && fdt_reg(node, parent, 0, &out->gpio))
 		out->gpio_intid = fdt_spi_intid(node, 0);
@@ -188,6 +354,8 @@ static void fdt_take_node(const struct fdt_node *node, const struct fdt_node *pa
 	}
 	if (node->bootargs != NULL && parent->name[0] == '\0' && fdt_name_is(node->name, "chosen"))
 		fdt_take_bootargs(node, out);
+	if (node->stdout_path != NULL && depth == 1 && fdt_name_is(node->name, "chosen"))
+		fdt_console_named(console, node->stdout_path, node->stdout_path_len);
 }
 
 static void fdt_take_prop(struct fdt_node *node, const char *name, const uint8_t *val, uint32_t len)
@@ -200,6 +368,8 @@ static void fdt_take_prop(struct fdt_node *node, const char *name, const uint8_t
 	    FDT_PROP_SLOT("compatible", compatible), FDT_PROP_SLOT("reg", reg),
 	    FDT_PROP_SLOT("interrupts", interrupts), FDT_PROP_SLOT("device_type", device_type),
 	    FDT_PROP_SLOT("status", status),         FDT_PROP_SLOT("bootargs", bootargs),
+	    FDT_PROP_SLOT("ranges", ranges),         FDT_PROP_SLOT("stdout-path", stdout_path),
+	    FDT_PROP_SLOT("reg-shift", reg_shift),   FDT_PROP_SLOT("reg-io-width", reg_io_width),
 #undef FDT_PROP_SLOT
 	};
 
@@ -215,7 +385,36 @@ static void fdt_take_prop(struct fdt_node *node, const char *name, const uint8_t
 	}
 }
 
-static struct fdt_result fdt_walk(const struct fdt_view *v, struct machine *out)
+/* One property of /aliases in the alias walk: the console's alias gives its node's path. */
+static void fdt_take_alias(struct fdt_console_path *console, const char *name, const uint8_t *val,
+                           uint32_t len)
+{
+	uint32_t n = (uint32_t)strnlen((const char *)val, len);
+
+	if (console->path == NULL && strnlen(name, console->name_len + 1) == console->name_len &&
+	    memcmp(name, console->name, console->name_len) == 0 && n > 0 && val[0] == '/') {
+		console->path = val;
+		console->path_len = n;
+	}
+}
+
+/* The end of a node, in each walk. */
+static void fdt_end_node(const struct fdt_node *stack, int depth, struct fdt_walk_state *st)
+{
+	const struct fdt_node *node = &stack[depth];
+
+	if (st->pass == FDT_PASS_MACHINE) {
+		fdt_take_node(stack, depth, st->out, &st->console);
+	} else if (st->pass == FDT_PASS_STDOUT &&
+	           fdt_path_is(stack, depth, st->console.path, st->console.path_len) &&
+	           (node->status == NULL ||
+	            fdt_string_is(node->status, node->status_len, "okay"))) {
+		/* The named UART replaces the first one found; one humpy cannot drive leaves it. */
+		(void)fdt_take_uart(stack, depth, st->out);
+	}
+}
+
+static struct fdt_result fdt_walk(const struct fdt_view *v, struct fdt_walk_state *st)
 {
 	struct fdt_node stack[FDT_MAX_DEPTH];
 	int depth = -1;
@@ -243,7 +442,7 @@ static struct fdt_result fdt_walk(const struct fdt_view *v, struct machine *out)
 			if (depth < 0)
 				return (struct fdt_result){-1, "unbalanced END_NODE"};
 			if (depth > 0)
-				fdt_take_node(&stack[depth], &stack[depth - 1], out);
+				fdt_end_node(stack, depth, st);
 			depth--;
 			break;
 		case FDT_PROP: {
@@ -259,6 +458,10 @@ static struct fdt_result fdt_walk(const struct fdt_view *v, struct machine *out)
 			        v->strings_size - nameoff)
 				return (struct fdt_result){-1, "bad property name offset"};
 			fdt_take_prop(&stack[depth], v->strings + nameoff, v->structs + pos, len);
+			if (st->pass == FDT_PASS_ALIASES && depth == 1 &&
+			    fdt_name_is(stack[1].name, "aliases"))
+				fdt_take_alias(&st->console, v->strings + nameoff, v->structs + pos,
+				               len);
 			pos += (uint32_t)ALIGN_UP(len, 4);
 			break;
 		}
@@ -301,5 +504,18 @@ struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct mac
 	    .strings = (const char *)b + off_strings,
 	    .strings_size = size_strings,
 	};
-	return fdt_walk(&v, out);
+	struct fdt_walk_state st = {.pass = FDT_PASS_MACHINE, .out = out};
+	struct fdt_result r = fdt_walk(&v, &st);
+
+	if (r.error != 0 || st.console.name == NULL)
+		return r;
+	if (st.console.path == NULL) {
+		st.pass = FDT_PASS_ALIASES;
+		(void)fdt_walk(&v, &st); /* the same tree: it walked cleanly once */
+	}
+	if (st.console.path != NULL) {
+		st.pass = FDT_PASS_STDOUT;
+		(void)fdt_walk(&v, &st);
+	}
+	return r;
 }

@@ -175,7 +175,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
 	if (machine.uart.size != 0)
-		plat_console_init(machine.uart_kind, machine.uart.base);
+		plat_console_init(&machine);
 	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
 	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
 	arch_firmware_probe();

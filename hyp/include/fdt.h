@@ -15,8 +15,9 @@ struct fdt_result {
 bool fdt_has_magic(const void *blob);
 
 /*
- * Reads memory, GICv3, PL011 and timer nodes from the tree at blob, which the caller can read
- * for max_size bytes. Every offset and length in the tree is checked against that size.
+ * Reads memory, GICv3, console UART and timer nodes from the tree at blob, which the caller can
+ * read for max_size bytes. Every offset and length in the tree is checked against that size. The
+ * console is the UART /chosen/stdout-path names (by path or by /aliases), else the first one.
  */
 struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct machine *out);
 

@@ -13,8 +13,10 @@ struct machine {
 	struct machine_range mem;  /* first range of the first memory node */
 	struct machine_range gicd; /* GICv3 distributor */
 	struct machine_range gicr; /* first redistributor region */
-	struct machine_range uart; /* first enabled PL011 or Cadence UART: the console */
+	struct machine_range uart; /* the console: /chosen/stdout-path's UART, else the first one */
 	uint32_t uart_kind;        /* MACHINE_UART_*: which driver the console needs */
+	uint32_t uart_reg_shift;   /* a 16550's register n is at base + (n << shift) */
+	uint32_t uart_reg_width;   /* bytes per register access: 1 or 4 */
 	uint32_t timer_virt_intid; /* EL1 virtual timer, as a GIC INTID (PPI n -> 16 + n) */
 	uint32_t timer_hyp_intid;  /* EL2 physical timer */
 	struct machine_range gpio; /* first enabled PL061 (its SPI can be handed to the VM) */
@@ -33,6 +35,8 @@ struct machine {
 /* The console UARTs humpy drives, told apart by the DT's compatible string. */
 #define MACHINE_UART_PL011   0U /* "arm,pl011" */
 #define MACHINE_UART_CADENCE 1U /* "cdns,uart-r1p12", "cdns,uart-r1p8", "xlnx,xuartps" */
+#define MACHINE_UART_8250    2U /* "ns16550a", "snps,dw-apb-uart", "brcm,bcm2835-aux-uart" */
+#define MACHINE_UART_IMX     3U /* "fsl,imx6q-uart", "fsl,imx21-uart" (i.MX6 .. i.MX8M) */
 
 /* What the boot VM owns only when the hypervisor's boot options say so (humpy.guest_pmu,
  * humpy.guest_debug, humpy.guest_ptimer): otherwise its accesses trap and are UNDEFINED. */

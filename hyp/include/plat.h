@@ -2,10 +2,11 @@
 #ifndef PLAT_H
 #define PLAT_H
 
+#include "machine.h"
 #include "util.h"
 
-/* Point the console at the DT's UART, a MACHINE_UART_* kind at @base (no console before). */
-void plat_console_init(uint32_t kind, paddr_t base);
+/* Point the console at the DT's UART (m->uart, of kind m->uart_kind; no console before). */
+void plat_console_init(const struct machine *m);
 void plat_console_putc(char c);
 
 /* The drivers behind it (hyp/platform/common/): one character each, bounded waits. */
@@ -13,5 +14,9 @@ void pl011_init(paddr_t base);
 void pl011_putc(char c);
 void cadence_uart_init(paddr_t base);
 void cadence_uart_putc(char c);
+void uart_8250_init(paddr_t base, uint32_t reg_shift, uint32_t reg_width);
+void uart_8250_putc(char c);
+void imx_uart_init(paddr_t base);
+void imx_uart_putc(char c);
 
 #endif

@@ -1,0 +1,124 @@
+/* test_console_boards: the console the hypervisor picks from the real device trees of the five LAVA
+ * boards (Debian's arm64 kernel package ships them): driver, CPU address, register stride and
+ * width, exact. The package is large and not a build dependency: the trees are read from
+ * $HUMPY_BOARD_DTBS (a folder holding broadcom/, arm/, freescale/, rockchip/, xilinx/), else from
+ * the newest /usr/lib/linux-image-*-arm64/, and each board SKIPs with the reason when its file is
+ * missing (../shared/reference/boards.md says how to unpack the package without installing it). */
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdt.h"
+#include "test.h"
+
+#define BOARD_DTB_MAX (512U * 1024U)
+
+struct board_console {
+	const char *dtb; /* under the kernel package's linux-image folder */
+	uint32_t kind;
+	uint64_t base, size;
+	uint32_t reg_shift, reg_width;
+};
+
+/* The folder holding the trees, or NULL (and why) when there is none. */
+static const char *board_dtb_dir(const char **why)
+{
+	static char dir[512];
+	const char *env = getenv("HUMPY_BOARD_DTBS");
+	glob_t g;
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (glob("/usr/lib/linux-image-*-arm64", 0, NULL, &g) != 0 || g.gl_pathc == 0) {
+		*why = "no /usr/lib/linux-image-*-arm64 (Debian's arm64 kernel package) and "
+		       "HUMPY_BOARD_DTBS unset";
+		return NULL;
+	}
+	(void)snprintf(dir, sizeof(dir), "%s", g.gl_pathv[g.gl_pathc - 1]);
+	globfree(&g);
+	return dir;
+}
+
+/* Reads the board's tree and its machine; false (the test SKIPs) when the file is not there. */
+static bool board_read(const char *dtb, struct machine *m, int *error)
+{
+	const char *why = NULL;
+	const char *dir = board_dtb_dir(&why);
+	char path[1024];
+	FILE *f;
+
+	if (dir == NULL) {
+		printf("SKIP %s: %s\n", dtb, why);
+		return false;
+	}
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, dtb);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		printf("SKIP %s: %s not readable\n", dtb, path);
+		return false;
+	}
+	uint8_t *blob = malloc(BOARD_DTB_MAX);
+	size_t n = blob != NULL ? fread(blob, 1, BOARD_DTB_MAX, f) : 0;
+	(void)fclose(f);
+	*error = fdt_read_machine(blob, n, m).error;
+	free(blob);
+	return true;
+}
+
+static void board_check(const struct board_console *want)
+{
+	struct machine m;
+	int error = -1;
+
+	if (!board_read(want->dtb, &m, &error))
+		return;
+	CHECK_EQ(0, error);
+	CHECK_EQ(want->kind, m.uart_kind);
+	CHECK_EQ(want->base, m.uart.base);
+	CHECK_EQ(want->size, m.uart.size);
+	CHECK_EQ(want->reg_shift, m.uart_reg_shift);
+	CHECK_EQ(want->reg_width, m.uart_reg_width);
+}
+
+/* stdout-path "serial1:115200n8" -> /aliases -> /soc/serial@7e215040, the mini UART (a 16550
+ * whose 32-bit registers are 4 bytes apart; its node says neither), at bus address 0x7e215040
+ * that /soc's ranges put at 0xfe215040. The PL011 (serial0, listed first) is not the console. */
+TEST(console_rpi4_is_the_mini_uart_through_soc_ranges)
+{
+	(void)arena;
+	board_check(&(struct board_console){"broadcom/bcm2711-rpi-4-b.dtb", MACHINE_UART_8250,
+	                                    0xfe215040U, 0x40U, 2, 4});
+}
+
+/* "serial0:115200n8" -> /serial@7ff80000, a PL011. */
+TEST(console_juno_r2_is_the_pl011)
+{
+	(void)arena;
+	board_check(&(struct board_console){"arm/juno-r2.dtb", MACHINE_UART_PL011, 0x7ff80000U,
+	                                    0x1000U, 0, 4});
+}
+
+/* stdout-path is a path three buses deep (no alias): the i.MX UART2 at 0x30890000. */
+TEST(console_imx8mm_evk_is_uart2_by_path)
+{
+	(void)arena;
+	board_check(&(struct board_console){"freescale/imx8mm-evk.dtb", MACHINE_UART_IMX,
+	                                    0x30890000U, 0x10000U, 0, 4});
+}
+
+/* "serial2:1500000n8" -> /serial@ff1a0000, a DesignWare APB UART with reg-shift 2 and
+ * reg-io-width 4 in its node; uart0 at 0xff180000 comes first in the tree and is not it. */
+TEST(console_rk3399_is_uart2_with_its_reg_shift)
+{
+	(void)arena;
+	board_check(&(struct board_console){"rockchip/rk3399-rock-pi-4b.dtb", MACHINE_UART_8250,
+	                                    0xff1a0000U, 0x100U, 2, 4});
+}
+
+/* "serial0:115200n8" -> /axi/serial@ff000000, Cadence's UART. */
+TEST(console_zcu102_is_the_cadence_uart0)
+{
+	(void)arena;
+	board_check(&(struct board_console){"xilinx/zynqmp-zcu102-rev1.0.dtb", MACHINE_UART_CADENCE,
+	                                    0xff000000U, 0x1000U, 0, 4});
+}

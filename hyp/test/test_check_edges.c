@@ -86,5 +86,10 @@ TEST(cap_taking_calls_of_a_vcpu_without_a_cspace_are_argument_invalid)
 		    hypercall_trap(&no_cspace, true, HYP_HVC_IMM_BASE + calls[i], &in);
 
 		CHECK_EQ((uint64_t)ERROR_ARGUMENT_INVALID, res.x[0]);
+		/* The same call through SMCCC (hvc #0, its function ID in x0, arguments from x1):
+		 * that path has its own check. */
+		in = (struct hypercall_regs){.x = {SMCCC_HYPERCALL_BASE + calls[i], 0x1234, 1, 64}};
+		res = hypercall_trap(&no_cspace, true, 0, &in);
+		CHECK_EQ((uint64_t)ERROR_ARGUMENT_INVALID, res.x[0]);
 	}
 }

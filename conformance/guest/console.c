@@ -1,28 +1,44 @@
-/* PL011 console: polled transmit, and the rule that every protocol line starts a fresh line. */
+/* Console: polled transmit on the PL011 or Cadence UART the DT names, and the rule that every
+ * protocol line starts a fresh line. */
 #include <humpy/arch.h>
 #include <humpy/console.h>
 #include <humpy/libc.h>
+#include <humpy/plat.h>
 
 #define PL011_DR       0x00
 #define PL011_FR       0x18
 #define PL011_FR_TXFF  (1U << 5)
-#define PL011_SPIN_MAX 1000000 /* a stuck UART must not hang the guest forever */
+#define CDNS_CR        0x00
+#define CDNS_CR_TXEN   (1U << 4)
+#define CDNS_CR_TXDIS  (1U << 5)
+#define CDNS_SR        0x2c
+#define CDNS_SR_TXFULL (1U << 4)
+#define CDNS_FIFO      0x30
+#define UART_SPIN_MAX  1000000 /* a stuck UART must not hang the guest forever */
 
 static u64 console_base = 0x09000000; /* QEMU virt's PL011 until the DT says otherwise */
+static bool console_is_cadence;
 static bool console_at_line_start = true;
 
-void console_init(u64 pl011_base)
+void console_init(u64 base, u32 kind)
 {
-	console_base = pl011_base;
+	console_base = base;
+	console_is_cadence = kind == PLAT_UART_CADENCE;
+	/* Cadence's transmitter drops FIFO writes until its control register enables it. */
+	if (console_is_cadence)
+		mmio_write32(base + CDNS_CR,
+		             (mmio_read32(base + CDNS_CR) & ~CDNS_CR_TXDIS) | CDNS_CR_TXEN);
 }
 
 static void console_raw(char c)
 {
+	u64 status = console_base + (console_is_cadence ? CDNS_SR : PL011_FR);
+	u32 full = console_is_cadence ? CDNS_SR_TXFULL : PL011_FR_TXFF;
 	unsigned spins = 0;
 
-	while ((mmio_read32(console_base + PL011_FR) & PL011_FR_TXFF) && spins < PL011_SPIN_MAX)
+	while ((mmio_read32(status) & full) && spins < UART_SPIN_MAX)
 		spins++;
-	mmio_write32(console_base + PL011_DR, (u8)c);
+	mmio_write32(console_base + (console_is_cadence ? CDNS_FIFO : PL011_DR), (u8)c);
 }
 
 void console_putc(char c)

@@ -17,7 +17,7 @@ void guest_main(u64 x0)
 	plat_discover(x0);
 	exc_init();
 	mmu_enable(&plat);
-	console_init(plat.uart);
+	console_init(plat.uart, plat.uart_kind);
 	console_printf("\nhumpy conformance guest: x0 0x%lx dtb 0x%lx uart 0x%lx gicd 0x%lx "
 	               "gicr 0x%lx vtimer %u psci %s\n",
 	               x0, plat.dtb, plat.uart, plat.gicd, plat.gicr, plat.vtimer_intid,

@@ -27,34 +27,81 @@ static bool plat_dtb_at(u64 addr)
 	return fdt_init((const void *)(uintptr_t)addr, PLAT_DTB_MAX);
 }
 
+/* The UART kind of node, or -1 when the guest has no driver for it. */
+static int plat_uart_kind(int node)
+{
+	if (fdt_is_compatible(node, "arm,pl011"))
+		return PLAT_UART_PL011;
+	if (fdt_is_compatible(node, "cdns,uart-r1p12") ||
+	    fdt_is_compatible(node, "cdns,uart-r1p8") || fdt_is_compatible(node, "xlnx,xuartps"))
+		return PLAT_UART_CADENCE;
+	return -1;
+}
+
+/* Takes node as the console when the guest drives it and it has a reg. */
+static bool plat_take_uart(int node)
+{
+	int kind = node >= 0 ? plat_uart_kind(node) : -1;
+	u64 addr, size;
+
+	if (kind < 0 || !fdt_reg(node, 0, &addr, &size))
+		return false;
+	plat.uart = addr;
+	plat.uart_kind = (u32)kind;
+	return true;
+}
+
+/* The first PL011 or Cadence UART in the tree, -1 if none. */
+static int plat_first_uart(void)
+{
+	static const char *const compat[] = {"arm,pl011", "cdns,uart-r1p12", "cdns,uart-r1p8",
+	                                     "xlnx,xuartps"};
+	int first = -1;
+
+	for (size_t i = 0; i < sizeof(compat) / sizeof(compat[0]); i++) {
+		int node = fdt_find_compatible(-1, compat[i]);
+
+		if (node >= 0 && (first < 0 || node < first))
+			first = node;
+	}
+	return first;
+}
+
+/*
+ * The console: the UART /chosen/stdout-path names (a path or an alias, "[:options]" dropped), so
+ * one image prints on QEMU virt's PL011 and on the ZCU102's Cadence UART; else the first UART the
+ * guest drives; else QEMU virt's PL011 (and a SETUP_ERROR saying so).
+ */
 static void plat_find_uart(void)
 {
-	int chosen = fdt_path_offset("/chosen");
-	const char *path = fdt_prop_str(chosen, "stdout-path");
+	const char *path = fdt_prop_str(fdt_path_offset("/chosen"), "stdout-path");
 	char buf[96];
-	u64 addr, size;
-	int node;
 
 	plat.uart = PLAT_UART_FALLBACK;
-	if (!path) {
-		if (fdt_present())
+	plat.uart_kind = PLAT_UART_PL011;
+	if (path) {
+		snprintf(buf, sizeof(buf), "%s", path);
+		if (strchr(buf, ':'))
+			*strchr(buf, ':') = '\0';
+		if (plat_take_uart(fdt_path_offset(buf)))
+			return;
+		if (plat_take_uart(plat_first_uart()))
 			setup_error("console",
-			            "/chosen has no stdout-path; PL011 assumed at 0x%llx",
-			            PLAT_UART_FALLBACK);
+			            "stdout-path \"%s\" names no PL011 or Cadence UART with a reg; "
+			            "the first UART in the tree taken",
+			            buf);
+		else
+			setup_error("console",
+			            "stdout-path \"%s\" names no PL011 or Cadence UART with a reg; "
+			            "PL011 assumed at 0x%llx",
+			            buf, PLAT_UART_FALLBACK);
 		return;
 	}
-	/* "path[:options]": the options (baud rate) do not matter to us. */
-	snprintf(buf, sizeof(buf), "%s", path);
-	if (strchr(buf, ':'))
-		*strchr(buf, ':') = '\0';
-	node = fdt_path_offset(buf);
-	if (node >= 0 && fdt_is_compatible(node, "arm,pl011") && fdt_reg(node, 0, &addr, &size))
-		plat.uart = addr;
-	else
-		setup_error("console",
-		            "stdout-path \"%s\" names no arm,pl011 node with a reg; PL011 "
-		            "assumed at 0x%llx",
-		            buf, PLAT_UART_FALLBACK);
+	if (plat_take_uart(plat_first_uart()) || !fdt_present())
+		return;
+	setup_error("console",
+	            "no stdout-path and no PL011 or Cadence UART; PL011 assumed at 0x%llx",
+	            PLAT_UART_FALLBACK);
 }
 
 static void plat_find_gic(void)

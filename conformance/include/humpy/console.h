@@ -1,4 +1,5 @@
-/* PL011 console output: free text for diagnostics and the "[humpy] " protocol lines. */
+/* Console output (PL011 or Cadence UART, as the DT says): free text for diagnostics and the
+ * "[humpy] " protocol lines. */
 #ifndef HUMPY_CONSOLE_H
 #define HUMPY_CONSOLE_H
 
@@ -6,7 +7,8 @@
 
 #define PROTO_PREFIX "[humpy] "
 
-void console_init(u64 pl011_base);
+/* kind: PLAT_UART_* (humpy/plat.h). */
+void console_init(u64 base, u32 kind);
 void console_putc(char c);
 void console_puts(const char *s);
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,10 +6,14 @@
 
 #define PLAT_MAX_RAM 4
 
+#define PLAT_UART_PL011   0 /* "arm,pl011" (QEMU virt) */
+#define PLAT_UART_CADENCE 1 /* "cdns,uart-r1p12", "cdns,uart-r1p8", "xlnx,xuartps" (ZynqMP) */
+
 struct plat {
 	u64 dtb;              /* IPA of the device tree, 0 if none was found */
 	const char *bootargs; /* /chosen/bootargs, "" if absent */
-	u64 uart;             /* PL011 from /chosen/stdout-path */
+	u64 uart;             /* the console: /chosen/stdout-path's UART, else the first one */
+	u32 uart_kind;        /* PLAT_UART_*: which driver it needs */
 	u64 gicd;
 	u64 gicr;
 	u64 gicr_size;

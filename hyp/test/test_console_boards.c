@@ -5,6 +5,7 @@
  * the newest /usr/lib/linux-image-*-arm64/, and each board SKIPs with the reason when its file is
  * missing (../shared/reference/boards.md says how to unpack the package without installing it). */
 #include <glob.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,4 +122,71 @@ TEST(console_zcu102_is_the_cadence_uart0)
 	(void)arena;
 	board_check(&(struct board_console){"xilinx/zynqmp-zcu102-rev1.0.dtb", MACHINE_UART_CADENCE,
 	                                    0xff000000U, 0x1000U, 0, 4});
+}
+
+/* The machine of a tree written as DTS (dtc, a listed Debian package, compiles it). */
+static int dts_read(const char *dts, struct machine *m)
+{
+	char path[] = "/tmp/humpy-dts-XXXXXX";
+	char cmd[128];
+	uint8_t blob[4096];
+	int fd = mkstemp(path);
+	FILE *out;
+	size_t n;
+
+	CHECK(fd >= 0);
+	(void)close(fd);
+	(void)snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o %s -", path);
+	out = popen(cmd, "w");
+	CHECK(out != NULL);
+	(void)fputs(dts, out);
+	CHECK_EQ(0, pclose(out));
+	out = fopen(path, "rb");
+	CHECK(out != NULL);
+	n = fread(blob, 1, sizeof(blob), out);
+	(void)fclose(out);
+	(void)unlink(path);
+	return fdt_read_machine(blob, n, m).error;
+}
+
+#define DTS_HEAD                                                                                   \
+	"/dts-v1/; / { #address-cells = <1>; #size-cells = <1>;"                                   \
+	" aliases { serial0 = \"/bus/serial@2000\"; serial1 = \"/serial@1000\"; };"                \
+	" bus { #address-cells = <1>; #size-cells = <1>; ranges = <0x2000 0x90002000 0x1000>;"     \
+	" serial@2000 { compatible = \"snps,dw-apb-uart\"; reg = <0x2000 0x100>;"
+#define DTS_TAIL " serial@1000 { compatible = \"arm,pl011\"; reg = <0x1000 0x1000>; };"
+
+/* What the board trees do not show: the named UART disabled, undrivable or with a width humpy
+ * cannot honour leaves the first drivable UART (here the PL011 listed after it) as the console. */
+TEST(console_named_uart_unusable_falls_back_to_the_first)
+{
+	struct machine m;
+
+	(void)arena;
+	/* Named by alias, drivable, behind a bus range: taken, translated, default stride. */
+	CHECK_EQ(0,
+	         dts_read(DTS_HEAD " }; };" DTS_TAIL " chosen { stdout-path = \"serial0:9600\"; };"
+	                           " };",
+	                  &m));
+	CHECK_EQ(MACHINE_UART_8250, m.uart_kind);
+	CHECK_EQ(0x90002000U, m.uart.base);
+	CHECK_EQ(0, m.uart_reg_shift);
+	CHECK_EQ(1, m.uart_reg_width);
+	/* reg-io-width 2: not a width humpy drives -> the PL011. */
+	CHECK_EQ(0, dts_read(DTS_HEAD " reg-io-width = <2>; }; };" DTS_TAIL
+	                              " chosen { stdout-path = \"serial0\"; };  };",
+	                     &m));
+	CHECK_EQ(MACHINE_UART_PL011, m.uart_kind);
+	CHECK_EQ(0x1000U, m.uart.base);
+	/* status disabled -> the PL011. */
+	CHECK_EQ(0, dts_read(DTS_HEAD " status = \"disabled\"; }; };" DTS_TAIL
+	                              " chosen { stdout-path = \"/bus/serial@2000\"; };  };",
+	                     &m));
+	CHECK_EQ(MACHINE_UART_PL011, m.uart_kind);
+	/* An alias nobody defines -> the first drivable UART in tree order (the 16550 here). */
+	CHECK_EQ(
+	    0,
+	    dts_read(DTS_HEAD " }; };" DTS_TAIL " chosen { stdout-path = \"serial7\"; }; };", &m));
+	CHECK_EQ(MACHINE_UART_8250, m.uart_kind);
+	CHECK_EQ(0x90002000U, m.uart.base);
 }

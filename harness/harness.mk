@@ -52,7 +52,7 @@ HLOS_RUNS = $(and $(filter hlos,$(PROFILES)),$(if $(or $(HYP),$(findstring --pre
 conformance-run:
 	@status=0; \
 	$(if $(or $(filter root,$(PROFILES)),$(if $(HLOS_RUNS),,yes)),$(HARNESS_RUN) run $(HARNESS_IMAGES) $(EXPECT_ARG) $(CONFORMANCE_ARGS) || status=1;) \
-	$(if $(HLOS_RUNS),echo "humpy: profile hlos (humpy.root=rm)"; $(HARNESS_RUN) run $(HARNESS_IMAGES) --preset humpy-hlos --name conformance-hlos $(if $(EXPECT),--expect $(EXPECT_HLOS)) $(CONFORMANCE_ARGS) || status=1;) \
+	$(if $(HLOS_RUNS),echo "humpy: profile hlos (humpy.root=rm)"; $(HARNESS_RUN) run $(HARNESS_IMAGES) --preset humpy-hlos --name conformance-hlos --expect '$(if $(EXPECT),$(EXPECT_HLOS))' $(CONFORMANCE_ARGS) || status=1;) \
 	exit $$status
 
 bench: all

@@ -63,9 +63,21 @@ u64 ipc_virq_end(void)
 	return 32 * ((u64)(typer & GICD_TYPER_ITLINES) + 1);
 }
 
+/* Unbinds every source the running test bound, newest first. */
+static void ipc_unbind_all(void)
+{
+	while (ipc_n_binds > 0) {
+		ipc_n_binds--;
+		hc_err(ipc_binds[ipc_n_binds].call, ipc_binds[ipc_n_binds].cap, 0, 0);
+	}
+}
+
 void ipc_begin(void)
 {
-	ipc_n_binds = 0;
+	/* A test abandoned at its time limit never reached ipc_end: its binds are still recorded.
+	 * Undo them now, or a source that outlives the test (the boot hwirq cap) stays bound and
+	 * the next test meets VIRQ_BOUND. */
+	ipc_unbind_all();
 	irq_reset();
 	mmu_test_reset();
 }
@@ -74,10 +86,7 @@ void ipc_end(const struct root_caps *rc)
 {
 	(void)rc;
 	/* Unbind first, so no source stays bound to the own VIC if deleting the cap does not. */
-	while (ipc_n_binds > 0) {
-		ipc_n_binds--;
-		hc_err(ipc_binds[ipc_n_binds].call, ipc_binds[ipc_n_binds].cap, 0, 0);
-	}
+	ipc_unbind_all();
 	irq_reset();
 	mmu_test_reset();
 }

@@ -8,6 +8,7 @@
 #define GICD_CTLR_GRP1    (1U << 1)
 #define GICD_IGROUPR      0x0080U
 #define GICD_ISENABLER    0x0100U
+#define GICD_ICENABLER    0x0180U
 #define GICD_IPRIORITYR   0x0400U
 #define GICD_IROUTER      0x6000U
 #define GICR_WAKER        0x0014U
@@ -60,6 +61,12 @@ void gic_enable_spi(uint32_t intid)
 	wr32(gic_d + GICD_IROUTER + 8U * intid + 4U, (uint32_t)(mpidr >> 32) & 0xffU);
 	__asm__ volatile("dsb sy" ::: "memory");
 	wr32(gic_d + GICD_ISENABLER + 4U * (intid / 32U), 1U << (intid % 32U));
+}
+
+void gic_disable_spi(uint32_t intid)
+{
+	wr32(gic_d + GICD_ICENABLER + 4U * (intid / 32U), 1U << (intid % 32U));
+	__asm__ volatile("dsb sy" ::: "memory");
 }
 
 uint32_t gic_ack(void)

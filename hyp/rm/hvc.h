@@ -36,6 +36,7 @@
 #define HVC_VCPU_KILL                  0x3AU
 #define HVC_SCHEDULER_YIELD            0x3BU
 #define HVC_CSPACE_ATTACH_THREAD       0x3EU
+#define HVC_VCPU_SET_PRIORITY          0x46U
 
 /* Error codes (§3) the RM names. */
 #define HVC_OK                   0U

@@ -97,6 +97,8 @@ static bool primary_objects(const struct rm_boot_info *b, struct primary_vm *vm)
 	       step("addrspace_attach_thread",
 	            hvc_err(HVC_ADDRSPACE_ATTACH_THREAD, vm->addrspace, vm->vcpu, 0)) &&
 	       step("vic_attach_vcpu", hvc_err(HVC_VIC_ATTACH_VCPU, vm->vic, vm->vcpu, 0)) &&
+	       step("vcpu_set_priority",
+	            hvc_err(HVC_VCPU_SET_PRIORITY, vm->vcpu, PRIMARY_PRIORITY, 0)) &&
 	       step("activate thread", hvc_err(HVC_OBJECT_ACTIVATE, vm->vcpu, 0, 0));
 }
 

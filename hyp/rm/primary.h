@@ -12,6 +12,9 @@
 /* The RM RPC queues: depth and message size of upstream's primary VM (gunyah-abi.md §4, §6). */
 #define PRIMARY_MSGQ_DEPTH 8U
 #define PRIMARY_MSGQ_SIZE  240U
+/* One below the RM's (the default, 32): the RM runs whenever it has work, so a remap of the
+ * primary's Stage-2 is never interrupted by the primary itself; it gives the CPU back by WFI. */
+#define PRIMARY_PRIORITY 31U
 /* SPIs of the primary VM's VIC the queues raise (INTIDs; the DT says them, no test assumes them),
  * and of the RM's own VIC. */
 #define PRIMARY_VIC_VIRQS 64U

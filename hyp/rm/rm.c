@@ -12,8 +12,8 @@
 #include "rpc.h"
 #include "vm_state.h"
 
-/* A reply the VM does not drain is given up after this many waits for room (each a WFI: a yield
- * to the VM while it runs). */
+/* A reply the VM does not drain is given up after this many waits for room (each a WFI until the
+ * send VIRQ says there is room). */
 #define RM_SEND_WAITS 100000U
 
 void rm_main(const void *dtb);
@@ -26,15 +26,12 @@ static struct rm_vms vms;
 static struct rm_rpc primary_rpc;
 
 /*
- * Waits for the VM: gives it the CPU. A yield, not WFI, while humpy runs a guest's WFI natively
- * whenever no vCPU of the RM's priority is ready: the RM would then sleep until the next timer
- * interrupt even with a request queued (an RPC round trip took 313 000 ticks, 5 ms; with the
- * yield 963). Once a WFI blocks the vCPU until one of its VIRQs is pending, this becomes a WFI
- * and the RM may outrank the primary VM.
+ * Waits for the VM: WFI, which blocks the RM's vCPU until one of its enabled VIRQs is pending, so
+ * the primary VM (one priority below) runs meanwhile; its next request wakes the RM at once.
  */
 static void rm_wait(void)
 {
-	(void)hvc_err(HVC_SCHEDULER_YIELD, 0, 0, 0);
+	__asm__ volatile("wfi" ::: "memory");
 }
 
 static int rm_send(void *ctx, const void *msg, size_t len)
@@ -49,7 +46,11 @@ static int rm_send(void *ctx, const void *msg, size_t len)
 		if (err != HVC_ERROR_MSGQUEUE_FULL) {
 			return err == HVC_OK ? 0 : -1;
 		}
+		/* The send VIRQ is level and asserted whenever the queue has room: enabled only
+		 * while waiting for room, or every WFI would end at once. */
+		gic_enable_spi(RM_RPC_TX_VIRQ);
 		rm_wait();
+		gic_disable_spi(RM_RPC_TX_VIRQ);
 		(void)gic_ack();
 	}
 	return -1;
@@ -149,7 +150,6 @@ void rm_main(const void *dtb)
 	          boot.hlos_entry, boot.hlos_dtb);
 	gic_init(boot.gicd, boot.gicr);
 	gic_enable_spi(RM_RPC_RX_VIRQ);
-	gic_enable_spi(RM_RPC_TX_VIRQ);
 	rm_vms_init(&vms);
 	peer_init(&boot);
 	failed = primary_build(&boot, &primary);

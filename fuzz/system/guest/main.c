@@ -26,7 +26,7 @@ void guest_main(u64 x0)
 
 	plat_discover(x0);
 	mmu_enable(&plat);
-	console_init(plat.uart);
+	console_init(plat.uart, plat.uart_kind);
 	p = profile_get();
 	console_printf("\nsysfuzz guest: gicd 0x%lx gicr 0x%lx, %s\n", plat.gicd, plat.gicr,
 	               p->reason);

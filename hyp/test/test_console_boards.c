@@ -127,12 +127,17 @@ TEST(console_zcu102_is_the_cadence_uart0)
 /* The machine of a tree written as DTS (dtc, a listed Debian package, compiles it). */
 static int dts_read(const char *dts, struct machine *m)
 {
-	char path[] = "/tmp/humpy-dts-XXXXXX";
-	char cmd[128];
+	const char *dir = getenv("TMPDIR");
+	char path[256];
+	char cmd[320];
 	uint8_t blob[4096];
-	int fd = mkstemp(path);
+	int fd;
 	FILE *out;
 	size_t n;
+
+	/* The system's temporary folder (TMPDIR, else stdio's P_tmpdir), never a fixed path. */
+	(void)snprintf(path, sizeof(path), "%s/humpy-dts-XXXXXX", dir != NULL ? dir : P_tmpdir);
+	fd = mkstemp(path);
 
 	CHECK(fd >= 0);
 	(void)close(fd);

@@ -85,13 +85,17 @@ CLEAN_FILES += $(REPORTS)/logs $(wildcard $(REPORTS)/.*.lock)
 # and .json (make report shows it). Long (about 20 s a mutant): not part of make test.
 #   MUTANTS=150 SEED=12 FILES='hyp/core/*.c,hyp/arch/aarch64/*.c' MUTATION_COMMIT=HEAD
 #   MUTATION_IDS=id,...  re-run those mutants of $(REPORTS)/mutation.json into mutation-ids.json/.txt
+#   MUTATION_CAMPAIGN=path/mutation.json  continue that campaign at MUTATION_COMMIT (kills kept,
+#                        survivors and unjudged mutants judged again; resumable) into $(REPORTS)
 MUTANTS ?= 150
 SEED ?= 12
 FILES ?= hyp/core/*.c,hyp/arch/aarch64/*.c
 MUTATION_COMMIT ?= HEAD
 MUTATION_IDS ?=
+MUTATION_CAMPAIGN ?=
 .PHONY: mutation
 mutation: setup
 	@$(HARNESS_RUN).mutation run --mutants $(MUTANTS) --seed $(SEED) --files '$(FILES)' \
 		--commit $(MUTATION_COMMIT) --work $(BUILD)/mutation-work --out $(REPORTS) --qemu $(QEMU) \
-		$(if $(MUTATION_IDS),--ids $(MUTATION_IDS) --from-json $(REPORTS)/mutation.json --name mutation-ids)
+		$(if $(MUTATION_IDS),--ids $(MUTATION_IDS) --from-json $(REPORTS)/mutation.json --name mutation-ids) \
+		$(if $(MUTATION_CAMPAIGN),--campaign $(MUTATION_CAMPAIGN))

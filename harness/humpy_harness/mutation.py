@@ -319,6 +319,44 @@ def select(all_mutants: list[dict], seed: int) -> list[dict]:
     return order
 
 
+# Verdicts a continued campaign keeps as they were judged (at an earlier commit, with the tests of
+# that commit: tests are only ever added, so a kill stays a kill); the others are judged again.
+KEPT = ("killed", "timeout", "equivalent", "compiled_out", "stillborn")
+
+
+def files_at(commit: str, globs: str) -> list[str]:
+    """The files of commit matching the comma-separated globs ('*' stays within one folder)."""
+    names = subprocess.run(["git", "-C", str(REPO), "ls-tree", "-r", "--name-only", commit],
+                           capture_output=True, text=True, check=True).stdout.split()
+    pats = [g for g in globs.split(",") if g]
+    return sorted(n for n in names for g in pats
+                  if len(n.split("/")) == len(g.split("/")) and fnmatch.fnmatchcase(n, g))
+
+
+def campaign_order(commit: str, seed: int, globs: str) -> list[dict]:
+    """The seed's order of the candidate mutants of commit: a campaign's mutants by the ids it
+    gave them, whatever the commit they are judged at now."""
+    def show(path):
+        return subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:{path}"],
+                              capture_output=True, text=True, check=True).stdout
+    codes = error_codes(show("hyp/include/error.h"))
+    return select([m for f in files_at(commit, globs) for m in mutants_of(f, show(f), codes)], seed)
+
+
+def campaign_plan(order: list[dict], prior: list[dict]) -> list[tuple[dict, dict | None]]:
+    """(mutant, its kept record or None: to be judged now) for every mutant of the campaign's
+    order: a record of the earlier run with a KEPT verdict is kept; survivors, reviewed ones, gone
+    ones and mutants the earlier run never reached are judged again."""
+    seen = {m["id"]: m for m in prior}
+    return [(m, seen[m["id"]] if m["id"] in seen and seen[m["id"]]["status"] in KEPT else None)
+            for m in order]
+
+
+def counted(results: list[dict]) -> int:
+    """How many of results are judged (stillborn and gone ones are replaced by the next)."""
+    return sum(r["status"] not in ("stillborn", "gone") for r in results)
+
+
 # --- processes ------------------------------------------------------------------------------------
 
 _LIVE: set = set()
@@ -592,6 +630,11 @@ class Run:
         print(msg, flush=True)
 
     def prepare(self):
+        if self.args.campaign:
+            # The campaign's seed and files, whatever the command line says.
+            doc = json.loads(Path(self.args.campaign).read_text())
+            origin = doc.get("campaign") or doc
+            self.args.seed, self.args.files = origin["seed"], origin["files"]
         commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify",
                                  self.args.commit + "^{commit}"], capture_output=True, text=True)
         if commit.returncode != 0:
@@ -621,30 +664,56 @@ class Run:
                                  if path.resolve().is_relative_to(REPO) else str(path),
                                  "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
                                  "entries": len(entries), "matching": len(self.reviewed)}
-        if self.args.ids:
+        self.same: dict = {}
+        for m in every:
+            self.same.setdefault((m["file"], _code(m["old"]), _code(m["new"])), []).append(m)
+        self.plan, self.campaign = None, None
+        if self.args.campaign:
+            self.prepare_campaign()
+        elif self.args.ids:
             wanted = self.args.ids.split(",")
             known = {m["id"]: m for m in every}
             if self.args.from_json:
-                # The file's mutant wins: at another commit the same id may name other lines. Where
-                # this commit has the same change (same file and code), that one's line, function
-                # and id (for the reviewed list) are taken.
-                same: dict = {}
-                for m in every:
-                    same.setdefault((m["file"], _code(m["old"]), _code(m["new"])), []).append(m)
                 for m in json.loads(Path(self.args.from_json).read_text())["mutants"]:
-                    rec = {k: m[k] for k in ("id", "file", "line", "operator", "old", "new", "what")}
-                    here = same.get((m["file"], _code(m["old"]), _code(m["new"])))
-                    if here:
-                        near = min(here, key=lambda c: abs(c["line"] - m["line"]))
-                        rec.update(line=near["line"], function=near["function"],
-                                   current_id=near["id"])
-                    known[m["id"]] = rec
+                    known[m["id"]] = self.here(m)
             missing = [i for i in wanted if i not in known]
             if missing:
                 raise SystemExit(f"mutation: unknown mutant id(s): {', '.join(missing)}")
             self.order = [known[i] for i in wanted]
         else:
             self.order = select(every, self.args.seed)
+
+    def here(self, m: dict) -> dict:
+        """A mutant of another commit as this commit has it. Its own lines win (at another commit
+        the same id may name other lines); where this commit has the same change (same file and
+        code), that one's line, function and id (for the reviewed list) are taken."""
+        rec = {k: m[k] for k in ("id", "file", "line", "operator", "old", "new", "what")}
+        rec["function"] = m.get("function", "")
+        found = self.same.get((m["file"], _code(m["old"]), _code(m["new"])))
+        if found:
+            near = min(found, key=lambda c: abs(c["line"] - m["line"]))
+            rec.update(line=near["line"], function=near["function"], current_id=near["id"])
+        return rec
+
+    def prepare_campaign(self):
+        """--campaign: an earlier run's JSON (a plain run, or a continued campaign) is continued at
+        this commit. The mutants are the original campaign's (its commit, seed and files give the
+        order and the ids); kept verdicts stay, the rest are judged here, until --mutants are."""
+        doc = json.loads(Path(self.args.campaign).read_text())
+        origin = doc.get("campaign") or {"commit": doc["commit"], "seed": doc["seed"],
+                                         "files": doc["files"]}
+        if doc.get("ids"):
+            raise SystemExit(f"mutation: {self.args.campaign} is a run of chosen ids, no campaign")
+        self.campaign = {"commit": origin["commit"], "seed": origin["seed"],
+                         "files": origin["files"], "from": self.args.campaign,
+                         "from_commit": doc["commit"]}
+        self.prior = [dict(m, judged_at=m.get("judged_at", doc["commit"])) for m in doc["mutants"]]
+        order = campaign_order(origin["commit"], origin["seed"], origin["files"])
+        self.plan = campaign_plan(order, self.prior)
+        self.order = [m for m, _ in self.plan]
+        self.log(f"mutation: continuing the campaign of {origin['commit'][:12]} seed "
+                 f"{origin['seed']} from {self.args.campaign} ({doc['commit'][:12]}): "
+                 f"{sum(k is not None for _, k in self.plan)} verdict(s) kept")
 
     def baseline(self):
         tree = self.tree
@@ -809,6 +878,7 @@ class Run:
             "requested": self.args.mutants, "files": self.args.files, "ids": self.args.ids or None,
             "started": self.started_iso, "wall_seconds": round(time.monotonic() - self.t0, 1),
             "candidates": len(self.every), "operators": OPERATORS, "reviewed": self.reviewed_doc,
+            "campaign": self.campaign,
             "baseline": getattr(self, "baseline_doc", None), "summary": self.summary(),
             "mutants": self.results}
         self.out.mkdir(parents=True, exist_ok=True)
@@ -831,21 +901,7 @@ class Run:
             return 0
         self.baseline()
         want = len(self.order) if self.args.ids else self.args.mutants
-        state = "interrupted"
-        try:
-            for mut in self.order:
-                if sum(r["status"] not in ("stillborn", "gone") for r in self.results) >= want:
-                    break
-                rec = self.one(mut)
-                self.results.append(rec)
-                n = sum(r["status"] not in ("stillborn", "gone") for r in self.results)
-                n = "-" if rec["status"] in ("stillborn", "gone") else n
-                self.log(f"[{n}/{want}] {rec['status']:<12} {rec['seconds']:6.1f}s {rec['id']}  "
-                         f"{rec['what']}{'  <- ' + rec['detail'] if rec['detail'] and rec['status'] != 'killed' else ''}")
-                self.write("running")
-            state = "done"
-        finally:
-            self.write(state)
+        self.judge(want)
         s = self.doc["summary"]
         rate = "n/a" if s["kill_rate"] is None else f"{100 * s['kill_rate']:.1f}%"
         self.log(f"mutation: {s['mutants']} mutants: {s['killed']} killed ({s['killed_by_timeout']} "
@@ -855,6 +911,41 @@ class Run:
                  f"kill rate {rate}; {self.doc['wall_seconds']:.0f} s; "
                  f"{self.out / (self.args.name + '.txt')}")
         return 0
+
+    def judge(self, want: int) -> None:
+        """Judges the order's mutants (a campaign's plan: keeps its kept verdicts) until want are
+        judged; the results are written after each one and at the end, interrupted or not."""
+        plan = self.plan or [(m, None) for m in self.order]
+        state = "interrupted"
+        try:
+            for mut, kept in plan:
+                if counted(self.results) >= want:
+                    break
+                if kept is not None:
+                    self.results.append(kept)
+                    continue
+                if self.campaign:
+                    mut = self.here(mut)
+                rec = self.one(mut)
+                rec["judged_at"] = self.commit
+                self.results.append(rec)
+                n = "-" if rec["status"] in ("stillborn", "gone") else counted(self.results)
+                self.log(f"[{n}/{want}] {rec['status']:<12} {rec['seconds']:6.1f}s {rec['id']}  "
+                         f"{rec['what']}{'  <- ' + rec['detail'] if rec['detail'] and rec['status'] != 'killed' else ''}")
+                self.write("running")
+            state = "done"
+        finally:
+            if state != "done" and self.plan:
+                # Interrupted: the earlier run's records not reached yet stay as they were, so the
+                # file is still the whole campaign and can be continued again (resumable).
+                prior = {m["id"]: m for m in self.prior}
+                done = {r["id"] for r in self.results}
+                for mut, _ in plan:
+                    if counted(self.results) >= want:
+                        break
+                    if mut["id"] in prior and mut["id"] not in done:
+                        self.results.append(prior[mut["id"]])
+            self.write(state)
 
 
 def _first_error(out: str) -> str:
@@ -876,6 +967,15 @@ def text_report(doc: dict) -> str:
            + (f"; {s['gone']} gone (lines changed at this commit)" if s.get("gone") else ""),
            f"kill rate {rate} (killed / (killed + survived)); wall time {doc['wall_seconds']:.0f} s",
            ""]
+    c = doc.get("campaign")
+    if c:
+        at = {}
+        for m in doc["mutants"]:
+            if m["status"] not in ("stillborn", "gone"):
+                at[m.get("judged_at", doc["commit"])[:12]] = at.get(m.get("judged_at", doc["commit"])[:12], 0) + 1
+        out[-1:-1] = [f"campaign of commit {c['commit'][:12]} (its seed's order and ids), continued "
+                      f"at {doc['commit'][:12]} from {c['from']}: judged at "
+                      + ", ".join(f"{k} {n}" for k, n in at.items())]
     if doc.get("reviewed"):
         r = doc["reviewed"]
         out[-1:-1] = [f"reviewed list {r['file']} (sha256 {r['sha256'][:12]}): {r['entries']} "
@@ -950,6 +1050,9 @@ def main(argv=None) -> int:
                      help="seconds without a protocol line that make a hang (at least)")
     run.add_argument("--ids", help="run exactly these mutant ids (comma-separated)")
     run.add_argument("--from-json", help="a mutation.json whose mutants --ids may name")
+    run.add_argument("--campaign", help="continue the campaign of this mutation.json (its commit, "
+                     "seed and files) at --commit: killed, equivalent and stillborn verdicts are "
+                     "kept, survivors, reviewed and unjudged mutants are judged (resumable)")
     run.add_argument("--list", action="store_true", help="print the selected mutants, run nothing")
     run.add_argument("--reviewed", default=str(REVIEWED_FILE),
                      help="the reviewed list of mutants no test can observe ('' for none)")

@@ -253,3 +253,65 @@ def test_the_repository_list_matches_the_checkout():
     entries = mutation.load_reviewed(mutation.REVIEWED_FILE)
     hits = mutation.reviewed_matches(entries, every, files)
     assert len(hits) >= len(entries)
+
+
+def test_a_continued_campaign_keeps_kills_and_judges_survivors_and_the_rest_again():
+    order = [{"id": f"s.c:{n}:flip_cmp:0"} for n in range(1, 8)]
+    prior = [dict(order[0], status="killed"), dict(order[1], status="survived"),
+             dict(order[2], status="stillborn"), dict(order[3], status="equivalent_reviewed"),
+             dict(order[4], status="timeout"), dict(order[5], status="gone")]
+    plan = mutation.campaign_plan(order, prior)
+    assert [m["id"] for m, _ in plan] == [m["id"] for m in order]
+    assert [k["status"] if k else None for _, k in plan] == \
+        ["killed", None, "stillborn", None, "timeout", None, None]
+    assert mutation.counted(prior) == 4
+
+
+def test_campaign_files_are_the_globs_of_the_commit_within_one_folder():
+    files = mutation.files_at("HEAD", "hyp/core/*.c")
+    assert "hyp/core/fdt.c" in files
+    assert all(f.startswith("hyp/core/") and f.count("/") == 2 and f.endswith(".c") for f in files)
+    assert mutation.files_at("HEAD", "hyp/*.c") == []
+
+
+def test_an_interrupted_campaign_keeps_every_earlier_record_so_it_can_be_continued():
+    order = [{"id": f"s.c:{n}:flip_cmp:0", "file": "s.c", "line": n, "operator": "flip_cmp",
+              "old": [f"a{n} < b"], "new": [f"a{n} >= b"], "what": "< -> >=", "function": "f"}
+             for n in range(1, 6)]
+    prior = [dict(order[0], status="killed", judged_at="c0"),
+             dict(order[1], status="survived", judged_at="c0"),
+             dict(order[2], status="survived", judged_at="c0"),
+             dict(order[3], status="killed", judged_at="c0")]
+    run = mutation.Run.__new__(mutation.Run)
+    run.results, run.prior, run.commit, run.same = [], prior, "c1", {}
+    run.plan, run.campaign = mutation.campaign_plan(order, prior), {"commit": "c0"}
+    run.log, written = (lambda msg: None), []
+    run.write = written.append
+    judged = []
+
+    def one(mut):
+        if mut["id"] == order[2]["id"]:
+            raise mutation.Stop("signal 15")
+        judged.append(mut["id"])
+        return dict(mut, status="killed", seconds=1.0, detail="")
+    run.one = one
+    try:
+        run.judge(5)
+    except mutation.Stop:
+        pass
+    assert judged == [order[1]["id"]]
+    assert written[-1] == "interrupted"
+    got = [(r["id"], r["status"], r["judged_at"]) for r in run.results]
+    assert got == [(order[0]["id"], "killed", "c0"), (order[1]["id"], "killed", "c1"),
+                   (order[2]["id"], "survived", "c0"), (order[3]["id"], "killed", "c0")]
+    # Continued: the kept ones stay, the survivor and the never-judged one are judged.
+    run2 = mutation.Run.__new__(mutation.Run)
+    run2.results, run2.prior, run2.commit, run2.same = [], run.results, "c2", {}
+    run2.plan, run2.campaign = mutation.campaign_plan(order, run.results), {"commit": "c0"}
+    run2.log, run2.write = (lambda msg: None), (lambda state: None)
+    judged.clear()
+    run2.one = lambda mut: judged.append(mut["id"]) or dict(mut, status="survived", seconds=1.0,
+                                                            detail="")
+    run2.judge(5)
+    assert judged == [order[2]["id"], order[4]["id"]]
+    assert [r["judged_at"] for r in run2.results] == ["c0", "c1", "c2", "c0", "c2"]

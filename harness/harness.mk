@@ -2,7 +2,8 @@
 #   make conformance-run   run the guest tests over $(HYP_ELF) and $(GUEST_BIN) (what `make conformance` calls),
 #                          checked against $(EXPECT) (EXPECT= runs without: SKIPs then go unchecked),
 #                          in both profiles: root, then hlos (humpy.root=rm, checked against $(EXPECT_HLOS))
-#   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json
+#   make bench             boot with -icount shift=0 and humpy.bench, print the BENCH table, write reports/bench.json;
+#                          then the hlos profile (the RM's rm.* rows) to reports/bench-hlos.json (PROFILES= picks one)
 #   make bench-compare A=one/hyp.elf B=other/hyp.elf
 #                          the same benchmark guest over both builds: both values per row and B/A, and
 #                          reports/bench-compare.json (each side's own in bench-compare-{a,b}.json)
@@ -55,8 +56,16 @@ conformance-run:
 	$(if $(HLOS_RUNS),echo "humpy: profile hlos (humpy.root=rm)"; $(HARNESS_RUN) run $(HARNESS_IMAGES) --preset humpy-hlos --name conformance-hlos --expect '$(if $(EXPECT),$(EXPECT_HLOS))' $(CONFORMANCE_ARGS) || status=1;) \
 	exit $$status
 
+# Both profiles as conformance-run: root (reports/bench.json), then hlos (humpy.root=rm: the RM
+# rows, rm.*, in instructions too: humpy.guest_pmu grants the PMU to the primary VM the RM builds;
+# reports/bench-hlos.json). PROFILES=root (or hlos) runs one; HYP= or a --preset in BENCH_ARGS only
+# the first.
+HLOS_BENCH = $(and $(filter hlos,$(PROFILES)),$(if $(or $(HYP),$(findstring --preset,$(BENCH_ARGS))),,yes))
 bench: all
-	@$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS)
+	@status=0; \
+	$(if $(or $(filter root,$(PROFILES)),$(if $(HLOS_BENCH),,yes)),$(HARNESS_RUN) bench $(HARNESS_IMAGES) $(BENCH_ARGS) || status=1;) \
+	$(if $(HLOS_BENCH),echo "humpy: profile hlos (humpy.root=rm)"; $(HARNESS_RUN) bench $(HARNESS_IMAGES) --preset humpy-hlos --name bench-hlos $(BENCH_ARGS) || status=1;) \
+	exit $$status
 
 # Only the guest is built: A and B are whatever builds the user names (checked before any build).
 ifneq ($(filter bench-compare,$(MAKECMDGOALS)),)

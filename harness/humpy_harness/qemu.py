@@ -100,6 +100,29 @@ def hyp_load_args(hyp: str, hyp_addr: int | None) -> list[str]:
             "-device", f"loader,addr={hyp_addr:#x},cpu-num=0"]
 
 
+def merge_appends(args) -> list[str]:
+    """The hypervisor's boot options from every -append in args, as one -append where the first
+    stood: QEMU keeps only the last one, so a preset's (humpy.root=rm) and the bench's
+    (humpy.guest_pmu) would otherwise silently drop each other. An empty -append ('') drops the
+    options before it, as QEMU's last-wins did: the way to boot with none."""
+    args = list(args)
+    words, out, first = [], [], None
+    k = 0
+    while k < len(args):
+        if args[k] == "-append" and k + 1 < len(args):
+            if first is None:
+                first = len(out)
+                out.append("-append")
+            words = words + args[k + 1].split() if args[k + 1].strip() else []
+            k += 2
+            continue
+        out.append(args[k])
+        k += 1
+    if first is not None:
+        out.insert(first + 1, " ".join(words))
+    return out
+
+
 def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=(),
                  cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP, machine: str = DEFAULT_MACHINE,
                  hyp_addr: int | None = None, board_dtb: str | None = None) -> list[str]:
@@ -107,7 +130,7 @@ def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=(),
             (["-dtb", str(board_dtb)] if board_dtb else []) +
             ["-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
              "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"] +
-            list(extra_args))
+            merge_appends(extra_args))
 
 
 def check_hyp_addr(hyp: str, hyp_addr: int | None) -> None:

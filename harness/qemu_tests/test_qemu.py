@@ -163,6 +163,22 @@ def test_bench_without_the_pmu_counts_ticks(harness):
     assert "no PMU (ID_AA64DFR0_EL1.PMUVer 0x0); counting CNTVCT ticks" in log, log
 
 
+def test_bench_hlos_counts_the_rm_rows_in_instructions(harness):
+    """Under the RM (--preset humpy-hlos) the bench's humpy.guest_pmu and the preset's
+    humpy.root=rm reach the hypervisor as one -append, and the PMU is granted to the primary VM the
+    RM builds (hlos_vm vCPU): the RM round trips are counted in instructions, identify stays <= 30."""
+    proc, data = harness("bench", "--preset", "humpy-hlos", name="bench")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cmd = data["runs"][0]["command"]
+    assert cmd.count("-append") == 1
+    assert cmd[cmd.index("-append") + 1].split() == ["humpy.guest_pmu", "humpy.root=rm"]
+    assert "; profile hlos (" in proc.stdout
+    got = {b["name"]: (b["value"], b["unit"]) for b in data["bench"]}
+    for row in ("rm.get_vmid", "rm.console_write_64"):
+        assert got[row][1] == "insns" and got[row][0] > 0, got
+    assert got["identify.native"][1] == "insns" and 0 < got["identify.native"][0] <= 30, got
+
+
 def test_missing_image_and_missing_qemu(harness, tmp_path):
     proc, _ = harness("run", guest=str(tmp_path / "nope.bin"))
     assert proc.returncode == 4
@@ -292,7 +308,7 @@ def test_humpy_as_an_hlos_primary_vm_meets_the_upstream_file(harness, tmp_path):
     from humpy_harness import expect
     proc, data = harness("run", "--dtb", str(hlos_dtb(tmp_path)), "--preset", "humpy-hlos",
                          "--expect", EXPECT_UPSTREAM)
-    assert data["profile"]["profile"] == "hlos", data["profile"]
+    assert "; profile hlos (" in proc.stdout, data["profile"]
     humpy = expect.load(str(REPO / EXPECT_HUMPY))
     excused = {t for t in data["expect"]["wrong_reason"] if humpy.entry_for(t)}
     lacking = [p for p in data["expect"]["problems"] if p.split(":", 1)[0] not in excused]

@@ -194,7 +194,8 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 		vm->entry = PLAT_RM_RAM_BASE;
 		vm->dtb = PLAT_RM_RAM_BASE + PLAT_RM_DTB_OFFSET;
 	}
-	vm->grants = machine.guest_grants;
+	/* Under the RM the boot options grant the primary VM instead (arch vcpu.c, hlos_vm). */
+	vm->grants = hlos != NULL ? 0 : machine.guest_grants;
 	hyp_check_machine(&machine, vm);
 	if (hlos != NULL &&
 	    (range_overlaps(vm->ram_pa, vm->ram_size, hlos->ram_pa, hlos->ram_size) ||

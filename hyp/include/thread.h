@@ -15,7 +15,7 @@ struct vm;
 #define THREAD_OPTION_PINNED BIT(0) /* one physical CPU: every vCPU is pinned */
 #define THREAD_OPTION_DEBUG_ALLOWED                                                                \
 	BIT(4)                        /* the debug registers are the guest's (else UNDEFINED) */
-#define THREAD_OPTION_HLOS_VM BIT(63) /* a label for the VM kind; no effect */
+#define THREAD_OPTION_HLOS_VM BIT(63) /* the primary VM: the boot options' grants under the RM */
 #define THREAD_OPTIONS_VALID                                                                       \
 	(THREAD_OPTION_PINNED | THREAD_OPTION_DEBUG_ALLOWED | THREAD_OPTION_HLOS_VM)
 

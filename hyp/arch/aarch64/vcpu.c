@@ -101,6 +101,10 @@ static struct {
 	unsigned num_aprs;
 	bool has_pauth;
 	uint64_t timer_freq;
+	/* With the RM as the root VM, the boot options' grants (humpy.guest_pmu ...) are the
+	 * loaded guest's: the primary VM the RM builds, whose vCPUs it flags hlos_vm (the RM alone
+	 * holds the root partition, so no other VM can make such a vCPU). 0 otherwise. */
+	uint32_t hlos_grants;
 } vcpu_hw;
 
 static struct cpu_local *this_cpu(void)
@@ -126,14 +130,17 @@ void arch_vcpu_set_sp(struct vcpu *vcpu, unsigned el, uint64_t value)
 		vcpu->ctx.el1.sp_el1 = value;
 }
 
-/* What a vCPU owns beyond the default (MACHINE_GRANT_*): the boot VM's are its boot options; a
- * vCPU built from hypercalls may have the debug registers (vcpu_configure debug_allowed). */
+/* What a vCPU owns beyond the default (MACHINE_GRANT_*): the boot VM's are its boot options (the
+ * primary VM's instead under the RM: vcpu_hw.hlos_grants); a vCPU built from hypercalls may have
+ * the debug registers (vcpu_configure debug_allowed). */
 static uint32_t vcpu_grants(const struct vcpu *v)
 {
 	uint32_t grants = v->vm != NULL ? v->vm->grants : 0;
 
 	if (v->thread != NULL && (v->thread->options & THREAD_OPTION_DEBUG_ALLOWED) != 0)
 		grants |= MACHINE_GRANT_DEBUG;
+	if (v->thread != NULL && (v->thread->options & THREAD_OPTION_HLOS_VM) != 0)
+		grants |= vcpu_hw.hlos_grants;
 	return grants;
 }
 
@@ -513,6 +520,7 @@ void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)
 	/* ID_AA64ISAR1_EL1 APA 7:4, API 11:8 (address keys), GPA 27:24, GPI 31:28. */
 	vcpu_hw.has_pauth = (isar1 & 0xFF000FF0ull) != 0;
 	vcpu_hw.timer_freq = read_sysreg(cntfrq_el0);
+	vcpu_hw.hlos_grants = m->root_vm == MACHINE_ROOT_RM ? m->guest_grants : 0;
 
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ);
 	write_sysreg(cntvoff_el2, 0);

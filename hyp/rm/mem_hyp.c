@@ -536,3 +536,34 @@ uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa, uint64
 	}
 	return err;
 }
+
+void rm_mem_vm_remove(uint16_t vmid)
+{
+	struct rm_mem_hyp_vm *vm = find_vm(&rm_mem_hyp_state, vmid);
+
+	rm_mem_release_all(&rm_mem_state, vmid);
+	if (vm != NULL) {
+		vm->is_used = false;
+	}
+}
+
+bool rm_mem_map_in_rm(uint32_t handle, bool is_map)
+{
+	struct rm_mem_hyp *h = &rm_mem_hyp_state;
+	const struct rm_memparcel *mp = rm_mem_lookup(&rm_mem_state, handle);
+	struct rm_mem_range r = {.handle = handle, .index = 0};
+	const struct rm_mem_hyp_range *x;
+
+	if (mp == NULL || mp->n_sgl != 1) {
+		return false;
+	}
+	x = range_of(h, &r);
+	if (x == NULL) {
+		return false;
+	}
+	if (!is_map) {
+		return unmap(h->rm_addrspace, x->extent, mp->sgl_ipa[0]) == HVC_OK;
+	}
+	return map(h->rm_addrspace, x->extent, mp->sgl_ipa[0],
+	           HVC_MAP_ATTRS(HVC_ACCESS_RW, HVC_S2_NORMAL_WB)) == HVC_OK;
+}

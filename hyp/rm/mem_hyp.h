@@ -88,6 +88,14 @@ bool rm_mem_vm_add(uint16_t vmid, uint64_t addrspace);
  * for vmid (else DENIED). Returns the RM error; on RM_OK *ipa and *size say where. */
 uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa, uint64_t *size);
 
+/* VM_RESET / a failed VM_INIT (peers): every parcel vmid accepted is released (its ranges leave
+ * vmid's address space, as MEM_RELEASE from vmid would), then vmid's address space is forgotten,
+ * so the owner can reclaim and the VMID can be built again. */
+void rm_mem_vm_remove(uint16_t vmid);
+/* Maps (is_map) or unmaps the one range of parcel `handle` into the RM's own Stage-2 at the
+ * owner's IPA (the RM runs with VA = IPA = PA), read-write: how the RM writes a peer's DT. */
+bool rm_mem_map_in_rm(uint32_t handle, bool is_map);
+
 /* Boot, once the primary VM runs: parcels of its RAM from then on, through the MEM_* handlers. */
 void rm_mem_start(const struct rm_boot_info *b, const struct primary_vm *p, struct rm_vms *vms);
 

@@ -689,6 +689,23 @@ uint32_t rm_mem_release(struct rm_mem *mem, uint16_t caller, const uint8_t *req,
 	return RM_OK;
 }
 
+uint32_t rm_mem_release_all(struct rm_mem *mem, uint16_t vmid)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < RM_MP_MAX_PARCELS; i++) {
+		struct rm_memparcel *mp = &mem->parcels[i];
+		struct rm_mp_acl *a = mp->is_used ? find_acl(mp, vmid) : NULL;
+		if (a == NULL || !a->is_accepted) {
+			continue;
+		}
+		unmap_borrower(mem, mp, a, mp->n_sgl);
+		a->is_accepted = false;
+		mp->n_accepted--;
+		n++;
+	}
+	return n;
+}
+
 uint32_t rm_mem_reclaim(struct rm_mem *mem, uint16_t caller, const uint8_t *req, size_t len)
 {
 	if (len < HANDLE_REQ) {

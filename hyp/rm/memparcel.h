@@ -159,6 +159,10 @@ uint32_t rm_mem_release(struct rm_mem *mem, uint16_t caller, const uint8_t *req,
 uint32_t rm_mem_reclaim(struct rm_mem *mem, uint16_t caller, const uint8_t *req, size_t len);
 uint32_t rm_mem_notify(struct rm_mem *mem, uint16_t caller, const uint8_t *req, size_t len);
 
+/* A VM goes away (VM_RESET): every parcel it accepted is released as its MEM_RELEASE (flags 0)
+ * would, so the owners can reclaim them. Returns how many were released. */
+uint32_t rm_mem_release_all(struct rm_mem *mem, uint16_t vmid);
+
 /* memparcel_rpc.c: the table the MEM_* RPC handlers use (set once at boot). */
 void rm_mem_rpc_attach(struct rm_mem *mem);
 

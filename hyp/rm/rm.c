@@ -167,6 +167,7 @@ void rm_main(const void *dtb)
 	for (;;) {
 		(void)gic_ack();
 		rm_drain();
+		peer_chan_drain();
 		rm_wait();
 	}
 }

@@ -152,15 +152,19 @@ static bool peer_create(uint32_t call_num, uint64_t *cap)
 	return err == HVC_OK;
 }
 
-/* Deletes what VM_INIT made (a failed VM_INIT, VM_RESET): the vCPU first, since it holds its
- * cspace and address space. */
-static void peer_destroy(struct peer_vm *p)
+/* Deletes what VM_INIT made (a failed VM_INIT, VM_RESET): the vCPU stops first; the channel
+ * closes; every parcel the VM accepted (its image's too) is released while its address space
+ * still exists, so the owner can reclaim them and the VMID can be built again; then the caps go,
+ * the vCPU's first since it holds its cspace and address space. */
+static void peer_destroy(struct rm_vms *vms, struct peer_vm *p)
 {
 	const uint64_t caps[4] = {p->vcpu, p->vic, p->cspace, p->addrspace};
 
 	if (p->vcpu != 0) {
 		(void)hvc_err(HVC_VCPU_KILL, p->vcpu, 0, 0);
 	}
+	peer_chan_close(peer_boot, vms, p);
+	rm_mem_vm_remove(p->vmid);
 	for (unsigned i = 0; i < 4; i++) {
 		if (caps[i] != 0) {
 			(void)hvc_err(HVC_CSPACE_DELETE_CAP_FROM, peer_boot->cspace, caps[i], 0);
@@ -170,8 +174,9 @@ static void peer_destroy(struct peer_vm *p)
 	p->is_built = false;
 }
 
-/* The peer's objects: cspace, address space with its VMID, its RAM from the parcel, VIC, vCPU. */
-static uint32_t peer_build(struct peer_vm *p)
+/* The peer's objects: cspace, address space with its VMID, its RAM from the parcel, VIC, vCPU,
+ * and its RPC channel (peer_chan.c). */
+static uint32_t peer_build(struct rm_vms *vms, struct peer_vm *p)
 {
 	uint32_t err;
 
@@ -210,8 +215,13 @@ static uint32_t peer_build(struct peer_vm *p)
 	    hvc_err(HVC_CSPACE_ATTACH_THREAD, p->cspace, p->vcpu, 0) != HVC_OK ||
 	    hvc_err(HVC_ADDRSPACE_ATTACH_THREAD, p->addrspace, p->vcpu, 0) != HVC_OK ||
 	    hvc_err(HVC_VIC_ATTACH_VCPU, p->vic, p->vcpu, 0) != HVC_OK ||
+	    hvc_err(HVC_VCPU_SET_PRIORITY, p->vcpu, PEER_PRIORITY, 0) != HVC_OK ||
 	    hvc_err(HVC_OBJECT_ACTIVATE, p->vcpu, 0, 0) != HVC_OK) {
 		return RM_ERROR_NOMEM;
+	}
+	err = peer_chan_open(peer_boot, vms, p, (unsigned)(p - peers));
+	if (err != RM_OK) {
+		return err;
 	}
 	p->is_built = true;
 	return RM_OK;
@@ -240,9 +250,9 @@ uint32_t rm_handle_vm_init(struct rm_rpc_call *call)
 	if (vm->vm_status != RM_VM_STATUS_INIT || !p->is_configured || p->is_built) {
 		return RM_ERROR_VM_STATE;
 	}
-	err = peer_build(p);
+	err = peer_build(call->rpc->vms, p);
 	if (err != RM_OK) {
-		peer_destroy(p);
+		peer_destroy(call->rpc->vms, p);
 		rm_vm_set_status(call->rpc->vms, vm, RM_VM_STATUS_INIT_FAILED);
 		return err;
 	}
@@ -309,7 +319,7 @@ uint32_t rm_handle_vm_reset(struct rm_rpc_call *call)
 		return RM_ERROR_VM_STATE;
 	}
 	rm_vm_set_status(call->rpc->vms, vm, RM_VM_STATUS_RESETTING);
-	peer_destroy(p);
+	peer_destroy(call->rpc->vms, p);
 	rm_vm_set_status(call->rpc->vms, vm, RM_VM_STATUS_RESET);
 	call->reply_len = 0;
 	return RM_OK;

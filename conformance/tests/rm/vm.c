@@ -220,16 +220,41 @@ RM_TEST(vm_config_image_refused)
 
 /*
  * The peer's RAM: two pages 4 MiB below the top of RAM, page 0 its image (wfi; b .-4), page 1 its
- * device tree (empty: the peer never reads it). Lent to the peer for good (VM_RESET does not give
- * a parcel back yet). Far from the guest's image and stack, and in another 2 MiB piece than the
- * mem tests' pages at the very top: while the RM remaps the piece around a lent range, the lender
- * must not need that piece (hyp/README.md).
+ * device tree (the root alone: the RM adds /hypervisor, the peer never reads it). Lent to the peer
+ * for good (this test does not reclaim it: peer.c's peer_reset_frees_parcel does). Far from the
+ * guest's image and stack, and in another 2 MiB piece than the mem tests' pages at the very top:
+ * while the RM remaps the piece around a lent range, the lender must not need that piece
+ * (hyp/README.md).
  */
 #define PEER_PAGE    4096U
 #define PEER_RAM_LEN (2 * PEER_PAGE)
 static u64 peer_ram_ipa(void)
 {
 	return plat.ram_base[0] + plat.ram_size[0] - 4 * 1024 * 1024;
+}
+
+/* The smallest device tree (Devicetree Specification v0.4 §5): a header, an empty reservation
+ * map, the root node alone, no strings. The RM adds /hypervisor to it at VM_INIT. */
+static void empty_dt(u8 *dt)
+{
+	static const u32 words[] = {
+	    0xd00dfeedU, 40 + 16 + 16,
+	    40 + 16,     40 + 16 + 16,
+	    40,          17,
+	    16,          0,
+	    0,           16, /* header */
+	    0,           0,
+	    0,           0, /* rsvmap */
+	    1,           0,
+	    2,           9, /* BEGIN_NODE "", END_NODE, END */
+	};
+
+	for (u32 i = 0; i < ARRAY_SIZE(words); i++) {
+		dt[4 * i] = (u8)(words[i] >> 24);
+		dt[4 * i + 1] = (u8)(words[i] >> 16);
+		dt[4 * i + 2] = (u8)(words[i] >> 8);
+		dt[4 * i + 3] = (u8)words[i];
+	}
 }
 
 /* MEM_LEND of both pages to vmid with RWX: the handle, or 0 after a FAIL (§6 MEM_LEND layout). */
@@ -242,6 +267,7 @@ static u32 lend_peer_ram(u16 vmid)
 
 	image[0] = 0xd503207fU; /* wfi */
 	image[1] = 0x17ffffffU; /* b .-4 */
+	empty_dt((u8 *)(uintptr_t)(ipa + PEER_PAGE));
 	for (u64 a = ipa; a < ipa + PEER_RAM_LEN; a += 64)
 		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory"); /* the peer starts uncached */
 	__asm__ volatile("dsb sy" ::: "memory");

@@ -1,0 +1,333 @@
+/*
+ * The peer: a VM an owner builds through the RM (VM_ALLOCATE .. VM_START) that is itself an RM
+ * client (peer/README.md). It finds its RPC channel in the /hypervisor node the RM wrote into its
+ * DT, as the primary VM does (reference §6 Transport, §10), runs what /chosen asks and leaves an
+ * exact report in its RAM for the owner to read once it has its pages back. Everything else it
+ * knows comes from the spec (GH_*) and humpy/peer.h.
+ */
+#include <gunyah_spec.h>
+#include <humpy/fdt.h>
+#include <humpy/libc.h>
+#include <humpy/peer.h>
+
+void peer_main(u64 dtb, u64 base);
+void peer_store32(u64 addr, u32 value);
+u64 peer_load64(u64 addr);
+
+/* start.S: exceptions taken (count, ESR, FAR, ELR of the last). */
+extern volatile u64 peer_exc[4];
+
+static volatile struct peer_report *report;
+static u64 tx_cap, rx_cap;
+static u16 seq;
+
+struct peer_ret {
+	u64 x[4];
+};
+
+/* A native hypercall with up to four inputs (the rest zero, as res0 wants: reference §1a). */
+static struct peer_ret peer_hvc(u32 call, u64 a0, u64 a1, u64 a2, u64 a3)
+{
+	register u64 r0 __asm__("x0") = a0;
+	register u64 r1 __asm__("x1") = a1;
+	register u64 r2 __asm__("x2") = a2;
+	register u64 r3 __asm__("x3") = a3;
+	register u64 r4 __asm__("x4") = 0;
+	register u64 r5 __asm__("x5") = 0;
+	register u64 r6 __asm__("x6") = 0;
+	register u64 r7 __asm__("x7") = 0;
+	struct peer_ret out;
+
+	switch (call) {
+#define PEER_HVC_CASE(n)                                                                           \
+	case n:                                                                                    \
+		__asm__ volatile("hvc %[imm]"                                                      \
+		                 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5),     \
+		                   "+r"(r6), "+r"(r7)                                              \
+		                 : [imm] "i"(GH_HVC_NATIVE_BASE + (n))                             \
+		                 : "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",    \
+		                   "x17", "memory");                                               \
+		break;
+		PEER_HVC_CASE(GH_HVC_MSGQUEUE_SEND)
+		PEER_HVC_CASE(GH_HVC_MSGQUEUE_RECEIVE)
+		PEER_HVC_CASE(GH_HVC_SCHEDULER_YIELD)
+	default:
+		r0 = ~0ULL;
+		break;
+	}
+	out.x[0] = r0;
+	out.x[1] = r1;
+	out.x[2] = r2;
+	out.x[3] = r3;
+	return out;
+}
+
+static void yield(void)
+{
+	(void)peer_hvc(GH_HVC_SCHEDULER_YIELD, 0, 0, 0, 0);
+}
+
+static u64 now_ticks(void)
+{
+	u64 t;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
+	return t;
+}
+
+static u64 ms_ticks(u32 ms)
+{
+	u64 f;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f / 1000U * ms;
+}
+
+static void put16(u8 *p, u16 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+}
+
+static void put32(u8 *p, u32 v)
+{
+	put16(p, (u16)v);
+	put16(p + 2, (u16)(v >> 16));
+}
+
+static void put64(u8 *p, u64 v)
+{
+	put32(p, (u32)v);
+	put32(p + 4, (u32)(v >> 32));
+}
+
+static u32 get32(const u8 *p)
+{
+	return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+}
+
+/*
+ * One request of at most one message and its reply (one message too: every reply the peer asks
+ * for is short). Notifications and anything else on the way are dropped. Returns false when no
+ * reply came in PEER_REPLY_MS; else *err is the reply's RM error and *len its payload bytes.
+ */
+static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 *data, u32 cap)
+{
+	static u8 msg[GH_RM_MESSAGE_SIZE];
+	u16 my_seq = seq++;
+	u64 end;
+
+	if (req_len > GH_RM_MESSAGE_SIZE - GH_RM_HEADER_SIZE)
+		return false;
+	msg[0] = GH_RM_HEADER_BYTE0;
+	msg[1] = GH_RM_MSG_TYPE_REQUEST; /* no continuation */
+	put16(msg + GH_RM_HEADER_SEQ_OFFSET, my_seq);
+	put32(msg + GH_RM_HEADER_ID_OFFSET, id);
+	memcpy(msg + GH_RM_HEADER_SIZE, req, req_len);
+	end = now_ticks() + ms_ticks(PEER_REPLY_MS);
+	while (
+	    peer_hvc(GH_HVC_MSGQUEUE_SEND, tx_cap, GH_RM_HEADER_SIZE + req_len, (u64)msg, 1).x[0] !=
+	    GH_ERROR_OK) {
+		if (now_ticks() > end)
+			return false;
+		yield();
+	}
+	while (now_ticks() <= end) {
+		struct peer_ret r =
+		    peer_hvc(GH_HVC_MSGQUEUE_RECEIVE, rx_cap, (u64)msg, sizeof(msg), 0);
+		u32 n = (u32)r.x[1];
+
+		if (r.x[0] != GH_ERROR_OK) {
+			yield();
+			continue;
+		}
+		if (n < GH_RM_HEADER_SIZE + 4 || n > sizeof(msg) ||
+		    (msg[1] & GH_RM_HEADER_TYPE_MASK) != GH_RM_MSG_TYPE_REPLY ||
+		    (msg[GH_RM_HEADER_SEQ_OFFSET] | (msg[GH_RM_HEADER_SEQ_OFFSET + 1] << 8)) !=
+		        my_seq ||
+		    get32(msg + GH_RM_HEADER_ID_OFFSET) != id)
+			continue;
+		*err = get32(msg + GH_RM_HEADER_SIZE);
+		*len = n - GH_RM_HEADER_SIZE;
+		if (data != NULL)
+			memcpy(data, msg + GH_RM_HEADER_SIZE, *len < cap ? *len : cap);
+		return true;
+	}
+	return false;
+}
+
+/* Stops here: the report says why; the owner sees no VM_EXITED and reads the report after
+ * VM_STOP. */
+static void stop(u64 problem)
+{
+	report->problem = problem;
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+static void fault_probe(volatile struct peer_fault *f, u64 before)
+{
+	f->count = peer_exc[0] - before;
+	f->esr = peer_exc[1];
+	f->far = peer_exc[2];
+	f->elr = peer_exc[3];
+}
+
+/* MEM_ACCEPT {handle, normal, share, DONE, label 0, no ACL, one range at ipa (map_vmid 0), no
+ * attributes} (reference §6 MEM_ACCEPT; spec rm.mem). */
+static bool accept(u32 handle, u64 ipa, u32 *err, u32 *len)
+{
+	u8 req[GH_RM_MEM_ACCEPT_HEADER + 4 + 4 + GH_RM_MEM_SGL_ENTRY + 4];
+	u32 at = GH_RM_MEM_ACCEPT_HEADER;
+
+	memset(req, 0, sizeof(req));
+	put32(req, handle);
+	req[4] = GH_RM_MEM_TYPE_NORMAL;
+	req[5] = GH_RM_MEM_TRANS_SHARE;
+	req[6] = GH_RM_MEM_ACCEPT_DONE;
+	put32(req + at, 0); /* ACL: none */
+	at += 4;
+	put16(req + at, 1); /* SGL: one range, map_vmid 0 */
+	at += 4;
+	put64(req + at, ipa);
+	put64(req + at + 8, 4096);
+	return rpc_call(GH_RM_IDS_MEM_ACCEPT, req, sizeof(req), err, len, NULL, 0);
+}
+
+static bool release(u32 handle, u32 *err)
+{
+	u8 req[GH_RM_MEM_HANDLE_REQUEST];
+	u32 len;
+
+	memset(req, 0, sizeof(req));
+	put32(req, handle);
+	return rpc_call(GH_RM_IDS_MEM_RELEASE, req, sizeof(req), err, &len, NULL, 0);
+}
+
+/* The RPC node's caps (reference §6 Transport: reg = TX cap, RX cap under #address-cells 2). */
+static bool find_channel(void)
+{
+	int node = fdt_find_compatible(-1, GH_RM_DT_COMPATIBLE);
+	u64 size;
+
+	if (node < 0 || !fdt_reg(node, 0, &tx_cap, &size) || !fdt_reg(node, 1, &rx_cap, &size))
+		return false;
+	report->rpc_tx_cap = tx_cap;
+	report->rpc_rx_cap = rx_cap;
+	return true;
+}
+
+/* The UART /chosen/stdout-path names. */
+static bool find_uart(u64 *uart)
+{
+	const char *path = fdt_prop_str(fdt_path_offset("/chosen"), "stdout-path");
+	u64 size;
+
+	return path != NULL && fdt_reg(fdt_path_offset(path), 0, uart, &size);
+}
+
+static void share_script(u16 vmid)
+{
+	int chosen = fdt_path_offset("/chosen");
+	u32 handle, err, len, cells;
+	const u8 *ipa_prop = fdt_prop(chosen, PEER_DT_SHARE_IPA, &cells);
+	volatile u64 *sh;
+	u64 ipa, uart, before, end;
+
+	if (!fdt_prop_u32(chosen, PEER_DT_SHARE_HANDLE, &handle) || ipa_prop == NULL ||
+	    cells != 8 || !find_uart(&uart))
+		stop(PEER_PROBLEM_NO_SCRIPT);
+	ipa = ((u64)fdt_be32(ipa_prop) << 32) | fdt_be32(ipa_prop + 4);
+	sh = (volatile u64 *)ipa;
+	report->uart = uart;
+
+	report->step = PEER_STEP_ACCEPT;
+	if (!accept(handle, ipa, &err, &len))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->accept_err = err;
+	report->accept_len = len;
+	if (err == GH_RM_ERRORS_OK) {
+		report->read[0] = sh[PEER_SH_OWNER];
+		report->read[1] = sh[PEER_SH_OWNER + 1];
+		sh[PEER_SH_PEER] = report->read[0] ^ PEER_XOR;
+		sh[PEER_SH_PEER + 1] = PEER_VMID_TAG | vmid;
+	}
+
+	report->step = PEER_STEP_ACCEPT2;
+	if (!accept(handle, ipa, &err, &len))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->accept2_err = err;
+	report->accept2_len = len;
+
+	/* Tell the owner, then wait while it tries to reclaim what this VM holds. */
+	report->step = PEER_STEP_GO;
+	sh[PEER_SH_MAILBOX] = PEER_MB_ACCEPTED;
+	end = now_ticks() + ms_ticks(PEER_GO_MS);
+	while (sh[PEER_SH_GO] != PEER_MB_GO) {
+		if (now_ticks() > end)
+			stop(PEER_PROBLEM_NO_GO);
+		yield();
+	}
+
+	report->step = PEER_STEP_RELEASE;
+	if (!release(handle, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->release_err = err;
+	report->step = PEER_STEP_RELEASE2;
+	if (!release(handle, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->release2_err = err;
+
+	/* Released: the page is gone from this VM's Stage-2. */
+	report->step = PEER_STEP_GONE;
+	before = peer_exc[0];
+	(void)peer_load64(ipa);
+	fault_probe(&report->gone_fault, before);
+
+	/* No console grant: the UART is not in this VM's Stage-2. */
+	report->step = PEER_STEP_UART;
+	before = peer_exc[0];
+	peer_store32(uart, 'P');
+	fault_probe(&report->uart_fault, before);
+}
+
+void peer_main(u64 dtb, u64 base)
+{
+	u32 err, len, mode;
+	u8 data[8];
+	u64 strays;
+
+	report = (volatile struct peer_report *)(base + PEER_REPORT_OFFSET);
+	report->magic = PEER_REPORT_MAGIC;
+	report->step = PEER_STEP_DT;
+	if (!fdt_init((const void *)dtb, PEER_DT_SIZE))
+		stop(PEER_PROBLEM_NO_DT);
+	if (!find_channel())
+		stop(PEER_PROBLEM_NO_RPC);
+	if (!fdt_prop_u32(fdt_path_offset("/chosen"), PEER_DT_MODE, &mode))
+		stop(PEER_PROBLEM_NO_SCRIPT);
+
+	report->step = PEER_STEP_VMID;
+	if (!rpc_call(GH_RM_IDS_VM_GET_VMID, NULL, 0, &err, &len, data, sizeof(data)))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->vmid_err = err;
+	report->vmid = len == 8 ? get32(data + 4) : ~0ULL;
+
+	strays = peer_exc[0];
+	if (mode == PEER_MODE_SHARE)
+		share_script((u16)report->vmid);
+	strays = peer_exc[0] - strays - report->gone_fault.count - report->uart_fault.count;
+	if (strays != 0) {
+		report->stray.count = strays;
+		stop(PEER_PROBLEM_STRAY);
+	}
+
+	/* VM_EXIT {flags 0, exit code 0, 0}: the owner gets VM_STATUS EXITED then VM_EXITED. */
+	report->step = PEER_STEP_EXIT;
+	{
+		u8 req[4] = {0, 0, 0, 0};
+
+		(void)rpc_call(GH_RM_IDS_VM_EXIT, req, sizeof(req), &err, &len, NULL, 0);
+	}
+	stop(PEER_PROBLEM_TIMEOUT);
+}

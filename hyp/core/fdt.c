@@ -342,6 +342,17 @@ static void fdt_take_node(const struct fdt_node *stack, int depth, struct machin
 		(void)fdt_reg(node, parent, 0, &out->gicd);
 		(void)fdt_reg(node, parent, 1, &out->gicr);
 		out->gic_maint_intid = fdt_ppi_intid(node, 0);
+		out->gic_version = 3;
+	}
+	/* GICv2 with the virtualization extensions: reg is GICD, GICC, GICH, GICV (all four). */
+	if ((fdt_string_is(node->compatible, node->compatible_len, "arm,gic-400") ||
+	     fdt_string_is(node->compatible, node->compatible_len, "arm,cortex-a15-gic")) &&
+	    out->gicd.size == 0 && fdt_reg(node, parent, 0, &out->gicd)) {
+		(void)fdt_reg(node, parent, 1, &out->gicc);
+		(void)fdt_reg(node, parent, 2, &out->gich);
+		(void)fdt_reg(node, parent, 3, &out->gicv);
+		out->gic_maint_intid = fdt_ppi_intid(node, 0);
+		out->gic_version = 2;
 	}
 	if (out->uart.size == 0)
 		(void)fdt_take_uart(stack, depth, out);

@@ -35,9 +35,15 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 	paddr_t hyp = (paddr_t)(uintptr_t)__hyp_start;
 	uint64_t hyp_size = (uint64_t)(uintptr_t)__hyp_end - hyp;
 
-	if (m->mem.size == 0 || m->gicd.size == 0 || m->gicr.size == 0 || m->uart.size == 0 ||
+	/* GICv3 needs its redistributors, GICv2 its CPU and virtual interfaces (GICC/GICH/GICV). */
+	bool gic_ok = m->gic_version == 3 ? m->gicr.size != 0
+	                                  : m->gic_version == 2 && m->gicc.size != 0 &&
+	                                        m->gich.size != 0 && m->gicv.size != 0;
+
+	if (m->mem.size == 0 || m->gicd.size == 0 || !gic_ok || m->uart.size == 0 ||
 	    m->timer_virt_intid == 0)
-		panic("device tree lacks memory, GICv3, a PL011 or Cadence UART, or the timer");
+		panic("device tree lacks memory, a GICv3 or GICv2 (with GICH/GICV), a UART, or the "
+		      "timer");
 	if (!range_within(m->mem.base, m->mem.size, PLAT_DRAM_BASE, PLAT_DRAM_MAX_SIZE))
 		panic("memory 0x%lx+0x%lx outside the platform's RAM window", m->mem.base,
 		      m->mem.size);
@@ -49,7 +55,10 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 		panic("VM RAM overlaps the hypervisor");
 	if (!range_within(m->uart.base, 0x1000, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
 	    !range_within(m->gicd.base, m->gicd.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
-	    !range_within(m->gicr.base, m->gicr.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE))
+	    !range_within(m->gicr.base, m->gicr.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
+	    !range_within(m->gicc.base, m->gicc.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
+	    !range_within(m->gich.base, m->gich.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
+	    !range_within(m->gicv.base, m->gicv.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE))
 		panic("UART or GIC outside the platform's MMIO window");
 }
 
@@ -208,6 +217,9 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	    "humpy: DT %p: RAM 0x%lx+0x%lx GICD 0x%lx GICR 0x%lx+0x%lx UART 0x%lx vtimer %u\n", dtb,
 	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,
 	    machine.gicr.size, machine.uart.base, machine.timer_virt_intid);
+	if (machine.gic_version == 2)
+		log_printf("humpy: GICv2: GICC 0x%lx GICH 0x%lx GICV 0x%lx+0x%lx\n", machine.gicc.base,
+		           machine.gich.base, machine.gicv.base, machine.gicv.size);
 
 	arch_gic_init(&machine);
 

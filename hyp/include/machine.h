@@ -11,8 +11,12 @@ struct machine_range {
 
 struct machine {
 	struct machine_range mem;  /* first range of the first memory node */
-	struct machine_range gicd; /* GICv3 distributor */
-	struct machine_range gicr; /* first redistributor region */
+	struct machine_range gicd; /* GIC distributor (v2 or v3) */
+	struct machine_range gicr; /* GICv3: first redistributor region */
+	struct machine_range gicc; /* GICv2: CPU interface */
+	struct machine_range gich; /* GICv2: virtual interface control */
+	struct machine_range gicv; /* GICv2: virtual CPU interface (what a VM's GICC becomes) */
+	uint32_t gic_version;      /* 2 or 3; 0 if the DT has no GIC humpy drives */
 	struct machine_range uart; /* the console: /chosen/stdout-path's UART, else the first one */
 	uint32_t uart_kind;        /* MACHINE_UART_*: which driver the console needs */
 	uint32_t uart_reg_shift;   /* a 16550's register n is at base + (n << shift) */

@@ -1,8 +1,10 @@
-/* gic: physical GICv3 set-up (distributor, redistributors, EL2 CPU interface, ICH). */
+/* gic_v3: physical GICv3 set-up (distributor, redistributors, EL2 CPU interface, ICH) and the
+ * list registers and controls of its virtual interface (ICH_*_EL2). */
 #include "arch.h"
 #include "gic.h"
 #include "log.h"
 #include "sysreg.h"
+#include "vcpu_context.h"
 
 #define GICD_CTLR       0x0000
 #define GICD_TYPER      0x0004
@@ -39,7 +41,8 @@
 
 static uintptr_t gic_dist;
 static uintptr_t gic_rdist; /* this CPU's RD_base */
-static unsigned gic_num_lrs;
+static unsigned gic_v3_nr_lrs;
+static unsigned gic_num_aprs; /* ICH_AP<g>R<n>_EL2 exist for n < this (1, 2 or 4) */
 
 static uint32_t gic_read32(uintptr_t a)
 {
@@ -127,7 +130,7 @@ static void gic_rdist_init(const struct machine *m)
 #define GIC_EACH_LR(X)                                                                             \
 	X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
 
-void gic_lr_write(unsigned n, uint64_t v)
+void gic_v3_lr_write(unsigned n, uint64_t v)
 {
 	switch (n) {
 #define GIC_LR(i)                                                                                  \
@@ -152,29 +155,32 @@ static void gic_cpu_init(void)
 	/* EOImode 1: the hypervisor drops priority, the guest's EOI deactivates (HW list regs). */
 	write_sysreg(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	write_sysreg(ICC_IGRPEN1_EL1, 1);
-	gic_num_lrs = (read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
-	for (unsigned i = 0; i < gic_num_lrs; i++)
-		gic_lr_write(i, 0);
+	uint64_t vtr = read_sysreg(ICH_VTR_EL2);
+	gic_v3_nr_lrs = (unsigned)(vtr & 0x1F) + 1;
+	/* PREbits + 1 preemption bits: 5 -> one APR of each group, 6 -> two, 7 -> four. */
+	gic_num_aprs = 1U << ((((vtr >> 26) & 7) + 1) - 5);
+	for (unsigned i = 0; i < gic_v3_nr_lrs; i++)
+		gic_v3_lr_write(i, 0);
 	write_sysreg(ICH_VMCR_EL2, 0);
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
 }
 
-void arch_gic_init(const struct machine *m)
+void gic_v3_init(const struct machine *m)
 {
 	gic_dist_init(m);
 	gic_rdist_init(m);
 	gic_cpu_init();
 }
 
-void gic_ppi_enable(uint32_t intid, bool enable)
+void gic_v3_ppi_enable(uint32_t intid, bool enable)
 {
 	if (intid >= 32)
 		return;
 	gic_write32(gic_rdist + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), 1u << intid);
 }
 
-void gic_spi_enable(uint32_t intid, bool enable)
+void gic_v3_spi_enable(uint32_t intid, bool enable)
 {
 	if (intid < 32 || intid >= 1020)
 		return;
@@ -182,7 +188,7 @@ void gic_spi_enable(uint32_t intid, bool enable)
 	            1u << (intid % 32));
 }
 
-uint64_t gic_lr_read(unsigned n)
+uint64_t gic_v3_lr_read(unsigned n)
 {
 	switch (n) {
 #define GIC_LR(i)                                                                                  \
@@ -193,4 +199,34 @@ uint64_t gic_lr_read(unsigned n)
 	default:
 		return 0;
 	}
+}
+
+/* ICH_AP0R<n>_EL2 and ICH_AP1R<n>_EL2 of every n < gic_num_aprs, each its own register. */
+#define GIC_EACH_APR(X) X(0) X(1) X(2) X(3)
+
+void gic_v3_vif_save(struct vcpu_context *c)
+{
+	c->ich_vmcr = read_sysreg(ICH_VMCR_EL2);
+	c->ich_hcr = read_sysreg(ICH_HCR_EL2);
+#define GIC_APR_SAVE(n)                                                                            \
+	if (n < gic_num_aprs) {                                                                    \
+		c->ich_ap0r[n] = read_sysreg(ICH_AP0R##n##_EL2);                                   \
+		c->ich_ap1r[n] = read_sysreg(ICH_AP1R##n##_EL2);                                   \
+	}
+	GIC_EACH_APR(GIC_APR_SAVE)
+#undef GIC_APR_SAVE
+	write_sysreg(ICH_HCR_EL2, 0);
+}
+
+void gic_v3_vif_load(const struct vcpu_context *c)
+{
+#define GIC_APR_LOAD(n)                                                                            \
+	if (n < gic_num_aprs) {                                                                    \
+		write_sysreg(ICH_AP0R##n##_EL2, c->ich_ap0r[n]);                                   \
+		write_sysreg(ICH_AP1R##n##_EL2, c->ich_ap1r[n]);                                   \
+	}
+	GIC_EACH_APR(GIC_APR_LOAD)
+#undef GIC_APR_LOAD
+	write_sysreg(ICH_VMCR_EL2, c->ich_vmcr);
+	write_sysreg(ICH_HCR_EL2, c->ich_hcr);
 }

@@ -1,6 +1,7 @@
 /* stage2: a VM's guest-physical address space (Stage-2 tables, VTCR/VTTBR) and its devices. */
 #include "arch.h"
 #include "arch_stage2.h"
+#include "gic.h"
 #include "log.h"
 #include "pgtable.h"
 #include "sysreg.h"
@@ -34,7 +35,17 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 		pgtable_map(&stage2_pt, m->gpio.base, m->gpio.base, 0x1000,
 		            pte_s2_attrs((struct pte_perm){
 		                .mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
-	/* The GIC stays unmapped: accesses trap to vgic_mmio; anything else unmapped aborts. */
+	/* The GIC's distributor (and GICv3's redistributors) stay unmapped: accesses trap to
+	 * vgic_mmio; anything else unmapped aborts. GICv2: the hardware's virtual CPU interface
+	 * (GICV) is the VM's CPU interface, where its DT puts GICC (the machine's address). */
+	if (gic_version() == 2) {
+		uint64_t size = m->gicc.size < m->gicv.size ? m->gicc.size : m->gicv.size;
+
+		pgtable_map(&stage2_pt, ALIGN_DOWN(m->gicc.base, 0x1000),
+		            ALIGN_DOWN(m->gicv.base, 0x1000), ALIGN_UP(size, 0x1000),
+		            pte_s2_attrs((struct pte_perm){
+		                .mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
+	}
 
 	uint64_t sl0 = stage2_pt.start_level == 0 ? 2 : 1;
 	/* 16-bit VMIDs where the CPU has them: address spaces take any VMID up to 0xFFFF. */

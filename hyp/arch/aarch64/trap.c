@@ -3,6 +3,7 @@
 #include "cpu_local.h"
 #include "esr.h"
 #include "frame.h"
+#include "gic.h"
 #include "hypercall.h"
 #include "inject.h"
 #include "log.h"
@@ -173,12 +174,12 @@ void arch_guest_sync(struct guest_frame *f)
 void arch_irq_take(void)
 {
 	struct cpu_local *cpu = trap_cpu();
-	uint64_t iar = read_sysreg(ICC_IAR1_EL1);
+	uint64_t iar = gic_ack();
 
 	if ((iar & 0xFFFFFF) == cpu->timer_intid) {
 		write_sysreg(cnthp_ctl_el2, 0);
-		write_sysreg(ICC_EOIR1_EL1, iar);
-		write_sysreg(ICC_DIR_EL1, iar);
+		gic_priority_drop(iar);
+		gic_deactivate(iar);
 		isb();
 		arch_vcpu_timer_fired(cpu);
 		return;

@@ -98,7 +98,6 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 /* What the CPU has, read once (every CPU of a machine has the same). */
 static struct {
 	unsigned num_lrs;
-	unsigned num_aprs;
 	bool has_pauth;
 	uint64_t timer_freq;
 	/* With the RM as the root VM, the boot options' grants (humpy.guest_pmu ...) are the
@@ -187,26 +186,6 @@ void arch_vcpu_context_reset(struct vcpu *v)
 #define VCPU_SAVE_(field, reg) c->el1.field = read_sysreg(reg);
 #define VCPU_LOAD_(field, reg) write_sysreg(reg, c->el1.field);
 
-static void vcpu_gic_aprs(struct vcpu_context *c, bool is_save)
-{
-	/* ICH_AP<g>R<n>_EL2 exist for n < num_aprs (1, 2 or 4). */
-#define VCPU_APR_(n)                                                                               \
-	if (n < vcpu_hw.num_aprs) {                                                                \
-		if (is_save) {                                                                     \
-			c->ich_ap0r[n] = read_sysreg(ICH_AP0R##n##_EL2);                           \
-			c->ich_ap1r[n] = read_sysreg(ICH_AP1R##n##_EL2);                           \
-		} else {                                                                           \
-			write_sysreg(ICH_AP0R##n##_EL2, c->ich_ap0r[n]);                           \
-			write_sysreg(ICH_AP1R##n##_EL2, c->ich_ap1r[n]);                           \
-		}                                                                                  \
-	}
-	VCPU_APR_(0)
-	VCPU_APR_(1)
-	VCPU_APR_(2)
-	VCPU_APR_(3)
-#undef VCPU_APR_
-}
-
 /*
  * The GIC virtual CPU interface out to memory. A list register that forwards a PPI of this CPU
  * (HW = 1: the virtual timer) holds that PPI active; it must not stay so while another vCPU runs
@@ -219,19 +198,16 @@ static uint64_t vcpu_lr_release_ppi(uint64_t raw)
 
 	if (!lr.hw || lr.pintid >= 32 || lr.state == ICH_LR_INVALID)
 		return raw;
-	write_sysreg(ICC_DIR_EL1, lr.pintid);
+	gic_deactivate(lr.pintid);
 	lr.hw = false;
 	return ich_lr_encode(&lr);
 }
 
 static void vcpu_gic_save(struct vcpu_context *c)
 {
-	c->ich_vmcr = read_sysreg(ICH_VMCR_EL2);
-	c->ich_hcr = read_sysreg(ICH_HCR_EL2);
 	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
 		c->ich_lr[i] = vcpu_lr_release_ppi(gic_lr_read(i));
-	vcpu_gic_aprs(c, true);
-	write_sysreg(ICH_HCR_EL2, 0);
+	gic_vif_save(c);
 }
 
 /*
@@ -251,9 +227,7 @@ static void vcpu_gic_load(struct vcpu_context *c)
 {
 	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
 		gic_lr_write(i, c->ich_lr[i]);
-	vcpu_gic_aprs(c, false);
-	write_sysreg(ICH_VMCR_EL2, c->ich_vmcr);
-	write_sysreg(ICH_HCR_EL2, c->ich_hcr);
+	gic_vif_load(c);
 }
 
 /* The VIC whose VIRQs @v takes (NULL: none). */
@@ -503,7 +477,6 @@ uint64_t arch_vcpu_id_reg(const struct vcpu *v, unsigned crm, unsigned op2)
 
 void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)
 {
-	uint64_t vtr = read_sysreg(ICH_VTR_EL2);
 	uint64_t isar1 = read_sysreg(id_aa64isar1_el1);
 
 	sched_init(&cpu->sched);
@@ -512,11 +485,9 @@ void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)
 	cpu->slice_end = 0;
 	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)cpu);
 
-	vcpu_hw.num_lrs = (unsigned)(vtr & 0x1F) + 1;
+	vcpu_hw.num_lrs = gic_num_lrs();
 	if (vcpu_hw.num_lrs > VCPU_GIC_MAX_LRS)
 		vcpu_hw.num_lrs = VCPU_GIC_MAX_LRS;
-	/* PREbits + 1 preemption bits: 5 -> one APR of each group, 6 -> two, 7 -> four. */
-	vcpu_hw.num_aprs = 1U << ((((vtr >> 26) & 7) + 1) - 5);
 	/* ID_AA64ISAR1_EL1 APA 7:4, API 11:8 (address keys), GPA 27:24, GPI 31:28. */
 	vcpu_hw.has_pauth = (isar1 & 0xFF000FF0ull) != 0;
 	vcpu_hw.timer_freq = read_sysreg(cntfrq_el0);

@@ -17,6 +17,7 @@
 #include "ich_lr.h"
 #include "sysreg.h"
 #include "vgic.h"
+#include "vgic_v2.h"
 #include "vic.h"
 
 #define VGIC_GICD_SIZE     0x10000
@@ -113,7 +114,7 @@ void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 	vgic_boot_vic = vic;
 	vgic_vms[0] = (struct vgic_vm){.vic = vic, .asleep = true}; /* the boot VM always has one */
 	vgic.is_loaded = true;
-	vgic.num_lrs = (unsigned)(read_sysreg(ICH_VTR_EL2) & 0x1F) + 1;
+	vgic.num_lrs = gic_num_lrs();
 	if (vgic.num_lrs > VGIC_MAX_LRS)
 		vgic.num_lrs = VGIC_MAX_LRS;
 	gic_ppi_enable(vgic.maint, true);
@@ -151,7 +152,7 @@ static void vgic_fold(struct vic *vic)
 		 * could never arrive again. Ended here. (A pending one is ended below.) */
 		if (lr.hw && (lr.state & ICH_LR_ACTIVE) != 0 &&
 		    (irq == NULL || irq->source == NULL || irq->source->hw_pintid != lr.pintid))
-			write_sysreg(ICC_DIR_EL1, lr.pintid);
+			gic_deactivate(lr.pintid);
 		if (irq == NULL)
 			continue; /* unbound meanwhile: its state went with it */
 		irq->is_listed = false;
@@ -159,7 +160,7 @@ static void vgic_fold(struct vic *vic)
 		if (lr.hw && lr.state == ICH_LR_PENDING) {
 			/* Not taken yet: let the device raise it again rather than hold it active
 			 * while it may not be listed again (disabled meanwhile). */
-			write_sysreg(ICC_DIR_EL1, lr.pintid);
+			gic_deactivate(lr.pintid);
 		} else if ((lr.state & ICH_LR_PENDING) != 0) {
 			/* Still pending: a latch the list register held comes back. */
 			irq->is_latched = irq->is_latched || was_latched;
@@ -217,14 +218,12 @@ static unsigned vgic_pick(struct vic *vic, uint32_t *best, unsigned max)
 /* VIC -> list registers; UIE while some SPI found no free list register. */
 static void vgic_list(struct vic *vic)
 {
-	uint64_t hcr = read_sysreg(ICH_HCR_EL2) & ~ICH_HCR_UIE;
 	uint32_t best[VGIC_MAX_LRS];
 	unsigned free[VGIC_MAX_LRS];
 	unsigned n_free = 0, found, next = 0;
 	uint64_t empty;
 
-	isb();
-	empty = read_sysreg(ICH_ELRSR_EL2);
+	empty = gic_lr_empty();
 	for (unsigned i = 0; i < vgic.num_lrs; i++) {
 		if ((empty & BIT(i)) != 0 && vgic.lr_intid[i] == 0)
 			free[n_free++] = i;
@@ -259,10 +258,7 @@ static void vgic_list(struct vic *vic)
 			irq->is_latched = false;
 		irq->is_listed = true;
 	}
-	if (found > n_free)
-		hcr |= ICH_HCR_UIE;
-	write_sysreg(ICH_HCR_EL2, hcr);
-	isb();
+	gic_underflow_irq(found > n_free);
 }
 
 /* The slot @vic's state is saved in, or NULL (claim_free: a free one, claimed, if any). */
@@ -635,6 +631,8 @@ static uint32_t vgic_read32(bool is_gicd, uint64_t off)
 		}
 		return v;
 	}
+	if (is_gicd && gic_version() == 2)
+		return vgic_v2_gicd_fix(off, vgic_gicd_read(off));
 	return is_gicd ? vgic_gicd_read(off) : vgic_gicr_read(off);
 }
 
@@ -664,11 +662,21 @@ static void vgic_write32(bool is_gicd, uint64_t off, uint32_t val, uint32_t mask
 bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 {
 	bool is_gicd = range_within(ipa, size, vgic.gicd, VGIC_GICD_SIZE);
-	bool is_gicr = range_within(ipa, size, vgic.gicr, VGIC_GICR_SIZE);
+	bool is_gicr = vgic.gicr != 0 && range_within(ipa, size, vgic.gicr, VGIC_GICR_SIZE);
 
 	if (!vgic.is_loaded || (!is_gicd && !is_gicr) || !IS_ALIGNED(ipa, size))
 		return false; /* a VM without a VIC has no GIC: its accesses abort */
 	uint64_t off = ipa - (is_gicd ? vgic.gicd : vgic.gicr);
+	/* GICv2: no redistributor; its banked SGI/PPI registers are served as the GICv3 SGI
+	 * frame's, its own ones by vgic_v2.c. */
+	enum vgic_v2_where v2 = gic_version() == 2 ? vgic_v2_gicd_where(&off) : VGIC_V2_SHARED;
+
+	if (v2 == VGIC_V2_OWN) {
+		if (!is_write)
+			*val = vgic_v2_own_read(off, size);
+		return true;
+	}
+	is_gicd = is_gicd && v2 != VGIC_V2_BANKED;
 	uint64_t word = ALIGN_DOWN(off, 4);
 	unsigned shift = (unsigned)(off - word) * 8;
 
@@ -694,7 +702,7 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 /* A physical PPI for the guest in a free list register (HW = 1); false if none is free. */
 static bool vgic_inject_hw(uint32_t intid)
 {
-	uint64_t empty = read_sysreg(ICH_ELRSR_EL2);
+	uint64_t empty = gic_lr_empty();
 
 	for (unsigned i = 0; i < vgic.num_lrs; i++) {
 		if ((empty & BIT(i)) == 0 || vgic.lr_intid[i] != 0)
@@ -763,7 +771,7 @@ void vgic_handle_irq(uint64_t iar)
 
 	if (intid >= GIC_INTID_SPURIOUS)
 		return;
-	write_sysreg(ICC_EOIR1_EL1, iar); /* priority drop; EOImode 1 leaves it active */
+	gic_priority_drop(iar); /* EOImode 1 leaves it active */
 	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. The timer
 	 * that fired is the loaded vCPU's, so it goes to that vCPU's VM. */
 	if (intid == vgic.vtimer && vgic.is_loaded && vgic_deliverable(intid) &&
@@ -772,7 +780,7 @@ void vgic_handle_irq(uint64_t iar)
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */
 	if (vgic_hwirq_arrived(intid))
 		return;
-	write_sysreg(ICC_DIR_EL1, iar);
+	gic_deactivate(iar);
 	/* An SPI no bound hwirq owns (or whose VIRQ is disabled: masked already): masked, so a
 	 * device holding its line high cannot keep this CPU in here. Binding enables it again. */
 	if (intid >= 32)

@@ -1,0 +1,72 @@
+/*
+ * vgic_v2: what the VM's emulated distributor shows a GICv2 guest, on top of the GICv3 emulation
+ * in vgic.c. A GICv2 distributor has the GICv3 one's SPI registers at the same offsets; its
+ * banked SGI/PPI registers (word 0 of each bit bank, IPRIORITYR0..7, ICFGR0..1) are the ones a
+ * GICv3 redistributor's SGI frame holds, so they are served from there; ITARGETSR, SGIR and the
+ * SGI pending registers are GICv2's own, and there is no redistributor (and no IROUTER, no ARE).
+ * The guest's CPU interface is the hardware's GICV, mapped where its GICC is (stage2.c).
+ */
+#include "gic.h"
+#include "vgic_v2.h"
+
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IGROUPR     0x0080
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ITARGETSR   0x0800
+#define GICD_ICFGR       0x0C00
+#define GICD_SGIR        0x0F00
+#define GICD_SPENDSGIR   0x0F20
+#define GICD_ID_START    0xFFD0 /* the ID registers (PIDR2 among them) */
+#define GICD_PIDR2       0xFFE8
+#define GICD_CTLR_EN     0x3         /* EnableGrp0, EnableGrp1 */
+#define GICD_TYPER_LINES 0x1F        /* ITLinesNumber; CPUNumber 0: one CPU interface */
+#define GICD_PIDR2_V2    0x2B        /* ArchRev 2 */
+#define VGIC_SGI_FRAME   0x10000     /* a GICv3 redistributor's SGI_base */
+#define VGIC_V2_CPU0     0x01010101u /* ITARGETSR: every INTID targets CPU interface 0 */
+
+enum vgic_v2_where vgic_v2_gicd_where(uint64_t *off)
+{
+	uint64_t o = *off;
+
+	/* Word 0 of the one-bit banks (IGROUPR .. ICACTIVER), IPRIORITYR0..7, ICFGR0..1. */
+	if ((o >= GICD_IGROUPR && o <= GICD_ICACTIVER + 3 && (o & 0x7C) == 0) ||
+	    (o >= GICD_IPRIORITYR && o < GICD_IPRIORITYR + 32) ||
+	    (o >= GICD_ICFGR && o < GICD_ICFGR + 8)) {
+		*off = VGIC_SGI_FRAME + o;
+		return VGIC_V2_BANKED;
+	}
+	if ((o >= GICD_ITARGETSR && o < GICD_ICFGR) || (o >= GICD_SGIR && o < GICD_ID_START))
+		return VGIC_V2_OWN;
+	return VGIC_V2_SHARED;
+}
+
+/*
+ * ITARGETSR: one vCPU, CPU interface 0, so every byte reads 1 and writes are ignored (GICv2
+ * allows a uniprocessor's to be RAZ/WI; reading 1 tells the guest where its SPIs go). SGIR and
+ * the SGI pending registers: the vGIC keeps no SGI state (as on GICv3: ICC_SGI1R is not
+ * forwarded), so they read 0 and ignore writes; so does the reserved space between them and the
+ * ID registers, where GICv3 has IROUTER.
+ */
+uint64_t vgic_v2_own_read(uint64_t off, unsigned size)
+{
+	if (off >= GICD_ITARGETSR && off < GICD_ICFGR)
+		return size == 8 ? (uint64_t)VGIC_V2_CPU0 << 32 | VGIC_V2_CPU0
+		                 : VGIC_V2_CPU0 & (uint32_t)((1ull << (8 * size)) - 1);
+	return 0;
+}
+
+uint32_t vgic_v2_gicd_fix(uint64_t off, uint32_t v)
+{
+	switch (off) {
+	case GICD_CTLR:
+		return v & GICD_CTLR_EN; /* no ARE, no DS */
+	case GICD_TYPER:
+		return v & GICD_TYPER_LINES; /* no IDbits, no LPIs */
+	case GICD_PIDR2:
+		return GICD_PIDR2_V2;
+	default:
+		return v;
+	}
+}

@@ -1,0 +1,22 @@
+/* vgic_v2: the GICv2 face of the emulated distributor (vgic_v2.c), for vgic.c. */
+#ifndef VGIC_V2_H
+#define VGIC_V2_H
+
+#include "util.h"
+
+enum vgic_v2_where {
+	VGIC_V2_SHARED, /* the same register at the same offset as GICv3's distributor */
+	VGIC_V2_BANKED, /* an SGI/PPI register: *off now is its GICv3 redistributor offset */
+	VGIC_V2_OWN,    /* GICv2's own (ITARGETSR, SGIR, ...): vgic_v2_own_read, writes ignored */
+};
+
+/* Where the GICv2 distributor access at offset *off is served (may rewrite *off). */
+enum vgic_v2_where vgic_v2_gicd_where(uint64_t *off);
+
+/* A read of @size bytes of a VGIC_V2_OWN register. */
+uint64_t vgic_v2_own_read(uint64_t off, unsigned size);
+
+/* The GICv2 value of a shared register word @v the GICv3 distributor read gave at @off. */
+uint32_t vgic_v2_gicd_fix(uint64_t off, uint32_t v);
+
+#endif

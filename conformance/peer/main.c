@@ -156,11 +156,19 @@ static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 
 	return false;
 }
 
-/* Stops here: the report says why; the owner sees no VM_EXITED and reads the report after
- * VM_STOP. */
-static void stop(u64 problem)
+/* Ends the run: the report says why (PEER_PROBLEM_NONE: it ran through), then VM_EXIT {flags 0,
+ * exit code 0, 0}, after which the owner gets VM_STATUS EXITED and VM_EXITED and this vCPU never
+ * runs again. Should the exit not take, it waits in WFI for the owner's VM_STOP. */
+static _Noreturn void stop(u64 problem)
 {
+	u8 req[4] = {0, 0, 0, 0};
+	u32 err, len;
+
 	report->problem = problem;
+	if (problem != PEER_PROBLEM_NO_DT && problem != PEER_PROBLEM_NO_RPC) {
+		report->step = PEER_STEP_EXIT;
+		(void)rpc_call(GH_RM_IDS_VM_EXIT, req, sizeof(req), &err, &len, NULL, 0);
+	}
 	for (;;)
 		__asm__ volatile("wfi");
 }
@@ -322,12 +330,5 @@ void peer_main(u64 dtb, u64 base)
 		stop(PEER_PROBLEM_STRAY);
 	}
 
-	/* VM_EXIT {flags 0, exit code 0, 0}: the owner gets VM_STATUS EXITED then VM_EXITED. */
-	report->step = PEER_STEP_EXIT;
-	{
-		u8 req[4] = {0, 0, 0, 0};
-
-		(void)rpc_call(GH_RM_IDS_VM_EXIT, req, sizeof(req), &err, &len, NULL, 0);
-	}
-	stop(PEER_PROBLEM_TIMEOUT);
+	stop(PEER_PROBLEM_NONE);
 }

@@ -18,8 +18,10 @@
 /* Not in hvc.h (the calls the boot path makes): reference §2. */
 #define PEER_HVC_MSGQUEUE_UNBIND_SEND_VIRQ    0x19U
 #define PEER_HVC_MSGQUEUE_UNBIND_RECEIVE_VIRQ 0x1AU
-/* A reply the peer does not drain is given up after this many waits for room (as rm.c). */
-#define PEER_SEND_WAITS 100000U
+/* A message for a peer whose queue stays full is given up after this many waits for room: each
+ * wait is a WFI that any request (the primary's too) ends, and while the RM waits it serves no one,
+ * so a peer that does not drain its queue must not hold it for long. */
+#define PEER_SEND_WAITS 16U
 
 /* One server per slot (~29 KiB each: static). open[i] is the peer slot i serves, or NULL. */
 static struct rm_rpc peer_rpc[PEER_MAX];

@@ -44,7 +44,7 @@
 #define PEER_MB_ACCEPTED 0x41434345505444ULL /* "ACCEPTD" */
 #define PEER_MB_GO       0x474f474f474fULL   /* "GOGOGO" */
 /* How long the peer waits for the owner's go, and for each RM reply (ms). */
-#define PEER_GO_MS    2000U
+#define PEER_GO_MS    300U
 #define PEER_REPLY_MS 500U
 
 /* Why the peer stopped early (report.problem). */
@@ -66,7 +66,7 @@
 #define PEER_STEP_RELEASE2 7U
 #define PEER_STEP_GONE     8U
 #define PEER_STEP_UART     9U
-#define PEER_STEP_EXIT     10U
+#define PEER_STEP_EXIT     10U /* the run ended (report.problem says how) */
 
 #define PEER_REPORT_MAGIC 0x7065657272657074ULL /* "peerrept" */
 

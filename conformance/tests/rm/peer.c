@@ -27,6 +27,7 @@ extern const u8 peer_image_start[], peer_image_end[];
 /* What the owner saw in one run, and the peer's report. */
 struct peer_session {
 	bool ran;
+	bool done;        /* false: the run was abandoned (its test hit the time limit) */
 	char problem[96]; /* non-empty: the run stopped there */
 	u16 vmid;
 	u64 ram, shared;
@@ -352,8 +353,9 @@ static void peer_cleanup(u16 vmid)
 	(void)rm_call(GH_RM_IDS_VM_STOP, rm_next_seq(), req, 8, &m);
 	(void)rm_call(GH_RM_IDS_VM_RESET, rm_next_seq(), req, 4, &m);
 	(void)rm_call(GH_RM_IDS_VM_DEALLOCATE, rm_next_seq(), req, 4, &m);
-	if (ps.ram_handle != 0)
-		(void)handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m);
+	if (ps.ram_handle != 0 &&
+	    handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m) == GH_RM_ERRORS_OK)
+		read_report(ps.ram, &ps.rep); /* how far the peer got, for the FAIL line */
 	if (ps.share_handle != 0)
 		(void)handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 }
@@ -440,6 +442,7 @@ static const struct peer_session *peer_session(void)
 	ps.shared = plat.ram_base[0] + plat.ram_size[0] - 6 * 1024 * 1024;
 	if (!peer_share_run() || !peer_again_run())
 		peer_cleanup(ps.vmid);
+	ps.done = true;
 	return &ps;
 }
 
@@ -447,6 +450,10 @@ static const struct peer_session *peer_session(void)
 #define PEER_SESSION(s)                                                                            \
 	const struct peer_session *s = peer_session();                                             \
 	do {                                                                                       \
+		if (!s->done) {                                                                    \
+			test_fail("peer run abandoned at its time limit (in an earlier test)");    \
+			return;                                                                    \
+		}                                                                                  \
 		if (s->problem[0] != '\0') {                                                       \
 			test_fail("peer run: %s; peer report step %lu problem %lu", s->problem,    \
 			          s->rep.step, s->rep.problem);                                    \

@@ -108,7 +108,9 @@ static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
                                const struct machine *m)
 {
 	if (root_memory_add(root->partition, mem_pa(hlos->ram_pa), hlos->ram_size) != OK ||
-	    root_memory_add(root->partition, mem_pa(m->uart.base), 0x1000) != OK)
+	    root_memory_add(root->partition, mem_pa(m->uart.base), 0x1000) != OK ||
+	    (root->gpio_intid != 0 &&
+	     root_memory_add(root->partition, mem_pa(m->gpio.base), 0x1000) != OK))
 		panic("root memory: no room for the primary VM's memdb");
 	root->hlos_memory_base = hlos->ram_pa;
 	root->hlos_memory_size = hlos->ram_size;
@@ -136,9 +138,15 @@ static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_threa
 	                hlos != NULL ? PLAT_RM_HEAP_SIZE : sizeof(heap), arch_boot_entropy());
 	*boot_thread = root.vcpu;
 	vm->vic = root.vic;
-	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2). */
-	if (hlos == NULL && m->gpio.size != 0 && m->gpio_intid != 0)
+	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2); under
+	 * the RM, the RM gives both to the primary VM (the page then owned by the root partition). */
+	if (m->gpio.size != 0 && m->gpio_intid != 0) {
 		root_add_hwirq(&root, m->gpio_intid);
+		if (hlos != NULL) {
+			root.gpio_base = m->gpio.base;
+			root.gpio_intid = m->gpio_intid;
+		}
+	}
 	hyp_root_memory(&root, vm, m, boot_dtb);
 	if (hlos != NULL)
 		hyp_root_rm_memory(&root, hlos, m);

@@ -157,5 +157,12 @@ const char *rm_boot_info_read(const void *dtb, struct rm_boot_info *out)
 	if (!read_pair(blob, "humpy,gic-memory", &out->gicd, &out->gicr)) {
 		return "humpy,gic-memory";
 	}
+	/* Optional: without them the primary VM owns no hardware IRQ. */
+	if (!read_u64(blob, "humpy,root-hwirq-cap", &out->hwirq) ||
+	    !read_pair(blob, "humpy,gpio", &out->gpio_base, &out->gpio_intid)) {
+		out->hwirq = RM_BOOT_NONE;
+		out->gpio_base = RM_BOOT_NONE;
+		out->gpio_intid = RM_BOOT_NONE;
+	}
 	return NULL;
 }

@@ -33,6 +33,12 @@ struct rm_boot_info {
 	 * (humpy,gic-memory). */
 	uint64_t gicd;
 	uint64_t gicr;
+	/* Optional (RM_BOOT_NONE when not given): the hwirq object of the PL061's SPI
+	 * (humpy,root-hwirq-cap) and the PL061 page and that SPI's INTID (humpy,gpio), which the RM
+	 * gives the primary VM. */
+	uint64_t hwirq;
+	uint64_t gpio_base;
+	uint64_t gpio_intid;
 };
 
 /* Reads @dtb's /chosen. Returns NULL when everything the RM needs is there, else the name of the

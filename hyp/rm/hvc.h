@@ -23,6 +23,8 @@
 #define HVC_CSPACE_DELETE_CAP_FROM     0x22U
 #define HVC_CSPACE_COPY_CAP_FROM       0x23U
 #define HVC_CSPACE_CONFIGURE           0x25U
+#define HVC_HWIRQ_BIND_VIRQ            0x26U
+#define HVC_HWIRQ_UNBIND_VIRQ          0x27U
 #define HVC_VIC_CONFIGURE              0x28U
 #define HVC_VIC_ATTACH_VCPU            0x29U
 #define HVC_ADDRSPACE_ATTACH_THREAD    0x2AU
@@ -40,6 +42,9 @@
 
 /* Error codes (§3) the RM names. */
 #define HVC_OK                   0U
+#define HVC_ERROR_ARGUMENT       1U
+#define HVC_ERROR_BUSY           31U
+#define HVC_ERROR_VIRQ_BOUND     40U
 #define HVC_ERROR_MSGQUEUE_EMPTY 60U
 #define HVC_ERROR_MSGQUEUE_FULL  61U
 

@@ -5,6 +5,7 @@
 #include "console.h"
 #include "fdt_patch.h"
 #include "hvc.h"
+#include "irq_hyp.h"
 #include "mem_hyp.h"
 
 /* The step being made and its error, for the caller's one line. */
@@ -164,6 +165,36 @@ static bool primary_queues(const struct rm_boot_info *b, struct primary_vm *vm)
 	                "copy the receive cap to the VM");
 }
 
+/*
+ * The hardware IRQ the hypervisor gave the RM (the PL061's SPI), the primary VM's: the PL061's page
+ * mapped at its physical address as a device, its SPI bound to the primary's VIC at the same INTID,
+ * as the primary's DT (the machine's, where the PL061 is described) says; the primary may lend it
+ * (VM_IRQ_LEND, irq_hyp.c). Without one the primary simply owns no hardware IRQ.
+ */
+static bool primary_hwirq(const struct rm_boot_info *b, struct primary_vm *vm)
+{
+	vm->hwirq_virq = 0;
+	if (b->hwirq == RM_BOOT_NONE) {
+		return true;
+	}
+	if (b->gpio_intid < PRIMARY_HWIRQ_FIRST || b->gpio_intid >= PRIMARY_HWIRQ_END) {
+		return step("the PL061's SPI inside the primary VM's VIC", 1);
+	}
+	if (!create(b, HVC_PARTITION_CREATE_MEMEXTENT, "create PL061 extent", &vm->gpio_me) ||
+	    !configure_extent(vm->gpio_me, b->gpio_base, PRIMARY_DEVICE_PAGE,
+	                      HVC_MEMEXTENT_ATTRS(HVC_ACCESS_RW, HVC_MEMEXTENT_MEMTYPE_DEV),
+	                      "PL061 extent") ||
+	    !map(vm->addrspace, vm->gpio_me, b->gpio_base,
+	         HVC_MAP_ATTRS(HVC_ACCESS_RW, HVC_S2_DEVICE_NGNRE), "map PL061") ||
+	    !bind(HVC_HWIRQ_BIND_VIRQ, b->hwirq, vm->vic, (uint32_t)b->gpio_intid,
+	          "bind the PL061's SPI to the primary VM's VIC")) {
+		return false;
+	}
+	vm->hwirq_virq = (uint32_t)b->gpio_intid;
+	return rm_irq_give(b->hwirq, PRIMARY_VMID, vm->hwirq_virq) ||
+	       step("record the primary VM's hardware IRQ", 1);
+}
+
 /* Maps the DT window into the RM, adds /hypervisor, unmaps it. */
 static bool primary_patch_dt(const struct rm_boot_info *b, struct primary_vm *vm)
 {
@@ -203,7 +234,7 @@ const char *primary_build(const struct rm_boot_info *b, struct primary_vm *vm)
 {
 	primary_failed = NULL;
 	if (primary_objects(b, vm) && primary_memory(b, vm) && primary_queues(b, vm) &&
-	    primary_patch_dt(b, vm)) {
+	    primary_hwirq(b, vm) && primary_patch_dt(b, vm)) {
 		const uint64_t a[4] = {vm->vcpu, b->hlos_entry, b->hlos_dtb, 0};
 
 		step("vcpu_poweron", hvc_call(HVC_VCPU_POWERON, a, 4).x[0]);

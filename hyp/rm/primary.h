@@ -27,16 +27,22 @@
 /* The RM may rewrite up to 16 KiB past the DT the loader placed (gunyah-abi.md §13). */
 #define PRIMARY_DT_ROOM   (16U * 1024U)
 #define PRIMARY_DT_WINDOW (1024U * 1024U) /* mapped into the RM while it patches */
+/* A hardware IRQ (the PL061's SPI) is bound at its own INTID: one of the VIC's SPIs, below the
+ * queues' VIRQs. */
+#define PRIMARY_HWIRQ_FIRST 32U
+#define PRIMARY_HWIRQ_END   PRIMARY_TX_VIRQ
+#define PRIMARY_DEVICE_PAGE 0x1000U
 
 struct primary_vm {
 	/* Caps in the root (RM's) cspace. */
 	uint64_t cspace, addrspace, vic, vcpu;
-	uint64_t ram_me, dt_me, uart_me;
+	uint64_t ram_me, dt_me, uart_me, gpio_me;
 	uint64_t tx_queue; /* VM -> RM: the RM receives on it */
 	uint64_t rx_queue; /* RM -> VM: the RM sends on it */
 	/* What the VM itself holds (caps in its own cspace) and sees (INTIDs of its VIC). */
 	uint64_t vm_tx_cap, vm_rx_cap;
 	uint32_t vm_tx_virq, vm_rx_virq;
+	uint32_t hwirq_virq; /* the PL061's SPI, bound at this INTID of its VIC; 0: none */
 };
 
 /* Builds the primary VM and powers its vCPU on. NULL on success, else the step that failed (it is

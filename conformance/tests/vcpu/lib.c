@@ -210,6 +210,10 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 			c->counter++;
 	case V2_WFI:
 		vcpu2_wfi(c);
+	case V2_CALL:
+		((void (*)(struct vcpu2 *))(uintptr_t)c->arg2)(c);
+		for (;;)
+			c->counter++;
 	case V2_SPIN:
 	default:
 		for (;;)

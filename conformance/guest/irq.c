@@ -24,7 +24,7 @@
 #define GICC_IAR     0x000c
 #define GICC_EOIR    0x0010
 #define GICC_HPPIR   0x0018
-#define GICC_CTLR_EN 0x7 /* EnableGrp0, EnableGrp1, AckCtl */
+#define GICC_CTLR_EN 0x7    /* EnableGrp0, EnableGrp1, AckCtl */
 #define GICC_IAR_ID  0x1fff /* INTID 9:0, an SGI's CPUID 12:10 */
 
 #define IRQ_WORDS (IRQ_INTID_LIMIT / 32 + 1)

@@ -153,12 +153,14 @@ static inline __attribute__((always_inline)) void hypercall_zero_from(struct hyp
  * registers (the handler sees only its own), then the handler, which stores all eight result
  * words there (x[count..8) are zero in every result, hypercall.h). Instantiated once a row with
  * the row's constants (HYPERCALL_NATIVE_ENTRY): every test folds to the few instructions that
- * row needs, and the handler is a direct call (or inlined). What is common stays written once,
- * here; the row only says which inputs are which.
+ * row needs, and the handler is a tail call with its arguments already in place (the entry takes
+ * the handler's own (io, cspace, vcpu)). What is common stays written once, here; the row only
+ * says which inputs are which.
  */
 static inline __attribute__((always_inline)) void
-hypercall_native_row(struct vcpu *vcpu, struct hypercall_regs *regs, hypercall_handler_t handler,
-                     unsigned inputs, unsigned res0_mask, unsigned res1_mask, unsigned cap_mask)
+hypercall_native_row(struct hypercall_regs *regs, struct cspace *cspace, struct vcpu *vcpu,
+                     hypercall_handler_t handler, unsigned inputs, unsigned res0_mask,
+                     unsigned res1_mask, unsigned cap_mask)
 {
 	bool is_reserved_ok = true;
 
@@ -169,40 +171,58 @@ hypercall_native_row(struct vcpu *vcpu, struct hypercall_regs *regs, hypercall_h
 		if ((res1_mask & (1U << i)) != 0 && regs->x[i] != UINT64_MAX)
 			is_reserved_ok = false;
 	}
-	if (!is_reserved_ok || (cap_mask != 0 && vcpu->cspace == NULL)) {
+	if (!is_reserved_ok || (cap_mask != 0 && cspace == NULL)) {
 		(void)hypercall_regs_put(regs, hypercall_error(ERROR_ARGUMENT_INVALID));
 		return;
 	}
 	hypercall_zero_from(regs, inputs);
-	(void)handler(regs, vcpu->cspace, vcpu);
+	(void)handler(regs, cspace, vcpu);
 }
 
 #define HYPERCALL_NATIVE_ENTRY(NAME, fn, ...)                                                      \
-	static void hypercall_native_##fn(struct hypercall_regs *regs, struct vcpu *vcpu)          \
+	static void hypercall_native_##fn(struct hypercall_regs *regs, struct cspace *cspace,      \
+	                                  struct vcpu *vcpu)                                       \
 	{                                                                                          \
-		hypercall_native_row(vcpu, regs, hypercall_##fn, HC_COUNT(__VA_ARGS__),            \
+		hypercall_native_row(regs, cspace, vcpu, hypercall_##fn, HC_COUNT(__VA_ARGS__),    \
 		                     HC_MASK(HC_RES0, __VA_ARGS__), HC_MASK(HC_RES1, __VA_ARGS__), \
 		                     HC_MASK(HC_CAP, __VA_ARGS__));                                \
 	}
 #define HYPERCALL_NATIVE_ENTRY0(NAME, fn)                                                          \
-	static void hypercall_native_##fn(struct hypercall_regs *regs, struct vcpu *vcpu)          \
+	static void hypercall_native_##fn(struct hypercall_regs *regs, struct cspace *cspace,      \
+	                                  struct vcpu *vcpu)                                       \
 	{                                                                                          \
-		hypercall_native_row(vcpu, regs, hypercall_##fn, 0, 0, 0, 0);                      \
+		hypercall_native_row(regs, cspace, vcpu, hypercall_##fn, 0, 0, 0, 0);              \
 	}
 HYPERCALL_TABLE(HYPERCALL_NATIVE_ENTRY, HYPERCALL_NATIVE_ENTRY0)
+
+/* The native entry of a number without a row. */
+static void hypercall_native_unimplemented(struct hypercall_regs *regs, struct cspace *cspace,
+                                           struct vcpu *vcpu)
+{
+	(void)cspace;
+	(void)vcpu;
+	(void)hypercall_regs_put(regs, hypercall_error(ERROR_UNIMPLEMENTED));
+}
 
 #define HYPERCALL_TABLE_ROW(NAME, fn, ...) HYPERCALL_ROW(NAME, fn, __VA_ARGS__),
 #define HYPERCALL_TABLE_ROW0(NAME, fn)     HYPERCALL_ROW0(NAME, fn),
 static const struct hypercall_desc hypercall_table[HYP_CALL_COUNT] = {
     HYPERCALL_TABLE(HYPERCALL_TABLE_ROW, HYPERCALL_TABLE_ROW0)};
 
-/* The rows' native entries alone, indexed by number (NULL for a hole): the lean path from the
- * vectors loads one pointer and branches. */
-typedef void (*hypercall_native_fn)(struct hypercall_regs *regs, struct vcpu *vcpu);
+/*
+ * The rows' native entries alone, indexed by number, a hole's UNIMPLEMENTED: vectors.S loads one
+ * pointer and calls it, with no test of the number's row (every slot holds an entry). The holes
+ * are filled by the range first, then the rows override their slots (the warning for that is
+ * what this initializer is written to do).
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 #define HYPERCALL_ENTRY_SLOT(NAME, fn, ...) [HYP_CALL_##NAME] = hypercall_native_##fn,
 #define HYPERCALL_ENTRY_SLOT0(NAME, fn)     [HYP_CALL_##NAME] = hypercall_native_##fn,
-static const hypercall_native_fn hypercall_native_entries[HYP_CALL_COUNT] = {
+const hypercall_native_fn hypercall_native_entries[HYP_CALL_COUNT] = {
+    [0 ... HYP_CALL_COUNT - 1] = hypercall_native_unimplemented,
     HYPERCALL_TABLE(HYPERCALL_ENTRY_SLOT, HYPERCALL_ENTRY_SLOT0)};
+#pragma GCC diagnostic pop
 
 unsigned hypercall_table_size(void)
 {
@@ -252,13 +272,7 @@ static void hypercall_put(struct hypercall_regs *regs, const struct hypercall_re
 static inline __attribute__((always_inline)) void hypercall_native(struct vcpu *vcpu, uint64_t num,
                                                                    struct hypercall_regs *regs)
 {
-	hypercall_native_fn native = hypercall_native_entries[num];
-
-	if (native == NULL) {
-		(void)hypercall_regs_put(regs, hypercall_error(ERROR_UNIMPLEMENTED));
-		return;
-	}
-	native(regs, vcpu);
+	hypercall_native_entries[num](regs, vcpu->cspace, vcpu);
 }
 
 /* SMCCC path for a Gunyah hypercall: inputs shifted to x1..x7, outputs from x0, rest untouched. */
@@ -405,11 +419,6 @@ bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hyp
 	}
 	hypercall_native(vcpu, num, regs);
 	return true;
-}
-
-void hypercall_native_call(struct hypercall_regs *regs, struct vcpu *vcpu, uint64_t num)
-{
-	hypercall_native(vcpu, num, regs);
 }
 
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,

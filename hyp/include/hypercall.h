@@ -132,10 +132,14 @@ static inline struct hypercall_result hypercall_values2(struct core_result r)
 bool hypercall_dispatch(struct vcpu *vcpu, bool is_hvc, uint16_t imm, struct hypercall_regs *regs);
 
 /*
- * The native path for a number the caller has checked (num < hypercall_table_size()): the
- * vectors' lean exit, which returns x9..x17 as zero itself.
+ * The native path of each number below HYP_CALL_COUNT (a hole's answers UNIMPLEMENTED), called
+ * with the caller's registers, its cspace (vcpu->cspace, NULL when it has none) and the vCPU.
+ * Read by the vectors' lean path (vectors.S), which checks the number, calls the entry itself
+ * and returns x9..x17 as zero; hypercall_dispatch calls the same entries.
  */
-void hypercall_native_call(struct hypercall_regs *regs, struct vcpu *vcpu, uint64_t num);
+typedef void (*hypercall_native_fn)(struct hypercall_regs *regs, struct cspace *cspace,
+                                    struct vcpu *vcpu);
+extern const hypercall_native_fn hypercall_native_entries[];
 
 /* The same as a result (count 8: registers a call does not set keep their input values). */
 struct hypercall_result hypercall_trap(struct vcpu *vcpu, bool is_hvc, uint16_t imm,

@@ -10,6 +10,8 @@
  * running vCPU) and sched.pending (a 32-bit enum; trap.c asserts both offsets). */
 #define CPU_SCHED_CURRENT 0
 #define CPU_SCHED_PENDING 8
+/* struct vcpu (vcpu.h): its cspace, the native entries' second argument (trap.c asserts it). */
+#define VCPU_CSPACE 24
 
 #ifndef __ASSEMBLER__
 #include "util.h"

@@ -57,9 +57,10 @@ static void trap_hypercall(struct guest_frame *f, bool is_hvc, uint16_t imm)
 }
 
 /*
- * vectors.S's lean path for a native hypercall calls hypercall_native_call itself and reads these
- * two fields through TPIDR_EL2; a reschedule due after the call comes here once the frame is whole:
- * trap_exit (reschedule, SError window).
+ * vectors.S's lean path for a native hypercall calls the number's entry in hypercall_native_entries
+ * itself, with the running vCPU's cspace, and reads these fields (the vCPU through TPIDR_EL2); a
+ * reschedule due after the call comes here once the frame is whole: trap_exit (reschedule, SError
+ * window).
  */
 _Static_assert(__builtin_offsetof(struct cpu_local, sched.current) == CPU_SCHED_CURRENT,
                "vectors.S reads the running vCPU here");
@@ -67,6 +68,8 @@ _Static_assert(__builtin_offsetof(struct cpu_local, sched.pending) == CPU_SCHED_
                    sizeof(enum sched_pending) == 4,
                "vectors.S reads the pending decision here (ldr w)");
 _Static_assert(SCHED_NONE == 0, "vectors.S tests the pending decision with cbnz");
+_Static_assert(__builtin_offsetof(struct vcpu, cspace) == VCPU_CSPACE,
+               "vectors.S passes the running vCPU's cspace from here");
 void arch_guest_hypercall_exit(struct guest_frame *f)
 {
 	trap_exit(f);
@@ -122,13 +125,6 @@ static void trap_sysreg(struct guest_frame *f, uint64_t esr)
 
 		if (rt != 31)
 			f->x[rt] = val;
-		f->elr += 4;
-		return;
-	}
-	/* ICC_SGI1R_EL1 (3, 0, C12, C11, 5) traps with HCR_EL2.IMO: the vGIC sends the SGI. */
-	if ((esr & ESR_SYS_READ) == 0 && ESR_SYS_OP0(esr) == 3 && ESR_SYS_OP1(esr) == 0 &&
-	    ESR_SYS_CRN(esr) == 12 && crm == 11 && ESR_SYS_OP2(esr) == 5 &&
-	    vgic_sgi1r_write(rt != 31 ? f->x[rt] : 0)) {
 		f->elr += 4;
 		return;
 	}

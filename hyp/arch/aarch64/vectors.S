@@ -187,9 +187,10 @@ guest_sync_not_identify:
  * come back as results or zero and x9..x17 as zero, so only x2..x8, x18 and x30 go into the frame;
  * C keeps x19..x29, and ELR/SPSR stay in their registers (nothing at EL2 takes an exception and
  * returns while it runs: with an SError pending on entry, whose window would, the slow path takes
- * the call). The call itself is hypercall_native_call(the frame's x0..x7, the running vCPU,
- * number); after it, what trap_exit does on the slow path: a reschedule due takes the full exit,
- * else the hypervisor's own SErrors are taken here, at EL2 (serror.S says why).
+ * the call). The call itself is the number's entry in hypercall_native_entries (hypercall.h: every
+ * slot holds one, a hole's answers UNIMPLEMENTED) with the frame's x0..x7, the running vCPU's
+ * cspace and the vCPU; after it, what trap_exit does on the slow path: a reschedule due takes the
+ * full exit, else the hypervisor's own SErrors are taken here, at EL2 (serror.S says why).
  */
 guest_sync_native:
 	mrs	x0, isr_el1		/* ISR_EL1.A: an SError pending is the guest's (serror.S) */
@@ -200,11 +201,14 @@ guest_sync_native:
 	str	x8, [sp, #64]
 	str	x18, [sp, #144]
 	str	x30, [sp, #240]
-	mov	x2, x1
-	mrs	x1, tpidr_el2
-	ldr	x1, [x1, #CPU_SCHED_CURRENT]
+	adrp	x3, hypercall_native_entries
+	add	x3, x3, :lo12:hypercall_native_entries
+	ldr	x3, [x3, x1, lsl #3]
+	mrs	x2, tpidr_el2
+	ldr	x2, [x2, #CPU_SCHED_CURRENT]
+	ldr	x1, [x2, #VCPU_CSPACE]
 	mov	x0, sp
-	bl	hypercall_native_call
+	blr	x3
 	mrs	x0, tpidr_el2
 	ldr	w0, [x0, #CPU_SCHED_PENDING]
 	cbnz	w0, guest_sync_native_full

@@ -106,6 +106,22 @@ static u32 get32(const u8 *p)
 	return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
 }
 
+/* An IRQ_LENT notification {u16 owner, u16 reserved, u32 handle, u32 label} into the report (the
+ * first one only): the IRQ script checks the owner's VM_IRQ_NOTIFY reached it. */
+static void note_lent(const u8 *msg, u32 n)
+{
+	const u8 *p = msg + GH_RM_HEADER_SIZE;
+
+	if (n != GH_RM_HEADER_SIZE + 12 ||
+	    (msg[1] & GH_RM_HEADER_TYPE_MASK) != GH_RM_MSG_TYPE_NOTIFICATION ||
+	    get32(msg + GH_RM_HEADER_ID_OFFSET) != GH_RM_NOTIFICATIONS_IRQ_LENT ||
+	    report->lent_seen++ != 0)
+		return;
+	report->lent_owner = (u64)p[0] | ((u64)p[1] << 8);
+	report->lent_handle = get32(p + 4);
+	report->lent_label = get32(p + 8);
+}
+
 /*
  * One request of at most one message and its reply (one message too: every reply the peer asks
  * for is short). Notifications and anything else on the way are dropped. Returns false when no
@@ -123,7 +139,8 @@ static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 
 	msg[1] = GH_RM_MSG_TYPE_REQUEST; /* no continuation */
 	put16(msg + GH_RM_HEADER_SEQ_OFFSET, my_seq);
 	put32(msg + GH_RM_HEADER_ID_OFFSET, id);
-	memcpy(msg + GH_RM_HEADER_SIZE, req, req_len);
+	if (req_len != 0)
+		memcpy(msg + GH_RM_HEADER_SIZE, req, req_len);
 	end = now_ticks() + ms_ticks(PEER_REPLY_MS);
 	while (
 	    peer_hvc(GH_HVC_MSGQUEUE_SEND, tx_cap, GH_RM_HEADER_SIZE + req_len, (u64)msg, 1).x[0] !=
@@ -141,6 +158,7 @@ static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 
 			yield();
 			continue;
 		}
+		note_lent(msg, n);
 		if (n < GH_RM_HEADER_SIZE + 4 || n > sizeof(msg) ||
 		    (msg[1] & GH_RM_HEADER_TYPE_MASK) != GH_RM_MSG_TYPE_REPLY ||
 		    (msg[GH_RM_HEADER_SEQ_OFFSET] | (msg[GH_RM_HEADER_SEQ_OFFSET + 1] << 8)) !=
@@ -299,6 +317,164 @@ static void share_script(u16 vmid)
 	fault_probe(&report->uart_fault, before);
 }
 
+/* GICv3 distributor and redistributor registers (Arm GIC architecture specification v3/v4). */
+#define GICD_CTLR         0x0000U
+#define GICD_IGROUPR      0x0080U
+#define GICD_ISENABLER    0x0100U
+#define GICD_ICENABLER    0x0180U
+#define GICD_IPRIORITYR   0x0400U
+#define GICD_IROUTER      0x6000U
+#define GICD_CTLR_ARE_NS  (1U << 4)
+#define GICD_CTLR_GRP1_NS (1U << 1)
+#define GICR_WAKER        0x0014U
+#define GICR_WAKER_SLEEP  (1U << 1)
+#define GIC_SPURIOUS      1020U
+
+static u64 gicd_base;
+
+static void mmio_w32(u64 a, u32 v)
+{
+	*(volatile u32 *)a = v;
+	__asm__ volatile("dsb sy" ::: "memory");
+}
+
+static u32 mmio_r32(u64 a)
+{
+	return *(volatile u32 *)a;
+}
+
+/* The SPI `intid` routed to this vCPU, group 1, enabled; the CPU interface taking group 1 at any
+ * priority. The peer never unmasks PSTATE.I: it takes the interrupt by reading ICC_IAR1_EL1. */
+static bool gic_on(u32 intid)
+{
+	int node = fdt_find_compatible(-1, "arm,gic-v3");
+	u64 gicr, size;
+
+	if (node < 0 || intid >= GIC_SPURIOUS || !fdt_reg(node, 0, &gicd_base, &size) ||
+	    !fdt_reg(node, 1, &gicr, &size))
+		return false;
+	mmio_w32(gicr + GICR_WAKER, mmio_r32(gicr + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	mmio_w32(gicd_base + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_GRP1_NS);
+	mmio_w32(gicd_base + GICD_IGROUPR + intid / 32 * 4,
+	         mmio_r32(gicd_base + GICD_IGROUPR + intid / 32 * 4) | (1U << (intid % 32)));
+	*(volatile u8 *)(gicd_base + GICD_IPRIORITYR + intid) = 0xa0;
+	*(volatile u64 *)(gicd_base + GICD_IROUTER + intid * 8) = 0;
+	mmio_w32(gicd_base + GICD_ISENABLER + intid / 32 * 4, 1U << (intid % 32));
+	__asm__ volatile("msr S3_0_C12_C12_5, %0; isb" ::"r"(7ULL) : "memory"); /* ICC_SRE_EL1 */
+	__asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xffULL));                /* ICC_PMR_EL1 */
+	__asm__ volatile("msr S3_0_C12_C12_7, %0; isb" ::"r"(1ULL) : "memory"); /* ICC_IGRPEN1 */
+	return true;
+}
+
+/* Takes every interrupt for PEER_IRQ_MS: acknowledged (ICC_IAR1_EL1), recorded, its SPI disabled
+ * (a level line still high would come back at once) and ended (ICC_EOIR1_EL1). */
+static void irq_take(void)
+{
+	u64 end = now_ticks() + ms_ticks(PEER_IRQ_MS);
+
+	while (now_ticks() <= end) {
+		u64 iar;
+
+		__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
+		iar &= 0xffffffU;
+		if (iar >= GIC_SPURIOUS) {
+			yield();
+			continue;
+		}
+		report->irq_taken_intid = iar;
+		report->irq_taken_count++;
+		mmio_w32(gicd_base + GICD_ICENABLER + (u32)iar / 32 * 4, 1U << (iar % 32));
+		__asm__ volatile("msr S3_0_C12_C12_1, %0; isb" ::"r"(iar) : "memory"); /* EOIR1 */
+	}
+}
+
+/* VM_IRQ_NOTIFY {handle, flags} (ACCEPTED or RELEASED: to the owner). */
+static bool irq_notify(u32 handle, u32 flags, u32 *err)
+{
+	u8 req[8];
+	u32 len;
+
+	put32(req, handle);
+	put32(req + 4, flags);
+	return rpc_call(GH_RM_IDS_VM_IRQ_NOTIFY, req, sizeof(req), err, &len, NULL, 0);
+}
+
+static bool irq_release(u32 handle, u32 *err)
+{
+	u8 req[4];
+	u32 len;
+
+	put32(req, handle);
+	return rpc_call(GH_RM_IDS_VM_IRQ_RELEASE, req, sizeof(req), err, &len, NULL, 0);
+}
+
+/* The IRQ script (humpy/peer.h PEER_MODE_IRQ); the owner's half is tests/rm/irq.c. */
+static void irq_script(void)
+{
+	int chosen = fdt_path_offset("/chosen");
+	u32 handle, share, err, len, cells;
+	const u8 *ipa_prop = fdt_prop(chosen, PEER_DT_SHARE_IPA, &cells);
+	u8 req[8], data[8];
+	volatile u64 *sh;
+	u64 ipa, end;
+
+	if (!fdt_prop_u32(chosen, PEER_DT_IRQ_HANDLE, &handle) ||
+	    !fdt_prop_u32(chosen, PEER_DT_SHARE_HANDLE, &share) || ipa_prop == NULL || cells != 8)
+		stop(PEER_PROBLEM_NO_SCRIPT);
+	ipa = ((u64)fdt_be32(ipa_prop) << 32) | fdt_be32(ipa_prop + 4);
+	sh = (volatile u64 *)ipa;
+
+	report->step = PEER_STEP_ACCEPT;
+	if (!accept(share, ipa, &err, &len))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->accept_err = err;
+	if (err != GH_RM_ERRORS_OK)
+		return;
+
+	/* VM_IRQ_ACCEPT {handle, 0xffffffff: the owner's number} -> {error, u32 virq}. */
+	report->step = PEER_STEP_IRQ_ACCEPT;
+	put32(req, handle);
+	put32(req + 4, 0xffffffffU);
+	if (!rpc_call(GH_RM_IDS_VM_IRQ_ACCEPT, req, sizeof(req), &err, &len, data, sizeof(data)))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->irq_accept_err = err;
+	report->irq_accept_len = len;
+	report->irq_virq = len == 8 ? get32(data + 4) : ~0ULL;
+	if (err != GH_RM_ERRORS_OK || !gic_on((u32)report->irq_virq))
+		return;
+	if (!irq_notify(handle, GH_RM_IRQ_NOTIFY_ACCEPTED, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->irq_notify_accepted_err = err;
+
+	/* Tell the owner; its go comes once it has raised the line. */
+	report->step = PEER_STEP_GO;
+	sh[PEER_SH_MAILBOX] = PEER_MB_ACCEPTED;
+	end = now_ticks() + ms_ticks(PEER_GO_MS);
+	while (sh[PEER_SH_GO] != PEER_MB_GO) {
+		if (now_ticks() > end)
+			stop(PEER_PROBLEM_NO_GO);
+		yield();
+	}
+	report->step = PEER_STEP_IRQ_TAKE;
+	irq_take();
+
+	report->step = PEER_STEP_IRQ_RELEASE;
+	if (!irq_release(handle, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->irq_release_err = err;
+	if (!irq_notify(handle, GH_RM_IRQ_NOTIFY_RELEASED, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->irq_notify_released_err = err;
+	if (!irq_release(handle, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->irq_release2_err = err;
+
+	report->step = PEER_STEP_RELEASE;
+	if (!release(share, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->release_err = err;
+}
+
 void peer_main(u64 dtb, u64 base)
 {
 	u32 err, len, mode;
@@ -324,6 +500,8 @@ void peer_main(u64 dtb, u64 base)
 	strays = peer_exc[0];
 	if (mode == PEER_MODE_SHARE)
 		share_script((u16)report->vmid);
+	else if (mode == PEER_MODE_IRQ)
+		irq_script();
 	strays = peer_exc[0] - strays - report->gone_fault.count - report->uart_fault.count;
 	if (strays != 0) {
 		report->stray.count = strays;

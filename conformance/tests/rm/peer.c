@@ -15,6 +15,8 @@
 #include <humpy/plat.h>
 #include <humpy/rm_rpc.h>
 
+#include "peer_owner.h"
+
 extern const u8 peer_image_start[], peer_image_end[];
 
 #define PEER_PAGE   4096U
@@ -51,7 +53,7 @@ struct peer_session {
 
 static struct peer_session ps;
 
-static void cache_clean(u64 ipa, u64 len)
+void peer_cache_clean(u64 ipa, u64 len)
 {
 	for (u64 a = ipa; a < ipa + len; a += 64)
 		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
@@ -143,9 +145,10 @@ static void dtw_prop_u64(struct dtw *w, const char *name, u64 v)
 }
 
 /* The peer's tree at `at` (at most PEER_DT_SIZE): /chosen with the script and stdout-path, the
- * owner's own UART (address from the owner's DT, plat.uart) as the peer's console node. The RM adds
- * /hypervisor. False if it does not fit. */
-static bool peer_dt(u64 at, u32 mode, u32 share_handle, u64 share_ipa)
+ * owner's own UART (address from the owner's DT, plat.uart) as the peer's console node; in
+ * PEER_MODE_IRQ also the IRQ handle and the owner's GIC (distributor, the first redistributor) as
+ * an arm,gic-v3 node. The RM adds /hypervisor. False if it does not fit. */
+static bool peer_dt(u64 at, u32 mode, u32 share_handle, u64 share_ipa, u32 irq_handle)
 {
 	static struct dtw w;
 	char serial[32];
@@ -164,7 +167,25 @@ static bool peer_dt(u64 at, u32 mode, u32 share_handle, u64 share_ipa)
 	dtw_prop_u32(&w, PEER_DT_MODE, mode);
 	dtw_prop_u32(&w, PEER_DT_SHARE_HANDLE, share_handle);
 	dtw_prop_u64(&w, PEER_DT_SHARE_IPA, share_ipa);
+	if (mode == PEER_MODE_IRQ)
+		dtw_prop_u32(&w, PEER_DT_IRQ_HANDLE, irq_handle);
 	dtw_end(&w);
+	if (mode == PEER_MODE_IRQ) {
+		u8 gic[32];
+
+		dtw_begin(&w, "interrupt-controller");
+		dtw_prop(&w, "compatible", "arm,gic-v3", 11);
+		put_be32(gic, (u32)(plat.gicd >> 32));
+		put_be32(gic + 4, (u32)plat.gicd);
+		put_be32(gic + 8, 0);
+		put_be32(gic + 12, 0x10000);
+		put_be32(gic + 16, (u32)(plat.gicr >> 32));
+		put_be32(gic + 20, (u32)plat.gicr);
+		put_be32(gic + 24, 0);
+		put_be32(gic + 28, 0x20000);
+		dtw_prop(&w, "reg", gic, sizeof(gic));
+		dtw_end(&w);
+	}
 	dtw_begin(&w, serial + 1);
 	dtw_prop(&w, "compatible", "arm,pl011", 10);
 	put_be32(reg, (u32)(plat.uart >> 32));
@@ -196,6 +217,11 @@ static bool peer_dt(u64 at, u32 mode, u32 share_handle, u64 share_ipa)
 
 /* Where fail_at writes: the problem of the run going on. */
 static char *problem_of_run = ps.problem;
+
+void peer_problem_to(char *buf)
+{
+	problem_of_run = buf;
+}
 
 /* Records the first thing that went wrong in the run. */
 static bool fail_at(const char *what, u32 got)
@@ -236,7 +262,7 @@ static bool vmid_ok(const char *what, u32 id, u16 vmid, u32 reply_len, struct rm
 	return call_ok(what, id, req, sizeof(req), reply_len, m);
 }
 
-static u32 handle_call(u32 id, u32 handle, struct rm_msg *m)
+u32 peer_mem_handle_call(u32 id, u32 handle, struct rm_msg *m)
 {
 	u8 req[GH_RM_MEM_HANDLE_REQUEST];
 	u32 err = 0xffffffffU;
@@ -249,7 +275,7 @@ static u32 handle_call(u32 id, u32 handle, struct rm_msg *m)
 
 /* MEM_SHARE or MEM_LEND of [ipa, ipa + size) to vmid with `rights` (a share lists the owner too,
  * with every right: §6, upstream memparcel): the handle, 0 on failure. */
-static u32 create(const char *what, u32 id, u16 vmid, u8 rights, u64 ipa, u64 size)
+u32 peer_create_parcel(const char *what, u32 id, u16 vmid, u8 rights, u64 ipa, u64 size)
 {
 	u8 req[GH_RM_MEM_CREATE_HEADER + 4 + 2 * GH_RM_MEM_ACL_ENTRY + 4 + GH_RM_MEM_SGL_ENTRY + 4];
 	const bool is_share = id == GH_RM_IDS_MEM_SHARE;
@@ -280,9 +306,9 @@ static u32 create(const char *what, u32 id, u16 vmid, u8 rights, u64 ipa, u64 si
 
 /* The peer image and its DT into [ram, ram + PEER_RAM_SIZE), then lent to vmid, configured,
  * initialised and started. The handle of the RAM's parcel, 0 on failure. */
-static u32 peer_launch(u16 vmid, u64 ram, u32 mode, u32 share_handle, u64 share_ipa)
+u32 peer_launch(u16 vmid, u64 ram, u32 mode, u32 share_handle, u64 share_ipa, u32 irq_handle)
 {
-	const u64 image_len = (u64)(peer_image_end - peer_image_start);
+	const u64 image_len = (u64)(uintptr_t)peer_image_end - (u64)(uintptr_t)peer_image_start;
 	u8 req[40];
 	struct rm_msg m;
 	u32 handle;
@@ -291,12 +317,12 @@ static u32 peer_launch(u16 vmid, u64 ram, u32 mode, u32 share_handle, u64 share_
 		return fail_at("peer image larger than PEER_IMAGE_MAX", (u32)image_len);
 	memset((void *)(uintptr_t)ram, 0, PEER_RAM_SIZE);
 	memcpy((void *)(uintptr_t)ram, peer_image_start, image_len);
-	if (!peer_dt(ram + PEER_DT_OFFSET, mode, share_handle, share_ipa))
+	if (!peer_dt(ram + PEER_DT_OFFSET, mode, share_handle, share_ipa, irq_handle))
 		return fail_at("peer DT does not fit", PEER_DT_SIZE);
-	cache_clean(ram, PEER_RAM_SIZE); /* the peer starts with its caches off */
-	handle =
-	    create("MEM_LEND of the peer's RAM", GH_RM_IDS_MEM_LEND, vmid,
-	           GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X, ram, PEER_RAM_SIZE);
+	peer_cache_clean(ram, PEER_RAM_SIZE); /* the peer starts with its caches off */
+	handle = peer_create_parcel("MEM_LEND of the peer's RAM", GH_RM_IDS_MEM_LEND, vmid,
+	                            GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X, ram,
+	                            PEER_RAM_SIZE);
 	if (handle == 0 && problem_of_run[0] != '\0')
 		return 0;
 	rm_put16(req, vmid);
@@ -314,12 +340,12 @@ static u32 peer_launch(u16 vmid, u64 ram, u32 mode, u32 share_handle, u64 share_
 }
 
 /* Waits (bounded, yielding: the peer runs at the owner's priority) for the shared page's mark. */
-static bool wait_mark(volatile u64 *sh)
+bool peer_wait_mark(volatile u64 *sh)
 {
 	u64 end = timer_now() + timer_freq() / 1000 * PEER_WAIT_MS;
 
 	while (timer_now() < end) {
-		cache_clean((u64)(uintptr_t)sh, PEER_PAGE);
+		peer_cache_clean((u64)(uintptr_t)sh, PEER_PAGE);
 		if (sh[PEER_SH_MAILBOX] == PEER_MB_ACCEPTED)
 			return true;
 		gh_native(GH_HVC_SCHEDULER_YIELD, NULL);
@@ -328,7 +354,7 @@ static bool wait_mark(volatile u64 *sh)
 }
 
 /* The VM_EXITED for vmid; its payload into out. */
-static bool wait_exited(u16 vmid, u8 *out, u32 *len)
+bool peer_wait_exited(u16 vmid, u8 *out, u32 *len)
 {
 	const struct rm_notif *n = rm_notif_wait(GH_RM_NOTIFICATIONS_VM_EXITED, PEER_WAIT_MS);
 
@@ -339,9 +365,9 @@ static bool wait_exited(u16 vmid, u8 *out, u32 *len)
 	return true;
 }
 
-static void read_report(u64 ram, struct peer_report *rep)
+void peer_read_report(u64 ram, struct peer_report *rep)
 {
-	cache_clean(ram + PEER_REPORT_OFFSET, sizeof(*rep));
+	peer_cache_clean(ram + PEER_REPORT_OFFSET, sizeof(*rep));
 	memcpy(rep, (const void *)(uintptr_t)(ram + PEER_REPORT_OFFSET), sizeof(*rep));
 }
 
@@ -358,11 +384,11 @@ static void peer_cleanup(u16 vmid)
 	(void)rm_call(GH_RM_IDS_VM_RESET, rm_next_seq(), req, 4, &m);
 	(void)rm_call(GH_RM_IDS_VM_DEALLOCATE, rm_next_seq(), req, 4, &m);
 	if (ps.ram_handle != 0 &&
-	    handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m) == GH_RM_ERRORS_OK)
+	    peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m) == GH_RM_ERRORS_OK)
 		/* how far the peer got, for the FAIL line */
-		read_report(ps.ram, problem_of_run == ps.problem ? &ps.rep : &ps.again_rep);
+		peer_read_report(ps.ram, problem_of_run == ps.problem ? &ps.rep : &ps.again_rep);
 	if (ps.share_handle != 0)
-		(void)handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
+		(void)peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 }
 
 /* The owner's half of the share script (humpy/peer.h). */
@@ -378,34 +404,36 @@ static bool peer_share_run(void)
 	memset((void *)(uintptr_t)ps.shared, 0, PEER_PAGE);
 	sh[PEER_SH_OWNER] = PEER_OWNER0;
 	sh[PEER_SH_OWNER + 1] = PEER_OWNER1;
-	cache_clean(ps.shared, PEER_PAGE);
-	ps.share_handle = create("MEM_SHARE to the peer", GH_RM_IDS_MEM_SHARE, ps.vmid,
-	                         GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W, ps.shared, PEER_PAGE);
+	peer_cache_clean(ps.shared, PEER_PAGE);
+	ps.share_handle =
+	    peer_create_parcel("MEM_SHARE to the peer", GH_RM_IDS_MEM_SHARE, ps.vmid,
+	                       GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W, ps.shared, PEER_PAGE);
 	if (ps.problem[0] != '\0')
 		return false;
-	ps.ram_handle = peer_launch(ps.vmid, ps.ram, PEER_MODE_SHARE, ps.share_handle, ps.shared);
+	ps.ram_handle =
+	    peer_launch(ps.vmid, ps.ram, PEER_MODE_SHARE, ps.share_handle, ps.shared, 0);
 	if (ps.problem[0] != '\0')
 		return false;
-	ps.marked = wait_mark(sh);
+	ps.marked = peer_wait_mark(sh);
 	if (!ps.marked)
 		return fail_at("no ACCEPTED mark from the peer in the shared page", 0);
 	ps.peer_words[0] = sh[PEER_SH_PEER];
 	ps.peer_words[1] = sh[PEER_SH_PEER + 1];
 	/* The peer holds the share now (or never took it): the owner tries to take it back. */
-	ps.reclaim_held_err = handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
+	ps.reclaim_held_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 	ps.reclaim_held_len = m.len;
 	sh[PEER_SH_GO] = PEER_MB_GO;
-	cache_clean(ps.shared, PEER_PAGE);
-	if (!wait_exited(ps.vmid, ps.exited, &ps.exited_len) ||
+	peer_cache_clean(ps.shared, PEER_PAGE);
+	if (!peer_wait_exited(ps.vmid, ps.exited, &ps.exited_len) ||
 	    !vmid_ok("VM_RESET", GH_RM_IDS_VM_RESET, ps.vmid, 4, &m))
 		return false;
-	ps.ram_reclaim_err = handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m);
+	ps.ram_reclaim_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m);
 	if (ps.ram_reclaim_err != GH_RM_ERRORS_OK)
 		return fail_at("MEM_RECLAIM of the peer's RAM after VM_RESET", ps.ram_reclaim_err);
 	ps.ram_handle = 0;
-	read_report(ps.ram, &ps.rep);
-	ps.share_reclaim_err = handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
-	ps.share_reclaim2_err = handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
+	peer_read_report(ps.ram, &ps.rep);
+	ps.share_reclaim_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
+	ps.share_reclaim2_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 	ps.share_handle = 0;
 	return vmid_ok("VM_DEALLOCATE", GH_RM_IDS_VM_DEALLOCATE, ps.vmid, 4, &m);
 }
@@ -420,18 +448,18 @@ static bool peer_again_run(void)
 	if (!vmid_ok("VM_ALLOCATE of the same VMID", GH_RM_IDS_VM_ALLOCATE, ps.vmid, 8, &m))
 		return false;
 	ps.again_vmid = rm_get16(m.payload + 4);
-	ps.ram_handle = peer_launch(ps.vmid, ps.ram, PEER_MODE_EXIT, 0, 0);
+	ps.ram_handle = peer_launch(ps.vmid, ps.ram, PEER_MODE_EXIT, 0, 0, 0);
 	if (problem_of_run[0] != '\0')
 		return false;
-	ps.again_exited = wait_exited(ps.vmid, exited, &len);
+	ps.again_exited = peer_wait_exited(ps.vmid, exited, &len);
 	if (!ps.again_exited || !vmid_ok("VM_RESET (again)", GH_RM_IDS_VM_RESET, ps.vmid, 4, &m))
 		return false;
-	ps.again_ram_reclaim_err = handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m);
+	ps.again_ram_reclaim_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m);
 	if (ps.again_ram_reclaim_err != GH_RM_ERRORS_OK)
 		return fail_at("MEM_RECLAIM of the peer's RAM after the second VM_RESET",
 		               ps.again_ram_reclaim_err);
 	ps.ram_handle = 0;
-	read_report(ps.ram, &ps.again_rep);
+	peer_read_report(ps.ram, &ps.again_rep);
 	return vmid_ok("VM_DEALLOCATE (again)", GH_RM_IDS_VM_DEALLOCATE, ps.vmid, 4, &m);
 }
 

@@ -144,6 +144,8 @@ static inline __attribute__((always_inline)) void hypercall_zero_from(struct hyp
 	ROW(VCPU_BIND_VIRQ, vcpu_bind_virq, HC_CAP, HC_CAP, HC_VAL, HC_VAL, HC_RES0)               \
 	ROW(VCPU_UNBIND_VIRQ, vcpu_unbind_virq, HC_CAP, HC_VAL, HC_RES0)                           \
 	ROW(VCPU_REGISTER_WRITE, vcpu_register_write, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0)     \
+	ROW(VCPU_RUN, vcpu_run, HC_CAP, HC_VAL, HC_VAL, HC_VAL, HC_RES0)                           \
+	ROW(VCPU_RUN_CHECK, vcpu_run_check, HC_CAP, HC_RES0)                                       \
 	/* end of the table */
 
 /*

@@ -56,3 +56,20 @@ HYPERCALL_HANDLER(vcpu_set_affinity)
 {
 	return hypercall_error(core_vcpu_set_affinity(ctx, in->x[0], in->x[1]));
 }
+
+static struct hypercall_result hypercall_run_result(struct core_run_result r)
+{
+	return (struct hypercall_result){
+	    .x = {(uint64_t)(int64_t)r.error, r.state, r.data[0], r.data[1], r.data[2]},
+	    .count = 5};
+}
+
+HYPERCALL_HANDLER(vcpu_run)
+{
+	return hypercall_run_result(core_vcpu_run(ctx, in->x[0]));
+}
+
+HYPERCALL_HANDLER(vcpu_run_check)
+{
+	return hypercall_run_result(core_vcpu_run_check(ctx, in->x[0]));
+}

@@ -80,6 +80,7 @@ static void thread_cleanup(struct object *obj, struct object **dead)
 	if (thread->vcpu.cpu != NULL) {
 		sched_block(&thread->vcpu.cpu->sched, &thread->vcpu);
 	}
+	virq_unbind_deferred(&thread->vcpu.run_wakeup, dead);
 	if (thread->cspace != NULL) {
 		object_put_deferred(&thread->cspace->hdr, dead);
 		thread->cspace = NULL;

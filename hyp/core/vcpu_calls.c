@@ -6,6 +6,7 @@
 #include "core_call.h"
 #include "cpu_local.h"
 #include "thread.h"
+#include "vic.h"
 
 #define VCPU_POWERON_PRESERVE_ENTRY   BIT(0)
 #define VCPU_POWERON_PRESERVE_CONTEXT BIT(1)
@@ -89,6 +90,9 @@ error_t core_vcpu_poweron(const struct core_ctx *ctx, cap_id_t cap, uint64_t ent
 	}
 	v->power = VCPU_POWER_ON;
 	sched_wake(s, v);
+	if (v->sched.is_proxied) {
+		vcpu_run_wakeup(v); /* held: its proxy scheduler is told to run it */
+	}
 	return OK;
 }
 
@@ -225,34 +229,168 @@ error_t core_vcpu_set_affinity(const struct core_ctx *ctx, cap_id_t cap, uint64_
 	return cpu_index == 0U ? OK : ERROR_ARGUMENT_INVALID;
 }
 
+/* vcpu_bind_virq's one virq_type (reference section 2) and vcpu_run's states (section 9). */
+#define VCPU_VIRQ_RUN_WAKEUP          1U
+#define VCPU_RUN_STATE_READY          0U
+#define VCPU_RUN_STATE_EXPECTS_WAKEUP 1U
+#define VCPU_RUN_STATE_POWERED_OFF    2U
+#define VCPU_RUN_STATE_FAULT          6U
+#define VCPU_RUN_POWEROFF_EXITED      BIT(0)
+
+/* A vCPU some CPU runs now: itself (the caller) or a proxied vCPU in a proxy run. */
+static bool vcpu_is_running(const struct core_ctx *ctx, const struct vcpu *v)
+{
+	return v == ctx->vcpu || v->sched.runs_for != NULL;
+}
+
+/* The wakeup VIRQ's level condition: the vCPU is held, ready for a vcpu_run. */
+static bool vcpu_run_wants_cpu(const struct virq_source *src)
+{
+	const struct vcpu *v =
+	    (const struct vcpu *)(const void *)((const char *)src -
+	                                        __builtin_offsetof(struct vcpu, run_wakeup));
+
+	return v->sched.is_held;
+}
+
 /*
- * vcpu_bind_virq's one documented type, VCPU_RUN_WAKEUP (1), belongs to vcpu_run, which humpy does
- * not offer: after the cap checks every type is ARGUMENT_INVALID (spec deviation vcpu_virq_types).
+ * What a vcpu_run of @v returns when it does not run it (or once the run ended): its state and
+ * state_data_0..2 (section 9). humpy never blocks a vCPU for itself (no BLOCKED) and has no VMMIO
+ * exits (states 4 and 5); a killed vCPU has exited at once (POWERED_OFF, exited).
+ */
+static struct core_run_result vcpu_run_state(const struct vcpu *v)
+{
+	uint64_t state = VCPU_RUN_STATE_READY, data0 = 0;
+
+	if (v->is_faulted) {
+		state = VCPU_RUN_STATE_FAULT;
+	} else if (v->power == VCPU_POWER_KILLED) {
+		state = VCPU_RUN_STATE_POWERED_OFF;
+		data0 = VCPU_RUN_POWEROFF_EXITED;
+	} else if (v->power == VCPU_POWER_OFF) {
+		state = VCPU_RUN_STATE_POWERED_OFF;
+	} else if (v->sched.is_waiting) {
+		state = VCPU_RUN_STATE_EXPECTS_WAKEUP; /* data0 0: a WFI (no PSCI suspend) */
+	}
+	return (struct core_run_result){.error = OK, .state = state, .data = {data0, 0, 0}};
+}
+
+void vcpu_run_wakeup(struct vcpu *v)
+{
+	virq_assert(&v->run_wakeup, false);
+}
+
+void vcpu_run_finish(struct vcpu *caller, const struct vcpu *target)
+{
+	struct core_run_result r = vcpu_run_state(target);
+
+	caller->regs.x[0] = (uint64_t)(int64_t)r.error;
+	caller->regs.x[1] = r.state;
+	caller->regs.x[2] = r.data[0];
+	caller->regs.x[3] = r.data[1];
+	caller->regs.x[4] = r.data[2];
+}
+
+/*
+ * Binding VCPU_RUN_WAKEUP makes the vCPU proxy-scheduled for good (as upstream: unbinding drops
+ * only the VIRQ): it runs only through vcpu_run. A running vCPU cannot change that (BUSY).
  */
 error_t core_vcpu_bind_virq(const struct core_ctx *ctx, cap_id_t cap, cap_id_t vic_cap,
                             uint64_t virq, uint64_t virq_type)
 {
 	struct cap_lookup_result t = vcpu_lookup(ctx, cap, RIGHT_THREAD_BIND_VIRQ);
-	struct cap_lookup_result v;
+	struct cap_lookup_result vic;
+	struct vcpu *v;
+	struct sched *s;
+	error_t err;
 
-	(void)virq;
-	(void)virq_type;
 	if (t.error != OK) {
 		return t.error;
 	}
-	v = cap_lookup(ctx->cspace, vic_cap, OBJ_VIC, RIGHT_VIC_BIND_SOURCE, CAP_WANT_ACTIVE);
-	if (v.error != OK) {
-		return v.error;
+	vic = cap_lookup(ctx->cspace, vic_cap, OBJ_VIC, RIGHT_VIC_BIND_SOURCE, CAP_WANT_ACTIVE);
+	if (vic.error != OK) {
+		return vic.error;
 	}
-	return ERROR_ARGUMENT_INVALID;
+	if (virq_type != VCPU_VIRQ_RUN_WAKEUP) {
+		return ERROR_ARGUMENT_INVALID;
+	}
+	v = vcpu_of(t);
+	if (vcpu_is_running(ctx, v)) {
+		return ERROR_BUSY;
+	}
+	err = virq_bind(&v->run_wakeup, (struct vic *)vic.obj, virq);
+	if (err != OK) {
+		return err;
+	}
+	v->run_wakeup.condition = vcpu_run_wants_cpu;
+	s = vcpu_sched(ctx, v);
+	if (s != NULL) {
+		sched_set_proxied(s, v);
+	} else {
+		v->sched.is_proxied = true; /* on no CPU yet: never queued */
+	}
+	return OK;
 }
 
 error_t core_vcpu_unbind_virq(const struct core_ctx *ctx, cap_id_t cap, uint64_t virq_type)
 {
 	struct cap_lookup_result t = vcpu_lookup(ctx, cap, RIGHT_THREAD_BIND_VIRQ);
 
-	(void)virq_type;
-	return t.error != OK ? t.error : ERROR_ARGUMENT_INVALID;
+	if (t.error != OK) {
+		return t.error;
+	}
+	if (virq_type != VCPU_VIRQ_RUN_WAKEUP) {
+		return ERROR_ARGUMENT_INVALID;
+	}
+	virq_unbind(&vcpu_of(t)->run_wakeup);
+	return OK;
+}
+
+/*
+ * vcpu_run (section 9): a proxied vCPU ready to run runs in the caller's place on the caller's CPU;
+ * the caller's x0..x4 are set when the run ends (vcpu_run_finish). Not ready, its state at once.
+ * BUSY: not proxied, running (itself, or in another run), on another CPU, or a caller that is a
+ * proxy run itself (humpy does not nest them). The resume words are unused without VMMIO exits.
+ */
+struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap)
+{
+	struct cap_lookup_result t =
+	    vcpu_lookup(ctx, cap, RIGHT_THREAD_AFFINITY | RIGHT_THREAD_YIELD_TO);
+	struct vcpu *v;
+	struct sched *s;
+
+	if (t.error != OK) {
+		return (struct core_run_result){.error = t.error};
+	}
+	v = vcpu_of(t);
+	s = ctx->vcpu != NULL ? vcpu_sched(ctx, v) : NULL;
+	if (s == NULL || !v->sched.is_proxied || vcpu_is_running(ctx, v) ||
+	    v->cpu != ctx->vcpu->cpu || ctx->vcpu->sched.runs_for != NULL) {
+		return (struct core_run_result){.error = ERROR_BUSY};
+	}
+	if (v->sched.is_held) {
+		sched_run_proxied(s, v);
+	}
+	return vcpu_run_state(v);
+}
+
+/* vcpu_run_check: the state a vcpu_run would find, without running; BUSY while it runs or is
+ * scheduled on its own (not halted). */
+struct core_run_result core_vcpu_run_check(const struct core_ctx *ctx, cap_id_t cap)
+{
+	struct cap_lookup_result t =
+	    vcpu_lookup(ctx, cap, RIGHT_THREAD_BIND_VIRQ | RIGHT_THREAD_STATE);
+	struct vcpu *v;
+
+	if (t.error != OK) {
+		return (struct core_run_result){.error = t.error};
+	}
+	v = vcpu_of(t);
+	if (vcpu_is_running(ctx, v) ||
+	    (!v->sched.is_proxied && v->sched.is_runnable && !v->sched.is_waiting)) {
+		return (struct core_run_result){.error = ERROR_BUSY};
+	}
+	return vcpu_run_state(v);
 }
 
 error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint64_t arg1)

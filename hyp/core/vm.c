@@ -43,6 +43,7 @@ void vm_vcpu_stop(struct vcpu *vcpu, const char *why)
 	log_printf("humpy: VM %u vCPU %u%s stopped: %s\n", vcpu->vmid, vcpu->index,
 	           vcpu->vm != NULL ? "" : " (created by hypercall)", why);
 	vcpu->power = VCPU_POWER_KILLED;
+	vcpu->is_faulted = true; /* a vcpu_run of it answers FAULT */
 	sched_block(s, vcpu);
 	if (sched_count(s, vm_any_vcpu, NULL) == 0) {
 		log_printf("humpy: no vCPU left to run: powering off\n");

@@ -169,9 +169,10 @@
 #define HYP_API_FLAG0_VIC              (1 << 3) /* VIC objects, VIRQ binding, hwirq */
 #define HYP_API_FLAG0_VCPU             (1 << 5) /* vCPU calls and scheduler_yield */
 #define HYP_API_FLAG0_MEMEXTENT        (1 << 6) /* memory extents and address spaces */
+#define HYP_API_FLAG0_VCPU_RUN         (1 << 11) /* proxy scheduling: vcpu_run, vcpu_run_check */
 #define HYP_API_FLAG0_SCHED_FPRR       (1 << 28) /* scheduler: fixed priority, round robin */
 #define HYP_API_FLAGS0                 (HYP_API_FLAG0_PARTITION_CSPACE | HYP_API_FLAG0_DOORBELL | HYP_API_FLAG0_MSGQUEUE |   \
-	 HYP_API_FLAG0_VIC | HYP_API_FLAG0_VCPU | HYP_API_FLAG0_MEMEXTENT | HYP_API_FLAG0_SCHED_FPRR)
+	 HYP_API_FLAG0_VIC | HYP_API_FLAG0_VCPU | HYP_API_FLAG0_MEMEXTENT | HYP_API_FLAG0_VCPU_RUN | HYP_API_FLAG0_SCHED_FPRR)
 #define HYP_API_FLAGS1 0
 #define HYP_API_FLAGS2 0
 

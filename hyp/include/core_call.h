@@ -127,6 +127,14 @@ error_t core_vcpu_register_write(const struct core_ctx *ctx, cap_id_t cap, uint6
 error_t core_vcpu_bind_virq(const struct core_ctx *ctx, cap_id_t cap, cap_id_t vic_cap,
                             uint64_t virq, uint64_t virq_type);
 error_t core_vcpu_unbind_virq(const struct core_ctx *ctx, cap_id_t cap, uint64_t virq_type);
+/* vcpu_run / vcpu_run_check (reference section 9): x0 error, x1 state, x2..x4 state data. */
+struct core_run_result {
+	error_t error;
+	uint64_t state;
+	uint64_t data[3];
+};
+struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap);
+struct core_run_result core_vcpu_run_check(const struct core_ctx *ctx, cap_id_t cap);
 error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint64_t arg1);
 
 #endif

@@ -89,5 +89,7 @@ HYPERCALL_HANDLER_DECL(vcpu_bind_virq);
 HYPERCALL_HANDLER_DECL(vcpu_unbind_virq);
 HYPERCALL_HANDLER_DECL(vcpu_register_write);
 HYPERCALL_HANDLER_DECL(vcpu_set_affinity);
+HYPERCALL_HANDLER_DECL(vcpu_run);
+HYPERCALL_HANDLER_DECL(vcpu_run_check);
 
 #endif

@@ -27,6 +27,12 @@ struct sched_node {
 	bool is_queued;
 	bool is_runnable; /* powered on and not killed: current, queued or waiting */
 	bool is_waiting;  /* in WFI with nothing to take: in the waiting list, not queued */
+	/* Proxy scheduling (vcpu_run): a proxied vCPU (its wakeup VIRQ was bound once) is never
+	 * queued; ready, it is held (the held list) until a caller's vcpu_run lends it the CPU. */
+	bool is_proxied;
+	bool is_held;
+	struct vcpu *runs_for; /* a proxied vCPU on the CPU: the caller it runs in place of */
+	struct vcpu *running;  /* that caller, parked (no list) while its target runs */
 	uint8_t priority;
 	uint64_t timeslice_ns;
 };
@@ -38,6 +44,7 @@ enum sched_pending {
 	SCHED_DIRECTED, /* `directed` runs next, current goes behind its equals */
 	SCHED_LOWER, /* the best ready vCPU of priority >= `floor` runs, current waits at the head
 	              */
+	SCHED_PROXY, /* current parks; the proxied vCPU it names (sched_run_proxied) runs instead */
 };
 
 struct sched {
@@ -47,6 +54,8 @@ struct sched {
 	unsigned floor;
 	uint64_t ready_mask;  /* bit p: head[p] is not empty */
 	struct vcpu *waiting; /* runnable vCPUs that wait for an interrupt (sched_wait) */
+	struct vcpu *held;    /* proxied vCPUs ready to be run by a vcpu_run */
+	bool is_proxy_break;  /* the parked caller has an interrupt: its proxy run ends (READY) */
 	struct vcpu *head[SCHED_PRIORITIES];
 	struct vcpu *tail[SCHED_PRIORITIES];
 };
@@ -80,11 +89,27 @@ void sched_tick(struct sched *s);
 /* A new priority for @v (0..63), re-queued behind its new equals; current may be preempted. */
 void sched_set_priority(struct sched *s, struct vcpu *v, unsigned priority);
 
+/*
+ * Proxy scheduling (vcpu_run, reference section 9). While current runs a proxied vCPU in its place
+ * (its `running`), the caller is the one the scheduler weighs (priority, timeslice, preemption);
+ * the run ends, and the caller is current again with the run's result in its registers
+ * (vcpu_run_finish), when the target waits, blocks or yields, or the caller is preempted, its
+ * timeslice ends or it has an interrupt (sched_proxy_interrupt).
+ */
+/* @v runs only through vcpu_run from now on: out of the ready queue (held) if it was there. */
+void sched_set_proxied(struct sched *s, struct vcpu *v);
+/* Current (not itself a proxied run) lends its place to held @target. */
+void sched_run_proxied(struct sched *s, struct vcpu *target);
+/* Something for the parked caller arrived: its proxy run ends at the next pick. */
+void sched_proxy_interrupt(struct sched *s);
+/* The vCPU the scheduler weighs for what is on the CPU: a proxy run's caller, else current. */
+struct vcpu *sched_owner(const struct sched *s);
+
 /* Applies what is pending; returns the vCPU to run now (NULL: none, idle) and makes it current. */
 struct vcpu *sched_pick(struct sched *s);
 /* A ready vCPU shares or outranks current's priority: the arch arms the timeslice timer. */
 bool sched_is_contended(const struct sched *s);
-/* How many runnable vCPUs (current and queued) @match accepts. */
+/* How many runnable vCPUs (current, parked, queued, waiting, held) @match accepts. */
 unsigned sched_count(const struct sched *s, bool (*match)(const struct vcpu *v, const void *arg),
                      const void *arg);
 

@@ -10,6 +10,7 @@
 #include "sched.h"
 #include "util.h"
 #include "vcpu_context.h"
+#include "virq.h"
 
 struct vm;
 struct cspace;
@@ -41,7 +42,10 @@ struct vcpu {
 	uint16_t vmid;         /* of its Stage 2 */
 	uint64_t *stage2_root; /* its Stage 2 tables (NULL: the boot VM's, loaded at boot) */
 	enum vcpu_power power;
+	bool is_faulted; /* stopped by the hypervisor for a fault it cannot go on from (vm.h) */
 	struct sched_node sched;
+	/* vcpu_bind_virq VCPU_RUN_WAKEUP: asserted while it is held, ready for a vcpu_run. */
+	struct virq_source run_wakeup;
 	struct vcpu_regs regs; /* valid while it does not run (the trap frame holds them then) */
 	struct vcpu_context ctx;
 };
@@ -50,6 +54,14 @@ struct vcpu {
 #define VCPU_REGSET_X     0U /* index 0..30 */
 #define VCPU_REGSET_PC    1U /* index 0 */
 #define VCPU_REGSET_SP_EL 2U /* index 0: SP_EL0, 1: SP_EL1 */
+
+/*
+ * vcpu_run's core half (vcpu_calls.c), called by the scheduler. @v became ready while proxied:
+ * its wakeup VIRQ is asserted (if bound). A proxy run of @target for @caller ended: the caller's
+ * vcpu_run returns @target's state now (its saved x0..x4).
+ */
+void vcpu_run_wakeup(struct vcpu *v);
+void vcpu_run_finish(struct vcpu *caller, const struct vcpu *target);
 
 /* The arch's half of a vCPU (hyp/arch/<arch>/vcpu.c). */
 /* EL1 state of a vCPU out of reset: MMU and caches off, timers off, GIC state empty. */

@@ -21,6 +21,7 @@ enum vcpu2_mode {
 	 * forever: WFI, counter++, each INTID acknowledged: stamp++, result = it (timer then off).
 	 */
 	V2_WFI,
+	V2_CALL, /* arg2 is a test's own program, void (*)(struct vcpu2 *): it never returns */
 	V2_MODE_COUNT
 };
 

@@ -283,12 +283,32 @@ static void vcpu_load(struct vcpu *v, struct guest_frame *f)
  * The EL2 physical timer serves two deadlines: the running vCPU's timeslice (slice_end) and the
  * earliest virtual timer of a vCPU waiting in WFI (its wake_at). Armed for the sooner, off if none.
  */
+/* A vCPU off the CPU: when its saved virtual timer fires (VCPU_NO_DEADLINE: off or masked). */
+static uint64_t vcpu_saved_deadline(const struct vcpu *v)
+{
+	return (v->ctx.cntv_ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE
+	           ? v->ctx.cntv_cval
+	           : VCPU_NO_DEADLINE;
+}
+
+/* The caller parked by a proxy run (vcpu_run) on this CPU, or NULL. */
+static struct vcpu *vcpu_parked(const struct cpu_local *cpu)
+{
+	const struct vcpu *cur = cpu->sched.current;
+
+	return cur != NULL ? cur->sched.runs_for : NULL;
+}
+
 static void vcpu_arm_timer(struct cpu_local *cpu)
 {
 	uint64_t at = cpu->slice_end != 0 ? cpu->slice_end : VCPU_NO_DEADLINE;
+	const struct vcpu *parked = vcpu_parked(cpu);
 
 	for (const struct vcpu *w = cpu->sched.waiting; w != NULL; w = w->sched.next)
 		at = w->ctx.wake_at < at ? w->ctx.wake_at : at;
+	/* A proxy run ends when its caller's own timer fires (arch_vcpu_timer_fired). */
+	if (parked != NULL && vcpu_saved_deadline(parked) < at)
+		at = vcpu_saved_deadline(parked);
 	if (at == VCPU_NO_DEADLINE) {
 		write_sysreg(cnthp_ctl_el2, 0);
 		return;
@@ -301,7 +321,8 @@ static void vcpu_arm_timer(struct cpu_local *cpu)
  * physical timer ends the slice (arch_vcpu_timer_fired -> sched_tick). */
 static void vcpu_timeslice(struct cpu_local *cpu, bool is_new)
 {
-	struct vcpu *cur = cpu->sched.current;
+	/* A proxy run spends its caller's timeslice (sched_owner). */
+	struct vcpu *cur = sched_owner(&cpu->sched);
 
 	if (!sched_is_contended(&cpu->sched))
 		cpu->slice_end = 0;
@@ -345,25 +366,38 @@ void arch_vcpu_wfi(void)
 void vcpu_vic_changed(const struct vic *vic)
 {
 	struct cpu_local *cpu = this_cpu();
-	struct vcpu *next;
+	struct vcpu *w = cpu->sched.waiting;
+	struct vcpu *parked = vcpu_parked(cpu);
 
-	for (struct vcpu *w = cpu->sched.waiting; w != NULL; w = next) {
-		next = w->sched.next;
-		if (vcpu_vic(w) == vic)
+	while (w != NULL) {
+		if (vcpu_vic(w) == vic) {
 			sched_wake_waiting(&cpu->sched, w);
+			w = cpu->sched.waiting;
+		} else {
+			w = w->sched.next;
+		}
 	}
+	/* An interrupt for a caller parked by vcpu_run ends the run (READY): it takes it. */
+	if (parked != NULL && vcpu_vic(parked) == vic)
+		sched_proxy_interrupt(&cpu->sched);
 }
 
 void arch_vcpu_timer_fired(struct cpu_local *cpu)
 {
 	uint64_t now = read_sysreg(cntpct_el0);
-	struct vcpu *next;
+	struct vcpu *w = cpu->sched.waiting;
+	struct vcpu *parked = vcpu_parked(cpu);
 
-	for (struct vcpu *w = cpu->sched.waiting; w != NULL; w = next) {
-		next = w->sched.next;
-		if (w->ctx.wake_at <= now)
+	while (w != NULL) { /* restarted after each wake, as in vcpu_vic_changed */
+		if (w->ctx.wake_at <= now) {
 			sched_wake_waiting(&cpu->sched, w);
+			w = cpu->sched.waiting;
+		} else {
+			w = w->sched.next;
+		}
 	}
+	if (parked != NULL && vcpu_saved_deadline(parked) <= now)
+		sched_proxy_interrupt(&cpu->sched);
 	if (cpu->slice_end != 0 && cpu->slice_end <= now) {
 		cpu->slice_end = 0;
 		if (cpu->sched.current != NULL)
@@ -394,6 +428,7 @@ void arch_vcpu_reschedule(struct guest_frame *f)
 	struct cpu_local *cpu = this_cpu();
 	/* NULL when the vCPU that trapped powered off or died: nothing of it is saved. */
 	struct vcpu *prev = cpu->sched.current;
+	struct vcpu *prev_owner = sched_owner(&cpu->sched);
 	struct vcpu *next;
 
 	if (prev == NULL)
@@ -412,7 +447,8 @@ void arch_vcpu_reschedule(struct guest_frame *f)
 			vcpu_save(prev, f);
 		vcpu_load(next, f);
 	}
-	vcpu_timeslice(cpu, next != prev);
+	/* A new slice for a new owner: a proxy run's start and end keep the caller's. */
+	vcpu_timeslice(cpu, sched_owner(&cpu->sched) != prev_owner);
 }
 
 /* ID_AA64PFR0_EL1 SVE 35:32, AMU 47:44; ID_AA64PFR1_EL1 SME 27:24; ID_AA64DFR0_EL1 PMUVer 11:8;

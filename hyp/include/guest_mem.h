@@ -8,8 +8,9 @@
 
 struct vcpu;
 
-/* The most a single copy moves (a message is at most 1023 bytes). */
-#define GUEST_MEM_MAX_COPY 4096U
+/* The most a single copy moves (a message is at most 1023 bytes; the EL2 copy moves at most
+ * 1024 bytes in one run, guest_copy.S). */
+#define GUEST_MEM_MAX_COPY 1024U
 
 /*
  * All or nothing: every byte of [va, va + size) must translate, at stage 1 and Stage 2, to the VM's

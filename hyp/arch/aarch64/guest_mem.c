@@ -12,8 +12,10 @@
 /* Normal memory, inner and outer write-back: the hypervisor's own view is coherent with it. */
 #define PAR_ATTR_WB_MASK 0xCCu
 
-/* A copy of at most GUEST_MEM_MAX_COPY bytes touches at most two pages. */
+/* A copy of at most GUEST_MEM_MAX_COPY bytes touches at most two pages, and guest_copy_bytes
+ * moves at most 1024 bytes in one call (its run of 64 pairs, guest_copy.S). */
 _Static_assert(GUEST_MEM_MAX_COPY <= GUEST_MEM_PAGE, "a copy spans at most two pages");
+_Static_assert(GUEST_MEM_MAX_COPY <= 1024U, "guest_copy_bytes moves at most 64 pairs");
 
 /* PAR_EL1's view of one translated page. */
 struct guest_mem_page {
@@ -41,9 +43,11 @@ GUEST_MEM_INLINE bool guest_mem_translate(const struct vm *vm, uint64_t va, bool
 	out->is_cacheable = ((par >> PAR_ATTR_SHIFT) & PAR_ATTR_WB_MASK) == PAR_ATTR_WB_MASK;
 	/* The boot VM's Stage 2 maps more than RAM (the UART): only its RAM is memory we copy. A
 	 * vCPU built by hypercalls has no struct vm: its address space maps only memory-extent
-	 * pages, all RAM. */
-	return (par & PAR_F) == 0 &&
-	       (vm == NULL || range_within(out->pa, GUEST_MEM_PAGE, vm->ram_pa, vm->ram_size));
+	 * pages, all RAM. One compare tests the whole page: pa is page-aligned (PAR_PA_MASK), and
+	 * so are the VM's ram_pa and ram_size (arch_vm_init maps that RAM with pgtable_map, which
+	 * panics on anything else), so a page that starts in RAM lies in it whole; below ram_pa the
+	 * subtraction wraps past ram_size. */
+	return (par & PAR_F) == 0 && (vm == NULL || out->pa - vm->ram_pa < vm->ram_size);
 }
 
 /* Cache lines of [pa, pa + n) to the point of coherency (a guest that does not cache them). */
@@ -55,9 +59,9 @@ static void guest_mem_sync(paddr_t pa, size_t n)
 }
 
 /*
- * guest_copy.S's guest_copy_bytes: n bytes (n <= a page), any alignment, 16 a pair of registers.
- * Called from inline asm that names exactly what it clobbers (x0..x9, x30, the flags): a msgqueue
- * handler that copies then keeps its live values in x10..x17, where an ordinary call would make
+ * guest_copy.S's guest_copy_bytes: n bytes (n <= 1024), any alignment, 16 a pair of registers.
+ * Called from inline asm that names exactly what it clobbers (x0..x7, x30, the flags): a msgqueue
+ * handler that copies then keeps its live values in x8..x17, where an ordinary call would make
  * it save and restore callee-saved registers on every message.
  */
 GUEST_MEM_INLINE void guest_mem_move(uint8_t *dst, const uint8_t *src, size_t n)
@@ -69,7 +73,7 @@ GUEST_MEM_INLINE void guest_mem_move(uint8_t *dst, const uint8_t *src, size_t n)
 	__asm__ volatile("bl	guest_copy_bytes"
 	                 : "+r"(x0), "+r"(x1), "+r"(x2)
 	                 :
-	                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x30", "cc", "memory");
+	                 : "x3", "x4", "x5", "x6", "x7", "x30", "cc", "memory");
 }
 
 /* [pa + off, + n) of the VM's RAM (identity-mapped at EL2) and the hypervisor's buffer. */

@@ -471,6 +471,48 @@ static void test_share_cycle(void)
 	CHECK_EQ(model.prepared, 0);
 }
 
+/* VM_RESET's release of everything a VM holds (rm_mem_release_all): a lend and a share accepted by
+ * PEER are both released and unmapped from it; PEER2's hold of the share stays (the owner still
+ * cannot reclaim it) until its own release_all; the owner then reclaims both; nothing is left. */
+static void test_release_all(void)
+{
+	reset();
+	const struct acl_e share_acl[] = {{HLOS, 7}, {PEER, 6}, {PEER2, 4}};
+	const struct sgl_e share_page[] = {{RAM + 0x200000, PAGE}};
+	struct req lend = create_req(0, 0, 0, acl_peer_rw, 1, one_page, 1, NULL, 0);
+	struct req share = create_req(0, 0, 0, share_acl, 3, share_page, 1, NULL, 0);
+	uint64_t page;
+
+	CHECK_EQ(create(RM_TRANS_LEND, HLOS, &lend), RM_OK);
+	uint32_t hl = reply_u32(0);
+	CHECK_EQ(create(RM_TRANS_SHARE, HLOS, &share), RM_OK);
+	uint32_t hs = reply_u32(0);
+	const struct sgl_e at_l[] = {{0x90000000ULL, PAGE}};
+	const struct sgl_e at_s[] = {{0x90100000ULL, PAGE}};
+	struct req al = accept_req(hl, 0, RM_TRANS_LEND, RM_MEM_ACCEPT_DONE, 0, at_l, 1);
+	struct req as = accept_req(hs, 0, RM_TRANS_SHARE, RM_MEM_ACCEPT_DONE, 0, at_s, 1);
+	CHECK_EQ(accept(PEER, &al), RM_OK);
+	CHECK_EQ(accept(PEER, &as), RM_OK);
+	CHECK_EQ(accept(PEER2, &as), RM_OK);
+	CHECK(can_access(PEER, 0x90000000ULL, &page));
+	CHECK(can_access(PEER, 0x90100000ULL, &page));
+
+	CHECK_EQ(rm_mem_release_all(&mem, PEER), 2);
+	CHECK(!can_access(PEER, 0x90000000ULL, &page));
+	CHECK(!can_access(PEER, 0x90100000ULL, &page));
+	CHECK(can_access(PEER2, 0x90100000ULL, &page));
+	CHECK_EQ(rm_mem_release_all(&mem, PEER), 0);
+	struct req rl = handle_req(hl, 0), rs = handle_req(hs, 0);
+	CHECK_EQ(rm_mem_reclaim(&mem, HLOS, rl.b, rl.len), RM_OK);
+	CHECK(owner_sees(HLOS, RAM + 0x100000));
+	CHECK_EQ(rm_mem_reclaim(&mem, HLOS, rs.b, rs.len), RM_ERROR_MEM_INUSE);
+	CHECK_EQ(rm_mem_release_all(&mem, PEER2), 1);
+	CHECK(!can_access(PEER2, 0x90100000ULL, &page));
+	CHECK_EQ(rm_mem_reclaim(&mem, HLOS, rs.b, rs.len), RM_OK);
+	CHECK_EQ(model.prepared, 0);
+	CHECK_EQ(model.n_borrows, 0);
+}
+
 /* A donation: one range, one VM, RWX; accept hands it over and ends the parcel. */
 static void test_donate(void)
 {
@@ -1000,6 +1042,7 @@ int main(void)
 {
 	RUN(test_lend_cycle);
 	RUN(test_share_cycle);
+	RUN(test_release_all);
 	RUN(test_donate);
 	RUN(test_create_lengths);
 	RUN(test_create_fields);

@@ -32,6 +32,11 @@
 #define PEER_DT_SHARE_IPA    "humpy,share-ipa"
 #define PEER_MODE_EXIT       0U /* VM_GET_VMID, then VM_EXIT */
 #define PEER_MODE_SHARE      1U /* the share script below, then VM_EXIT */
+/* The IRQ script (tests/rm/irq.c): the share (the mailbox page) accepted, VM_IRQ_ACCEPT of
+ * /chosen humpy,irq-handle, the interrupt taken through the GIC its DT names (arm,gic-v3), then
+ * VM_IRQ_RELEASE; VM_EXIT. */
+#define PEER_MODE_IRQ      2U
+#define PEER_DT_IRQ_HANDLE "humpy,irq-handle"
 
 /* The shared page (u64 words): the owner's two words, the peer's two (owner word 0 ^ PEER_XOR,
  * then PEER_VMID_TAG | its VMID), the peer's "accepted" mark and the owner's "go". */
@@ -57,16 +62,22 @@
 #define PEER_PROBLEM_STRAY     6U /* an exception outside a probe */
 
 /* Steps, in order (report.step: the last one begun). */
-#define PEER_STEP_DT       1U
-#define PEER_STEP_VMID     2U
-#define PEER_STEP_ACCEPT   3U
-#define PEER_STEP_ACCEPT2  4U
-#define PEER_STEP_GO       5U
-#define PEER_STEP_RELEASE  6U
-#define PEER_STEP_RELEASE2 7U
-#define PEER_STEP_GONE     8U
-#define PEER_STEP_UART     9U
-#define PEER_STEP_EXIT     10U /* the run ended (report.problem says how) */
+#define PEER_STEP_DT          1U
+#define PEER_STEP_VMID        2U
+#define PEER_STEP_ACCEPT      3U
+#define PEER_STEP_ACCEPT2     4U
+#define PEER_STEP_GO          5U
+#define PEER_STEP_RELEASE     6U
+#define PEER_STEP_RELEASE2    7U
+#define PEER_STEP_GONE        8U
+#define PEER_STEP_UART        9U
+#define PEER_STEP_EXIT        10U /* the run ended (report.problem says how) */
+#define PEER_STEP_IRQ_ACCEPT  11U
+#define PEER_STEP_IRQ_TAKE    12U
+#define PEER_STEP_IRQ_RELEASE 13U
+/* The owner's "go" in the IRQ script comes after it raised the line: the peer then waits this long
+ * for the interrupt. */
+#define PEER_IRQ_MS 50U
 
 #define PEER_REPORT_MAGIC 0x7065657272657074ULL /* "peerrept" */
 
@@ -90,6 +101,15 @@ struct peer_report {
 	struct peer_fault uart_fault;  /* the store to the UART */
 	struct peer_fault gone_fault;  /* the load from the shared page after its release */
 	struct peer_fault stray;       /* the first exception outside a probe */
+	/* PEER_MODE_IRQ: the IRQ_LENT notification seen before the accept (count, then its
+	 * payload's owner VMID, handle, label), VM_IRQ_ACCEPT (error, reply bytes, the VIRQ),
+	 * VM_IRQ_NOTIFY ACCEPTED, what ICC_IAR1_EL1 gave (the INTID of each interrupt taken, how
+	 * many), VM_IRQ_RELEASE, VM_IRQ_NOTIFY RELEASED, a second VM_IRQ_RELEASE. */
+	u64 lent_seen, lent_owner, lent_handle, lent_label;
+	u64 irq_accept_err, irq_accept_len, irq_virq;
+	u64 irq_notify_accepted_err;
+	u64 irq_taken_intid, irq_taken_count;
+	u64 irq_release_err, irq_notify_released_err, irq_release2_err;
 };
 #endif
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Makes the primary VM's device tree: QEMU's own virt tree for a 1 GiB, one-CPU machine without the ITS
 # (upstream Gunyah's QEMU recipe), with /chosen/bootargs set. Loaded at IPA 0x40F00000 next to the guest.
-# usage: vm-dtb.sh OUT.dtb [BOOTARGS]   (QEMU from $QEMU, default qemu-system-aarch64)
+# usage: vm-dtb.sh OUT.dtb [BOOTARGS]   (QEMU from $QEMU, default qemu-system-aarch64; the VM's GIC
+# from $VM_GIC_VERSION: 3, the default, or 2 for a host on GICv2: its GICC is where humpy maps GICV)
 set -eu
 out=${1:?usage: vm-dtb.sh OUT.dtb [BOOTARGS]}
 bootargs=${2-}
@@ -9,7 +10,9 @@ qemu=${QEMU:-qemu-system-aarch64}
 command -v "$qemu" >/dev/null 2>&1 || { echo "vm-dtb: $qemu not found (install qemu-system-arm)" >&2; exit 1; }
 command -v fdtput >/dev/null 2>&1 || { echo "vm-dtb: fdtput not found (install device-tree-compiler)" >&2; exit 1; }
 tmp="$out.tmp.$$"
-"$qemu" -machine virt,virtualization=on,gic-version=3,its=off,highmem=off,dumpdtb="$tmp" \
+gic=${VM_GIC_VERSION:-3}
+case $gic in 2|3) ;; *) echo "vm-dtb: VM_GIC_VERSION must be 2 or 3, not $gic" >&2; exit 1;; esac
+"$qemu" -machine virt,virtualization=on,gic-version=$gic,its=off,highmem=off,dumpdtb="$tmp" \
 	-cpu max -m 1G -smp 1 -nographic >/dev/null 2>&1 || { rm -f "$tmp"; echo "vm-dtb: $qemu could not dump the virt device tree" >&2; exit 1; }
 fdtput -t s "$tmp" /chosen bootargs "$bootargs"
 # Root profile: slots a hypervisor may fill in place with the guest's root partition, cspace, VIC and

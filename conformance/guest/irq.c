@@ -15,7 +15,17 @@
 #define GIC_IPRIORITYR 0x0400
 #define GIC_ICFGR      0x0c00
 #define GICD_IROUTER   0x6000
+#define GICD_ITARGETSR 0x0800
 #define GICR_SGI_FRAME 0x10000
+
+/* GICv2 CPU interface (GICC). */
+#define GICC_CTLR    0x0000
+#define GICC_PMR     0x0004
+#define GICC_IAR     0x000c
+#define GICC_EOIR    0x0010
+#define GICC_HPPIR   0x0018
+#define GICC_CTLR_EN 0x7    /* EnableGrp0, EnableGrp1, AckCtl */
+#define GICC_IAR_ID  0x1fff /* INTID 9:0, an SGI's CPUID 12:10 */
 
 #define IRQ_WORDS (IRQ_INTID_LIMIT / 32 + 1)
 
@@ -32,12 +42,15 @@ static struct {
 
 bool irq_ready(void)
 {
-	return tlimit_available() && tlimit_gicr() != 0;
+	return tlimit_available() && (plat.gic_version == 2 || tlimit_gicr() != 0);
 }
 
-/* The frame holding intid's registers: the distributor for SPIs, this CPU's SGI frame otherwise. */
+/* The frame holding intid's registers: the distributor for SPIs, this CPU's SGI frame otherwise
+ * (GICv2: the distributor's banked registers). */
 static u64 irq_frame(u32 intid)
 {
+	if (plat.gic_version == 2)
+		return plat.gicd;
 	return intid < IRQ_SPI_BASE ? tlimit_gicr() + GICR_SGI_FRAME : plat.gicd;
 }
 
@@ -85,8 +98,12 @@ bool irq_enable(u32 intid)
 	                      1) ||
 	    !irq_set_priority(intid, IRQ_PRIO_DEFAULT))
 		return false;
+	/* GICv2: ITARGETSR, one byte per INTID: CPU interface 0 (the guest's only CPU). */
+	if (intid >= IRQ_SPI_BASE && plat.gic_version == 2 &&
+	    !irq_field_update(plat.gicd + GICD_ITARGETSR + (intid & ~3U), 8 * (intid % 4), 8, 1))
+		return false;
 	/* IROUTER: IRM 0, this CPU's Aff2.Aff1.Aff0 in the low word, Aff3 in the high word. */
-	if (intid >= IRQ_SPI_BASE &&
+	if (intid >= IRQ_SPI_BASE && plat.gic_version != 2 &&
 	    (!probe_try_write32(plat.gicd + GICD_IROUTER + 8 * intid, (u32)(mpidr & 0xffffff)) ||
 	     !probe_try_write32(plat.gicd + GICD_IROUTER + 8 * intid + 4,
 	                        (u32)(mpidr >> 32) & 0xff)))
@@ -217,4 +234,44 @@ void irq_taken(u32 intid)
 	 */
 	mmio_write32(irq_frame(intid) + GIC_ICENABLER + 4 * (intid / 32), 1U << (intid % 32));
 	dsb(sy);
+}
+
+void irq_cpu_enable(void)
+{
+	if (plat.gic_version == 2) {
+		mmio_write32(plat.gicc + GICC_PMR, 0xff);
+		mmio_write32(plat.gicc + GICC_CTLR, GICC_CTLR_EN);
+		dsb(sy);
+		return;
+	}
+	sysreg_write(icc_sre_el1, 7);
+	isb();
+	sysreg_write(icc_pmr_el1, 0xff);
+	sysreg_write(icc_igrpen1_el1, 1);
+	isb();
+}
+
+u32 irq_ack(void)
+{
+	if (plat.gic_version == 2)
+		return mmio_read32(plat.gicc + GICC_IAR) & GICC_IAR_ID;
+	return (u32)sysreg_read(icc_iar1_el1) & 0xffffff;
+}
+
+void irq_eoi(u32 iar)
+{
+	if (plat.gic_version == 2) {
+		mmio_write32(plat.gicc + GICC_EOIR, iar);
+		dsb(sy);
+		return;
+	}
+	sysreg_write(icc_eoir1_el1, iar);
+	isb();
+}
+
+u32 irq_highest_pending(void)
+{
+	if (plat.gic_version == 2)
+		return mmio_read32(plat.gicc + GICC_HPPIR) & 0x3ff;
+	return (u32)sysreg_read(icc_hppir1_el1) & 0xffffff;
 }

@@ -109,9 +109,26 @@ static void plat_find_gic(void)
 	int node = fdt_find_compatible(-1, "arm,gic-v3");
 	u64 size;
 
+	plat.gic_version = 3;
 	plat.gicd = PLAT_GICD_FALLBACK;
 	plat.gicr = PLAT_GICR_FALLBACK;
 	plat.gicr_size = 0x20000;
+	if (node < 0) {
+		/* GICv2: reg is the distributor, then the CPU interface (then GICH, GICV). */
+		node = fdt_find_compatible(-1, "arm,gic-400");
+		if (node < 0)
+			node = fdt_find_compatible(-1, "arm,cortex-a15-gic");
+		if (node >= 0) {
+			plat.gic_version = 2;
+			plat.gicr = 0;
+			plat.gicr_size = 0;
+			if (!fdt_reg(node, 0, &plat.gicd, &size) ||
+			    !fdt_reg(node, 1, &plat.gicc, &size))
+				setup_error("vgic",
+				            "the GICv2 node has no GICD and GICC reg entries");
+			return;
+		}
+	}
 	if (node < 0) {
 		if (fdt_present())
 			setup_error("vgic", "no arm,gic-v3 node; GICD 0x%llx GICR 0x%llx assumed",

@@ -2,6 +2,7 @@
 #include <humpy/arch.h>
 #include <humpy/exc.h>
 #include <humpy/irq.h>
+#include <humpy/plat.h>
 #include <humpy/runner.h>
 #include <humpy/setup.h>
 #include <humpy/tlimit.h>
@@ -29,6 +30,18 @@
 #define CNTV_CTL_ISTATUS (1ULL << 2)
 
 #define ICC_SRE_SRE_DFB_DIB 0x7
+
+/* GICv2: the distributor's banked SGI/PPI registers and the memory-mapped CPU interface. */
+#define GICD_IGROUPR0   0x0080
+#define GICD_ISENABLER0 0x0100
+#define GICC_CTLR       0x0000
+#define GICC_PMR        0x0004
+#define GICC_BPR        0x0008
+#define GICC_IAR        0x000c
+#define GICC_EOIR       0x0010
+#define GICC_CTLR_EN    0x3       /* EnableGrp0, EnableGrp1: both signalled as IRQ */
+#define GICC_CTLR_ACK   (1U << 2) /* AckCtl: IAR acknowledges group 1 too */
+#define GICC_IAR_ID     0x3ff
 
 /* The set-up check: the first expiry must arrive within this, or the time limit cannot work. */
 #define TLIMIT_CHECK_ARM_MS  1
@@ -65,6 +78,32 @@ static u64 tlimit_find_gicr(const struct plat *p)
 	return p->gicr;
 }
 
+/* GICv2: the distributor (its banked PPI registers) and the memory-mapped CPU interface. */
+static bool tlimit_gicv2_init(const struct plat *p)
+{
+	u32 v = 0;
+
+	tlimit.gicr = 0;
+	if (!probe_try_write32(p->gicd + GICD_CTLR, GICD_CTLR_GRP1 | GICD_CTLR_GRP0)) {
+		setup_error("vgic", "GICD_CTLR write at 0x%lx aborted", p->gicd + GICD_CTLR);
+		return false;
+	}
+	if (probe_try_read32(p->gicd + GICD_IGROUPR0, &v))
+		probe_try_write32(p->gicd + GICD_IGROUPR0, v | (1U << tlimit.intid));
+	if (!probe_try_write32(p->gicd + GICD_ISENABLER0, 1U << tlimit.intid)) {
+		setup_error("vgic", "GICD_ISENABLER0 write at 0x%lx aborted",
+		            p->gicd + GICD_ISENABLER0);
+		return false;
+	}
+	if (!probe_try_write32(p->gicc + GICC_PMR, 0xff) ||
+	    !probe_try_write32(p->gicc + GICC_BPR, 0) ||
+	    !probe_try_write32(p->gicc + GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_ACK)) {
+		setup_error("vgic", "GICC write at 0x%lx aborted", p->gicc);
+		return false;
+	}
+	return true;
+}
+
 /* GIC distributor, this CPU's redistributor and CPU interface for the timer PPI. */
 static bool tlimit_gic_init(const struct plat *p)
 {
@@ -79,6 +118,8 @@ static bool tlimit_gic_init(const struct plat *p)
 		return false;
 	}
 	sysreg_write(cntv_ctl_el0, 0);
+	if (p->gic_version == 2)
+		return tlimit_gicv2_init(p);
 	if (!probe_try_write32(p->gicd + GICD_CTLR,
 	                       GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0)) {
 		setup_error("vgic", "GICD_CTLR write at 0x%lx aborted", p->gicd + GICD_CTLR);
@@ -192,8 +233,11 @@ void tlimit_disarm(void)
 
 void tlimit_irq(bool fiq)
 {
-	u64 intid = fiq ? sysreg_read(icc_iar0_el1) : sysreg_read(icc_iar1_el1);
-
+	bool v2 = plat.gic_version == 2;
+	u32 iar = v2 ? mmio_read32(plat.gicc + GICC_IAR) : 0;
+	u64 intid = v2    ? iar & GICC_IAR_ID
+	            : fiq ? sysreg_read(icc_iar0_el1)
+	                  : sysreg_read(icc_iar1_el1);
 	bool expired;
 
 	if (intid >= GIC_SPURIOUS)
@@ -208,7 +252,9 @@ void tlimit_irq(bool fiq)
 		tlimit_disarm(); /* level-triggered: silence the source before EOI */
 	else
 		irq_taken((u32)intid); /* a test's interrupt (irq.c) */
-	if (fiq)
+	if (v2)
+		mmio_write32(plat.gicc + GICC_EOIR, iar);
+	else if (fiq)
 		sysreg_write(icc_eoir0_el1, intid);
 	else
 		sysreg_write(icc_eoir1_el1, intid);

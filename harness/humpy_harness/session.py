@@ -167,7 +167,8 @@ class Session:
                                  timeout_ms=c.test_timeout_ms,
                                  trace=c.trace and mode == "run",
                                  cover=c.cover and mode == "run")
-        dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path, base=c.dtb)
+        dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path, base=c.dtb,
+                                   gic=qemu_mod.get_machine(c.machine).vm_gic)
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
                                     list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp,
                                     machine=c.machine, hyp_addr=c.hyp_addr,

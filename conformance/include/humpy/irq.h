@@ -46,6 +46,18 @@ void irq_settle(u32 ms);
 /* Disables every INTID enabled since the last reset, clears their pending state and the counts. */
 void irq_reset(void);
 
+/*
+ * This vCPU's GIC CPU interface, whichever version the DT gave (GICv3: the ICC_* system registers;
+ * GICv2: the memory-mapped GICC, plat.gicc). irq_cpu_enable: priority mask open, both groups on
+ * (GICv2: AckCtl, so IAR acknowledges group 1 too). irq_ack: the acknowledged INTID (>= 1020:
+ * none; on GICv2 an SGI's source CPU in bits 12:10), to give back unchanged to irq_eoi.
+ * irq_highest_pending: the INTID HPPIR names.
+ */
+void irq_cpu_enable(void);
+u32 irq_ack(void);
+void irq_eoi(u32 iar);
+u32 irq_highest_pending(void);
+
 /* Bench: PMCCNTR_EL0 as irq_taken found it on entry, for the last interrupt taken. */
 void irq_stamp_enable(bool on);
 u64 irq_stamp(void);

@@ -84,24 +84,23 @@ static void irq_unbound_body(const struct ipc_self *self, bool in_service)
 	irq_pl061_line(gpio, true);
 	irq_settle(IRQ_LIST_MS);
 	/* Pending at this VM's CPU interface (read there: a GICD_ISPENDR read would trap). */
-	hppir = sysreg_read(icc_hppir1_el1) & 0xffffff;
+	hppir = irq_highest_pending();
 	if (hppir != IRQ_VIRQ_A) {
 		__asm__ volatile("msr daifclr, #2" ::: "memory");
-		test_fail("ICC_HPPIR1_EL1 %u ms after the line was raised: expected INTID %lu got "
+		test_fail("HPPIR %u ms after the line was raised: expected INTID %lu got "
 		          "%lu",
 		          IRQ_LIST_MS, IRQ_VIRQ_A, hppir);
 		goto out;
 	}
 	if (in_service)
-		iar = sysreg_read(icc_iar1_el1) & 0xffffff;
+		iar = irq_ack();
 	hc(GH_HVC_HWIRQ_UNBIND_VIRQ, cap, 0, 0, 0, 0);
 	if (in_service) {
-		sysreg_write(icc_eoir1_el1, iar);
-		isb();
+		irq_eoi((u32)iar);
 	}
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 	if (in_service)
-		ASSERT_EQ("ICC_IAR1_EL1 INTID before the unbind", iar, IRQ_VIRQ_A);
+		ASSERT_EQ("IAR INTID before the unbind", iar, IRQ_VIRQ_A);
 	/* The line is still high and nobody owns the SPI: nothing arrives, the hypervisor answers.
 	 */
 	ipc_expect_taken("unbound, line high", IRQ_VIRQ_A, 0);

@@ -1,6 +1,7 @@
 /* vcpu lib: second vCPUs of the root VM (humpy/vcpu.h): their entry, what they run, fixtures. */
 #include <humpy/arch.h>
 #include <humpy/fdt.h>
+#include <humpy/irq.h>
 #include <humpy/plat.h>
 #include <humpy/spec.h>
 #include <humpy/vcpu.h>
@@ -44,12 +45,11 @@ static _Noreturn void vcpu2_wfi(struct vcpu2 *c)
 	v2_w32(plat.gicd, V2_GICD_CTLR_ARE_G1);
 	if (intid >= 32)
 		v2_w32(plat.gicd + V2_GICD_ISENABLER + 4 * (intid / 32), 1U << (intid % 32));
+	else if (plat.gic_version == 2) /* the distributor's banked ISENABLER0 */
+		v2_w32(plat.gicd + V2_GICD_ISENABLER, 1U << intid);
 	else
 		v2_w32(plat.gicr + V2_GICR_ISENABLER0, 1U << intid);
-	sysreg_write(icc_sre_el1, 7);
-	isb();
-	sysreg_write(icc_pmr_el1, 0xff);
-	sysreg_write(icc_igrpen1_el1, 1);
+	irq_cpu_enable();
 	if (intid < 32) {
 		sysreg_write(cntv_cval_el0, timer_now() + timer_freq() / 1000 * V2_TIMER_AHEAD_MS);
 		sysreg_write(cntv_ctl_el0, 1);
@@ -60,15 +60,14 @@ static _Noreturn void vcpu2_wfi(struct vcpu2 *c)
 
 		__asm__ volatile("wfi" ::: "memory");
 		c->counter++;
-		iar = sysreg_read(icc_iar1_el1) & 0xffffff;
+		iar = irq_ack();
 		if (iar >= 1020)
 			continue;
 		if (iar < 32)
 			sysreg_write(cntv_ctl_el0, 0);
 		c->result = iar;
 		c->stamp++;
-		sysreg_write(icc_eoir1_el1, iar);
-		isb();
+		irq_eoi((u32)iar);
 	}
 }
 
@@ -210,6 +209,10 @@ void vcpu2_main(struct vcpu2 *c, u64 x1, u64 x2, u64 x3, u64 sp)
 			c->counter++;
 	case V2_WFI:
 		vcpu2_wfi(c);
+	case V2_CALL:
+		((void (*)(struct vcpu2 *))(uintptr_t)c->arg2)(c);
+		for (;;)
+			c->counter++;
 	case V2_SPIN:
 	default:
 		for (;;)

@@ -3,6 +3,9 @@
 #include <humpy/arch.h>
 #include <humpy/fdt.h>
 #include <humpy/ipc.h>
+#include <humpy/plat.h>
+
+#include "vm2.h"
 
 #define HW_VIRQ  IPC_VIRQ(6)
 #define HW_VIRQ2 IPC_VIRQ(7)
@@ -230,4 +233,122 @@ HW_TEST(unbind_cap_errors)
 
 	ipc_cap_errors(rc, GH_HVC_HWIRQ_UNBIND_VIRQ, args, 0, rc->cspace, GH_RIGHT_HWIRQ_BIND_VIC,
 	               GH_CAP_INVALID);
+}
+
+/*
+ * The hwirq bound to the VIC of another VM (vm2.h: one vCPU, a VIC of its own): HW_VM2_TEST(name,
+ * wfi, priority) defines vic.hwirq_<name> with `hw`, `vm` (started) and `v` (HW_VM2_VIRQ, enabled
+ * in that VM and disabled there once taken) besides rc and self; SKIP as HW_TEST, or without the
+ * vCPU calls.
+ */
+#define HW_VM2_VIRQ 77
+
+static bool hw_vm2_start(const struct root_caps *rc, struct vm2 *vm, bool wfi, u64 priority)
+{
+	struct vm2_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.priority = priority;
+	o.use_wfi = wfi;
+	vm2_mask_set(o.enable, HW_VM2_VIRQ);
+	vm2_mask_set(o.oneshot, HW_VM2_VIRQ);
+	return vm2_start(rc, vm, 1, &o);
+}
+
+static bool hw_vm2_bind(const struct hw *hw, const struct vm2 *vm, u64 virq)
+{
+	u64 err = hc(GH_HVC_HWIRQ_BIND_VIRQ, hw->cap, vm->vic, virq, 0, 0).x[0];
+
+	if (err != 0) {
+		test_fail("hwirq_bind_virq to the second VM's VIC, VIRQ %lu: x0 expected 0x0 got "
+		          "0x%lx",
+		          virq, err);
+		return false;
+	}
+	ipc_bound(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap);
+	return true;
+}
+
+#define HW_VM2_TEST(name, wfi, priority)                                                           \
+	static void hw_vm2_body_##name(const struct root_caps *rc, const struct hw *hw,            \
+	                               struct vm2 *vm, u64 v);                                     \
+	HW_TEST(name)                                                                              \
+	{                                                                                          \
+		struct vm2 vm_;                                                                    \
+		const char *why_ = vm2_missing();                                                  \
+		if (why_)                                                                          \
+			SKIP("%s", why_);                                                          \
+		vcpu_begin();                                                                      \
+		if (hw_vm2_start(rc, &vm_, (wfi), (priority)))                                     \
+			hw_vm2_body_##name(rc, hw, &vm_, HW_VM2_VIRQ);                             \
+		vcpu_end();                                                                        \
+	}                                                                                          \
+	static void hw_vm2_body_##name(const struct root_caps *rc UNUSED_ARG, const struct hw *hw, \
+	                               struct vm2 *vm, u64 v)
+
+/*
+ * Proves a hwirq bound to the VIC of a VM the root VM built (not the boot VM) is delivered to that
+ * VM alone: the line raised while the root VM runs is latched and taken by the other VM's vCPU
+ * when it runs, exactly once with INTID 77 (its own one-shot handler disables it); the root VM
+ * takes nothing. Its end of the HW list register deactivates the physical SPI: after the line
+ * dropped and the VIRQ was enabled again, a new raise is taken again (2); the SPI stayed masked
+ * while the VIRQ was disabled and the line high (nothing more taken). Unbound, a raise reaches
+ * no one (§2 hwirq_bind_virq, hwirq_unbind_virq).
+ */
+HW_VM2_TEST(other_vm_taken, false, 0)
+{
+	u64 en = plat.gicd + VM2_GICD_ISENABLER + 4 * (v / 32);
+
+	if (!hw_vm2_bind(hw, vm, v))
+		return;
+	hw_line(hw, true);
+	vm2_wait(vm, 0, v, 1);
+	if (!vm2_expect("line raised", vm, 0, v, 1, 1))
+		return;
+	ASSERT_TAKEN("the root VM, line raised", v, 0);
+	vm2_wait(vm, 0, v, 2);
+	if (!vm2_expect("line still high, VIRQ disabled", vm, 0, v, 1, 1))
+		return;
+	hw_line(hw, false);
+	vm2_cmd(vm, 0, VM2_WRITE32, en, 1U << (v % 32));
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 0, v, 2);
+	if (!vm2_expect("enabled again, line low", vm, 0, v, 1, 1))
+		return;
+	hw_line(hw, true);
+	vm2_wait(vm, 0, v, 2);
+	if (!vm2_expect("raised again", vm, 0, v, 2, 2))
+		return;
+	hw_line(hw, false);
+	ASSERT_RESULT("unbind", hc(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, 0, 0, 0, 0), 0, 0);
+	vm2_cmd(vm, 0, VM2_WRITE32, en, 1U << (v % 32));
+	RETURN_IF_FAILED();
+	hw_line(hw, true);
+	vm2_wait(vm, 0, v, 3);
+	if (!vm2_expect("unbound, raised", vm, 0, v, 2, 2))
+		return;
+	ASSERT_TAKEN("the root VM, after all", v, 0);
+}
+
+/*
+ * Proves a hwirq wakes the other VM's vCPU waiting in WFI: that vCPU (priority 40, above the root
+ * VM's 32) waits, so the root VM runs; the raise makes it ready, it takes INTID 77 exactly once
+ * (one-shot) and waits again, while the root VM spins without a hypercall (§2; issue 10 point 4).
+ */
+HW_VM2_TEST(wakes_other_vm, true, 40)
+{
+	const struct vm2_cpu *m = vm->cpu[0];
+
+	if (!hw_vm2_bind(hw, vm, v))
+		return;
+	ASSERT_EQ("taken before the raise", m->total, 0);
+	hw_line(hw, true);
+	ASSERT_TRUE("the waiting VM never took the hwirq",
+	            vcpu_spin_until_changed(&m->total, 0, IPC_IRQ_WAIT_MS));
+	vm2_wait(vm, 0, v, 2);
+	if (!vm2_expect("line raised", vm, 0, v, 1, 1))
+		return;
+	ASSERT_TRUE("its wake-ups", vcpu2_block(0)->counter >= 1);
+	hw_line(hw, false);
+	ASSERT_TAKEN("the root VM", v, 0);
 }

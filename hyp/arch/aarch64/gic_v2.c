@@ -20,7 +20,8 @@
 #define GICD_ICACTIVER  0x0380
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR  0x0800
-#define GICD_CTLR_EN    0x3 /* both groups (a non-secure view has one enable, bit 0) */
+#define GICD_CTLR_EN    0x3     /* both groups (a non-secure view has one enable, bit 0) */
+#define GICD_TYPER_SEC  BIT(10) /* the GIC has the Security Extensions: we are its NS side */
 
 #define GICC_CTLR         0x0000
 #define GICC_PMR          0x0004
@@ -29,7 +30,9 @@
 #define GICC_EOIR         0x0010
 #define GICC_DIR          0x1000
 #define GICC_CTLR_EN      0x3    /* both groups, signalled as IRQ (FIQEn clear) */
-#define GICC_CTLR_EOIMODE BIT(9) /* EOIR drops the priority, DIR deactivates */
+#define GICC_CTLR_ACKCTL  BIT(2) /* IAR acknowledges group 1 too (no Security Extensions) */
+#define GICC_CTLR_NS_EN   BIT(0) /* the non-secure view's EnableGrp1 */
+#define GICC_CTLR_EOIMODE BIT(9) /* EOIR drops the priority, DIR deactivates (either view) */
 
 #define GICH_HCR     0x0000
 #define GICH_VTR     0x0004
@@ -67,8 +70,12 @@ static uint8_t gic_v2_cpu_mask(void)
 	return mask != 0 ? mask : 1;
 }
 
-/* Group 0 throughout: without the Security Extensions that is an IRQ (FIQEn clear); seen from
- * the non-secure side of a GIC with them, IGROUPR is not writable and everything is group 1. */
+/*
+ * Group 1 throughout, as the non-secure side of a GIC with the Security Extensions sees every
+ * interrupt (IGROUPR is not writable there): a guest's deactivation of a HW list register acts on
+ * a group 1 physical interrupt only (the GICv2 rule QEMU follows too: a group 0 one would stay
+ * active for ever). Without the extensions AckCtl lets IAR acknowledge group 1.
+ */
 static void gic_v2_dist_init(void)
 {
 	uintptr_t d = gicv2.dist;
@@ -78,7 +85,7 @@ static void gic_v2_dist_init(void)
 
 	gic_v2_write32(d + GICD_CTLR, 0);
 	for (unsigned i = 0; i < nr; i += 32) {
-		gic_v2_write32(d + GICD_IGROUPR + i / 8, 0);
+		gic_v2_write32(d + GICD_IGROUPR + i / 8, ~0u);
 		gic_v2_write32(d + GICD_ICENABLER + i / 8, ~0u);
 		gic_v2_write32(d + GICD_ICPENDR + i / 8, ~0u);
 		gic_v2_write32(d + GICD_ICACTIVER + i / 8, ~0u);
@@ -101,7 +108,10 @@ void gic_v2_init(const struct machine *m)
 	gic_v2_write32(gicv2.cpu + GICC_BPR, 0);
 	/* EOImode 1: the hypervisor drops priority, the guest's deactivation of a HW list
 	 * register deactivates the physical interrupt. */
-	gic_v2_write32(gicv2.cpu + GICC_CTLR, GICC_CTLR_EN | GICC_CTLR_EOIMODE);
+	bool is_ns = (gic_v2_read32(gicv2.dist + GICD_TYPER) & GICD_TYPER_SEC) != 0;
+	gic_v2_write32(gicv2.cpu + GICC_CTLR,
+	               (is_ns ? GICC_CTLR_NS_EN : GICC_CTLR_EN | GICC_CTLR_ACKCTL) |
+	                   GICC_CTLR_EOIMODE);
 	gicv2.num_lrs = (gic_v2_read32(gicv2.hyp + GICH_VTR) & 0x3F) + 1;
 	for (unsigned i = 0; i < gicv2.num_lrs; i++)
 		gic_v2_write32(gicv2.hyp + GICH_LR0 + 4 * i, 0);
@@ -149,9 +159,27 @@ unsigned gic_v2_num_lrs(void)
 	return gicv2.num_lrs;
 }
 
+/*
+ * A HW list register the guest has deactivated (invalid now, HW still set) also deactivated its
+ * physical interrupt. QEMU 7.2's GICv2 does not then re-evaluate the physical distributor, so a
+ * level line still high would not be signalled again until some other distributor write: an
+ * enabled interrupt's enable bit is written again (no change of state) to have it looked at.
+ */
 uint64_t gic_v2_lr_read(unsigned n)
 {
-	return n < gicv2.num_lrs ? gich_lr_to_ich(gic_v2_read32(gicv2.hyp + GICH_LR0 + 4 * n)) : 0;
+	uint32_t g;
+
+	if (n >= gicv2.num_lrs)
+		return 0;
+	g = gic_v2_read32(gicv2.hyp + GICH_LR0 + 4 * n);
+	if ((g & (GICH_LR_HW | 3u << GICH_LR_STATE_SHIFT)) == GICH_LR_HW) {
+		uint32_t pintid = g >> GICH_LR_PINTID_SHIFT & GICH_LR_ID_MASK;
+		uintptr_t reg = gicv2.dist + GICD_ISENABLER + pintid / 32 * 4;
+
+		if ((gic_v2_read32(reg) & 1u << (pintid % 32)) != 0)
+			gic_v2_write32(reg, 1u << (pintid % 32));
+	}
+	return gich_lr_to_ich(g);
 }
 
 void gic_v2_lr_write(unsigned n, uint64_t v)

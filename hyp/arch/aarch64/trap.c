@@ -128,6 +128,13 @@ static void trap_sysreg(struct guest_frame *f, uint64_t esr)
 		f->elr += 4;
 		return;
 	}
+	/* ICC_SGI1R_EL1 (3, 0, C12, C11, 5) traps with HCR_EL2.IMO: the vGIC sends the SGI. */
+	if ((esr & ESR_SYS_READ) == 0 && ESR_SYS_OP0(esr) == 3 && ESR_SYS_OP1(esr) == 0 &&
+	    ESR_SYS_CRN(esr) == 12 && crm == 11 && ESR_SYS_OP2(esr) == 5 &&
+	    vgic_sgi1r_write(rt != 31 ? f->x[rt] : 0)) {
+		f->elr += 4;
+		return;
+	}
 	inject_undef(f, esr);
 }
 

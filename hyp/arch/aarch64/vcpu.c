@@ -276,7 +276,7 @@ static void vcpu_load(struct vcpu *v, struct guest_frame *f)
 		write_sysreg(vttbr_el2, c->vttbr);
 	isb();
 	/* The emulated GIC serves the VIC of the vCPU on the CPU (none: its GIC accesses abort). */
-	vgic_vcpu_loaded(vcpu_vic(v));
+	vgic_vcpu_loaded(vcpu_vic(v), v->index);
 }
 
 /*
@@ -413,7 +413,7 @@ static struct vcpu *vcpu_idle(struct cpu_local *cpu)
 
 	cpu->slice_end = 0;
 	vcpu_arm_timer(cpu);
-	vgic_vcpu_loaded(NULL);
+	vgic_vcpu_loaded(NULL, 0);
 	while (next == NULL) {
 		__asm__ volatile("wfi" ::: "memory");
 		arch_irq_take();

@@ -1,16 +1,19 @@
 /*
- * vgic: the VM's emulated GICv3 distributor and one redistributor, and delivery into the GICv3
- * virtual CPU interface (ICH_LR list registers). The CPU interface itself is the hardware's (ICV_*
- * through ICH_HCR_EL2.En). SGIs/PPIs (the virtual timer) are kept here; shared VIRQs (SPIs) are the
- * VM's VIC (hyp/core vic.c), whose state the GICD registers read and write.
+ * vgic: a VM's emulated GICv3 distributor and redistributors (one frame per vCPU of its VIC), and
+ * delivery into the GICv3 virtual CPU interface (ICH_LR list registers). The CPU interface itself
+ * is the hardware's (ICV_* through ICH_HCR_EL2.En). Shared VIRQs (SPIs) are the VM's VIC (hyp/core
+ * vic.c), whose state the GICD registers read and write; each vCPU's private interrupts (SGIs,
+ * PPIs) are kept here, per vCPU.
  *
- * Delivery model: before any change the list registers holding SPIs are folded back into the VIC
- * (pending taken by the guest clears the latch, active is copied, a level VIRQ's source is asked
- * whether its condition still holds), then the VIC's active and deliverable SPIs are listed again,
- * active ones first, then by priority. Level VIRQs are listed with EOI maintenance, so their EOI
- * brings us back to re-deliver them while their condition holds; when more are deliverable than
- * there are list registers, ICH_HCR_EL2.UIE asks for a maintenance interrupt once at most one list
- * register is still in use, and the rest are listed then.
+ * Delivery model: before any change the list registers the loaded vCPU holds for us are folded
+ * back (pending taken by the guest clears the latch, active is copied, a level VIRQ's source is
+ * asked whether its condition still holds), then what that vCPU may take is listed again: its
+ * software-pending SGIs/PPIs and the SPIs GICD_IROUTER routes to it, active ones first, then by
+ * priority. Level VIRQs are listed with EOI maintenance, so their EOI brings us back to re-deliver
+ * them while their condition holds; when more are deliverable than there are list registers,
+ * ICH_HCR_EL2.UIE asks for a maintenance interrupt once at most one list register is still in use,
+ * and the rest are listed then. A change for a vCPU that is not on the CPU marks it stale: it is
+ * folded and listed when it is loaded again (its list registers travel with its context).
  */
 #include "gic.h"
 #include "hwirq.h"
@@ -21,7 +24,7 @@
 #include "vic.h"
 
 #define VGIC_GICD_SIZE     0x10000
-#define VGIC_GICR_SIZE     0x20000 /* one vCPU: RD_base + SGI_base */
+#define VGIC_GICR_STRIDE   0x20000 /* one vCPU's frames: RD_base + SGI_base */
 #define VGIC_SGI           0x10000
 #define VGIC_PIDR2         0xFFE8
 #define VGIC_PIDR2_V3      0x3B /* ArchRev 3 */
@@ -31,6 +34,7 @@
 #define VGICD_CTLR_DS      BIT(6)
 #define VGICD_TYPER_IDBITS (9u << 19) /* 10 INTID bits, no LPIs */
 #define VGICR_TYPER_LAST   BIT(4)
+#define VGICR_TYPER_PROC   8 /* Processor_Number 23:8 */
 #define VGICR_WAKER_SLEEP  BIT(1)
 #define VGICR_WAKER_ASLEEP BIT(2)
 
@@ -46,73 +50,96 @@
 #define GICD_ICFGR       0x0C00
 #define GICD_IROUTER     0x6000
 #define GICD_IROUTER_END 0x7FE0
+/* GICD_IROUTER: Interrupt_Routing_Mode (any vCPU), and the affinity bits beyond Aff0 (Aff1 15:8,
+ * Aff2 23:16, Aff3 39:32): a VM's vCPUs differ in Aff0 alone (MPIDR U | Aff0 = the index). */
+#define GICD_IROUTER_IRM  BIT(31)
+#define GICD_IROUTER_AFFS 0xFF00FFFFFFull /* Aff3..Aff0 */
+/* ICC_SGI1R_EL1: TargetList 15:0, Aff1 23:16, INTID 27:24, Aff2 39:32, IRM 40, RS 47:44, Aff3
+ * 55:48. */
+#define SGI1R_TARGETS(v) ((uint32_t)(v)&0xFFFFu)
+#define SGI1R_INTID(v)   ((uint32_t)((v) >> 24) & 0xFu)
+#define SGI1R_IRM        BIT(40)
+#define SGI1R_RS(v)      ((unsigned)((v) >> 44) & 0xFu)
+#define SGI1R_AFF123     (0xFFull << 16 | 0xFFull << 32 | 0xFFull << 48)
 
-#define ICH_HCR_EN               BIT(0)
-#define ICH_HCR_UIE              BIT(1)
 #define VGIC_MAX_LRS             16
 #define VGIC_MAX_HWIRQS          4
 #define VGIC_MAINT_INTID_DEFAULT 25 /* the PPI the Arm BSA recommends (QEMU virt uses it) */
 
+/*
+ * One vCPU's redistributor (its SGIs and PPIs) and what the list registers hold for it. The
+ * virtual timer's PPI is listed by the hardware path (vgic_inject_hw, HW = 1) and not tracked
+ * here; every other private interrupt is a software latch (GICR_ISPENDR0, an SGI).
+ */
+struct vgic_cpu {
+	uint32_t enabled;    /* SGI/PPI enable bits */
+	uint32_t pending;    /* SGIs/PPIs pending and not listed */
+	uint32_t active;     /* SGIs/PPIs the guest had active when last folded */
+	uint32_t listed;     /* SGIs/PPIs a list register holds */
+	uint32_t lr_used;    /* list registers holding an interrupt of ours */
+	uint32_t lr_latched; /* ... whose pending state was a latch (given back if not taken) */
+	bool asleep;
+	uint8_t priority[32];
+	uint32_t lr_intid[VGIC_MAX_LRS]; /* the INTID list register n holds (lr_used bit n) */
+};
+
+/*
+ * A VM's emulated GIC: its VIC (its SPIs, GICD_CTLR) and its vCPUs' redistributors. Slot 0 is the
+ * boot VM's; a VM that finds no free slot gets no emulated GIC (its GIC accesses abort). stale:
+ * vCPUs whose list registers must be folded and listed again when they are next loaded.
+ */
+#define VGIC_MAX_VMS 4
+struct vgic_vm {
+	struct vic *vic; /* NULL: a free slot */
+	uint32_t stale;
+	struct vgic_cpu cpu[VIC_MAX_VCPUS];
+};
+static struct vgic_vm vgic_vms[VGIC_MAX_VMS];
+
+/*
+ * The emulation serves the resident VM: the one whose vCPU is on the CPU (is_loaded) or, after a
+ * vCPU without a VIC came, the last one (unloaded: its GIC accesses abort meanwhile, and coming
+ * back to it costs nothing).
+ */
 static struct {
 	paddr_t gicd, gicr;
 	uint32_t vtimer;
 	uint32_t maint;
-	uint32_t affinity;
-	uint32_t ctlr;
-	uint32_t enabled; /* SGI/PPI enable bits */
-	bool asleep;
-	uint8_t priority[32];
-	struct vic *vic; /* the VM's VIC: its SPIs */
 	unsigned num_lrs;
-	uint32_t lr_intid[VGIC_MAX_LRS]; /* the SPI a list register holds for us, 0 = none */
-	bool lr_latched[VGIC_MAX_LRS]; /* its pending state was a latch (given back if not taken) */
+	struct vgic_vm *vm;   /* the resident VM, or NULL */
+	struct vgic_cpu *cpu; /* its vCPU `index` */
+	uint32_t index;
+	bool is_loaded;
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
-	/* A vCPU of the VM of `vic` is on the CPU (its list registers, and its virtual timer, are
-	 * the hardware's). When not, `vic`'s state stays here until another VIC's vCPU comes. */
-	bool is_loaded;
-	/* `vic` changed while none of its vCPUs was on the CPU: fold and list when one is again. */
-	bool is_stale;
 } vgic;
-
-/*
- * The emulation serves the VM whose vCPU is on the CPU: the fields of `vgic` from ctlr to
- * lr_latched are that VM's. When a vCPU of another VM (another VIC) is loaded they are saved here,
- * keyed by the VIC, and that VM's put in (vgic_vcpu_loaded); the list registers themselves travel
- * with the vCPU context. A VM whose vCPU has no VIC gets no emulated GIC at all: its GICD/GICR
- * accesses abort (the last VIC's state stays in `vgic`, unloaded, so coming back to it costs
- * nothing). Slot 0 is the boot VM's; a VM that finds no free slot gets no emulated GIC either.
- * is_stale: the VIC changed while its state was saved here; its list registers are folded and
- * listed again only then, so a switch back to an unchanged VM touches no list register.
- */
-#define VGIC_MAX_VMS 4
-static struct vgic_vm {
-	struct vic *vic; /* NULL: a free slot */
-	uint32_t ctlr;
-	uint32_t affinity;
-	uint32_t enabled;
-	bool asleep;
-	uint8_t priority[32];
-	uint32_t lr_intid[VGIC_MAX_LRS];
-	bool lr_latched[VGIC_MAX_LRS];
-	bool is_stale;
-} vgic_vms[VGIC_MAX_VMS];
-/* The boot VM's VIC: the hwirqs are delivered to it alone. */
-static struct vic *vgic_boot_vic;
 
 static void vgic_hwirq_unmask(void);
 
+/* The physical CPU interface (gic.h: GICv3 or GICv2). */
+#define vgic_lr_empty_mask gic_lr_empty
+#define vgic_underflow_irq gic_underflow_irq
+#define vgic_deactivate    gic_deactivate
+#define vgic_priority_drop gic_priority_drop /* EOImode 1 leaves it active */
+
+static void vgic_vm_reset(struct vgic_vm *vm, struct vic *vic)
+{
+	*vm = (struct vgic_vm){.vic = vic, .stale = ~0u};
+	for (unsigned i = 0; i < VIC_MAX_VCPUS; i++)
+		vm->cpu[i].asleep = true;
+}
+
 void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 {
+	(void)vcpu_affinity; /* vCPU i of every VM is Aff0 i (vcpu.c's VMPIDR) */
 	vgic.gicd = m->gicd.base;
 	vgic.gicr = m->gicr.base;
 	vgic.vtimer = m->timer_virt_intid;
 	vgic.maint = m->gic_maint_intid != 0 ? m->gic_maint_intid : VGIC_MAINT_INTID_DEFAULT;
-	vgic.affinity = (uint32_t)vcpu_affinity;
-	vgic.asleep = true;
-	vgic.vic = vic;
-	vgic_boot_vic = vic;
-	vgic_vms[0] = (struct vgic_vm){.vic = vic, .asleep = true}; /* the boot VM always has one */
+	vgic_vm_reset(&vgic_vms[0], vic); /* the boot VM always has one */
+	vgic.vm = &vgic_vms[0];
+	vgic.cpu = &vgic_vms[0].cpu[0];
+	vgic.index = 0;
 	vgic.is_loaded = true;
 	vgic.num_lrs = gic_num_lrs();
 	if (vgic.num_lrs > VGIC_MAX_LRS)
@@ -120,39 +147,66 @@ void vgic_init(const struct machine *m, uint64_t vcpu_affinity, struct vic *vic)
 	gic_ppi_enable(vgic.maint, true);
 }
 
-static bool vgic_deliverable(uint32_t intid)
+static bool vgic_private_deliverable(uint32_t intid)
 {
-	return intid < 32 && (vgic.ctlr & VGICD_CTLR_G1) != 0 && (vgic.enabled & BIT(intid)) != 0;
+	return (vgic.vm->vic->ctlr & VGICD_CTLR_G1) != 0 && (vgic.cpu->enabled & BIT(intid)) != 0;
 }
 
 /*
- * The physical vtimer PPI is enabled only while the VM on the CPU could take it, so it cannot
+ * The physical vtimer PPI is enabled only while the vCPU on the CPU could take it, so it cannot
  * storm: the timer that drives it is that vCPU's (vcpu.c loads CNTV_* with it), whatever VM it
  * belongs to, and a vCPU without a VIC has no GIC to take it through.
  */
 static void vgic_sync(void)
 {
-	gic_ppi_enable(vgic.vtimer, vgic.is_loaded && vgic_deliverable(vgic.vtimer));
+	gic_ppi_enable(vgic.vtimer, vgic.is_loaded && vgic_private_deliverable(vgic.vtimer));
 }
 
-/* List registers -> VIC: what the guest did with the SPIs we listed. */
+/* Whether GICD_IROUTER value @route sends its SPI to the loaded vCPU. */
+static inline bool vgic_routes_here(uint64_t route)
+{
+	return (route & GICD_IROUTER_IRM) != 0 || (route & GICD_IROUTER_AFFS) == vgic.index;
+}
+
+/* A private interrupt's list register came back: active copied, a latch not taken kept. */
+static void vgic_fold_private(struct vgic_cpu *cpu, uint32_t intid, const struct ich_lr *lr,
+                              bool was_latched)
+{
+	cpu->listed &= ~BIT(intid);
+	if ((lr->state & ICH_LR_ACTIVE) != 0)
+		cpu->active |= BIT(intid);
+	else
+		cpu->active &= ~BIT(intid);
+	if ((lr->state & ICH_LR_PENDING) != 0 && was_latched)
+		cpu->pending |= BIT(intid);
+}
+
+/* List registers -> VIC and the loaded vCPU: what the guest did with what we listed. */
 static void vgic_fold(struct vic *vic)
 {
-	for (unsigned i = 0; i < vgic.num_lrs; i++) {
-		if (vgic.lr_intid[i] == 0)
-			continue;
-		struct ich_lr lr = ich_lr_decode(gic_lr_read(i));
-		struct vic_irq *irq = vic_irq_of(vic, vgic.lr_intid[i]);
-		bool was_latched = vgic.lr_latched[i];
+	struct vgic_cpu *cpu = vgic.cpu;
+	uint32_t used = cpu->lr_used;
 
+	while (used != 0) {
+		unsigned i = (unsigned)__builtin_ctz(used);
+		struct ich_lr lr = ich_lr_decode(gic_lr_read(i));
+		uint32_t intid = cpu->lr_intid[i];
+		struct vic_irq *irq;
+		bool was_latched = (cpu->lr_latched & BIT(i)) != 0;
+
+		used &= used - 1;
 		gic_lr_write(i, 0);
-		vgic.lr_intid[i] = 0;
+		if (intid < VIC_SPI_BASE) {
+			vgic_fold_private(cpu, intid, &lr, was_latched);
+			continue;
+		}
+		irq = vic_irq_of(vic, intid);
 		/* A hwirq unbound while the guest had its SPI in service: the virtual EOI would no
 		 * longer end the physical SPI's active state (it is listed again without HW), so it
 		 * could never arrive again. Ended here. (A pending one is ended below.) */
 		if (lr.hw && (lr.state & ICH_LR_ACTIVE) != 0 &&
 		    (irq == NULL || irq->source == NULL || irq->source->hw_pintid != lr.pintid))
-			gic_deactivate(lr.pintid);
+			vgic_deactivate(lr.pintid);
 		if (irq == NULL)
 			continue; /* unbound meanwhile: its state went with it */
 		irq->is_listed = false;
@@ -160,7 +214,7 @@ static void vgic_fold(struct vic *vic)
 		if (lr.hw && lr.state == ICH_LR_PENDING) {
 			/* Not taken yet: let the device raise it again rather than hold it active
 			 * while it may not be listed again (disabled meanwhile). */
-			gic_deactivate(lr.pintid);
+			vgic_deactivate(lr.pintid);
 		} else if ((lr.state & ICH_LR_PENDING) != 0) {
 			/* Still pending: a latch the list register held comes back. */
 			irq->is_latched = irq->is_latched || was_latched;
@@ -170,98 +224,163 @@ static void vgic_fold(struct vic *vic)
 			vic_irq_recheck(irq);
 		}
 	}
+	cpu->lr_used = 0;
+	cpu->lr_latched = 0;
 }
 
-/* What a VIRQ not yet listed needs: 0 nothing, else its rank (active first, then priority). */
+/* What an SPI not yet listed needs from the loaded vCPU: 0 nothing, else its rank (active first,
+ * then priority). */
 static unsigned vgic_rank(const struct vic *vic, struct vic_irq *irq)
 {
-	if (irq->is_listed)
-		return 0;
+	if (irq->is_listed || (!irq->is_active && !irq->is_latched && !irq->is_line_high))
+		return 0; /* the common case, decided on flags */
+	if (!vgic_routes_here(irq->route))
+		return 0; /* another vCPU's */
 	if (irq->is_active)
 		return 1;
-	if (!irq->is_latched && !irq->is_line_high)
-		return 0;     /* the common case, decided on two flags */
 	vic_irq_recheck(irq); /* a level VIRQ the guest took before: still raised? */
 	return vic_irq_is_deliverable(vic, irq) ? 2u + irq->priority : 0;
 }
 
+/* The same for the loaded vCPU's private interrupt @intid (pending or active, not listed). */
+static unsigned vgic_rank_private(uint32_t intid)
+{
+	if ((vgic.cpu->active & BIT(intid)) != 0)
+		return 1;
+	return vgic_private_deliverable(intid) ? 2u + vgic.cpu->priority[intid] : 0;
+}
+
+/* Keeps best[0..max) sorted by rank (then INTID, the order of arrival); returns found + 1, or
+ * found for rank 0. */
+static unsigned vgic_pick_add(unsigned *rank, uint32_t *best, unsigned found, unsigned max,
+                              unsigned r, uint32_t intid)
+{
+	unsigned at;
+
+	if (r == 0)
+		return found;
+	for (at = found < max ? found : max; at > 0 && rank[at - 1] > r; at--) {
+		if (at < max) {
+			rank[at] = rank[at - 1];
+			best[at] = best[at - 1];
+		}
+	}
+	if (at < max) {
+		rank[at] = r;
+		best[at] = intid;
+	}
+	return found + 1;
+}
+
 /*
- * The best @max SPIs to list, in one pass: active first, then pending by priority (lower value
- * first), then INTID. Returns how many there are in all (more than @max: some must wait).
+ * The best @max INTIDs to list for the loaded vCPU, in one pass: active first, then pending by
+ * priority (lower value first), then INTID. Returns how many there are in all (more than @max:
+ * some must wait).
  */
 static unsigned vgic_pick(struct vic *vic, uint32_t *best, unsigned max)
 {
 	unsigned rank[VGIC_MAX_LRS];
 	unsigned found = 0;
+	uint32_t priv = (vgic.cpu->pending | vgic.cpu->active) & ~vgic.cpu->listed;
 
-	for (uint32_t n = 0; n < vic->max_virqs; n++) {
-		unsigned r = vgic_rank(vic, &vic->irqs[n]);
-		unsigned at;
+	while (priv != 0) {
+		uint32_t n = (uint32_t)__builtin_ctz(priv);
 
-		if (r == 0)
-			continue;
-		found++;
-		for (at = found - 1 < max ? found - 1 : max; at > 0 && rank[at - 1] > r; at--) {
-			if (at < max) {
-				rank[at] = rank[at - 1];
-				best[at] = best[at - 1];
-			}
-		}
-		if (at < max) {
-			rank[at] = r;
-			best[at] = n;
-		}
+		priv &= priv - 1;
+		found = vgic_pick_add(rank, best, found, max, vgic_rank_private(n), n);
 	}
+	for (uint32_t n = 0; n < vic->max_virqs; n++)
+		found = vgic_pick_add(rank, best, found, max, vgic_rank(vic, &vic->irqs[n]),
+		                      VIC_SPI_BASE + n);
 	return found;
 }
 
-/* VIC -> list registers; UIE while some SPI found no free list register. */
+/* The list register for private interrupt @intid of the loaded vCPU (a software latch: edge). */
+static struct ich_lr vgic_lr_private(uint32_t intid, bool *is_pending)
+{
+	struct vgic_cpu *cpu = vgic.cpu;
+	bool is_active = (cpu->active & BIT(intid)) != 0;
+
+	*is_pending = (cpu->pending & BIT(intid)) != 0 && vgic_private_deliverable(intid);
+	cpu->listed |= BIT(intid);
+	if (*is_pending)
+		cpu->pending &= ~BIT(intid);
+	return (struct ich_lr){
+	    .state = (*is_pending ? ICH_LR_PENDING : 0) | (is_active ? ICH_LR_ACTIVE : 0),
+	    .group1 = true,
+	    .priority = cpu->priority[intid],
+	    .vintid = intid,
+	};
+}
+
+/* The list register for SPI @irq (INTID @intid). */
+static struct ich_lr vgic_lr_spi(struct vic *vic, struct vic_irq *irq, uint32_t intid,
+                                 bool *is_pending)
+{
+	uint32_t pintid = irq->source != NULL ? irq->source->hw_pintid : 0;
+	/* An active level VIRQ is listed active only: its EOI brings us back to ask the source
+	 * again before it is pending again (a latched edge may be pending+active). */
+	bool pend = vic_irq_is_deliverable(vic, irq) && !(irq->is_active && !irq->is_latched);
+	struct ich_lr lr = {
+	    .state = (pend ? ICH_LR_PENDING : 0) | (irq->is_active ? ICH_LR_ACTIVE : 0),
+	    .hw = pintid != 0,
+	    .group1 = irq->is_group1,
+	    .eoi = pintid == 0 && !irq->is_edge,
+	    .priority = irq->priority,
+	    .pintid = (uint16_t)pintid,
+	    .vintid = intid,
+	};
+
+	/* The list register holds the pending latch now (an edge asserted while it is listed
+	 * latches again and is listed pending-and-active or after its EOI). */
+	*is_pending = pend && irq->is_latched;
+	if (pend)
+		irq->is_latched = false;
+	irq->is_listed = true;
+	return lr;
+}
+
+/* VIC and the loaded vCPU -> list registers; UIE while something found no free list register. */
 static void vgic_list(struct vic *vic)
 {
+	struct vgic_cpu *cpu = vgic.cpu;
 	uint32_t best[VGIC_MAX_LRS];
 	unsigned free[VGIC_MAX_LRS];
 	unsigned n_free = 0, found, next = 0;
 	uint64_t empty;
 
-	empty = gic_lr_empty();
+	empty = vgic_lr_empty_mask();
 	for (unsigned i = 0; i < vgic.num_lrs; i++) {
-		if ((empty & BIT(i)) != 0 && vgic.lr_intid[i] == 0)
+		if ((empty & BIT(i)) != 0 && (cpu->lr_used & BIT(i)) == 0)
 			free[n_free++] = i;
 	}
 	found = vgic_pick(vic, best, n_free);
 	for (; next < found && next < n_free; next++) {
-		struct vic_irq *irq = &vic->irqs[best[next]];
-		uint32_t pintid = irq->source != NULL ? irq->source->hw_pintid : 0;
-		/* An active level VIRQ is listed active only: its EOI brings us back to ask the
-		 * source again before it is pending again (a latched edge may be pending+active).
-		 */
-		bool is_pending =
-		    vic_irq_is_deliverable(vic, irq) && !(irq->is_active && !irq->is_latched);
-		struct ich_lr lr = {
-		    .state =
-		        (is_pending ? ICH_LR_PENDING : 0) | (irq->is_active ? ICH_LR_ACTIVE : 0),
-		    .hw = pintid != 0,
-		    .group1 = irq->is_group1,
-		    .eoi = pintid == 0 && !irq->is_edge,
-		    .priority = irq->priority,
-		    .pintid = (uint16_t)pintid,
-		    .vintid = VIC_SPI_BASE + best[next],
-		};
+		uint32_t intid = best[next];
 		unsigned i = free[next];
+		bool is_latched;
+		struct ich_lr lr =
+		    intid < VIC_SPI_BASE
+		        ? vgic_lr_private(intid, &is_latched)
+		        : vgic_lr_spi(vic, &vic->irqs[intid - VIC_SPI_BASE], intid, &is_latched);
 
 		gic_lr_write(i, ich_lr_encode(&lr));
-		vgic.lr_intid[i] = VIC_SPI_BASE + best[next];
-		/* The list register holds the pending latch now (an edge asserted while it is
-		 * listed latches again and is listed pending-and-active or after its EOI). */
-		vgic.lr_latched[i] = is_pending && irq->is_latched;
-		if (is_pending)
-			irq->is_latched = false;
-		irq->is_listed = true;
+		cpu->lr_intid[i] = intid;
+		cpu->lr_used |= BIT(i);
+		if (is_latched)
+			cpu->lr_latched |= BIT(i);
 	}
-	gic_underflow_irq(found > n_free);
+	vgic_underflow_irq(found > n_free);
 }
 
-/* The slot @vic's state is saved in, or NULL (claim_free: a free one, claimed, if any). */
+/* The loaded vCPU's list registers folded and refilled. */
+static void vgic_refresh(void)
+{
+	vgic_fold(vgic.vm->vic);
+	vgic_list(vgic.vm->vic);
+}
+
+/* The slot @vic's state is kept in, or NULL (claim_free: a free one, claimed, if any). */
 static struct vgic_vm *vgic_vm_slot(struct vic *vic, bool claim_free)
 {
 	struct vgic_vm *free = NULL;
@@ -273,111 +392,110 @@ static struct vgic_vm *vgic_vm_slot(struct vic *vic, bool claim_free)
 			free = &vgic_vms[i];
 	}
 	if (free != NULL && claim_free)
-		*free = (struct vgic_vm){.vic = vic, .asleep = true, .is_stale = true};
+		vgic_vm_reset(free, vic);
 	return claim_free ? free : NULL;
+}
+
+/* Something of the resident VM changed: the loaded vCPU lists it now, the others when loaded
+ * (woken if they wait in WFI). */
+static void vgic_vm_changed(void)
+{
+	struct vic *vic = vgic.vm->vic;
+
+	vgic.vm->stale |= ~BIT(vgic.index);
+	if (vic->max_vcpus > 1)
+		vcpu_vic_changed(vic);
+	vgic_refresh();
 }
 
 void arch_vic_changed(struct vic *vic)
 {
-	if (vic->irqs == NULL)
-		return;
+	struct vgic_vm *vm = vgic.vm;
+
 	vcpu_vic_changed(vic);
-	if (vic == vgic.vic && vgic.is_loaded) {
-		vgic_fold(vic);
-		vgic_list(vic);
+	if (vm != NULL && vm->vic == vic && vgic.is_loaded) {
+		vm->stale |= ~BIT(vgic.index);
+		vgic_refresh();
 		return;
 	}
-	/* Its list registers are saved with its vCPU: refilled when one is loaded again. */
-	if (vic == vgic.vic) {
-		vgic.is_stale = true;
-	} else {
-		struct vgic_vm *slot = vgic_vm_slot(vic, false);
+	/* Its list registers are saved with its vCPUs: refilled when one is loaded again. */
+	if (vm == NULL || vm->vic != vic)
+		vm = vgic_vm_slot(vic, false);
+	if (vm != NULL)
+		vm->stale = ~0u;
+}
 
-		if (slot != NULL)
-			slot->is_stale = true;
+void vgic_vcpu_loaded(struct vic *vic, unsigned index)
+{
+	struct vgic_vm *vm = vgic.vm;
+
+	if (vic != NULL && (vm == NULL || vm->vic != vic)) {
+		vm = vgic_vm_slot(vic, true); /* NULL: no slot left, no emulated GIC */
+		vgic.vm = vm;
 	}
-}
-
-static void vgic_vm_save(struct vgic_vm *to)
-{
-	to->vic = vgic.vic;
-	to->ctlr = vgic.ctlr;
-	to->affinity = vgic.affinity;
-	to->enabled = vgic.enabled;
-	to->asleep = vgic.asleep;
-	memcpy(to->priority, vgic.priority, sizeof(to->priority));
-	memcpy(to->lr_intid, vgic.lr_intid, sizeof(to->lr_intid));
-	memcpy(to->lr_latched, vgic.lr_latched, sizeof(to->lr_latched));
-	to->is_stale = vgic.is_stale;
-}
-
-static void vgic_vm_restore(const struct vgic_vm *from)
-{
-	vgic.vic = from->vic;
-	vgic.ctlr = from->ctlr;
-	vgic.affinity = from->affinity;
-	vgic.enabled = from->enabled;
-	vgic.asleep = from->asleep;
-	memcpy(vgic.priority, from->priority, sizeof(vgic.priority));
-	memcpy(vgic.lr_intid, from->lr_intid, sizeof(vgic.lr_intid));
-	memcpy(vgic.lr_latched, from->lr_latched, sizeof(vgic.lr_latched));
-	vgic.is_stale = from->is_stale;
-}
-
-void vgic_vcpu_loaded(struct vic *vic)
-{
-	if (vic != NULL && vic != vgic.vic) {
-		struct vgic_vm *slot = vgic_vm_slot(vic, true);
-
-		if (vgic.vic != NULL) {
-			struct vgic_vm *mine = vgic_vm_slot(vgic.vic, false);
-
-			if (mine != NULL)
-				vgic_vm_save(mine);
-		}
-		if (slot != NULL) {
-			vgic_vm_restore(slot);
-		} else {
-			vgic.vic = NULL; /* no slot left: no emulated GIC */
-			memset(vgic.lr_intid, 0, sizeof(vgic.lr_intid));
-		}
+	/* No VIC: the last VM's state stays resident, unloaded (its GIC accesses abort). */
+	vgic.is_loaded = vic != NULL && vm != NULL && index < VIC_MAX_VCPUS;
+	if (vgic.is_loaded) {
+		vgic.cpu = &vm->cpu[index];
+		vgic.index = index;
 	}
-	/* No VIC: the last VM's state stays, unloaded (its GIC accesses abort meanwhile). */
-	vgic.is_loaded = vic != NULL && vgic.vic != NULL;
 	vgic_sync();
-	/* Changes made while this VM was off the CPU are listed now. */
-	if (vgic.is_loaded && vgic.is_stale) {
-		if (vgic.vic->irqs != NULL) {
-			vgic_fold(vgic.vic);
-			vgic_list(vgic.vic);
-		}
-		vgic.is_stale = false;
+	/* Changes made while this vCPU was off the CPU are listed now. */
+	if (vgic.is_loaded && (vm->stale & BIT(index)) != 0) {
+		vm->stale &= ~BIT(index);
+		vgic_refresh();
 	}
 }
 
 void arch_vic_released(struct vic *vic)
 {
 	for (unsigned i = 1; i < VGIC_MAX_VMS; i++) {
-		if (vgic_vms[i].vic == vic)
-			vgic_vms[i].vic = NULL;
-	}
-	/* Its state may still be the resident one (unloaded: no vCPU of it runs any more): a new
-	 * VIC at the same address must not find it. */
-	if (vgic.vic == vic && vic != vgic_boot_vic) {
-		vgic.vic = NULL;
-		vgic.is_loaded = false;
-		memset(vgic.lr_intid, 0, sizeof(vgic.lr_intid));
+		if (vgic_vms[i].vic != vic)
+			continue;
+		vgic_vms[i].vic = NULL;
+		/* Still the resident one (unloaded: no vCPU of it runs any more): a new VIC at
+		 * the same address must not find it. */
+		if (vgic.vm == &vgic_vms[i]) {
+			vgic.vm = NULL;
+			vgic.is_loaded = false;
+		}
 	}
 }
 
+/* A guest write of ICC_SGI1R_EL1: the SGI pending on each vCPU of its VM it names. */
+bool vgic_sgi1r_write(uint64_t val)
+{
+	uint32_t intid = SGI1R_INTID(val), targets, self;
+	struct vgic_vm *vm = vgic.vm;
+
+	if (!vgic.is_loaded)
+		return false; /* no GIC: UNDEFINED */
+	self = BIT(vgic.index);
+	if ((val & SGI1R_IRM) != 0)
+		targets = ~self;
+	else if ((val & SGI1R_AFF123) != 0 || SGI1R_RS(val) != 0)
+		targets = 0; /* no vCPU has those affinities (VIC_MAX_VCPUS < 16) */
+	else
+		targets = SGI1R_TARGETS(val);
+	targets &= (uint32_t)(BIT(vm->vic->max_vcpus) - 1);
+	for (uint32_t t = targets; t != 0; t &= t - 1)
+		vm->cpu[__builtin_ctz(t)].pending |= BIT(intid);
+	if (targets & ~self) {
+		vm->stale |= targets & ~self;
+		vcpu_vic_changed(vm->vic);
+	}
+	if (targets & self)
+		vgic_refresh();
+	return true;
+}
+
 /* An SPI register block of one bit per INTID: word @n covers INTIDs 32n .. 32n + 31. */
-static uint32_t vgic_spi_bits_read(uint64_t base, uint64_t off)
+static uint32_t vgic_spi_bits_read(struct vic *vic, uint64_t base, uint64_t off)
 {
 	uint32_t first = (uint32_t)(off - base) * 8, v = 0;
 
 	for (unsigned b = 0; b < 32; b++) {
-		const struct vic_irq *irq =
-		    vgic.vic != NULL ? vic_irq_of(vgic.vic, first + b) : NULL;
+		const struct vic_irq *irq = vic_irq_of(vic, first + b);
 		bool bit = false;
 
 		if (irq == NULL)
@@ -403,7 +521,7 @@ static uint32_t vgic_spi_bits_read(uint64_t base, uint64_t off)
 	return v;
 }
 
-static void vgic_spi_bits_write(uint64_t base, uint64_t off, uint32_t val)
+static void vgic_spi_bits_write(struct vic *vic, uint64_t base, uint64_t off, uint32_t val)
 {
 	uint32_t first = (uint32_t)(off - base) * 8;
 
@@ -412,7 +530,7 @@ static void vgic_spi_bits_write(uint64_t base, uint64_t off, uint32_t val)
 
 	while (todo != 0) {
 		unsigned b = (unsigned)__builtin_ctzll(todo);
-		struct vic_irq *irq = vic_irq_of(vgic.vic, first + b);
+		struct vic_irq *irq = vic_irq_of(vic, first + b);
 		bool bit = (val & BIT(b)) != 0;
 
 		todo &= todo - 1;
@@ -459,9 +577,9 @@ static uint64_t vgic_spi_block(uint64_t off)
 	return 0;
 }
 
-static uint32_t vgic_gicd_typer(void)
+static uint32_t vgic_gicd_typer(const struct vic *vic)
 {
-	uint32_t spis = vgic.vic != NULL && vgic.vic->irqs != NULL ? vgic.vic->max_virqs : 0;
+	uint32_t spis = vic->irqs != NULL ? vic->max_virqs : 0;
 
 	/* ITLinesNumber N: INTIDs up to 32(N + 1) - 1 exist. */
 	return VGICD_TYPER_IDBITS | (spis + 31) / 32;
@@ -469,40 +587,39 @@ static uint32_t vgic_gicd_typer(void)
 
 static uint32_t vgic_gicd_read(uint64_t off)
 {
+	struct vic *vic = vgic.vm->vic;
 	uint64_t block = vgic_spi_block(off);
 
-	if (block >= GICD_ISPENDR && vgic.vic != NULL && vgic.vic->irqs != NULL) {
+	if (block >= GICD_ISPENDR && vic->irqs != NULL) {
 		/* Pending and active state may sit in list registers: fold it back to read it. */
 		uint32_t v;
-		vgic_fold(vgic.vic);
-		v = vgic_spi_bits_read(block, off);
-		vgic_list(vgic.vic);
+		vgic_fold(vic);
+		v = vgic_spi_bits_read(vic, block, off);
+		vgic_list(vic);
 		return v;
 	}
 	if (block != 0)
-		return vgic_spi_bits_read(block, off);
+		return vgic_spi_bits_read(vic, block, off);
 	if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR + 0x100) {
 		uint32_t first = (uint32_t)(off - GICD_ICFGR) * 4, v = 0;
 		for (unsigned i = 0; i < 16; i++) {
-			const struct vic_irq *irq =
-			    vgic.vic ? vic_irq_of(vgic.vic, first + i) : NULL;
+			const struct vic_irq *irq = vic_irq_of(vic, first + i);
 			if (irq != NULL && irq->is_edge)
 				v |= 2u << (2 * i);
 		}
 		return v;
 	}
 	if (off >= GICD_IROUTER + 8 * VIC_SPI_BASE && off < GICD_IROUTER_END) {
-		uint32_t intid = (uint32_t)(off - GICD_IROUTER) / 8;
-		const struct vic_irq *irq = vgic.vic ? vic_irq_of(vgic.vic, intid) : NULL;
+		const struct vic_irq *irq = vic_irq_of(vic, (uint32_t)(off - GICD_IROUTER) / 8);
 		if (irq == NULL)
 			return 0;
 		return (off & 4) != 0 ? (uint32_t)(irq->route >> 32) : (uint32_t)irq->route;
 	}
 	switch (off) {
 	case 0x0000:
-		return vgic.ctlr | VGICD_CTLR_ARE | VGICD_CTLR_DS;
+		return vic->ctlr | VGICD_CTLR_ARE | VGICD_CTLR_DS;
 	case 0x0004:
-		return vgic_gicd_typer();
+		return vgic_gicd_typer(vic);
 	case VGIC_PIDR2:
 		return VGIC_PIDR2_V3;
 	default:
@@ -512,39 +629,32 @@ static uint32_t vgic_gicd_read(uint64_t off)
 
 static void vgic_gicd_write(uint64_t off, uint32_t val)
 {
+	struct vic *vic = vgic.vm->vic;
 	uint64_t block = vgic_spi_block(off);
 
-	if (vgic.vic == NULL || vgic.vic->irqs == NULL) {
-		if (off == 0x0000) {
-			vgic.ctlr = val & (VGICD_CTLR_G0 | VGICD_CTLR_G1);
-			vgic_sync();
-		}
-		return;
-	}
 	/* Fold first: the guest may change what a list register holds. */
-	vgic_fold(vgic.vic);
+	vgic_fold(vic);
 	if (block != 0) {
-		vgic_spi_bits_write(block, off, val);
+		vgic_spi_bits_write(vic, block, off, val);
 	} else if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR + 0x100) {
 		uint32_t first = (uint32_t)(off - GICD_ICFGR) * 4;
 		for (unsigned i = 0; i < 16; i++) {
-			struct vic_irq *irq = vic_irq_of(vgic.vic, first + i);
+			struct vic_irq *irq = vic_irq_of(vic, first + i);
 			if (irq != NULL)
 				irq->is_edge = (val & (2u << (2 * i))) != 0;
 		}
 	} else if (off >= GICD_IROUTER + 8 * VIC_SPI_BASE && off < GICD_IROUTER_END) {
-		struct vic_irq *irq = vic_irq_of(vgic.vic, (uint32_t)(off - GICD_IROUTER) / 8);
-		/* Aff3.Aff2.Aff1.Aff0 and IRM kept as written (one vCPU takes them all). */
+		struct vic_irq *irq = vic_irq_of(vic, (uint32_t)(off - GICD_IROUTER) / 8);
+		/* Aff3.Aff2.Aff1.Aff0 and IRM kept as written. */
 		if (irq != NULL && (off & 4) != 0)
 			irq->route = (irq->route & 0xFFFFFFFFull) | (uint64_t)(val & 0xFF) << 32;
 		else if (irq != NULL)
 			irq->route = (irq->route & ~0xFFFFFFFFull) | (val & 0x80FFFFFFu);
 	} else if (off == 0x0000) {
-		vgic.ctlr = val & (VGICD_CTLR_G0 | VGICD_CTLR_G1);
-		vgic.vic->ctlr = vgic.ctlr;
+		vic->ctlr = val & (VGICD_CTLR_G0 | VGICD_CTLR_G1);
 		vgic_sync();
 	}
-	vgic_list(vgic.vic);
+	vgic_vm_changed();
 	vgic_hwirq_unmask();
 }
 
@@ -554,26 +664,45 @@ static void vgic_gicd_write(uint64_t off, uint32_t val)
 #define VGIC_SGI_PRIO_END 0x0420
 #endif
 
-static uint32_t vgic_gicr_read(uint64_t off)
+/* Redistributor frame @frame (vCPU @frame's) of the resident VM. */
+static uint32_t vgic_gicr_read(uint32_t frame, uint64_t off)
 {
+	const struct vgic_cpu *rd = &vgic.vm->cpu[frame];
+
+	/* Its pending and active state may sit in the loaded vCPU's list registers. */
+	if (frame == vgic.index && off >= VGIC_SGI + 0x0200 && off < VGIC_SGI + 0x0400 &&
+	    (off & 0x7F) == 0) {
+		uint32_t v;
+		vgic_fold(vgic.vm->vic);
+		v = (off < VGIC_SGI + 0x0300) ? rd->pending : rd->active;
+		vgic_list(vgic.vm->vic);
+		return v;
+	}
 	switch (off) {
-	case 0x0008:
-		return VGICR_TYPER_LAST;
-	case 0x000C:
-		return vgic.affinity;
+	case 0x0008: /* TYPER: Processor_Number, Last for the VIC's last vCPU */
+		return frame << VGICR_TYPER_PROC |
+		       (frame + 1 == vgic.vm->vic->max_vcpus ? VGICR_TYPER_LAST : 0);
+	case 0x000C: /* TYPER Affinity_Value: Aff0 = the vCPU index (vcpu.c's VMPIDR) */
+		return frame;
 	case 0x0014:
-		return vgic.asleep ? VGICR_WAKER_SLEEP | VGICR_WAKER_ASLEEP : 0;
+		return rd->asleep ? VGICR_WAKER_SLEEP | VGICR_WAKER_ASLEEP : 0;
 	case VGIC_PIDR2:
 		return VGIC_PIDR2_V3;
 	case VGIC_SGI + 0x0080: /* IGROUPR0: everything is group 1 */
 		return ~0u;
 	case VGIC_SGI + 0x0100: /* ISENABLER0 */
 	case VGIC_SGI + 0x0180: /* ICENABLER0 */
-		return vgic.enabled;
+		return rd->enabled;
+	case VGIC_SGI + 0x0200: /* ISPENDR0, ICPENDR0 of a vCPU not on the CPU */
+	case VGIC_SGI + 0x0280:
+		return rd->pending;
+	case VGIC_SGI + 0x0300: /* ISACTIVER0, ICACTIVER0 */
+	case VGIC_SGI + 0x0380:
+		return rd->active;
 	default:
 		if (off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END) {
 			/* cppcheck-suppress arrayIndexOutOfBoundsCond ; planted bug 22's range */
-			const uint8_t *p = &vgic.priority[off - (VGIC_SGI + 0x0400)];
+			const uint8_t *p = &rd->priority[off - (VGIC_SGI + 0x0400)];
 			return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 			       (uint32_t)p[3] << 24;
 		}
@@ -581,35 +710,57 @@ static uint32_t vgic_gicr_read(uint64_t off)
 	}
 }
 
-static void vgic_gicr_write(uint64_t off, uint32_t val)
+/* vCPU @frame's private state changed: listed now if it is the loaded one, else when loaded. */
+static void vgic_rd_changed(uint32_t frame)
 {
-	switch (off) {
-	case 0x0014:
-		vgic.asleep = (val & VGICR_WAKER_SLEEP) != 0;
-		break;
-	case VGIC_SGI + 0x0100:
-		vgic.enabled |= val;
+	if (frame == vgic.index) {
 		vgic_sync();
-		break;
-	case VGIC_SGI + 0x0180:
-		vgic.enabled &= ~val;
-		vgic_sync();
-		break;
-	default:
-		break;
+		vgic_list(vgic.vm->vic);
+		return;
 	}
+	vgic.vm->stale |= BIT(frame);
+	vcpu_vic_changed(vgic.vm->vic);
 }
 
-/* Byte-accessible priority registers: the redistributor's for SGIs/PPIs, the VIC's for SPIs. */
-static uint8_t *vgic_priority_byte(bool is_gicd, uint64_t off)
+static void vgic_gicr_write(uint32_t frame, uint64_t off, uint32_t val)
+{
+	struct vgic_cpu *rd = &vgic.vm->cpu[frame];
+
+	if (off == 0x0014) {
+		rd->asleep = (val & VGICR_WAKER_SLEEP) != 0;
+		return;
+	}
+	if (off < VGIC_SGI + 0x0100 || off >= VGIC_SGI + 0x0300 || (off & 0x7F) != 0)
+		return;
+	if (frame == vgic.index)
+		vgic_fold(vgic.vm->vic); /* pending state may sit in a list register */
+	switch (off) {
+	case VGIC_SGI + 0x0100: /* ISENABLER0 */
+		rd->enabled |= val;
+		break;
+	case VGIC_SGI + 0x0180: /* ICENABLER0 */
+		rd->enabled &= ~val;
+		break;
+	case VGIC_SGI + 0x0200: /* ISPENDR0 (the virtual timer's PPI too: a software latch) */
+		rd->pending |= val;
+		break;
+	default: /* ICPENDR0 */
+		rd->pending &= ~val;
+		break;
+	}
+	vgic_rd_changed(frame);
+}
+
+/* Byte-accessible priority registers: a redistributor's for SGIs/PPIs (@rd), the VIC's for SPIs
+ * (@rd NULL). */
+static uint8_t *vgic_priority_byte(struct vgic_cpu *rd, uint64_t off)
 {
 	/* cppcheck also reads planted bug 22's wider range (off by default): */
-	if (!is_gicd && off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END)
+	if (rd != NULL && off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END)
 		/* cppcheck-suppress arrayIndexOutOfBoundsCond */
-		return &vgic.priority[off - (VGIC_SGI + 0x0400)];
-	if (is_gicd && off >= GICD_IPRIORITYR + VIC_SPI_BASE && off < GICD_IPRIORITYR + 1020 &&
-	    vgic.vic != NULL) {
-		struct vic_irq *irq = vic_irq_of(vgic.vic, (uint32_t)(off - GICD_IPRIORITYR));
+		return &rd->priority[off - (VGIC_SGI + 0x0400)];
+	if (rd == NULL && off >= GICD_IPRIORITYR + VIC_SPI_BASE && off < GICD_IPRIORITYR + 1020) {
+		struct vic_irq *irq = vic_irq_of(vgic.vm->vic, (uint32_t)(off - GICD_IPRIORITYR));
 		return irq != NULL ? &irq->priority : NULL;
 	}
 	return NULL;
@@ -621,110 +772,142 @@ static bool vgic_is_priority(bool is_gicd, uint64_t off)
 	               : off >= VGIC_SGI + 0x0400 && off < VGIC_SGI + VGIC_SGI_PRIO_END;
 }
 
-static uint32_t vgic_read32(bool is_gicd, uint64_t off)
+/* GICD (@frame < 0) or redistributor frame @frame: one aligned 32-bit register. */
+static uint32_t vgic_read32(int frame, uint64_t off)
 {
-	if (is_gicd && vgic_is_priority(true, off)) {
+	if (frame < 0 && vgic_is_priority(true, off)) {
 		uint32_t v = 0;
 		for (unsigned b = 0; b < 4; b++) {
-			const uint8_t *p = vgic_priority_byte(true, off + b);
+			const uint8_t *p = vgic_priority_byte(NULL, off + b);
 			v |= p != NULL ? (uint32_t)*p << (8 * b) : 0;
 		}
 		return v;
 	}
-	if (is_gicd && gic_version() == 2)
+	if (frame < 0 && gic_version() == 2)
 		return vgic_v2_gicd_fix(off, vgic_gicd_read(off));
-	return is_gicd ? vgic_gicd_read(off) : vgic_gicr_read(off);
+	return frame < 0 ? vgic_gicd_read(off) : vgic_gicr_read((uint32_t)frame, off);
 }
 
-/* One aligned 32-bit register; bytes outside mask keep their value (IPRIORITYR byte writes). */
-static void vgic_write32(bool is_gicd, uint64_t off, uint32_t val, uint32_t mask)
+/* The same for a write; bytes outside mask keep their value (IPRIORITYR byte writes). */
+static void vgic_write32(int frame, uint64_t off, uint32_t val, uint32_t mask)
 {
-	if (vgic_is_priority(is_gicd, off)) {
-		if (is_gicd && vgic.vic != NULL && vgic.vic->irqs != NULL)
-			vgic_fold(vgic.vic);
+	if (vgic_is_priority(frame < 0, off)) {
+		struct vgic_cpu *rd = frame < 0 ? NULL : &vgic.vm->cpu[frame];
+
+		vgic_fold(vgic.vm->vic);
 		for (unsigned b = 0; b < 4; b++) {
-			uint8_t *p = vgic_priority_byte(is_gicd, off + b);
+			uint8_t *p = vgic_priority_byte(rd, off + b);
 			if ((mask >> (8 * b) & 0xFF) != 0 && p != NULL)
 				*p = (uint8_t)(val >> (8 * b));
 		}
-		if (is_gicd && vgic.vic != NULL && vgic.vic->irqs != NULL)
-			vgic_list(vgic.vic);
+		vgic_list(vgic.vm->vic);
 		return;
 	}
 	if (mask != ~0u)
 		return; /* sub-word writes only reach byte-accessible registers */
-	if (is_gicd)
+	if (frame < 0)
 		vgic_gicd_write(off, val);
 	else
-		vgic_gicr_write(off, val);
+		vgic_gicr_write((uint32_t)frame, off, val);
 }
 
 bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 {
-	bool is_gicd = range_within(ipa, size, vgic.gicd, VGIC_GICD_SIZE);
-	bool is_gicr = vgic.gicr != 0 && range_within(ipa, size, vgic.gicr, VGIC_GICR_SIZE);
+	bool is_gicd, is_gicr;
+	uint64_t off, word;
+	unsigned shift;
+	int frame = -1;
 
-	if (!vgic.is_loaded || (!is_gicd && !is_gicr) || !IS_ALIGNED(ipa, size))
+	if (!vgic.is_loaded || !IS_ALIGNED(ipa, size))
 		return false; /* a VM without a VIC has no GIC: its accesses abort */
-	uint64_t off = ipa - (is_gicd ? vgic.gicd : vgic.gicr);
-	/* GICv2: no redistributor; its banked SGI/PPI registers are served as the GICv3 SGI
-	 * frame's, its own ones by vgic_v2.c. */
-	enum vgic_v2_where v2 = gic_version() == 2 ? vgic_v2_gicd_where(&off) : VGIC_V2_SHARED;
+	is_gicd = range_within(ipa, size, vgic.gicd, VGIC_GICD_SIZE);
+	is_gicr =
+	    vgic.gicr != 0 && range_within(ipa, size, vgic.gicr,
+	                                   (uint64_t)VGIC_GICR_STRIDE * vgic.vm->vic->max_vcpus);
+	if (!is_gicd && !is_gicr)
+		return false;
+	off = ipa - (is_gicd ? vgic.gicd : vgic.gicr);
+	if (is_gicr) {
+		frame = (int)(off / VGIC_GICR_STRIDE);
+		off %= VGIC_GICR_STRIDE;
+	} else if (gic_version() == 2) {
+		/* GICv2: no redistributor; its banked SGI/PPI registers are served as the
+		 * accessing vCPU's GICv3 SGI frame, its own ones by vgic_v2.c. */
+		enum vgic_v2_where v2 = vgic_v2_gicd_where(&off);
 
-	if (v2 == VGIC_V2_OWN) {
-		if (!is_write)
-			*val = vgic_v2_own_read(off, size);
-		return true;
+		if (v2 == VGIC_V2_OWN) {
+			if (!is_write)
+				*val = vgic_v2_own_read(off, size);
+			return true;
+		}
+		if (v2 == VGIC_V2_BANKED)
+			frame = (int)vgic.index;
 	}
-	is_gicd = is_gicd && v2 != VGIC_V2_BANKED;
-	uint64_t word = ALIGN_DOWN(off, 4);
-	unsigned shift = (unsigned)(off - word) * 8;
-
+	word = ALIGN_DOWN(off, 4);
+	shift = (unsigned)(off - word) * 8;
 	if (!is_write) {
-		uint64_t v = vgic_read32(is_gicd, word);
+		uint64_t v = vgic_read32(frame, word);
 		if (size == 8)
-			v |= (uint64_t)vgic_read32(is_gicd, word + 4) << 32;
+			v |= (uint64_t)vgic_read32(frame, word + 4) << 32;
 		else
 			v = (v >> shift) & ((size == 4) ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1);
 		*val = v;
 		return true;
 	}
 	if (size == 8) {
-		vgic_write32(is_gicd, word, (uint32_t)*val, ~0u);
-		vgic_write32(is_gicd, word + 4, (uint32_t)(*val >> 32), ~0u);
+		vgic_write32(frame, word, (uint32_t)*val, ~0u);
+		vgic_write32(frame, word + 4, (uint32_t)(*val >> 32), ~0u);
 	} else {
 		uint32_t mask = size == 4 ? ~0u : (uint32_t)((1ull << (8 * size)) - 1) << shift;
-		vgic_write32(is_gicd, word, (uint32_t)(*val << shift), mask);
+		vgic_write32(frame, word, (uint32_t)(*val << shift), mask);
 	}
 	return true;
 }
 
-/* A physical PPI for the guest in a free list register (HW = 1); false if none is free. */
+/*
+ * A physical PPI for the guest in a list register (HW = 1); false if none is free. A list register
+ * already holding it pending (vcpu.c keeps a PPI's pending entry as a purely virtual one while its
+ * vCPU is off the CPU) is taken over: one expiry is one interrupt, never two.
+ */
 static bool vgic_inject_hw(uint32_t intid)
 {
-	uint64_t empty = gic_lr_empty();
+	uint64_t empty = vgic_lr_empty_mask();
+	unsigned at = VGIC_MAX_LRS;
 
 	for (unsigned i = 0; i < vgic.num_lrs; i++) {
-		if ((empty & BIT(i)) == 0 || vgic.lr_intid[i] != 0)
+		if ((vgic.cpu->lr_used & BIT(i)) != 0)
 			continue;
-		struct ich_lr lr = {.state = ICH_LR_PENDING,
-		                    .hw = true,
-		                    .group1 = true,
-		                    .priority = vgic.priority[intid],
-		                    .pintid = (uint16_t)intid,
-		                    .vintid = intid};
-		gic_lr_write(i, ich_lr_encode(&lr));
-		isb();
-		return true;
+		if ((empty & BIT(i)) == 0) {
+			struct ich_lr held = ich_lr_decode(gic_lr_read(i));
+
+			if (held.vintid == intid && held.state == ICH_LR_PENDING) {
+				at = i;
+				break;
+			}
+		} else if (at == VGIC_MAX_LRS) {
+			at = i;
+		}
 	}
-	return false;
+	if (at == VGIC_MAX_LRS)
+		return false;
+	struct ich_lr lr = {.state = ICH_LR_PENDING,
+	                    .hw = true,
+	                    .group1 = true,
+	                    .priority = vgic.cpu->priority[intid],
+	                    .pintid = (uint16_t)intid,
+	                    .vintid = intid};
+	gic_lr_write(at, ich_lr_encode(&lr));
+	isb();
+	return true;
 }
 
 /*
- * A bound hwirq's physical SPI. While the guest could take its VIRQ it is latched and stays
- * active (the guest's deactivation of the HW list register ends it); otherwise it is deactivated
- * and its SPI masked until the guest enables the VIRQ (vgic_hwirq_unmask), so a level line that
- * stays high cannot storm. False when @intid is no bound hwirq's.
+ * A bound hwirq's physical SPI, for whatever VIC it is bound to. While the guest could take its
+ * VIRQ it is latched and stays active (the guest's deactivation of the HW list register ends it;
+ * a VM not on the CPU lists it when its vCPU is loaded, a vCPU waiting in WFI is woken);
+ * otherwise it is deactivated and its SPI masked until the guest enables the VIRQ
+ * (vgic_hwirq_unmask), so a level line that stays high cannot storm. False when @intid is no bound
+ * hwirq's.
  */
 static bool vgic_hwirq_arrived(uint32_t intid)
 {
@@ -734,8 +917,7 @@ static bool vgic_hwirq_arrived(uint32_t intid)
 
 		if (h == NULL || h->pintid != intid)
 			continue;
-		irq = h->source.vic == vgic_boot_vic ? vic_irq_of(h->source.vic, h->source.virq)
-		                                     : NULL;
+		irq = h->source.vic != NULL ? vic_irq_of(h->source.vic, h->source.virq) : NULL;
 		if (irq == NULL || !irq->is_enabled) {
 			gic_spi_enable(intid, false);
 			vgic.hwirq_masked[i] = true;
@@ -748,14 +930,15 @@ static bool vgic_hwirq_arrived(uint32_t intid)
 	return false;
 }
 
-/* After the guest changed enables: a masked hwirq SPI whose VIRQ is enabled again is unmasked. */
+/* After the resident VM changed enables: a masked hwirq SPI of its VIC whose VIRQ is enabled again
+ * is unmasked. */
 static void vgic_hwirq_unmask(void)
 {
 	for (unsigned i = 0; i < VGIC_MAX_HWIRQS; i++) {
 		struct hwirq *h = vgic.hwirqs[i];
 		struct vic_irq *irq;
 
-		if (h == NULL || !vgic.hwirq_masked[i] || h->source.vic != vgic_boot_vic)
+		if (h == NULL || !vgic.hwirq_masked[i] || h->source.vic != vgic.vm->vic)
 			continue;
 		irq = vic_irq_of(h->source.vic, h->source.virq);
 		if (irq != NULL && irq->is_enabled) {
@@ -771,24 +954,24 @@ void vgic_handle_irq(uint64_t iar)
 
 	if (intid >= GIC_INTID_SPURIOUS)
 		return;
-	gic_priority_drop(iar); /* EOImode 1 leaves it active */
+	vgic_priority_drop(iar);
 	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. The timer
-	 * that fired is the loaded vCPU's, so it goes to that vCPU's VM. */
-	if (intid == vgic.vtimer && vgic.is_loaded && vgic_deliverable(intid) &&
+	 * that fired is the loaded vCPU's, so it goes to that vCPU. */
+	if (intid == vgic.vtimer && vgic.is_loaded && vgic_private_deliverable(intid) &&
 	    vgic_inject_hw(intid))
 		return;
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */
 	if (vgic_hwirq_arrived(intid))
 		return;
-	gic_deactivate(iar);
+	vgic_deactivate(iar);
 	/* An SPI no bound hwirq owns (or whose VIRQ is disabled: masked already): masked, so a
 	 * device holding its line high cannot keep this CPU in here. Binding enables it again. */
 	if (intid >= 32)
 		gic_spi_enable(intid, false);
 	isb();
 	/* Maintenance (an EOI of a level VIRQ, or list registers running low): fold and refill. */
-	if (intid == vgic.maint && vgic.vic != NULL)
-		arch_vic_changed(vgic.vic);
+	if (intid == vgic.maint && vgic.is_loaded)
+		vgic_vm_changed();
 }
 
 void arch_hwirq_bound(struct hwirq *hwirq, bool is_bound)

@@ -1,0 +1,193 @@
+/*
+ * A VIC serving two vCPUs (vic_configure max_vcpus 2, vic_attach_vcpu index 0 and 1): one
+ * redistributor frame per vCPU, private interrupts (SGIs, PPIs, the virtual timer) per vCPU, SPIs
+ * delivered to the vCPU GICD_IROUTER names (§2 vic_configure, vic_attach_vcpu; GICv3 architecture
+ * specification). The VM is vm2.h's: both vCPUs on the one physical CPU, yielding in turn.
+ */
+#include <humpy/arch.h>
+#include <humpy/plat.h>
+
+#include "vm2.h"
+
+#define SMP_PPI_A    21
+#define SMP_PPI_B    22
+#define SMP_SGI_A    3
+#define SMP_SGI_B    5
+#define SMP_SGI_C    6
+#define SMP_SPI      77
+#define SMP_TIMER_MS 1
+#define SMP_NONE     VM2_INTIDS /* no INTID enabled at the start */
+
+/* GICR_TYPER: Last bit 4, Processor_Number 23:8, Affinity_Value 63:32 (Aff3.Aff2.Aff1.Aff0). */
+#define GICR_TYPER_LAST    (1ULL << 4)
+#define GICR_TYPER_PROC(n) ((u64)(n) << 8)
+#define GICR_TYPER_AFF0(n) ((u64)(n) << 32)
+#define MPIDR_U_AFF0(n)    ((1ULL << 31) | (n))
+#define VM2_GICR(i)        (plat.gicr + VM2_GICR_STRIDE * (i))
+
+/* SMP_TEST(name, enables...) defines vic.smp_<name> with `vm` (two vCPUs, started, each with the
+ * INTIDs listed enabled) besides rc and self; SKIP without the vCPU calls or the VIC. */
+#define SMP_TEST(name, ...)                                                                        \
+	static void smp_body_##name(const struct root_caps *rc, const struct ipc_self *self,       \
+	                            struct vm2 *vm);                                               \
+	IPC_TEST(vic, smp_##name, GH_API_FLAG0_VIC | GH_API_FLAG0_DOORBELL, "vic", true)           \
+	{                                                                                          \
+		static const u64 on_[] = {__VA_ARGS__};                                            \
+		struct vm2_opts o_;                                                                \
+		struct vm2 vm_;                                                                    \
+		const char *why_ = vm2_missing();                                                  \
+		if (why_)                                                                          \
+			SKIP("%s", why_);                                                          \
+		memset(&o_, 0, sizeof(o_));                                                        \
+		for (unsigned k_ = 0; k_ < sizeof(on_) / sizeof(on_[0]); k_++)                     \
+			if (on_[k_] < VM2_INTIDS)                                                  \
+				vm2_mask_set(o_.enable, on_[k_]);                                  \
+		vcpu_begin();                                                                      \
+		if (vm2_start(rc, &vm_, 2, &o_))                                                   \
+			smp_body_##name(rc, self, &vm_);                                           \
+		vcpu_end();                                                                        \
+	}                                                                                          \
+	static void smp_body_##name(const struct root_caps *rc UNUSED_ARG,                         \
+	                            const struct ipc_self *self UNUSED_ARG, struct vm2 *vm)
+
+/*
+ * Proves each vCPU of a two-vCPU VIC has a redistributor frame of its own at consecutive 128 KiB
+ * strides: GICR_TYPER of frame 0 is 0 (affinity 0, processor 0, not last), of frame 1 exactly
+ * Affinity 1, Processor_Number 1, Last; the same read from either vCPU; each vCPU's MPIDR_EL1 is
+ * U | Aff0 = its index, the affinity its frame names.
+ */
+SMP_TEST(gicr_typer, 0)
+{
+	static const u64 want[2] = {0, GICR_TYPER_AFF0(1) | GICR_TYPER_PROC(1) | GICR_TYPER_LAST};
+	unsigned i, f;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ("MPIDR_EL1", vm2_cmd(vm, i, VM2_MPIDR, 0, 0), MPIDR_U_AFF0(i));
+		for (f = 0; f < 2; f++) {
+			u64 got = vm2_cmd(vm, i, VM2_READ64, VM2_GICR(f) + VM2_GICR_TYPER, 0);
+
+			RETURN_IF_FAILED();
+			if (got != want[f]) {
+				test_fail(
+				    "vCPU %u: GICR_TYPER of frame %u: expected 0x%lx got 0x%lx", i,
+				    f, want[f], got);
+				return;
+			}
+		}
+	}
+}
+
+/*
+ * Proves PPIs are per vCPU: PPI 21 made pending in frame 1 (GICR_ISPENDR0, written by vCPU 0) is
+ * taken by vCPU 1 exactly once and never by vCPU 0; PPI 22 made pending in frame 0 by vCPU 1 is
+ * taken by vCPU 0 alone.
+ */
+SMP_TEST(ppi_pending_per_vcpu, SMP_PPI_A, SMP_PPI_B)
+{
+	vm2_cmd(vm, 0, VM2_WRITE32, VM2_GICR(1) + VM2_GICR_ISPENDR0, 1U << SMP_PPI_A);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 1, SMP_PPI_A, 1);
+	if (!vm2_expect("PPI 21 pending in frame 1", vm, 1, SMP_PPI_A, 1, 1) ||
+	    !vm2_expect("PPI 21 pending in frame 1", vm, 0, SMP_PPI_A, 0, 0))
+		return;
+	vm2_cmd(vm, 1, VM2_WRITE32, VM2_GICR(0) + VM2_GICR_ISPENDR0, 1U << SMP_PPI_B);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 0, SMP_PPI_B, 1);
+	if (!vm2_expect("PPI 22 pending in frame 0", vm, 0, SMP_PPI_B, 1, 1))
+		return;
+	vm2_expect("PPI 22 pending in frame 0", vm, 1, SMP_PPI_B, 0, 1);
+}
+
+/*
+ * Proves SGIs reach the vCPUs ICC_SGI1R_EL1 names: SGI 3 from vCPU 0 to TargetList {1} is taken by
+ * vCPU 1 once and not by vCPU 0; SGI 5 from vCPU 1 with IRM (all but self) by vCPU 0 once; SGI 6
+ * from vCPU 0 to {0, 1} by each exactly once.
+ */
+SMP_TEST(sgi_targets, SMP_SGI_A, SMP_SGI_B, SMP_SGI_C)
+{
+	vm2_cmd(vm, 0, VM2_SGI1R, VM2_SGI(SMP_SGI_A, 1U << 1), 0);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 1, SMP_SGI_A, 1);
+	if (!vm2_expect("SGI 3 to {1}", vm, 1, SMP_SGI_A, 1, 1) ||
+	    !vm2_expect("SGI 3 to {1}", vm, 0, SMP_SGI_A, 0, 0))
+		return;
+	vm2_cmd(vm, 1, VM2_SGI1R, VM2_SGI_ALL_OTHERS(SMP_SGI_B), 0);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 0, SMP_SGI_B, 1);
+	if (!vm2_expect("SGI 5 to all others", vm, 0, SMP_SGI_B, 1, 1) ||
+	    !vm2_expect("SGI 5 to all others", vm, 1, SMP_SGI_B, 0, 1))
+		return;
+	vm2_cmd(vm, 0, VM2_SGI1R, VM2_SGI(SMP_SGI_C, 3U), 0);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 0, SMP_SGI_C, 1);
+	vm2_wait(vm, 1, SMP_SGI_C, 1);
+	if (!vm2_expect("SGI 6 to {0, 1}", vm, 0, SMP_SGI_C, 1, 2))
+		return;
+	vm2_expect("SGI 6 to {0, 1}", vm, 1, SMP_SGI_C, 1, 2);
+}
+
+/*
+ * Proves an SPI goes to the vCPU GICD_IROUTER names, never to the vCPU on the CPU: a doorbell
+ * (auto-acknowledged) bound to SPI 77 of the VIC, routed to Aff0 1 (IROUTER reads back 1), rung by
+ * vCPU 0 itself (its VIC is the one on the CPU then): taken by vCPU 1 exactly once, never by vCPU
+ * 0; routed to Aff0 0 and rung by vCPU 1: taken by vCPU 0 once, by vCPU 1 no more.
+ */
+SMP_TEST(spi_routed, SMP_SPI)
+{
+	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+
+	RETURN_IF_FAILED();
+	if (vc(GH_HVC_DOORBELL_BIND_VIRQ, db, vm->vic, SMP_SPI, 0) != 0 ||
+	    vc(GH_HVC_DOORBELL_MASK, db, ~0ULL, ~0ULL, 0) != 0) {
+		root_fixture_failed("fixture: doorbell bound to VIRQ %u of the VM's VIC, auto-ack",
+		                    SMP_SPI);
+		return;
+	}
+	ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
+	vm2_cmd(vm, 0, VM2_WRITE32, route, 1);
+	ASSERT_EQ("IROUTER read back", vm2_cmd(vm, 1, VM2_READ64, route, 0), 1);
+	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
+	vm2_wait(vm, 1, SMP_SPI, 1);
+	if (!vm2_expect("routed to vCPU 1", vm, 1, SMP_SPI, 1, 1) ||
+	    !vm2_expect("routed to vCPU 1", vm, 0, SMP_SPI, 0, 0))
+		return;
+	vm2_cmd(vm, 1, VM2_WRITE32, route, 0);
+	ASSERT_EQ("vCPU 1's doorbell_send (x0)", vm2_cmd(vm, 1, VM2_DB_SEND, db, 1), 0);
+	vm2_wait(vm, 0, SMP_SPI, 1);
+	if (!vm2_expect("routed to vCPU 0", vm, 0, SMP_SPI, 1, 1))
+		return;
+	vm2_expect("routed to vCPU 0", vm, 1, SMP_SPI, 1, 1);
+}
+
+/*
+ * Proves each vCPU's virtual timer is its own, and so is its PPI's enable: with the timer INTID
+ * (the DT's, 27 on QEMU virt) enabled in frame 1 only, vCPU 1's expiry 1 ms ahead is taken by vCPU
+ * 1 exactly once and vCPU 0 takes nothing; vCPU 0's own expiry, its PPI still disabled in frame 0,
+ * is taken by no one; enabled there, by vCPU 0 exactly once.
+ */
+SMP_TEST(vtimer_per_vcpu, SMP_NONE)
+{
+	u64 ticks = timer_freq() / 1000 * SMP_TIMER_MS, vt = plat.vtimer_intid;
+
+	if (vt < 16 || vt > 31)
+		SKIP("the DT's virtual timer INTID %u is no PPI", plat.vtimer_intid);
+	vm2_cmd(vm, 1, VM2_WRITE32, VM2_GICR(1) + VM2_GICR_ISENABLER0, 1U << vt);
+	vm2_cmd(vm, 1, VM2_TIMER, ticks, 0);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 1, vt, 1);
+	if (!vm2_expect("vCPU 1's timer", vm, 1, vt, 1, 1) ||
+	    !vm2_expect("vCPU 1's timer", vm, 0, vt, 0, 0))
+		return;
+	vm2_cmd(vm, 0, VM2_TIMER, ticks, 0);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 0, vt, 1);
+	if (!vm2_expect("vCPU 0's timer, disabled in frame 0", vm, 0, vt, 0, 0) ||
+	    !vm2_expect("vCPU 0's timer, disabled in frame 0", vm, 1, vt, 1, 1))
+		return;
+	vm2_cmd(vm, 0, VM2_WRITE32, VM2_GICR(0) + VM2_GICR_ISENABLER0, 1U << vt);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 0, vt, 1);
+	if (!vm2_expect("vCPU 0's timer, enabled", vm, 0, vt, 1, 1))
+		return;
+	vm2_expect("vCPU 0's timer, enabled", vm, 1, vt, 1, 1);
+}

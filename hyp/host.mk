@@ -24,6 +24,14 @@ HYP_HOST_CORE_SRCS := \
 	hyp/arch/host/host.c hyp/arch/host/host_stage2.c hyp/arch/host/host_vcpu.c
 # fdt.c and payload.c are pure too (no arch code): test_fdt.c and test_payload.c drive them.
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS) hyp/core/fdt.c hyp/core/payload.c
+# string.c and log.c define names the host program has already (libc's memcpy and friends, host.c's
+# log_printf and panic): the unit tests (test_string.c, test_log.c) link them under hyp_ names, each
+# compiled alone with these flags (-fno-builtin: no loop of theirs turned into a call of libc's).
+HYP_HOST_RENAMED_SRCS := hyp/core/string.c hyp/core/log.c
+HYP_HOST_RENAME_FLAGS := -fno-builtin -Dmemcpy=hyp_memcpy -Dmemmove=hyp_memmove -Dmemset=hyp_memset \
+	-Dmemcmp=hyp_memcmp -Dstrnlen=hyp_strnlen -Dlog_vprintf=hyp_log_vprintf \
+	-Dlog_printf=hyp_log_printf -Dpanic=hyp_panic -Dplat_console_putc=hyp_test_console_putc
+HYP_HOST_RENAMED_OBJS := $(patsubst %,$(BUILD)/hyp-host/renamed/%.o,$(HYP_HOST_RENAMED_SRCS))
 HYP_HOST_TEST_HDRS := $(wildcard hyp/test/*.h) $(wildcard hyp/include/*.h) hyp/arch/host/host.h \
 	$(HYP_ARCH_PURE_HDRS) \
 	$(SPEC_GUEST_HEADER) $(SPEC_FUZZ_HEADER)
@@ -32,16 +40,22 @@ HYP_HOST_TEST_INCLUDES := $(HYP_HOST_INCLUDES) -I$(dir $(SPEC_GUEST_HEADER)) -I$
 HYP_HOST_TEST       := $(BUILD)/hyp-host/hyp-unit
 HYP_HOST_TEST_PLAIN := $(BUILD)/hyp-host/hyp-unit-plain-ids
 
-$(HYP_HOST_TEST): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS)
+$(HYP_HOST_RENAMED_OBJS): $(BUILD)/hyp-host/renamed/%.o: % $(HYP_HOST_TEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HYP_HOST_CFLAGS) $(HYP_HOST_RENAME_FLAGS) $(HYP_HOST_TEST_INCLUDES) -c -o $@ $<
+
+$(HYP_HOST_TEST): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS) \
+		$(HYP_HOST_RENAMED_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HYP_HOST_CFLAGS) $(HYP_HOST_TEST_INCLUDES) -o $@ \
-		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
+		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_RENAMED_OBJS)
 
 # The build option that turns cap ID obfuscation off (IDs are slot numbers).
-$(HYP_HOST_TEST_PLAIN): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS)
+$(HYP_HOST_TEST_PLAIN): $(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_TEST_HDRS) \
+		$(HYP_HOST_RENAMED_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HYP_HOST_CFLAGS) -DHYP_CAP_ID_PLAIN $(HYP_HOST_TEST_INCLUDES) -o $@ \
-		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS)
+		$(HYP_HOST_CORE_SRCS) $(HYP_HOST_TEST_SRCS) $(HYP_HOST_RENAMED_OBJS)
 
 # A hung test binary must not stall make test: each run is bounded (timeout signals its whole
 # process group, then KILLs it) and says so in one line.

@@ -421,7 +421,7 @@ class Tree:
 
     def variables(self) -> dict:
         names = ["HYP_C_SRCS", "HYP_HOST_CORE_SRCS", "HYP_HOST_TEST_SRCS", "HYP_HOST_CFLAGS",
-                 "HYP_HOST_TEST_INCLUDES", "HOST_CC", "HYP_CFLAGS", "CROSS", "SPEC_GUEST_HEADER",
+                 "HYP_HOST_TEST_INCLUDES", "HYP_HOST_RENAMED_SRCS", "HYP_HOST_RENAME_FLAGS", "HOST_CC", "HYP_CFLAGS", "CROSS", "SPEC_GUEST_HEADER",
                  "SPEC_FUZZ_HEADER", "HYP_ELF", "GUEST_BIN"]
         recipe = "; ".join(f"echo '{n}=$({n})'" for n in names)
         status, out = self.make("-s", f"--eval=mutation-vars: ; @{recipe}", "mutation-vars")
@@ -434,7 +434,10 @@ class Tree:
         v = self.vars = self.variables()
         self.hyp_srcs = set(v["HYP_C_SRCS"].split())
         self.host_core = v["HYP_HOST_CORE_SRCS"].split()
-        self.host_srcs = self.host_core + v["HYP_HOST_TEST_SRCS"].split()
+        # Files defining names the host program has already (libc's memcpy...) are compiled alone
+        # under other names (hyp/host.mk's HYP_HOST_RENAME_FLAGS) and linked with the rest.
+        self.host_renamed = v["HYP_HOST_RENAMED_SRCS"].split()
+        self.host_srcs = self.host_core + v["HYP_HOST_TEST_SRCS"].split() + self.host_renamed
         status, out = self.make(v["HYP_ELF"], v["GUEST_BIN"], v["SPEC_GUEST_HEADER"],
                                 v["SPEC_FUZZ_HEADER"])
         if status != 0:
@@ -476,6 +479,8 @@ class Tree:
         cmd = [v["HOST_CC"], *v["HYP_HOST_CFLAGS"].split(), *v["HYP_HOST_TEST_INCLUDES"].split()]
         if variant == "plain":
             cmd.append(PLAIN_IDS_FLAG)
+        if src in self.host_renamed:
+            cmd += self.vars["HYP_HOST_RENAME_FLAGS"].split()
         cmd += ["-c", "-o", str(obj), text_path or src]
         return run_cmd(cmd, cwd=self.root, timeout=300)
 

@@ -53,7 +53,8 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 		      m->mem.size);
 	if (range_overlaps(hyp, hyp_size, vm->ram_pa, vm->ram_size))
 		panic("VM RAM overlaps the hypervisor");
-	if (!range_within(m->uart.base, 0x1000, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
+	if (!range_within(machine_pages(m->uart).base, machine_pages(m->uart).size, PLAT_MMIO_BASE,
+	                  PLAT_MMIO_SIZE) ||
 	    !range_within(m->gicd.base, m->gicd.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
 	    !range_within(m->gicr.base, m->gicr.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
 	    !range_within(m->gicc.base, m->gicc.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
@@ -108,7 +109,8 @@ static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
                                const struct machine *m)
 {
 	if (root_memory_add(root->partition, mem_pa(hlos->ram_pa), hlos->ram_size) != OK ||
-	    root_memory_add(root->partition, mem_pa(m->uart.base), 0x1000) != OK ||
+	    root_memory_add(root->partition, mem_pa(machine_pages(m->uart).base),
+	                    machine_pages(m->uart).size) != OK ||
 	    (root->gpio_intid != 0 &&
 	     root_memory_add(root->partition, mem_pa(m->gpio.base), 0x1000) != OK))
 		panic("root memory: no room for the primary VM's memdb");
@@ -116,8 +118,8 @@ static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
 	root->hlos_memory_size = hlos->ram_size;
 	root->hlos_entry = hlos->entry;
 	root->hlos_dtb = hlos->dtb;
-	root->uart_base = m->uart.base;
-	root->uart_size = 0x1000;
+	root->uart_base = machine_pages(m->uart).base;
+	root->uart_size = machine_pages(m->uart).size;
 	root->gicd_base = m->gicd.base;
 	root->gicr_base = m->gicr.base;
 	log_printf("humpy: root memory + primary VM RAM 0x%lx+0x%lx + UART 0x%lx\n", hlos->ram_pa,

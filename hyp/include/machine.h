@@ -30,6 +30,15 @@ struct machine {
 	uint32_t root_vm;          /* MACHINE_ROOT_*: which VM is the root VM (humpy.root=) */
 };
 
+/* The whole pages a device's registers lie in: Stage-2 mappings and memory ownership go by page,
+ * and a UART's registers need not start on one (the RPi 4's mini UART is at 0xfe215040). */
+static inline struct machine_range machine_pages(struct machine_range r)
+{
+	paddr_t first = ALIGN_DOWN(r.base, 0x1000);
+
+	return (struct machine_range){first, ALIGN_UP(r.base + r.size, 0x1000) - first};
+}
+
 /* The root VM: the loaded guest itself (the default, ROOT_PROFILE.md), or the Resource Manager
  * carried in the hypervisor's image, which builds the loaded guest as the primary VM
  * (humpy.root=rm in the boot options; hyp/README.md). */

@@ -26,9 +26,11 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 	pgtable_map(
 	    &stage2_pt, vm->ram_ipa, vm->ram_pa, vm->ram_size,
 	    pte_s2_attrs((struct pte_perm){.mem = PTE_MEM_NORMAL, .write = true, .exec = true}));
-	/* The PL011 passes through, as upstream lets its primary VM use it. */
+	/* The console UART's pages pass through, as upstream lets its primary VM use its UART. */
+	struct machine_range uart = machine_pages(m->uart);
+
 	pgtable_map(
-	    &stage2_pt, m->uart.base, m->uart.base, 0x1000,
+	    &stage2_pt, uart.base, uart.base, uart.size,
 	    pte_s2_attrs((struct pte_perm){.mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
 	/* The PL061 too: the guest drives the line of the SPI it may bind as an hwirq. */
 	if (m->gpio.size != 0)

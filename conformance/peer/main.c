@@ -252,6 +252,26 @@ static bool find_uart(u64 *uart)
 	return path != NULL && fdt_reg(fdt_path_offset(path), 0, uart, &size);
 }
 
+/* Its own console (target 0): VM_CONSOLE_OPEN {0, 0}, then VM_CONSOLE_WRITE {0, n, the line}
+ * (§6 console layouts). */
+static void console_step(void)
+{
+	static const char line[] = PEER_CONSOLE_LINE;
+	u8 req[GH_RM_CONSOLE_WRITE_HEADER + sizeof(line) - 1];
+	u32 err, len;
+
+	report->step = PEER_STEP_CONSOLE;
+	memset(req, 0, sizeof(req));
+	if (!rpc_call(GH_RM_IDS_CONSOLE_OPEN, req, 4, &err, &len, NULL, 0))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->console_open_err = err;
+	put16(req + 2, sizeof(line) - 1);
+	memcpy(req + GH_RM_CONSOLE_WRITE_HEADER, line, sizeof(line) - 1);
+	if (!rpc_call(GH_RM_IDS_CONSOLE_WRITE, req, sizeof(req), &err, &len, NULL, 0))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->console_write_err = err;
+}
+
 static void share_script(u16 vmid)
 {
 	int chosen = fdt_path_offset("/chosen");
@@ -266,6 +286,7 @@ static void share_script(u16 vmid)
 	ipa = ((u64)fdt_be32(ipa_prop) << 32) | fdt_be32(ipa_prop + 4);
 	sh = (volatile u64 *)ipa;
 	report->uart = uart;
+	console_step();
 
 	report->step = PEER_STEP_ACCEPT;
 	if (!accept(handle, ipa, &err, &len))

@@ -78,6 +78,10 @@
 /* The owner's "go" in the IRQ script comes after it raised the line: the peer then waits this long
  * for the interrupt. */
 #define PEER_IRQ_MS 50U
+/* PEER_MODE_SHARE's first step: its own console opened (VM_CONSOLE_OPEN target 0) and this line
+ * written to it (VM_CONSOLE_WRITE); the owner, which opened its side, gets it as CHARS. */
+#define PEER_STEP_CONSOLE 14U
+#define PEER_CONSOLE_LINE "peer: console up\n"
 
 #define PEER_REPORT_MAGIC 0x7065657272657074ULL /* "peerrept" */
 
@@ -110,6 +114,8 @@ struct peer_report {
 	u64 irq_notify_accepted_err;
 	u64 irq_taken_intid, irq_taken_count;
 	u64 irq_release_err, irq_notify_released_err, irq_release2_err;
+	/* PEER_MODE_SHARE: VM_CONSOLE_OPEN and VM_CONSOLE_WRITE of its own console (RM errors). */
+	u64 console_open_err, console_write_err;
 };
 #endif
 

@@ -41,6 +41,8 @@ struct peer_session {
 	u32 reclaim_held_len;
 	u8 exited[16]; /* VM_EXITED payload */
 	u32 exited_len;
+	u8 chars[32]; /* the peer's console line as the owner got it: VM_CONSOLE_CHARS payload */
+	u32 chars_len;
 	u32 ram_reclaim_err; /* MEM_RECLAIM of the peer's RAM after VM_RESET */
 	u32 share_reclaim_err, share_reclaim2_err;
 	struct peer_report rep;
@@ -400,6 +402,10 @@ static bool peer_share_run(void)
 	if (!vmid_ok("VM_ALLOCATE", GH_RM_IDS_VM_ALLOCATE, 0, 8, &m))
 		return false;
 	ps.vmid = rm_get16(m.payload + 4);
+	/* The owner's side of the peer's console: what the peer writes comes back as CHARS. */
+	if (!vmid_ok("VM_CONSOLE_OPEN of the peer's console", GH_RM_IDS_CONSOLE_OPEN, ps.vmid, 4,
+	             &m))
+		return false;
 	sh = (volatile u64 *)(uintptr_t)ps.shared;
 	memset((void *)(uintptr_t)ps.shared, 0, PEER_PAGE);
 	sh[PEER_SH_OWNER] = PEER_OWNER0;
@@ -424,8 +430,19 @@ static bool peer_share_run(void)
 	ps.reclaim_held_len = m.len;
 	sh[PEER_SH_GO] = PEER_MB_GO;
 	peer_cache_clean(ps.shared, PEER_PAGE);
-	if (!peer_wait_exited(ps.vmid, ps.exited, &ps.exited_len) ||
-	    !vmid_ok("VM_RESET", GH_RM_IDS_VM_RESET, ps.vmid, 4, &m))
+	if (!peer_wait_exited(ps.vmid, ps.exited, &ps.exited_len))
+		return false;
+	{
+		const struct rm_notif *n =
+		    rm_notif_wait(GH_RM_NOTIFICATIONS_CONSOLE_CHARS, PEER_WAIT_MS);
+
+		if (n != NULL) {
+			ps.chars_len = n->len;
+			memcpy(ps.chars, n->payload,
+			       n->len < sizeof(ps.chars) ? n->len : sizeof(ps.chars));
+		}
+	}
+	if (!vmid_ok("VM_RESET", GH_RM_IDS_VM_RESET, ps.vmid, 4, &m))
 		return false;
 	ps.ram_reclaim_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.ram_handle, &m);
 	if (ps.ram_reclaim_err != GH_RM_ERRORS_OK)
@@ -530,6 +547,25 @@ RM_TEST(peer_finds_rm)
 	ASSERT_EQ("VM_EXITED exit_type", rm_get16(s->exited + 2), GH_RM_EXIT_TYPE_VM_EXIT);
 	ASSERT_EQ("VM_EXITED reason size", rm_get32(s->exited + 4), 4);
 	ASSERT_EQ("VM_EXITED reason (flags 0 | code 0 << 16)", rm_get32(s->exited + 8), 0);
+}
+
+/* Proves a peer's console reaches its owner: the peer's VM_CONSOLE_OPEN (target 0) and
+ * VM_CONSOLE_WRITE of PEER_CONSOLE_LINE answer OK, and the owner, which opened the peer's console
+ * (target = its VMID), gets exactly one VM_CONSOLE_CHARS {from the peer's VMID, the line's length,
+ * the line's bytes} (§6 console layouts; upstream RM console rules). */
+RM_TEST(peer_console_to_owner)
+{
+	static const char line[] = PEER_CONSOLE_LINE;
+	u8 want[4 + sizeof(line) - 1];
+	PEER_SESSION(s);
+
+	ASSERT_EQ("peer's VM_CONSOLE_OPEN", s->rep.console_open_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("peer's VM_CONSOLE_WRITE", s->rep.console_write_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("VM_CONSOLE_CHARS length", s->chars_len, sizeof(want));
+	rm_put16(want, s->vmid);
+	rm_put16(want + 2, sizeof(line) - 1);
+	memcpy(want + 4, line, sizeof(line) - 1);
+	rm_expect_bytes("VM_CONSOLE_CHARS", s->chars, want, sizeof(want));
 }
 
 /* Proves share -> the peer accepts, reads and writes: MEM_ACCEPT (with the owner's IPA as its SGL)

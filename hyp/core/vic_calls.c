@@ -122,8 +122,8 @@ error_t core_vic_bind_msi_source(const struct core_ctx *ctx, cap_id_t vic_cap, c
 /*
  * While the VIC is INIT: how vCPU indices map to MPIDR affinity fields. Each shift selects where an
  * affinity level's bits of the index go, so it must leave room in a byte-wide field (< 8 bits
- * used per level is not checked further: humpy's VMs have one vCPU, index 0, whatever the map);
- * mt is a boolean.
+ * used per level is not checked further: humpy gives vCPU i the MPIDR U | Aff0 = i, and its GICR
+ * frame i that affinity, whatever the map); mt is a boolean.
  */
 error_t core_vgic_set_mpidr_mapping(const struct core_ctx *ctx, cap_id_t vic_cap, uint64_t mask,
                                     const uint64_t shifts[4], uint64_t mt)

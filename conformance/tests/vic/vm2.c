@@ -160,12 +160,9 @@ static bool vm2_until_changed(const volatile u64 *word, u64 old)
 
 const char *vm2_missing(void)
 {
-	const char *why = vcpu_missing();
+	const char *why = plat_needs_gicv3(); /* its vCPUs use ICC_* and GICR frames */
 
-	if (why == NULL && plat.gicr == 0)
-		why = "no GICv3 redistributor in the device tree (the second VM's vCPUs use the "
-		      "GICv3 CPU interface and redistributor frames)";
-	return why;
+	return why != NULL ? why : vcpu_missing();
 }
 
 static bool vm2_step(const char *what, unsigned i, u64 got)

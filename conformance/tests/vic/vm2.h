@@ -51,8 +51,8 @@ struct vm2_cpu {
 	volatile u64 total, last;
 };
 
-/* Why the second VM cannot run here (its vCPUs use the GICv3 CPU interface and frames), or NULL.
- */
+/* Why the second VM cannot run here (a GICv2 machine: its vCPUs use the GICv3 CPU interface and
+ * redistributor frames; no vCPU calls), or NULL. */
 const char *vm2_missing(void);
 
 struct vm2 {

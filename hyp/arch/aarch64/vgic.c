@@ -347,13 +347,10 @@ static void vgic_list(struct vic *vic)
 	uint32_t best[VGIC_MAX_LRS];
 	unsigned free[VGIC_MAX_LRS];
 	unsigned n_free = 0, found, next = 0;
-	uint64_t empty;
+	uint64_t empty = vgic_lr_empty_mask() & ~(uint64_t)cpu->lr_used & (BIT(vgic.num_lrs) - 1);
 
-	empty = vgic_lr_empty_mask();
-	for (unsigned i = 0; i < vgic.num_lrs; i++) {
-		if ((empty & BIT(i)) != 0 && (cpu->lr_used & BIT(i)) == 0)
-			free[n_free++] = i;
-	}
+	for (; empty != 0; empty &= empty - 1)
+		free[n_free++] = (unsigned)__builtin_ctzll(empty);
 	found = vgic_pick(vic, best, n_free);
 	for (; next < found && next < n_free; next++) {
 		uint32_t intid = best[next];

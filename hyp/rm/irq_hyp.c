@@ -188,6 +188,13 @@ bool rm_irq_give(uint64_t hwirq_cap, uint16_t owner, uint32_t virq)
 	return false;
 }
 
+void rm_irq_forget_vm(uint16_t vmid)
+{
+	if (rm_irq_hyp.vms != NULL) {
+		rm_irq_vm_gone(&rm_irq_state, vmid);
+	}
+}
+
 void rm_irq_start(struct rm_vms *vms)
 {
 	rm_irq_hyp.vms = vms;

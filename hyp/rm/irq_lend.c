@@ -202,6 +202,25 @@ uint32_t rm_irq_reclaim(struct rm_irq *irq, uint16_t caller, const uint8_t *req,
 	return RM_OK;
 }
 
+void rm_irq_vm_gone(struct rm_irq *irq, uint16_t vmid)
+{
+	for (unsigned i = 0; i < RM_IRQ_MAX_LENT; i++) {
+		struct rm_irq_lent *l = &irq->lent[i];
+
+		if (!l->is_used || (l->borrower != vmid && l->owner != vmid)) {
+			continue;
+		}
+		if (l->is_accepted) {
+			(void)irq->ops->unbind(irq->ctx, l->owner, l->owner_virq);
+			l->is_accepted = false;
+			l->borrower_virq = 0;
+		}
+		if (l->owner == vmid) {
+			l->is_used = false;
+		}
+	}
+}
+
 uint32_t rm_irq_notify(struct rm_irq *irq, uint16_t caller, const uint8_t *req, size_t len)
 {
 	if (len < NOTIFY_LEN) {

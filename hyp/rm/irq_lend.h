@@ -66,6 +66,11 @@ uint32_t rm_irq_release(struct rm_irq *irq, uint16_t caller, const uint8_t *req,
 uint32_t rm_irq_reclaim(struct rm_irq *irq, uint16_t caller, const uint8_t *req, size_t len);
 uint32_t rm_irq_notify(struct rm_irq *irq, uint16_t caller, const uint8_t *req, size_t len);
 
+/* vmid is being torn down (VM_RESET; its VIC still exists): what it holds on loan is unbound from
+ * it and released, so the owner can reclaim it; what it lent is unbound from its borrower and the
+ * loan dropped (the IRQ stays unbound: its owner is gone). */
+void rm_irq_vm_gone(struct rm_irq *irq, uint16_t vmid);
+
 /* irq_lend_rpc.c: the table the VM_IRQ_* RPC handlers use (set once at boot). */
 void rm_irq_rpc_attach(struct rm_irq *irq);
 

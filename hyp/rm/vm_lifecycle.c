@@ -4,6 +4,7 @@
  * changes. Status changes reach the owner as VM_STATUS (vm_state.c). */
 #include "boot_info.h"
 #include "hvc.h"
+#include "irq_hyp.h"
 #include "mem_hyp.h"
 #include "peer.h"
 #include "rm_abi.h"
@@ -165,6 +166,7 @@ static void peer_destroy(struct rm_vms *vms, struct peer_vm *p)
 	}
 	peer_chan_close(peer_boot, vms, p);
 	rm_mem_vm_remove(p->vmid);
+	rm_irq_forget_vm(p->vmid); /* while its VIC still exists */
 	for (unsigned i = 0; i < 4; i++) {
 		if (caps[i] != 0) {
 			(void)hvc_err(HVC_CSPACE_DELETE_CAP_FROM, peer_boot->cspace, caps[i], 0);

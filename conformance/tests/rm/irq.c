@@ -284,6 +284,8 @@ out:
  */
 struct irq_peer_session {
 	bool ran, done;
+	bool hold; /* the peer keeps the IRQ and exits; the owner resets it
+	              (irq_peer_reset_releases) */
 	char problem[96];
 	const char *skip; /* no PL061: every test SKIPs with this */
 	u64 gpio, ram, shared;
@@ -302,20 +304,21 @@ struct irq_peer_session {
 	u32 owner_taken_reclaimed;    /* its INTID with the line still high after it */
 	u32 owner_total_reclaimed;    /* every interrupt the owner took by then */
 	u32 reclaim2_err;
+	u32 reclaim_exited_err; /* hold: VM_IRQ_RECLAIM after the peer exited, before VM_RESET */
 	u32 exited_len;
 	u8 exited[16];
 	struct peer_report rep;
 };
 
-static struct irq_peer_session ips;
+static struct irq_peer_session ips, ips_hold = {.hold = true};
 
 /* A request whose reply must be err with reply_len bytes: false (recorded) otherwise. */
-static bool ips_call(const char *what, u32 id, const void *req, u32 len, u32 *err, u32 *rlen,
-                     struct rm_msg *m)
+static bool ips_call(struct irq_peer_session *s, const char *what, u32 id, const void *req, u32 len,
+                     u32 *err, u32 *rlen, struct rm_msg *m)
 {
 	if (rm_call(id, rm_next_seq(), req, len, m) != RM_IO_OK || m->len < 4) {
-		if (ips.problem[0] == '\0')
-			snprintf(ips.problem, sizeof(ips.problem), "%s: no reply", what);
+		if (s->problem[0] == '\0')
+			snprintf(s->problem, sizeof(s->problem), "%s: no reply", what);
 		return false;
 	}
 	*err = rm_get32(m->payload);
@@ -324,10 +327,10 @@ static bool ips_call(const char *what, u32 id, const void *req, u32 len, u32 *er
 	return true;
 }
 
-static bool ips_fail(const char *what, u32 got)
+static bool ips_fail(struct irq_peer_session *s, const char *what, u32 got)
 {
-	if (ips.problem[0] == '\0')
-		snprintf(ips.problem, sizeof(ips.problem), "%s (0x%x)", what, got);
+	if (s->problem[0] == '\0')
+		snprintf(s->problem, sizeof(s->problem), "%s (0x%x)", what, got);
 	return false;
 }
 
@@ -342,146 +345,187 @@ static u32 ips_note(u32 id, u8 *out)
 	return n->len;
 }
 
-static bool irq_peer_run(void)
+/* After VM_RESET the RAM back (the report read). */
+static bool irq_peer_reset(struct irq_peer_session *s, u8 *req)
 {
-	volatile u64 *sh = (volatile u64 *)(uintptr_t)ips.shared;
+	struct rm_msg m;
+	u32 err;
+
+	rm_put16(req, s->vmid);
+	rm_put16(req + 2, 0);
+	if (!ips_call(s, "VM_RESET", GH_RM_IDS_VM_RESET, req, 4, &err, NULL, &m) ||
+	    err != GH_RM_ERRORS_OK)
+		return ips_fail(s, "VM_RESET", err);
+	err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, s->ram_handle, &m);
+	if (err != GH_RM_ERRORS_OK)
+		return ips_fail(s, "MEM_RECLAIM of the peer's RAM after VM_RESET", err);
+	s->ram_handle = 0;
+	peer_read_report(s->ram, &s->rep);
+	return true;
+}
+
+/* The peer holds the IRQ and, never given the go, exits holding it: VM_IRQ_RECLAIM is refused
+ * until the owner's VM_RESET of the peer, which releases it. */
+static bool irq_peer_hold_run(struct irq_peer_session *s, u8 *req)
+{
+	struct rm_msg m;
+
+	rm_put32(req, s->handle);
+	if (!ips_call(s, "VM_IRQ_RECLAIM while accepted", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4,
+	              &s->reclaim_held_err, &s->reclaim_held_len, &m) ||
+	    !peer_wait_exited(s->vmid, s->exited, &s->exited_len) ||
+	    !ips_call(s, "VM_IRQ_RECLAIM after the exit", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4,
+	              &s->reclaim_exited_err, NULL, &m) ||
+	    !irq_peer_reset(s, req))
+		return false;
+	hw_line(s->gpio, true);
+	rm_put32(req, s->handle);
+	if (!ips_call(s, "VM_IRQ_RECLAIM after VM_RESET", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4,
+	              &s->reclaim_err, &s->reclaim_len, &m))
+		return false;
+	if (s->reclaim_err == GH_RM_ERRORS_OK)
+		s->handle = NO_HANDLE;
+	irq_wait(s->intid, 1, HW_WAIT_MS);
+	irq_settle(HW_QUIET_MS);
+	s->owner_taken_reclaimed = irq_count(s->intid);
+	s->owner_total_reclaimed = irq_total();
+	return true;
+}
+
+static bool irq_peer_run(struct irq_peer_session *s)
+{
+	volatile u64 *sh = (volatile u64 *)(uintptr_t)s->shared;
 	struct rm_msg m;
 	u8 req[16];
 	u32 err;
 
-	ips.vmid = peer_allocate();
-	if (ips.vmid == 0)
-		return ips_fail("VM_ALLOCATE", 0);
-	memset((void *)(uintptr_t)ips.shared, 0, 4096);
-	peer_cache_clean(ips.shared, 4096);
-	ips.share_handle =
-	    peer_create_parcel("MEM_SHARE of the mailbox page", GH_RM_IDS_MEM_SHARE, ips.vmid,
-	                       GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W, ips.shared, 4096);
-	if (ips.problem[0] != '\0')
+	s->vmid = peer_allocate();
+	if (s->vmid == 0)
+		return ips_fail(s, "VM_ALLOCATE", 0);
+	memset((void *)(uintptr_t)s->shared, 0, 4096);
+	peer_cache_clean(s->shared, 4096);
+	s->share_handle =
+	    peer_create_parcel("MEM_SHARE of the mailbox page", GH_RM_IDS_MEM_SHARE, s->vmid,
+	                       GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W, s->shared, 4096);
+	if (s->problem[0] != '\0')
 		return false;
-	rm_put16(req, ips.vmid);
+	rm_put16(req, s->vmid);
 	rm_put16(req + 2, 0);
-	rm_put32(req + 4, ips.intid);
+	rm_put32(req + 4, s->intid);
 	rm_put32(req + 8, HW_LABEL);
-	if (!ips_call("VM_IRQ_LEND", GH_RM_IDS_VM_IRQ_LEND, req, 12, &err, NULL, &m))
+	if (!ips_call(s, "VM_IRQ_LEND", GH_RM_IDS_VM_IRQ_LEND, req, 12, &err, NULL, &m))
 		return false;
 	if (err != GH_RM_ERRORS_OK || m.len != 8)
-		return ips_fail("VM_IRQ_LEND", err);
-	ips.handle = rm_get32(m.payload + 4);
-	ips.lend_handle = ips.handle;
-	ips.ram_handle =
-	    peer_launch(ips.vmid, ips.ram, PEER_MODE_IRQ, ips.share_handle, ips.shared, ips.handle);
-	if (ips.problem[0] != '\0')
+		return ips_fail(s, "VM_IRQ_LEND", err);
+	s->handle = rm_get32(m.payload + 4);
+	s->lend_handle = s->handle;
+	s->ram_handle =
+	    peer_launch(s->vmid, s->ram, PEER_MODE_IRQ, s->share_handle, s->shared, s->handle);
+	if (s->problem[0] != '\0')
 		return false;
 	/* VM_IRQ_NOTIFY {handle, LENT, 1 VM: the peer}: IRQ_LENT reaches it. */
-	rm_put32(req, ips.handle);
+	rm_put32(req, s->handle);
 	rm_put32(req + 4, GH_RM_IRQ_NOTIFY_LENT);
 	rm_put16(req + 8, 1);
 	rm_put16(req + 10, 0);
-	rm_put16(req + 12, ips.vmid);
+	rm_put16(req + 12, s->vmid);
 	rm_put16(req + 14, 0);
-	if (!ips_call("VM_IRQ_NOTIFY(LENT)", GH_RM_IDS_VM_IRQ_NOTIFY, req, 16, &ips.notify_lent_err,
-	              &ips.notify_lent_len, &m))
+	if (!ips_call(s, "VM_IRQ_NOTIFY(LENT)", GH_RM_IDS_VM_IRQ_NOTIFY, req, 16,
+	              &s->notify_lent_err, &s->notify_lent_len, &m))
 		return false;
-	ips.marked = peer_wait_mark(sh);
-	if (!ips.marked)
-		return ips_fail("no ACCEPTED mark from the peer in the mailbox page", 0);
+	s->marked = peer_wait_mark(sh);
+	if (!s->marked)
+		return ips_fail(s, "no ACCEPTED mark from the peer in the mailbox page", 0);
+	if (s->hold)
+		return irq_peer_hold_run(s, req);
 	/* The peer holds the IRQ: the owner cannot take it back, nor is it the owner's. */
-	rm_put32(req, ips.handle);
-	if (!ips_call("VM_IRQ_RECLAIM while accepted", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4,
-	              &ips.reclaim_held_err, &ips.reclaim_held_len, &m))
+	rm_put32(req, s->handle);
+	if (!ips_call(s, "VM_IRQ_RECLAIM while accepted", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4,
+	              &s->reclaim_held_err, &s->reclaim_held_len, &m))
 		return false;
-	hw_line(ips.gpio, true);
+	hw_line(s->gpio, true);
 	irq_settle(HW_QUIET_MS);
-	ips.owner_taken_lent = irq_total();
+	s->owner_taken_lent = irq_total();
 	sh[PEER_SH_GO] = PEER_MB_GO;
-	peer_cache_clean(ips.shared, 4096);
+	peer_cache_clean(s->shared, 4096);
 	/* Sent before the mark (the peer's VM_IRQ_NOTIFY came first): waited for after the go. */
-	ips.accepted_len = ips_note(GH_RM_NOTIFICATIONS_IRQ_ACCEPTED, ips.accepted);
-	ips.released_len = ips_note(GH_RM_NOTIFICATIONS_IRQ_RELEASED, ips.released);
-	if (!peer_wait_exited(ips.vmid, ips.exited, &ips.exited_len))
+	s->accepted_len = ips_note(GH_RM_NOTIFICATIONS_IRQ_ACCEPTED, s->accepted);
+	s->released_len = ips_note(GH_RM_NOTIFICATIONS_IRQ_RELEASED, s->released);
+	if (!peer_wait_exited(s->vmid, s->exited, &s->exited_len))
 		return false;
 	/* Released: back to the owner, the line still high. */
-	if (!ips_call("VM_IRQ_RECLAIM", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4, &ips.reclaim_err,
-	              &ips.reclaim_len, &m))
+	if (!ips_call(s, "VM_IRQ_RECLAIM", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4, &s->reclaim_err,
+	              &s->reclaim_len, &m))
 		return false;
-	if (ips.reclaim_err == GH_RM_ERRORS_OK)
-		ips.handle = NO_HANDLE;
-	irq_wait(ips.intid, 1, HW_WAIT_MS);
+	if (s->reclaim_err == GH_RM_ERRORS_OK)
+		s->handle = NO_HANDLE;
+	irq_wait(s->intid, 1, HW_WAIT_MS);
 	irq_settle(HW_QUIET_MS);
-	ips.owner_taken_reclaimed = irq_count(ips.intid);
-	ips.owner_total_reclaimed = irq_total();
-	if (!ips_call("VM_IRQ_RECLAIM again", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4, &ips.reclaim2_err,
+	s->owner_taken_reclaimed = irq_count(s->intid);
+	s->owner_total_reclaimed = irq_total();
+	if (!ips_call(s, "VM_IRQ_RECLAIM again", GH_RM_IDS_VM_IRQ_RECLAIM, req, 4, &s->reclaim2_err,
 	              NULL, &m))
 		return false;
-	rm_put16(req, ips.vmid);
-	rm_put16(req + 2, 0);
-	if (!ips_call("VM_RESET", GH_RM_IDS_VM_RESET, req, 4, &err, NULL, &m) ||
-	    err != GH_RM_ERRORS_OK)
-		return ips_fail("VM_RESET", err);
-	err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ips.ram_handle, &m);
-	if (err != GH_RM_ERRORS_OK)
-		return ips_fail("MEM_RECLAIM of the peer's RAM after VM_RESET", err);
-	ips.ram_handle = 0;
-	peer_read_report(ips.ram, &ips.rep);
-	return true;
+	return irq_peer_reset(s, req);
 }
 
 /* Whatever state the run stopped in: the peer stopped, reset and freed, every parcel and the IRQ
  * reclaimed, the line low. Errors are expected and ignored. */
-static void irq_peer_cleanup(void)
+static void irq_peer_cleanup(struct irq_peer_session *s)
 {
 	struct rm_msg m;
 	u8 req[8] = {0};
 
-	hw_off(ips.gpio);
-	if (ips.vmid != 0) {
-		rm_put16(req, ips.vmid);
+	hw_off(s->gpio);
+	if (s->vmid != 0) {
+		rm_put16(req, s->vmid);
 		req[2] = 1; /* FORCE */
 		(void)rm_call(GH_RM_IDS_VM_STOP, rm_next_seq(), req, 8, &m);
 		(void)rm_call(GH_RM_IDS_VM_RESET, rm_next_seq(), req, 4, &m);
 	}
-	if (ips.ram_handle != 0 &&
-	    peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ips.ram_handle, &m) == GH_RM_ERRORS_OK &&
-	    ips.rep.magic == 0)
-		peer_read_report(ips.ram, &ips.rep); /* how far the peer got, for the FAIL line */
-	if (ips.share_handle != 0)
-		(void)peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ips.share_handle, &m);
-	if (ips.handle != NO_HANDLE) {
-		rm_put32(req, ips.handle);
+	if (s->ram_handle != 0 &&
+	    peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, s->ram_handle, &m) == GH_RM_ERRORS_OK &&
+	    s->rep.magic == 0)
+		peer_read_report(s->ram, &s->rep); /* how far the peer got, for the FAIL line */
+	if (s->share_handle != 0)
+		(void)peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, s->share_handle, &m);
+	if (s->handle != NO_HANDLE) {
+		rm_put32(req, s->handle);
 		(void)rm_call(GH_RM_IDS_VM_IRQ_RECLAIM, rm_next_seq(), req, 4, &m);
 	}
-	if (ips.vmid != 0)
-		peer_deallocate(ips.vmid);
+	if (s->vmid != 0)
+		peer_deallocate(s->vmid);
 }
 
-static const struct irq_peer_session *irq_peer_session(void)
+static const struct irq_peer_session *irq_peer_session(struct irq_peer_session *s)
 {
-	if (ips.ran)
-		return &ips;
-	ips.ran = true;
-	ips.handle = NO_HANDLE;
-	ips.skip = hw_find(&ips.gpio, &ips.intid);
-	if (ips.skip == NULL) {
-		ips.ram = plat.ram_base[0] + plat.ram_size[0] - 12 * 1024 * 1024;
-		ips.shared = plat.ram_base[0] + plat.ram_size[0] - 10 * 1024 * 1024;
-		peer_problem_to(ips.problem);
+	if (s->ran)
+		return s;
+	s->ran = true;
+	s->handle = NO_HANDLE;
+	s->skip = hw_find(&s->gpio, &s->intid);
+	if (s->skip == NULL) {
+		u64 below = s->hold ? 16 * 1024 * 1024 : 12 * 1024 * 1024;
+
+		s->ram = plat.ram_base[0] + plat.ram_size[0] - below;
+		s->shared = plat.ram_base[0] + plat.ram_size[0] - below + 2 * 1024 * 1024;
+		peer_problem_to(s->problem);
 		irq_reset();
-		if (!hw_setup(ips.gpio))
-			ips_fail("PL061: a register write aborted", 0);
-		else if (!irq_enable(ips.intid))
-			ips_fail("irq_enable(PL061 SPI)", ips.intid);
+		if (!hw_setup(s->gpio))
+			ips_fail(s, "PL061: a register write aborted", 0);
+		else if (!irq_enable(s->intid))
+			ips_fail(s, "irq_enable(PL061 SPI)", s->intid);
 		else
-			(void)irq_peer_run();
-		irq_peer_cleanup();
-		hw_off(ips.gpio);
+			(void)irq_peer_run(s);
+		irq_peer_cleanup(s);
+		hw_off(s->gpio);
 	}
-	ips.done = true;
-	return &ips;
+	s->done = true;
+	return s;
 }
 
-#define IRQ_PEER_SESSION(s)                                                                        \
-	const struct irq_peer_session *s = irq_peer_session();                                     \
+#define IRQ_PEER_SESSION(s, store, peer_problem)                                                   \
+	const struct irq_peer_session *s = irq_peer_session(store);                                \
 	do {                                                                                       \
 		if (s->skip)                                                                       \
 			SKIP("%s", s->skip);                                                       \
@@ -496,7 +540,7 @@ static const struct irq_peer_session *irq_peer_session(void)
 			return;                                                                    \
 		}                                                                                  \
 		ASSERT_EQ("peer report magic", s->rep.magic, PEER_REPORT_MAGIC);                   \
-		ASSERT_EQ("peer problem", s->rep.problem, PEER_PROBLEM_NONE);                      \
+		ASSERT_EQ("peer problem", s->rep.problem, (peer_problem));                         \
 	} while (0)
 
 /* Proves the lend reaches the borrower and its accept the owner (§6 VM_IRQ_NOTIFY, VM_IRQ_ACCEPT):
@@ -505,7 +549,7 @@ static const struct irq_peer_session *irq_peer_session(void)
  * its VM_IRQ_NOTIFY(ACCEPTED) is OK and the owner got IRQ_ACCEPTED {handle}, 4 bytes. */
 RM_TEST(irq_peer_accept)
 {
-	IRQ_PEER_SESSION(s);
+	IRQ_PEER_SESSION(s, &ips, PEER_PROBLEM_NONE);
 
 	ASSERT_EQ("VM_IRQ_NOTIFY(LENT) error", s->notify_lent_err, GH_RM_ERRORS_OK);
 	ASSERT_EQ("VM_IRQ_NOTIFY(LENT) reply length", s->notify_lent_len, 4);
@@ -527,7 +571,7 @@ RM_TEST(irq_peer_accept)
  * GIC gave exactly one interrupt, the INTID it accepted. */
 RM_TEST(irq_peer_takes)
 {
-	IRQ_PEER_SESSION(s);
+	IRQ_PEER_SESSION(s, &ips, PEER_PROBLEM_NONE);
 
 	ASSERT_EQ("interrupts the owner took while lent", s->owner_taken_lent, 0);
 	ASSERT_EQ("interrupts the peer took", s->rep.irq_taken_count, 1);
@@ -542,7 +586,7 @@ RM_TEST(irq_peer_takes)
  * VM_EXITED, 12 bytes. */
 RM_TEST(irq_peer_release_reclaim)
 {
-	IRQ_PEER_SESSION(s);
+	IRQ_PEER_SESSION(s, &ips, PEER_PROBLEM_NONE);
 
 	ASSERT_EQ("VM_IRQ_RECLAIM while accepted", s->reclaim_held_err, GH_RM_ERRORS_IRQ_INUSE);
 	ASSERT_EQ("VM_IRQ_RECLAIM while accepted, reply length", s->reclaim_held_len, 4);
@@ -561,4 +605,24 @@ RM_TEST(irq_peer_release_reclaim)
 	ASSERT_EQ("MEM_RELEASE of the mailbox (peer)", s->rep.release_err, GH_RM_ERRORS_OK);
 	ASSERT_EQ("VM_EXITED length", s->exited_len, 12);
 	ASSERT_EQ("peer step", s->rep.step, PEER_STEP_EXIT);
+}
+
+/* Proves a borrower that exits holding the IRQ keeps it until its owner resets it (§6 VM_RESET,
+ * VM_IRQ_RECLAIM): the peer accepted and, given no go, exited (its report: the go never came);
+ * VM_IRQ_RECLAIM while it held the IRQ and after its exit is IRQ_INUSE (4 bytes); after VM_RESET
+ * VM_IRQ_RECLAIM is OK (4 bytes) and the line raised is the owner's again: taken exactly once. */
+RM_TEST(irq_peer_reset_releases)
+{
+	IRQ_PEER_SESSION(s, &ips_hold, PEER_PROBLEM_NO_GO);
+
+	ASSERT_EQ("peer step when it gave up", s->rep.step, PEER_STEP_EXIT);
+	ASSERT_EQ("VM_IRQ_ACCEPT (peer)", s->rep.irq_accept_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("VM_IRQ_RECLAIM while accepted", s->reclaim_held_err, GH_RM_ERRORS_IRQ_INUSE);
+	ASSERT_EQ("VM_IRQ_RECLAIM while accepted, reply length", s->reclaim_held_len, 4);
+	ASSERT_EQ("VM_IRQ_RECLAIM after the peer's exit", s->reclaim_exited_err,
+	          GH_RM_ERRORS_IRQ_INUSE);
+	ASSERT_EQ("VM_IRQ_RECLAIM after VM_RESET", s->reclaim_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("VM_IRQ_RECLAIM after VM_RESET, reply length", s->reclaim_len, 4);
+	ASSERT_EQ("owner took its INTID after the reclaim", s->owner_taken_reclaimed, 1);
+	ASSERT_EQ("interrupts the owner took in all", s->owner_total_reclaimed, 1);
 }

@@ -239,6 +239,32 @@ static void test_cycle(void)
 	CHECK_EQ(v, 41);
 }
 
+/* A borrower torn down while it holds the IRQ (VM_RESET): unbound from it and released, so the
+ * owner's reclaim binds it back; a loan the torn-down VM made is dropped, its IRQ left unbound. */
+static void test_vm_gone(void)
+{
+	reset();
+	uint32_t h = 0, v = 0, h2 = 0;
+	CHECK_EQ(lend(HLOS, PEER, 40, 0, &h), RM_OK);
+	CHECK_EQ(accept(PEER, h, 60, &v), RM_OK);
+	CHECK_EQ(lend(PEER, HLOS, 50, 0, &h2), RM_OK);
+	CHECK_EQ(accept(HLOS, h2, 70, &v), RM_OK);
+	rm_irq_vm_gone(&irq, PEER);
+	CHECK_EQ(bound_hwirq(100), -1);
+	CHECK_EQ(bound_hwirq(200), -1);
+	CHECK(rm_irq_lookup(&irq, h2) == NULL);
+	CHECK_EQ(release(PEER, h), RM_ERROR_IRQ_RELEASED);
+	CHECK_EQ(reclaim(HLOS, h), RM_OK);
+	int b = bound_hwirq(100);
+	CHECK(b >= 0);
+	CHECK_EQ(b >= 0 ? model.vm[b] : 0, HLOS);
+	CHECK_EQ(b >= 0 ? model.virq[b] : 0, 40);
+	/* Nothing of a VM with no loans changes. */
+	unsigned changes = model.changes;
+	rm_irq_vm_gone(&irq, PEER2);
+	CHECK_EQ(model.changes, changes);
+}
+
 /* The refusals, each with its code and without a bind or unbind. */
 static void test_errors(void)
 {
@@ -317,5 +343,6 @@ int main(void)
 	RUN(test_cycle);
 	RUN(test_errors);
 	RUN(test_notify);
+	RUN(test_vm_gone);
 	return rmmem_summary("test_irq_lend");
 }

@@ -1,0 +1,77 @@
+/* The own VIC's distributor says which GIC architecture it is, as the guest's DT does (the GICv3
+ * one, or on a GICv2 machine the GICv2 one: ITARGETSR instead of IROUTER, no ARE, no IDbits). */
+#include <humpy/arch.h>
+#include <humpy/ipc.h>
+#include <humpy/plat.h>
+
+#define GV_TEST(name)      IPC_TEST(vic, gicd_##name, GH_API_FLAG0_VIC, "vic", true)
+#define GV_CTLR            0x0000
+#define GV_TYPER           0x0004
+#define GV_ITARGETSR       0x0800
+#define GV_IROUTER         0x6000
+#define GV_PIDR2           0xffe8
+#define GV_CTLR_ARE        (1U << 4)
+#define GV_CTLR_ENABLES    0x3U  /* EnableGrp0, EnableGrp1 */
+#define GV_TYPER_LINES     0x1fU /* ITLinesNumber */
+#define GV_TYPER_IDBITS(v) (((v) >> 19) & 0x1fU)
+#define GV_ARCHREV(pidr2)  (((pidr2) >> 4) & 0xfU)
+#define GV_CPU0            0x01010101U /* ITARGETSR: four INTIDs, each CPU interface 0 */
+
+static bool gv_read(u64 off, u32 *v)
+{
+	if (!probe_try_read32(plat.gicd + off, v)) {
+		test_fail("GICD+0x%lx: read aborted", off);
+		return false;
+	}
+	return true;
+}
+
+/* Proves the distributor's identity matches the GIC version of the DT: PIDR2.ArchRev 3 with
+ * GICD_CTLR.ARE set and GICD_TYPER.IDbits 9 (10 INTID bits) on GICv3; ArchRev 2, nothing in
+ * GICD_CTLR beyond the two group enables and nothing in GICD_TYPER beyond ITLinesNumber (one CPU
+ * interface, no Security Extensions) on GICv2. */
+GV_TEST(version_identity)
+{
+	u32 pidr2 = 0, ctlr = 0, typer = 0;
+
+	if (!gv_read(GV_PIDR2, &pidr2) || !gv_read(GV_CTLR, &ctlr) || !gv_read(GV_TYPER, &typer))
+		return;
+	if (plat.gic_version == 2) {
+		ASSERT_EQ("PIDR2.ArchRev", GV_ARCHREV(pidr2), 2);
+		ASSERT_EQ("GICD_CTLR beyond the group enables", ctlr & ~GV_CTLR_ENABLES, 0);
+		ASSERT_EQ("GICD_TYPER beyond ITLinesNumber", typer & ~GV_TYPER_LINES, 0);
+	} else {
+		ASSERT_EQ("PIDR2.ArchRev", GV_ARCHREV(pidr2), 3);
+		ASSERT_EQ("GICD_CTLR.ARE", ctlr & GV_CTLR_ARE, GV_CTLR_ARE);
+		ASSERT_EQ("GICD_TYPER.IDbits", GV_TYPER_IDBITS(typer), 9);
+	}
+}
+
+/* Proves a GICv2 distributor routes every INTID of the VIC to CPU interface 0, the VM's only one:
+ * ITARGETSR reads 0x01 per INTID (SGIs 0-3, the first and the last shared VIRQs) and a write of
+ * CPU interface 1 changes nothing; the GICv3 IROUTER space reads 0 there. */
+GV_TEST(v2_targets)
+{
+	u64 last = GV_ITARGETSR + ipc_virq_end() - 4;
+	u32 v = 0;
+
+	if (plat.gic_version != 2)
+		SKIP("GICv3 guest: ITARGETSR is GICv2's (GICv3 routes by IROUTER)");
+	if (!gv_read(GV_ITARGETSR, &v))
+		return;
+	ASSERT_EQ("ITARGETSR0 (SGIs 0-3)", v, GV_CPU0);
+	if (!gv_read(GV_ITARGETSR + 32, &v))
+		return;
+	ASSERT_EQ("ITARGETSR8 (INTIDs 32-35)", v, GV_CPU0);
+	ASSERT_TRUE("ITARGETSR8 write",
+	            probe_try_write32(plat.gicd + GV_ITARGETSR + 32, 0x02020202));
+	if (!gv_read(GV_ITARGETSR + 32, &v))
+		return;
+	ASSERT_EQ("ITARGETSR8 after a write of CPU interface 1", v, GV_CPU0);
+	if (!gv_read(last, &v))
+		return;
+	ASSERT_EQ("ITARGETSR of the last shared VIRQs", v, GV_CPU0);
+	if (!gv_read(GV_IROUTER + 8 * 32, &v))
+		return;
+	ASSERT_EQ("IROUTER32 space", v, 0);
+}

@@ -2,9 +2,9 @@
  * borrower, u16 pad, u32 virq, u32 label} -> u32 handle; VM_IRQ_ACCEPT {u32 handle, u32 virq} ->
  * u32 virq; VM_IRQ_RELEASE / VM_IRQ_RECLAIM {u32 handle}): the refusals, and the lend of a hardware
  * IRQ the primary owns: the PL061 GPIO controller its device tree describes (as upstream's primary
- * VM owns the interrupts of the devices in its tree), whose line the guest drives itself. The
- * borrower's side (ACCEPT, taking the interrupt, RELEASE) needs a peer with its own RPC channel
- * (tests/rm/README.md). */
+ * VM owns the interrupts of the devices in its tree), whose line the guest drives itself; and the
+ * borrower's side with a peer VM (conformance/peer/ PEER_MODE_IRQ): ACCEPT, taking the interrupt,
+ * RELEASE, the notifications both ways, and a borrower reset while it holds the IRQ. */
 #include <humpy/arch.h>
 #include <humpy/exc.h>
 #include <humpy/fdt.h>

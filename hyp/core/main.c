@@ -228,8 +228,9 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,
 	    machine.gicr.size, machine.uart.base, machine.timer_virt_intid);
 	if (machine.gic_version == 2)
-		log_printf("humpy: GICv2: GICC 0x%lx GICH 0x%lx GICV 0x%lx+0x%lx\n", machine.gicc.base,
-		           machine.gich.base, machine.gicv.base, machine.gicv.size);
+		log_printf("humpy: GICv2: GICC 0x%lx GICH 0x%lx GICV 0x%lx+0x%lx\n",
+		           machine.gicc.base, machine.gich.base, machine.gicv.base,
+		           machine.gicv.size);
 
 	arch_gic_init(&machine);
 

@@ -451,11 +451,11 @@ void arch_vcpu_reschedule(struct guest_frame *f)
 	vcpu_timeslice(cpu, sched_owner(&cpu->sched) != prev_owner);
 }
 
-/* ID_AA64PFR0_EL1 SVE 35:32, AMU 47:44; ID_AA64PFR1_EL1 SME 27:24; ID_AA64DFR0_EL1 PMUVer 11:8;
- * ID_DFR0_EL1 PerfMon 27:24. */
+/* ID_AA64PFR0_EL1 SVE 35:32, AMU 47:44; ID_AA64PFR1_EL1 MTE 11:8, SME 27:24, MTE_frac 43:40;
+ * ID_AA64DFR0_EL1 PMUVer 11:8; ID_DFR0_EL1 PerfMon 27:24. */
 #define ID_FIELD(shift)  (0xFull << (shift))
 #define ID_PFR0_HIDDEN   (ID_FIELD(32) | ID_FIELD(44))
-#define ID_PFR1_HIDDEN   ID_FIELD(24)
+#define ID_PFR1_HIDDEN   (ID_FIELD(8) | ID_FIELD(24) | ID_FIELD(40))
 #define ID_DFR0_PMUVER   ID_FIELD(8)
 #define ID_DFR0_A32_PERF ID_FIELD(24)
 #define ID_REG(crm, op2) ((crm) << 3 | (op2))
@@ -488,7 +488,8 @@ static uint64_t vcpu_id_reg_raw(unsigned crm, unsigned op2)
 /*
  * What a vCPU reads from an ID register: the CPU's, less what the VM does not have. SVE and SME
  * are trapped for everyone (identify's flags1 SVE bit is 0, and so is PFR0.SVE), AMU too, and the
- * PMU is hidden unless granted (its registers trap then).
+ * PMU is hidden unless granted (its registers trap then). MTE is hidden: HCR_EL2.ATA stays clear
+ * and no vCPU switch keeps tag state (GCR/RGSR/TFSR), so allocation tags are unreachable at EL1.
  */
 uint64_t arch_vcpu_id_reg(const struct vcpu *v, unsigned crm, unsigned op2)
 {

@@ -222,9 +222,22 @@ guest_sync_native:
 	ldr	x8, [sp, #64]
 	ldr	x18, [sp, #144]
 	ldr	x30, [sp, #240]
-	zero_x9_x17
+	/* x9..x17 = 0 as zero_x9_x17 does, in 6 instructions instead of 9: pairs loaded from a
+	 * read-only block of zeros in .text (no hypervisor value can be in it), x9 its base last. */
+	adr	x9, zero_x9_x17_block
+	ldp	x10, x11, [x9]
+	ldp	x12, x13, [x9, #16]
+	ldp	x14, x15, [x9, #32]
+	ldp	x16, x17, [x9, #48]
+	ldr	x9, [x9, #64]
 	ldp	x0, x1, [sp], #FRAME_SIZE
 	eret
+
+/* Nine zero registers' worth of zeros for the lean exit above: in .text, mapped read-only (mmu.c),
+ * so nothing can ever store a value here. */
+	.balign	16
+zero_x9_x17_block:
+	.fill	9, 8, 0
 
 /* A reschedule is due after the call: the rest of the frame (x9..x17 zero), then trap_exit's work. */
 guest_sync_native_full:

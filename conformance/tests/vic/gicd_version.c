@@ -16,6 +16,13 @@
 #define GV_TYPER_IDBITS(v) (((v) >> 19) & 0x1fU)
 #define GV_ARCHREV(pidr2)  (((pidr2) >> 4) & 0xfU)
 #define GV_CPU0            0x01010101U /* ITARGETSR: four INTIDs, each CPU interface 0 */
+#define GV_SGIR            0x0f00
+#define GV_SGIR_FILTER(f)  ((u32)(f) << 24) /* 0 CPUTargetList, 1 all but self, 2 self */
+#define GV_SGIR_CPUS(m)    ((u32)(m) << 16)
+#define GV_SGI             5U
+#define GV_V3_REASON                                                                               \
+	"GICv3 guest: a GICv2 distributor register (GICv3 routes by IROUTER, sends SGIs by "       \
+	"ICC_SGI1R_EL1)"
 
 static bool gv_read(u64 off, u32 *v)
 {
@@ -56,7 +63,7 @@ GV_TEST(v2_targets)
 	u32 v = 0;
 
 	if (plat.gic_version != 2)
-		SKIP("GICv3 guest: ITARGETSR is GICv2's (GICv3 routes by IROUTER)");
+		SKIP(GV_V3_REASON);
 	if (!gv_read(GV_ITARGETSR, &v))
 		return;
 	ASSERT_EQ("ITARGETSR0 (SGIs 0-3)", v, GV_CPU0);
@@ -74,4 +81,38 @@ GV_TEST(v2_targets)
 	if (!gv_read(GV_IROUTER + 8 * 32, &v))
 		return;
 	ASSERT_EQ("IROUTER32 space", v, 0);
+}
+
+static bool gv_sgir(u32 v)
+{
+	if (!probe_try_write32(plat.gicd + GV_SGIR, v)) {
+		test_fail("GICD_SGIR write of 0x%x aborted", v);
+		return false;
+	}
+	return true;
+}
+
+/* Proves a GICv2 guest's SGIs: GICD_SGIR with TargetListFilter 2 (self), then filter 0 naming CPU
+ * interface 0, each make SGI 5 taken once, as INTID 5 alone; filter 1 (every CPU interface but
+ * the sender's: the VM has no other) and filter 0 naming CPU interface 1 (no such vCPU) send
+ * nothing. */
+GV_TEST(v2_sgir)
+{
+	if (plat.gic_version != 2)
+		SKIP(GV_V3_REASON);
+	if (!ipc_irq_on(GV_SGI))
+		return;
+	irq_keep_enabled(GV_SGI);
+	if (!gv_sgir(GV_SGIR_FILTER(2) | GV_SGI))
+		return;
+	ASSERT_TAKEN("filter 2 (self)", GV_SGI, 1);
+	if (!gv_sgir(GV_SGIR_FILTER(0) | GV_SGIR_CPUS(1) | GV_SGI))
+		return;
+	ASSERT_TAKEN("filter 0, CPU interface 0", GV_SGI, 2);
+	if (!gv_sgir(GV_SGIR_FILTER(1) | GV_SGI))
+		return;
+	ASSERT_TAKEN("filter 1 (all but self)", GV_SGI, 2);
+	if (!gv_sgir(GV_SGIR_FILTER(0) | GV_SGIR_CPUS(2) | GV_SGI))
+		return;
+	ASSERT_TAKEN("filter 0, CPU interface 1 (no such vCPU)", GV_SGI, 2);
 }

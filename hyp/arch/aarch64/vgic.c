@@ -833,8 +833,12 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 		enum vgic_v2_where v2 = vgic_v2_gicd_where(&off);
 
 		if (v2 == VGIC_V2_OWN) {
+			uint64_t sgi1r;
+
 			if (!is_write)
 				*val = vgic_v2_own_read(off, size);
+			else if (vgic_v2_sgir(off, size, (uint32_t)*val, vgic.index, &sgi1r))
+				(void)vgic_sgi1r_write(sgi1r);
 			return true;
 		}
 		if (v2 == VGIC_V2_BANKED)

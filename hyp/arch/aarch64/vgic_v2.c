@@ -25,6 +25,13 @@
 #define GICD_PIDR2_V2    0x2B        /* ArchRev 2 */
 #define VGIC_SGI_FRAME   0x10000     /* a GICv3 redistributor's SGI_base */
 #define VGIC_V2_CPU0     0x01010101u /* ITARGETSR: every INTID targets CPU interface 0 */
+/* GICD_SGIR: TargetListFilter 25:24, CPUTargetList 23:16, SGIINTID 3:0. ICC_SGI1R_EL1 (what
+ * vgic.c sends SGIs by): TargetList 15:0, INTID 27:24, IRM 40 (every vCPU but the sender). */
+#define SGIR_FILTER(v)    ((v) >> 24 & 3u)
+#define SGIR_TARGETS(v)   ((v) >> 16 & 0xFFu)
+#define SGIR_INTID(v)     ((v)&0xFu)
+#define SGI1R_INTID_SHIFT 24
+#define SGI1R_IRM         BIT(40)
 
 enum vgic_v2_where vgic_v2_gicd_where(uint64_t *off)
 {
@@ -44,10 +51,10 @@ enum vgic_v2_where vgic_v2_gicd_where(uint64_t *off)
 
 /*
  * ITARGETSR: one vCPU, CPU interface 0, so every byte reads 1 and writes are ignored (GICv2
- * allows a uniprocessor's to be RAZ/WI; reading 1 tells the guest where its SPIs go). SGIR and
- * the SGI pending registers: the vGIC keeps no SGI state (as on GICv3: ICC_SGI1R is not
- * forwarded), so they read 0 and ignore writes; so does the reserved space between them and the
- * ID registers, where GICv3 has IROUTER.
+ * allows a uniprocessor's to be RAZ/WI; reading 1 tells the guest where its SPIs go). SGIR is
+ * write-only (a write sends SGIs: vgic_v2_sgir); the SGI pending registers (CPENDSGIR,
+ * SPENDSGIR) read 0 and ignore writes, as does the reserved space up to the ID registers, where
+ * GICv3 has IROUTER.
  */
 uint64_t vgic_v2_own_read(uint64_t off, unsigned size)
 {
@@ -55,6 +62,32 @@ uint64_t vgic_v2_own_read(uint64_t off, unsigned size)
 		return size == 8 ? (uint64_t)VGIC_V2_CPU0 << 32 | VGIC_V2_CPU0
 		                 : VGIC_V2_CPU0 & (uint32_t)((1ull << (8 * size)) - 1);
 	return 0;
+}
+
+/*
+ * A GICv2 guest sends SGIs through GICD_SGIR; vgic.c takes them as GICv3's ICC_SGI1R_EL1. CPU
+ * interface n is the VM's vCPU n (Aff0 n, its ITARGETSR bit), so the filters map to a TargetList
+ * of those bits (0), IRM (1: all but self) or the sender's own bit (2); 3 is reserved: no SGI.
+ */
+bool vgic_v2_sgir(uint64_t off, unsigned size, uint32_t val, unsigned self, uint64_t *sgi1r)
+{
+	uint64_t intid = (uint64_t)SGIR_INTID(val) << SGI1R_INTID_SHIFT;
+
+	if (off != GICD_SGIR || size != 4)
+		return false;
+	switch (SGIR_FILTER(val)) {
+	case 0:
+		*sgi1r = intid | SGIR_TARGETS(val);
+		return true;
+	case 1:
+		*sgi1r = intid | SGI1R_IRM;
+		return true;
+	case 2:
+		*sgi1r = intid | BIT(self);
+		return true;
+	default:
+		return false;
+	}
 }
 
 uint32_t vgic_v2_gicd_fix(uint64_t off, uint32_t v)

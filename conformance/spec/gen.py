@@ -255,7 +255,7 @@ def _check_unimplemented(spec):
 
 RM_NUMERIC = ("dt_cells", "header", "msg_type", "message", "errors", "ids", "notifications",
               "resource_entry", "resource_type", "vm_status", "os_status", "exit_type", "console", "vmid",
-              "unhandled_ids", "vm_set_status", "mem", "irq_notify")
+              "unhandled_ids", "vm_set_status", "mem", "irq_notify", "vm_init")
 
 
 def _check_rm(spec):

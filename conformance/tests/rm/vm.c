@@ -258,16 +258,26 @@ static void empty_dt(u8 *dt)
 }
 
 /* MEM_LEND of both pages to vmid with RWX: the handle, or 0 after a FAIL (§6 MEM_LEND layout). */
+static u32 lend_ram(u16 vmid, u64 ipa, bool with_dt);
+
 static u32 lend_peer_ram(u16 vmid)
 {
+	return lend_ram(vmid, peer_ram_ipa(), true);
+}
+
+/* MEM_LEND of the two pages at ipa (image, then the DT page: a minimal tree, or zeros). */
+static u32 lend_ram(u16 vmid, u64 ipa, bool with_dt)
+{
 	u8 req[8 + 4 + 4 + 4 + 16 + 4];
-	u64 ipa = peer_ram_ipa();
 	volatile u32 *image = (volatile u32 *)(uintptr_t)ipa; /* RAM is mapped VA = IPA */
 	struct rm_msg m;
 
 	image[0] = 0xd503207fU; /* wfi */
 	image[1] = 0x17ffffffU; /* b .-4 */
-	empty_dt((u8 *)(uintptr_t)(ipa + PEER_PAGE));
+	if (with_dt)
+		empty_dt((u8 *)(uintptr_t)(ipa + PEER_PAGE));
+	else
+		memset((void *)(uintptr_t)(ipa + PEER_PAGE), 0, PEER_PAGE);
 	for (u64 a = ipa; a < ipa + PEER_RAM_LEN; a += 64)
 		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory"); /* the peer starts uncached */
 	__asm__ volatile("dsb sy" ::: "memory");
@@ -370,6 +380,49 @@ RM_TEST(vm_lifecycle)
 	if (!rm_expect_call("VM_STOP", GH_RM_IDS_VM_STOP, stop, sizeof(stop), GH_RM_ERRORS_OK, 4,
 	                    &m) ||
 	    !notifs_are("VM_STOP", n, vmid, exited, 1, true))
+		return;
+	n = rm_notif_count();
+	if (!vmid_call("VM_RESET", GH_RM_IDS_VM_RESET, vmid, GH_RM_ERRORS_OK, 4, &m) ||
+	    !notifs_are("VM_RESET", n, vmid, reset, 2, false))
+		return;
+	deallocate(vmid);
+}
+
+/*
+ * Proves a VM_INIT that fails after the RM took the peer's RAM gives it back: with a DT page that
+ * holds no flattened device tree (the RM cannot add /hypervisor), VM_INIT answers the spec's
+ * rm.vm_init.dt_not_fdt (ARGUMENT_INVALID) with one VM_STATUS INIT_FAILED, VM_GET_STATE says
+ * INIT_FAILED, the owner's MEM_RECLAIM of the RAM is OK at once, and VM_RESET (RESETTING, RESET)
+ * and VM_DEALLOCATE follow (§6 VM_INIT, vm_status). The pages are 10 MiB below the top of RAM, a
+ * piece of their own.
+ */
+RM_TEST(vm_init_bad_dt)
+{
+	static const u8 failed[] = {GH_RM_VM_STATUS_INIT_FAILED};
+	static const u8 reset[] = {GH_RM_VM_STATUS_RESETTING, GH_RM_VM_STATUS_RESET};
+	static u8 req[CONFIG_IMAGE_LEN];
+	const u64 ipa = plat.ram_base[0] + plat.ram_size[0] - 10 * 1024 * 1024;
+	struct rm_msg m;
+	u32 handle, n;
+	u16 vmid = allocate(0);
+	u8 rc[8] = {0};
+
+	RETURN_IF_FAILED();
+	handle = lend_ram(vmid, ipa, false);
+	RETURN_IF_FAILED();
+	config_image_req(req, vmid, 0, handle, 0, PEER_PAGE, PEER_PAGE, PEER_PAGE);
+	n = rm_notif_count();
+	if (!rm_expect_call("VM_CONFIG_IMAGE", GH_RM_IDS_VM_CONFIG_IMAGE, req, sizeof(req),
+	                    GH_RM_ERRORS_OK, 4, &m) ||
+	    !vmid_call("VM_INIT with no FDT", GH_RM_IDS_VM_INIT, vmid, GH_RM_VM_INIT_DT_NOT_FDT, 4,
+	               &m) ||
+	    !notifs_are("VM_INIT with no FDT", n, vmid, failed, 1, false) ||
+	    !state_is("VM_GET_STATE after the failed VM_INIT", vmid, GH_RM_VM_STATUS_INIT_FAILED,
+	              GH_RM_OS_STATUS_NONE))
+		return;
+	rm_put32(rc, handle);
+	if (!rm_expect_call("MEM_RECLAIM after the failed VM_INIT", GH_RM_IDS_MEM_RECLAIM, rc,
+	                    sizeof(rc), GH_RM_ERRORS_OK, 4, &m))
 		return;
 	n = rm_notif_count();
 	if (!vmid_call("VM_RESET", GH_RM_IDS_VM_RESET, vmid, GH_RM_ERRORS_OK, 4, &m) ||

@@ -90,10 +90,11 @@ static inline struct cap *cspace_slot_decode(const struct cspace *cspace, cap_id
 /*
  * The error of a lookup of @cap (NULL: the ID did not decode) that did not pass cap_lookup's
  * test, found by the checks in their documented order (cap_lookup); OK and the object if it
- * passes after all.
+ * passes after all. Cold: the compiler lays every inline lookup out with its good case straight
+ * through.
  */
-struct cap_lookup_result cap_lookup_failed(const struct cap *cap, enum obj_type type,
-                                           rights_t rights, enum cap_want want);
+__attribute__((cold)) struct cap_lookup_result
+cap_lookup_failed(const struct cap *cap, enum obj_type type, rights_t rights, enum cap_want want);
 
 /*
  * Decode @id in @cspace and check it names a valid cap of @type (or OBJ_ANY) with all of @rights

@@ -183,7 +183,9 @@ def function_names(mlines: list[str]) -> list[str]:
                 if not mlines[j].strip() or mlines[j].rstrip().endswith((";", "}")):
                     break
                 sig.insert(0, mlines[j])
-            m = re.search(r"([A-Za-z_]\w*)\s*\(", " ".join(sig))
+            # The first name before '(' that is no __attribute__((...)) of the declaration.
+            m = re.search(r"([A-Za-z_]\w*)\s*\(",
+                          re.sub(r"__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)", "", " ".join(sig)))
             current = m.group(1) if m else ""
         names.append(current if depth > 0 or line.rstrip() == "{" else "")
         depth += line.count("{") - line.count("}")

@@ -315,3 +315,11 @@ def test_an_interrupted_campaign_keeps_every_earlier_record_so_it_can_be_continu
     run2.judge(5)
     assert judged == [order[2]["id"], order[4]["id"]]
     assert [r["judged_at"] for r in run2.results] == ["c0", "c1", "c2", "c0", "c2"]
+
+
+def test_a_function_declared_with_an_attribute_is_named_by_its_own_name():
+    text = ("static inline __attribute__((always_inline)) void\n"
+            "zero_from(struct regs *regs, unsigned from)\n{\n\tif (from < 8) {\n\t\tgo(from);\n"
+            "\t}\n}\n")
+    found = {m["id"]: m["function"] for m in mutation.mutants_of("z.c", text, CODES)}
+    assert found["z.c:4:flip_cmp:0"] == "zero_from"

@@ -259,3 +259,24 @@ TEST(fdt_takes_the_cadence_uart_by_compatible_string)
 	CHECK_EQ(0x09000000U, m.uart.base);
 	CHECK_EQ(MACHINE_UART_PL011, m.uart_kind);
 }
+
+/* One END_NODE more than there are nodes is refused, by name (make mutation: the depth check of
+ * END_NODE dropped passed: QEMU's tree is balanced). */
+TEST(fdt_refuses_an_end_node_past_the_root)
+{
+	struct fdt_builder b;
+	struct machine m;
+	size_t size;
+	struct fdt_result r;
+	(void)arena;
+
+	fb_init(&b);
+	fb_begin(&b, "");
+	fb_token(&b, B_END);
+	fb_token(&b, B_END);
+	fb_token(&b, B_DONE);
+	size = fb_finish(&b, 0);
+	r = fdt_read_machine(b.blob, size, &m);
+	CHECK_EQ(-1, r.error);
+	CHECK(r.why != NULL && strcmp(r.why, "unbalanced END_NODE") == 0);
+}

@@ -33,12 +33,15 @@ void oracle_check_empty(void);
 
 /*
  * A hash of everything a call could change; equal before and after a call that failed. It covers
- * every field oracle_check_world reads, with two exceptions it leaves to the next world check:
- * cap slots past each cspace's count-th occupied one (a filled slot there is cspace-count) and
- * the VMID bitmap's bits (addrspace-vmid). Hence a failed call whose fingerprint is unchanged
- * leaves a world the last check passed, but for those two, and hypercall_seq skips the world
- * check after it: it runs after every call that succeeded or changed the fingerprint, and at the
- * end of an input whose last calls went unchecked.
+ * every field oracle_check_world reads, with two exceptions it leaves to the next world check: cap
+ * slots past each cspace's count-th occupied one (a filled slot there is cspace-count) and the
+ * VMID bitmap's bits (addrspace-vmid; 8 KB, which cost more to hash after every call than the
+ * world check they would save). Hence a call whose fingerprint is unchanged leaves a world the last
+ * check passed, but for those two, and hypercall_seq skips the world check after it unless it
+ * answered OK once the input has made an address space (the bitmap could have changed unseen):
+ * the check runs after every call that changed the fingerprint since the last check, after every
+ * call that answered OK once an address space exists, and at the end of an input whose last calls
+ * went unchecked.
  */
 uint64_t oracle_fingerprint(void);
 

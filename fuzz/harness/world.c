@@ -9,6 +9,29 @@
 #include "oracle.h"
 #include "root_memory.h"
 
+/* The heap poisons free memory under AddressSanitizer (hyp/core/heap.c); the snapshot keeps it so.
+ * Builds without it (AFL++'s CmpLog build, source coverage) have nothing to keep. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WORLD_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define WORLD_ASAN 1
+#endif
+#ifdef WORLD_ASAN
+#include <sanitizer/asan_interface.h>
+#define world_poison(a, n)   __asan_poison_memory_region((a), (n))
+#define world_unpoison(a, n) __asan_unpoison_memory_region((a), (n))
+#define world_first_poisoned __asan_region_is_poisoned
+#define world_is_poisoned(a) __asan_address_is_poisoned(a)
+#else
+#define world_poison(a, n)         ((void)(a), (void)(n))
+#define world_unpoison(a, n)       ((void)(a), (void)(n))
+#define world_first_poisoned(a, n) ((void)(a), (void)(n), (void *)NULL)
+#define world_is_poisoned(a)       ((void)(a), 0)
+#endif
+
 struct world world;
 
 struct partition_alloc_result __real_partition_alloc(struct partition *partition, size_t size);
@@ -16,6 +39,22 @@ void __real_partition_free(struct partition *partition, void *ptr, size_t size);
 struct obj_result __real_object_create(struct partition *partition, enum obj_type type);
 
 static bool world_in_object_create;
+
+/* Copies @len bytes of the arena, zeros for the poisoned ones (free runs' bodies: their bytes are
+ * stale and nothing reads them). */
+static void world_copy_arena(uint8_t *to, const uint8_t *from, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		const uint8_t *bad = world_first_poisoned((void *)(from + i), len - i);
+		size_t ok = bad == NULL ? len - i : (size_t)(bad - (from + i));
+
+		memcpy(to + i, from + i, ok);
+		i += ok;
+		for (; i < len && world_is_poisoned(from + i); i++) {
+			to[i] = 0;
+		}
+	}
+}
 
 static void world_add(void *ptr, size_t size, struct partition *p, bool is_object)
 {
@@ -110,21 +149,22 @@ struct obj_result __wrap_object_create(struct partition *partition, enum obj_typ
 	return r;
 }
 
-void world_reset(void)
+/* The world as a fresh build leaves it (world_build), taken once: the arena's bytes up to the end
+ * of its last free run's header, the shadow of the root allocations and the root objects. */
+static struct {
+	uint8_t *bytes;
+	size_t len;
+	struct world_alloc allocs[WORLD_SNAPSHOT_ALLOCS];
+	unsigned n_allocs;
+	struct root_objects root;
+	size_t root_start_used;
+} world_snap;
+
+/* A fresh root partition, cspace, VIC, vCPU, RAM and address space in the arena (the same cap IDs
+ * for every input: a fixed seed). */
+static void world_build(void)
 {
-	if (world.arena == NULL) {
-		world.arena = malloc(WORLD_ARENA_SIZE);
-		if (world.arena == NULL) {
-			abort();
-		}
-	}
 	world.n_allocs = 0;
-	/* The Stage-2 stand-in starts empty once (clearing it is ~850 KB of stores); after that,
-	 * every input's teardown must leave it empty (oracle_check_empty). */
-	if (!world.stage2_ready) {
-		host_stage2_reset();
-		world.stage2_ready = true;
-	}
 	/* A fixed seed: every input sees the same cap IDs. */
 	world.root = root_create(world.arena, WORLD_ARENA_SIZE, 0);
 	/* The root partition is carved from its own heap before any wrapper can see it. */
@@ -153,9 +193,129 @@ void world_reset(void)
 		root_add_addrspace(&world.root, WORLD_VMID);
 		root_adopt_stage2(world.root.addrspace, boot_table, arch_stage2_ipa_bits());
 	}
+	world.root_start_used = world.root.partition->heap.used;
+}
+
+/* The arena offset just past the last free run's header: past it the heap holds nothing but the
+ * poisoned body of that run. */
+static size_t world_snapshot_end(void)
+{
+	const struct heap_block *b = world.root.partition->heap.free;
+	uintptr_t end = (uintptr_t)world.arena;
+
+	for (; b != NULL; b = b->next) {
+		end = (uintptr_t)b + HEAP_ALIGN;
+	}
+	return end - (uintptr_t)world.arena;
+}
+
+static void world_snapshot_take(void)
+{
+	if (world.n_allocs > WORLD_SNAPSHOT_ALLOCS) {
+		oracle_fail("harness", "%u root allocations, the snapshot holds %u", world.n_allocs,
+		            WORLD_SNAPSHOT_ALLOCS);
+	}
+	world_snap.len = world_snapshot_end();
+	world_snap.bytes = malloc(world_snap.len);
+	if (world_snap.bytes == NULL) {
+		abort();
+	}
+	/* Free runs' bodies are poisoned: copy around them, leaving zeros in the snapshot. */
+	world_copy_arena(world_snap.bytes, world.arena, world_snap.len);
+	memcpy(world_snap.allocs, world.allocs, world.n_allocs * sizeof(world.allocs[0]));
+	world_snap.n_allocs = world.n_allocs;
+	world_snap.root = world.root;
+	world_snap.root_start_used = world.root_start_used;
+}
+
+/*
+ * The arena back to the snapshot: afterwards its bytes, its free list and which bytes are poisoned
+ * are exactly what world_build leaves (world_snapshot_check compares them), without running it.
+ * The teardown before it (oracle_check_empty) left only the root allocations, which lie inside the
+ * snapshot; every other byte is free, poisoned but for each free run's header.
+ */
+static void world_snapshot_restore(void)
+{
+	uint8_t *arena = world.arena;
+
+	for (struct heap_block *b = world.root.partition->heap.free, *next; b != NULL; b = next) {
+		next = b->next;
+		world_poison(b, HEAP_ALIGN);
+	}
+	/* Now every free byte is poisoned; the snapshot's range becomes its bytes, and its own free
+	 * runs' bodies inside that range poisoned again (the last run's body, past the range, is
+	 * free memory already poisoned). */
+	world_unpoison(arena, world_snap.len);
+	memcpy(arena, world_snap.bytes, world_snap.len);
+	for (const struct heap_block *b = world_snap.root.partition->heap.free; b != NULL;
+	     b = b->next) {
+		uintptr_t body = (uintptr_t)b + HEAP_ALIGN;
+		uintptr_t end = (uintptr_t)arena + world_snap.len;
+
+		if (body < end) {
+			world_poison((void *)body,
+			             ((uintptr_t)b + b->size < end ? (uintptr_t)b + b->size : end) -
+			                 body);
+		}
+	}
+	memcpy(world.allocs, world_snap.allocs, world_snap.n_allocs * sizeof(world.allocs[0]));
+	world.n_allocs = world_snap.n_allocs;
+	world.root = world_snap.root;
+	world.root_start_used = world_snap.root_start_used;
+}
+
+/* HUMPY_FUZZ_SNAPSHOT_CHECK=1: every input builds the world afresh, and that build must equal the
+ * snapshot a restore would have given: the same free list, every root allocation's bytes and the
+ * same shadow (serials aside), so a restore is the build, not an approximation of it. */
+static void world_snapshot_check(void)
+{
+	uint8_t *now = malloc(world_snap.len);
+
+	if (now == NULL) {
+		abort();
+	}
+	world_copy_arena(now, world.arena, world_snap.len);
+	if (world_snapshot_end() != world_snap.len || world.n_allocs != world_snap.n_allocs ||
+	    memcmp(now, world_snap.bytes, world_snap.len) != 0 ||
+	    world.root_start_used != world_snap.root_start_used ||
+	    memcmp(&world.root, &world_snap.root, sizeof(world.root)) != 0) {
+		oracle_fail("harness", "a fresh world differs from the snapshot");
+	}
+	for (unsigned k = 0; k < world.n_allocs; k++) {
+		const struct world_alloc *a = &world.allocs[k], *b = &world_snap.allocs[k];
+
+		if (a->ptr != b->ptr || a->size != b->size || a->partition != b->partition ||
+		    a->is_object != b->is_object) {
+			oracle_fail("harness",
+			            "a fresh world's allocation %u differs from the snapshot", k);
+		}
+	}
+	free(now);
+}
+
+void world_reset(void)
+{
+	static bool check;
+
+	if (world.arena == NULL) {
+		world.arena = malloc(WORLD_ARENA_SIZE);
+		if (world.arena == NULL) {
+			abort();
+		}
+		/* The Stage-2 stand-in starts empty once (clearing it is ~850 KB of stores); after
+		 * that, every input's teardown must leave it empty (oracle_check_empty). */
+		host_stage2_reset();
+		check = getenv("HUMPY_FUZZ_SNAPSHOT_CHECK") != NULL;
+		world_build();
+		world_snapshot_take();
+	} else if (check) {
+		world_build();
+		world_snapshot_check();
+	} else {
+		world_snapshot_restore();
+	}
 	world.memextents_made = 0;
 	world.addrspaces_made = 0;
-	world.root_start_used = world.root.partition->heap.used;
 }
 
 struct object *world_object(unsigned i)

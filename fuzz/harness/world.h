@@ -24,6 +24,8 @@
 #define WORLD_MEM_SIZE   0x100000ULL
 #define WORLD_VMID       1U /* the boot VM's VMID, taken as hyp/core/main.c takes it */
 #define WORLD_MAX_ALLOCS 4096U
+/* The root objects' allocations a fresh world has (world_reset's snapshot keeps them). */
+#define WORLD_SNAPSHOT_ALLOCS 32U
 
 /* One live allocation from a partition's heap: an object or memory an object owns. */
 struct world_alloc {
@@ -41,7 +43,6 @@ struct world {
 	struct world_alloc allocs[WORLD_MAX_ALLOCS];
 	unsigned n_allocs;
 	uint64_t next_serial;
-	bool stage2_ready; /* the Stage-2 stand-in was cleared once */
 	/* Extents and address spaces this input made: until one exists, nothing can change the
 	 * memdb or the VMID bitmap (only their code writes them), and the oracle skips those walks.
 	 */
@@ -51,7 +52,11 @@ struct world {
 
 extern struct world world;
 
-/* A fresh arena with the root partition and cspace; the same cap IDs for every input. */
+/*
+ * The world every input starts from: the root partition, cspace, VIC, vCPU, RAM and address space,
+ * the same cap IDs for every input. Built once, then restored from a snapshot of the arena
+ * (HUMPY_FUZZ_SNAPSHOT_CHECK=1: built every time and compared with the snapshot).
+ */
 void world_reset(void);
 
 /* The live objects in creation order: the i-th, or NULL past the end. */

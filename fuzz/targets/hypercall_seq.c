@@ -1008,13 +1008,16 @@ static void seq_one_call(struct fuzz_input *in)
 		fprintf(stderr, " -> %lld %llx\n", (long long)err, (unsigned long long)res.x[1]);
 	}
 	seq.last_x1 = res.x[1];
-	/* The whole world after a call that succeeded or changed the fingerprint. A call that
-	 * failed has just been shown to leave the fingerprint as it was (error-without-effect),
-	 * and the fingerprint covers every field the world check reads except the empty slots
-	 * past a cspace's count-th cap and the VMID bitmap's free bits (oracle.h): the check would
-	 * see the world it passed after the last checked call, so it waits for the next call that
-	 * succeeds or for the end of the input (LLVMFuzzerTestOneInput), whichever comes first. */
-	if (err == GH_ERROR_OK || after != seq.checked_fingerprint) {
+	/* The whole world after a call that changed the fingerprint since the last world check,
+	 * whatever it answered, and after one that answered OK once the input has made an address
+	 * space. The fingerprint covers every field the world check reads except the empty slots
+	 * past a cspace's count-th cap and the VMID bitmap, which only address-space calls write
+	 * and the world check reads only once an address space was made (oracle.h): after any other
+	 * call the check would see the world it passed last time, but for such a slot, so it waits
+	 * for the next call that changes the fingerprint or for the end of the input
+	 * (LLVMFuzzerTestOneInput), whichever comes first. */
+	if (after != seq.checked_fingerprint ||
+	    (err == GH_ERROR_OK && world.addrspaces_made != 0U)) {
 		oracle_check_world();
 		seq.checked_fingerprint = after;
 		seq.unchecked_calls = 0;

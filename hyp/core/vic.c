@@ -81,6 +81,7 @@ static error_t vic_activate(struct object *obj)
 			return mem.error;
 		}
 		vic->irqs = mem.ptr;
+		memset(vic->hint, 0, sizeof(vic->hint));
 		for (uint32_t i = 0; i < vic->max_virqs; i++) {
 			vic->irqs[i].is_group1 = true;
 		}

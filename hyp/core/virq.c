@@ -76,6 +76,7 @@ void virq_assert(struct virq_source *src, bool edge_only)
 	} else {
 		return;
 	}
+	vic_irq_hint(src->vic, irq);
 	arch_vic_changed(src->vic);
 }
 

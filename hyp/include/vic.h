@@ -46,6 +46,10 @@ struct vic {
 	bool is_configured;
 	uint32_t ctlr;        /* GICD_CTLR EnableGrp0 (bit 0) / EnableGrp1 (bit 1) */
 	struct vic_irq *irqs; /* max_virqs entries, allocated on activation */
+	/* A superset of the shared VIRQs that may be pending or active (bit n: VIRQ 32 + n), so
+	 * listing them looks at those alone: set wherever a latch, a level line or the active state
+	 * is set (vic_irq_hint), cleared by the arch layer once it finds the VIRQ none of these. */
+	uint64_t hint[(VIC_MAX_VIRQS + 63) / 64];
 };
 
 /* While INIT: the limits above, ARGUMENT_INVALID otherwise. */
@@ -58,6 +62,14 @@ error_t vic_attach_vcpu(struct vic *vic, struct thread *thread, uint64_t index);
 
 /* The VIRQ @intid's state, or NULL when it is not one of this VIC's shared VIRQs. */
 struct vic_irq *vic_irq_of(struct vic *vic, uint32_t intid);
+
+/* @irq (one of @vic's) may be pending or active now: the arch layer looks at it when it lists. */
+static inline void vic_irq_hint(struct vic *vic, const struct vic_irq *irq)
+{
+	uint32_t n = (uint32_t)(irq - vic->irqs);
+
+	vic->hint[n / 64U] |= 1ULL << (n % 64U);
+}
 
 /* The GIC pending state: latched, or a level-configured VIRQ whose line is high. */
 bool vic_irq_is_pending(const struct vic_irq *irq);

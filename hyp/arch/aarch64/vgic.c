@@ -223,6 +223,8 @@ static void vgic_fold(struct vic *vic)
 			irq->is_redelivery = true;
 			vic_irq_recheck(irq);
 		}
+		if (irq->is_active || irq->is_latched || irq->is_line_high)
+			vic_irq_hint(vic, irq);
 	}
 	cpu->lr_used = 0;
 	cpu->lr_latched = 0;
@@ -252,8 +254,9 @@ static unsigned vgic_rank_private(uint32_t intid)
 
 /* Keeps best[0..max) sorted by rank (then INTID, the order of arrival); returns found + 1, or
  * found for rank 0. */
-static unsigned vgic_pick_add(unsigned *rank, uint32_t *best, unsigned found, unsigned max,
-                              unsigned r, uint32_t intid)
+static inline __attribute__((always_inline)) unsigned vgic_pick_add(unsigned *rank, uint32_t *best,
+                                                                    unsigned found, unsigned max,
+                                                                    unsigned r, uint32_t intid)
 {
 	unsigned at;
 
@@ -289,9 +292,22 @@ static unsigned vgic_pick(struct vic *vic, uint32_t *best, unsigned max)
 		priv &= priv - 1;
 		found = vgic_pick_add(rank, best, found, max, vgic_rank_private(n), n);
 	}
-	for (uint32_t n = 0; n < vic->max_virqs; n++)
-		found = vgic_pick_add(rank, best, found, max, vgic_rank(vic, &vic->irqs[n]),
-		                      VIC_SPI_BASE + n);
+	/* The SPIs that may be pending or active (vic.h hint); one found neither, or listed (its
+	 * fold hints it again), is dropped from the hint. */
+	for (uint32_t w = 0; w < (vic->max_virqs + 63) / 64; w++) {
+		for (uint64_t bits = vic->hint[w]; bits != 0; bits &= bits - 1) {
+			uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			struct vic_irq *irq = &vic->irqs[n];
+
+			if (irq->is_listed ||
+			    (!irq->is_active && !irq->is_latched && !irq->is_line_high)) {
+				vic->hint[w] &= ~BIT(n % 64);
+				continue;
+			}
+			found = vgic_pick_add(rank, best, found, max, vgic_rank(vic, irq),
+			                      VIC_SPI_BASE + n);
+		}
+	}
 	return found;
 }
 
@@ -545,6 +561,7 @@ static void vgic_spi_bits_write(struct vic *vic, uint64_t base, uint64_t off, ui
 			break;
 		case GICD_ISPENDR:
 			irq->is_latched = true;
+			vic_irq_hint(vic, irq);
 			break;
 		case GICD_ICPENDR:
 			/* A level line that still holds keeps it pending (GICv3 rules). */
@@ -552,6 +569,7 @@ static void vgic_spi_bits_write(struct vic *vic, uint64_t base, uint64_t off, ui
 			break;
 		case GICD_ISACTIVER:
 			irq->is_active = true;
+			vic_irq_hint(vic, irq);
 			break;
 		default: /* ICACTIVER */
 			irq->is_active = false;
@@ -925,6 +943,7 @@ static bool vgic_hwirq_arrived(uint32_t intid)
 			return false;
 		}
 		irq->is_latched = true;
+		vic_irq_hint(h->source.vic, irq);
 		arch_vic_changed(h->source.vic);
 		return true;
 	}

@@ -191,3 +191,40 @@ SMP_TEST(vtimer_per_vcpu, SMP_NONE)
 		return;
 	vm2_expect("vCPU 0's timer, enabled", vm, 1, vt, 1, 1);
 }
+
+/*
+ * Proves an SPI listed for a vCPU that cannot take it yet is not lost when its list registers are
+ * folded back while another vCPU lists: SPI 77 (a doorbell rung by vCPU 0, routed to vCPU 1) is
+ * listed for vCPU 1 while its priority mask is 0; vCPU 0 then writes the distributor (its refill
+ * sees 77 listed elsewhere); vCPU 1 runs again (its list registers folded and refilled) and opens
+ * its mask: it takes 77 exactly once, vCPU 0 never.
+ */
+SMP_TEST(spi_kept_while_masked, SMP_SPI)
+{
+	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+	u64 en = plat.gicd + VM2_GICD_ISENABLER + 4 * (SMP_SPI / 32);
+
+	RETURN_IF_FAILED();
+	if (vc(GH_HVC_DOORBELL_BIND_VIRQ, db, vm->vic, SMP_SPI, 0) != 0 ||
+	    vc(GH_HVC_DOORBELL_MASK, db, ~0ULL, ~0ULL, 0) != 0) {
+		root_fixture_failed("fixture: doorbell bound to VIRQ %u of the VM's VIC, auto-ack",
+		                    SMP_SPI);
+		return;
+	}
+	ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
+	vm2_cmd(vm, 0, VM2_WRITE32, route, 1);
+	vm2_cmd(vm, 1, VM2_PMR, 0, 0);
+	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
+	vm2_cmd(vm, 1, VM2_NOP, 0, 0); /* listed for it now, masked */
+	vm2_cmd(vm, 0, VM2_WRITE32, en, 1U << (SMP_SPI % 32));
+	vm2_cmd(vm, 1, VM2_NOP, 0, 0); /* folded and refilled */
+	RETURN_IF_FAILED();
+	if (!vm2_expect("masked", vm, 1, SMP_SPI, 0, 0))
+		return;
+	vm2_cmd(vm, 1, VM2_PMR, 0xff, 0);
+	RETURN_IF_FAILED();
+	vm2_wait(vm, 1, SMP_SPI, 1);
+	if (!vm2_expect("mask opened", vm, 1, SMP_SPI, 1, 1))
+		return;
+	vm2_expect("mask opened", vm, 0, SMP_SPI, 0, 0);
+}

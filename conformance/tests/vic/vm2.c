@@ -63,6 +63,10 @@ static void vm2_exec(struct vm2_cpu *m)
 	case VM2_MPIDR:
 		v = sysreg_read(mpidr_el1);
 		break;
+	case VM2_PMR:
+		sysreg_write(icc_pmr_el1, m->a0);
+		isb();
+		break;
 	case VM2_DB_SEND: {
 		register u64 x0 __asm__("x0") = m->a0;
 		register u64 x1 __asm__("x1") = m->a1;

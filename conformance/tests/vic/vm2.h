@@ -33,6 +33,7 @@ enum vm2_op {
 	VM2_TIMER,   /* its virtual timer a0 ticks ahead, enabled */
 	VM2_MPIDR,   /* ret = MPIDR_EL1 */
 	VM2_DB_SEND, /* ret = x0 of its own doorbell_send(a0, flags a1) (the root cspace is its) */
+	VM2_PMR,     /* ICC_PMR_EL1 = a0 (0: it takes nothing, 0xff: everything) */
 };
 
 /* One vCPU's mailbox, shared with it. */

@@ -75,13 +75,14 @@ static uint32_t r_prop(struct r_tree *t, const char *name, uint32_t len)
 	return at;
 }
 
-/* The blob in a heap buffer of exactly its size: header, strings (padded to 4), struct block. The
- * offset of the struct block in it goes to *struct_off. */
-static uint8_t *r_blob(const struct r_tree *t, uint32_t *total_out, uint32_t *struct_off)
+/* The blob in a heap buffer of exactly its size: header, strings (padded to 4), struct block, or
+ * (strings_last) header, struct block, strings. The struct block's offset goes to *struct_off. */
+static uint8_t *r_blob_as(const struct r_tree *t, uint32_t *total_out, uint32_t *struct_off,
+                          bool strings_last)
 {
-	uint32_t strings_off = 40;
-	uint32_t off = (strings_off + t->strings_len + 3U) & ~3U;
-	uint32_t total = off + t->struct_len;
+	uint32_t strings_off = strings_last ? 40 + t->struct_len : 40;
+	uint32_t off = strings_last ? 40 : (strings_off + t->strings_len + 3U) & ~3U;
+	uint32_t total = strings_last ? strings_off + t->strings_len : off + t->struct_len;
 	uint8_t *b = calloc(1, total);
 
 	r_be32(b, 0xd00dfeedU);
@@ -98,6 +99,11 @@ static uint8_t *r_blob(const struct r_tree *t, uint32_t *total_out, uint32_t *st
 	*total_out = total;
 	*struct_off = off;
 	return b;
+}
+
+static uint8_t *r_blob(const struct r_tree *t, uint32_t *total_out, uint32_t *struct_off)
+{
+	return r_blob_as(t, total_out, struct_off, false);
 }
 
 static struct root_objects r_root(void)
@@ -211,5 +217,190 @@ TEST(root_dt_name_offset_past_the_strings_is_refused)
 	CHECK_EQ(0, root_dt_publish(b, total, &root));
 	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + bad));
 	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + good));
+	free(b);
+}
+
+/* /chosen found after a sibling node closed (depth counted back down), a slot in a node after
+ * /chosen left alone (in_chosen reset at its END_NODE), names that are no slot skipped (every slot
+ * name compared, none past the table), NOP tokens stepped over. */
+TEST(root_dt_only_chosen_among_siblings_and_nops)
+{
+	(void)arena;
+	struct r_tree t = {0};
+	struct root_objects root = r_root();
+	uint32_t before, cs, mem, after, total, off;
+
+	r_node(&t, "");
+	r_node(&t, "memory@40000000");
+	before = r_prop(&t, "humpy,root-vcpu-cap", 8);
+	r_word(&t, R_END);
+	r_word(&t, 4); /* FDT_NOP */
+	r_node(&t, "chosen");
+	r_prop(&t, "bootargs", 8);
+	r_prop(&t, "humpy,root-memoryx", 16);
+	r_word(&t, 4);
+	cs = r_prop(&t, "humpy,root-cspace-cap", 8);
+	mem = r_prop(&t, "humpy,root-memory", 16);
+	r_word(&t, R_END);
+	r_node(&t, "after");
+	after = r_prop(&t, "humpy,root-vic-cap", 8);
+	r_word(&t, R_END);
+	r_word(&t, R_END);
+	r_word(&t, R_FIN);
+	uint8_t *b = r_blob(&t, &total, &off);
+
+	CHECK_EQ(2, root_dt_publish(b, total, &root));
+	CHECK_EQ(root.cspace_cap, r_get_be64(b + off + cs));
+	CHECK_EQ(root.memory_size, r_get_be64(b + off + mem + 8));
+	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + before));
+	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + after));
+	free(b);
+}
+
+/* A token the format does not have stops the walk: the slot after it stays unfilled. The same
+ * tree with FDT_NOP there is filled. A tree that is not one (bad magic, shorter than a header)
+ * is left alone. */
+TEST(root_dt_unknown_token_and_bad_header_stop_the_walk)
+{
+	(void)arena;
+	struct root_objects root = r_root();
+
+	for (uint32_t token = 4; token <= 5; token++) {
+		struct r_tree t = {0};
+		uint32_t cs, total, off;
+
+		r_node(&t, "");
+		r_node(&t, "chosen");
+		r_word(&t, token);
+		cs = r_prop(&t, "humpy,root-cspace-cap", 8);
+		r_word(&t, R_END);
+		r_word(&t, R_END);
+		r_word(&t, R_FIN);
+		uint8_t *b = r_blob(&t, &total, &off);
+
+		CHECK_EQ(token == 4 ? 1 : 0, root_dt_publish(b, total, &root));
+		CHECK_EQ(token == 4 ? root.cspace_cap : UINT64_MAX, r_get_be64(b + off + cs));
+		if (token == 4) {
+			/* Filled again from a copy with a wrong magic, or too short: nothing. */
+			memset(b + off + cs, 0xFF, 8);
+			CHECK_EQ(0, root_dt_publish(b, 39, &root));
+			b[0] ^= 1;
+			CHECK_EQ(0, root_dt_publish(b, total, &root));
+			CHECK_EQ(UINT64_MAX, r_get_be64(b + off + cs));
+		}
+		free(b);
+	}
+}
+
+/* A slot whose value ends exactly at the end of the struct block is still a slot (only a longer
+ * one runs past it). */
+TEST(root_dt_slot_ending_at_the_block_end_is_filled)
+{
+	(void)arena;
+	struct r_tree t = {0};
+	struct root_objects root = r_root();
+	uint32_t cs, total, off;
+
+	r_node(&t, "");
+	r_node(&t, "chosen");
+	cs = r_prop(&t, "humpy,root-cspace-cap", 8);
+	uint8_t *b = r_blob(&t, &total, &off);
+
+	CHECK_EQ(1, root_dt_publish(b, total, &root));
+	CHECK_EQ(root.cspace_cap, r_get_be64(b + off + cs));
+	free(b);
+}
+
+/* A property in the root node after /chosen closed is no slot (in_chosen ends with its node). */
+TEST(root_dt_slot_after_chosen_closed_is_left_alone)
+{
+	(void)arena;
+	struct r_tree t = {0};
+	struct root_objects root = r_root();
+	uint32_t after, total, off;
+
+	r_node(&t, "");
+	r_node(&t, "chosen");
+	r_prop(&t, "humpy,root-cspace-cap", 8);
+	r_word(&t, R_END);
+	after = r_prop(&t, "humpy,root-vic-cap", 8);
+	r_word(&t, R_END);
+	r_word(&t, R_FIN);
+	uint8_t *b = r_blob(&t, &total, &off);
+
+	CHECK_EQ(1, root_dt_publish(b, total, &root));
+	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + after));
+	free(b);
+}
+
+/* An END_NODE with no node open stops the walk: a /chosen at the right depth after it (counted
+ * from a wrapped depth) is not reached. */
+TEST(root_dt_end_node_with_no_node_open_stops_the_walk)
+{
+	(void)arena;
+	struct r_tree t = {0};
+	struct root_objects root = r_root();
+	uint32_t cs, total, off;
+
+	r_node(&t, "");
+	r_word(&t, R_END);
+	r_word(&t, R_END);
+	r_node(&t, "");
+	r_node(&t, "");
+	r_node(&t, "chosen");
+	cs = r_prop(&t, "humpy,root-cspace-cap", 8);
+	uint8_t *b = r_blob(&t, &total, &off);
+
+	CHECK_EQ(0, root_dt_publish(b, total, &root));
+	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + cs));
+	free(b);
+}
+
+/* A name offset equal to the strings block's size (its end: no name) stops the walk like any
+ * offset past it: the slot after it stays unfilled. */
+TEST(root_dt_name_offset_at_the_strings_end_stops_the_walk)
+{
+	(void)arena;
+	struct r_tree t = {0};
+	struct root_objects root = r_root();
+	uint32_t cs, total, off;
+
+	r_node(&t, "");
+	r_node(&t, "chosen");
+	r_word(&t, R_PROP);
+	r_word(&t, 0);
+	r_word(&t, 22); /* the strings block below: "humpy,root-cspace-cap\0", 22 bytes */
+	cs = r_prop(&t, "humpy,root-cspace-cap", 8);
+	r_word(&t, R_END);
+	r_word(&t, R_END);
+	r_word(&t, R_FIN);
+	uint8_t *b = r_blob(&t, &total, &off);
+
+	CHECK_EQ(22, t.strings_len);
+	CHECK_EQ(0, root_dt_publish(b, total, &root));
+	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + cs));
+	free(b);
+}
+
+/* A property name without its NUL at the very end of the strings block (and of the buffer): no
+ * slot, nothing read past the block. */
+TEST(root_dt_unterminated_property_name_at_the_strings_end)
+{
+	(void)arena;
+	struct r_tree t = {0};
+	struct root_objects root = r_root();
+	uint32_t cs, total, off;
+
+	r_node(&t, "");
+	r_node(&t, "chosen");
+	cs = r_prop(&t, "humpy,root-cspace-cap", 8);
+	t.strings_len--; /* drop the NUL: the name runs to the block's end */
+	r_word(&t, R_END);
+	r_word(&t, R_END);
+	r_word(&t, R_FIN);
+	uint8_t *b = r_blob_as(&t, &total, &off, true);
+
+	CHECK_EQ(0, root_dt_publish(b, total, &root));
+	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + cs));
 	free(b);
 }

@@ -25,7 +25,10 @@ def test_same_image_runs_where_it_is_put(harness, addr):
     proc, data = harness("run", "--tests", TESTS, "--hyp-addr", hex(addr), hyp=HYP_BIN)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     v = verdicts(data)
-    assert len(v) > 40 and set(v.values()) == {"PASS"}, v
+    # Every test passes but the GICv2-only ones, which SKIP on this GICv3 machine for that reason.
+    off_gicv3 = {t["id"]: t.get("reason", "") for t in data["tests"] if t["verdict"] != "PASS"}
+    assert len(v) > 40 and all(v[i] == "SKIP" and "GICv2" in r for i, r in off_gicv3.items()), v
+    assert len(off_gicv3) < len(v) // 10, off_gicv3
     # humpy reports the image range it found itself at: the loader's address, not the link one.
     assert f"humpy: hypervisor at EL2, image {addr:#x}-" in console(data)
 

@@ -219,3 +219,18 @@ MQ_TEST(send_device_mmio)
 {
 	buf_send_refused(rc, plat.gicd);
 }
+
+/* Proves a send buffer in a device the VM owns (its console UART, mapped at stage 2 but not
+ * memory) is ADDR_INVALID and queues nothing: the hypervisor never reads a device on the guest's
+ * behalf (a PL011 read of DR would take a character from the guest's console). */
+MQ_TEST(send_device_passthrough)
+{
+	buf_send_refused(rc, plat.uart);
+}
+
+/* Proves a receive buffer in the VM's own console UART is ADDR_INVALID and the message stays
+ * queued: nothing is written to the device. */
+MQ_TEST(receive_device_passthrough)
+{
+	buf_receive_refused(rc, plat.uart);
+}

@@ -252,6 +252,8 @@ static void oracle_check_object(unsigned k)
 			}
 			oc.refs[c < 0 ? 0 : c]++;
 		}
+		/* vcpu_bind_virq VCPU_RUN_WAKEUP: a bound source holding its VIC, as a queue's. */
+		oracle_check_source(&th->vcpu.run_wakeup);
 		if (th->vic != NULL) {
 			int v = oracle_index(th->vic);
 
@@ -971,6 +973,7 @@ uint64_t oracle_fingerprint(void)
 
 			h = oracle_mix(h, (uintptr_t)th->cspace ^ (uintptr_t)th->addrspace << 1);
 			h = oracle_mix(h, (uintptr_t)th->vic ^ th->vic_index);
+			h = oracle_mix_source(h, &th->vcpu.run_wakeup);
 			break;
 		}
 		case OBJ_VIC: {

@@ -141,7 +141,8 @@ static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_threa
 	*boot_thread = root.vcpu;
 	vm->vic = root.vic;
 	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2); under
-	 * the RM, the RM gives both to the primary VM (the page then owned by the root partition). */
+	 * the RM, the RM gives both to the primary VM (the page then owned by the root partition).
+	 */
 	if (m->gpio.size != 0 && m->gpio_intid != 0) {
 		root_add_hwirq(&root, m->gpio_intid);
 		if (hlos != NULL) {

@@ -46,6 +46,7 @@ struct fdt_walk_state {
 	enum fdt_pass pass;
 	struct machine *out;
 	struct fdt_console_path console;
+	const char *ram_error; /* why the memory or reserved-memory description is unusable */
 };
 
 static uint32_t fdt_be32(const uint8_t *p)
@@ -325,18 +326,62 @@ static bool fdt_take_uart(const struct fdt_node *stack, int depth, struct machin
 	return true;
 }
 
+/*
+ * Appends every entry of node's reg to list (count so far in *count, at most max). Counts one past
+ * max when the tree says more, so the caller refuses it. NULL, else what is wrong with the reg:
+ * none, not a whole number of entries, or an entry of size 0 or that wraps.
+ */
+static const char *fdt_take_ranges(const struct fdt_node *node, const struct fdt_node *parent,
+                                   struct machine_range *list, uint32_t max, uint32_t *count)
+{
+	uint32_t entry = (parent->address_cells + parent->size_cells) * 4;
+	struct machine_range r;
+
+	if (node->reg == NULL || node->reg_len == 0 || entry == 0 || node->reg_len % entry != 0)
+		return "reg missing or not whole entries";
+	for (uint32_t idx = 0; idx < node->reg_len / entry; idx++) {
+		if (!fdt_reg(node, parent, idx, &r))
+			return "reg entry empty, wrapping or of unusable cells";
+		if (*count < max)
+			list[*count] = r;
+		if (*count <= max)
+			(*count)++;
+	}
+	return NULL;
+}
+
+/* The RAM description: memory nodes' banks and /reserved-memory children's ranges (those without
+ * reg are allocated by the OS from alloc-ranges and reserve nothing yet). */
+static void fdt_take_ram(const struct fdt_node *stack, int depth, struct machine *out,
+                         const char **ram_error)
+{
+	const struct fdt_node *node = &stack[depth];
+	const char *why = NULL;
+
+	if (fdt_string_is(node->device_type, node->device_type_len, "memory")) {
+		why = fdt_take_ranges(node, &stack[depth - 1], out->bank, MACHINE_MAX_BANKS,
+		                      &out->bank_count);
+		if (why == NULL && out->mem.size == 0)
+			out->mem = out->bank[0];
+	} else if (depth == 2 && fdt_name_is(stack[1].name, "reserved-memory") &&
+	           node->reg != NULL) {
+		why = fdt_take_ranges(node, &stack[1], out->reserved, MACHINE_MAX_RESERVED,
+		                      &out->reserved_count);
+	}
+	if (why != NULL && *ram_error == NULL)
+		*ram_error = why;
+}
+
 static void fdt_take_node(const struct fdt_node *stack, int depth, struct machine *out,
-                          struct fdt_console_path *console)
+                          struct fdt_console_path *console, const char **ram_error)
 {
 	const struct fdt_node *node = &stack[depth];
 	const struct fdt_node *parent = &stack[depth - 1];
 	bool okay = node->status == NULL || fdt_string_is(node->status, node->status_len, "okay");
-	bool memory = fdt_string_is(node->device_type, node->device_type_len, "memory");
 
 	if (!okay)
 		return;
-	if (memory && out->mem.size == 0)
-		(void)fdt_reg(node, parent, 0, &out->mem);
+	fdt_take_ram(stack, depth, out, ram_error);
 	if (fdt_string_is(node->compatible, node->compatible_len, "arm,gic-v3") &&
 	    out->gicd.size == 0) {
 		(void)fdt_reg(node, parent, 0, &out->gicd);
@@ -415,7 +460,7 @@ static void fdt_end_node(const struct fdt_node *stack, int depth, struct fdt_wal
 	const struct fdt_node *node = &stack[depth];
 
 	if (st->pass == FDT_PASS_MACHINE) {
-		fdt_take_node(stack, depth, st->out, &st->console);
+		fdt_take_node(stack, depth, st->out, &st->console, &st->ram_error);
 	} else if (st->pass == FDT_PASS_STDOUT &&
 	           fdt_path_is(stack, depth, st->console.path, st->console.path_len) &&
 	           (node->status == NULL ||
@@ -488,6 +533,53 @@ static struct fdt_result fdt_walk(const struct fdt_view *v, struct fdt_walk_stat
 	}
 }
 
+static uint64_t fdt_be64(const uint8_t *p)
+{
+	return (uint64_t)fdt_be32(p) << 32 | fdt_be32(p + 4);
+}
+
+/*
+ * The FDT header's memory reservation block (offset off_mem_rsvmap, 16-byte address/size pairs
+ * ending with a 0/0 pair; an offset of 0 is taken as no block, as hand-built trees have) joins the
+ * reserved ranges; then the RAM description is checked: no list past its bound, banks ascending
+ * and apart (every board's tree lists them so). A tree without memory is the boot's to refuse.
+ */
+static struct fdt_result fdt_check_ram(const uint8_t *b, uint32_t total, struct machine *out,
+                                       const char *ram_error)
+{
+	uint32_t off = fdt_be32(b + 16);
+
+	if (ram_error != NULL)
+		return (struct fdt_result){-1, ram_error};
+	if (off != 0 && (!IS_ALIGNED(off, 8) || off < FDT_HEADER_LEN))
+		return (struct fdt_result){-1, "memory reservation block misplaced"};
+	for (; off != 0; off += 16) {
+		if (off > total || total - off < 16)
+			return (struct fdt_result){-1, "memory reservation block not terminated"};
+		uint64_t base = fdt_be64(b + off), size = fdt_be64(b + off + 8);
+
+		if (base == 0 && size == 0)
+			break;
+		if (size == 0)
+			continue;
+		if (base + size < base)
+			return (struct fdt_result){-1, "memory reservation wraps"};
+		if (out->reserved_count < MACHINE_MAX_RESERVED)
+			out->reserved[out->reserved_count] = (struct machine_range){base, size};
+		if (out->reserved_count <= MACHINE_MAX_RESERVED)
+			out->reserved_count++;
+	}
+	if (out->bank_count > MACHINE_MAX_BANKS)
+		return (struct fdt_result){-1, "more memory banks than humpy keeps"};
+	if (out->reserved_count > MACHINE_MAX_RESERVED)
+		return (struct fdt_result){-1, "more reserved ranges than humpy keeps"};
+	for (uint32_t i = 1; i < out->bank_count; i++) {
+		if (out->bank[i].base < out->bank[i - 1].base + out->bank[i - 1].size)
+			return (struct fdt_result){-1, "memory banks not ascending and apart"};
+	}
+	return (struct fdt_result){0, NULL};
+}
+
 struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct machine *out)
 {
 	const uint8_t *b = blob;
@@ -518,6 +610,8 @@ struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct mac
 	struct fdt_walk_state st = {.pass = FDT_PASS_MACHINE, .out = out};
 	struct fdt_result r = fdt_walk(&v, &st);
 
+	if (r.error == 0)
+		r = fdt_check_ram(b, total, out, st.ram_error);
 	if (r.error != 0 || st.console.name == NULL)
 		return r;
 	if (st.console.path == NULL) {

@@ -9,8 +9,20 @@ struct machine_range {
 	uint64_t size;
 };
 
+/* Bounds of the DT's RAM description (a board has a few banks and a few carve-outs); a tree that
+ * says more is refused (fdt_read_machine), not cut short. */
+#define MACHINE_MAX_BANKS    8U
+#define MACHINE_MAX_RESERVED 16U
+
 struct machine {
-	struct machine_range mem;  /* first range of the first memory node */
+	struct machine_range mem; /* first range of the first memory node */
+	/* Every reg range of every memory node, in tree order (bank[0] == mem). */
+	struct machine_range bank[MACHINE_MAX_BANKS];
+	uint32_t bank_count;
+	/* Memory no VM may get: /reserved-memory children's reg and the FDT header's memory
+	 * reservation block, in that order. */
+	struct machine_range reserved[MACHINE_MAX_RESERVED];
+	uint32_t reserved_count;
 	struct machine_range gicd; /* GIC distributor (v2 or v3) */
 	struct machine_range gicr; /* GICv3: first redistributor region */
 	struct machine_range gicc; /* GICv2: CPU interface */

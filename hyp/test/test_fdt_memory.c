@@ -190,6 +190,15 @@ TEST(fdt_takes_banks_of_two_memory_nodes)
 	rt_token(&t, 2);
 	rt_token(&t, 2);
 	rt_token(&t, 2);
+	/* A grandchild of /reserved-memory is no region of its own (the binding's are children). */
+	rt_begin(&t, "reserved-memory");
+	rt_cells(&t, 2, 2);
+	rt_begin(&t, "group");
+	rt_begin(&t, "y@90000000");
+	rt_reg64(&t, deep, 1);
+	rt_token(&t, 2);
+	rt_token(&t, 2);
+	rt_token(&t, 2);
 	rt_token(&t, 2);
 	size = rt_finish(&t);
 	CHECK_EQ(0, fdt_read_machine(t.blob, size, &m).error);

@@ -90,6 +90,12 @@ TEST(vm_ram_moves_around_reserved_and_taken_ranges)
 	CHECK(vm_ram_pick(&m, half, 1, 4 * GIB, &r));
 	CHECK_EQ(0x0, r.base);
 	CHECK_EQ(0x3FE00000, r.size);
+	/* Equal pieces, the higher found first (its hole is listed first): still the lower. */
+	static const struct machine_range desc[] = {{0x40000000, 0x200000}, {0x0, 0x200000}};
+
+	CHECK(vm_ram_pick(&m, desc, 2, 4 * GIB, &r));
+	CHECK_EQ(0x200000, r.base);
+	CHECK_EQ(0x3FE00000, r.size);
 	/* Overlapping holes count as one. */
 	static const struct machine_range two[] = {{0x0, 0x30000000}, {0x20000000, 0x20000000}};
 

@@ -329,7 +329,7 @@ static bool fdt_take_uart(const struct fdt_node *stack, int depth, struct machin
 /*
  * Appends every entry of node's reg to list (count so far in *count, at most max). Counts one past
  * max when the tree says more, so the caller refuses it. NULL, else what is wrong with the reg:
- * none, not a whole number of entries, or an entry of size 0 or that wraps.
+ * none, not a whole number of entries, or an entry that wraps (size 0 is skipped).
  */
 static const char *fdt_take_ranges(const struct fdt_node *node, const struct fdt_node *parent,
                                    struct machine_range *list, uint32_t max, uint32_t *count)
@@ -340,8 +340,15 @@ static const char *fdt_take_ranges(const struct fdt_node *node, const struct fdt
 	if (node->reg == NULL || node->reg_len == 0 || entry == 0 || node->reg_len % entry != 0)
 		return "reg missing or not whole entries";
 	for (uint32_t idx = 0; idx < node->reg_len / entry; idx++) {
+		/* A size of 0 is memory a firmware fills in later (the RPi 4's DTB ships memory@0
+		 * as <0 0 0>): no bank, not a broken tree. */
+		if (parent->address_cells >= 1 && parent->address_cells <= 2 &&
+		    parent->size_cells <= 2 &&
+		    fdt_cells(node->reg + idx * entry + 4 * parent->address_cells,
+		              parent->size_cells) == 0)
+			continue;
 		if (!fdt_reg(node, parent, idx, &r))
-			return "reg entry empty, wrapping or of unusable cells";
+			return "reg entry wrapping or of unusable cells";
 		if (*count < max)
 			list[*count] = r;
 		if (*count <= max)

@@ -165,6 +165,87 @@ RM_TEST(mem_share_self)
 	ASSERT_EQ32("page after the reclaim", word, MEM_PATTERN);
 }
 
+/* Proves MEM_APPEND grows a parcel created with append-follows (§6): MEM_SHARE {self RWX} of one
+ * page with that flag answers a handle, MEM_APPEND(last) of a second page OK, a further MEM_APPEND
+ * ARGUMENT_INVALID (the parcel is complete); MEM_NOTIFY(SHARED) then describes both ranges byte for
+ * byte, and one MEM_RECLAIM ends the whole parcel. */
+RM_TEST(mem_share_append)
+{
+	u8 req[64], shared[64];
+	struct rm_msg m;
+	const u16 vmid = (u16)rm->vmid;
+	const u8 rwx = GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X;
+	u32 len = mem_create_req(req, &vmid, &rwx, 1, mem_page_ipa(0), MEM_PAGE_SIZE, 0x4321);
+	u32 handle, at;
+	const struct rm_notif *n;
+
+	req[2] = GH_RM_MEM_CREATE_APPEND_FOLLOW;
+	if (!mem_call("MEM_SHARE {self RWX} append-follows", GH_RM_IDS_MEM_SHARE, req, len,
+	              GH_RM_ERRORS_OK, 8, &m))
+		return;
+	handle = rm_get32(m.payload + 4);
+
+	/* handle, last, 3 res, SGL {1, res, {page 2, one page}}. */
+	rm_put32(req, handle);
+	req[4] = GH_RM_MEM_APPEND_LAST;
+	req[5] = req[6] = req[7] = 0;
+	rm_put16(req + 8, 1);
+	rm_put16(req + 10, 0);
+	rm_put64(req + 12, mem_page_ipa(2));
+	rm_put64(req + 20, MEM_PAGE_SIZE);
+	len = 12 + GH_RM_MEM_SGL_ENTRY;
+	if (!mem_call("MEM_APPEND(last)", GH_RM_IDS_MEM_APPEND, req, len, GH_RM_ERRORS_OK, 4, &m) ||
+	    !mem_call("MEM_APPEND after the last", GH_RM_IDS_MEM_APPEND, req, len,
+	              GH_RM_ERRORS_ARGUMENT_INVALID, 4, &m))
+		return;
+
+	/* MEM_NOTIFY(SHARED, tag 0x78) to [self]. */
+	rm_put32(req, handle);
+	req[4] = GH_RM_MEM_NOTIFY_SHARED;
+	req[5] = req[6] = req[7] = 0;
+	rm_put32(req + 8, 0x78);
+	rm_put16(req + 12, 1);
+	rm_put16(req + 14, 0);
+	rm_put16(req + 16, vmid);
+	rm_put16(req + 18, 0);
+	if (!mem_call("MEM_NOTIFY(SHARED) to self", GH_RM_IDS_MEM_NOTIFY, req, 20, GH_RM_ERRORS_OK,
+	              4, &m))
+		return;
+	n = rm_notif_wait(GH_RM_NOTIFICATIONS_MEM_SHARED, RM_REPLY_MS);
+	if (n == NULL) {
+		test_fail("no MEM_SHARED notification after MEM_NOTIFY(SHARED)");
+		return;
+	}
+	/* handle, normal, share, flags 0, res, owner, res, label, tag, ACL {self RWX}, two ranges
+	 * of one page, no attributes. */
+	rm_put32(shared, handle);
+	shared[4] = GH_RM_MEM_TYPE_NORMAL;
+	shared[5] = GH_RM_MEM_TRANS_SHARE;
+	shared[6] = shared[7] = 0;
+	rm_put16(shared + 8, vmid);
+	rm_put16(shared + 10, 0);
+	rm_put32(shared + 12, 0x4321);
+	rm_put32(shared + 16, 0x78);
+	rm_put32(shared + 20, 1);
+	rm_put16(shared + 24, vmid);
+	shared[26] = rwx;
+	shared[27] = 0;
+	rm_put32(shared + 28, 2);
+	at = 32;
+	rm_put64(shared + at, MEM_PAGE_SIZE);
+	rm_put64(shared + at + 8, MEM_PAGE_SIZE);
+	rm_put32(shared + at + 16, 0);
+	ASSERT_EQ("MEM_SHARED length", n->len, at + 20);
+	if (!rm_expect_bytes("MEM_SHARED", n->payload, shared, at + 20))
+		return;
+
+	len = mem_handle_req(req, handle);
+	if (!mem_call("MEM_RECLAIM", GH_RM_IDS_MEM_RECLAIM, req, len, GH_RM_ERRORS_OK, 4, &m))
+		return;
+	mem_call("MEM_RECLAIM again", GH_RM_IDS_MEM_RECLAIM, req, len, GH_RM_ERRORS_HANDLE_INVALID,
+	         4, &m);
+}
+
 /* Proves MEM_LEND's refusals leave the page with its lender (§6): lending to itself (an owner in
  * its lend's ACL) or to a VMID no VM has is ARGUMENT_INVALID, a request one byte short or long
  * MSG_INVALID, an empty ACL ARGUMENT_INVALID; the page reads without a fault after each. */

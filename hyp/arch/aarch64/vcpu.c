@@ -363,6 +363,11 @@ void arch_vcpu_wfi(void)
 	sched_wait(&cpu->sched, v);
 }
 
+/*
+ * Waking a waiter may change the waiting list under the walk: a proxied waiter's wakeup VIRQ
+ * (sched_wake_waiting -> vcpu_run_wakeup) can wake another waiter in turn. So each wake starts the
+ * walk again; each one takes a vCPU off the list, so it ends.
+ */
 void vcpu_vic_changed(const struct vic *vic)
 {
 	struct cpu_local *cpu = this_cpu();

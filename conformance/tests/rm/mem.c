@@ -78,20 +78,71 @@ static bool mem_call(const char *what, u32 id, const u8 *req, u32 len, u32 err, 
 	return rm_expect_call(what, id, req, len, err, reply_len, m);
 }
 
+/*
+ * MEM_NOTIFY(SHARED, tag) of the owner's own parcel to the owner, and the MEM_SHARED it gets
+ * checked byte for byte: handle, normal, share, flags 0, res, owner, res, label, tag, ACL {owner
+ * RWX}, n_pages ranges of one page each, no attributes. False (the test failed) otherwise.
+ */
+static bool mem_notify_self_shared(u32 handle, u16 vmid, u32 label, u32 tag, u32 n_pages)
+{
+	u8 req[20], shared[64];
+	struct rm_msg m;
+	const struct rm_notif *n;
+	u32 at = 32;
+
+	rm_put32(req, handle);
+	req[4] = GH_RM_MEM_NOTIFY_SHARED;
+	req[5] = req[6] = req[7] = 0;
+	rm_put32(req + 8, tag);
+	rm_put16(req + 12, 1);
+	rm_put16(req + 14, 0);
+	rm_put16(req + 16, vmid);
+	rm_put16(req + 18, 0);
+	if (!mem_call("MEM_NOTIFY(SHARED) to self", GH_RM_IDS_MEM_NOTIFY, req, 20, GH_RM_ERRORS_OK,
+	              4, &m))
+		return false;
+	n = rm_notif_wait(GH_RM_NOTIFICATIONS_MEM_SHARED, RM_REPLY_MS);
+	if (n == NULL) {
+		test_fail("no MEM_SHARED notification after MEM_NOTIFY(SHARED)");
+		return false;
+	}
+	rm_put32(shared, handle);
+	shared[4] = GH_RM_MEM_TYPE_NORMAL;
+	shared[5] = GH_RM_MEM_TRANS_SHARE;
+	shared[6] = shared[7] = 0;
+	rm_put16(shared + 8, vmid);
+	rm_put16(shared + 10, 0);
+	rm_put32(shared + 12, label);
+	rm_put32(shared + 16, tag);
+	rm_put32(shared + 20, 1);
+	rm_put16(shared + 24, vmid);
+	shared[26] = GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X;
+	shared[27] = 0;
+	rm_put32(shared + 28, n_pages);
+	for (u32 i = 0; i < n_pages; i++, at += 8)
+		rm_put64(shared + at, MEM_PAGE_SIZE);
+	rm_put32(shared + at, 0);
+	at += 4;
+	if (n->len != at) {
+		test_fail("MEM_SHARED length: expected 0x%x got 0x%x", at, n->len);
+		return false;
+	}
+	return rm_expect_bytes("MEM_SHARED", n->payload, shared, at);
+}
+
 /* Proves a share whose ACL names only the owner (RWX) is a parcel (§6): MEM_SHARE answers OK and a
  * handle, the page stays readable and writable, MEM_NOTIFY(SHARED) to the owner itself sends it
  * MEM_SHARED describing the parcel byte for byte, the owner can neither accept nor release it
  * (DENIED), MEM_RECLAIM ends it and a second reclaim finds no handle (HANDLE_INVALID). */
 RM_TEST(mem_share_self)
 {
-	u8 req[64], shared[64];
+	u8 req[64];
 	struct rm_msg m;
 	const u16 vmid = (u16)rm->vmid;
 	const u8 rwx = GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X;
 	const u64 ipa = mem_page_ipa(1);
 	u32 len = mem_create_req(req, &vmid, &rwx, 1, ipa, MEM_PAGE_SIZE, 0x1234);
 	u32 handle, word;
-	const struct rm_notif *n;
 
 	if (!mem_call("MEM_SHARE {self RWX}", GH_RM_IDS_MEM_SHARE, req, len, GH_RM_ERRORS_OK, 8,
 	              &m))
@@ -102,42 +153,7 @@ RM_TEST(mem_share_self)
 		return;
 	ASSERT_EQ32("shared page after a write", word, MEM_PATTERN);
 
-	/* MEM_NOTIFY(SHARED, tag 0x77) to [self]. */
-	rm_put32(req, handle);
-	req[4] = GH_RM_MEM_NOTIFY_SHARED;
-	req[5] = req[6] = req[7] = 0;
-	rm_put32(req + 8, 0x77);
-	rm_put16(req + 12, 1);
-	rm_put16(req + 14, 0);
-	rm_put16(req + 16, vmid);
-	rm_put16(req + 18, 0);
-	if (!mem_call("MEM_NOTIFY(SHARED) to self", GH_RM_IDS_MEM_NOTIFY, req, 20, GH_RM_ERRORS_OK,
-	              4, &m))
-		return;
-	n = rm_notif_wait(GH_RM_NOTIFICATIONS_MEM_SHARED, RM_REPLY_MS);
-	if (n == NULL) {
-		test_fail("no MEM_SHARED notification after MEM_NOTIFY(SHARED)");
-		return;
-	}
-	/* handle, normal, share, flags 0, res, owner, res, label, tag, ACL {self RWX}, one range of
-	 * one page, no attributes. */
-	rm_put32(shared, handle);
-	shared[4] = GH_RM_MEM_TYPE_NORMAL;
-	shared[5] = GH_RM_MEM_TRANS_SHARE;
-	shared[6] = shared[7] = 0;
-	rm_put16(shared + 8, vmid);
-	rm_put16(shared + 10, 0);
-	rm_put32(shared + 12, 0x1234);
-	rm_put32(shared + 16, 0x77);
-	rm_put32(shared + 20, 1);
-	rm_put16(shared + 24, vmid);
-	shared[26] = rwx;
-	shared[27] = 0;
-	rm_put32(shared + 28, 1);
-	rm_put64(shared + 32, MEM_PAGE_SIZE);
-	rm_put32(shared + 40, 0);
-	ASSERT_EQ("MEM_SHARED length", n->len, 44);
-	if (!rm_expect_bytes("MEM_SHARED", n->payload, shared, 44))
+	if (!mem_notify_self_shared(handle, vmid, 0x1234, 0x77, 1))
 		return;
 
 	/* MEM_ACCEPT by the owner: handle, normal, share, DONE, label, empty lists. */
@@ -171,13 +187,12 @@ RM_TEST(mem_share_self)
  * byte, and one MEM_RECLAIM ends the whole parcel. */
 RM_TEST(mem_share_append)
 {
-	u8 req[64], shared[64];
+	u8 req[64];
 	struct rm_msg m;
 	const u16 vmid = (u16)rm->vmid;
 	const u8 rwx = GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X;
 	u32 len = mem_create_req(req, &vmid, &rwx, 1, mem_page_ipa(0), MEM_PAGE_SIZE, 0x4321);
-	u32 handle, at;
-	const struct rm_notif *n;
+	u32 handle;
 
 	req[2] = GH_RM_MEM_CREATE_APPEND_FOLLOW;
 	if (!mem_call("MEM_SHARE {self RWX} append-follows", GH_RM_IDS_MEM_SHARE, req, len,
@@ -199,44 +214,7 @@ RM_TEST(mem_share_append)
 	              GH_RM_ERRORS_ARGUMENT_INVALID, 4, &m))
 		return;
 
-	/* MEM_NOTIFY(SHARED, tag 0x78) to [self]. */
-	rm_put32(req, handle);
-	req[4] = GH_RM_MEM_NOTIFY_SHARED;
-	req[5] = req[6] = req[7] = 0;
-	rm_put32(req + 8, 0x78);
-	rm_put16(req + 12, 1);
-	rm_put16(req + 14, 0);
-	rm_put16(req + 16, vmid);
-	rm_put16(req + 18, 0);
-	if (!mem_call("MEM_NOTIFY(SHARED) to self", GH_RM_IDS_MEM_NOTIFY, req, 20, GH_RM_ERRORS_OK,
-	              4, &m))
-		return;
-	n = rm_notif_wait(GH_RM_NOTIFICATIONS_MEM_SHARED, RM_REPLY_MS);
-	if (n == NULL) {
-		test_fail("no MEM_SHARED notification after MEM_NOTIFY(SHARED)");
-		return;
-	}
-	/* handle, normal, share, flags 0, res, owner, res, label, tag, ACL {self RWX}, two ranges
-	 * of one page, no attributes. */
-	rm_put32(shared, handle);
-	shared[4] = GH_RM_MEM_TYPE_NORMAL;
-	shared[5] = GH_RM_MEM_TRANS_SHARE;
-	shared[6] = shared[7] = 0;
-	rm_put16(shared + 8, vmid);
-	rm_put16(shared + 10, 0);
-	rm_put32(shared + 12, 0x4321);
-	rm_put32(shared + 16, 0x78);
-	rm_put32(shared + 20, 1);
-	rm_put16(shared + 24, vmid);
-	shared[26] = rwx;
-	shared[27] = 0;
-	rm_put32(shared + 28, 2);
-	at = 32;
-	rm_put64(shared + at, MEM_PAGE_SIZE);
-	rm_put64(shared + at + 8, MEM_PAGE_SIZE);
-	rm_put32(shared + at + 16, 0);
-	ASSERT_EQ("MEM_SHARED length", n->len, at + 20);
-	if (!rm_expect_bytes("MEM_SHARED", n->payload, shared, at + 20))
+	if (!mem_notify_self_shared(handle, vmid, 0x4321, 0x78, 2))
 		return;
 
 	len = mem_handle_req(req, handle);

@@ -27,6 +27,17 @@ static void console_putc(char c)
 	console_uart[PL011_DR / 4] = (uint32_t)(uint8_t)c;
 }
 
+void console_write_bytes(void *ctx, const char *bytes, size_t len)
+{
+	(void)ctx;
+	for (size_t i = 0; i < len; i++) {
+		if (bytes[i] == '\n') {
+			console_putc('\r');
+		}
+		console_putc(bytes[i] != '\0' ? bytes[i] : ' ');
+	}
+}
+
 struct fmt_out {
 	char *buf;
 	size_t size;

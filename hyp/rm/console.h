@@ -9,6 +9,10 @@
 
 void console_init(uint64_t uart_base);
 
+/* A VM's console bytes as they are (a NUL printed as a space, a newline as CR LF); @ctx unused (the
+ * shape of rm_rpc_ops.console_write, whose tables point here). */
+void console_write_bytes(void *ctx, const char *bytes, size_t len);
+
 /* printf subset: %s %c %d %u %x %p, with l/ll, width and 0-padding. */
 void rm_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

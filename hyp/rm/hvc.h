@@ -4,6 +4,7 @@
 #ifndef RM_HVC_H
 #define RM_HVC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Hypercall numbers (call_num: SMCCC function ID 0xC6008000 + n). */
@@ -84,5 +85,10 @@ uint64_t hvc_err(uint32_t num, uint64_t a0, uint64_t a1, uint64_t a2);
 /* Creates an object of @create_call from @partition with its cap in @cspace: the cap, or ~0 with
  * the error in *err. */
 uint64_t hvc_create(uint32_t create_call, uint64_t partition, uint64_t cspace, uint64_t *err);
+/* msgqueue_send of @msg on @queue (pushed), waiting in WFI for room at most @max_waits times: the
+ * queue's send VIRQ @room_virq (level, asserted while it has room) is enabled only while waiting,
+ * or every WFI would end at once. 0 when sent, -1 on an error or when the queue stayed full. */
+int hvc_msgqueue_send_waiting(uint64_t queue, uint32_t room_virq, unsigned max_waits,
+                              const void *msg, size_t len);
 
 #endif

@@ -31,39 +31,7 @@ static int peer_send(void *ctx, const void *msg, size_t len)
 {
 	const struct peer_vm *p = ctx;
 
-	for (unsigned i = 0; i < PEER_SEND_WAITS; i++) {
-		const uint64_t a[4] = {p->rx_queue, len, (uint64_t)(uintptr_t)msg,
-		                       HVC_MSGQUEUE_PUSH};
-		uint64_t err = hvc_call(HVC_MSGQUEUE_SEND, a, 4).x[0];
-
-		if (err != HVC_ERROR_MSGQUEUE_FULL) {
-			return err == HVC_OK ? 0 : -1;
-		}
-		/* Level VIRQ asserted while the queue has room: enabled only for this wait. */
-		gic_enable_spi(p->rm_tx_virq);
-		__asm__ volatile("wfi" ::: "memory");
-		gic_disable_spi(p->rm_tx_virq);
-		(void)gic_ack();
-	}
-	return -1;
-}
-
-static void peer_console_write(void *ctx, const char *bytes, size_t len)
-{
-	char chunk[64];
-
-	(void)ctx;
-	while (len > 0) {
-		size_t n = len < sizeof(chunk) - 1 ? len : sizeof(chunk) - 1;
-
-		for (size_t i = 0; i < n; i++) {
-			chunk[i] = bytes[i] != '\0' ? bytes[i] : ' ';
-		}
-		chunk[n] = '\0';
-		rm_printf("%s", chunk);
-		bytes += n;
-		len -= n;
-	}
+	return hvc_msgqueue_send_waiting(p->rx_queue, p->rm_tx_virq, PEER_SEND_WAITS, msg, len);
 }
 
 /* VM_EXIT from the peer itself: its one vCPU stops. */
@@ -79,7 +47,7 @@ static uint32_t peer_vm_exit(void *ctx, uint16_t vmid)
 
 static const struct rm_rpc_ops peer_ops = {
     .send = peer_send,
-    .console_write = peer_console_write,
+    .console_write = console_write_bytes,
     .vm_exit = peer_vm_exit,
 };
 

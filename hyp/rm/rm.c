@@ -38,40 +38,7 @@ static int rm_send(void *ctx, const void *msg, size_t len)
 {
 	const struct primary_vm *vm = ctx;
 
-	for (unsigned i = 0; i < RM_SEND_WAITS; i++) {
-		const uint64_t a[4] = {vm->rx_queue, len, (uint64_t)(uintptr_t)msg,
-		                       HVC_MSGQUEUE_PUSH};
-		uint64_t err = hvc_call(HVC_MSGQUEUE_SEND, a, 4).x[0];
-
-		if (err != HVC_ERROR_MSGQUEUE_FULL) {
-			return err == HVC_OK ? 0 : -1;
-		}
-		/* The send VIRQ is level and asserted whenever the queue has room: enabled only
-		 * while waiting for room, or every WFI would end at once. */
-		gic_enable_spi(RM_RPC_TX_VIRQ);
-		rm_wait();
-		gic_disable_spi(RM_RPC_TX_VIRQ);
-		(void)gic_ack();
-	}
-	return -1;
-}
-
-static void rm_console_write(void *ctx, const char *bytes, size_t len)
-{
-	char chunk[128];
-
-	(void)ctx;
-	while (len > 0) {
-		size_t n = len < sizeof(chunk) - 1 ? len : sizeof(chunk) - 1;
-
-		for (size_t i = 0; i < n; i++) {
-			chunk[i] = bytes[i] != '\0' ? bytes[i] : ' ';
-		}
-		chunk[n] = '\0';
-		rm_printf("%s", chunk);
-		bytes += n;
-		len -= n;
-	}
+	return hvc_msgqueue_send_waiting(vm->rx_queue, RM_RPC_TX_VIRQ, RM_SEND_WAITS, msg, len);
 }
 
 static uint32_t rm_vm_exit(void *ctx, uint16_t vmid)
@@ -86,7 +53,7 @@ static uint32_t rm_vm_exit(void *ctx, uint16_t vmid)
 
 static const struct rm_rpc_ops rm_ops = {
     .send = rm_send,
-    .console_write = rm_console_write,
+    .console_write = console_write_bytes,
     .vm_exit = rm_vm_exit,
 };
 

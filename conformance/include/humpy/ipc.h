@@ -47,9 +47,9 @@ void ipc_end(const struct root_caps *rc);
 			SKIP("%s", why_);                                                          \
 		root_caps_get(&rc_);                                                               \
 		ipc_self_get(&self_);                                                              \
+		ipc_begin(); /* before root_begin deletes the caps its unbinds name */             \
 		if (!root_begin(&rc_))                                                             \
 			return;                                                                    \
-		ipc_begin();                                                                       \
 		area##_body_##name(&rc_, &self_);                                                  \
 		ipc_end(&rc_);                                                                     \
 		root_end(&rc_);                                                                    \

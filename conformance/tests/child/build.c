@@ -539,9 +539,9 @@ const struct child_result *child_get(u64 mode, const char **why, bool *skip)
 			snprintf(child_why, CHILD_WHY_SIZE,
 			         "the child VM could not be built or run (see the first child test "
 			         "run)");
+			ipc_begin(); /* before root_begin: see ipc_begin */
 			if (root_begin(&rc)) {
 				mem_begin();
-				ipc_begin();
 				child_n_cs_copies = 0;
 				child_build_and_run(&rc, &self, &ram, self_as, mode);
 				child_cs_empty();

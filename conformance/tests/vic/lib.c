@@ -76,7 +76,10 @@ void ipc_begin(void)
 {
 	/* A test abandoned at its time limit never reached ipc_end: its binds are still recorded.
 	 * Undo them now, or a source that outlives the test (the boot hwirq cap) stays bound and
-	 * the next test meets VIRQ_BOUND. */
+	 * the next test meets VIRQ_BOUND. This must run before root_begin deletes the abandoned
+	 * test's caps: an unbind through a deleted cap fails, and a source another cspace still
+	 * holds (a doorbell copied into the child VM's) stays bound to the own VIC and raises its
+	 * VIRQ in a later test. */
 	ipc_unbind_all();
 	irq_reset();
 	mmu_test_reset();

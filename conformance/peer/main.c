@@ -122,9 +122,26 @@ static void note_lent(const u8 *msg, u32 n)
 	report->lent_label = get32(p + 8);
 }
 
+/* A VM_CONSOLE_CHARS notification {u16 from, u16 n, bytes}: counted, the first one kept in the
+ * report (its payload length and first PEER_CHARS_MAX bytes) for the owner to compare. */
+static void note_chars(const u8 *msg, u32 n)
+{
+	u32 len = n - GH_RM_HEADER_SIZE;
+
+	if (n < GH_RM_HEADER_SIZE ||
+	    (msg[1] & GH_RM_HEADER_TYPE_MASK) != GH_RM_MSG_TYPE_NOTIFICATION ||
+	    get32(msg + GH_RM_HEADER_ID_OFFSET) != GH_RM_NOTIFICATIONS_CONSOLE_CHARS ||
+	    report->chars_seen++ != 0)
+		return;
+	report->chars_len = len;
+	for (u32 i = 0; i < len && i < PEER_CHARS_MAX; i++)
+		report->chars[i] = msg[GH_RM_HEADER_SIZE + i];
+}
+
 /*
  * One request of at most one message and its reply (one message too: every reply the peer asks
- * for is short). Notifications and anything else on the way are dropped. Returns false when no
+ * for is short). Notifications on the way are noted (IRQ_LENT, VM_CONSOLE_CHARS), then dropped,
+ * as is anything else. Returns false when no
  * reply came in PEER_REPLY_MS; else *err is the reply's RM error and *len its payload bytes.
  */
 static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 *data, u32 cap)
@@ -159,6 +176,7 @@ static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 
 			continue;
 		}
 		note_lent(msg, n);
+		note_chars(msg, n);
 		if (n < GH_RM_HEADER_SIZE + 4 || n > sizeof(msg) ||
 		    (msg[1] & GH_RM_HEADER_TYPE_MASK) != GH_RM_MSG_TYPE_REPLY ||
 		    (msg[GH_RM_HEADER_SEQ_OFFSET] | (msg[GH_RM_HEADER_SEQ_OFFSET + 1] << 8)) !=
@@ -199,9 +217,9 @@ static void fault_probe(volatile struct peer_fault *f, u64 before)
 	f->elr = peer_exc[3];
 }
 
-/* MEM_ACCEPT {handle, normal, share, DONE, label 0, no ACL, one range at ipa (map_vmid 0), no
- * attributes} (reference §6 MEM_ACCEPT; spec rm.mem). */
-static bool accept(u32 handle, u64 ipa, u32 *err, u32 *len)
+/* MEM_ACCEPT {handle, normal, trans_type (share or donate), DONE, label 0, no ACL, one range at ipa
+ * (map_vmid 0), no attributes} (reference §6 MEM_ACCEPT; spec rm.mem). */
+static bool accept_as(u32 handle, u8 trans_type, u64 ipa, u32 *err, u32 *len)
 {
 	u8 req[GH_RM_MEM_ACCEPT_HEADER + 4 + 4 + GH_RM_MEM_SGL_ENTRY + 4];
 	u32 at = GH_RM_MEM_ACCEPT_HEADER;
@@ -209,7 +227,7 @@ static bool accept(u32 handle, u64 ipa, u32 *err, u32 *len)
 	memset(req, 0, sizeof(req));
 	put32(req, handle);
 	req[4] = GH_RM_MEM_TYPE_NORMAL;
-	req[5] = GH_RM_MEM_TRANS_SHARE;
+	req[5] = trans_type;
 	req[6] = GH_RM_MEM_ACCEPT_DONE;
 	put32(req + at, 0); /* ACL: none */
 	at += 4;
@@ -218,6 +236,11 @@ static bool accept(u32 handle, u64 ipa, u32 *err, u32 *len)
 	put64(req + at, ipa);
 	put64(req + at + 8, 4096);
 	return rpc_call(GH_RM_IDS_MEM_ACCEPT, req, sizeof(req), err, len, NULL, 0);
+}
+
+static bool accept(u32 handle, u64 ipa, u32 *err, u32 *len)
+{
+	return accept_as(handle, GH_RM_MEM_TRANS_SHARE, ipa, err, len);
 }
 
 static bool release(u32 handle, u32 *err)
@@ -338,20 +361,71 @@ static void share_script(u16 vmid)
 	fault_probe(&report->uart_fault, before);
 }
 
-/* GICv3 distributor and redistributor registers (Arm GIC architecture specification v3/v4). */
+/* The donation script (humpy/peer.h PEER_MODE_DONATE); the owner's half is tests/rm/mem.c. The
+ * page is this VM's after the accept: the peer reads the owner's words and writes its own there,
+ * and both later calls on the handle find no parcel. */
+static void donate_script(u16 vmid)
+{
+	int chosen = fdt_path_offset("/chosen");
+	u32 handle, err, len, cells;
+	const u8 *ipa_prop = fdt_prop(chosen, PEER_DT_SHARE_IPA, &cells);
+	volatile u64 *page;
+	u64 ipa;
+
+	if (!fdt_prop_u32(chosen, PEER_DT_SHARE_HANDLE, &handle) || ipa_prop == NULL || cells != 8)
+		stop(PEER_PROBLEM_NO_SCRIPT);
+	ipa = ((u64)fdt_be32(ipa_prop) << 32) | fdt_be32(ipa_prop + 4);
+	page = (volatile u64 *)ipa;
+
+	report->step = PEER_STEP_ACCEPT;
+	if (!accept_as(handle, GH_RM_MEM_TRANS_DONATE, ipa, &err, &len))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->accept_err = err;
+	report->accept_len = len;
+	if (err == GH_RM_ERRORS_OK) {
+		report->read[0] = page[PEER_SH_OWNER];
+		report->read[1] = page[PEER_SH_OWNER + 1];
+		page[PEER_SH_PEER] = report->read[0] ^ PEER_XOR;
+		page[PEER_SH_PEER + 1] = PEER_VMID_TAG | vmid;
+		report->readback[0] = page[PEER_SH_PEER];
+		report->readback[1] = page[PEER_SH_PEER + 1];
+	}
+
+	report->step = PEER_STEP_ACCEPT2;
+	if (!accept_as(handle, GH_RM_MEM_TRANS_DONATE, ipa, &err, &len))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->accept2_err = err;
+	report->accept2_len = len;
+	report->step = PEER_STEP_RELEASE;
+	if (!release(handle, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->release_err = err;
+}
+
+/* GICv3 distributor and redistributor registers (Arm GIC architecture specification v3/v4), and
+ * GICv2's own: ITARGETSR and the memory-mapped CPU interface (GICC). */
 #define GICD_CTLR         0x0000U
 #define GICD_IGROUPR      0x0080U
 #define GICD_ISENABLER    0x0100U
 #define GICD_ICENABLER    0x0180U
 #define GICD_IPRIORITYR   0x0400U
+#define GICD_ITARGETSR    0x0800U
 #define GICD_IROUTER      0x6000U
 #define GICD_CTLR_ARE_NS  (1U << 4)
 #define GICD_CTLR_GRP1_NS (1U << 1)
+#define GICD_CTLR_V2_EN   0x3U /* GICv2: EnableGrp0, EnableGrp1 */
 #define GICR_WAKER        0x0014U
 #define GICR_WAKER_SLEEP  (1U << 1)
+#define GICC_CTLR         0x0000U
+#define GICC_PMR          0x0004U
+#define GICC_IAR          0x000CU
+#define GICC_EOIR         0x0010U
+#define GICC_CTLR_EN      0x7U   /* EnableGrp0, EnableGrp1, AckCtl */
+#define GICC_IAR_ID       0x3FFU /* INTID 9:0 */
 #define GIC_SPURIOUS      1020U
 
 static u64 gicd_base;
+static u64 gicc_base; /* GICv2's CPU interface; 0 with a GICv3 */
 
 static void mmio_w32(u64 a, u32 v)
 {
@@ -364,15 +438,45 @@ static u32 mmio_r32(u64 a)
 	return *(volatile u32 *)a;
 }
 
+/* GICv2 (the DT's arm,cortex-a15-gic or arm,gic-400: reg is GICD, then GICC): the SPI to CPU
+ * interface 0 (the peer's one vCPU) by ITARGETSR, the CPU interface taking both groups. */
+static bool gic_v2_on(int node, u32 intid)
+{
+	u64 size, targets;
+
+	if (!fdt_reg(node, 0, &gicd_base, &size) || !fdt_reg(node, 1, &gicc_base, &size))
+		return false;
+	targets = gicd_base + GICD_ITARGETSR + (intid & ~3U);
+	mmio_w32(gicd_base + GICD_CTLR, GICD_CTLR_V2_EN);
+	mmio_w32(gicd_base + GICD_IGROUPR + intid / 32 * 4,
+	         mmio_r32(gicd_base + GICD_IGROUPR + intid / 32 * 4) | (1U << (intid % 32)));
+	*(volatile u8 *)(gicd_base + GICD_IPRIORITYR + intid) = 0xa0;
+	mmio_w32(targets, (mmio_r32(targets) & ~(0xffU << (8 * (intid % 4)))) |
+	                      (1U << (8 * (intid % 4))));
+	mmio_w32(gicd_base + GICD_ISENABLER + intid / 32 * 4, 1U << (intid % 32));
+	mmio_w32(gicc_base + GICC_PMR, 0xff);
+	mmio_w32(gicc_base + GICC_CTLR, GICC_CTLR_EN);
+	return true;
+}
+
 /* The SPI `intid` routed to this vCPU, group 1, enabled; the CPU interface taking group 1 at any
- * priority. The peer never unmasks PSTATE.I: it takes the interrupt by reading ICC_IAR1_EL1. */
+ * priority, through the GIC the DT names. The peer never unmasks PSTATE.I: it takes the interrupt
+ * by reading ICC_IAR1_EL1 (GICv2: GICC_IAR). */
 static bool gic_on(u32 intid)
 {
 	int node = fdt_find_compatible(-1, "arm,gic-v3");
 	u64 gicr, size;
 
-	if (node < 0 || intid >= GIC_SPURIOUS || !fdt_reg(node, 0, &gicd_base, &size) ||
-	    !fdt_reg(node, 1, &gicr, &size))
+	gicc_base = 0;
+	if (intid >= GIC_SPURIOUS)
+		return false;
+	if (node < 0) {
+		node = fdt_find_compatible(-1, "arm,cortex-a15-gic");
+		if (node < 0)
+			node = fdt_find_compatible(-1, "arm,gic-400");
+		return node >= 0 && gic_v2_on(node, intid);
+	}
+	if (!fdt_reg(node, 0, &gicd_base, &size) || !fdt_reg(node, 1, &gicr, &size))
 		return false;
 	mmio_w32(gicr + GICR_WAKER, mmio_r32(gicr + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	mmio_w32(gicd_base + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_GRP1_NS);
@@ -387,17 +491,34 @@ static bool gic_on(u32 intid)
 	return true;
 }
 
-/* Takes every interrupt for PEER_IRQ_MS: acknowledged (ICC_IAR1_EL1), recorded, its SPI disabled
- * (a level line still high would come back at once) and ended (ICC_EOIR1_EL1). */
+/* The highest pending interrupt acknowledged: its INTID (>= GIC_SPURIOUS for none). */
+static u64 gic_ack(void)
+{
+	u64 iar;
+
+	if (gicc_base != 0)
+		return mmio_r32(gicc_base + GICC_IAR) & GICC_IAR_ID;
+	__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
+	return iar & 0xffffffU;
+}
+
+static void gic_eoi(u64 intid)
+{
+	if (gicc_base != 0)
+		mmio_w32(gicc_base + GICC_EOIR, (u32)intid);
+	else
+		__asm__ volatile("msr S3_0_C12_C12_1, %0; isb" ::"r"(intid) : "memory"); /* EOIR1 */
+}
+
+/* Takes every interrupt for PEER_IRQ_MS: acknowledged, recorded, its SPI disabled (a level line
+ * still high would come back at once) and ended. */
 static void irq_take(void)
 {
 	u64 end = now_ticks() + ms_ticks(PEER_IRQ_MS);
 
 	while (now_ticks() <= end) {
-		u64 iar;
+		u64 iar = gic_ack();
 
-		__asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
-		iar &= 0xffffffU;
 		if (iar >= GIC_SPURIOUS) {
 			yield();
 			continue;
@@ -405,7 +526,7 @@ static void irq_take(void)
 		report->irq_taken_intid = iar;
 		report->irq_taken_count++;
 		mmio_w32(gicd_base + GICD_ICENABLER + (u32)iar / 32 * 4, 1U << (iar % 32));
-		__asm__ volatile("msr S3_0_C12_C12_1, %0; isb" ::"r"(iar) : "memory"); /* EOIR1 */
+		gic_eoi(iar);
 	}
 }
 
@@ -523,6 +644,8 @@ void peer_main(u64 dtb, u64 base)
 		share_script((u16)report->vmid);
 	else if (mode == PEER_MODE_IRQ)
 		irq_script();
+	else if (mode == PEER_MODE_DONATE)
+		donate_script((u16)report->vmid);
 	strays = peer_exc[0] - strays - report->gone_fault.count - report->uart_fault.count;
 	if (strays != 0) {
 		report->stray.count = strays;

@@ -124,6 +124,9 @@ void rm_mem_hyp_init(struct rm_mem_hyp *h, uint64_t partition, uint64_t cspace,
 	for (unsigned i = 0; i < RM_MEM_HYP_MAX_RANGES; i++) {
 		h->range[i].is_used = false;
 	}
+	for (unsigned i = 0; i < RM_MEM_HYP_MAX_GIFTS; i++) {
+		h->gift[i].is_used = false;
+	}
 }
 
 bool rm_mem_hyp_add_vm(struct rm_mem_hyp *h, uint16_t vmid, uint64_t addrspace)
@@ -174,7 +177,7 @@ static uint32_t op_prepare(void *ctx, const struct rm_mem_range *r)
 	if (!derive(h, p->extent, r->owner_ipa - p->base, r->size, &me)) {
 		return RM_ERROR_MEM_INUSE;
 	}
-	*slot = (struct rm_mem_hyp_range){true, r->handle, r->index, me, false};
+	*slot = (struct rm_mem_hyp_range){true, r->handle, r->index, me, false, 0};
 	return RM_OK;
 }
 
@@ -314,9 +317,11 @@ static uint32_t op_borrower_map(void *ctx, const struct rm_mem_range *r,
 	if (vm == NULL || x == NULL) {
 		return RM_ERROR_MAP_FAILED;
 	}
-	return map(vm->addrspace, x->extent, b->ipa, borrow_attrs(b)) == HVC_OK
-	           ? RM_OK
-	           : RM_ERROR_MAP_FAILED;
+	if (map(vm->addrspace, x->extent, b->ipa, borrow_attrs(b)) != HVC_OK) {
+		return RM_ERROR_MAP_FAILED;
+	}
+	x->borrower_ipa = b->ipa;
+	return RM_OK;
 }
 
 static uint32_t op_borrower_unmap(void *ctx, const struct rm_mem_range *r,
@@ -332,15 +337,24 @@ static uint32_t op_borrower_unmap(void *ctx, const struct rm_mem_range *r,
 	                                                         : RM_ERROR_ARGUMENT_INVALID;
 }
 
-/* The borrower keeps the extent mapped where it accepted it; the RM keeps the cap alive. */
+/* The recipient keeps the extent mapped where it accepted it (borrower_map just did); the RM
+ * keeps the cap, as a gift to that VM, until the VM is torn down. */
 static uint32_t op_donate(void *ctx, const struct rm_mem_range *r, uint16_t to)
 {
 	struct rm_mem_hyp *h = ctx;
 	struct rm_mem_hyp_range *x = range_of(h, r);
-	(void)to;
+	struct rm_mem_hyp_gift *g = NULL;
+
+	for (unsigned i = 0; i < RM_MEM_HYP_MAX_GIFTS && g == NULL; i++) {
+		g = h->gift[i].is_used ? NULL : &h->gift[i];
+	}
 	if (x == NULL) {
 		return RM_ERROR_DENIED;
 	}
+	if (g == NULL) {
+		return RM_ERROR_NOMEM;
+	}
+	*g = (struct rm_mem_hyp_gift){true, to, x->extent, x->borrower_ipa};
 	x->is_piece = true;
 	return RM_OK;
 }
@@ -542,6 +556,14 @@ void rm_mem_vm_remove(uint16_t vmid)
 	struct rm_mem_hyp_vm *vm = find_vm(&rm_mem_hyp_state, vmid);
 
 	rm_mem_release_all(&rm_mem_state, vmid);
+	for (unsigned i = 0; i < RM_MEM_HYP_MAX_GIFTS && vm != NULL; i++) {
+		struct rm_mem_hyp_gift *g = &rm_mem_hyp_state.gift[i];
+		if (g->is_used && g->vmid == vmid) {
+			(void)unmap(vm->addrspace, g->extent, g->ipa);
+			delete_cap(&rm_mem_hyp_state, g->extent);
+			g->is_used = false;
+		}
+	}
 	if (vm != NULL) {
 		vm->is_used = false;
 	}

@@ -23,6 +23,7 @@
  * around the lent range meanwhile. */
 #define RM_MEM_HYP_PIECE_SIZE 0x200000ULL
 #define RM_MEM_HYP_MAX_RANGES 32U
+#define RM_MEM_HYP_MAX_GIFTS  8U
 #define RM_MEM_HYP_IPA_POOL   0x100000000ULL /* where MEM_ACCEPT without an SGL maps (4 GiB up) */
 
 struct rm_vms;
@@ -50,6 +51,17 @@ struct rm_mem_hyp_range {
 	uint16_t index;
 	uint64_t extent;
 	bool is_piece; /* mapped as RAM of a VM (reclaimed, or donated): it outlives the parcel */
+	uint64_t borrower_ipa; /* where the last borrower_map put it (a donation's recipient) */
+};
+
+/* A range donated to a peer VM: mapped there until the VM is torn down (rm_mem_vm_remove), when it
+ * leaves that VM and its extent is deleted; the memory stays with the RM, never back with the
+ * donor (a donation is final). */
+struct rm_mem_hyp_gift {
+	bool is_used;
+	uint16_t vmid;
+	uint64_t extent;
+	uint64_t ipa;
 };
 
 struct rm_mem_hyp {
@@ -60,6 +72,7 @@ struct rm_mem_hyp {
 	struct rm_mem_hyp_vm vm[RM_MEM_HYP_MAX_VMS];
 	struct rm_mem_hyp_piece piece[RM_MEM_HYP_MAX_PIECES];
 	struct rm_mem_hyp_range range[RM_MEM_HYP_MAX_RANGES];
+	struct rm_mem_hyp_gift gift[RM_MEM_HYP_MAX_GIFTS];
 };
 
 void rm_mem_hyp_init(struct rm_mem_hyp *h, uint64_t partition, uint64_t cspace,
@@ -89,8 +102,9 @@ bool rm_mem_vm_add(uint16_t vmid, uint64_t addrspace);
 uint32_t rm_mem_accept_for(uint32_t handle, uint16_t vmid, uint64_t *ipa, uint64_t *size);
 
 /* VM_RESET / a failed VM_INIT (peers): every parcel vmid accepted is released (its ranges leave
- * vmid's address space, as MEM_RELEASE from vmid would), then vmid's address space is forgotten,
- * so the owner can reclaim and the VMID can be built again. */
+ * vmid's address space, as MEM_RELEASE from vmid would), every range donated to it is unmapped
+ * and dropped (struct rm_mem_hyp_gift), then vmid's address space is forgotten, so the owner can
+ * reclaim and the VMID can be built again (no mapping keeps the address space alive). */
 void rm_mem_vm_remove(uint16_t vmid);
 /* Maps (is_map) or unmaps the one range of parcel `handle` into the RM's own Stage-2 at the
  * owner's IPA (the RM runs with VA = IPA = PA), read-write: how the RM writes a peer's DT. */

@@ -37,6 +37,11 @@
  * VM_IRQ_RELEASE; VM_EXIT. */
 #define PEER_MODE_IRQ      2U
 #define PEER_DT_IRQ_HANDLE "humpy,irq-handle"
+/* The donation script (tests/rm/mem.c): MEM_ACCEPT (DONATE) of the page named by the share
+ * handle and IPA, the owner's two words read, the peer's two written and read back, a second
+ * MEM_ACCEPT and a MEM_RELEASE of the same handle (the parcel ended with the donation), then
+ * VM_EXIT. */
+#define PEER_MODE_DONATE 3U
 
 /* The shared page (u64 words): the owner's two words, the peer's two (owner word 0 ^ PEER_XOR,
  * then PEER_VMID_TAG | its VMID), the peer's "accepted" mark and the owner's "go". */
@@ -82,6 +87,10 @@
  * written to it (VM_CONSOLE_WRITE); the owner, which opened its side, gets it as CHARS. */
 #define PEER_STEP_CONSOLE 14U
 #define PEER_CONSOLE_LINE "peer: console up\n"
+/* What the owner writes into the peer's console (VM_CONSOLE_WRITE, target = the peer's VMID) once
+ * the peer's ACCEPTED mark is in the shared page; the peer reads it as VM_CONSOLE_CHARS. */
+#define PEER_OWNER_LINE "owner: hello, peer\n"
+#define PEER_CHARS_MAX  32U
 
 #define PEER_REPORT_MAGIC 0x7065657272657074ULL /* "peerrept" */
 
@@ -116,6 +125,12 @@ struct peer_report {
 	u64 irq_release_err, irq_notify_released_err, irq_release2_err;
 	/* PEER_MODE_SHARE: VM_CONSOLE_OPEN and VM_CONSOLE_WRITE of its own console (RM errors). */
 	u64 console_open_err, console_write_err;
+	/* Every VM_CONSOLE_CHARS notification the peer received (count), the first one's payload
+	 * length and its first PEER_CHARS_MAX bytes ({u16 from, u16 n, bytes}). */
+	u64 chars_seen, chars_len;
+	u8 chars[PEER_CHARS_MAX];
+	/* PEER_MODE_DONATE: the peer's words read back from the donated page after writing them. */
+	u64 readback[2];
 };
 #endif
 

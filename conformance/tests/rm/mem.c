@@ -2,8 +2,12 @@
  * pages. A share keeps the owner's access; a lend takes the page out of the lender's Stage-2 (a
  * synchronous external abort with exact ESR/FAR, section 8) until it is reclaimed. */
 #include <humpy/fault.h>
+#include <humpy/libc.h>
+#include <humpy/peer.h>
 #include <humpy/plat.h>
 #include <humpy/rm_rpc.h>
+
+#include "peer_owner.h"
 
 /*
  * Three pages of the guest's own RAM (VA = IPA, identity map): the middle one is shared or lent,
@@ -315,9 +319,9 @@ static void mem_peer_free(u16 vmid)
 	(void)rm_call(GH_RM_IDS_VM_DEALLOCATE, rm_next_seq(), req, 4, &m);
 }
 
-/* Loads and stores of the lent page, each a synchronous external abort at exactly its address;
- * *ok says whether both were. */
-static void mem_lent_faults(u64 ipa, bool *ok)
+/* Loads and stores of a page that left this VM (lent or donated: `load` and `store` name them),
+ * each a synchronous external abort at exactly its address; *ok says whether both were. */
+static void mem_gone_faults(const char *load, const char *store, u64 ipa, bool *ok)
 {
 	struct exc_record rec;
 
@@ -325,14 +329,17 @@ static void mem_lent_faults(u64 ipa, bool *ok)
 	exc_expect_begin();
 	(void)probe_read32(ipa);
 	rec = exc_expect_end();
-	ASSERT_FAULT("load from the lent page", rec, FAULT_ESR_DABT, ipa,
-	             (u64)(uintptr_t)probe_read32_insn);
+	ASSERT_FAULT(load, rec, FAULT_ESR_DABT, ipa, (u64)(uintptr_t)probe_read32_insn);
 	exc_expect_begin();
 	probe_write32(ipa + 8, 1);
 	rec = exc_expect_end();
-	ASSERT_FAULT("store to the lent page", rec, FAULT_ESR_DABT, ipa + 8,
-	             (u64)(uintptr_t)probe_write32_insn);
+	ASSERT_FAULT(store, rec, FAULT_ESR_DABT, ipa + 8, (u64)(uintptr_t)probe_write32_insn);
 	*ok = true;
+}
+
+static void mem_lent_faults(u64 ipa, bool *ok)
+{
+	mem_gone_faults("load from the lent page", "store to the lent page", ipa, ok);
 }
 
 /* Proves MEM_LEND takes exactly the lent page out of the lender's Stage-2 (§6, section 8): a load
@@ -376,4 +383,122 @@ out:
 		(void)rm_call(GH_RM_IDS_MEM_RECLAIM, rm_next_seq(), req, len, &m);
 	}
 	mem_peer_free(peer);
+}
+
+/* The donation test's run: what the owner saw, the peer's report. */
+#define DONATE_OWNER0 0x0d0a7e0d0a7e0001ULL
+#define DONATE_OWNER1 0x0d0a7e0d0a7e0002ULL
+#define DONATE_LABEL  0xd0a7eU
+
+/* Stops, resets and deallocates the peer and reclaims what may still be lent or offered, after a
+ * donation run that stopped early. Errors are expected and ignored. */
+static void mem_donate_cleanup(u16 peer, u32 ram_handle, u32 handle)
+{
+	struct rm_msg m;
+	u8 req[8] = {0};
+
+	rm_put16(req, peer);
+	req[2] = 1; /* FORCE */
+	(void)rm_call(GH_RM_IDS_VM_STOP, rm_next_seq(), req, 8, &m);
+	(void)rm_call(GH_RM_IDS_VM_RESET, rm_next_seq(), req, 4, &m);
+	if (ram_handle != 0)
+		(void)peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ram_handle, &m);
+	if (handle != 0)
+		(void)peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, handle, &m);
+	mem_peer_free(peer);
+}
+
+/*
+ * Proves MEM_DONATE hands a page to another VM for good (§6 MEM_DONATE, MEM_ACCEPT; section 8):
+ * MEM_DONATE {normal, label, ACL {the peer RWX}, one page} answers OK and a handle (8 bytes); the
+ * page leaves the donor's Stage-2 at once (load and store: ESR DABT/SEA, FAR the address, ELR the
+ * access); a second MEM_DONATE of the same page is the spec's rm.mem.in_parcel (MEM_INUSE). The
+ * peer (conformance/peer/ PEER_MODE_DONATE, lent its own RAM) accepts it as a donation (OK, 4
+ * bytes), reads exactly the donor's two words, writes its own and reads them back, and then finds
+ * no parcel for the handle (MEM_ACCEPT and MEM_RELEASE HANDLE_INVALID): the donation ended it. The
+ * donor can no longer reclaim it (HANDLE_INVALID), a further MEM_DONATE of the page is the spec's
+ * rm.mem.not_owned (MEM_INVALID: not the donor's memory any more), and the page stays out of the
+ * donor even after the peer's VM_RESET.
+ */
+RM_TEST(mem_donate_to_peer)
+{
+	static char problem[96];
+	const u64 top = plat.ram_base[0] + plat.ram_size[0];
+	/* Pieces (2 MiB) no other rm test uses: the donated page never comes back. */
+	const u64 ram = top - 20 * 1024 * 1024, page = top - 18 * 1024 * 1024;
+	const u8 rwx = GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W | GH_RM_MEM_RIGHT_X;
+	volatile u64 *words = (volatile u64 *)(uintptr_t)page;
+	u16 peer = mem_peer_allocate();
+	u32 len, handle = 0, ram_handle = 0, exited_len;
+	u8 req[64], exited[16];
+	struct peer_report rep;
+	struct rm_msg m;
+	bool is_faulting;
+
+	if (peer == 0)
+		return;
+	words[PEER_SH_OWNER] = DONATE_OWNER0;
+	words[PEER_SH_OWNER + 1] = DONATE_OWNER1;
+	peer_cache_clean(page, MEM_PAGE_SIZE); /* the peer runs with its caches off */
+	len = mem_create_req(req, &peer, &rwx, 1, page, MEM_PAGE_SIZE, DONATE_LABEL);
+	if (!mem_call("MEM_DONATE of one page", GH_RM_IDS_MEM_DONATE, req, len, GH_RM_ERRORS_OK, 8,
+	              &m))
+		goto fail;
+	handle = rm_get32(m.payload + 4);
+	mem_gone_faults("load from the donated page", "store to the donated page", page,
+	                &is_faulting);
+	if (!is_faulting || !mem_call("MEM_DONATE of the same page again", GH_RM_IDS_MEM_DONATE,
+	                              req, len, GH_RM_MEM_IN_PARCEL, 4, &m))
+		goto fail;
+
+	problem[0] = '\0';
+	peer_problem_to(problem);
+	ram_handle = peer_launch(peer, ram, PEER_MODE_DONATE, handle, page, 0);
+	if (problem[0] != '\0' || !peer_wait_exited(peer, exited, &exited_len)) {
+		test_fail("peer run: %s", problem);
+		goto fail;
+	}
+	rm_put16(req, peer);
+	rm_put16(req + 2, 0);
+	if (!mem_call("VM_RESET of the peer", GH_RM_IDS_VM_RESET, req, 4, GH_RM_ERRORS_OK, 4, &m))
+		goto fail;
+	len = mem_handle_req(req, ram_handle);
+	if (!mem_call("MEM_RECLAIM of the peer's RAM", GH_RM_IDS_MEM_RECLAIM, req, len,
+	              GH_RM_ERRORS_OK, 4, &m))
+		goto fail;
+	ram_handle = 0;
+	peer_read_report(ram, &rep);
+
+	/* The donor's side now: no parcel, and not its memory any more (the peer still exists, so
+	 * the ACL is valid and the range is what is refused). */
+	len = mem_handle_req(req, handle);
+	if (!mem_call("MEM_RECLAIM of the donation", GH_RM_IDS_MEM_RECLAIM, req, len,
+	              GH_RM_ERRORS_HANDLE_INVALID, 4, &m))
+		goto fail;
+	handle = 0;
+	len = mem_create_req(req, &peer, &rwx, 1, page, MEM_PAGE_SIZE, DONATE_LABEL);
+	if (!mem_call("MEM_DONATE of the donated page", GH_RM_IDS_MEM_DONATE, req, len,
+	              GH_RM_MEM_NOT_OWNED, 4, &m))
+		goto fail;
+	mem_peer_free(peer);
+
+	ASSERT_EQ("peer report magic", rep.magic, PEER_REPORT_MAGIC);
+	ASSERT_EQ("peer problem", rep.problem, PEER_PROBLEM_NONE);
+	ASSERT_EQ("peer step", rep.step, PEER_STEP_EXIT);
+	ASSERT_EQ("peer's VM_GET_VMID", rep.vmid, peer);
+	ASSERT_EQ("MEM_ACCEPT (donate) by the peer", rep.accept_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("MEM_ACCEPT (donate) reply length", rep.accept_len, 4);
+	ASSERT_EQ("donor word 0 as the peer read it", rep.read[0], DONATE_OWNER0);
+	ASSERT_EQ("donor word 1 as the peer read it", rep.read[1], DONATE_OWNER1);
+	ASSERT_EQ("peer word 0 read back", rep.readback[0], DONATE_OWNER0 ^ PEER_XOR);
+	ASSERT_EQ("peer word 1 read back", rep.readback[1], PEER_VMID_TAG | peer);
+	ASSERT_EQ("second MEM_ACCEPT by the peer", rep.accept2_err, GH_RM_ERRORS_HANDLE_INVALID);
+	ASSERT_EQ("second MEM_ACCEPT reply length", rep.accept2_len, 4);
+	ASSERT_EQ("MEM_RELEASE by the peer", rep.release_err, GH_RM_ERRORS_HANDLE_INVALID);
+	mem_gone_faults("load from the donated page after the peer's reset",
+	                "store to the donated page after the peer's reset", page, &is_faulting);
+	return;
+fail:
+	if (peer != 0)
+		mem_donate_cleanup(peer, ram_handle, handle);
 }

@@ -43,6 +43,7 @@ struct peer_session {
 	u32 exited_len;
 	u8 chars[32]; /* the peer's console line as the owner got it: VM_CONSOLE_CHARS payload */
 	u32 chars_len;
+	u32 owner_write_err; /* the owner's VM_CONSOLE_WRITE into the peer's console */
 	u32 ram_reclaim_err; /* MEM_RECLAIM of the peer's RAM after VM_RESET */
 	u32 share_reclaim_err, share_reclaim2_err;
 	struct peer_report rep;
@@ -393,6 +394,22 @@ static void peer_cleanup(u16 vmid)
 		(void)peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 }
 
+/* VM_CONSOLE_WRITE {target vmid, n, line} from the owner: the RM error (0xffffffff without a
+ * reply). */
+static u32 owner_console_write(u16 vmid, const char *line)
+{
+	u8 req[GH_RM_CONSOLE_WRITE_HEADER + 64];
+	u32 n = (u32)strlen(line), err = 0xffffffffU;
+	struct rm_msg m;
+
+	rm_put16(req, vmid);
+	rm_put16(req + 2, (u16)n);
+	memcpy(req + GH_RM_CONSOLE_WRITE_HEADER, line, n);
+	(void)call("VM_CONSOLE_WRITE into the peer's console", GH_RM_IDS_CONSOLE_WRITE, req,
+	           GH_RM_CONSOLE_WRITE_HEADER + n, &err, &m);
+	return err;
+}
+
 /* The owner's half of the share script (humpy/peer.h). */
 static bool peer_share_run(void)
 {
@@ -428,6 +445,9 @@ static bool peer_share_run(void)
 	/* The peer holds the share now (or never took it): the owner tries to take it back. */
 	ps.reclaim_held_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 	ps.reclaim_held_len = m.len;
+	/* The peer opened its own console before it accepted: the owner's line reaches it as CHARS,
+	 * queued before the reply to the peer's next request. */
+	ps.owner_write_err = owner_console_write(ps.vmid, PEER_OWNER_LINE);
 	sh[PEER_SH_GO] = PEER_MB_GO;
 	peer_cache_clean(ps.shared, PEER_PAGE);
 	if (!peer_wait_exited(ps.vmid, ps.exited, &ps.exited_len))
@@ -490,6 +510,7 @@ static const struct peer_session *peer_session(void)
 	if (ps.ran)
 		return &ps;
 	ps.ran = true;
+	problem_of_run = ps.problem; /* irq.c or mem.c may have pointed it at theirs */
 	ps.ram = plat.ram_base[0] + plat.ram_size[0] - 8 * 1024 * 1024;
 	ps.shared = plat.ram_base[0] + plat.ram_size[0] - 6 * 1024 * 1024;
 	if (!peer_share_run()) {
@@ -566,6 +587,27 @@ RM_TEST(peer_console_to_owner)
 	rm_put16(want + 2, sizeof(line) - 1);
 	memcpy(want + 4, line, sizeof(line) - 1);
 	rm_expect_bytes("VM_CONSOLE_CHARS", s->chars, want, sizeof(want));
+}
+
+/* Proves an owner's console writes reach its peer: the owner's VM_CONSOLE_WRITE {the peer's VMID,
+ * n, PEER_OWNER_LINE} (its side of the peer's console open) answers OK, and the peer, which opened
+ * its own side, receives exactly one VM_CONSOLE_CHARS {from the owner's VMID, n, the line's bytes}
+ * (§6 console layouts; humpy's RM names the owner as the sender, upstream's sends 0: spec
+ * rm.console). */
+RM_TEST(peer_console_from_owner)
+{
+	static const char line[] = PEER_OWNER_LINE;
+	u8 want[4 + sizeof(line) - 1];
+	PEER_SESSION(s);
+
+	ASSERT_EQ("owner's VM_CONSOLE_WRITE (target the peer)", s->owner_write_err,
+	          GH_RM_ERRORS_OK);
+	ASSERT_EQ("VM_CONSOLE_CHARS the peer received", s->rep.chars_seen, 1);
+	ASSERT_EQ("VM_CONSOLE_CHARS length (peer)", s->rep.chars_len, sizeof(want));
+	rm_put16(want, (u16)rm->vmid);
+	rm_put16(want + 2, sizeof(line) - 1);
+	memcpy(want + 4, line, sizeof(line) - 1);
+	rm_expect_bytes("VM_CONSOLE_CHARS (peer)", (const u8 *)s->rep.chars, want, sizeof(want));
 }
 
 /* Proves share -> the peer accepts, reads and writes: MEM_ACCEPT (with the owner's IPA as its SGL)

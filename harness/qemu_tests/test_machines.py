@@ -1,0 +1,55 @@
+"""make test's short run on the other board models (issue 13): a selection of the suite on QEMU virt
+with a GICv2 (and on the ZCU102 model once humpy passes there), checked against that machine's
+expectations file. Quick (one boot, about 15 s), and it fails when the machine's run fails: any
+FAIL or ERROR, a SKIP the file does not allow, a test listed but not run, or a boot that never
+reached the GICv2 code."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, verdicts
+
+# The areas that cross the GIC twin (list registers, maintenance interrupt, GICD emulation, SGIs),
+# the hypercall paths (both conduits) and the firmware calls a board answers differently.
+SELECTION = "identify.*,smccc.*,psci.*,vic.*,doorbell.*,msgq.send_*"
+
+# machine -> (expectations file, console line only that machine's GIC driver prints, tests that
+# SKIP on GICv3 and must PASS here: proof the GICv2 paths ran, not just booted).
+MACHINES = {
+    "virt-gicv2": ("conformance/expect/humpy-gicv2.yaml", "humpy: GICv2: GICC 0x8010000 ",
+                   ["vic.gicd_v2_sgir", "vic.gicd_v2_targets"]),
+}
+
+
+def console(data):
+    logs = [r["log"] for r in data["runs"] if r.get("mode") == "run"]
+    return "".join(Path(REPO / log).read_text(errors="replace") for log in logs)
+
+
+@pytest.mark.parametrize("machine", sorted(MACHINES))
+def test_selection_passes_on_the_machine(harness, machine):
+    expect, gic_line, gicv2_only = MACHINES[machine]
+    proc, data = harness("run", "--machine", machine, "--tests", SELECTION, "--expect", expect,
+                         timeout=300)
+    assert data is not None, proc.stdout[-2000:] + proc.stderr[-2000:]
+    got = verdicts(data)
+    bad = {k: v for k, v in got.items() if v not in ("PASS", "SKIP")}
+    assert not bad, f"{machine}: not PASS: {bad}; see {data['runs'][-1]['log']}"
+    assert proc.returncode == 0 and data["ok"] is True, proc.stdout[-3000:]
+    # Every test the guest listed for the selection ran, and every SKIP is one the file allows,
+    # with its reason.
+    e = data["expect"]
+    assert e["ok"] and e["problems"] == [] and e["unexpected_skips"] == [], e
+    assert e["count"]["listed"] == e["count"]["ran"] == len(got) == len(data["listed"])
+    assert data["runs"][-1]["outcome"] == "complete"
+    assert data["runs"][-1]["end_counts"]["fail"] == 0
+    skipped = sum(1 for v in got.values() if v == "SKIP")
+    assert data["runs"][-1]["end_counts"]["pass"] == len(got) - skipped
+    # The selection really is the areas named (not an empty or shrunken list)...
+    areas = {t.split(".")[0] for t in got}
+    assert areas == {"identify", "smccc", "psci", "vic", "doorbell", "msgq"}, areas
+    assert len(got) > 100 and skipped < len(got) // 8, (len(got), skipped)
+    # ...run on that machine's GIC.
+    assert gic_line in console(data), f"{machine}: no '{gic_line}' on the console"
+    assert all(got[t] == "PASS" for t in gicv2_only), {t: got.get(t) for t in gicv2_only}

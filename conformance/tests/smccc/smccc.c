@@ -1,6 +1,7 @@
 /* The SMCCC entry path, hvc #0 with a function ID in x0: IDs, the vendor-hyp service calls (§1b).
  */
 #include <humpy/test.h>
+#include <humpy/console.h>
 
 /* SMCCC function-ID fields (Arm SMCCC): not Gunyah facts, so not in the spec. */
 #define SMCCC_FAST     (1ULL << 31)
@@ -113,4 +114,57 @@ TEST(smccc, version)
 TEST(smccc, service_smc64)
 {
 	ASSERT_EQ("x0", smccc_x0(GH_SMCCC_VENDOR_HYP_UID | SMCCC_64), GH_SMCCC_UNKNOWN);
+}
+
+/* Arm SMCCC (DEN0028) architecture calls, SMC32: not Gunyah facts, so not in the spec. */
+#define SMCCC_ARCH_FEATURES_FID       0x80000001u
+#define SMCCC_NOT_SUPPORTED           (-1)
+#define SMCCC_NOT_REQUIRED            (-2) /* WORKAROUND_2 only: mitigated for good */
+#define SMCCC_WORKAROUND_NOT_AFFECTED 1    /* this PE does not need the workaround */
+
+/*
+ * Proves SMCCC_ARCH_FEATURES of SMCCC_ARCH_WORKAROUND_1/2/3 answers one of the values SMCCC allows
+ * for each, and that a workaround answered as absent (negative) is an unknown function (-1) when
+ * called, while one answered as present returns. The answers are printed as free text
+ * ("smccc: ARCH_FEATURES(ARCH_WORKAROUND_1/2/3) = a b c"): the hypervisor takes them from its
+ * firmware, which only the harness knows (harness/qemu_tests/test_firmware.py compares them with
+ * humpy's firmware line and QEMU's PSCI).
+ */
+TEST(smccc, arch_workarounds)
+{
+	static const u32 fids[] = {0x80008000u, 0x80007fffu, 0x80003fffu};
+	s32 answer[ARRAY_SIZE(fids)];
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(fids); i++) {
+		const u64 args[7] = {fids[i]};
+		s32 a = (s32)gh_smccc_smc(SMCCC_ARCH_FEATURES_FID, args).x[0];
+		bool allowed = a == SMCCC_NOT_SUPPORTED || a == 0 ||
+		               a == SMCCC_WORKAROUND_NOT_AFFECTED ||
+		               (i == 1 && a == SMCCC_NOT_REQUIRED);
+
+		answer[i] = a;
+		if (!allowed) {
+			test_fail("ARCH_FEATURES(0x%x) w0: %d is no answer SMCCC allows", fids[i],
+			          a);
+			return;
+		}
+	}
+	console_printf("smccc: ARCH_FEATURES(ARCH_WORKAROUND_1/2/3) = %d %d %d\n", answer[0],
+	               answer[1], answer[2]);
+	for (i = 0; i < ARRAY_SIZE(fids); i++) {
+		const u64 args[7] = {1}; /* WORKAROUND_2's "enable"; ignored by 1 and 3 */
+		u32 w0 = (u32)gh_smccc_smc(fids[i], args).x[0];
+
+		if (answer[i] < 0 && w0 != (u32)GH_SMCCC_UNKNOWN) {
+			test_fail("0x%x answered absent (%d) but its call gave w0 0x%x, not -1",
+			          fids[i], answer[i], w0);
+			return;
+		}
+		if (answer[i] >= 0 && w0 == (u32)GH_SMCCC_UNKNOWN) {
+			test_fail("0x%x answered present (%d) but its call is unknown (-1)",
+			          fids[i], answer[i]);
+			return;
+		}
+	}
 }

@@ -72,7 +72,11 @@ void arch_mmu_init(void)
 	                          TCR_WBWA_IS | pgtable_tcr_t0sz(&mmu_hyp_pt));
 	write_sysreg(ttbr0_el2, (uint64_t)(uintptr_t)mmu_hyp_pt.root);
 	dsb(ish);
-	__asm__ volatile("tlbi alle2" ::: "memory");
+	/* TLBs come out of reset in an IMPLEMENTATION DEFINED state that may be UNKNOWN, and a
+	 * loader may have run with other tables: drop this PE's EL2 entries and every EL1&0 entry
+	 * of any VMID before the first translation (and the first Stage-2) uses them. Local: no
+	 * other PE runs the hypervisor yet. */
+	__asm__ volatile("tlbi alle2\n\ttlbi alle1" ::: "memory");
 	dsb(ish);
 	isb();
 	write_sysreg(sctlr_el2, read_sysreg(sctlr_el2) | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
@@ -80,12 +84,17 @@ void arch_mmu_init(void)
 	isb();
 }
 
+/*
+ * Memory a VM reads with its MMU off (Device data accesses, no cache lookup): its images and DT.
+ * Clean and invalidate to PoC, not just clean: no line of ours stays behind, so a VM that writes
+ * there with its MMU off and reads back once its MMU and caches are on cannot hit our old copy.
+ */
 void arch_dcache_clean(paddr_t base, uint64_t size)
 {
 	uint64_t line = 4ull << ((read_sysreg(ctr_el0) >> 16) & 0xF);
 
 	for (uint64_t a = ALIGN_DOWN(base, line); a < base + size; a += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 	dsb(sy);
 	/* The code may run on any CPU of the inner shareable domain (a vCPU moves): invalidate
 	 * every CPU's instruction cache, not just this one's (ic iallu would be local). */

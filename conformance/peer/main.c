@@ -141,8 +141,8 @@ static void note_chars(const u8 *msg, u32 n)
 /*
  * One request of at most one message and its reply (one message too: every reply the peer asks
  * for is short). Notifications on the way are noted (IRQ_LENT, VM_CONSOLE_CHARS), then dropped,
- * as is anything else. Returns false when no
- * reply came in PEER_REPLY_MS; else *err is the reply's RM error and *len its payload bytes.
+ * as is anything else. Returns false when no reply came in PEER_REPLY_MS; else *err is the reply's
+ * RM error and *len its payload bytes.
  */
 static bool rpc_call(u32 id, const u8 *req, u32 req_len, u32 *err, u32 *len, u8 *data, u32 cap)
 {

@@ -243,6 +243,19 @@ static bool accept(u32 handle, u64 ipa, u32 *err, u32 *len)
 	return accept_as(handle, GH_RM_MEM_TRANS_SHARE, ipa, err, len);
 }
 
+/* MEM_NOTIFY {handle, flags (ACCEPTED or RELEASED: to the owner), 3 res, mem_info_tag}. */
+static bool mem_notify(u32 handle, u8 flags, u32 *err)
+{
+	u8 req[GH_RM_MEM_NOTIFY_HEADER];
+	u32 len;
+
+	memset(req, 0, sizeof(req));
+	put32(req, handle);
+	req[4] = flags;
+	put32(req + 8, PEER_MEM_TAG);
+	return rpc_call(GH_RM_IDS_MEM_NOTIFY, req, sizeof(req), err, &len, NULL, 0);
+}
+
 static bool release(u32 handle, u32 *err)
 {
 	u8 req[GH_RM_MEM_HANDLE_REQUEST];
@@ -321,6 +334,9 @@ static void share_script(u16 vmid)
 		report->read[1] = sh[PEER_SH_OWNER + 1];
 		sh[PEER_SH_PEER] = report->read[0] ^ PEER_XOR;
 		sh[PEER_SH_PEER + 1] = PEER_VMID_TAG | vmid;
+		if (!mem_notify(handle, GH_RM_MEM_NOTIFY_ACCEPTED, &err))
+			stop(PEER_PROBLEM_TIMEOUT);
+		report->notify_accepted_err = err;
 	}
 
 	report->step = PEER_STEP_ACCEPT2;
@@ -343,6 +359,9 @@ static void share_script(u16 vmid)
 	if (!release(handle, &err))
 		stop(PEER_PROBLEM_TIMEOUT);
 	report->release_err = err;
+	if (!mem_notify(handle, GH_RM_MEM_NOTIFY_RELEASED, &err))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->notify_released_err = err;
 	report->step = PEER_STEP_RELEASE2;
 	if (!release(handle, &err))
 		stop(PEER_PROBLEM_TIMEOUT);

@@ -90,7 +90,11 @@
 /* What the owner writes into the peer's console (VM_CONSOLE_WRITE, target = the peer's VMID) once
  * the peer's ACCEPTED mark is in the shared page; the peer reads it as VM_CONSOLE_CHARS. */
 #define PEER_OWNER_LINE "owner: hello, peer\n"
-#define PEER_CHARS_MAX  32U
+/* PEER_MODE_SHARE: the mem_info_tag the owner gives the share (its MEM_NOTIFY(SHARED) to itself
+ * before the peer starts) and the peer names in its MEM_NOTIFY(ACCEPTED) after the first accept
+ * and MEM_NOTIFY(RELEASED) after the first release; the owner gets MEM_ACCEPTED / MEM_RELEASED. */
+#define PEER_MEM_TAG   0x7a6e7a01U
+#define PEER_CHARS_MAX 32U
 
 #define PEER_REPORT_MAGIC 0x7065657272657074ULL /* "peerrept" */
 
@@ -131,6 +135,8 @@ struct peer_report {
 	u8 chars[PEER_CHARS_MAX];
 	/* PEER_MODE_DONATE: the peer's words read back from the donated page after writing them. */
 	u64 readback[2];
+	/* PEER_MODE_SHARE: MEM_NOTIFY(ACCEPTED) and MEM_NOTIFY(RELEASED) (RM errors). */
+	u64 notify_accepted_err, notify_released_err;
 };
 #endif
 

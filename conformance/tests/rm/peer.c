@@ -35,15 +35,21 @@ struct peer_session {
 	u16 vmid;
 	u64 ram, shared;
 	u32 ram_handle, share_handle;
-	bool marked;          /* the peer's ACCEPTED mark came */
-	u64 peer_words[2];    /* the peer's words in the shared page, as the owner read them */
-	u32 reclaim_held_err; /* MEM_RECLAIM of the share while the peer held it */
+	u32 share_handle_seen; /* share_handle's value (share_handle is 0 once it is reclaimed) */
+	bool marked;           /* the peer's ACCEPTED mark came */
+	u64 peer_words[2];     /* the peer's words in the shared page, as the owner read them */
+	u32 reclaim_held_err;  /* MEM_RECLAIM of the share while the peer held it */
 	u32 reclaim_held_len;
 	u8 exited[16]; /* VM_EXITED payload */
 	u32 exited_len;
 	u8 chars[32]; /* the peer's console line as the owner got it: VM_CONSOLE_CHARS payload */
 	u32 chars_len;
 	u32 owner_write_err; /* the owner's VM_CONSOLE_WRITE into the peer's console */
+	u32 tag_err;         /* the owner's MEM_NOTIFY(SHARED, PEER_MEM_TAG) to itself */
+	u8 accepted[16];     /* MEM_ACCEPTED and MEM_RELEASED as the owner got them */
+	u32 accepted_len;
+	u8 released[16];
+	u32 released_len;
 	u32 ram_reclaim_err; /* MEM_RECLAIM of the peer's RAM after VM_RESET */
 	u32 share_reclaim_err, share_reclaim2_err;
 	struct peer_report rep;
@@ -410,6 +416,39 @@ static u32 owner_console_write(u16 vmid, const char *line)
 	return err;
 }
 
+/* The first notification `id` to come within PEER_WAIT_MS: its payload (at most 16 bytes) into
+ * out, its length into *len (0: none came). */
+static void owner_notif(u32 id, u8 *out, u32 *len)
+{
+	const struct rm_notif *n = rm_notif_wait(id, PEER_WAIT_MS);
+
+	*len = 0;
+	if (n != NULL) {
+		*len = n->len;
+		memcpy(out, n->payload, n->len < 16 ? n->len : 16);
+	}
+}
+
+/* MEM_NOTIFY(SHARED, PEER_MEM_TAG, {the owner}) of the share: the tag the peer's notifications
+ * must carry (the owner is in the share's ACL; the MEM_SHARED it gets is consumed). */
+static u32 owner_tag_share(u32 handle)
+{
+	u8 req[GH_RM_MEM_NOTIFY_HEADER + 8];
+	u32 err = 0xffffffffU;
+	struct rm_msg m;
+
+	memset(req, 0, sizeof(req));
+	rm_put32(req, handle);
+	req[4] = GH_RM_MEM_NOTIFY_SHARED;
+	rm_put32(req + 8, PEER_MEM_TAG);
+	rm_put16(req + GH_RM_MEM_NOTIFY_HEADER, 1);
+	rm_put16(req + GH_RM_MEM_NOTIFY_HEADER + 4, (u16)rm_chan_get()->vmid);
+	(void)call("MEM_NOTIFY(SHARED) of the share to the owner", GH_RM_IDS_MEM_NOTIFY, req,
+	           sizeof(req), &err, &m);
+	(void)rm_notif_wait(GH_RM_NOTIFICATIONS_MEM_SHARED, PEER_WAIT_MS);
+	return err;
+}
+
 /* The owner's half of the share script (humpy/peer.h). */
 static bool peer_share_run(void)
 {
@@ -433,6 +472,8 @@ static bool peer_share_run(void)
 	                       GH_RM_MEM_RIGHT_R | GH_RM_MEM_RIGHT_W, ps.shared, PEER_PAGE);
 	if (ps.problem[0] != '\0')
 		return false;
+	ps.share_handle_seen = ps.share_handle;
+	ps.tag_err = owner_tag_share(ps.share_handle);
 	ps.ram_handle =
 	    peer_launch(ps.vmid, ps.ram, PEER_MODE_SHARE, ps.share_handle, ps.shared, 0);
 	if (ps.problem[0] != '\0')
@@ -442,6 +483,8 @@ static bool peer_share_run(void)
 		return fail_at("no ACCEPTED mark from the peer in the shared page", 0);
 	ps.peer_words[0] = sh[PEER_SH_PEER];
 	ps.peer_words[1] = sh[PEER_SH_PEER + 1];
+	/* The peer's MEM_NOTIFY(ACCEPTED) came before its mark. */
+	owner_notif(GH_RM_NOTIFICATIONS_MEM_ACCEPTED, ps.accepted, &ps.accepted_len);
 	/* The peer holds the share now (or never took it): the owner tries to take it back. */
 	ps.reclaim_held_err = peer_mem_handle_call(GH_RM_IDS_MEM_RECLAIM, ps.share_handle, &m);
 	ps.reclaim_held_len = m.len;
@@ -452,6 +495,7 @@ static bool peer_share_run(void)
 	peer_cache_clean(ps.shared, PEER_PAGE);
 	if (!peer_wait_exited(ps.vmid, ps.exited, &ps.exited_len))
 		return false;
+	owner_notif(GH_RM_NOTIFICATIONS_MEM_RELEASED, ps.released, &ps.released_len);
 	{
 		const struct rm_notif *n =
 		    rm_notif_wait(GH_RM_NOTIFICATIONS_CONSOLE_CHARS, PEER_WAIT_MS);
@@ -608,6 +652,30 @@ RM_TEST(peer_console_from_owner)
 	rm_put16(want + 2, sizeof(line) - 1);
 	memcpy(want + 4, line, sizeof(line) - 1);
 	rm_expect_bytes("VM_CONSOLE_CHARS (peer)", (const u8 *)s->rep.chars, want, sizeof(want));
+}
+
+/* Proves MEM_NOTIFY's borrower side (§6 MEM_NOTIFY; upstream memparcel_msg.h
+ * memparcel_owner_notif_t): with the share tagged PEER_MEM_TAG by the owner's MEM_NOTIFY(SHARED)
+ * (OK), the peer's MEM_NOTIFY(ACCEPTED) after its accept and MEM_NOTIFY(RELEASED) after its release
+ * answer OK, and the owner gets exactly MEM_ACCEPTED and MEM_RELEASED {u32 handle, u16 the peer's
+ * VMID, u16 0, u32 tag}, 12 bytes each. */
+RM_TEST(peer_mem_notify_owner)
+{
+	u8 want[12];
+	PEER_SESSION(s);
+
+	ASSERT_EQ("owner's MEM_NOTIFY(SHARED) to itself", s->tag_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("peer's MEM_NOTIFY(ACCEPTED)", s->rep.notify_accepted_err, GH_RM_ERRORS_OK);
+	ASSERT_EQ("peer's MEM_NOTIFY(RELEASED)", s->rep.notify_released_err, GH_RM_ERRORS_OK);
+	rm_put32(want, s->share_handle_seen);
+	rm_put16(want + 4, s->vmid);
+	rm_put16(want + 6, 0);
+	rm_put32(want + 8, PEER_MEM_TAG);
+	ASSERT_EQ("MEM_ACCEPTED length", s->accepted_len, sizeof(want));
+	if (!rm_expect_bytes("MEM_ACCEPTED", s->accepted, want, sizeof(want)))
+		return;
+	ASSERT_EQ("MEM_RELEASED length", s->released_len, sizeof(want));
+	rm_expect_bytes("MEM_RELEASED", s->released, want, sizeof(want));
 }
 
 /* Proves share -> the peer accepts, reads and writes: MEM_ACCEPT (with the owner's IPA as its SGL)

@@ -315,6 +315,7 @@ static void share_script(u16 vmid)
 	const u8 *ipa_prop = fdt_prop(chosen, PEER_DT_SHARE_IPA, &cells);
 	volatile u64 *sh;
 	u64 ipa, uart, before, end;
+	u8 vmid_req[4] = {0, 0, 0, 0};
 
 	if (!fdt_prop_u32(chosen, PEER_DT_SHARE_HANDLE, &handle) || ipa_prop == NULL ||
 	    cells != 8 || !find_uart(&uart))
@@ -323,6 +324,12 @@ static void share_script(u16 vmid)
 	sh = (volatile u64 *)ipa;
 	report->uart = uart;
 	console_step();
+
+	/* Only a VM's owner starts it: this VM is the primary's, not its own. */
+	put16(vmid_req, vmid);
+	if (!rpc_call(GH_RM_IDS_VM_START, vmid_req, sizeof(vmid_req), &err, &len, NULL, 0))
+		stop(PEER_PROBLEM_TIMEOUT);
+	report->start_self_err = err;
 
 	report->step = PEER_STEP_ACCEPT;
 	if (!accept(handle, ipa, &err, &len))

@@ -137,6 +137,8 @@ struct peer_report {
 	u64 readback[2];
 	/* PEER_MODE_SHARE: MEM_NOTIFY(ACCEPTED) and MEM_NOTIFY(RELEASED) (RM errors). */
 	u64 notify_accepted_err, notify_released_err;
+	/* PEER_MODE_SHARE: VM_START {its own VMID}: a VM it does not own (RM error). */
+	u64 start_self_err;
 };
 #endif
 

@@ -678,6 +678,15 @@ RM_TEST(peer_mem_notify_owner)
 	rm_expect_bytes("MEM_RELEASED", s->released, want, sizeof(want));
 }
 
+/* Proves only a VM's owner starts it (§6 VM_START; humpy's RM: owner-only VM calls): the running
+ * peer's VM_START of its own VMID, a VM the primary owns, is DENIED. */
+RM_TEST(peer_start_not_owner)
+{
+	PEER_SESSION(s);
+
+	ASSERT_EQ("peer's VM_START of itself", s->rep.start_self_err, GH_RM_ERRORS_DENIED);
+}
+
 /* Proves share -> the peer accepts, reads and writes: MEM_ACCEPT (with the owner's IPA as its SGL)
  * answers OK alone (4 bytes), the peer read exactly the owner's two words, and the owner reads
  * exactly the peer's two words (the first owner word ^ PEER_XOR, then its VMID tagged) (§6

@@ -77,6 +77,7 @@ static void thread_cleanup(struct object *obj, struct object **dead)
 	struct thread *thread = (struct thread *)obj;
 
 	/* A vCPU still runnable leaves its CPU's queues (or the CPU, if it is running). */
+	arch_vcpu_stopped(&thread->vcpu);
 	if (thread->vcpu.cpu != NULL) {
 		sched_block(&thread->vcpu.cpu->sched, &thread->vcpu);
 	}

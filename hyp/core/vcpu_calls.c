@@ -141,9 +141,16 @@ error_t core_vcpu_kill(const struct core_ctx *ctx, cap_id_t cap)
 	if (v->power == VCPU_POWER_KILLED) {
 		return ERROR_OBJECT_STATE;
 	}
+	arch_vcpu_stopped(v);
 	v->power = VCPU_POWER_KILLED;
 	if (v->cpu != NULL) {
 		sched_block(&v->cpu->sched, v);
+	}
+	/* A proxy learns it through the wakeup VIRQ, as it learns a poweron (section 9: the
+	 * proxy waits for the VIRQ); its next vcpu_run reports the exit. */
+	if (v->sched.is_proxied) {
+		v->is_exit_unseen = true;
+		vcpu_run_wakeup(v);
 	}
 	return OK;
 }
@@ -243,14 +250,15 @@ static bool vcpu_is_running(const struct core_ctx *ctx, const struct vcpu *v)
 	return v == ctx->vcpu || v->sched.runs_for != NULL;
 }
 
-/* The wakeup VIRQ's level condition: the vCPU is held, ready for a vcpu_run. */
+/* The wakeup VIRQ's level condition: the vCPU is held, ready for a vcpu_run, or it was killed and
+ * no vcpu_run has reported that yet. */
 static bool vcpu_run_wants_cpu(const struct virq_source *src)
 {
 	const struct vcpu *v =
 	    (const struct vcpu *)(const void *)((const char *)src -
 	                                        __builtin_offsetof(struct vcpu, run_wakeup));
 
-	return v->sched.is_held;
+	return v->sched.is_held || v->is_exit_unseen;
 }
 
 /*
@@ -371,6 +379,7 @@ struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap)
 	if (v->sched.is_held) {
 		sched_run_proxied(s, v);
 	}
+	v->is_exit_unseen = false; /* a killed vCPU's exit is reported now: its VIRQ drops */
 	return vcpu_run_state(v);
 }
 

@@ -42,9 +42,11 @@ struct vcpu {
 	uint16_t vmid;         /* of its Stage 2 */
 	uint64_t *stage2_root; /* its Stage 2 tables (NULL: the boot VM's, loaded at boot) */
 	enum vcpu_power power;
-	bool is_faulted; /* stopped by the hypervisor for a fault it cannot go on from (vm.h) */
+	bool is_faulted;     /* stopped by the hypervisor for a fault it cannot go on from (vm.h) */
+	bool is_exit_unseen; /* proxied and killed: its wakeup VIRQ is up until a vcpu_run of it */
 	struct sched_node sched;
-	/* vcpu_bind_virq VCPU_RUN_WAKEUP: asserted while it is held, ready for a vcpu_run. */
+	/* vcpu_bind_virq VCPU_RUN_WAKEUP: asserted while it is held, ready for a vcpu_run, and from
+	 * its kill until a vcpu_run reports the exit. */
 	struct virq_source run_wakeup;
 	struct vcpu_regs regs; /* valid while it does not run (the trap frame holds them then) */
 	struct vcpu_context ctx;
@@ -70,5 +72,12 @@ void arch_vcpu_context_reset(struct vcpu *vcpu);
 void arch_vcpu_set_sp(struct vcpu *vcpu, unsigned el, uint64_t value);
 /* PSTATE a vCPU starts in: EL1h with D, A, I, F masked. */
 uint64_t arch_vcpu_reset_pstate(void);
+/*
+ * @vcpu stops for good (killed, or its thread destroyed): a physical interrupt its saved list
+ * registers forward (and hold active) is deactivated, so it can arrive again. Called before it
+ * leaves its CPU's scheduler; a vCPU on the CPU is left to the arch's switch, which ends the same
+ * for a vCPU that leaves the CPU dead.
+ */
+void arch_vcpu_stopped(struct vcpu *vcpu);
 
 #endif

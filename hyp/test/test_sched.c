@@ -8,6 +8,7 @@
 #include "test.h"
 #include "test_util.h"
 #include "thread.h"
+#include "vic.h"
 
 static void vcpu_fake(struct vcpu *v, unsigned priority)
 {
@@ -250,6 +251,58 @@ TEST(vcpu_poweroff_last_rule)
 	CHECK_EQ(ERROR_OBJECT_STATE, core_vcpu_poweron(&w.ctx, t, 0x2000, 0, 0));
 	CHECK(sched_pick(&w.cpu.sched) == &w.caller);
 	CHECK_EQ(0, w.cpu.sched.ready_mask);
+}
+
+/*
+ * vcpu_kill of a proxied vCPU (reference section 9): its saved context is released (the arch
+ * ends what its list registers hold), it leaves the held list, and its wakeup VIRQ goes up and
+ * stays up, asked again, until a vcpu_run has reported POWERED_OFF with data0 1 (exited).
+ */
+TEST(vcpu_kill_tells_its_proxy)
+{
+	struct vcpu_world w;
+	cap_id_t t;
+	struct vcpu *v;
+	struct vic_irq *irq;
+	struct core_run_result r;
+	unsigned stops;
+
+	world_init(&w, arena);
+	t = make_vcpu(arena, &w, 10);
+	v = vcpu_of_cap(arena, t);
+	CHECK_EQ(OK, core_vcpu_bind_virq(&w.ctx, t, arena->root.vic_cap, 45, 1));
+	irq = vic_irq_of(v->run_wakeup.vic, 45);
+	CHECK(!vic_irq_is_pending(irq));
+	CHECK_EQ(OK, core_vcpu_poweron(&w.ctx, t, 0x1000, 0, 0));
+	CHECK(v->sched.is_held);
+	CHECK(vic_irq_is_pending(irq));
+	/* The proxy took the poweron's wakeup and let it go: the line is down. */
+	irq->is_line_high = false;
+	stops = v->ctx.stops;
+	CHECK_EQ(OK, core_vcpu_kill(&w.ctx, t));
+	CHECK_EQ(stops + 1U, v->ctx.stops);
+	CHECK(!v->sched.is_held && !v->sched.is_runnable);
+	CHECK(v->is_exit_unseen);
+	CHECK(vic_irq_is_pending(irq));
+	irq->is_redelivery = true; /* taken: asked again, still up */
+	vic_irq_recheck(irq);
+	CHECK(vic_irq_is_pending(irq));
+	r = core_vcpu_run_check(&w.ctx, t);
+	CHECK_EQ(OK, r.error);
+	CHECK_EQ(2, r.state);
+	CHECK_EQ(1, r.data[0]);
+	CHECK(v->is_exit_unseen);
+	r = core_vcpu_run(&w.ctx, t);
+	CHECK_EQ(OK, r.error);
+	CHECK_EQ(2, r.state);
+	CHECK_EQ(1, r.data[0]);
+	CHECK_EQ(0, r.data[1]);
+	CHECK_EQ(0, r.data[2]);
+	CHECK(!v->is_exit_unseen);
+	irq->is_redelivery = true;
+	vic_irq_recheck(irq);
+	CHECK(!vic_irq_is_pending(irq));
+	CHECK_EQ(OK, core_vcpu_unbind_virq(&w.ctx, t, 1));
 }
 
 TEST(vcpu_priority_timeslice_bounds)

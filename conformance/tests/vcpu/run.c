@@ -115,6 +115,16 @@ static void run_prog_wfi(struct vcpu2 *c)
 	}
 }
 
+/* stamp++, then a WFI nothing could end (no timer, no interrupt); counter++ if it did end. */
+static void run_prog_wait(struct vcpu2 *c)
+{
+	for (;;) {
+		c->stamp++;
+		__asm__ volatile("wfi" ::: "memory");
+		c->counter++;
+	}
+}
+
 /* Forever: counter++, a plain yield (its x0 in result). */
 static void run_prog_yield(struct vcpu2 *c)
 {
@@ -272,22 +282,48 @@ RUN_TEST(run_powered_off)
 }
 
 /*
- * Proves a killed proxied vCPU has exited (section 9 POWERED_OFF, data0 bit 0 exited; humpy kills
- * at once, spec deviation vcpu_run_states): vcpu_run and vcpu_run_check answer state 2, data0 1.
+ * Proves a killed proxied vCPU has exited and its proxy is told (section 9 POWERED_OFF, data0 bit 0
+ * exited; section 2 VCPU_RUN_WAKEUP; humpy kills at once, spec deviation vcpu_run_states):
+ * vcpu_kill of the vCPU waiting in a WFI nothing ends raises the wakeup VIRQ (INTID 88 taken a
+ * second time, after the poweron's); vcpu_run_check answers state 2, data0 1 and leaves the line up
+ * (enabled again, 88 is taken a third time); vcpu_run answers the same and takes the line down
+ * (enabled again, nothing more in 20 ms); run and run_check keep answering so; a second kill
+ * OBJECT_STATE.
  */
 RUN_TEST(run_killed_exited)
 {
-	u64 t = run_thread(rc, vic, V2_CALL, run_prog_wfi);
+	u64 t = run_thread(rc, vic, V2_CALL, run_prog_wait);
+	struct vcpu2 *c = vcpu2_block(0);
 
 	RETURN_IF_FAILED();
 	if (!run_poweron(t))
 		return;
+	run_expect_wakeups("after poweron", 1);
+	RETURN_IF_FAILED();
 	ASSERT_RUN("vcpu_run to its WFI", run(t), RUN_STATE(EXPECTS_WAKEUP), 0);
+	ASSERT_TRUE("irq_enable again", irq_enable(RUN_VIRQ));
+	irq_settle(RUN_TIMER_MS);
+	ASSERT_EQ("interrupts while it waits in WFI", irq_total(), 1);
 	ASSERT_EQ("vcpu_kill", vc(GH_HVC_VCPU_KILL, t, 0, 0, 0), 0);
-	ASSERT_RUN("vcpu_run of the killed vCPU", run(t), RUN_STATE(POWERED_OFF),
-	           GH_VCPU_RUN_POWEROFF_EXITED);
+	run_expect_wakeups("after vcpu_kill", 2);
+	RETURN_IF_FAILED();
 	ASSERT_RUN("vcpu_run_check of the killed vCPU", run_check(t), RUN_STATE(POWERED_OFF),
 	           GH_VCPU_RUN_POWEROFF_EXITED);
+	ASSERT_TRUE("irq_enable again", irq_enable(RUN_VIRQ));
+	run_expect_wakeups("enabled again before any vcpu_run (the line stays up)", 3);
+	RETURN_IF_FAILED();
+	ASSERT_RUN("vcpu_run of the killed vCPU", run(t), RUN_STATE(POWERED_OFF),
+	           GH_VCPU_RUN_POWEROFF_EXITED);
+	ASSERT_TRUE("irq_enable again", irq_enable(RUN_VIRQ));
+	irq_settle(RUN_TIMER_MS);
+	run_expect_wakeups("enabled again after the vcpu_run (the line is down)", 3);
+	RETURN_IF_FAILED();
+	ASSERT_RUN("vcpu_run again", run(t), RUN_STATE(POWERED_OFF), GH_VCPU_RUN_POWEROFF_EXITED);
+	ASSERT_RUN("vcpu_run_check again", run_check(t), RUN_STATE(POWERED_OFF),
+	           GH_VCPU_RUN_POWEROFF_EXITED);
+	ASSERT_EQ("vcpu_kill again", vc(GH_HVC_VCPU_KILL, t, 0, 0, 0), E(OBJECT_STATE));
+	ASSERT_EQ("WFIs begun (it never ran after the kill)", c->stamp, 1);
+	ASSERT_EQ("WFIs ended", c->counter, 0);
 }
 
 /*

@@ -352,3 +352,49 @@ HW_VM2_TEST(wakes_other_vm, true, 40)
 	hw_line(hw, false);
 	ASSERT_TAKEN("the root VM", v, 0);
 }
+
+/* killed_holder_ends' steps once the other VM runs (vCPU 0 holds what it takes of `v`). */
+static void hw_killed_holder(const struct ipc_self *self, const struct hw *hw, struct vm2 *vm,
+                             u64 v)
+{
+	if (!hw_vm2_bind(hw, vm, v))
+		return;
+	hw_line(hw, true);
+	vm2_wait(vm, 0, v, 1);
+	if (!vm2_expect("line raised (taken, held active)", vm, 0, v, 1, 1))
+		return;
+	hw_line(hw, false);
+	ASSERT_EQ("vcpu_kill of the holder", vc(GH_HVC_VCPU_KILL, vm->thread[0], 0, 0, 0), 0);
+	ASSERT_RESULT("unbind from the dead VM's VIC",
+	              hc(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, 0, 0, 0, 0), 0, 0);
+	hw_bind(self, hw, HW_VIRQ);
+	RETURN_IF_FAILED();
+	ASSERT_TAKEN("bound to the root VM, line low", HW_VIRQ, 0);
+	hw_line(hw, true);
+	ASSERT_TAKEN("bound to the root VM, raised after the holder died", HW_VIRQ, 1);
+	ASSERT_EQ("the dead VM's interrupts in all", vm->cpu[0]->total, 1);
+}
+
+/*
+ * Proves a hwirq held active by a vCPU that dies is ended (issue 10 point 6: a VM that cannot go
+ * on is stopped alone; §2 vcpu_kill): the other VM's vCPU takes INTID 77 and never ends it (no
+ * EOI: the physical SPI stays active while it lives); killed, and the hwirq bound to the root
+ * VM's own VIC instead, a new raise is taken there exactly once. Were the SPI still active, the
+ * GIC would never signal it again.
+ */
+HW_TEST(killed_holder_ends)
+{
+	const char *why = vm2_missing();
+	struct vm2_opts o;
+	struct vm2 vm;
+
+	if (why)
+		SKIP("%s", why);
+	memset(&o, 0, sizeof(o));
+	vm2_mask_set(o.enable, HW_VM2_VIRQ);
+	vm2_mask_set(o.hold, HW_VM2_VIRQ);
+	vcpu_begin();
+	if (vm2_start(rc, &vm, 1, &o))
+		hw_killed_holder(self, hw, &vm, HW_VM2_VIRQ);
+	vcpu_end();
+}

@@ -91,8 +91,8 @@ static void vm2_exec(struct vm2_cpu *m)
 	m->ret = v;
 }
 
-/* Every pending interrupt acknowledged, counted and ended (IRQs stay masked: ICC_IAR1_EL1 gives
- * what is pending whatever PSTATE.I says). */
+/* Every pending interrupt acknowledged, counted and ended, but those of `hold` (IRQs stay masked:
+ * ICC_IAR1_EL1 gives what is pending whatever PSTATE.I says). */
 static void vm2_drain(struct vm2_cpu *m)
 {
 	for (;;) {
@@ -109,6 +109,8 @@ static void vm2_drain(struct vm2_cpu *m)
 			sysreg_write(cntv_ctl_el0, 0); /* level: silenced before its end */
 		m->total++;
 		m->last = iar;
+		if (iar < VM2_INTIDS && ((m->hold[iar / 64] >> (iar % 64)) & 1))
+			continue;
 		sysreg_write(icc_eoir1_el1, iar);
 		isb();
 	}
@@ -204,6 +206,7 @@ bool vm2_start(const struct root_caps *rc, struct vm2 *vm, unsigned n, const str
 		m->use_wfi = opts->use_wfi;
 		memcpy((void *)m->enable, opts->enable, sizeof(m->enable));
 		memcpy((void *)m->oneshot, opts->oneshot, sizeof(m->oneshot));
+		memcpy((void *)m->hold, opts->hold, sizeof(m->hold));
 		if ((opts->priority != 0 &&
 		     !vm2_step("vcpu_set_priority", i,
 		               vc(GH_HVC_VCPU_SET_PRIORITY, t, opts->priority, 0, 0))) ||

@@ -47,6 +47,8 @@ struct vm2_cpu {
 	 * word n / 64. */
 	volatile u64 enable[VM2_INTIDS / 64];
 	volatile u64 oneshot[VM2_INTIDS / 64];
+	/* INTIDs it acknowledges and never ends (no ICC_EOIR1_EL1): they stay active in its GIC. */
+	volatile u64 hold[VM2_INTIDS / 64];
 	/* Interrupts it acknowledged (ICC_IAR1_EL1), per INTID; all of them; the last. */
 	volatile u64 taken[VM2_INTIDS];
 	volatile u64 total, last;
@@ -71,6 +73,7 @@ struct vm2_opts {
 	bool use_wfi;
 	u64 enable[VM2_INTIDS / 64];
 	u64 oneshot[VM2_INTIDS / 64];
+	u64 hold[VM2_INTIDS / 64]; /* taken and never ended (its running priority stays there) */
 };
 static inline void vm2_mask_set(u64 *mask, u64 intid)
 {

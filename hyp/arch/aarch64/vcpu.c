@@ -211,16 +211,41 @@ static void vcpu_gic_save(struct vcpu_context *c)
 }
 
 /*
+ * A list register of a vCPU that will never run again: whatever physical interrupt it forwards
+ * (HW = 1: the virtual timer's PPI, or a bound hwirq's SPI, pending or active) was acknowledged
+ * here and stays active until the guest's deactivation, which cannot come now. Deactivated, so it
+ * can arrive again (for another vCPU, or for whatever VIC the hwirq is bound to next).
+ */
+static uint64_t vcpu_lr_release_hw(uint64_t raw)
+{
+	struct ich_lr lr = ich_lr_decode(raw);
+
+	if (!lr.hw || lr.state == ICH_LR_INVALID)
+		return raw;
+	gic_deactivate(lr.pintid);
+	lr.hw = false;
+	return ich_lr_encode(&lr);
+}
+
+/*
  * A vCPU that powered off or was killed on the CPU leaves nothing to save, but its virtual timer
- * still drives this CPU's PPI and a list register may hold that PPI active: both are ended here,
- * or the next vCPU's timer (the same PPI) could never fire again.
+ * still drives this CPU's PPI and its list registers may hold physical interrupts active: both are
+ * ended here, or the next vCPU's timer (the same PPI) or the hwirq could never fire again.
  */
 static void vcpu_drop_dead(void)
 {
 	write_sysreg(cntv_ctl_el0, 0);
 	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
-		gic_lr_write(i, vcpu_lr_release_ppi(gic_lr_read(i)));
+		gic_lr_write(i, vcpu_lr_release_hw(gic_lr_read(i)));
 	isb();
+}
+
+void arch_vcpu_stopped(struct vcpu *v)
+{
+	if (v == this_cpu()->sched.current)
+		return; /* its list registers are live: vcpu_drop_dead when it leaves the CPU */
+	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
+		v->ctx.ich_lr[i] = vcpu_lr_release_hw(v->ctx.ich_lr[i]);
 }
 
 static void vcpu_gic_load(struct vcpu_context *c)

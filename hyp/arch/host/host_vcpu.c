@@ -20,3 +20,8 @@ uint64_t arch_vcpu_reset_pstate(void)
 {
 	return 0x3C5U; /* EL1h, D, A, I, F masked: the value AArch64 uses */
 }
+
+void arch_vcpu_stopped(struct vcpu *vcpu)
+{
+	vcpu->ctx.stops++;
+}

@@ -8,6 +8,7 @@
 struct vcpu_context {
 	uint64_t sp_el[2];
 	unsigned resets;
+	unsigned stops; /* arch_vcpu_stopped */
 };
 
 #endif

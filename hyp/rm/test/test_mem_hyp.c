@@ -434,6 +434,39 @@ static void test_share_and_accept(void)
 	CHECK_EQ(rm_mem_accept_for(h, PEER, &ipa, &size), RM_ERROR_DENIED);
 }
 
+/* A donation: the range leaves the donor at MEM_DONATE and for good; accepted (VM_CONFIG_IMAGE's
+ * path), the recipient reaches the same PA and the parcel is gone; at the recipient's teardown
+ * (rm_mem_vm_remove) the range leaves it too, so no mapping keeps its address space alive, and the
+ * VMID can be added again. */
+static void test_donate_is_final(void)
+{
+	uint8_t r[64];
+	uint32_t h, h2;
+	uint64_t ipa = 0, size = 0;
+	const uint64_t page = 0x50000000ULL;
+	boot_primary();
+	CHECK(rm_mem_vm_add(PEER, AS_PEER));
+	size_t n = create_req(r, PEER, 7, page, PAGE);
+	CHECK_EQ(run(rm_handle_mem_donate, RM_VMID_PRIMARY, r, n, &h), RM_OK);
+	CHECK_EQ(reach(AS_PRIM, page), -1);
+	CHECK_EQ(primary_holes(), 1);
+	CHECK_EQ(run(rm_handle_mem_donate, RM_VMID_PRIMARY, r, n, &h2), RM_ERROR_MEM_INUSE);
+	CHECK_EQ(rm_mem_accept_for(h, PEER, &ipa, &size), RM_OK);
+	CHECK_EQ(ipa, page);
+	CHECK_EQ(reach_pa(AS_PEER, page + 8), page + 8);
+	CHECK_EQ(run(rm_handle_mem_reclaim, RM_VMID_PRIMARY, r, handle_req(r, h), NULL),
+	         RM_ERROR_HANDLE_INVALID);
+	n = create_req(r, PEER, 7, page, PAGE);
+	CHECK_EQ(run(rm_handle_mem_donate, RM_VMID_PRIMARY, r, n, &h2), RM_ERROR_MEM_INVALID);
+	rm_mem_vm_remove(PEER);
+	for (int i = 0; i < maps_end; i++) {
+		CHECK(!(maps[i].is_live && maps[i].as == AS_PEER));
+	}
+	CHECK_EQ(reach(AS_PRIM, page), -1);
+	CHECK_EQ(primary_holes(), 1);
+	CHECK(rm_mem_vm_add(PEER, AS_PEER));
+}
+
 /* Outside the owner's RAM there is nothing to lend: MEM_INVALID, nothing changed. */
 static void test_not_ram(void)
 {
@@ -459,6 +492,7 @@ int main(void)
 	RUN(test_premap);
 	RUN(test_lend_takes_exactly_the_range);
 	RUN(test_share_and_accept);
+	RUN(test_donate_is_final);
 	RUN(test_not_ram);
 	free(owner);
 	return rmmem_summary("test_mem_hyp");

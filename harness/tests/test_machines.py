@@ -19,7 +19,7 @@ def image(path, size=8192):
 
 def test_virt_is_the_default_and_keeps_its_command_line():
     cmd = qemu_mod.qemu_command("q", "h.elf", "g.bin", "v.dtb")
-    assert cmd[:3] == ["q", "-machine", "virt,virtualization=on,gic-version=3,highmem=off"]
+    assert cmd[:3] == ["q", "-machine", "virt,virtualization=on,gic-version=3,highmem=off,mte=on"]
     assert cmd[cmd.index("-kernel") + 1] == "h.elf"
     assert "-dtb" not in cmd
 

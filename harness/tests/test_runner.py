@@ -62,8 +62,8 @@ def pids_in(log, word="pid"):
 
 def test_command_line_is_the_protocols():
     cmd = qemu_mod.qemu_command("q", "h.elf", "g.bin", "v.dtb", ["-s"])
-    assert cmd == ["q", "-machine", "virt,virtualization=on,gic-version=3,highmem=off", "-cpu",
-                   "max", "-m", "2G", "-smp", "4", "-nographic", "-monitor", "none",
+    assert cmd == ["q", "-machine", "virt,virtualization=on,gic-version=3,highmem=off,mte=on",
+                   "-cpu", "max", "-m", "2G", "-smp", "4", "-nographic", "-monitor", "none",
                    "-kernel", "h.elf", "-device", "loader,file=v.dtb,addr=0x40f00000,force-raw=on",
                    "-device", "loader,file=g.bin,addr=0x41000000,force-raw=on", "-s"]
 

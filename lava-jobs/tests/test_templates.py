@@ -107,7 +107,7 @@ def test_qemu_job_boots_the_harness_machine(jobs, images):
     assert job["context"] == {"arch": "arm64", "cpu": args[args.index("-cpu") + 1],
                               "machine": args[args.index("-machine") + 1], "memory": 2048,
                               "netdevice": "user", "extra_options": ["-smp 4"]}
-    assert job["context"]["machine"] == "virt,virtualization=on,gic-version=3,highmem=off"
+    assert job["context"]["machine"] == "virt,virtualization=on,gic-version=3,highmem=off,mte=on"
     deploy = action(job, "deploy")
     assert deploy["to"] == "tmpfs"
     imgs = deploy["images"]

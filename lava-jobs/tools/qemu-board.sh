@@ -29,7 +29,7 @@ qmp() {
 # The harness's machine (harness/humpy_harness/qemu.py MACHINE) plus acpi=off: with firmware loaded
 # (-bios) and ACPI left on, virt swaps its PL061 GPIO for an ACPI GED, so the board would have no
 # PL061 for humpy to offer the root VM as an hwirq. U-Boot needs no ACPI.
-machine=virt,virtualization=on,gic-version=3,highmem=off,acpi=off
+machine=virt,virtualization=on,gic-version=3,highmem=off,mte=on,acpi=off
 
 case "$cmd" in
 connect)

@@ -81,13 +81,16 @@ bool vcpu_spin_until_changed(const volatile u64 *word, u64 old, unsigned ms);
 /*
  * EL1 registers a vCPU owns and nothing in the guest uses (TPIDR_EL0, TPIDRRO_EL0, CSSELR_EL1,
  * CONTEXTIDR_EL1, PAR_EL1, FAR_EL1, SP_EL0, CNTKCTL_EL1.EVNTI and, `all`, ELR_EL1 and SPSR_EL1,
- * which the boot vCPU's interrupts change): set to values made from `seed`; check returns a mask
- * of those that differ (bit i: register i in that order). save/restore keep the boot vCPU's own.
+ * which the boot vCPU's interrupts change), and with MTE (ID_AA64PFR1_EL1.MTE >= 2) GCR_EL1,
+ * RGSR_EL1, TFSR_EL1, TFSRE0_EL1 as registers 10-13: set to values made from `seed`; check returns
+ * a mask of those that differ (bit i: register i in that order). save/restore keep the boot vCPU's
+ * own.
  */
+#define VCPU_SYSREGS_SAVED 12
 void vcpu_sysregs_write(u64 seed, bool all);
 u64 vcpu_sysregs_check(u64 seed, bool all);
-void vcpu_sysregs_save(u64 saved[8]);
-void vcpu_sysregs_restore(const u64 saved[8]);
+void vcpu_sysregs_save(u64 saved[VCPU_SYSREGS_SAVED]);
+void vcpu_sysregs_restore(const u64 saved[VCPU_SYSREGS_SAVED]);
 
 /* Every thread vcpu_thread made is killed at the end of the test (before its cap is deleted). */
 void vcpu_begin(void);

@@ -8,8 +8,10 @@
  */
 #include <humpy/arch.h>
 #include <humpy/fault.h>
+#include <humpy/hvc.h>
 #include <humpy/mem.h>
 #include <humpy/mmu.h>
+#include <humpy/spec.h>
 
 #define MT_TEST(name) MEM_TEST(fault, name, true)
 #define MT_IPA        0xf0000000ULL /* as fault/perm.c: far from RAM, UART and PL061 */
@@ -194,8 +196,8 @@ static u64 mt_tag_roundtrip(u64 va, u64 tag)
  * Proves each memory type's mapping by its tags: after an STG through the window, the LDG reads
  * the tag back only on the Normal write-back mapping; every Device, Non-cacheable, Write-Through
  * and mixed type reads 0 (untagged). SKIP when the VM has no allocation tags (ID_AA64PFR1_EL1.MTE
- * < 2; QEMU gives them with -machine mte=on) or cannot reach them at EL1 (HCR_EL2.ATA clear: the
- * control, an STG to the guest's own RAM, reads back 0).
+ * < 2; QEMU gives them with -machine mte=on). A VM told it has them must reach them at EL1: the
+ * control, an STG to the guest's own RAM, reading back 0 (HCR_EL2.ATA clear) is a FAIL.
  */
 MT_TEST(memtype_mte_tags)
 {
@@ -234,10 +236,12 @@ MT_TEST(memtype_mte_tags)
 	sysreg_write(mair_el1, mair);
 	sysreg_write(sctlr_el1, sctlr);
 	mt_tlb_flush();
-	if (ctl != 0xa)
-		SKIP("tags not reachable at EL1: STG 0xa to the VM's own RAM read back 0x%lx "
-		     "(HCR_EL2.ATA clear)",
-		     ctl);
+	if (ctl != 0xa) {
+		test_fail("ID_AA64PFR1_EL1.MTE %lu but tags not reachable at EL1: STG 0xa to the "
+		          "VM's own RAM read back 0x%lx (HCR_EL2.ATA clear?)",
+		          MT_PFR1_MTE(pfr1), ctl);
+		return;
+	}
 	for (unsigned i = 0; i < sizeof(mt_types) / sizeof(mt_types[0]); i++) {
 		u64 want = mt_types[i] == GH_MEM_VM_MEMTYPE_NORMAL_WB ? i + 1 : 0;
 
@@ -254,4 +258,140 @@ MT_TEST(memtype_mte_tags)
 			return;
 		}
 	}
+}
+
+/*
+ * Tag checking (FEAT_MTE2, Arm ARM D10.6 "Tag Checking", D10.8 Tag Check Faults), on a granule of
+ * the VM's own RAM through the window (stage 2 Normal write-back: Tagged): allocation tag 0x3,
+ * then accesses through pointers whose logical tag (bits 59:56, TCR_EL1.TBI0 set) is 0x3 or 0x5.
+ * With SCTLR_EL1.TCF = 1 (synchronous) a mismatch is a Data Abort taken to EL1 from EL1 by the
+ * CPU itself: ESR_EL1 EC 0x25, IL 1, DFSC 0x11 (synchronous Tag Check Fault), WnR for the store,
+ * every other ISS bit 0 (ISV 0); FAR_EL1 the pointer as given, bits 63:60 UNKNOWN; ELR_EL1 the
+ * instruction; the access has no effect. With TCF = 2 (asynchronous) the load completes and
+ * TFSR_EL1.TF0 (bit 0: a TTBR0 address) is 1 after a DSB, even across a hypercall (the trap to
+ * EL2 synchronises it, SCTLR_EL2.ITFSB, and the hypervisor keeps it). A matching tag never faults.
+ */
+#define MT_SCTLR_TCF_SHIFT 40
+#define MT_TCF_SYNC        1ULL
+#define MT_TCF_ASYNC       2ULL
+#define MT_TCR_TBI0        (1ULL << 37)
+#define MT_DFSC_TAG_CHECK  0x11
+#define MT_ESR_WNR         (1ULL << 6)
+#define MT_FAR_KNOWN       ((1ULL << 60) - 1) /* FAR_EL1 63:60 UNKNOWN on a Tag Check Fault */
+#define MT_TFSR_TF0        1ULL
+#define MT_ESR_TAG_CHECK                                                                           \
+	((u64)(((u64)ESR_EC_DABT_CUR << ESR_EC_SHIFT) | ESR_IL | MT_DFSC_TAG_CHECK))
+#define MT_TFSR_EL1 S3_0_C5_C6_0 /* assembled for v8.0: the encoding, not the name */
+/* sysreg_read/write stringify their argument: these expand the name to its encoding first. */
+#define mt_sysreg_read(reg)       sysreg_read(reg)
+#define mt_sysreg_write(reg, val) sysreg_write(reg, val)
+
+__asm__(".text\n"
+        ".global mt_tagged_ldr, mt_tagged_ldr_insn, mt_tagged_str, mt_tagged_str_insn\n"
+        "mt_tagged_ldr:\n"
+        "	mov	x1, x0\n"
+        "	mov	x0, xzr\n"
+        "mt_tagged_ldr_insn:\n"
+        "	ldr	x0, [x1]\n"
+        "	ret\n"
+        "mt_tagged_str:\n"
+        "mt_tagged_str_insn:\n"
+        "	str	x1, [x0]\n"
+        "	ret\n");
+u64 mt_tagged_ldr(u64 addr);
+void mt_tagged_str(u64 addr, u64 value);
+extern const char mt_tagged_ldr_insn[], mt_tagged_str_insn[];
+
+static void mt_set_tcf(u64 sctlr, u64 tcf)
+{
+	sysreg_write(sctlr_el1,
+	             (sctlr & ~(3ULL << MT_SCTLR_TCF_SHIFT)) | tcf << MT_SCTLR_TCF_SHIFT);
+	isb();
+}
+
+static u64 mt_identify(void)
+{
+	u64 args[8] = {0};
+
+	return gh_native(GH_HVC_HYPERVISOR_IDENTIFY, args).x[0];
+}
+
+TEST(fault, mte_tag_check)
+{
+	u64 pfr1 = sysreg_read(id_aa64pfr1_el1);
+	u64 va = mmu_test_va(MT_DATA) + MT_OFF, good = va | 3ULL << 56, bad = va | 5ULL << 56;
+	u64 mair, sctlr, tcr, tfsr, ctl, v_good, v_bad, v_after, tf_async, tf_clean, api;
+	u64 *data = (u64 *)(uintptr_t)(mmu_test_backing(MT_DATA) + MT_OFF);
+	struct exc_record r_ld, r_st, r_async;
+
+	if (MT_PFR1_MTE(pfr1) < 2)
+		SKIP("ID_AA64PFR1_EL1.MTE is %lu: no allocation tags (QEMU: -machine mte=on)",
+		     MT_PFR1_MTE(pfr1));
+	mmu_test_reset();
+	*data = 0x5a5a0123456789a5ULL;
+	mair = sysreg_read(mair_el1);
+	sctlr = sysreg_read(sctlr_el1);
+	tcr = sysreg_read(tcr_el1);
+	tfsr = mt_sysreg_read(MT_TFSR_EL1);
+	sysreg_write(mair_el1, (mair & ~(0xffULL << (8 * MT_ATTR_NORMAL))) |
+	                           MT_MAIR_TAGGED << (8 * MT_ATTR_NORMAL));
+	sysreg_write(tcr_el1, tcr | MT_TCR_TBI0);
+	sysreg_write(sctlr_el1, sctlr | MT_SCTLR_ATA);
+	mt_tlb_flush();
+	ctl = mt_tag_roundtrip(va, 3);
+	/* Synchronous: the matching tag loads, the other faults at once, load and store. */
+	mt_set_tcf(sctlr | MT_SCTLR_ATA, MT_TCF_SYNC);
+	v_good = mt_tagged_ldr(good);
+	exc_expect_begin();
+	v_bad = mt_tagged_ldr(bad);
+	r_ld = exc_expect_end();
+	exc_expect_begin();
+	mt_tagged_str(bad, 0x1111222233334444ULL);
+	r_st = exc_expect_end();
+	v_after = mt_tagged_ldr(good);
+	/* Asynchronous: nothing taken, TFSR_EL1.TF0 set; a hypercall between keeps it. */
+	mt_set_tcf(sctlr | MT_SCTLR_ATA, MT_TCF_ASYNC);
+	mt_sysreg_write(MT_TFSR_EL1, 0);
+	isb();
+	exc_expect_begin();
+	(void)mt_tagged_ldr(bad);
+	dsb(nsh);
+	isb();
+	api = mt_identify();
+	tf_async = mt_sysreg_read(MT_TFSR_EL1);
+	mt_sysreg_write(MT_TFSR_EL1, 0);
+	isb();
+	(void)mt_tagged_ldr(good);
+	dsb(nsh);
+	isb();
+	tf_clean = mt_sysreg_read(MT_TFSR_EL1);
+	r_async = exc_expect_end();
+	/* Everything back: no checks, the granule's tag 0, the guest's own MAIR, TCR, TFSR. */
+	mt_set_tcf(sctlr | MT_SCTLR_ATA, 0);
+	(void)mt_tag_roundtrip(va, 0);
+	mt_sysreg_write(MT_TFSR_EL1, tfsr);
+	sysreg_write(sctlr_el1, sctlr);
+	sysreg_write(tcr_el1, tcr);
+	sysreg_write(mair_el1, mair);
+	mt_tlb_flush();
+
+	if (ctl != 3) {
+		test_fail("ID_AA64PFR1_EL1.MTE %lu but STG 0x3 to the VM's own RAM read back 0x%lx "
+		          "(HCR_EL2.ATA clear?)",
+		          MT_PFR1_MTE(pfr1), ctl);
+		return;
+	}
+	ASSERT_EQ("load through the matching tag 0x3", v_good, 0x5a5a0123456789a5ULL);
+	r_ld.far &= MT_FAR_KNOWN;
+	r_st.far &= MT_FAR_KNOWN;
+	ASSERT_FAULT("synchronous load through tag 0x5", r_ld, MT_ESR_TAG_CHECK, bad,
+	             (u64)(uintptr_t)mt_tagged_ldr_insn);
+	ASSERT_EQ("the faulting load's destination register", v_bad, 0);
+	ASSERT_FAULT("synchronous store through tag 0x5", r_st, MT_ESR_TAG_CHECK | MT_ESR_WNR, bad,
+	             (u64)(uintptr_t)mt_tagged_str_insn);
+	ASSERT_EQ("the data after the faulting store", v_after, 0x5a5a0123456789a5ULL);
+	ASSERT_EQ("asynchronous mismatch: exception taken", r_async.taken, false);
+	ASSERT_EQ("identify's x0 between the fault and the read", api, GH_API_INFO_EXPECTED);
+	ASSERT_EQ("TFSR_EL1 after an asynchronous mismatch and a hypercall", tf_async, MT_TFSR_TF0);
+	ASSERT_EQ("TFSR_EL1 after a matching load", tf_clean, 0);
 }

@@ -232,6 +232,49 @@ static u64 sr_val(u64 seed, unsigned i)
 	return (seed * 0x9e3779b97f4a7c15ULL) ^ ((u64)(i + 1) * 0x0101010101010101ULL);
 }
 
+/*
+ * FEAT_MTE2's EL1 registers, when the VM has them (ID_AA64PFR1_EL1.MTE >= 2), as registers 10-13:
+ * GCR_EL1.Exclude (15:0), RGSR_EL1 TAG (3:0) and SEED (23:8), TFSR_EL1 and TFSRE0_EL1 TF0/TF1
+ * (1:0). Encodings, not names: the guest is assembled for v8.0. The pattern is shifted right 4 so
+ * that the two TF bits differ between seeds 0 and 0xa0 (el1_context_switched's two vCPUs).
+ */
+#define SR_GCR_EL1    S3_0_C1_C0_6
+#define SR_RGSR_EL1   S3_0_C1_C0_5
+#define SR_TFSR_EL1   S3_0_C5_C6_0
+#define SR_TFSRE0_EL1 S3_0_C5_C6_1
+#define SR_MTE_FIRST  10
+/* sysreg_read/write stringify their argument: these expand the name to its encoding first. */
+#define sr_sysreg_read(reg)       sysreg_read(reg)
+#define sr_sysreg_write(reg, val) sysreg_write(reg, val)
+
+static const u64 sr_mte_mask[4] = {0xffffULL, 0xffff0fULL, 0x3ULL, 0x3ULL};
+
+static bool sr_has_mte(void)
+{
+	return ((sysreg_read(id_aa64pfr1_el1) >> 8) & 0xf) >= 2;
+}
+
+static u64 sr_mte_val(u64 seed, unsigned i)
+{
+	return (sr_val(seed, SR_MTE_FIRST + i) >> 4) & sr_mte_mask[i];
+}
+
+static void sr_mte_write(const u64 v[4])
+{
+	sr_sysreg_write(SR_GCR_EL1, v[0]);
+	sr_sysreg_write(SR_RGSR_EL1, v[1]);
+	sr_sysreg_write(SR_TFSR_EL1, v[2]);
+	sr_sysreg_write(SR_TFSRE0_EL1, v[3]);
+}
+
+static void sr_mte_read(u64 v[4])
+{
+	v[0] = sr_sysreg_read(SR_GCR_EL1);
+	v[1] = sr_sysreg_read(SR_RGSR_EL1);
+	v[2] = sr_sysreg_read(SR_TFSR_EL1);
+	v[3] = sr_sysreg_read(SR_TFSRE0_EL1);
+}
+
 void vcpu_sysregs_write(u64 seed, bool all)
 {
 	sysreg_write(tpidr_el0, sr_val(seed, 0));
@@ -246,6 +289,13 @@ void vcpu_sysregs_write(u64 seed, bool all)
 	if (all) {
 		sysreg_write(elr_el1, sr_val(seed, 8) & ~3ULL);
 		sysreg_write(spsr_el1, (sr_val(seed, 9) & SR_SPSR_NZCV) | SR_SPSR_EL1H);
+	}
+	if (sr_has_mte()) {
+		u64 v[4];
+
+		for (unsigned i = 0; i < 4; i++)
+			v[i] = sr_mte_val(seed, i);
+		sr_mte_write(v);
 	}
 	isb();
 }
@@ -270,10 +320,18 @@ u64 vcpu_sysregs_check(u64 seed, bool all)
 		             ((sr_val(seed, 9) & SR_SPSR_NZCV) | SR_SPSR_EL1H))
 		       << 9;
 	}
+	if (sr_has_mte()) {
+		u64 v[4];
+
+		sr_mte_read(v);
+		for (unsigned i = 0; i < 4; i++)
+			bad |= (u64)((v[i] & sr_mte_mask[i]) != sr_mte_val(seed, i))
+			       << (SR_MTE_FIRST + i);
+	}
 	return bad;
 }
 
-void vcpu_sysregs_save(u64 saved[8])
+void vcpu_sysregs_save(u64 saved[VCPU_SYSREGS_SAVED])
 {
 	saved[0] = sysreg_read(tpidr_el0);
 	saved[1] = sysreg_read(tpidrro_el0);
@@ -283,9 +341,11 @@ void vcpu_sysregs_save(u64 saved[8])
 	saved[5] = sysreg_read(far_el1);
 	saved[6] = sysreg_read(sp_el0);
 	saved[7] = sysreg_read(cntkctl_el1);
+	if (sr_has_mte())
+		sr_mte_read(&saved[8]);
 }
 
-void vcpu_sysregs_restore(const u64 saved[8])
+void vcpu_sysregs_restore(const u64 saved[VCPU_SYSREGS_SAVED])
 {
 	sysreg_write(tpidr_el0, saved[0]);
 	sysreg_write(tpidrro_el0, saved[1]);
@@ -295,6 +355,8 @@ void vcpu_sysregs_restore(const u64 saved[8])
 	sysreg_write(far_el1, saved[5]);
 	sysreg_write(sp_el0, saved[6]);
 	sysreg_write(cntkctl_el1, saved[7]);
+	if (sr_has_mte())
+		sr_mte_write(&saved[8]);
 	isb();
 }
 

@@ -141,13 +141,14 @@ VCPU_TEST(yield_errors)
 /*
  * Proves each vCPU keeps its own EL1 registers across switches: the boot vCPU and a second vCPU
  * hold different values in TPIDR_EL0, TPIDRRO_EL0, CSSELR_EL1, CONTEXTIDR_EL1, PAR_EL1, FAR_EL1,
- * SP_EL0, CNTKCTL_EL1.EVNTI (and the second in ELR_EL1, SPSR_EL1) and yield to each other 32
- * times; neither ever reads the other's value (issue 10 point 3: the vCPU context).
+ * SP_EL0, CNTKCTL_EL1.EVNTI (and the second in ELR_EL1, SPSR_EL1; with MTE GCR_EL1, RGSR_EL1,
+ * TFSR_EL1, TFSRE0_EL1 too) and yield to each other 32 times; neither ever reads the other's value
+ * (issue 10 point 3: the vCPU context).
  */
 VCPU_TEST(el1_context_switched)
 {
 	const u64 seed = 0xa0;
-	u64 t, saved[8], bad = 0;
+	u64 t, saved[VCPU_SYSREGS_SAVED], bad = 0;
 	struct vcpu2 *c;
 	unsigned i;
 

@@ -43,6 +43,11 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 #define APDBKEYHI_EL1 S3_0_C2_C2_3
 #define APGAKEYLO_EL1 S3_0_C2_C3_0
 #define APGAKEYHI_EL1 S3_0_C2_C3_1
+/* ... nor the allocation-tag registers (FEAT_MTE2 is Armv8.5): encodings from the Arm ARM. */
+#define GCR_EL1    S3_0_C1_C0_6
+#define RGSR_EL1   S3_0_C1_C0_5
+#define TFSR_EL1   S3_0_C5_C6_0
+#define TFSRE0_EL1 S3_0_C5_C6_1
 
 #define HCR_VM     BIT(0)
 #define HCR_SWIO   BIT(1)
@@ -57,6 +62,7 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 #define HCR_RW     BIT(31)
 #define HCR_APK    BIT(40)
 #define HCR_API    BIT(41)
+#define HCR_ATA    BIT(56)
 /* Stage-2 on, physical interrupts to EL2, SMC trapped (PSCI is ours), AArch64 EL1, pointer
  * authentication usable by the guest without traps, ID registers trapped (arch_vcpu_id_reg says
  * what the VM has). WFI always traps (HCR_TWI): a vCPU with nothing to take waits off the CPU
@@ -91,6 +97,7 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 #define CNTV_CTL_ISTATUS   BIT(2)
 #define VCPU_NO_DEADLINE   UINT64_MAX
 #define SCTLR_EL1_RESET    0x30D00800ull /* RES1 bits only: MMU and caches off */
+#define SCTLR_EL2_ITFSB    BIT(37)
 #define VMPIDR_U_AFF0(cpu) (BIT(31) | (cpu))
 #define ICH_HCR_EN         BIT(0)
 #define NS_PER_S           1000000000ull
@@ -99,12 +106,23 @@ _Static_assert(__builtin_offsetof(struct vcpu_context, fpcr) ==
 static struct {
 	unsigned num_lrs;
 	bool has_pauth;
+	bool has_mte; /* FEAT_MTE2: the guest gets allocation tags (vcpu_cpu_has_mte) */
 	uint64_t timer_freq;
 	/* With the RM as the root VM, the boot options' grants (humpy.guest_pmu ...) are the
 	 * loaded guest's: the primary VM the RM builds, whose vCPUs it flags hlos_vm (the RM alone
 	 * holds the root partition, so no other VM can make such a vCPU). 0 otherwise. */
 	uint32_t hlos_grants;
 } vcpu_hw;
+
+/* ID_AA64PFR1_EL1.MTE (11:8) >= 2: allocation tags in memory (FEAT_MTE2), not just the
+ * instructions (1). Only then do HCR_EL2.ATA, GCR_EL1, RGSR_EL1 and TFSR*_EL1 exist. */
+#define PFR1_MTE(pfr1) (((pfr1) >> 8) & 0xFull)
+#define PFR1_MTE2      2
+
+static bool vcpu_cpu_has_mte(void)
+{
+	return PFR1_MTE(read_sysreg(id_aa64pfr1_el1)) >= PFR1_MTE2;
+}
 
 static struct cpu_local *this_cpu(void)
 {
@@ -154,7 +172,8 @@ static void vcpu_reset_el2(struct vcpu *v)
 	uint64_t hpmn = (read_sysreg(pmcr_el0) >> 11) & MDCR_HPMN_MASK;
 	uint32_t grants = vcpu_grants(v);
 
-	c->hcr = HCR_GUEST;
+	/* Read here, not from vcpu_hw: the boot thread is reset before arch_cpu_init. */
+	c->hcr = HCR_GUEST | (vcpu_cpu_has_mte() ? HCR_ATA : 0);
 	c->mdcr = hpmn | ((grants & MACHINE_GRANT_PMU) != 0 ? 0 : MDCR_PMU_TRAPS) |
 	          ((grants & MACHINE_GRANT_DEBUG) != 0 ? 0 : MDCR_DEBUG_TRAPS);
 	c->cnthctl =
@@ -271,6 +290,9 @@ static void vcpu_save(struct vcpu *v, const struct guest_frame *f)
 	if (vcpu_hw.has_pauth) {
 		VCPU_PAUTH_REGS(VCPU_SAVE_)
 	}
+	if (vcpu_hw.has_mte) { /* TFSR*: SCTLR_EL2.ITFSB synchronised them at the trap */
+		VCPU_MTE_REGS(VCPU_SAVE_)
+	}
 	vcpu_fp_save(c->fp_v);
 	c->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	c->cntv_cval = read_sysreg(cntv_cval_el0);
@@ -288,6 +310,9 @@ static void vcpu_load(struct vcpu *v, struct guest_frame *f)
 	VCPU_EL1_REGS(VCPU_LOAD_)
 	if (vcpu_hw.has_pauth) {
 		VCPU_PAUTH_REGS(VCPU_LOAD_)
+	}
+	if (vcpu_hw.has_mte) {
+		VCPU_MTE_REGS(VCPU_LOAD_)
 	}
 	vcpu_fp_load(c->fp_v);
 	write_sysreg(cntv_cval_el0, c->cntv_cval);
@@ -485,7 +510,8 @@ void arch_vcpu_reschedule(struct guest_frame *f)
  * ID_AA64DFR0_EL1 PMUVer 11:8; ID_DFR0_EL1 PerfMon 27:24. */
 #define ID_FIELD(shift)  (0xFull << (shift))
 #define ID_PFR0_HIDDEN   (ID_FIELD(32) | ID_FIELD(44))
-#define ID_PFR1_HIDDEN   (ID_FIELD(8) | ID_FIELD(24) | ID_FIELD(40))
+#define ID_PFR1_SME      ID_FIELD(24)
+#define ID_PFR1_MTE      (ID_FIELD(8) | ID_FIELD(40))
 #define ID_DFR0_PMUVER   ID_FIELD(8)
 #define ID_DFR0_A32_PERF ID_FIELD(24)
 #define ID_REG(crm, op2) ((crm) << 3 | (op2))
@@ -518,8 +544,9 @@ static uint64_t vcpu_id_reg_raw(unsigned crm, unsigned op2)
 /*
  * What a vCPU reads from an ID register: the CPU's, less what the VM does not have. SVE and SME
  * are trapped for everyone (identify's flags1 SVE bit is 0, and so is PFR0.SVE), AMU too, and the
- * PMU is hidden unless granted (its registers trap then). MTE is hidden: HCR_EL2.ATA stays clear
- * and no vCPU switch keeps tag state (GCR/RGSR/TFSR), so allocation tags are unreachable at EL1.
+ * PMU is hidden unless granted (its registers trap then). MTE (and MTE_frac) is the VM's as the CPU
+ * has it when that is FEAT_MTE2 or later: HCR_EL2.ATA is set and the switch keeps GCR, RGSR and
+ * TFSR*. An instructions-only MTE (1) is hidden: there are no tags to give.
  */
 uint64_t arch_vcpu_id_reg(const struct vcpu *v, unsigned crm, unsigned op2)
 {
@@ -529,7 +556,7 @@ uint64_t arch_vcpu_id_reg(const struct vcpu *v, unsigned crm, unsigned op2)
 	case ID_REG(4, 0): /* ID_AA64PFR0_EL1 */
 		return val & ~ID_PFR0_HIDDEN;
 	case ID_REG(4, 1): /* ID_AA64PFR1_EL1 */
-		return val & ~ID_PFR1_HIDDEN;
+		return val & ~(ID_PFR1_SME | (PFR1_MTE(val) >= PFR1_MTE2 ? 0 : ID_PFR1_MTE));
 	case ID_REG(4, 4): /* ID_AA64ZFR0_EL1: no SVE */
 	case ID_REG(4, 5): /* ID_AA64SMFR0_EL1: no SME */
 		return 0;
@@ -557,12 +584,17 @@ void arch_cpu_init(struct cpu_local *cpu, const struct machine *m)
 		vcpu_hw.num_lrs = VCPU_GIC_MAX_LRS;
 	/* ID_AA64ISAR1_EL1 APA 7:4, API 11:8 (address keys), GPA 27:24, GPI 31:28. */
 	vcpu_hw.has_pauth = (isar1 & 0xFF000FF0ull) != 0;
+	vcpu_hw.has_mte = vcpu_cpu_has_mte();
 	vcpu_hw.timer_freq = read_sysreg(cntfrq_el0);
 	vcpu_hw.hlos_grants = m->root_vm == MACHINE_ROOT_RM ? m->guest_grants : 0;
 
 	write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_EL2_TZ);
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(cnthp_ctl_el2, 0);
+	/* A guest's asynchronous Tag Check Fault is in its TFSR*_EL1 once a trap reaches EL2
+	 * (ITFSB): vcpu_save keeps it with the vCPU that caused it. */
+	if (vcpu_hw.has_mte)
+		write_sysreg(sctlr_el2, read_sysreg(sctlr_el2) | SCTLR_EL2_ITFSB);
 	isb();
 	gic_ppi_enable(cpu->timer_intid, true);
 }

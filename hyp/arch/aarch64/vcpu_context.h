@@ -53,11 +53,24 @@
 	X(apgakeylo, APGAKEYLO_EL1)                                                                \
 	X(apgakeyhi, APGAKEYHI_EL1)
 
+/*
+ * The allocation-tag state of FEAT_MTE2 (when the CPU has it: HCR_EL2.ATA gives the guest its
+ * tags): the tag-exclusion and random-seed registers IRG uses, and the two asynchronous Tag Check
+ * Fault status registers, which the CPU sets while the vCPU runs. SCTLR_EL1 (ATA, ATA0, TCF, TCF0,
+ * ITFSB) and TCR_EL1 (TBI, TCMA) are switched with the list above.
+ */
+#define VCPU_MTE_REGS(X)                                                                           \
+	X(gcr, GCR_EL1)                                                                            \
+	X(rgsr, RGSR_EL1)                                                                          \
+	X(tfsr, TFSR_EL1)                                                                          \
+	X(tfsre0, TFSRE0_EL1)
+
 #define VCPU_CTX_FIELD_(field, reg) uint64_t field;
 
 struct vcpu_el1 {
 	VCPU_EL1_REGS(VCPU_CTX_FIELD_)
 	VCPU_PAUTH_REGS(VCPU_CTX_FIELD_)
+	VCPU_MTE_REGS(VCPU_CTX_FIELD_)
 };
 
 #define VCPU_GIC_MAX_LRS  16

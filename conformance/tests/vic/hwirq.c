@@ -353,9 +353,12 @@ HW_VM2_TEST(wakes_other_vm, true, 40)
 	ASSERT_TAKEN("the root VM", v, 0);
 }
 
-/* killed_holder_ends' steps once the other VM runs (vCPU 0 holds what it takes of `v`). */
-static void hw_killed_holder(const struct ipc_self *self, const struct hw *hw, struct vm2 *vm,
-                             u64 v)
+/*
+ * The holder tests' steps once the other VM runs (vCPU 0 holds what it takes of `v`): the holder
+ * dies off the CPU (vcpu_kill from here, `kill`) or on it (its own vcpu_poweroff).
+ */
+static void hw_dead_holder(const struct ipc_self *self, const struct hw *hw, struct vm2 *vm, u64 v,
+                           bool kill)
 {
 	if (!hw_vm2_bind(hw, vm, v))
 		return;
@@ -364,25 +367,31 @@ static void hw_killed_holder(const struct ipc_self *self, const struct hw *hw, s
 	if (!vm2_expect("line raised (taken, held active)", vm, 0, v, 1, 1))
 		return;
 	hw_line(hw, false);
-	ASSERT_EQ("vcpu_kill of the holder", vc(GH_HVC_VCPU_KILL, vm->thread[0], 0, 0, 0), 0);
-	ASSERT_RESULT("unbind from the dead VM's VIC",
+	if (kill) {
+		ASSERT_EQ("vcpu_kill of the holder", vc(GH_HVC_VCPU_KILL, vm->thread[0], 0, 0, 0),
+		          0);
+	} else {
+		ASSERT_EQ("the holder's own vcpu_poweroff",
+		          vm2_cmd(vm, 0, VM2_POWEROFF, vm->thread[0], 0), 0);
+		RETURN_IF_FAILED();
+		vm2_wait(vm, 0, v, 2);
+		/* Only a vCPU that is off takes a register write. */
+		ASSERT_EQ("vcpu_register_write of the holder (off)",
+		          vc(GH_HVC_VCPU_REGISTER_WRITE, vm->thread[0], 0, 0, 0), 0);
+	}
+	ASSERT_RESULT("unbind from the dead holder's VIC",
 	              hc(GH_HVC_HWIRQ_UNBIND_VIRQ, hw->cap, 0, 0, 0, 0), 0, 0);
 	hw_bind(self, hw, HW_VIRQ);
 	RETURN_IF_FAILED();
 	ASSERT_TAKEN("bound to the root VM, line low", HW_VIRQ, 0);
 	hw_line(hw, true);
 	ASSERT_TAKEN("bound to the root VM, raised after the holder died", HW_VIRQ, 1);
-	ASSERT_EQ("the dead VM's interrupts in all", vm->cpu[0]->total, 1);
+	ASSERT_EQ("the dead holder's interrupts in all", vm->cpu[0]->total, 1);
 }
 
-/*
- * Proves a hwirq held active by a vCPU that dies is ended (issue 10 point 6: a VM that cannot go
- * on is stopped alone; §2 vcpu_kill): the other VM's vCPU takes INTID 77 and never ends it (no
- * EOI: the physical SPI stays active while it lives); killed, and the hwirq bound to the root
- * VM's own VIC instead, a new raise is taken there exactly once. Were the SPI still active, the
- * GIC would never signal it again.
- */
-HW_TEST(killed_holder_ends)
+/* Starts the other VM with vCPU 0 holding HW_VM2_VIRQ, runs hw_dead_holder, cleans up. */
+static void hw_holder_test(const struct root_caps *rc, const struct ipc_self *self,
+                           const struct hw *hw, bool kill)
 {
 	const char *why = vm2_missing();
 	struct vm2_opts o;
@@ -395,6 +404,28 @@ HW_TEST(killed_holder_ends)
 	vm2_mask_set(o.hold, HW_VM2_VIRQ);
 	vcpu_begin();
 	if (vm2_start(rc, &vm, 1, &o))
-		hw_killed_holder(self, hw, &vm, HW_VM2_VIRQ);
+		hw_dead_holder(self, hw, &vm, HW_VM2_VIRQ, kill);
 	vcpu_end();
+}
+
+/*
+ * Proves a hwirq held active by a vCPU that is killed is ended (issue 10 point 6: a VM that cannot
+ * go on is stopped alone; §2 vcpu_kill): the other VM's vCPU takes INTID 77 and never ends it (no
+ * EOI: the physical SPI stays active while it lives); killed (off the CPU: its list registers are
+ * saved), and the hwirq bound to the root VM's own VIC instead, a new raise is taken there exactly
+ * once. Were the SPI still active, the GIC would never signal it again.
+ */
+HW_TEST(killed_holder_ends)
+{
+	hw_holder_test(rc, self, hw, true);
+}
+
+/*
+ * Proves the same for a holder that powers itself off (§2 vcpu_poweroff; it leaves the CPU with
+ * the SPI live in its list registers): the poweroff does not return (the vCPU is off: register
+ * write OK), and the root VM then takes a new raise exactly once.
+ */
+HW_TEST(poweroff_holder_ends)
+{
+	hw_holder_test(rc, self, hw, false);
 }

@@ -52,6 +52,21 @@ static u64 vm2_db_send(u64 cap, u64 flags)
 	return x0;
 }
 
+/* Its own vcpu_poweroff(cap, flags 0): x0, if it returns at all. */
+static u64 vm2_poweroff(u64 cap)
+{
+	register u64 x0 __asm__("x0") = cap;
+	register u64 x1 __asm__("x1") = 0;
+	register u64 x2 __asm__("x2") = 0;
+
+	__asm__ volatile("hvc %3"
+	                 : "+r"(x0), "+r"(x1), "+r"(x2)
+	                 : "i"(GH_HVC_NATIVE_BASE + GH_HVC_VCPU_POWEROFF)
+	                 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+	                   "x14", "x15", "x16", "x17", "memory");
+	return x0;
+}
+
 static void vm2_exec(struct vm2_cpu *m)
 {
 	u64 v = 0;
@@ -84,6 +99,14 @@ static void vm2_exec(struct vm2_cpu *m)
 		break;
 	case VM2_DB_SEND:
 		v = vm2_db_send(m->a0, m->a1);
+		break;
+	case VM2_POWEROFF:
+		/* Done first: a poweroff that works does not return (ret 0 then). */
+		m->ret = 0;
+		dsb(sy);
+		m->done = m->seq;
+		dsb(sy);
+		v = vm2_poweroff(m->a0);
 		break;
 	default:
 		break;

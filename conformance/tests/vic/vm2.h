@@ -26,14 +26,15 @@
 /* What the root VM asks one of its vCPUs to do (vm2_cmd). */
 enum vm2_op {
 	VM2_NOP,
-	VM2_READ64,  /* ret = *(u64 *)a0 */
-	VM2_READ32,  /* ret = *(u32 *)a0 */
-	VM2_WRITE32, /* *(u32 *)a0 = a1 */
-	VM2_SGI1R,   /* ICC_SGI1R_EL1 = a0 */
-	VM2_TIMER,   /* its virtual timer a0 ticks ahead, enabled */
-	VM2_MPIDR,   /* ret = MPIDR_EL1 */
-	VM2_DB_SEND, /* ret = x0 of its own doorbell_send(a0, flags a1) (the root cspace is its) */
-	VM2_PMR,     /* ICC_PMR_EL1 = a0 (0: it takes nothing, 0xff: everything) */
+	VM2_READ64,   /* ret = *(u64 *)a0 */
+	VM2_READ32,   /* ret = *(u32 *)a0 */
+	VM2_WRITE32,  /* *(u32 *)a0 = a1 */
+	VM2_SGI1R,    /* ICC_SGI1R_EL1 = a0 */
+	VM2_TIMER,    /* its virtual timer a0 ticks ahead, enabled */
+	VM2_MPIDR,    /* ret = MPIDR_EL1 */
+	VM2_DB_SEND,  /* ret = x0 of its own doorbell_send(a0, flags a1) (the root cspace is its) */
+	VM2_PMR,      /* ICC_PMR_EL1 = a0 (0: it takes nothing, 0xff: everything) */
+	VM2_POWEROFF, /* its own vcpu_poweroff(a0 = its thread cap, flags 0); ret 0 (set first) */
 };
 
 /* One vCPU's mailbox, shared with it. */

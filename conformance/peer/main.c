@@ -477,8 +477,8 @@ static bool gic_v2_on(int node, u32 intid)
 	mmio_w32(gicd_base + GICD_IGROUPR + intid / 32 * 4,
 	         mmio_r32(gicd_base + GICD_IGROUPR + intid / 32 * 4) | (1U << (intid % 32)));
 	*(volatile u8 *)(gicd_base + GICD_IPRIORITYR + intid) = 0xa0;
-	mmio_w32(targets, (mmio_r32(targets) & ~(0xffU << (8 * (intid % 4)))) |
-	                      (1U << (8 * (intid % 4))));
+	mmio_w32(targets,
+	         (mmio_r32(targets) & ~(0xffU << (8 * (intid % 4)))) | (1U << (8 * (intid % 4))));
 	mmio_w32(gicd_base + GICD_ISENABLER + intid / 32 * 4, 1U << (intid % 32));
 	mmio_w32(gicc_base + GICC_PMR, 0xff);
 	mmio_w32(gicc_base + GICC_CTLR, GICC_CTLR_EN);

@@ -22,17 +22,20 @@ BENCH_ARGS ?=
 # The build's expected results (the profile, every test allowed to SKIP): humpy's default build.
 # For another hypervisor give its file (conformance/expect/), or EXPECT= for none.
 # On GICv2 (MACHINE=virt-gicv2) the tests that need a GICv3 SKIP too: expect/humpy-gicv2.yaml.
-EXPECT ?= conformance/expect/$(if $(filter virt-gicv2,$(MACHINE)),humpy-gicv2,humpy).yaml
+# On the ZCU102 model (GIC-400, no PL061): expect/humpy-zcu102.yaml.
+EXPECT ?= conformance/expect/$(if $(filter virt-gicv2,$(MACHINE)),humpy-gicv2,$(if $(filter zcu102,$(MACHINE)),humpy-zcu102,humpy)).yaml
 HARNESS_RUN = PYTHONPATH=harness $(PYTHON) -m humpy_harness
 HYP ?=
 # MACHINE=virt (default) | virt-gicv2 | zcu102: the board model (harness --machine; one that humpy
 # cannot run on yet is refused in one line). BOARD_DTB=F: the board's own device tree where QEMU
-# makes none (zcu102). HYP_LOAD_ADDR=0x...: boot hyp.bin put at that address by QEMU's loader
-# instead of hyp.elf at its link address (humpy relocates itself).
+# makes none (zcu102; default: the one in $(HUMPY_BOARD_DTBS), Debian's linux-image folder that
+# hyp/README.md names). HYP_LOAD_ADDR=0x...: boot hyp.bin put at that address by QEMU's loader
+# instead of hyp.elf at its link address (humpy relocates itself). zcu102 boots hyp.bin with
+# -kernel (QEMU puts it at 2 MiB, the DT in x0): hyp.elf's link address is no RAM there.
 MACHINE ?= virt
-BOARD_DTB ?=
+BOARD_DTB ?= $(if $(and $(filter zcu102,$(MACHINE)),$(HUMPY_BOARD_DTBS)),$(HUMPY_BOARD_DTBS)/xilinx/zynqmp-zcu102-rev1.0.dtb)
 HYP_LOAD_ADDR ?=
-HARNESS_HYP = $(or $(HYP),$(if $(HYP_LOAD_ADDR),$(HYP_BIN),$(HYP_ELF)))
+HARNESS_HYP = $(or $(HYP),$(if $(or $(HYP_LOAD_ADDR),$(filter zcu102,$(MACHINE))),$(HYP_BIN),$(HYP_ELF)))
 HARNESS_IMAGES = --hyp $(HARNESS_HYP) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON) \
 	--machine $(MACHINE) $(if $(BOARD_DTB),--board-dtb $(BOARD_DTB)) $(if $(HYP_LOAD_ADDR),--hyp-addr $(HYP_LOAD_ADDR))
 # No .pytest_cache in the tree. pytest exits 5 when it collected nothing: like any non-zero status

@@ -35,7 +35,7 @@ GUEST_BIN    ?= $(BUILD)/conformance/guest.bin
 include hyp/platform/$(HYP_PLATFORM)/platform.mk
 
 HYP_CORE_SRCS := hyp/core/main.c hyp/core/log.c hyp/core/string.c hyp/core/fdt.c \
-	hyp/core/hypercall.c hyp/core/vm.c hyp/core/payload.c
+	hyp/core/hypercall.c hyp/core/vm.c hyp/core/vm_ram.c hyp/core/payload.c
 # The object/capability core and its hypercalls (hyp/host.mk builds the same files for the host).
 HYP_CORE_SRCS += hyp/core/heap.c hyp/core/object.c hyp/core/partition.c hyp/core/cspace.c \
 	hyp/core/thread.c hyp/core/doorbell_obj.c hyp/core/msgqueue_obj.c hyp/core/object_calls.c \
@@ -65,7 +65,11 @@ include hyp/rm/rm.mk
 # Proof builds (harness/qemu_tests/test_proof.py): HYP_EXTRA_CFLAGS=-DHUMPY_BREAK_<what> plants one
 # known bug (a #ifdef each), so a test can show the suite fails that build. Use its own BUILD folder.
 HYP_EXTRA_CFLAGS ?=
-HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM)
+# hyp.elf's link address: where QEMU's ELF loader puts it on virt (-kernel hyp.elf). hyp.bin and
+# humpy.bin run wherever they are put (boot.S relocates; the Image header's flags say so).
+HYP_LINK_ADDR := 0x80000000
+HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM) \
+	-DHYP_LINK_ADDR=$(HYP_LINK_ADDR)
 # -mgeneral-regs-only: EL2 never touches FP/SIMD, so guest FP state needs no saving.
 # -mstrict-align: the first C code runs with the MMU off, where memory is Device.
 # (Quiet when the cross compiler is missing: make conformance/test install it, then re-read this.)

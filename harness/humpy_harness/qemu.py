@@ -29,24 +29,42 @@ class Machine:
     humpy cannot run there yet, why (one line; the harness still builds its command line)."""
 
     def __init__(self, qemu_machine: str, extra=(), board_dtb: bool = False,
-                 not_yet: str | None = None, vm_gic: int = 3):
+                 not_yet: str | None = None, vm_gic: int = 3, hyp_image: bool = False,
+                 vm_dt_edits=()):
         self.qemu_machine = qemu_machine
         self.extra = list(extra)
         self.vm_gic = vm_gic  # the GIC version of the VM's device tree (its GICC: humpy's GICV)
         self.board_dtb = board_dtb  # QEMU makes no device tree: the board's own (-dtb) is needed
         self.not_yet = not_yet
+        # hyp.elf's link address is no RAM here: boot hyp.bin (an arm64 Image) with -kernel,
+        # which QEMU puts at RAM base + 2 MiB and starts with x0 = the board's DT.
+        self.hyp_image = hyp_image
+        # fdtput argument lists that turn the virt-shaped VM tree into this board's: the VM sees
+        # the board's UART and GIC at the board's addresses (humpy passes the UART page through
+        # and maps GICV at the GICC address).
+        self.vm_dt_edits = [list(e) for e in vm_dt_edits]
 
 
 # virt with GICv2: distributor 0x08000000, CPU interface 0x08010000, GICH 0x08030000, GICV
-# 0x08040000. xlnx-zcu102: 4 Cortex-A53, GIC-400, Cadence UART at 0xFF000000, DRAM from 0; it
-# has a DisplayPort with audio, kept quiet.
+# 0x08040000. xlnx-zcu102: 4 Cortex-A53, GIC-400 (distributor 0xF9010000, CPU interface
+# 0xF9020000, each 4 KiB frame repeated over 64 KiB), Cadence UART at 0xFF000000, DRAM from 0;
+# it has a DisplayPort with audio, kept quiet.
+ZCU102_VM_DT_EDITS = [
+    ["-t", "x", "/intc@8000000", "reg", "0", "0xf9010000", "0", "0x10000",
+     "0", "0xf9020000", "0", "0x20000"],
+    ["-r", "/intc@8000000/v2m@8020000"],
+    ["-t", "s", "/pl011@9000000", "compatible", "cdns,uart-r1p12"],
+    ["-t", "x", "/pl011@9000000", "reg", "0", "0xff000000", "0", "0x1000"],
+    # No PL061 on the board: the VM gets no GPIO line (its hwirq tests SKIP for that).
+    ["-r", "/gpio-keys"],
+    ["-r", "/pl061@9030000"],
+]
 MACHINES = {
     "virt": Machine(MACHINE),
     "virt-gicv2": Machine("virt,virtualization=on,gic-version=2,highmem=off", vm_gic=2),
     "zcu102": Machine("xlnx-zcu102,virtualization=on", ["-display", "none", "-audiodev",
-                      "none,id=n"], board_dtb=True,
-                      not_yet="humpy boots there (hyp.bin, console on the Cadence UART) but "
-                      "stops at its GIC-400: no GICv2 support yet (issue 13 pt 3)"),
+                      "none,id=n"], board_dtb=True, vm_gic=2, hyp_image=True,
+                      vm_dt_edits=ZCU102_VM_DT_EDITS),
 }
 DEFAULT_MACHINE = "virt"
 
@@ -267,10 +285,11 @@ def combine_dtb(base: str, out: str, args: str) -> str:
     return str(out)
 
 
-def make_vm_dtb(out: str, args: str, qemu: str, base: str | None = None, gic: int = 3) -> str:
+def make_vm_dtb(out: str, args: str, qemu: str, base: str | None = None, gic: int = 3,
+                edits=()) -> str:
     """Writes the VM's device tree with these bootargs: from a given tree (base, kept as it is but
     for /chosen/bootargs), else through scripts/vm-dtb.sh (one copy of the recipe), the tree
-    dumped from the same QEMU binary that runs the test."""
+    dumped from the same QEMU binary that runs the test, then the machine's fdtput edits."""
     if base is not None:
         return combine_dtb(base, out, args)
     if not VM_DTB_SCRIPT.is_file():
@@ -284,4 +303,8 @@ def make_vm_dtb(out: str, args: str, qemu: str, base: str | None = None, gic: in
     if proc.returncode != 0:
         lines = (proc.stderr or proc.stdout).strip().splitlines()
         raise SetupError(lines[-1] if lines else f"vm-dtb.sh failed with status {proc.returncode}")
+    for edit in edits:  # [option, (type,) node, ...]: the tree's file goes after the options
+        split = 1 if edit[0] == "-r" else 2
+        _fdt_tool(["fdtput"] + list(edit[:split]) + [str(out)] + list(edit[split:]),
+                  "the machine's VM device tree")
     return str(out)

@@ -119,6 +119,13 @@ class Session:
             qemu_mod.check_image(c.board_dtb, "board device tree")
         qemu_mod.check_hyp(c.hyp)
         qemu_mod.check_hyp_addr(c.hyp, c.hyp_addr)
+        if machine.hyp_image and c.hyp_addr is None and qemu_mod.image_kind(c.hyp) != "image":
+            raise UsageError(f"machine {c.machine}: boots the hypervisor as an arm64 Image "
+                             f"(hyp.bin), not {c.hyp}")
+        if machine.board_dtb and c.hyp_addr is not None:
+            raise UsageError(f"machine {c.machine}: --hyp-addr starts the image without a DT "
+                             f"pointer in x0, and QEMU puts no DT there; boot hyp.bin with -kernel "
+                             f"(no --hyp-addr)")
         qemu_mod.check_guest(c.guest)
         if c.dtb is not None:
             qemu_mod.check_image(c.dtb, "device tree")
@@ -167,8 +174,9 @@ class Session:
                                  timeout_ms=c.test_timeout_ms,
                                  trace=c.trace and mode == "run",
                                  cover=c.cover and mode == "run")
+        machine = qemu_mod.get_machine(c.machine)
         dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path, base=c.dtb,
-                                   gic=qemu_mod.get_machine(c.machine).vm_gic)
+                                   gic=machine.vm_gic, edits=machine.vm_dt_edits)
         cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
                                     list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp,
                                     machine=c.machine, hyp_addr=c.hyp_addr,

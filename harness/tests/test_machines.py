@@ -51,19 +51,39 @@ def test_unknown_machine_is_one_line():
         qemu_mod.machine_args(machine="vexpress")
 
 
-@pytest.mark.parametrize("name", ["zcu102"])
-def test_a_machine_humpy_cannot_run_yet_is_refused_in_one_line(tmp_path, name):
-    s = Session(Config(hyp=image(tmp_path / "hyp.bin"), guest=image(tmp_path / "g.bin"),
-                       qemu="true", machine=name, board_dtb=None, reports=str(tmp_path)))
-    with pytest.raises(UsageError) as e:
+def test_zcu102_boots_hyp_bin_as_an_image_not_the_elf(tmp_path):
+    elf = tmp_path / "hyp.elf"
+    elf.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(11) + (183).to_bytes(2, "little") + bytes(64))
+    s = Session(Config(hyp=str(elf), guest=image(tmp_path / "g.bin"), qemu="true",
+                       machine="zcu102", board_dtb=image(tmp_path / "b.dtb"),
+                       reports=str(tmp_path)))
+    with pytest.raises(UsageError, match=r"machine zcu102: boots the hypervisor as an arm64 "
+                                         r"Image \(hyp.bin\)"):
         s.check()
-    assert str(e.value).startswith(f"machine {name}: not runnable with this build yet: ")
-    assert "\n" not in str(e.value)
+
+
+def test_zcu102_refuses_a_load_address_no_dt_pointer_reaches_there(tmp_path):
+    s = Session(Config(hyp=image(tmp_path / "hyp.bin"), guest=image(tmp_path / "g.bin"),
+                       qemu="true", machine="zcu102", board_dtb=image(tmp_path / "b.dtb"),
+                       hyp_addr=0x10000000, reports=str(tmp_path)))
+    with pytest.raises(UsageError, match="--hyp-addr starts the image without a DT pointer"):
+        s.check()
+
+
+def test_zcu102_vm_tree_names_the_boards_gic_and_uart():
+    edits = qemu_mod.get_machine("zcu102").vm_dt_edits
+    assert ["-t", "x", "/intc@8000000", "reg", "0", "0xf9010000", "0", "0x10000", "0",
+            "0xf9020000", "0", "0x20000"] in edits
+    assert ["-t", "s", "/pl011@9000000", "compatible", "cdns,uart-r1p12"] in edits
+    assert ["-t", "x", "/pl011@9000000", "reg", "0", "0xff000000", "0", "0x1000"] in edits
+    assert ["-r", "/pl061@9030000"] in edits
+    assert qemu_mod.get_machine("zcu102").vm_gic == 2
+    assert qemu_mod.get_machine("virt").vm_dt_edits == []
 
 
 def test_zcu102_anyway_still_needs_the_board_dtb(tmp_path):
     s = Session(Config(hyp=image(tmp_path / "hyp.bin"), guest=image(tmp_path / "g.bin"),
-                       qemu="true", machine="zcu102", machine_anyway=True, reports=str(tmp_path)))
+                       qemu="true", machine="zcu102", reports=str(tmp_path)))
     with pytest.raises(UsageError, match="QEMU makes no device tree for it; pass --board-dtb"):
         s.check()
 

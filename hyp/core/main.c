@@ -6,12 +6,12 @@
 #include "log.h"
 #include "payload.h"
 #include "plat.h"
-#include "platform.h"
 #include "root.h"
 #include "root_dt.h"
 #include "root_memory.h"
 #include "thread.h"
 #include "vm.h"
+#include "vm_ram.h"
 
 /* The hypervisor's memory image, from the linker script; humpy.bin's payload follows it. */
 extern char __hyp_start[], __hyp_end[];
@@ -19,18 +19,48 @@ extern char __hyp_start[], __hyp_end[];
 extern const char rm_image_start[], rm_image_end[], rm_dtb_start[], rm_dtb_end[];
 
 #define HYP_DTB_MAX_SIZE (2u << 20)
+/* The payload behind __hyp_end is copied out at boot; a generous bound on its size. */
+#define HYP_PAYLOAD_MAX_SIZE (64u << 20)
+/* The root partition's physical memory (ROOT_PROFILE.md humpy,root-memory). */
+#define HYP_ROOT_MEM_SIZE (16u << 20)
+/* The root partition's heap when the RM is the root VM (hypervisor memory: no VM maps it). */
+#define HYP_RM_HEAP_SIZE (8u << 20)
 
-/* A DT address from the bootloader is used only if it lies in RAM the boot map covers. */
-static const void *hyp_find_dtb(uint64_t boot_x0)
+/* The hypervisor's image and the payload behind it, wherever the loader put them. */
+static struct machine_range hyp_image_range(void)
 {
-	if (boot_x0 != 0 && IS_ALIGNED(boot_x0, 8) &&
-	    range_within(boot_x0, HYP_DTB_MAX_SIZE, PLAT_DRAM_BASE, PLAT_DRAM_MAX_SIZE) &&
-	    fdt_has_magic((const void *)(uintptr_t)boot_x0))
-		return (const void *)(uintptr_t)boot_x0;
-	return (const void *)(uintptr_t)PLAT_DTB_DEFAULT;
+	paddr_t hyp = (paddr_t)(uintptr_t)__hyp_start;
+
+	return (struct machine_range){hyp,
+	                              (uint64_t)(uintptr_t)__hyp_end - hyp + HYP_PAYLOAD_MAX_SIZE};
 }
 
-static void hyp_check_machine(const struct machine *m, const struct vm *vm)
+static bool hyp_in_ram(const struct machine *m, struct machine_range r)
+{
+	for (uint32_t b = 0; b < m->bank_count && b < MACHINE_MAX_BANKS; b++)
+		if (range_within(r.base, r.size, m->bank[b].base, m->bank[b].size))
+			return true;
+	return false;
+}
+
+static bool hyp_touches_ram(const struct machine *m, struct machine_range r)
+{
+	for (uint32_t b = 0; b < m->bank_count && b < MACHINE_MAX_BANKS; b++)
+		if (r.size != 0 && range_overlaps(r.base, r.size, m->bank[b].base, m->bank[b].size))
+			return true;
+	return false;
+}
+
+/* Bytes of RAM from addr to the end of the bank that holds it. */
+static uint64_t hyp_ram_after(const struct machine *m, uint64_t addr)
+{
+	for (uint32_t b = 0; b < m->bank_count && b < MACHINE_MAX_BANKS; b++)
+		if (addr >= m->bank[b].base && addr - m->bank[b].base < m->bank[b].size)
+			return m->bank[b].size - (addr - m->bank[b].base);
+	return 0;
+}
+
+static void hyp_check_machine(const struct machine *m)
 {
 	paddr_t hyp = (paddr_t)(uintptr_t)__hyp_start;
 	uint64_t hyp_size = (uint64_t)(uintptr_t)__hyp_end - hyp;
@@ -44,53 +74,64 @@ static void hyp_check_machine(const struct machine *m, const struct vm *vm)
 	    m->timer_virt_intid == 0)
 		panic("device tree lacks memory, a GICv3 or GICv2 (with GICH/GICV), a UART, or the "
 		      "timer");
-	if (!range_within(m->mem.base, m->mem.size, PLAT_DRAM_BASE, PLAT_DRAM_MAX_SIZE))
-		panic("memory 0x%lx+0x%lx outside the platform's RAM window", m->mem.base,
-		      m->mem.size);
-	if (!range_within(hyp, hyp_size, m->mem.base, m->mem.size) ||
-	    !range_within(vm->ram_pa, vm->ram_size, m->mem.base, m->mem.size))
-		panic("memory 0x%lx+0x%lx does not hold the hypervisor and the VM", m->mem.base,
-		      m->mem.size);
-	if (range_overlaps(hyp, hyp_size, vm->ram_pa, vm->ram_size))
-		panic("VM RAM overlaps the hypervisor");
-	if (!range_within(machine_pages(m->uart).base, machine_pages(m->uart).size, PLAT_MMIO_BASE,
-	                  PLAT_MMIO_SIZE) ||
-	    !range_within(m->gicd.base, m->gicd.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
-	    !range_within(m->gicr.base, m->gicr.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
-	    !range_within(m->gicc.base, m->gicc.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
-	    !range_within(m->gich.base, m->gich.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE) ||
-	    !range_within(m->gicv.base, m->gicv.size, PLAT_MMIO_BASE, PLAT_MMIO_SIZE))
-		panic("UART or GIC outside the platform's MMIO window");
+	if (!hyp_in_ram(m, (struct machine_range){hyp, hyp_size}))
+		panic("the hypervisor at 0x%lx+0x%lx lies outside the DT's memory", hyp, hyp_size);
+	/* Device registers are mapped as Device memory, RAM as Normal: one range cannot be both. */
+	if (hyp_touches_ram(m, machine_pages(m->uart)) || hyp_touches_ram(m, m->gicd) ||
+	    hyp_touches_ram(m, m->gicr) || hyp_touches_ram(m, m->gicc) ||
+	    hyp_touches_ram(m, m->gich) || hyp_touches_ram(m, m->gicv))
+		panic("UART or GIC registers inside the DT's memory");
+}
+
+/*
+ * Puts a VM's RAM: where its own layout has it (IPA = PA, the guest is linked for it) when the
+ * DT's memory holds that range clear of reserved and taken memory, else the largest free piece
+ * vm_ram_pick finds (at most the layout's size), the VM's addresses then mapped onto it.
+ */
+static void hyp_place_vm_ram(const struct machine *m, const struct machine_range *taken,
+                             uint32_t taken_count, struct vm *vm)
+{
+	struct machine_range r = {vm->ram_ipa, vm->ram_size};
+
+	if (!vm_ram_is_free(m, taken, taken_count, r) &&
+	    !vm_ram_pick(m, taken, taken_count, vm->ram_size, &r))
+		panic("no free RAM for VM %u (0x%lx bytes)", vm->vmid, vm->ram_size);
+	vm->ram_pa = r.base;
+	vm->ram_size = r.size;
+}
+
+/* A piece of hypervisor-owned RAM (no VM maps it) of exactly size bytes, or {0, 0}. */
+static struct machine_range hyp_pick_ram(const struct machine *m, const struct machine_range *taken,
+                                         uint32_t taken_count, uint64_t size)
+{
+	struct machine_range r;
+
+	if (!vm_ram_pick(m, taken, taken_count, size, &r) || r.size != size)
+		return (struct machine_range){0, 0};
+	return r;
 }
 
 /* Bytes of hypervisor memory the root partition owns (objects, cap tables, message buffers). */
 #define HYP_ROOT_HEAP_SIZE (1u << 20)
 /* With the RM as the root VM the root partition owns the primary VM's 1 GiB as well: its memdb
  * table (2 MiB) and that VM's Stage-2 tables (about 2 MiB, page leaves) come from its heap too,
- * PLAT_RM_HEAP_SIZE of RAM beside the RM's (no VM maps it), not from the image's BSS: humpy.bin
- * carries its BSS as zeros. */
+ * HYP_RM_HEAP_SIZE of RAM picked beside the RM's (no VM maps it), not from the image's BSS:
+ * humpy.bin carries its BSS as zeros. */
 
 /*
  * The root profile: the VM's boot vCPU gets the root partition and cspace, and their cap IDs go
  * into the /chosen slots of its device tree when it has them (conformance/spec/ROOT_PROFILE.md).
  */
 /*
- * The root partition's physical memory (ROOT_PROFILE.md): the platform's window, if the DT's
- * memory holds it and it is clear of the hypervisor (image, payload), the VM's RAM and the boot DT.
+ * The root partition's physical memory (ROOT_PROFILE.md): picked by hyp_main from the DT's memory
+ * clear of the hypervisor (image, payload), the VMs' RAM, the RM's heap and the boot DT; none
+ * (size 0) when no piece that large is left.
  */
-static void hyp_root_memory(struct root_objects *root, const struct vm *vm, const struct machine *m,
-                            const void *boot_dtb)
+static void hyp_root_memory(struct root_objects *root, const struct vm *vm,
+                            struct machine_range mem)
 {
-	uint64_t hyp = (uint64_t)(uintptr_t)__hyp_start;
-	/* The payload behind __hyp_end is copied out at boot; a generous bound on its size. */
-	uint64_t hyp_size = (uint64_t)(uintptr_t)__hyp_end - hyp + (64u << 20);
-	uint64_t base = PLAT_ROOT_MEM_BASE, size = PLAT_ROOT_MEM_SIZE;
+	uint64_t base = mem.base, size = mem.size;
 
-	if (!range_within(base, size, m->mem.base, m->mem.size) ||
-	    range_overlaps(base, size, hyp, hyp_size) ||
-	    range_overlaps(base, size, vm->ram_pa, vm->ram_size) ||
-	    range_overlaps(base, size, (uint64_t)(uintptr_t)boot_dtb, HYP_DTB_MAX_SIZE))
-		size = 0;
 	if (root_memory_init(root->partition, mem_pa(base), size, vm->vmid) != OK)
 		panic("root memory: no room for the memdb");
 	if (size != 0) {
@@ -128,16 +169,16 @@ static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
 
 /* Returns the root VM's own address space, to be handed the boot Stage-2 once it exists. */
 static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_thread,
-                                       const struct machine *m, const void *boot_dtb,
-                                       const struct vm *hlos)
+                                       const struct machine *m, struct machine_range root_mem,
+                                       const struct vm *hlos, struct machine_range rm_heap)
 {
 	static uint8_t heap[HYP_ROOT_HEAP_SIZE] __attribute__((aligned(16)));
 	paddr_t dtb_pa = vm->ram_pa + (vm->dtb - vm->ram_ipa);
 	uint64_t dtb_max = vm->ram_ipa + vm->ram_size - vm->dtb;
 
 	struct root_objects root =
-	    root_create(hlos != NULL ? (void *)(uintptr_t)PLAT_RM_HEAP_BASE : heap,
-	                hlos != NULL ? PLAT_RM_HEAP_SIZE : sizeof(heap), arch_boot_entropy());
+	    root_create(hlos != NULL ? (void *)(uintptr_t)rm_heap.base : heap,
+	                hlos != NULL ? rm_heap.size : sizeof(heap), arch_boot_entropy());
 	*boot_thread = root.vcpu;
 	vm->vic = root.vic;
 	/* The PL061's SPI as an hwirq the guest may bind (its page is in the VM's Stage-2); under
@@ -150,7 +191,7 @@ static struct addrspace *hyp_root_init(struct vm *vm, struct thread **boot_threa
 			root.gpio_intid = m->gpio_intid;
 		}
 	}
-	hyp_root_memory(&root, vm, m, boot_dtb);
+	hyp_root_memory(&root, vm, root_mem);
 	if (hlos != NULL)
 		hyp_root_rm_memory(&root, hlos, m);
 	root_add_addrspace(&root, (uint16_t)vm->vmid);
@@ -185,12 +226,21 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	/* With the RM as the root VM: the primary VM it builds (not run by the hypervisor itself).
 	 */
 	struct vm *hlos = NULL;
+	/* RAM the VMs and the root memory must not get: the image and its payload, the VMs' RAM,
+	 * the RM's heap, the boot DT (last: the primary VM may have it, it is read before). */
+	struct machine_range taken[5];
+	uint32_t n_taken = 0;
+	struct machine_range rm_heap = {0, 0};
 
-	arch_mmu_init();
-
-	/* No console until the DT names one (a board's UART is no fixed address): a tree that
-	 * cannot be read stops the boot silently. */
-	const void *dtb = hyp_find_dtb(boot_x0);
+	/*
+	 * The MMU stays off until the DT has said where RAM and the devices are: the tree is read
+	 * as Device memory (aligned accesses only: -mstrict-align). No console until the DT names
+	 * one (a board's UART is no fixed address): a tree that cannot be read stops the boot
+	 * silently.
+	 */
+	const void *dtb = plat_boot_dtb(boot_x0);
+	if (dtb == NULL)
+		panic("no device tree: x0 holds none and the platform knows no other place");
 	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
@@ -198,8 +248,11 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 		plat_console_init(&machine);
 	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
 	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
+	hyp_check_machine(&machine);
+	arch_mmu_init(&machine);
 	arch_firmware_probe();
 	vm_init_primary(vm);
+	taken[n_taken++] = hyp_image_range();
 #ifdef HUMPY_BREAK_NO_RM /* proof build (harness/qemu_tests): humpy.root=rm is ignored */
 	machine.root_vm = MACHINE_ROOT_GUEST;
 #endif
@@ -208,22 +261,23 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 		 * it builds (hlos describes that VM's RAM, entry and DT for the RM). */
 		hlos_vm = primary_vm;
 		hlos = &hlos_vm;
-		vm->ram_ipa = PLAT_RM_RAM_BASE;
-		vm->ram_pa = PLAT_RM_RAM_BASE;
-		vm->ram_size = PLAT_RM_RAM_SIZE;
-		vm->entry = PLAT_RM_RAM_BASE;
-		vm->dtb = PLAT_RM_RAM_BASE + PLAT_RM_DTB_OFFSET;
+		vm_init_rm(vm);
+		hyp_place_vm_ram(&machine, taken, n_taken, hlos);
+		taken[n_taken++] = (struct machine_range){hlos->ram_pa, hlos->ram_size};
 	}
+	hyp_place_vm_ram(&machine, taken, n_taken, vm);
+	taken[n_taken++] = (struct machine_range){vm->ram_pa, vm->ram_size};
+	if (hlos != NULL) {
+		taken[n_taken] = (struct machine_range){(uint64_t)(uintptr_t)dtb, HYP_DTB_MAX_SIZE};
+		rm_heap = hyp_pick_ram(&machine, taken, n_taken + 1, HYP_RM_HEAP_SIZE);
+		if (rm_heap.size == 0)
+			panic("no free RAM for the RM's heap (0x%x bytes)", HYP_RM_HEAP_SIZE);
+		taken[n_taken++] = rm_heap;
+	}
+	taken[n_taken++] = (struct machine_range){(uint64_t)(uintptr_t)dtb, HYP_DTB_MAX_SIZE};
+	struct machine_range root_mem = hyp_pick_ram(&machine, taken, n_taken, HYP_ROOT_MEM_SIZE);
 	/* Under the RM the boot options grant the primary VM instead (arch vcpu.c, hlos_vm). */
 	vm->grants = hlos != NULL ? 0 : machine.guest_grants;
-	hyp_check_machine(&machine, vm);
-	if (hlos != NULL &&
-	    (range_overlaps(vm->ram_pa, vm->ram_size, hlos->ram_pa, hlos->ram_size) ||
-	     !range_within(hlos->ram_pa, hlos->ram_size, machine.mem.base, machine.mem.size) ||
-	     !range_within(PLAT_RM_HEAP_BASE, PLAT_RM_HEAP_SIZE, machine.mem.base,
-	                   machine.mem.size)))
-		panic(
-		    "the RM's RAM, its heap and the primary VM's do not fit the machine's memory");
 	log_printf(
 	    "humpy: DT %p: RAM 0x%lx+0x%lx GICD 0x%lx GICR 0x%lx+0x%lx UART 0x%lx vtimer %u\n", dtb,
 	    machine.mem.base, machine.mem.size, machine.gicd.base, machine.gicr.base,
@@ -235,7 +289,7 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 
 	arch_gic_init(&machine);
 
-	uint64_t avail = machine.mem.base + machine.mem.size - (uint64_t)(uintptr_t)__hyp_end;
+	uint64_t avail = hyp_ram_after(&machine, (uint64_t)(uintptr_t)__hyp_end);
 	/* humpy.bin's images are the loaded guest's: the primary VM's under the RM. */
 	if (payload_load(__hyp_end, avail, hlos != NULL ? hlos : vm) < 0)
 		panic("malformed payload behind the hypervisor image");
@@ -248,7 +302,8 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 		panic("the RM image does not fit its RAM at 0x%lx (relink it there: hyp/rm/rm.mk)",
 		      vm->ram_ipa);
 
-	struct addrspace *root_as = hyp_root_init(vm, &boot_thread, &machine, dtb, hlos);
+	struct addrspace *root_as =
+	    hyp_root_init(vm, &boot_thread, &machine, root_mem, hlos, rm_heap);
 	arch_vm_init(vm, &machine);
 	root_adopt_stage2(root_as, arch_vm_stage2_root(), arch_stage2_ipa_bits());
 	log_printf("humpy: entering VM %u at 0x%lx, x0 = 0x%lx\n", vm->vmid, vm->entry, vm->dtb);

@@ -1,20 +1,28 @@
-/* vm: the primary VM and its boot vCPU (memory layout from the platform, reference §10). */
+/* vm: the primary VM and its boot vCPU (its own layout: vm.h, reference §10). */
 #include "arch.h"
 #include "cpu_local.h"
 #include "log.h"
-#include "platform.h"
 #include "vm.h"
 
 void vm_init_primary(struct vm *vm)
 {
 	*vm = (struct vm){
 	    .vmid = 1,
-	    .ram_ipa = PLAT_VM_RAM_BASE,
-	    .ram_pa = PLAT_VM_RAM_BASE, /* 1:1, as upstream gives its primary VM */
-	    .ram_size = PLAT_VM_RAM_SIZE,
-	    .entry = PLAT_VM_ENTRY,
-	    .dtb = PLAT_VM_DTB,
+	    .ram_ipa = VM_RAM_IPA,
+	    .ram_pa = VM_RAM_IPA, /* 1:1, as upstream gives its primary VM, until placed */
+	    .ram_size = VM_RAM_SIZE,
+	    .entry = VM_ENTRY_IPA,
+	    .dtb = VM_DTB_IPA,
 	};
+}
+
+void vm_init_rm(struct vm *vm)
+{
+	vm->ram_ipa = VM_RM_RAM_IPA;
+	vm->ram_pa = VM_RM_RAM_IPA;
+	vm->ram_size = VM_RM_RAM_SIZE;
+	vm->entry = VM_RM_RAM_IPA;
+	vm->dtb = VM_RM_RAM_IPA + VM_RM_DTB_OFFSET;
 }
 
 void vm_boot_vcpu(struct vm *vm, struct vcpu *vcpu, struct cpu_local *cpu)

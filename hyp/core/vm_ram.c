@@ -75,3 +75,26 @@ bool vm_ram_pick(const struct machine *m, const struct machine_range *taken, uin
 	}
 	return false;
 }
+
+bool vm_ram_is_free(const struct machine *m, const struct machine_range *taken,
+                    uint32_t taken_count, struct machine_range want)
+{
+	struct vm_ram_holes h = {m->reserved, taken, m->reserved_count, taken_count};
+	uint32_t banks = m->bank_count < MACHINE_MAX_BANKS ? m->bank_count : MACHINE_MAX_BANKS;
+	bool in_bank = false;
+
+	if (want.size == 0 || want.base + want.size < want.base)
+		return false;
+	if (h.reserved_count > MACHINE_MAX_RESERVED)
+		h.reserved_count = MACHINE_MAX_RESERVED;
+	for (uint32_t b = 0; b < banks; b++)
+		in_bank =
+		    in_bank || range_within(want.base, want.size, m->bank[b].base, m->bank[b].size);
+	for (uint32_t i = 0; in_bank && i < h.reserved_count + h.taken_count; i++) {
+		const struct machine_range *r = vm_ram_hole(&h, i);
+
+		if (r->size != 0 && r->base < want.base + want.size && want.base < vm_ram_end(r))
+			return false;
+	}
+	return in_bank;
+}

@@ -25,8 +25,10 @@ void arch_firmware_probe(void);
 int32_t arch_firmware_arch_feature(uint32_t fid);
 void arch_firmware_arch_call(uint32_t fid, uint32_t arg);
 
-/* The hypervisor's own address space: identity map of the boot window, caches on. */
-void arch_mmu_init(void);
+/* The hypervisor's own address space, caches on: an identity map of the DT's RAM (the image W^X)
+ * and of the devices it drives (machine.h). */
+struct machine;
+void arch_mmu_init(const struct machine *m);
 
 /* Makes [base, base+size) visible to an observer with caches off (a guest with its MMU off). */
 void arch_dcache_clean(paddr_t base, uint64_t size);

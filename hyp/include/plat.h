@@ -1,9 +1,13 @@
-/* plat: what a board folder offers the rest of hyp/ (console, fixed addresses in platform.h). */
+/* plat: what a board folder offers the rest of hyp/ (boot DT, console; platform.h's few facts). */
 #ifndef PLAT_H
 #define PLAT_H
 
 #include "machine.h"
 #include "util.h"
+
+/* The boot DT: x0's when it holds one, else where the platform's loader leaves it; NULL if
+ * neither. Runs with the MMU off. */
+const void *plat_boot_dtb(uint64_t boot_x0);
 
 /* Point the console at the DT's UART (m->uart, of kind m->uart_kind; no console before). */
 void plat_console_init(const struct machine *m);

@@ -16,4 +16,9 @@
 bool vm_ram_pick(const struct machine *m, const struct machine_range *taken, uint32_t taken_count,
                  uint64_t cap, struct machine_range *out);
 
+/* True when want lies whole in one bank of m and outside m's reserved ranges and the taken ones:
+ * the VM's RAM can stay where its own layout puts it (IPA = PA). */
+bool vm_ram_is_free(const struct machine *m, const struct machine_range *taken,
+                    uint32_t taken_count, struct machine_range want);
+
 #endif

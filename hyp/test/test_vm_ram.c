@@ -127,3 +127,29 @@ TEST(vm_ram_takes_the_next_bank_or_refuses)
 	m.reserved_count = 0;
 	CHECK(!vm_ram_pick(&m, NULL, 0, MIB, &r));
 }
+
+/* The VM's own window (IPA = PA) stays where it is only when one bank holds it whole and no
+ * reserved or taken range touches it: QEMU virt and the ZCU102 model with the hypervisor low. */
+TEST(vm_ram_window_free_only_when_clear)
+{
+	static const struct machine_range zcu[] = {{0x0, 0x80000000}, {0x800000000, 0x80000000}};
+	static const struct machine_range low_hyp[] = {{0x200000, 0x4200000}};
+	static const struct machine_range hyp_inside[] = {{0x7fe00000, 0x200000}};
+	const struct machine_range window = {0x40000000, GIB};
+	struct machine m = ram_of(zcu, 2);
+	(void)arena;
+
+	CHECK(vm_ram_is_free(&m, low_hyp, 1, window));
+	CHECK(!vm_ram_is_free(&m, hyp_inside, 1, window));
+	/* Across the end of bank 0: not whole in a bank. */
+	CHECK(!vm_ram_is_free(&m, NULL, 0, (struct machine_range){0x60000000, GIB}));
+	CHECK(vm_ram_is_free(&m, NULL, 0, (struct machine_range){0x800000000, GIB}));
+	/* A reserved page at the window's last byte. */
+	m.reserved[0] = (struct machine_range){0x7ffff000, 0x1000};
+	m.reserved_count = 1;
+	CHECK(!vm_ram_is_free(&m, low_hyp, 1, window));
+	/* Touching, not overlapping: free. */
+	m.reserved[0] = (struct machine_range){0x80000000, 0x1000};
+	CHECK(vm_ram_is_free(&m, low_hyp, 1, window));
+	CHECK(!vm_ram_is_free(&m, NULL, 0, (struct machine_range){0x40000000, 0}));
+}

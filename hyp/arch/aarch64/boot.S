@@ -1,5 +1,4 @@
 /* boot: the arm64 Image header and the boot CPU's way from reset state at EL2 into C. */
-#include "platform.h"
 #include "frame.h"
 
 /* SCTLR_EL2 with MMU and D-cache off, I-cache on, stack alignment checks on (RES1 bits set). */
@@ -18,13 +17,13 @@ _start:
 	/* arm64 Image header (Linux Documentation/arm64/booting): U-Boot's booti and QEMU read it. */
 	b	boot_primary			/* code0 */
 	.long	0				/* code1 */
-	.quad	PLAT_TEXT_OFFSET		/* placed at a 2 MiB aligned base + this */
+	.quad	0				/* text_offset: none (flags bit 3 below) */
 	/* image_size: hyp.ld puts it here (a link-time constant, no relocation in a PIE); then
 	 * pack-image.py grows it to cover the payload. */
 	.section .text.head.flags, "ax"
-	/* LE, 4 KiB pages. Bit 3 stays clear (base near DRAM start, which puts humpy above the VM's
-	 * 1:1 RAM): the code runs anywhere, but the VM's RAM does not move out of its way yet. */
-	.quad	0x2
+	/* LE, 4 KiB pages, bit 3: any 2 MiB aligned place in RAM will do (the code relocates itself
+	 * and the VMs' RAM is placed around it from the DT: hyp_main). */
+	.quad	0xA
 	.quad	0, 0, 0
 	.ascii	"ARM\x64"
 	.long	0
@@ -53,7 +52,7 @@ boot_primary:
 	adr	x20, _start
 	tst	x20, #0xfff
 	b.ne	boot_wrong_place
-	ldr	x1, =PLAT_HYP_BASE
+	ldr	x1, =HYP_LINK_ADDR
 	sub	x20, x20, x1
 
 	/* Self-relocation, before any C runs: the link (-static-pie, -z text) leaves only
@@ -134,17 +133,11 @@ boot_secondary_park:
 boot_bad_reloc:
 	adr	x1, boot_reloc_msg
 	b	boot_say
-/* Not at EL2 or not page aligned: say so on the default UART, then stop. */
+/* Not at EL2 or not page aligned: stop with x1 at the reason. No UART is known before the DT
+ * (a board's console is no fixed address): a debugger reads it. */
 boot_wrong_place:
 	adr	x1, boot_wrong_msg
 boot_say:
-	mov	x2, #PLAT_UART_DEFAULT
-3:	ldrb	w3, [x1], #1
-	cbz	w3, boot_halt
-4:	ldr	w4, [x2, #0x18]
-	tbnz	w4, #5, 4b
-	str	w3, [x2]
-	b	3b
 boot_halt:
 	wfi
 	b	boot_halt

@@ -1,6 +1,6 @@
-/* hyp.ld: the hypervisor's memory image, linked at the platform's preferred address as a static PIE:
- * boot.S applies the R_AARCH64_RELATIVE entries between __rela_start and __rela_end for wherever
- * it really runs. */
+/* hyp.ld: the hypervisor's memory image, a static PIE linked at HYP_LINK_ADDR (hyp.mk: where an ELF
+ * loader puts hyp.elf): boot.S applies the R_AARCH64_RELATIVE entries between __rela_start and
+ * __rela_end for wherever it really runs. */
 #include "platform.h"
 #include "frame.h"
 
@@ -9,7 +9,7 @@ ENTRY(_start)
 
 SECTIONS
 {
-	. = PLAT_HYP_BASE;
+	. = HYP_LINK_ADDR;
 	__hyp_start = .;
 	.text : {
 		KEEP(*(.text.head))

@@ -1,8 +1,8 @@
 /* mmu: the hypervisor's own EL2 stage-1 address space (identity map, W^X, stack guards). */
 #include "arch.h"
 #include "frame.h"
+#include "machine.h"
 #include "pgtable.h"
-#include "platform.h"
 #include "sysreg.h"
 
 extern char __hyp_start[], __text_end[], __rodata_end[], __stacks_start[], __stacks_end[],
@@ -38,18 +38,65 @@ static void mmu_map(uint64_t start, uint64_t end, uint64_t attrs)
 		pgtable_map(&mmu_hyp_pt, start, start, end - start, attrs);
 }
 
-void arch_mmu_init(void)
+/* The devices the hypervisor drives, as whole pages; ranges that share a page (a GIC's frames,
+ * a UART beside another device) are merged so no page is mapped twice. */
+#define MMU_DEVICES 7
+
+static void mmu_map_devices(const struct machine *m, uint64_t attrs)
+{
+	struct machine_range d[MMU_DEVICES] = {
+	    machine_pages(m->uart), m->gicd, m->gicr, m->gicc, m->gich, m->gicv, m->gpio};
+	unsigned n = MMU_DEVICES;
+
+	for (unsigned i = 0; i < n; i++)
+		d[i] = d[i].size != 0 ? machine_pages(d[i]) : d[i];
+	/* Insertion sort by base (seven entries). */
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && d[j].base < d[j - 1].base; j--) {
+			struct machine_range t = d[j];
+
+			d[j] = d[j - 1];
+			d[j - 1] = t;
+		}
+	uint64_t start = 0, end = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (d[i].size == 0)
+			continue;
+		if (end != start && d[i].base <= end) {
+			end = d[i].base + d[i].size > end ? d[i].base + d[i].size : end;
+			continue;
+		}
+		mmu_map(start, end, attrs);
+		start = d[i].base;
+		end = d[i].base + d[i].size;
+	}
+	mmu_map(start, end, attrs);
+}
+
+void arch_mmu_init(const struct machine *m)
 {
 	const struct pte_perm device = {.mem = PTE_MEM_DEVICE, .write = true, .exec = false};
 	const struct pte_perm data = {.mem = PTE_MEM_NORMAL, .write = true, .exec = false};
 	const struct pte_perm text = {.mem = PTE_MEM_NORMAL, .write = false, .exec = true};
 	const struct pte_perm rodata = {.mem = PTE_MEM_NORMAL, .write = false, .exec = false};
 	const uint64_t rw = pte_s1_attrs(data);
-	uint64_t dram_end = PLAT_DRAM_BASE + (uint64_t)PLAT_DRAM_MAX_SIZE;
 
 	pgtable_init(&mmu_hyp_pt, pgtable_pa_bits());
-	mmu_map(PLAT_MMIO_BASE, PLAT_MMIO_BASE + PLAT_MMIO_SIZE, pte_s1_attrs(device));
-	mmu_map(PLAT_DRAM_BASE, mmu_addr(__hyp_start), rw);
+	mmu_map_devices(m, pte_s1_attrs(device));
+	/* Every bank of RAM (hyp_main checked that one holds the image), the image's own pages
+	 * W^X: RW data around it. */
+	for (uint32_t b = 0; b < m->bank_count && b < MACHINE_MAX_BANKS; b++) {
+		uint64_t base = ALIGN_UP(m->bank[b].base, 0x1000);
+		uint64_t end = ALIGN_DOWN(m->bank[b].base + m->bank[b].size, 0x1000);
+
+		if (mmu_addr(__hyp_start) >= base && mmu_addr(__hyp_start) < end) {
+			mmu_map(base, mmu_addr(__hyp_start), rw);
+			mmu_map(mmu_addr(__hyp_end), end, rw);
+		} else {
+			mmu_map(base, end, rw);
+		}
+	}
 	mmu_map(mmu_addr(__hyp_start), mmu_addr(__text_end), pte_s1_attrs(text));
 	mmu_map(mmu_addr(__text_end), mmu_addr(__rodata_end), pte_s1_attrs(rodata));
 	mmu_map(mmu_addr(__rodata_end), mmu_addr(__stacks_start), rw);
@@ -57,7 +104,6 @@ void arch_mmu_init(void)
 	for (uint64_t s = mmu_addr(__stacks_start); s < mmu_addr(__stacks_end); s += STACK_SLOT)
 		mmu_map(s + STACK_GUARD, s + STACK_SLOT, rw);
 	mmu_map(mmu_addr(__stacks_end), mmu_addr(__hyp_end), rw);
-	mmu_map(mmu_addr(__hyp_end), dram_end, rw);
 
 	/*
 	 * The tables (and every other write since boot.S's invalidation) went to memory with the

@@ -29,6 +29,13 @@ unsigned pgtable_pa_bits(void)
 	return pte_pa_bits(pgtable_pa_range_field());
 }
 
+unsigned pgtable_stage2_ipa_bits(void)
+{
+	unsigned pa = pgtable_pa_bits();
+
+	return pa < 44 && pa > 39 ? 39 : pa;
+}
+
 void pgtable_init(struct pgtable *pt, unsigned va_bits)
 {
 	if (va_bits < 32 || va_bits > 48)

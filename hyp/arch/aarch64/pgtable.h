@@ -13,6 +13,10 @@ struct pgtable {
 /* Supported address sizes: ID_AA64MMFR0_EL1.PARange clamped to what a 4 KiB granule reaches. */
 unsigned pgtable_pa_bits(void);
 unsigned pgtable_pa_range_field(void);
+/* The IPA size of a Stage-2 table: a 4 KiB-granule Stage-2 walk may start at level 0 only when
+ * the PA size is at least 44 bits (Arm ARM, VTCR_EL2.SL0); below that (a Cortex-A53's 40 bits)
+ * IPAs take at most 39 bits and the walk starts at level 1 (no concatenated tables). */
+unsigned pgtable_stage2_ipa_bits(void);
 
 void pgtable_init(struct pgtable *pt, unsigned va_bits);
 

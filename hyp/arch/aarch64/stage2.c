@@ -21,7 +21,7 @@ uint64_t *arch_vm_stage2_root(void)
 
 void arch_vm_init(struct vm *vm, const struct machine *m)
 {
-	pgtable_init(&stage2_pt, pgtable_pa_bits());
+	pgtable_init(&stage2_pt, pgtable_stage2_ipa_bits());
 	/* RAM: normal write-back, read/write/execute. */
 	pgtable_map(
 	    &stage2_pt, vm->ram_ipa, vm->ram_pa, vm->ram_size,

@@ -32,7 +32,7 @@ void arch_phys_page_op(enum arch_phys_op op, mem_pa_t pa)
 
 unsigned arch_stage2_ipa_bits(void)
 {
-	return pgtable_pa_bits();
+	return pgtable_stage2_ipa_bits();
 }
 
 static uint64_t stage2_leaf_attrs(struct arch_s2_perm p)

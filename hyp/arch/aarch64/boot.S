@@ -73,6 +73,16 @@ boot_primary:
 	str	x5, [x3, x20]
 	b	5b
 6:
+	/* BSS and the stacks may lie past the bytes the loader copied and cleaned to PoC (the
+	 * arm64 boot protocol's promise covers the image it loaded): a dirty line it left there
+	 * could later be written back over what the loop below stores with the MMU off, which
+	 * bypasses the caches. Drop those lines first (cache state left by reset or a loader is
+	 * not known: Arm ARM D7.5.6); the whole image is invalidated again once written. */
+	adrp	x0, __bss_start
+	add	x0, x0, :lo12:__bss_start
+	adrp	x1, __hyp_end
+	add	x1, x1, :lo12:__hyp_end
+	bl	boot_dcache_inval_poc
 	adrp	x1, __bss_start
 	add	x1, x1, :lo12:__bss_start
 	adrp	x2, __bss_end

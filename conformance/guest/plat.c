@@ -212,6 +212,7 @@ void plat_discover(u64 boot_x0)
 	const char *args;
 
 	plat = (struct plat){0};
+	plat.boot_x0 = boot_x0;
 	if (plat_dtb_at(boot_x0))
 		plat.dtb = boot_x0;
 	else if (plat_dtb_at(PLAT_DTB_FIXED))

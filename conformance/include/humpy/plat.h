@@ -11,6 +11,7 @@
 
 struct plat {
 	u64 dtb;              /* IPA of the device tree, 0 if none was found */
+	u64 boot_x0;          /* x0 at entry (the boot protocol's DT address) */
 	const char *bootargs; /* /chosen/bootargs, "" if absent */
 	u64 uart;             /* the console: /chosen/stdout-path's UART, else the first one */
 	u32 uart_kind;        /* PLAT_UART_*: which driver it needs */

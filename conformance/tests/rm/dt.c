@@ -2,6 +2,7 @@
  * §10, §13): compatibles, the cap IDs in reg and the VIRQs in interrupts, each checked by use. */
 #include <humpy/fdt.h>
 #include <humpy/ipc.h>
+#include <humpy/plat.h>
 #include <humpy/rm_rpc.h>
 
 /* FAILs unless node's compatible list holds compat. */
@@ -20,6 +21,15 @@ RM_TEST(dt_hypervisor_node)
 	ASSERT_TRUE("/hypervisor has no #size-cells", fdt_prop_u32(rm->hyp, "#size-cells", &sc));
 	ASSERT_EQ("/hypervisor #address-cells", ac, GH_RM_DT_CELLS_ADDRESS);
 	ASSERT_EQ("/hypervisor #size-cells", sc, GH_RM_DT_CELLS_SIZE);
+}
+
+/* Proves the RM started this VM as the boot protocol says (conformance/PROTOCOL.md; reference §10,
+ * §13: x0 = the device tree's IPA): x0 at entry was the address of the tree this /hypervisor node
+ * is in, so the guest did not need its fixed-address fallback. */
+RM_TEST(dt_passed_in_x0)
+{
+	ASSERT_TRUE("a device tree was found", plat.dtb != 0);
+	ASSERT_EQ("x0 at entry (the device tree's address)", plat.boot_x0, plat.dtb);
 }
 
 /* Proves the RPC node carries all three compatibles and sits under /hypervisor (§6 Transport). */

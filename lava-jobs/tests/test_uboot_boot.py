@@ -16,14 +16,15 @@ import pytest
 from conftest import EXPECT_HUMPY, REPO, _need
 from humpy_lava import require
 
-from humpy_harness import expect, protocol
+from humpy_harness import expect, protocol, qemu
 from humpy_harness.model import TestResult, Verdict
 
 ITS = os.path.join(REPO, "hyp", "tools", "humpy.its")
 # Where QEMU's loader puts the file for bootm: RAM U-Boot leaves alone (its own copy and stack sit
 # at the top of RAM, its environment's load addresses below 0x45000000).
 FIT_ADDR = 0x50000000
-MACHINE = "virt,virtualization=on,gic-version=3,highmem=off,acpi=off"  # qemu-board.sh's
+# The harness's machine plus acpi=off, as tools/qemu-board.sh runs the emulated board.
+MACHINE = qemu.MACHINE + ",acpi=off"
 BOOT_TIMEOUT = 300
 PAYLOAD_MAGIC = struct.pack("<Q", 0x314B5059504D5548)  # "HUMPYPK1", hyp/include/payload.h
 # What the console is read until (whole lines, which the pty ends with CR CR LF: pexpect searches what has arrived so far).

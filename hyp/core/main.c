@@ -89,15 +89,17 @@ static void hyp_check_machine(const struct machine *m)
  * vm_ram_pick finds (at most the layout's size), the VM's addresses then mapped onto it.
  */
 static void hyp_place_vm_ram(const struct machine *m, const struct machine_range *taken,
-                             uint32_t taken_count, struct vm *vm)
+                             uint32_t taken_count, struct vm *vm, const char *what)
 {
 	struct machine_range r = {vm->ram_ipa, vm->ram_size};
 
 	if (!vm_ram_is_free(m, taken, taken_count, r) &&
 	    !vm_ram_pick(m, taken, taken_count, vm->ram_size, &r))
-		panic("no free RAM for VM %u (0x%lx bytes)", vm->vmid, vm->ram_size);
+		panic("no free RAM for the %s (0x%lx bytes)", what, vm->ram_size);
 	vm->ram_pa = r.base;
 	vm->ram_size = r.size;
+	log_printf("humpy: %s RAM at IPA 0x%lx+0x%lx: PA 0x%lx%s\n", what, vm->ram_ipa,
+	           vm->ram_size, vm->ram_pa, vm->ram_pa == vm->ram_ipa ? " (IPA = PA)" : "");
 }
 
 /* A piece of hypervisor-owned RAM (no VM maps it) of exactly size bytes, or {0, 0}. */
@@ -262,10 +264,10 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 		hlos_vm = primary_vm;
 		hlos = &hlos_vm;
 		vm_init_rm(vm);
-		hyp_place_vm_ram(&machine, taken, n_taken, hlos);
+		hyp_place_vm_ram(&machine, taken, n_taken, hlos, "primary VM");
 		taken[n_taken++] = (struct machine_range){hlos->ram_pa, hlos->ram_size};
 	}
-	hyp_place_vm_ram(&machine, taken, n_taken, vm);
+	hyp_place_vm_ram(&machine, taken, n_taken, vm, hlos != NULL ? "RM" : "primary VM");
 	taken[n_taken++] = (struct machine_range){vm->ram_pa, vm->ram_size};
 	if (hlos != NULL) {
 		taken[n_taken] = (struct machine_range){(uint64_t)(uintptr_t)dtb, HYP_DTB_MAX_SIZE};

@@ -52,9 +52,9 @@ HYP_CORE_SRCS += hyp/core/memdb.c hyp/core/memextent.c hyp/core/addrspace.c \
 HYP_CORE_SRCS += hyp/core/sched.c hyp/core/vcpu_calls.c hyp/core/hypercall_vcpu.c
 HYP_ARCH_SRCS := $(sort $(wildcard hyp/arch/aarch64/*.c))
 # The pure encoders among them (no system registers, no state): host unit tests and fuzzers link them.
-HYP_ARCH_PURE_SRCS := hyp/arch/aarch64/esr.c hyp/arch/aarch64/pte.c
+HYP_ARCH_PURE_SRCS := hyp/arch/aarch64/esr.c hyp/arch/aarch64/pte.c hyp/arch/aarch64/vgic_v2.c
 HYP_ARCH_PURE_HDRS := hyp/arch/aarch64/esr.h hyp/arch/aarch64/pte.h hyp/arch/aarch64/ich_lr.h \
-	hyp/arch/aarch64/gich_lr.h
+	hyp/arch/aarch64/gich_lr.h hyp/arch/aarch64/vgic_v2.h hyp/arch/aarch64/gicv2_frame.h
 HYP_ASM_SRCS  := $(sort $(wildcard hyp/arch/aarch64/*.S))
 HYP_ASM_SRCS  := $(filter-out hyp/arch/aarch64/hyp.ld.S,$(HYP_ASM_SRCS))
 HYP_C_SRCS    := $(HYP_CORE_SRCS) $(HYP_ARCH_SRCS) $(HYP_PLAT_SRCS)

@@ -7,6 +7,7 @@
 #include <humpy/arch.h>
 #include <humpy/fdt.h>
 #include <humpy/irq.h>
+#include <humpy/plat.h>
 #include <humpy/rm_rpc.h>
 
 #define RM_HDR     GH_RM_HEADER_SIZE
@@ -94,9 +95,12 @@ static const char *chan_discover(struct rm_chan *c)
 		       " node is not a child of " GH_RM_DT_HYPERVISOR_PATH;
 	if (!fdt_reg(c->node, 0, &c->tx_cap, &size) || !fdt_reg(c->node, 1, &c->rx_cap, &size))
 		return "its reg does not hold two cap IDs";
-	gic = fdt_find_compatible(-1, "arm,gic-v3");
+	gic = fdt_find_compatible(-1, plat.gic_version == 2 ? "arm,cortex-a15-gic" : "arm,gic-v3");
+	if (gic < 0 && plat.gic_version == 2)
+		gic = fdt_find_compatible(-1, "arm,gic-400");
 	if (gic < 0 || !fdt_prop_u32(gic, "#interrupt-cells", &icells) || icells != 3)
-		return "no arm,gic-v3 node with #interrupt-cells 3";
+		return "no arm,gic-v3 (GICv2: arm,cortex-a15-gic or arm,gic-400) node with "
+		       "#interrupt-cells 3";
 	irqs = fdt_prop(c->node, "interrupts", &len);
 	if (!irqs || len != 2 * 3 * 4)
 		return "its interrupts is not two 3-cell specifiers";

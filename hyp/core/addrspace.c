@@ -229,6 +229,21 @@ error_t addrspace_map(struct addrspace *as, struct memextent *me, uint64_t vbase
 	return OK;
 }
 
+/* Stage-2 MemAttr Device-nGnRE: what a device register page a VM reaches directly is mapped as. */
+#define ADDRSPACE_DEVICE_NGNRE 1U
+
+error_t addrspace_map_device(struct addrspace *as, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	struct arch_s2_perm perm = {.read = true, .write = true, .memtype = ADDRSPACE_DEVICE_NGNRE};
+
+	if (as->table_count == 0U || size == 0U || !IS_ALIGNED(ipa | pa | size, MEM_PAGE_SIZE) ||
+	    !range_within(ipa, size, 0U, BIT(as->ipa_bits))) {
+		return ERROR_ARGUMENT_INVALID;
+	}
+	return arch_stage2_map(as->tables[0], as->ipa_bits, as->vmid, mem_ipa(ipa), mem_pa(pa),
+	                       size, perm, addrspace_table_alloc, as);
+}
+
 /* The mapping of @me in @as that is exactly [vbase, vbase+size) at @offset, or NULL. */
 static struct memextent_mapping *addrspace_find(const struct addrspace *as, struct memextent *me,
                                                 uint64_t vbase, uint64_t offset, uint64_t size)

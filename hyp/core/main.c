@@ -165,6 +165,7 @@ static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
 	root->uart_size = machine_pages(m->uart).size;
 	root->gicd_base = m->gicd.base;
 	root->gicr_base = m->gicr.base;
+	root->gicc_base = m->gicc.base;
 	log_printf("humpy: root memory + primary VM RAM 0x%lx+0x%lx + UART 0x%lx\n", hlos->ram_pa,
 	           hlos->ram_size, m->uart.base);
 }

@@ -78,6 +78,7 @@ static bool root_dt_pair(const struct root_objects *root, const uint8_t *name,
 	    {"humpy,hlos-boot", {root->hlos_entry, root->hlos_dtb}},
 	    {"humpy,uart-memory", {root->uart_base, root->uart_size}},
 	    {"humpy,gic-memory", {root->gicd_base, root->gicr_base}},
+	    {"humpy,gicv2-memory", {root->gicd_base, root->gicc_base}},
 	    {"humpy,gpio", {root->gpio_base, root->gpio_intid}},
 	};
 

@@ -66,7 +66,7 @@ void vic_irq_recheck(struct vic_irq *irq)
 }
 
 /* Defaults a guest finds at reset: disabled, group 1 (what IGROUPR reads before it writes),
- * level, priority 0, routed to affinity 0. */
+ * level, priority 0, routed to affinity 0 (GICv2: ITARGETSR names vCPU 0). */
 static error_t vic_activate(struct object *obj)
 {
 	struct vic *vic = (struct vic *)obj;
@@ -84,6 +84,7 @@ static error_t vic_activate(struct object *obj)
 		memset(vic->hint, 0, sizeof(vic->hint));
 		for (uint32_t i = 0; i < vic->max_virqs; i++) {
 			vic->irqs[i].is_group1 = true;
+			vic->irqs[i].targets = 1U;
 		}
 	}
 	return OK;

@@ -62,6 +62,14 @@ struct addrspace_lookup_result addrspace_lookup(const struct addrspace *as,
                                                 const struct memextent *me, uint64_t vbase,
                                                 uint64_t size);
 
+/*
+ * Maps [ipa, ipa+size) of @as (ACTIVE) to the device pages at @pa, read/write, Device-nGnRE: a
+ * frame the hypervisor itself gives a VM (GICv2's virtual CPU interface, vgic_v2.c), owned by no
+ * memory extent, so no unmap or lookup sees it; it goes with the tables. EXISTING_MAPPING when a
+ * page is mapped already (nothing then stays mapped), NOMEM without a table page.
+ */
+error_t addrspace_map_device(struct addrspace *as, uint64_t ipa, uint64_t pa, uint64_t size);
+
 /* Unmaps one mapping of @me and releases its reference on the address space (through *dead when
  * called from a cleanup, else NULL). */
 void addrspace_remove_mapping(struct memextent *me, struct memextent_mapping *m,

@@ -47,6 +47,7 @@ struct root_objects {
 	uint64_t uart_size;
 	uint64_t gicd_base;
 	uint64_t gicr_base;
+	uint64_t gicc_base; /* GICv2: the CPU interface instead of a redistributor (0 on GICv3) */
 	/* The PL061 page (owned by the root partition) and its SPI, the hwirq_cap's: the RM gives
 	 * both to the primary VM, whose DT describes the PL061 (a hardware IRQ it owns and may
 	 * lend).

@@ -23,6 +23,7 @@
 struct vic_irq {
 	struct virq_source *source; /* bound source, or NULL */
 	uint64_t route;             /* GICD_IROUTER as written */
+	uint8_t targets;            /* GICv2: GICD_ITARGETSR as written (bit n: vCPU n) */
 	uint8_t priority;
 	bool is_enabled;
 	bool is_group1;

@@ -154,8 +154,15 @@ const char *rm_boot_info_read(const void *dtb, struct rm_boot_info *out)
 	if (!read_pair(blob, "humpy,hlos-boot", &out->hlos_entry, &out->hlos_dtb)) {
 		return "humpy,hlos-boot";
 	}
+	/* The slot the hypervisor filled says the GIC's version. */
+	out->gic_version = 3;
+	out->gicc = RM_BOOT_NONE;
 	if (!read_pair(blob, "humpy,gic-memory", &out->gicd, &out->gicr)) {
-		return "humpy,gic-memory";
+		out->gic_version = 2;
+		out->gicr = RM_BOOT_NONE;
+		if (!read_pair(blob, "humpy,gicv2-memory", &out->gicd, &out->gicc)) {
+			return "humpy,gic-memory or humpy,gicv2-memory";
+		}
 	}
 	/* Optional: without them the primary VM owns no hardware IRQ. */
 	if (!read_u64(blob, "humpy,root-hwirq-cap", &out->hwirq) ||

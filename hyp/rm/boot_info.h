@@ -29,10 +29,13 @@ struct rm_boot_info {
 	 */
 	uint64_t hlos_entry;
 	uint64_t hlos_dtb;
-	/* The virtual GIC the RM's VIC shows: distributor and its vCPU's redistributor
-	 * (humpy,gic-memory). */
+	/* The virtual GIC the RM's VIC shows, as its version has it: a GICv3's distributor and its
+	 * vCPU's redistributor (humpy,gic-memory; gicc RM_BOOT_NONE), or a GICv2's distributor and
+	 * CPU interface (humpy,gicv2-memory; gicr RM_BOOT_NONE). */
+	unsigned gic_version;
 	uint64_t gicd;
 	uint64_t gicr;
+	uint64_t gicc;
 	/* Optional (RM_BOOT_NONE when not given): the hwirq object of the PL061's SPI
 	 * (humpy,root-hwirq-cap) and the PL061 page and that SPI's INTID (humpy,gpio), which the RM
 	 * gives the primary VM. */

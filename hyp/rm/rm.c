@@ -115,7 +115,7 @@ void rm_main(const void *dtb)
 	          "0x%lx\n",
 	          boot.partition, boot.cspace, boot.hlos_memory.base, boot.hlos_memory.size,
 	          boot.hlos_entry, boot.hlos_dtb);
-	gic_init(boot.gicd, boot.gicr);
+	gic_init(&boot);
 	gic_enable_spi(RM_RPC_RX_VIRQ);
 	rm_vms_init(&vms);
 	peer_init(&boot);

@@ -156,7 +156,8 @@ static void dtw_prop_u64(struct dtw *w, const char *name, u64 v)
 /* The peer's tree at `at` (at most PEER_DT_SIZE): /chosen with the script and stdout-path, the
  * owner's own UART (address from the owner's DT, plat.uart) as the peer's console node; in
  * PEER_MODE_IRQ also the IRQ handle and the owner's GIC (distributor, the first redistributor) as
- * an arm,gic-v3 node. The RM adds /hypervisor. False if it does not fit. */
+ * an arm,gic-v3 node (GICv2: distributor and CPU interface, an arm,cortex-a15-gic). The RM adds
+ * /hypervisor. False if it does not fit. */
 static bool peer_dt(u64 at, u32 mode, u32 share_handle, u64 share_ipa, u32 irq_handle)
 {
 	static struct dtw w;
@@ -182,16 +183,23 @@ static bool peer_dt(u64 at, u32 mode, u32 share_handle, u64 share_ipa, u32 irq_h
 	if (mode == PEER_MODE_IRQ) {
 		u8 gic[32];
 
+		/* GICv2: the distributor and the CPU interface (8 KiB) of a cortex-a15-gic. */
+		bool v2 = plat.gic_version == 2;
+		u64 second = v2 ? plat.gicc : plat.gicr;
+
 		dtw_begin(&w, "interrupt-controller");
-		dtw_prop(&w, "compatible", "arm,gic-v3", 11);
+		if (v2)
+			dtw_prop(&w, "compatible", "arm,cortex-a15-gic", 19);
+		else
+			dtw_prop(&w, "compatible", "arm,gic-v3", 11);
 		put_be32(gic, (u32)(plat.gicd >> 32));
 		put_be32(gic + 4, (u32)plat.gicd);
 		put_be32(gic + 8, 0);
 		put_be32(gic + 12, 0x10000);
-		put_be32(gic + 16, (u32)(plat.gicr >> 32));
-		put_be32(gic + 20, (u32)plat.gicr);
+		put_be32(gic + 16, (u32)(second >> 32));
+		put_be32(gic + 20, (u32)second);
 		put_be32(gic + 24, 0);
-		put_be32(gic + 28, 0x20000);
+		put_be32(gic + 28, v2 ? 0x2000 : 0x20000);
 		dtw_prop(&w, "reg", gic, sizeof(gic));
 		dtw_end(&w);
 	}

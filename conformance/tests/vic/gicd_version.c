@@ -54,9 +54,11 @@ GV_TEST(version_identity)
 	}
 }
 
-/* Proves a GICv2 distributor routes every INTID of the VIC to CPU interface 0, the VM's only one:
- * ITARGETSR reads 0x01 per INTID (SGIs 0-3, the first and the last shared VIRQs) and a write of
- * CPU interface 1 changes nothing; the GICv3 IROUTER space reads 0 there. */
+/* Proves a GICv2 distributor's ITARGETSR on the VM's one-vCPU VIC: an SGI's byte is the reader's
+ * own CPU interface (0x01), an SPI's reads 0x01 until written and then what was written of the
+ * VIC's vCPUs (a write naming CPU interfaces 0 and 1 reads 0x01, one naming interface 1 alone
+ * reads 0: no such vCPU), the first and the last shared VIRQs alike; the GICv3 IROUTER space
+ * reads 0 there. The targets written are put back to 0x01. */
 GV_TEST(v2_targets)
 {
 	u64 last = GV_ITARGETSR + ipc_virq_end() - 4;
@@ -71,13 +73,25 @@ GV_TEST(v2_targets)
 		return;
 	ASSERT_EQ("ITARGETSR8 (INTIDs 32-35)", v, GV_CPU0);
 	ASSERT_TRUE("ITARGETSR8 write",
-	            probe_try_write32(plat.gicd + GV_ITARGETSR + 32, 0x02020202));
+	            probe_try_write32(plat.gicd + GV_ITARGETSR + 32, 0x02030201));
 	if (!gv_read(GV_ITARGETSR + 32, &v))
 		return;
-	ASSERT_EQ("ITARGETSR8 after a write of CPU interface 1", v, GV_CPU0);
+	probe_try_write32(plat.gicd + GV_ITARGETSR + 32, GV_CPU0);
+	ASSERT_EQ("ITARGETSR8 after a write of interfaces 0 / 1 / 0+1 / 1", v, 0x00010001);
+	ASSERT_TRUE("ITARGETSR0 write (read-only)",
+	            probe_try_write32(plat.gicd + GV_ITARGETSR, 0x02020202));
+	if (!gv_read(GV_ITARGETSR, &v))
+		return;
+	ASSERT_EQ("ITARGETSR0 after a write", v, GV_CPU0);
 	if (!gv_read(last, &v))
 		return;
 	ASSERT_EQ("ITARGETSR of the last shared VIRQs", v, GV_CPU0);
+	ASSERT_TRUE("ITARGETSR write of the last shared VIRQs",
+	            probe_try_write32(plat.gicd + last, 0x03000100));
+	if (!gv_read(last, &v))
+		return;
+	probe_try_write32(plat.gicd + last, GV_CPU0);
+	ASSERT_EQ("ITARGETSR of the last shared VIRQs after a write", v, 0x01000100);
 	if (!gv_read(GV_IROUTER + 8 * 32, &v))
 		return;
 	ASSERT_EQ("IROUTER32 space", v, 0);

@@ -43,9 +43,15 @@ void gic_underflow_irq(bool on);
 void gic_vif_save(struct vcpu_context *c);
 void gic_vif_load(const struct vcpu_context *c);
 
-/* The version driven (2 or 3) and, on GICv2, the virtual CPU interface a VM's GICC becomes. */
+/* The version driven (2 or 3) and, on GICv2, the virtual CPU interface a VM's GICC becomes and
+ * the CPU interface region of the machine's DT (where each VM's DT puts its GICC). */
 unsigned gic_version(void);
 struct machine_range gic_vcpu_interface(void);
+struct machine_range gic_cpu_interface(void);
+
+/* A Stage-2 translation fault at @ipa: true if it was the VM's GICv2 CPU interface, now mapped
+ * for the vCPU on the CPU (retry the access); false for anything else (and on GICv3). */
+bool gic_vm_cpu_interface_fault(uint64_t ipa);
 
 /* The per-version drivers behind the calls above. */
 void gic_v3_init(const struct machine *m);

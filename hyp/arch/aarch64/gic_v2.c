@@ -4,11 +4,14 @@
  * (GICH) whose list registers carry a VM's interrupts; the VM's CPU interface is GICV, mapped
  * into its Stage-2 where its GICC is (stage2.c). Everything is one CPU's: humpy runs on one.
  */
+#include "addrspace.h"
 #include "arch.h"
 #include "gic.h"
 #include "gich_lr.h"
+#include "gicv2_frame.h"
 #include "log.h"
 #include "sysreg.h"
+#include "thread.h"
 #include "vcpu_context.h"
 
 #define GICD_CTLR       0x0000
@@ -28,7 +31,7 @@
 #define GICC_BPR          0x0008
 #define GICC_IAR          0x000C
 #define GICC_EOIR         0x0010
-#define GICC_DIR          0x1000
+#define GICC_DIR          0x0000 /* in page 1 (gicv2_frame.h): 0x1000, or 0x10000 aliased */
 #define GICC_CTLR_EN      0x3    /* both groups, signalled as IRQ (FIQEn clear) */
 #define GICC_CTLR_ACKCTL  BIT(2) /* IAR acknowledges group 1 too (no Security Extensions) */
 #define GICC_CTLR_NS_EN   BIT(0) /* the non-secure view's EnableGrp1 */
@@ -47,6 +50,8 @@
 
 static struct {
 	uintptr_t dist, cpu, hyp;
+	uintptr_t cpu_page1;       /* GICC's second page (DIR), where the region's layout has it */
+	struct machine_range gicc; /* as the DT gives it: where every VM's CPU interface is */
 	struct machine_range vcpu; /* GICV */
 	unsigned num_lrs;
 } gicv2;
@@ -101,6 +106,8 @@ void gic_v2_init(const struct machine *m)
 {
 	gicv2.dist = m->gicd.base;
 	gicv2.cpu = m->gicc.base;
+	gicv2.cpu_page1 = m->gicc.base + gicv2_frame_page_offset(m->gicc.size, 1);
+	gicv2.gicc = m->gicc;
 	gicv2.hyp = m->gich.base;
 	gicv2.vcpu = m->gicv;
 	gic_v2_dist_init();
@@ -151,7 +158,7 @@ void gic_v2_priority_drop(uint64_t iar)
 
 void gic_v2_deactivate(uint64_t intid)
 {
-	gic_v2_write32(gicv2.cpu + GICC_DIR, (uint32_t)intid);
+	gic_v2_write32(gicv2.cpu_page1 + GICC_DIR, (uint32_t)intid);
 }
 
 unsigned gic_v2_num_lrs(void)
@@ -220,4 +227,41 @@ void gic_v2_vif_load(const struct vcpu_context *c)
 struct machine_range gic_vcpu_interface(void)
 {
 	return gicv2.vcpu;
+}
+
+struct machine_range gic_cpu_interface(void)
+{
+	return gicv2.gicc;
+}
+
+/*
+ * Every VM sees the GIC where the machine's DT has it, its CPU interface (GICV) at the machine's
+ * GICC. The boot VM's Stage 2 maps it from the start (stage2.c); a VM built from hypercalls gets
+ * it on its first access there: the whole interface is mapped into the address space of the vCPU
+ * on the CPU, which must have a VIC (GICV shows the loaded vCPU's list registers, so a vCPU without
+ * one has nothing to see there), and the access is retried.
+ */
+bool gic_vm_cpu_interface_fault(uint64_t ipa)
+{
+	struct vcpu *v = arch_vcpu_current();
+	const struct thread *t = v != NULL ? v->thread : NULL;
+	struct machine_range gicc = gic_cpu_interface(), gicv = gic_vcpu_interface();
+	uint64_t at = ALIGN_DOWN(ipa, GICV2_PAGE) - gicc.base, g;
+	bool retry = false;
+
+	if (gic_version() != 2 || t == NULL || t->vic == NULL || t->addrspace == NULL ||
+	    !range_within(ipa, 1, gicc.base, gicc.size) ||
+	    !gicv2_frame_backing(gicc.size, gicv.size, at, &g))
+		return false;
+	for (uint64_t off = 0; off < gicc.size; off += GICV2_PAGE) {
+		if (!gicv2_frame_backing(gicc.size, gicv.size, off, &g))
+			continue;
+		/* A page mapped already (an earlier fault) stays: only the faulting one must
+		 * be new, or the access would fault again at once. */
+		if (addrspace_map_device(t->addrspace, gicc.base + off, gicv.base + g,
+		                         GICV2_PAGE) == OK &&
+		    off == at)
+			retry = true;
+	}
+	return retry;
 }

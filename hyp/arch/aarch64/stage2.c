@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "arch_stage2.h"
 #include "gic.h"
+#include "gicv2_frame.h"
 #include "log.h"
 #include "pgtable.h"
 #include "sysreg.h"
@@ -40,13 +41,13 @@ void arch_vm_init(struct vm *vm, const struct machine *m)
 	/* The GIC's distributor (and GICv3's redistributors) stay unmapped: accesses trap to
 	 * vgic_mmio; anything else unmapped aborts. GICv2: the hardware's virtual CPU interface
 	 * (GICV) is the VM's CPU interface, where its DT puts GICC (the machine's address). */
-	if (gic_version() == 2) {
-		uint64_t size = m->gicc.size < m->gicv.size ? m->gicc.size : m->gicv.size;
-
-		pgtable_map(&stage2_pt, ALIGN_DOWN(m->gicc.base, 0x1000),
-		            ALIGN_DOWN(m->gicv.base, 0x1000), ALIGN_UP(size, 0x1000),
-		            pte_s2_attrs((struct pte_perm){
-		                .mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
+	for (uint64_t off = 0, g; gic_version() == 2 && off < m->gicc.size; off += GICV2_PAGE) {
+		/* Page by page: a GIC-400's 64 KiB-aliased frames on either side (gicv2_frame.h).
+		 */
+		if (gicv2_frame_backing(m->gicc.size, m->gicv.size, off, &g))
+			pgtable_map(&stage2_pt, m->gicc.base + off, m->gicv.base + g, GICV2_PAGE,
+			            pte_s2_attrs((struct pte_perm){
+			                .mem = PTE_MEM_DEVICE, .write = true, .exec = false}));
 	}
 
 	uint64_t sl0 = stage2_pt.start_level == 0 ? 2 : 1;

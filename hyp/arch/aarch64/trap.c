@@ -99,6 +99,10 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr, uint64_t far, u
 			return;
 		}
 	}
+	/* GICv2: a VM's first touch of its CPU interface maps the GICV there (retried). */
+	if (esr_dabt_is_translation(&d) &&
+	    gic_vm_cpu_interface_fault((hpfar & 0x00000FFFFFFFFFF0ull) << 8 | (far & 0xFFF)))
+		return;
 	inject_abort(f, esr, far, true);
 }
 

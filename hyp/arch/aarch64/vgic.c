@@ -853,10 +853,16 @@ bool vgic_mmio(ipa_t ipa, unsigned size, bool is_write, uint64_t *val)
 		if (v2 == VGIC_V2_OWN) {
 			uint64_t sgi1r;
 
-			if (!is_write)
-				*val = vgic_v2_own_read(off, size);
-			else if (vgic_v2_sgir(off, size, (uint32_t)*val, vgic.index, &sgi1r))
+			if (!is_write) {
+				*val = vgic_v2_own_read(vgic.vm->vic, vgic.index, off, size);
+			} else if (vgic_v2_sgir(off, size, (uint32_t)*val, vgic.index, &sgi1r)) {
 				(void)vgic_sgi1r_write(sgi1r);
+			} else if (vgic.vm->vic->irqs != NULL) {
+				/* ITARGETSR: an SPI's route changes, as by an IROUTER write. */
+				vgic_fold(vgic.vm->vic);
+				(void)vgic_v2_targets_write(vgic.vm->vic, off, size, *val);
+				vgic_vm_changed();
+			}
 			return true;
 		}
 		if (v2 == VGIC_V2_BANKED)

@@ -4,10 +4,12 @@
  * banked SGI/PPI registers (word 0 of each bit bank, IPRIORITYR0..7, ICFGR0..1) are the ones a
  * GICv3 redistributor's SGI frame holds, so they are served from there; ITARGETSR, SGIR and the
  * SGI pending registers are GICv2's own, and there is no redistributor (and no IROUTER, no ARE).
- * The guest's CPU interface is the hardware's GICV, mapped where its GICC is (stage2.c).
+ * The guest's CPU interface is the hardware's GICV, mapped where its GICC is (stage2.c, gic_v2.c).
+ * Pure (no register access): the host unit tests drive it (test_vgic_v2.c).
  */
-#include "gic.h"
 #include "vgic_v2.h"
+
+#include "vic.h"
 
 #define GICD_CTLR        0x0000
 #define GICD_TYPER       0x0004
@@ -20,11 +22,13 @@
 #define GICD_SPENDSGIR   0x0F20
 #define GICD_ID_START    0xFFD0 /* the ID registers (PIDR2 among them) */
 #define GICD_PIDR2       0xFFE8
-#define GICD_CTLR_EN     0x3         /* EnableGrp0, EnableGrp1 */
-#define GICD_TYPER_LINES 0x1F        /* ITLinesNumber; CPUNumber 0: one CPU interface */
-#define GICD_PIDR2_V2    0x2B        /* ArchRev 2 */
-#define VGIC_SGI_FRAME   0x10000     /* a GICv3 redistributor's SGI_base */
-#define VGIC_V2_CPU0     0x01010101u /* ITARGETSR: every INTID targets CPU interface 0 */
+#define GICD_CTLR_EN     0x3     /* EnableGrp0, EnableGrp1 */
+#define GICD_TYPER_LINES 0x1F    /* ITLinesNumber; CPUNumber 0: one CPU interface */
+#define GICD_PIDR2_V2    0x2B    /* ArchRev 2 */
+#define VGIC_SGI_FRAME   0x10000 /* a GICv3 redistributor's SGI_base */
+/* GICD_IROUTER of an SPI whose ITARGETSR names no vCPU: Aff1 0xFF, which no vCPU of a VM has
+ * (they differ in Aff0 alone), so vgic.c lists it nowhere. */
+#define VGIC_V2_NOWHERE 0xFF00u
 /* GICD_SGIR: TargetListFilter 25:24, CPUTargetList 23:16, SGIINTID 3:0. ICC_SGI1R_EL1 (what
  * vgic.c sends SGIs by): TargetList 15:0, INTID 27:24, IRM 40 (every vCPU but the sender). */
 #define SGIR_FILTER(v)    ((v) >> 24 & 3u)
@@ -49,19 +53,62 @@ enum vgic_v2_where vgic_v2_gicd_where(uint64_t *off)
 	return VGIC_V2_SHARED;
 }
 
-/*
- * ITARGETSR: one vCPU, CPU interface 0, so every byte reads 1 and writes are ignored (GICv2
- * allows a uniprocessor's to be RAZ/WI; reading 1 tells the guest where its SPIs go). SGIR is
- * write-only (a write sends SGIs: vgic_v2_sgir); the SGI pending registers (CPENDSGIR,
- * SPENDSGIR) read 0 and ignore writes, as does the reserved space up to the ID registers, where
- * GICv3 has IROUTER.
- */
-uint64_t vgic_v2_own_read(uint64_t off, unsigned size)
+/* The ITARGETSR bits of @vic's vCPUs: CPU interface n is vCPU n (Aff0 n). */
+static uint8_t vgic_v2_vcpu_bits(const struct vic *vic)
 {
-	if (off >= GICD_ITARGETSR && off < GICD_ICFGR)
-		return size == 8 ? (uint64_t)VGIC_V2_CPU0 << 32 | VGIC_V2_CPU0
-		                 : VGIC_V2_CPU0 & (uint32_t)((1ull << (8 * size)) - 1);
-	return 0;
+	return (uint8_t)(BIT(vic->max_vcpus) - 1);
+}
+
+/* INTID @intid's GICD_ITARGETSR byte as vCPU @self reads it. */
+static uint8_t vgic_v2_target_byte(struct vic *vic, unsigned self, uint32_t intid)
+{
+	const struct vic_irq *irq;
+
+	if (intid < VIC_SPI_BASE)
+		return (uint8_t)BIT(self); /* SGIs and PPIs: the reader's own interface */
+	irq = vic_irq_of(vic, intid);
+	return irq != NULL ? irq->targets & vgic_v2_vcpu_bits(vic) : 0;
+}
+
+/*
+ * ITARGETSR reads each INTID's targets: an SGI's or PPI's is the reading vCPU's bit, an SPI's what
+ * the guest wrote (vgic_v2_targets_write) of the VIC's vCPUs, 0 beyond the VIC's SPIs. SGIR is
+ * write-only (a write sends SGIs: vgic_v2_sgir); the SGI pending registers (CPENDSGIR, SPENDSGIR)
+ * read 0 and ignore writes, as does the reserved space up to the ID registers, where GICv3 has
+ * IROUTER.
+ */
+uint64_t vgic_v2_own_read(struct vic *vic, unsigned self, uint64_t off, unsigned size)
+{
+	uint64_t v = 0;
+
+	if (off < GICD_ITARGETSR || off >= GICD_ICFGR)
+		return 0;
+	for (unsigned b = 0; b < size; b++)
+		v |= (uint64_t)vgic_v2_target_byte(vic, self, (uint32_t)(off - GICD_ITARGETSR) + b)
+		     << (8 * b);
+	return v;
+}
+
+/*
+ * An SPI's targets are kept as written, bits of vCPUs the VIC does not have cleared; it is routed
+ * to the lowest vCPU named (GICv2 lets one of the targets take it), or to none when none is. The
+ * SGI and PPI bytes are read-only.
+ */
+bool vgic_v2_targets_write(struct vic *vic, uint64_t off, unsigned size, uint64_t val)
+{
+	if (off < GICD_ITARGETSR || off >= GICD_ICFGR)
+		return false;
+	for (unsigned b = 0; b < size; b++) {
+		uint32_t intid = (uint32_t)(off - GICD_ITARGETSR) + b;
+		struct vic_irq *irq = intid >= VIC_SPI_BASE ? vic_irq_of(vic, intid) : NULL;
+		uint8_t t = (uint8_t)(val >> (8 * b)) & vgic_v2_vcpu_bits(vic);
+
+		if (irq == NULL)
+			continue;
+		irq->targets = t;
+		irq->route = t != 0 ? (uint64_t)__builtin_ctz(t) : VGIC_V2_NOWHERE;
+	}
+	return true;
 }
 
 /*

@@ -13,8 +13,14 @@ enum vgic_v2_where {
 /* Where the GICv2 distributor access at offset *off is served (may rewrite *off). */
 enum vgic_v2_where vgic_v2_gicd_where(uint64_t *off);
 
-/* A read of @size bytes of a VGIC_V2_OWN register. */
-uint64_t vgic_v2_own_read(uint64_t off, unsigned size);
+struct vic;
+
+/* A read of @size bytes of a VGIC_V2_OWN register by vCPU @self of @vic. */
+uint64_t vgic_v2_own_read(struct vic *vic, unsigned self, uint64_t off, unsigned size);
+
+/* A write of @size bytes of @val to GICD_ITARGETSR (@off) of @vic: the SPIs' targets and routes
+ * change (the caller folds before and lists after); false if @off is no ITARGETSR. */
+bool vgic_v2_targets_write(struct vic *vic, uint64_t off, unsigned size, uint64_t val);
 
 /* A write of @val to GICD_SGIR (@off, @size bytes) by the vCPU of index @self: true and, in
  * *sgi1r, the same SGI as an ICC_SGI1R_EL1 value; false if it is no SGIR write or sends none. */

@@ -106,6 +106,16 @@ oracle_zero_run(const struct cap *slots, uint32_t s, uint32_t max_caps)
 	return (a0[0] | a0[1]) == 0U;
 }
 
+/* object_ops of every type, asked once (oracle_check_world): object_ops is hyp code, traced, and
+ * the slot walk needs a type's rights for every valid cap. */
+static const struct obj_ops *oracle_ops_table[OBJ_TYPE_COUNT];
+static bool oracle_ops_ready;
+
+static const struct obj_ops *oracle_ops(enum obj_type type)
+{
+	return (unsigned)type < OBJ_TYPE_COUNT ? oracle_ops_table[type] : NULL;
+}
+
 static void oracle_check_slots(const struct cspace *cs)
 {
 	uint32_t occupied = 0;
@@ -150,10 +160,10 @@ static void oracle_check_slots(const struct cspace *cs)
 			oracle_fail("cap-type", "cspace %p slot %u: cap type %d, object type %d",
 			            (const void *)cs, s, (int)c->type, (int)c->obj->type);
 		}
-		if ((c->rights & ~object_ops(c->obj->type)->all_rights) != 0U) {
+		if ((c->rights & ~oracle_ops(c->obj->type)->all_rights) != 0U) {
 			oracle_fail(
 			    "cap-rights", "cspace %p slot %u: rights 0x%x beyond the type's 0x%x",
-			    (const void *)cs, s, c->rights, object_ops(c->obj->type)->all_rights);
+			    (const void *)cs, s, c->rights, oracle_ops(c->obj->type)->all_rights);
 		}
 		oc.refs[t]++;
 		oc.caps[t]++;
@@ -188,7 +198,7 @@ static void oracle_check_object(unsigned k)
 	struct object *obj = world.allocs[k].ptr;
 	const struct obj_ops *ops;
 
-	if ((unsigned)obj->type >= OBJ_TYPE_COUNT || (ops = object_ops(obj->type)) == NULL) {
+	if ((unsigned)obj->type >= OBJ_TYPE_COUNT || (ops = oracle_ops(obj->type)) == NULL) {
 		oracle_fail("object-type", "object %p has type %d", (void *)obj, (int)obj->type);
 	}
 	if (obj->state != OBJ_STATE_INIT && obj->state != OBJ_STATE_ACTIVE) {
@@ -753,6 +763,12 @@ void oracle_check_world(void)
 	_Static_assert(sizeof(oc) == WORLD_MAX_ALLOCS *
 	                                 (4 * sizeof(uint32_t) + sizeof(size_t) + sizeof(bool)),
 	               "every array of struct oracle_counts is cleared below");
+	if (!oracle_ops_ready) {
+		for (unsigned t = 0; t < OBJ_TYPE_COUNT; t++) {
+			oracle_ops_table[t] = object_ops((enum obj_type)t);
+		}
+		oracle_ops_ready = true;
+	}
 	memset(oc.refs, 0, n * sizeof(oc.refs[0]));
 	memset(oc.covered, 0, n * sizeof(oc.covered[0]));
 	oracle_n_maps = 0;

@@ -353,25 +353,35 @@ bool world_is_live_object(const struct object *obj)
 	return obj != NULL && world_object_serial(obj) != 0;
 }
 
-/* The first slot at or after @from that the teardown deletes, or max_caps: the root cspace keeps
+/*
+ * The first slot at or after @from that the teardown deletes, or max_caps: the root cspace keeps
  * the five master caps the root VM booted with (if the input has not deleted them; slot IDs get
- * reused, so look at the caps). */
-static uint32_t world_next_to_delete(const struct cspace *cs, uint32_t from)
+ * reused, so look at the caps). @kept counts the kept caps before @from (every other slot there is
+ * empty: a deletion never fills one) and grows with those this scan passes; the scan stops once
+ * they are all the cspace counts, so a root cspace of 1,024 slots holding its five masters is not
+ * read to its end after every deletion. A count below the slots in use (a broken cspace) stops it
+ * early: the caps it leaves fail oracle_check_empty (teardown), whose world check reads every slot
+ * (cspace-count).
+ */
+static uint32_t world_next_to_delete(const struct cspace *cs, uint32_t from, uint32_t *kept)
 {
 	bool is_root = cs == world.root.cspace;
 
-	for (uint32_t s = from; s < cs->max_caps; s++) {
+	for (uint32_t s = from; s < cs->max_caps && *kept < cs->count; s++) {
 		const struct cap *c = &cs->slots[s];
 
 		if (oracle_zero_run(cs->slots, s, cs->max_caps)) {
 			s += ORACLE_ZERO_RUN - 1U;
 			continue;
 		}
-		if (c->state == CAP_STATE_NULL ||
-		    (is_root && c->state == CAP_STATE_VALID && c->is_master &&
-		     (c->obj == &world.root.partition->hdr || c->obj == &world.root.cspace->hdr ||
-		      c->obj == &world.root.vic->hdr || c->obj == &world.root.vcpu->hdr ||
-		      c->obj == &world.root.addrspace->hdr))) {
+		if (c->state == CAP_STATE_NULL) {
+			continue;
+		}
+		if (is_root && c->state == CAP_STATE_VALID && c->is_master &&
+		    (c->obj == &world.root.partition->hdr || c->obj == &world.root.cspace->hdr ||
+		     c->obj == &world.root.vic->hdr || c->obj == &world.root.vcpu->hdr ||
+		     c->obj == &world.root.addrspace->hdr)) {
+			(*kept)++;
 			continue;
 		}
 		return s;
@@ -387,9 +397,10 @@ static uint32_t world_next_to_delete(const struct cspace *cs, uint32_t from)
 static void world_delete_in(struct cspace *cs)
 {
 	uint64_t serial = world_object_serial(&cs->hdr);
+	uint32_t kept = 0;
 
-	for (uint32_t s = world_next_to_delete(cs, 0); s < cs->max_caps;
-	     s = world_next_to_delete(cs, s + 1U)) {
+	for (uint32_t s = world_next_to_delete(cs, 0, &kept); s < cs->max_caps;
+	     s = world_next_to_delete(cs, s + 1U, &kept)) {
 		/* Only for the slot to delete: the ID is hyp code (traced), and most slots are
 		 * empty. */
 		if (cspace_delete_cap(cs, cspace_id_of(cs, s)) != OK) {
@@ -408,9 +419,11 @@ static struct cspace *world_cspace_to_empty(bool root_too)
 	for (unsigned k = 0; k < world.n_allocs; k++) {
 		struct cspace *cs = world.allocs[k].ptr;
 
+		uint32_t kept = 0;
+
 		if (world.allocs[k].is_object && cs->hdr.type == OBJ_CSPACE && cs->slots != NULL &&
 		    (root_too || cs != world.root.cspace) &&
-		    world_next_to_delete(cs, 0) < cs->max_caps) {
+		    world_next_to_delete(cs, 0, &kept) < cs->max_caps) {
 			return cs;
 		}
 	}

@@ -6,8 +6,9 @@
 #   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
 #   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
 #   make fuzz-throughput   inputs per CPU second of one fuzzer on one core on FUZZ_TARGET from its seeds
-#                          (FUZZ_THROUGHPUT_ENGINE=libfuzzer|afl)
-#   make bench-fuzz        make bench, then both engines' throughput on hypercall_seq merged into its JSON
+#                          (FUZZ_THROUGHPUT_ENGINE=libfuzzer|afl|replay)
+#   make bench-fuzz        make bench, then both engines' and the replay program's throughput on
+#                          hypercall_seq merged into its JSON
 #   make fuzz-bugbench     fuzz each planted bug (-DHUMPY_PLANT_BUG=N) for BUGBENCH_SECONDS
 #   make test-fuzz         (in make test) build every variant, short runs, regression corpus replays
 #   make test-fuzz-runs    (in make test) the runners under bad values, aborts and Ctrl-C
@@ -55,7 +56,7 @@ $(call fuzz_count,FUZZ_TEST_SECONDS,3600,seconds)
 $(call fuzz_count,FUZZ_THROUGHPUT_SECONDS,3600,seconds)
 $(call fuzz_count,BUGBENCH_SECONDS,100000000,seconds)
 $(call fuzz_one_of,FUZZ_TRACE_SEEDS,yes no)
-$(call fuzz_one_of,FUZZ_THROUGHPUT_ENGINE,libfuzzer afl)
+$(call fuzz_one_of,FUZZ_THROUGHPUT_ENGINE,libfuzzer afl replay)
 $(if $(BUGBENCH_BUGS),,$(error BUGBENCH_BUGS is empty: expected planted bug numbers from: $(BUGBENCH_ALL)))
 $(foreach b,$(BUGBENCH_BUGS),$(if $(filter $(BUGBENCH_ALL),$(b)),,\
 	$(error BUGBENCH_BUGS=$(BUGBENCH_BUGS): expected planted bug numbers from: $(BUGBENCH_ALL))))
@@ -208,14 +209,18 @@ fuzz-throughput: $(FUZZ_BUILD)/$(FUZZ_THROUGHPUT_ENGINE)/$(FUZZ_TARGET) fuzz-see
 	$(FUZZ_ENV) fuzz/scripts/throughput.sh $(FUZZ_TARGET) $(FUZZ_THROUGHPUT_SECONDS) \
 		$(FUZZ_THROUGHPUT_ENGINE)
 
-# make bench's JSON with the host fuzzers' throughput in it ("fuzz_throughput": libFuzzer and AFL++
-# on hypercall_seq, one core each, FUZZ_THROUGHPUT_SECONDS each, and the recorded figures from
-# before issue 14). A target of its own so that make bench stays as fast as it is (about 40 s more).
-bench-fuzz: bench $(FUZZ_BUILD)/libfuzzer/hypercall_seq $(FUZZ_BUILD)/afl/hypercall_seq fuzz-seeds
+# make bench's JSON with the host fuzzers' throughput in it ("fuzz_throughput": libFuzzer (its
+# fuzzing loop, and its intake of the seeds), AFL++ and the replay program on hypercall_seq, one
+# core each, FUZZ_THROUGHPUT_SECONDS each, and the recorded figures from before issue 14). A target
+# of its own so that make bench stays as fast as it is (about a minute more).
+bench-fuzz: bench $(FUZZ_BUILD)/libfuzzer/hypercall_seq $(FUZZ_BUILD)/afl/hypercall_seq \
+		$(FUZZ_BUILD)/replay/hypercall_seq fuzz-seeds
 	$(FUZZ_ENV) fuzz/scripts/throughput.sh hypercall_seq $(FUZZ_THROUGHPUT_SECONDS) libfuzzer
 	$(FUZZ_ENV) fuzz/scripts/throughput.sh hypercall_seq $(FUZZ_THROUGHPUT_SECONDS) afl
+	$(FUZZ_ENV) fuzz/scripts/throughput.sh hypercall_seq $(FUZZ_THROUGHPUT_SECONDS) replay
 	$(PYTHON) fuzz/scripts/bench-merge.py $(REPORTS)/bench.json fuzz/throughput-before.json \
-		$(FUZZ_REPORTS)/throughput-hypercall_seq.json $(FUZZ_REPORTS)/throughput-hypercall_seq-afl.json
+		$(FUZZ_REPORTS)/throughput-hypercall_seq.json $(FUZZ_REPORTS)/throughput-hypercall_seq-afl.json \
+		$(FUZZ_REPORTS)/throughput-hypercall_seq-replay.json
 
 fuzz-triage: $(FUZZ_LIBFUZZER) $(FUZZ_REPLAY)
 	$(FUZZ_ENV) $(PYTHON) fuzz/scripts/triage.py

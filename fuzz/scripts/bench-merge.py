@@ -2,8 +2,8 @@
 """bench-merge: adds the host fuzzers' throughput to make bench's JSON (make bench-fuzz).
 
 bench-merge.py BENCH_JSON BEFORE_JSON THROUGHPUT_JSON...: BENCH_JSON (what make bench wrote) gets
-a key "fuzz_throughput": each THROUGHPUT_JSON line that throughput.sh wrote (one per engine, this
-build, measured just now on one core) under its target and engine, and "before", the figures of
+a key "fuzz_throughput": each THROUGHPUT_JSON line that throughput.sh wrote (one per engine or the
+replay program, this build, measured just now on one core) under its target and engine, and "before", the figures of
 the build before issue 14 recorded in BEFORE_JSON (fuzz/throughput-before.json: measured once on
 the same machine with the same seeds; that build no longer exists in the tree). The bench rows are
 left as they are, so bench comparisons see no noisy fuzzing figure among instruction counts.
@@ -45,8 +45,10 @@ def main(argv):
     os.replace(tmp, bench_path)
     for target, engines in sorted(now.items()):
         for engine, run in sorted(engines.items()):
+            intake = run.get("seed_intake_per_cpu_s")
+            more = f" (seed intake {intake})" if intake is not None else ""
             print(f"bench-merge: {target} {engine}: {run['execs_per_cpu_s']} inputs per CPU "
-                  f"second on core {run.get('core', '?')} -> {bench_path}")
+                  f"second{more} on core {run.get('core', '?')} -> {bench_path}")
     return 0
 
 

@@ -1,11 +1,17 @@
 #!/bin/bash
-# throughput.sh TARGET SECONDS [ENGINE]: one fuzzer instance on TARGET from its seeds (and
-# dictionary) for SECONDS, pinned to one core (FUZZ_THROUGHPUT_CPU, default the last core; the
+# throughput.sh TARGET SECONDS [ENGINE]: one fuzzer instance (or the replay program) on TARGET from
+# its seeds (and dictionary) for SECONDS, pinned to one core (FUZZ_THROUGHPUT_CPU, default the last core; the
 # fuzzer and its target share it), into a scratch folder; prints the inputs run per second of
 # wall time and per CPU second (the figure that does not depend on what else the machine runs)
 # and writes the same as one JSON line ($FUZZ_REPORTS/throughput-TARGET[-afl].json).
 #   ENGINE libfuzzer (default): $FUZZ_BUILD/libfuzzer/TARGET; CPU time from time(1); libFuzzer's
-#          cov/ft (they count only the traced code under test).
+#          cov/ft (they count only the traced code under test). Then its seed intake: -runs=0 over
+#          the seeds (each run once, no mutation; every one is new coverage to libFuzzer, so its
+#          corpus and feature bookkeeping run for each), CPU time less that of -runs=0 over an
+#          empty folder (start-up), as "seed_intake_per_cpu_s".
+#   ENGINE replay: $FUZZ_BUILD/replay/TARGET (no engine: each input once through the target and
+#          the oracle) over the seeds, 20 passes per process, processes until SECONDS have
+#          passed; CPU time from time(1), start-up and file reading included.
 #   ENGINE afl: afl-fuzz (one instance, no CmpLog) on $FUZZ_BUILD/afl/TARGET; execs from its
 #          fuzzer_stats, CPU time of afl-fuzz and its forkserver/target read from /proc while it
 #          runs; stopped by its tag and process group on every exit path (fuzz-procs.sh).
@@ -17,7 +23,7 @@ here=$(dirname "$0")
 : "${FUZZ_BUILD:?}" "${FUZZ_REPORTS:?}"
 t=$1 secs=$2 engine=${3:-libfuzzer}
 need_count SECONDS "$secs" 3600 seconds
-case "$engine" in libfuzzer | afl) ;; *) die "ENGINE=$engine: expected libfuzzer or afl" ;; esac
+case "$engine" in libfuzzer | afl | replay) ;; *) die "ENGINE=$engine: expected libfuzzer, afl or replay" ;; esac
 cpu=${FUZZ_THROUGHPUT_CPU:-$(($(nproc) - 1))}
 case "$cpu" in '' | *[!0-9]*) die "FUZZ_THROUGHPUT_CPU=$cpu: expected a core number" ;; esac
 bin=$FUZZ_BUILD/$engine/$t
@@ -34,7 +40,7 @@ trap 'exit 130' INT TERM HUP
 mkdir -p "$tmp/corpus" "$FUZZ_REPORTS"
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=1
 json=$FUZZ_REPORTS/throughput-$t.json
-[ "$engine" = afl ] && json=$FUZZ_REPORTS/throughput-$t-afl.json
+[ "$engine" = libfuzzer ] || json=$FUZZ_REPORTS/throughput-$t-$engine.json
 # The machine's 1-minute load average before and after: on a shared machine it says how far the
 # wall-clock figure is from an idle core's (the per-CPU-second one moves far less).
 load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -55,6 +61,37 @@ if [ "$engine" = libfuzzer ]; then
 		echo "throughput: $t: the run failed (exit $rc): $(grep -E 'INVARIANT|ERROR' "$tmp/log" | head -2)" >&2
 		exit 1
 	fi
+	# Seed intake: -runs=0 over the seeds, less -runs=0 over an empty folder.
+	mkdir -p "$tmp/empty"
+	for what in empty seeds; do
+		dir=$tmp/empty
+		[ "$what" = seeds ] && dir=$seeds
+		HUMPY_FUZZ_RUN=$tag /usr/bin/time -o "$tmp/time-$what" -f '%U %S' taskset -c "$cpu" \
+			"$bin" -runs=0 "$dir" >"$tmp/log-$what" 2>&1 ||
+			die "$t: -runs=0 over the $what failed: $(grep -E 'INVARIANT|ERROR' "$tmp/log-$what" | head -2)"
+	done
+	nseeds=$(find "$seeds" -maxdepth 1 -type f | wc -l)
+	intake=$(awk -v n="$nseeds" -v e="$(cat "$tmp/time-empty")" -v s="$(cat "$tmp/time-seeds")" \
+		'BEGIN { split(e, E, " "); split(s, S, " "); d = S[1] + S[2] - E[1] - E[2]; print (d > 0 ? int(n / d) : 0) }')
+elif [ "$engine" = replay ]; then
+	# 20 passes over the seeds per process; processes until SECONDS of wall time have passed.
+	passes=()
+	for _ in $(seq 20); do passes+=("$seeds"); done
+	execs=0 user=0 sys=0
+	start=$(date +%s.%N)
+	while :; do
+		HUMPY_FUZZ_RUN=$tag /usr/bin/time -o "$tmp/time" -f '%U %S' taskset -c "$cpu" "$bin" \
+			"${passes[@]}" >"$tmp/log" 2>&1 ||
+			die "$t: the replay failed: $(grep -E 'INVARIANT|ERROR' "$tmp/log" | head -2)"
+		n=$(sed -n 's/.*: \([0-9]*\) inputs replayed clean$/\1/p' "$tmp/log")
+		read -r u s <"$tmp/time"
+		execs=$((execs + n))
+		user=$(awk -v a="$user" -v b="$u" 'BEGIN { print a + b }')
+		sys=$(awk -v a="$sys" -v b="$s" 'BEGIN { print a + b }')
+		wall=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
+		awk -v w="$wall" -v l="$secs" 'BEGIN { exit !(w >= l) }' && break
+	done
+	cpus=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
 else
 	# AFL++ pinned by taskset (its own binding off); -V counts from the end of its start-up.
 	start=$(date +%s.%N)
@@ -90,10 +127,17 @@ else
 fi
 load1=$(cut -d' ' -f1 /proc/loadavg)
 awk -v t="$t" -v g="$engine" -v c="$cpu" -v e="$execs" -v w="$wall" -v cpu="$cpus" \
-	-v cv="${cov:-0}" -v f="${ft:-0}" -v json="$json" -v l0="$load0" -v l1="$load1" 'BEGIN {
-	what = g == "afl" ? "edges %d, corpus %d" : "cov %d, ft %d"
-	printf "throughput %s (%s, core %d): %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (" what "; load %s -> %s)\n",
-		t, g, c, e, w, cpu, e / w, e / cpu, cv, f, l0, l1
-	printf "{\"target\": \"%s\", \"engine\": \"%s\", \"core\": %d, \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f, \"%s\": %d, \"%s\": %d, \"load_1min\": [%s, %s]}\n",
-		t, g, c, e, w, cpu, e / w, e / cpu, g == "afl" ? "edges" : "cov", cv, g == "afl" ? "corpus" : "ft", f, l0, l1 > json
+	-v cv="${cov:-0}" -v f="${ft:-0}" -v json="$json" -v l0="$load0" -v l1="$load1" \
+	-v intake="${intake:-}" -v nseeds="${nseeds:-0}" 'BEGIN {
+	what = g == "afl" ? ", edges %d, corpus %d" : g == "libfuzzer" ? ", cov %d, ft %d" : "%.0s%.0s"
+	more = intake == "" ? "" : sprintf("; seed intake (-runs=0, %d seeds) %d per CPU second", nseeds, intake)
+	printf "throughput %s (%s, core %d): %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (load %s -> %s" what ")%s\n",
+		t, g, c, e, w, cpu, e / w, e / cpu, l0, l1, cv, f, more
+	printf "{\"target\": \"%s\", \"engine\": \"%s\", \"core\": %d, \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f",
+		t, g, c, e, w, cpu, e / w, e / cpu > json
+	if (g != "replay")
+		printf ", \"%s\": %d, \"%s\": %d", g == "afl" ? "edges" : "cov", cv, g == "afl" ? "corpus" : "ft", f > json
+	if (intake != "")
+		printf ", \"seed_intake_per_cpu_s\": %d, \"seeds\": %d", intake, nseeds > json
+	printf ", \"load_1min\": [%s, %s]}\n", l0, l1 > json
 }'

@@ -33,7 +33,10 @@ HYP ?=
 # instead of hyp.elf at its link address (humpy relocates itself). zcu102 boots hyp.bin with
 # -kernel (QEMU puts it at 2 MiB, the DT in x0): hyp.elf's link address is no RAM there.
 MACHINE ?= virt
-BOARD_DTB ?= $(if $(and $(filter zcu102,$(MACHINE)),$(HUMPY_BOARD_DTBS)),$(HUMPY_BOARD_DTBS)/xilinx/zynqmp-zcu102-rev1.0.dtb)
+# Without HUMPY_BOARD_DTBS, scripts/board-dtbs.sh fetches Debian's arm64 kernel package's DTBs once
+# into $(BUILD)/boards (only when MACHINE=zcu102; a failed fetch says why in one line).
+BOARD_DTBS_DIR = $(or $(HUMPY_BOARD_DTBS),$(shell scripts/board-dtbs.sh $(BUILD)/boards))
+BOARD_DTB ?= $(if $(filter zcu102,$(MACHINE)),$(BOARD_DTBS_DIR)/xilinx/zynqmp-zcu102-rev1.0.dtb)
 HYP_LOAD_ADDR ?=
 HARNESS_HYP = $(or $(HYP),$(if $(or $(HYP_LOAD_ADDR),$(filter zcu102,$(MACHINE))),$(HYP_BIN),$(HYP_ELF)))
 HARNESS_IMAGES = --hyp $(HARNESS_HYP) --guest $(GUEST_BIN) --qemu $(QEMU) --reports $(REPORTS) --spec $(SPEC_JSON) \

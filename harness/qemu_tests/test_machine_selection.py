@@ -4,18 +4,31 @@ Quick (one boot each, 15-25 s), and it fails when the machine's run fails: any F
 SKIP the file does not allow, a test listed but not run, or a boot that never reached the GICv2
 code. The ZCU102 model needs the board's own device tree, which QEMU does not make: the one in
 $HUMPY_BOARD_DTBS (Debian's unpacked arm64 linux-image folder, as hyp/test/test_console_boards.c
-takes it); without it that case SKIPs, saying so."""
+takes it), else the one scripts/board-dtbs.sh fetches once into BUILD/boards; a fetch that fails
+fails that case with the script's one line."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import HYP, REPO, verdicts
+from conftest import BUILD, HYP, REPO, verdicts
 
 HYP_BIN = str(Path(HYP).with_name("hyp.bin"))
-BOARD_DTBS = os.environ.get("HUMPY_BOARD_DTBS", "")
-ZCU102_DTB = os.path.join(BOARD_DTBS, "xilinx", "zynqmp-zcu102-rev1.0.dtb")
+
+
+def zcu102_dtb():
+    dtbs = os.environ.get("HUMPY_BOARD_DTBS")
+    if not dtbs:
+        fetch = [str(REPO / "scripts" / "board-dtbs.sh"), str(REPO / BUILD / "boards")]
+        proc = subprocess.run(fetch, capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0:
+            pytest.fail(proc.stderr.strip() or "scripts/board-dtbs.sh failed", pytrace=False)
+        dtbs = proc.stdout.strip()
+    dtb = os.path.join(dtbs, "xilinx", "zynqmp-zcu102-rev1.0.dtb")
+    assert os.path.isfile(dtb), f"no {dtb}"
+    return dtb
 
 # The areas that cross the GIC twin (list registers, maintenance interrupt, GICD emulation, SGIs),
 # the hypercall paths (both conduits) and the firmware calls a board answers differently.
@@ -31,7 +44,7 @@ MACHINES = {
 }
 # What else a machine's boot needs: the ZCU102 model boots hyp.bin (-kernel puts it at 2 MiB;
 # hyp.elf's link address is no RAM there) with the board's DT.
-EXTRA = {"zcu102": (["--board-dtb", ZCU102_DTB], HYP_BIN)}
+EXTRA = {"zcu102": (lambda: ["--board-dtb", zcu102_dtb()], HYP_BIN)}
 
 
 def console(data):
@@ -42,12 +55,9 @@ def console(data):
 @pytest.mark.parametrize("machine", sorted(MACHINES))
 def test_selection_passes_on_the_machine(harness, machine):
     expect, gic_line, gicv2_only = MACHINES[machine]
-    extra, hyp = EXTRA.get(machine, ([], HYP))
-    if machine == "zcu102" and not os.path.isfile(ZCU102_DTB):
-        pytest.skip("no ZCU102 device tree: set HUMPY_BOARD_DTBS to Debian's unpacked arm64 "
-                    "linux-image folder (it holds xilinx/zynqmp-zcu102-rev1.0.dtb)")
+    extra, hyp = EXTRA.get(machine, (list, HYP))
     proc, data = harness("run", "--machine", machine, "--tests", SELECTION, "--expect", expect,
-                         *extra, hyp=hyp, timeout=300)
+                         *extra(), hyp=hyp, timeout=300)
     # No report, or no boot at all (a refused expectations file, a machine the harness refuses).
     assert data is not None and data["runs"], proc.stdout[-2000:] + proc.stderr[-2000:]
     got = verdicts(data)

@@ -186,6 +186,14 @@ static void child_exchange(void)
 #define GICD_IPRIORITYR         0x400
 #define GICD_IROUTER            0x6000
 #define GICR_WAKER              0x14
+/* GICv2 (the root VM's DT names one): ITARGETSR instead of IROUTER, the banked SGI/PPI enables
+ * in the distributor, the CPU interface memory-mapped (GICC: PMR 0x4, CTLR 0x0 with EnableGrp0,
+ * EnableGrp1 and AckCtl). */
+#define GICD_CTLR_V2_EN         0x3U
+#define GICD_ITARGETSR          0x800
+#define GICC_CTLR               0x0
+#define GICC_PMR                0x4
+#define GICC_CTLR_EN            0x7U
 #define CHILD_IRQ_PRIO          0xa0U
 #define CHILD_IRQ_WAIT_TICKS_MS 200
 
@@ -219,6 +227,23 @@ static bool child_gic_rmw32(u64 addr, u32 clear, u32 set)
 	return child_gic_w32(addr, (v & ~clear) | set);
 }
 
+/* The child's CPU interface on GICv2 (start.S's IRQ handler reads it); 0 on GICv3. */
+extern u64 child_gicc;
+u64 child_gicc;
+
+/* GICv2: db_virq to CPU interface 0 (the child's one vCPU), group 1, enabled; GICC open. */
+static bool child_vgic_v2(u64 d, u64 v, u32 shift)
+{
+	return child_gic_w32(d, GICD_CTLR_V2_EN) &&
+	       child_gic_rmw32(d + GICD_IGROUPR + 4 * (v / 32), 0, 1U << (v % 32)) &&
+	       child_gic_rmw32(d + GICD_IPRIORITYR + (v & ~3ULL), 0xffU << shift,
+	                       CHILD_IRQ_PRIO << shift) &&
+	       child_gic_rmw32(d + GICD_ITARGETSR + (v & ~3ULL), 0xffU << shift, 1U << shift) &&
+	       child_gic_w32(d + GICD_ISENABLER + 4 * (v / 32), 1U << (v % 32)) &&
+	       child_gic_w32(sh->gicc + GICC_PMR, 0xff) &&
+	       child_gic_w32(sh->gicc + GICC_CTLR, GICC_CTLR_EN);
+}
+
 /* CHILD_MODE_VGIC: set up the GIC for db_virq, say so, and wait (yielding) for the interrupt. */
 static void child_vgic(void)
 {
@@ -228,20 +253,26 @@ static void child_vgic(void)
 
 	child_exc[0] = 0;
 	(void)child_read32(d);
-	if (!child_gic_ok(d) || !child_gic_w32(d, GICD_CTLR_ARE_GRP1_GRP0) ||
-	    !child_gic_w32(gicr + GICR_WAKER, 0) ||
-	    !child_gic_rmw32(d + GICD_IGROUPR + 4 * (v / 32), 0, 1U << (v % 32)) ||
-	    !child_gic_rmw32(d + GICD_IPRIORITYR + (v & ~3ULL), 0xffU << shift,
-	                     CHILD_IRQ_PRIO << shift) ||
-	    !child_gic_w32(d + GICD_IROUTER + 8 * v, 0) ||
-	    !child_gic_w32(d + GICD_IROUTER + 8 * v + 4, 0) ||
-	    !child_gic_w32(d + GICD_ISENABLER + 4 * (v / 32), 1U << (v % 32)))
+	if (!child_gic_ok(d))
 		return;
-	__asm__ volatile(
-	    "msr S3_0_C12_C12_5, %0; isb; msr S3_0_C4_C6_0, %1; msr S3_0_C12_C12_7, %2; "
-	    "isb" ::"r"(7UL),
-	    "r"(0xffUL), "r"(1UL)
-	    : "memory");
+	child_gicc = sh->gicc;
+	if (sh->gicc != 0 && !child_vgic_v2(d, v, shift))
+		return;
+	if (sh->gicc == 0 &&
+	    (!child_gic_w32(d, GICD_CTLR_ARE_GRP1_GRP0) || !child_gic_w32(gicr + GICR_WAKER, 0) ||
+	     !child_gic_rmw32(d + GICD_IGROUPR + 4 * (v / 32), 0, 1U << (v % 32)) ||
+	     !child_gic_rmw32(d + GICD_IPRIORITYR + (v & ~3ULL), 0xffU << shift,
+	                      CHILD_IRQ_PRIO << shift) ||
+	     !child_gic_w32(d + GICD_IROUTER + 8 * v, 0) ||
+	     !child_gic_w32(d + GICD_IROUTER + 8 * v + 4, 0) ||
+	     !child_gic_w32(d + GICD_ISENABLER + 4 * (v / 32), 1U << (v % 32))))
+		return;
+	if (sh->gicc == 0)
+		__asm__ volatile(
+		    "msr S3_0_C12_C12_5, %0; isb; msr S3_0_C4_C6_0, %1; msr S3_0_C12_C12_7, %2; "
+		    "isb" ::"r"(7UL),
+		    "r"(0xffUL), "r"(1UL)
+		    : "memory");
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
 	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(end));
 	end += freq / 1000 * CHILD_IRQ_WAIT_TICKS_MS;
@@ -304,7 +335,9 @@ static void child_vtimer(void)
 	if (sh->vtimer_intid < 16 || sh->vtimer_intid > 31 ||
 	    !child_gic_w32(sh->region[CR_GICD] + GICD_ICENABLER + 4 * (sh->db_virq / 32),
 	                   1U << (sh->db_virq % 32)) ||
-	    !child_gic_w32(sh->region[CR_GICR] + GICR_ISENABLER0, 1U << sh->vtimer_intid))
+	    !child_gic_w32(sh->gicc != 0 ? sh->region[CR_GICD] + GICD_ISENABLER
+	                                 : sh->region[CR_GICR] + GICR_ISENABLER0,
+	                   1U << sh->vtimer_intid))
 		return;
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
 	sh->vt_ran = 1;

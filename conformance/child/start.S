@@ -72,13 +72,18 @@ child_sync:
 	ldp	x0, x1, [sp], #32
 	eret
 
-/* Acknowledge (ICC_IAR1_EL1), count and remember the INTID in child_irq_rec, end (ICC_EOIR1_EL1),
- * and return with IRQs masked. */
+/* Acknowledge (ICC_IAR1_EL1; GICv2: GICC_IAR at child_gicc + 0xC), count and remember the INTID in
+ * child_irq_rec, end (ICC_EOIR1_EL1; GICv2: GICC_EOIR, + 0x10), and return with IRQs masked. */
 child_irq:
 	stp	x0, x1, [sp, #-32]!
 	stp	x2, x3, [sp, #16]
-	mrs	x0, S3_0_C12_C12_0
-	adrp	x1, child_irq_rec
+	adrp	x3, child_gicc
+	ldr	x3, [x3, :lo12:child_gicc]
+	cbz	x3, 2f
+	ldr	w0, [x3, #0xc]
+	b	3f
+2:	mrs	x0, S3_0_C12_C12_0
+3:	adrp	x1, child_irq_rec
 	add	x1, x1, :lo12:child_irq_rec
 	ldr	x2, [x1]
 	add	x2, x2, #1
@@ -86,7 +91,11 @@ child_irq:
 	str	x0, [x1, #8]
 	cmp	x0, #1020
 	b.hs	1f
-	msr	S3_0_C12_C12_1, x0
+	cbz	x3, 4f
+	str	w0, [x3, #0x10]
+	b	5f
+4:	msr	S3_0_C12_C12_1, x0
+5:
 	/* Back with IRQs masked: a level VIRQ whose source still holds would be taken again at
 	 * once, before the interrupted loop could see the count. */
 	mrs	x2, spsr_el1

@@ -162,6 +162,7 @@ struct child_shared {
 	u64 q_p2c;    /* receive cap of the root-to-child queue, GH_CAP_INVALID when not given */
 	u64 q_c2p;    /* send cap of the child-to-root queue */
 	u64 db_c2p;   /* send cap of the doorbell the root guest bound to its own VIC */
+	u64 gicc;     /* GICv2: the CPU interface (its GIC then has no redistributor); 0: GICv3 */
 	/* Written by the child. */
 	u64 state;
 	u64 stray_count; /* exceptions taken outside any probe */

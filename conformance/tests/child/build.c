@@ -243,12 +243,12 @@ static u64 child_wait(u64 until)
 /*
  * CHILD_MODE_VGIC, after the child powered off with its expired timer's PPI injected (child
  * main.c): the root VM's own virtual timer, expired at once with IRQs masked, must reach its GIC
- * CPU interface (ICC_HPPIR1_EL1) within CHILD_ROOT_VT_WAIT_MS, and is acknowledged and ended here.
+ * CPU interface (the highest pending: ICC_HPPIR1_EL1, GICv2 GICC_HPPIR) within
+ * CHILD_ROOT_VT_WAIT_MS, and is acknowledged and ended here (irq.c, either GIC).
  * The time limit's CNTV_CVAL/CTL are put back after, IRQs as they were.
  */
 #define CNTV_CTL_ENABLE 1ULL
 #define CNTV_CTL_IMASK  2ULL
-#define GIC_INTID_MASK  0xFFFFFFULL
 
 static void child_root_vtimer(void)
 {
@@ -260,14 +260,13 @@ static void child_root_vtimer(void)
 	sysreg_write(cntv_ctl_el0, CNTV_CTL_ENABLE);
 	isb();
 	end = timer_now() + timer_freq() / 1000 * CHILD_ROOT_VT_WAIT_MS;
-	while (timer_now() < end &&
-	       (sysreg_read(icc_hppir1_el1) & GIC_INTID_MASK) != plat.vtimer_intid)
+	while (timer_now() < end && irq_highest_pending() != plat.vtimer_intid)
 		;
-	iar = sysreg_read(icc_iar1_el1) & GIC_INTID_MASK;
+	iar = irq_ack();
 	sysreg_write(cntv_ctl_el0, CNTV_CTL_IMASK); /* level: silenced before its EOI */
 	isb();
 	if (iar < IRQ_INTID_LIMIT)
-		sysreg_write(icc_eoir1_el1, iar);
+		irq_eoi((u32)iar);
 	child_res->root_vt_iar = iar;
 	sysreg_write(cntv_cval_el0, cval);
 	sysreg_write(cntv_ctl_el0, ctl);
@@ -457,6 +456,7 @@ static void child_build_and_run(const struct root_caps *rc, const struct ipc_sel
 		ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
 		sh.db_virq = CHILD_VGIC_VIRQ;
 		sh.vtimer_intid = plat.vtimer_intid;
+		sh.gicc = plat.gic_version == 2 ? plat.gicc : 0; /* the child's GIC is ours */
 	} else {
 		/* A queue each way, a doorbell the child rings into this VM's VIC. */
 		q_p2c = mq_make(rc, 2, CHILD_MSG_SIZE);

@@ -65,10 +65,6 @@ CHILD_TEST(doorbell_child_to_root)
  */
 CHILD_MODE_TEST(doorbell_root_to_child, CHILD_MODE_VGIC)
 {
-	if (plat_needs_gicv3())
-		SKIP("%s: a VM built from hypercalls gets no GICv2 CPU interface (GICV) and the "
-		     "child's GIC code is GICv3's",
-		     plat_needs_gicv3());
 	if (res->sh.vgic_fault_esr != 0)
 		SKIP(
 		    "the child VM's GIC access at 0x%lx aborted (ESR 0x%lx): this build gives a VM "

@@ -11,13 +11,6 @@
  * reason. */
 static bool child_vt_ran(const struct child_result *res)
 {
-	if (plat_needs_gicv3()) {
-		test_skip(
-		    "%s: a VM built from hypercalls gets no GICv2 CPU interface (GICV) and the "
-		    "child's GIC code is GICv3's",
-		    plat_needs_gicv3());
-		return false;
-	}
 	if (res->sh.vgic_fault_esr != 0) {
 		test_skip(
 		    "the child VM's GIC access at 0x%lx aborted (ESR 0x%lx): this build gives a VM "

@@ -123,7 +123,9 @@ def test_hang_is_timeout_and_qemu_is_killed(tmp_path):
     took = time.monotonic() - t0
     assert verdicts(report) == [("identify.api_info", P), ("selftest.hang", Verdict.TIMEOUT)]
     assert report.results[1].reason == "run exceeded its 1.5 s limit"
-    assert 1.5 <= took < 5
+    # Upper bounds here sit far below the wall limit the run would otherwise meet (60 s, or the
+    # one given), and far above the limit under test, so a loaded CI machine cannot flip them.
+    assert 1.5 <= took < 15
     (pid,) = pids_in(report.runs[-1].log)
     assert gone(pid)
 
@@ -133,7 +135,7 @@ def test_no_progress_limit_with_free_text_still_flowing(tmp_path):
     report = s.new_report("run")
     t0 = time.monotonic()
     s.run(report)
-    assert time.monotonic() - t0 < 4
+    assert time.monotonic() - t0 < 15  # wall limit 30 s
     assert verdicts(report) == [("identify.api_info", Verdict.TIMEOUT)]
     assert report.results[0].reason == "no protocol line for 1 s"
 
@@ -152,7 +154,7 @@ def test_child_holding_the_console_does_not_hang_the_harness(tmp_path):
     report = s.new_report("run")
     t0 = time.monotonic()
     s.run(report)
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < 20  # wall limit 60 s
     assert verdicts(report) == [("identify.api_info", P), ("identify.flags", Verdict.CRASH)]
     (child,) = pids_in(report.runs[0].log, "child pid")
     assert gone(child)  # the whole process group was killed
@@ -165,7 +167,7 @@ def test_machine_that_does_not_power_off(tmp_path):
     cmd = qemu_mod.qemu_command(str(FAKE_QEMU), s.cfg.hyp, s.cfg.guest, dtb)
     t0 = time.monotonic()
     result = run_console(cmd, str(tmp_path / "x.log"), parser, Limits(wall=20, poweroff=0.5))
-    assert time.monotonic() - t0 < 3
+    assert time.monotonic() - t0 < 10  # wall limit 20 s
     assert result.outcome == Outcome.COMPLETE and result.ok
     assert result.exit_status is None
     assert result.warnings == ["QEMU still running 0.5 s after END (SYSTEM_OFF did not power "

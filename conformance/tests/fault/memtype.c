@@ -270,6 +270,10 @@ MT_TEST(memtype_mte_tags)
  * instruction; the access has no effect. With TCF = 2 (asynchronous) the load completes and
  * TFSR_EL1.TF0 (bit 0: a TTBR0 address) is 1 after a DSB, even across a hypercall (the trap to
  * EL2 synchronises it, SCTLR_EL2.ITFSB, and the hypervisor keeps it). A matching tag never faults.
+ * PSTATE.TCO is cleared first: a test abandoned at its time limit returns to the runner from an
+ * exception handler, whose entry set TCO, without an ERET (seen: "no exception taken" under
+ * --test-timeout-ms 20). IRQs stay masked while checks are on, so the time limit cannot abandon
+ * this test with TCF set and the tagged granule left behind.
  */
 #define MT_SCTLR_TCF_SHIFT 40
 #define MT_TCF_SYNC        1ULL
@@ -281,7 +285,8 @@ MT_TEST(memtype_mte_tags)
 #define MT_TFSR_TF0        1ULL
 #define MT_ESR_TAG_CHECK                                                                           \
 	((u64)(((u64)ESR_EC_DABT_CUR << ESR_EC_SHIFT) | ESR_IL | MT_DFSC_TAG_CHECK))
-#define MT_TFSR_EL1 S3_0_C5_C6_0 /* assembled for v8.0: the encoding, not the name */
+#define MT_TFSR_EL1  S3_0_C5_C6_0       /* assembled for v8.0: the encoding, not the name */
+#define MT_TCO_CLEAR ".inst 0xd503409f" /* msr tco, #0 */
 /* sysreg_read/write stringify their argument: these expand the name to its encoding first. */
 #define mt_sysreg_read(reg)       sysreg_read(reg)
 #define mt_sysreg_write(reg, val) sysreg_write(reg, val)
@@ -320,7 +325,7 @@ TEST(fault, mte_tag_check)
 {
 	u64 pfr1 = sysreg_read(id_aa64pfr1_el1);
 	u64 va = mmu_test_va(MT_DATA) + MT_OFF, good = va | 3ULL << 56, bad = va | 5ULL << 56;
-	u64 mair, sctlr, tcr, tfsr, ctl, v_good, v_bad, v_after, tf_async, tf_clean, api;
+	u64 mair, sctlr, tcr, tfsr, daif, ctl, v_good, v_bad, v_after, tf_async, tf_clean, api;
 	u64 *data = (u64 *)(uintptr_t)(mmu_test_backing(MT_DATA) + MT_OFF);
 	struct exc_record r_ld, r_st, r_async;
 
@@ -329,6 +334,9 @@ TEST(fault, mte_tag_check)
 		     MT_PFR1_MTE(pfr1));
 	mmu_test_reset();
 	*data = 0x5a5a0123456789a5ULL;
+	daif = sysreg_read(daif);
+	irq_mask();
+	__asm__ volatile(MT_TCO_CLEAR ::: "memory");
 	mair = sysreg_read(mair_el1);
 	sctlr = sysreg_read(sctlr_el1);
 	tcr = sysreg_read(tcr_el1);
@@ -374,6 +382,7 @@ TEST(fault, mte_tag_check)
 	sysreg_write(tcr_el1, tcr);
 	sysreg_write(mair_el1, mair);
 	mt_tlb_flush();
+	sysreg_write(daif, daif);
 
 	if (ctl != 3) {
 		test_fail("ID_AA64PFR1_EL1.MTE %lu but STG 0x3 to the VM's own RAM read back 0x%lx "

@@ -26,7 +26,7 @@ def test_rendered_job_validates(lava_run, server_dir, rendered, real_tests, devi
     if device_type == "qemu":
         opts = config["actions"]["boot"]["methods"]["qemu"]["parameters"]["options"]
         assert "-cpu max" in opts and "-m 2048" in opts
-        assert "-machine virt,virtualization=on,gic-version=3,highmem=off" in opts
+        assert "-machine virt,virtualization=on,gic-version=3,highmem=off,mte=on" in opts
     else:
         kernel, dtb, prompt = devicecfg.board_facts(config)
         assert (kernel, dtb, prompt) == (BOARDS[device_type]["kernel_addr"],

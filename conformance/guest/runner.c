@@ -231,6 +231,21 @@ static unsigned runner_select(const struct runner_options *opt, const struct tes
 
 /* --- running --- */
 
+/* ID_AA64PFR1_EL1.MTE (11:8): non-zero when PSTATE.TCO exists (FEAT_MTE). */
+#define RUNNER_PFR1_MTE(v) (((v) >> 8) & 0xfULL)
+
+/*
+ * What an exception return would have put back in PSTATE besides DAIF: exception entry sets
+ * PSTATE.TCO, and an abandoned test leaves through test_ctx_restore, not ERET, so later tests
+ * would run with tag checks suppressed.
+ */
+static void runner_pstate_after_abandon(void)
+{
+	/* msr tco, #0, encoded: the guest is built for v8.0 */
+	if (RUNNER_PFR1_MTE(sysreg_read(id_aa64pfr1_el1)) != 0)
+		__asm__ volatile(".inst 0xd503409f" ::: "memory");
+}
+
 static void runner_run_one(const struct test *t, u32 limit_ms)
 {
 	run.verdict = V_PASS;
@@ -247,6 +262,7 @@ static void runner_run_one(const struct test *t, u32 limit_ms)
 	} else {
 		/* Abandoned: the exception left DAIF masked; only the timer needs quietening. */
 		tlimit_disarm();
+		runner_pstate_after_abandon();
 	}
 	exc_reset();
 }

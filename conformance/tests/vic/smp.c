@@ -126,6 +126,22 @@ SMP_TEST(sgi_targets, SMP_SGI_A, SMP_SGI_B, SMP_SGI_C)
 	vm2_expect("SGI 6 to {0, 1}", vm, 1, SMP_SGI_C, 1, 2);
 }
 
+/* Doorbell @db (from db_make) bound to SMP_SPI of the VM's VIC and auto-acknowledged (every flag
+ * enabled and acked), its unbind recorded; false (the fixture failure recorded) if not. */
+static bool smp_db_bind_spi(struct vm2 *vm, u64 db)
+{
+	if (test_has_failed())
+		return false;
+	if (vc(GH_HVC_DOORBELL_BIND_VIRQ, db, vm->vic, SMP_SPI, 0) != 0 ||
+	    vc(GH_HVC_DOORBELL_MASK, db, ~0ULL, ~0ULL, 0) != 0) {
+		root_fixture_failed("fixture: doorbell bound to VIRQ %u of the VM's VIC, auto-ack",
+		                    SMP_SPI);
+		return false;
+	}
+	ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
+	return true;
+}
+
 /*
  * Proves an SPI goes to the vCPU GICD_IROUTER names, never to the vCPU on the CPU: a doorbell
  * (auto-acknowledged) bound to SPI 77 of the VIC, routed to Aff0 1 (IROUTER reads back 1), rung by
@@ -136,14 +152,8 @@ SMP_TEST(spi_routed, SMP_SPI)
 {
 	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
 
-	RETURN_IF_FAILED();
-	if (vc(GH_HVC_DOORBELL_BIND_VIRQ, db, vm->vic, SMP_SPI, 0) != 0 ||
-	    vc(GH_HVC_DOORBELL_MASK, db, ~0ULL, ~0ULL, 0) != 0) {
-		root_fixture_failed("fixture: doorbell bound to VIRQ %u of the VM's VIC, auto-ack",
-		                    SMP_SPI);
+	if (!smp_db_bind_spi(vm, db))
 		return;
-	}
-	ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
 	vm2_cmd(vm, 0, VM2_WRITE32, route, 1);
 	ASSERT_EQ("IROUTER read back", vm2_cmd(vm, 1, VM2_READ64, route, 0), 1);
 	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
@@ -204,14 +214,8 @@ SMP_TEST(spi_kept_while_masked, SMP_SPI)
 	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
 	u64 en = plat.gicd + VM2_GICD_ISENABLER + 4 * (SMP_SPI / 32);
 
-	RETURN_IF_FAILED();
-	if (vc(GH_HVC_DOORBELL_BIND_VIRQ, db, vm->vic, SMP_SPI, 0) != 0 ||
-	    vc(GH_HVC_DOORBELL_MASK, db, ~0ULL, ~0ULL, 0) != 0) {
-		root_fixture_failed("fixture: doorbell bound to VIRQ %u of the VM's VIC, auto-ack",
-		                    SMP_SPI);
+	if (!smp_db_bind_spi(vm, db))
 		return;
-	}
-	ipc_bound(GH_HVC_DOORBELL_UNBIND_VIRQ, db);
 	vm2_cmd(vm, 0, VM2_WRITE32, route, 1);
 	vm2_cmd(vm, 1, VM2_PMR, 0, 0);
 	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);

@@ -54,10 +54,11 @@ EXPECT_ARG = $(if $(EXPECT),$(if $(and $(filter file,$(origin EXPECT)),$(findstr
 # VM; --preset humpy-hlos, expectations EXPECT_HLOS, reports $(REPORTS)/conformance-hlos.*). Both
 # always run; the target fails when either does. PROFILES=root (or hlos) runs one; another
 # hypervisor (HYP=) or a --preset in CONFORMANCE_ARGS runs only the first, as before.
-# QEMU virt runs both, with GICv3 or GICv2 (the RM's hyp/rm/gic.c drives either; on GICv2 the hlos
-# run is checked against expect/humpy-hlos-gicv2.yaml); another board the root profile alone.
-PROFILES ?= $(if $(filter virt virt-gicv2,$(MACHINE)),root hlos,root)
-EXPECT_HLOS ?= conformance/expect/humpy-hlos$(if $(filter virt-gicv2,$(MACHINE)),-gicv2).yaml
+# QEMU virt and the ZCU102 model run both (the RM's hyp/rm/gic.c drives GICv3 or GICv2, its
+# console.c a PL011 or a Cadence UART; the hlos run is checked against expect/humpy-hlos-gicv2.yaml
+# on virt-gicv2, expect/humpy-hlos-zcu102.yaml on zcu102); another board the root profile alone.
+PROFILES ?= $(if $(filter virt virt-gicv2 zcu102,$(MACHINE)),root hlos,root)
+EXPECT_HLOS ?= conformance/expect/humpy-hlos$(if $(filter virt-gicv2,$(MACHINE)),-gicv2,$(if $(filter zcu102,$(MACHINE)),-zcu102)).yaml
 HLOS_RUNS = $(and $(filter hlos,$(PROFILES)),$(if $(or $(HYP),$(findstring --preset,$(CONFORMANCE_ARGS))),,yes))
 conformance-run:
 	@status=0; \

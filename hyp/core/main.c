@@ -163,6 +163,7 @@ static void hyp_root_rm_memory(struct root_objects *root, const struct vm *hlos,
 	root->hlos_dtb = hlos->dtb;
 	root->uart_base = machine_pages(m->uart).base;
 	root->uart_size = machine_pages(m->uart).size;
+	root->uart_kind = m->uart_kind;
 	root->gicd_base = m->gicd.base;
 	root->gicr_base = m->gicr.base;
 	root->gicc_base = m->gicc.base;

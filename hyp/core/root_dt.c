@@ -2,6 +2,7 @@
  */
 #include "root_dt.h"
 
+#include "machine.h"
 #include "util.h"
 
 #define FDT_MAGIC_BE   0xd00dfeedU
@@ -91,6 +92,41 @@ static bool root_dt_pair(const struct root_objects *root, const uint8_t *name,
 	return false;
 }
 
+/* The compatible string of the console UART for the RM's console driver (humpy,uart-compatible), or
+ * NULL: only the two UARTs the RM drives are named (a 16550's register shift and width, which the
+ * RM would need too, have no slot), and none without a UART. */
+static const char *root_dt_uart_compatible(const struct root_objects *root)
+{
+	if (root->uart_size == 0U) {
+		return NULL;
+	}
+	if (root->uart_kind == MACHINE_UART_PL011) {
+		return "arm,pl011";
+	}
+	return root->uart_kind == MACHINE_UART_CADENCE ? "cdns,uart-r1p12" : NULL;
+}
+
+/* Writes @s into a string slot of @len bytes, NUL-padded; returns 1, or 0 when @s is NULL or does
+ * not fit with its NUL (the slot then keeps its all-ones). */
+static unsigned root_dt_put_string(uint8_t *p, uint32_t len, const char *s)
+{
+	uint32_t n = 0;
+
+	if (s == NULL) {
+		return 0;
+	}
+	while (s[n] != '\0') {
+		n++;
+	}
+	if (n >= len) {
+		return 0;
+	}
+	for (uint32_t i = 0; i < len; i++) {
+		p[i] = i < n ? (uint8_t)s[i] : 0U;
+	}
+	return 1;
+}
+
 unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *root)
 {
 	uint8_t *blob = dtb;
@@ -172,6 +208,10 @@ unsigned root_dt_publish(void *dtb, size_t max_size, const struct root_objects *
 					root_dt_put_be64(p, *cap);
 					filled++;
 				}
+			}
+			if (in_chosen && root_dt_str_is(strings + nameoff, strings + size_strings,
+			                                "humpy,uart-compatible")) {
+				filled += root_dt_put_string(p, len, root_dt_uart_compatible(root));
 			}
 			p = blob + ALIGN_UP((uintptr_t)(p + len - blob), 4);
 		} else if (token == FDT_END) {

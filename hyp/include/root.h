@@ -45,6 +45,7 @@ struct root_objects {
 	uint64_t hlos_dtb;
 	uint64_t uart_base;
 	uint64_t uart_size;
+	uint32_t uart_kind; /* MACHINE_UART_*: humpy,uart-compatible names it */
 	uint64_t gicd_base;
 	uint64_t gicr_base;
 	uint64_t gicc_base; /* GICv2: the CPU interface instead of a redistributor (0 on GICv3) */

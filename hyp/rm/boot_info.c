@@ -31,8 +31,8 @@ static bool str_is(const uint8_t *p, const uint8_t *end, const char *s)
 	return p < end && *p == '\0' && *s == '\0';
 }
 
-/* The value of /chosen/@name if it is exactly @len bytes long, else NULL. */
-static const uint8_t *chosen_prop(const uint8_t *blob, const char *name, uint32_t len)
+/* The value of /chosen/@name and its length (*len), or NULL when /chosen has no such property. */
+static const uint8_t *chosen_prop_any(const uint8_t *blob, const char *name, uint32_t *len)
 {
 	uint32_t total, off_struct, off_strings, size_struct, size_strings;
 	const uint8_t *p, *end;
@@ -87,9 +87,9 @@ static const uint8_t *chosen_prop(const uint8_t *blob, const char *name, uint32_
 			if (plen > (size_t)(end - p) || nameoff >= size_strings) {
 				return NULL;
 			}
-			if (in_chosen && plen == len &&
-			    str_is(blob + off_strings + nameoff, blob + off_strings + size_strings,
-			           name)) {
+			if (in_chosen && str_is(blob + off_strings + nameoff,
+			                        blob + off_strings + size_strings, name)) {
+				*len = plen;
 				return p;
 			}
 			p = blob + (((size_t)(p + plen - blob) + 3U) & ~(size_t)3U);
@@ -97,6 +97,30 @@ static const uint8_t *chosen_prop(const uint8_t *blob, const char *name, uint32_
 			break;
 		} else if (token != FDT_NOP) {
 			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The value of /chosen/@name if it is exactly @len bytes long, else NULL. */
+static const uint8_t *chosen_prop(const uint8_t *blob, const char *name, uint32_t len)
+{
+	uint32_t got = 0;
+	const uint8_t *p = chosen_prop_any(blob, name, &got);
+
+	return got == len ? p : NULL;
+}
+
+/* The first string of /chosen/@name when it ends inside the property (NUL-padding may follow), else
+ * NULL: an unfilled slot is all ones, no string. */
+static const char *read_string(const uint8_t *blob, const char *name)
+{
+	uint32_t len = 0;
+	const uint8_t *p = chosen_prop_any(blob, name, &len);
+
+	for (uint32_t i = 0; p != NULL && i < len; i++) {
+		if (p[i] == '\0') {
+			return i != 0 ? (const char *)p : NULL;
 		}
 	}
 	return NULL;
@@ -126,6 +150,11 @@ const char *rm_boot_info_read(const void *dtb, struct rm_boot_info *out)
 	if (blob == NULL || be32(blob) != FDT_MAGIC) {
 		return "a device tree at x0";
 	}
+	/* The console first, so that the RM can say what else is missing. */
+	if (!read_pair(blob, "humpy,uart-memory", &out->uart.base, &out->uart.size)) {
+		out->uart.base = RM_BOOT_NONE;
+	}
+	out->uart_compatible = read_string(blob, "humpy,uart-compatible");
 	if (!read_pair(blob, "humpy,root-memory", &out->root_memory.base, &out->root_memory.size)) {
 		out->root_memory.base = 0;
 		out->root_memory.size = 0;
@@ -148,7 +177,7 @@ const char *rm_boot_info_read(const void *dtb, struct rm_boot_info *out)
 	if (!read_pair(blob, "humpy,hlos-memory", &out->hlos_memory.base, &out->hlos_memory.size)) {
 		return "humpy,hlos-memory";
 	}
-	if (!read_pair(blob, "humpy,uart-memory", &out->uart.base, &out->uart.size)) {
+	if (out->uart.base == RM_BOOT_NONE) {
 		return "humpy,uart-memory";
 	}
 	if (!read_pair(blob, "humpy,hlos-boot", &out->hlos_entry, &out->hlos_dtb)) {

@@ -23,7 +23,10 @@ struct rm_boot_info {
 	uint64_t addrspace; /* humpy,root-addrspace-cap: the RM's own Stage-2 */
 	/* Physical memory the root partition owns (memextents may be made over it). */
 	struct rm_range hlos_memory; /* humpy,hlos-memory: the primary VM's RAM */
-	struct rm_range uart;        /* humpy,uart-memory: the PL011 page, also mapped for the RM */
+	struct rm_range uart; /* humpy,uart-memory: the UART's page, also mapped for the RM */
+	/* humpy,uart-compatible: that UART's compatible string ("arm,pl011", "cdns,uart-r1p12"), in
+	 * the DT; NULL when not given (a UART the hypervisor names for no RM driver). */
+	const char *uart_compatible;
 	struct rm_range root_memory; /* humpy,root-memory: spare RAM (peers); size 0: none */
 	/* The primary VM's boot: entry IPA and DT IPA (humpy,hlos-boot), both inside hlos_memory.
 	 */

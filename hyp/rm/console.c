@@ -1,30 +1,75 @@
-/* console: polled PL011 output and a small formatter for the RM's own lines. */
+/* console: polled output on the UART the RM's boot DT names (a PL011 or a Cadence UART) and a small
+ * formatter for the RM's own lines. */
 #include "console.h"
 
 #include <stdbool.h>
 
-#define PL011_DR   0x00U
-#define PL011_FR   0x18U
-#define PL011_TXFF (1U << 5)
+/* The two UARTs by compatible string (humpy,uart-compatible): both transmit by writing a data
+ * register once a status bit says the FIFO has room; data and status count 32-bit registers. */
+struct console_uart {
+	const char *compatible;
+	uint32_t data;    /* transmit FIFO */
+	uint32_t status;  /* FIFO status */
+	uint32_t tx_full; /* status bit: no room */
+	bool tx_enable;   /* a Cadence UART: TX enabled in its control register first */
+};
+
+static const struct console_uart console_uarts[] = {
+    {"arm,pl011", 0x00U / 4, 0x18U / 4, 1U << 5, false},      /* UARTDR; UARTFR.TXFF */
+    {"cdns,uart-r1p12", 0x30U / 4, 0x2CU / 4, 1U << 4, true}, /* TX_RX_FIFO; Channel_sts.TFUL */
+};
+
+/* The Cadence UART's control register: it drops what is written to its FIFO until TX is enabled
+ * (TXEN set, TXDIS clear), and the RM may run before anything else enabled it. */
+#define CDNS_CR       0x00U
+#define CDNS_CR_TXEN  (1U << 4)
+#define CDNS_CR_TXDIS (1U << 5)
+
 /* Bounded wait for room in the FIFO: a stuck UART must not hang the RM. */
-#define PL011_SPIN 100000U
+#define CONSOLE_SPIN 100000U
 
-static volatile uint32_t *console_uart;
+static volatile uint32_t *console_regs;
+static const struct console_uart *console_kind;
 
-void console_init(uint64_t uart_base)
+static bool console_str_eq(const char *a, const char *b)
 {
-	console_uart = (volatile uint32_t *)(uintptr_t)uart_base;
+	while (*a != '\0' && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+bool console_init(uint64_t uart_base, const char *compatible)
+{
+	for (size_t i = 0;
+	     compatible != NULL && i < sizeof(console_uarts) / sizeof(console_uarts[0]); i++) {
+		if (console_str_eq(compatible, console_uarts[i].compatible)) {
+			console_kind = &console_uarts[i];
+			break;
+		}
+	}
+	if (console_kind == NULL) {
+		return false;
+	}
+	console_regs = (volatile uint32_t *)(uintptr_t)uart_base;
+	if (console_kind->tx_enable) {
+		console_regs[CDNS_CR / 4] =
+		    (console_regs[CDNS_CR / 4] & ~CDNS_CR_TXDIS) | CDNS_CR_TXEN;
+	}
+	return true;
 }
 
 static void console_putc(char c)
 {
-	if (console_uart == NULL) {
+	if (console_regs == NULL) {
 		return;
 	}
-	for (unsigned i = 0; i < PL011_SPIN && (console_uart[PL011_FR / 4] & PL011_TXFF) != 0U;
+	for (unsigned i = 0;
+	     i < CONSOLE_SPIN && (console_regs[console_kind->status] & console_kind->tx_full) != 0U;
 	     i++) {
 	}
-	console_uart[PL011_DR / 4] = (uint32_t)(uint8_t)c;
+	console_regs[console_kind->data] = (uint32_t)(uint8_t)c;
 }
 
 void console_write_bytes(void *ctx, const char *bytes, size_t len)

@@ -104,10 +104,12 @@ void rm_main(const void *dtb)
 	const char *missing = rm_boot_info_read(dtb, &boot);
 	const char *failed;
 
+	/* Without a UART it drives the RM prints nothing and serves its VMs as before. */
 	if (boot.uart.base != RM_BOOT_NONE) {
-		console_init(boot.uart.base);
+		(void)console_init(boot.uart.base, boot.uart_compatible);
 	}
-	rm_printf("rm: Resource Manager at EL1, boot DT %p\n", dtb);
+	rm_printf("rm: Resource Manager at EL1, boot DT %p, console %s\n", dtb,
+	          boot.uart_compatible);
 	if (missing != NULL) {
 		rm_panic("boot DT lacks %s", missing);
 	}

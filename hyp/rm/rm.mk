@@ -9,8 +9,10 @@ RM_BUILD := $(BUILD)/rm
 RM_BIN   := $(RM_BUILD)/rm.bin
 RM_ELF   := $(RM_BUILD)/rm.elf
 RM_DTB   := $(RM_BUILD)/rm-boot.dtb
-# Where the hypervisor puts the RM (PLAT_RM_RAM_BASE, hyp/platform/*/platform.h; it checks the
-# image header's link address against it).
+# The RM's own address (its IPA: VM_RM_RAM_IPA, hyp/include/vm.h, which must agree; the hypervisor
+# checks the image header's link address against it). Its RAM lies there physically only where the
+# board's DT leaves that range free (IPA = PA); elsewhere the hypervisor picks RAM for it
+# (vm_ram_pick) and maps this IPA onto it.
 RM_BASE  := 0xA1000000
 
 RM_C_SRCS := $(sort $(filter-out %_host.c,$(wildcard hyp/rm/*.c)))

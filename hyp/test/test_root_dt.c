@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "machine.h"
 #include "root_dt.h"
 #include "test.h"
 
@@ -403,4 +404,55 @@ TEST(root_dt_unterminated_property_name_at_the_strings_end)
 	CHECK_EQ(0, root_dt_publish(b, total, &root));
 	CHECK_EQ(UINT64_MAX, r_get_be64(b + off + cs));
 	free(b);
+}
+
+/* The console UART's compatible string for the RM (humpy,uart-compatible): the Cadence UART and the
+ * PL011 by name, NUL-padded over the whole slot; a UART kind the RM has no driver for, no UART, or
+ * a slot too short for the name and its NUL leaves the slot all ones. */
+TEST(root_dt_uart_compatible_names_the_rm_uarts_only)
+{
+	(void)arena;
+	const struct {
+		uint32_t kind;
+		uint64_t size;
+		uint32_t len;
+		const char *want; /* NULL: left all ones */
+	} cases[] = {
+	    {MACHINE_UART_CADENCE, 0x1000, 32, "cdns,uart-r1p12"},
+	    {MACHINE_UART_PL011, 0x1000, 32, "arm,pl011"},
+	    {MACHINE_UART_CADENCE, 0x1000, 16, "cdns,uart-r1p12"},
+	    {MACHINE_UART_CADENCE, 0x1000, 15, NULL},
+	    {MACHINE_UART_8250, 0x1000, 32, NULL},
+	    {MACHINE_UART_IMX, 0x1000, 32, NULL},
+	    {MACHINE_UART_PL011, 0, 32, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct r_tree t = {0};
+		struct root_objects root = r_root();
+		uint32_t slot, outside, total, off;
+		uint8_t want[32];
+
+		root.uart_kind = cases[i].kind;
+		root.uart_base = 0xff000000ULL;
+		root.uart_size = cases[i].size;
+		r_node(&t, "");
+		outside = r_prop(&t, "humpy,uart-compatible", 32);
+		r_node(&t, "chosen");
+		slot = r_prop(&t, "humpy,uart-compatible", cases[i].len);
+		r_word(&t, R_END);
+		r_word(&t, R_END);
+		r_word(&t, R_FIN);
+		uint8_t *b = r_blob(&t, &total, &off);
+
+		memset(want, 0xFF, sizeof(want));
+		if (cases[i].want != NULL) {
+			memset(want, 0, cases[i].len);
+			memcpy(want, cases[i].want, strlen(cases[i].want));
+		}
+		CHECK_EQ(cases[i].want != NULL ? 1 : 0, root_dt_publish(b, total, &root));
+		CHECK_EQ(0, memcmp(b + off + slot, want, cases[i].len));
+		CHECK_EQ(UINT64_MAX, r_get_be64(b + off + outside));
+		free(b);
+	}
 }

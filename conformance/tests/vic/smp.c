@@ -232,3 +232,106 @@ SMP_TEST(spi_kept_while_masked, SMP_SPI)
 		return;
 	vm2_expect("mask opened", vm, 0, SMP_SPI, 0, 0);
 }
+
+/* GICD_IROUTER Interrupt_Routing_Mode (any one vCPU may take the SPI); GICD_ICFGR: two bits per
+ * INTID, the upper one set for edge-triggered. */
+#define SMP_IROUTER_IRM  (1U << 31)
+#define SMP_GICD_ICFGR   0x0C00
+#define SMP_ICFGR_EDGE   (2U << (2 * (SMP_SPI % 16)))
+#define SMP_DEAD_WAIT_MS 50
+
+/* vCPU 0 dies: killed from here (off the CPU: its list registers are saved) or powered off by
+ * itself (on the CPU: its list registers are live); a vCPU that is off takes a register write
+ * (§2 vcpu_register_write), so the poweroff is seen done. FAILs if not. */
+static void smp_vcpu0_dies(struct vm2 *vm, bool kill)
+{
+	u64 end = timer_now() + timer_freq() / 1000 * SMP_DEAD_WAIT_MS;
+
+	if (test_has_failed())
+		return;
+	if (kill) {
+		ASSERT_EQ("vcpu_kill of vCPU 0", vc(GH_HVC_VCPU_KILL, vm->thread[0], 0, 0, 0), 0);
+		return;
+	}
+	ASSERT_EQ("vCPU 0's own vcpu_poweroff", vm2_cmd(vm, 0, VM2_POWEROFF, vm->thread[0], 0), 0);
+	while (vc(GH_HVC_VCPU_REGISTER_WRITE, vm->thread[0], 0, 0, 0) != 0 && timer_now() < end)
+		vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_GENERIC, 0, 0, 0);
+	ASSERT_EQ("vcpu_register_write of vCPU 0 (off)",
+	          vc(GH_HVC_VCPU_REGISTER_WRITE, vm->thread[0], 0, 0, 0), 0);
+}
+
+/*
+ * SPI 77 (a doorbell, auto-acknowledged, level) routed to any vCPU (IROUTER.IRM), rung by vCPU 0
+ * and so listed for it: vCPU 0 takes it and holds it active (never ends it), vCPU 1 takes nothing;
+ * vCPU 0 dies and the root VM rings the doorbell again: vCPU 1 takes 77 exactly once.
+ */
+static void smp_dead_holder(const struct root_caps *rc, struct vm2 *vm, bool kill)
+{
+	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+
+	if (!smp_db_bind_spi(vm, db))
+		return;
+	vm->cpu[0]->hold[SMP_SPI / 64] |= 1ULL << (SMP_SPI % 64);
+	vm2_cmd(vm, 0, VM2_WRITE32, route, SMP_IROUTER_IRM);
+	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
+	vm2_wait(vm, 0, SMP_SPI, 1);
+	if (!vm2_expect("rung by vCPU 0, held active", vm, 0, SMP_SPI, 1, 1) ||
+	    !vm2_expect("rung by vCPU 0, held active", vm, 1, SMP_SPI, 0, 0))
+		return;
+	smp_vcpu0_dies(vm, kill);
+	ASSERT_EQ("the root VM's doorbell_send (x0)", vc(GH_HVC_DOORBELL_SEND, db, 1, 0, 0), 0);
+	vm2_wait(vm, 1, SMP_SPI, 1);
+	if (!vm2_expect("rung again, vCPU 0 dead", vm, 1, SMP_SPI, 1, 1))
+		return;
+	vm2_expect("rung again, vCPU 0 dead", vm, 0, SMP_SPI, 1, 1);
+}
+
+/*
+ * Proves an SPI a killed vCPU held active goes to another vCPU of its VM (§2 vcpu_kill; issue 10
+ * point 6, a VM's vCPU that cannot go on is stopped alone): smp_dead_holder with vcpu_kill. While
+ * the dead vCPU's list registers still held 77 (listed, active), no other vCPU would be given it.
+ */
+SMP_TEST(killed_holder_spi_moves, SMP_SPI)
+{
+	smp_dead_holder(rc, vm, true);
+}
+
+/*
+ * Proves the same for a vCPU that powers itself off holding the SPI active (§2 vcpu_poweroff: it
+ * leaves the CPU with 77 live in its list registers): vCPU 1 takes the next ring exactly once.
+ */
+SMP_TEST(poweroff_holder_spi_moves, SMP_SPI)
+{
+	smp_dead_holder(rc, vm, false);
+}
+
+/*
+ * Proves a pending edge SPI listed for a vCPU that is killed before it takes it is not lost: SPI
+ * 77 configured edge (GICD_ICFGR), routed to any vCPU, rung by vCPU 0 whose priority mask is 0
+ * (listed for it, pending, not taken; vCPU 1 runs and takes nothing); vCPU 0 killed: vCPU 1 takes
+ * 77 exactly once with no new ring (the latch the dead vCPU's list register held comes back).
+ */
+SMP_TEST(killed_pending_spi_moves, SMP_SPI)
+{
+	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+	u64 icfgr = plat.gicd + SMP_GICD_ICFGR + 4 * (SMP_SPI / 16);
+
+	if (!smp_db_bind_spi(vm, db))
+		return;
+	vm2_cmd(vm, 0, VM2_WRITE32, icfgr, SMP_ICFGR_EDGE);
+	ASSERT_EQ("ICFGR read back", vm2_cmd(vm, 1, VM2_READ32, icfgr, 0), SMP_ICFGR_EDGE);
+	vm2_cmd(vm, 0, VM2_WRITE32, route, SMP_IROUTER_IRM);
+	vm2_cmd(vm, 0, VM2_PMR, 0, 0);
+	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
+	vm2_cmd(vm, 1, VM2_NOP, 0, 0);
+	vm2_cmd(vm, 0, VM2_NOP, 0, 0);
+	RETURN_IF_FAILED();
+	if (!vm2_expect("pending for vCPU 0 (masked)", vm, 0, SMP_SPI, 0, 0) ||
+	    !vm2_expect("pending for vCPU 0 (masked)", vm, 1, SMP_SPI, 0, 0))
+		return;
+	smp_vcpu0_dies(vm, true);
+	vm2_wait(vm, 1, SMP_SPI, 1);
+	if (!vm2_expect("vCPU 0 killed", vm, 1, SMP_SPI, 1, 1))
+		return;
+	vm2_expect("vCPU 0 killed", vm, 0, SMP_SPI, 0, 0);
+}

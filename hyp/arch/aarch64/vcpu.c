@@ -229,6 +229,12 @@ static void vcpu_gic_save(struct vcpu_context *c)
 	gic_vif_save(c);
 }
 
+/* The VIC whose VIRQs @v takes (NULL: none). */
+static struct vic *vcpu_vic(const struct vcpu *v)
+{
+	return v->vm != NULL ? v->vm->vic : v->thread != NULL ? v->thread->vic : NULL;
+}
+
 /*
  * A list register of a vCPU that will never run again: whatever physical interrupt it forwards
  * (HW = 1: the virtual timer's PPI, or a bound hwirq's SPI, pending or active) was acknowledged
@@ -254,6 +260,7 @@ static uint64_t vcpu_lr_release_hw(uint64_t raw)
 static void vcpu_drop_dead(void)
 {
 	write_sysreg(cntv_ctl_el0, 0);
+	vgic_vcpu_dead(NULL, 0, NULL); /* what it listed goes back to its VIC */
 	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
 		gic_lr_write(i, vcpu_lr_release_hw(gic_lr_read(i)));
 	isb();
@@ -263,6 +270,7 @@ void arch_vcpu_stopped(struct vcpu *v)
 {
 	if (v == this_cpu()->sched.current)
 		return; /* its list registers are live: vcpu_drop_dead when it leaves the CPU */
+	vgic_vcpu_dead(vcpu_vic(v), v->index, v->ctx.ich_lr);
 	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
 		v->ctx.ich_lr[i] = vcpu_lr_release_hw(v->ctx.ich_lr[i]);
 }
@@ -272,12 +280,6 @@ static void vcpu_gic_load(struct vcpu_context *c)
 	for (unsigned i = 0; i < vcpu_hw.num_lrs; i++)
 		gic_lr_write(i, c->ich_lr[i]);
 	gic_vif_load(c);
-}
-
-/* The VIC whose VIRQs @v takes (NULL: none). */
-static struct vic *vcpu_vic(const struct vcpu *v)
-{
-	return v->vm != NULL ? v->vm->vic : v->thread != NULL ? v->thread->vic : NULL;
 }
 
 /* The vCPU that ran until this trap, out of the CPU: @f is its trap frame. */

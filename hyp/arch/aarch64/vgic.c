@@ -438,6 +438,64 @@ void arch_vic_changed(struct vic *vic)
 		vm->stale = ~0u;
 }
 
+/*
+ * A dead vCPU can neither take what its list registers hold pending nor end what they hold
+ * active, and while they hold an SPI (is_listed) no other vCPU is given it. So each one goes back
+ * to the VIC: a pending latch is kept (a HW one's is the device's to raise again, as in
+ * vgic_fold), the active state dropped, a level VIRQ's source asked again; the rest of the VIC's
+ * vCPUs are told.
+ */
+void vgic_vcpu_dead(struct vic *vic, unsigned index, uint64_t *lrs)
+{
+	struct vgic_vm *vm = lrs == NULL   ? (vgic.is_loaded ? vgic.vm : NULL)
+	                     : vic != NULL ? vgic_vm_slot(vic, false)
+	                                   : NULL;
+	struct vgic_cpu *cpu;
+
+	if (vm == NULL || index >= VIC_MAX_VCPUS)
+		return; /* no emulated GIC: nothing of its VIC was listed */
+	cpu = lrs == NULL ? vgic.cpu : &vm->cpu[index];
+	if (lrs == NULL) {
+		vgic.is_loaded = false; /* nothing is listed for it any more */
+		vgic_underflow_irq(false);
+	}
+	if (cpu->lr_used == 0)
+		return;
+	for (uint32_t used = cpu->lr_used; used != 0; used &= used - 1) {
+		unsigned i = (unsigned)__builtin_ctz(used);
+		struct ich_lr lr = ich_lr_decode(lrs != NULL ? lrs[i] : gic_lr_read(i));
+		uint32_t intid = cpu->lr_intid[i];
+		struct vic_irq *irq = vic_irq_of(vm->vic, intid);
+		bool is_latched =
+		    (cpu->lr_latched & BIT(i)) != 0 && !lr.hw && (lr.state & ICH_LR_PENDING) != 0;
+
+		if (lrs != NULL)
+			lrs[i] = 0;
+		else
+			gic_lr_write(i, 0);
+		if (lr.hw)
+			vgic_deactivate(lr.pintid);
+		if (intid < VIC_SPI_BASE && is_latched)
+			cpu->pending |= BIT(intid);
+		if (irq == NULL)
+			continue; /* private (its listed and active bits cleared below), or unbound
+			           */
+		irq->is_listed = false;
+		irq->is_active = false;
+		irq->is_latched = irq->is_latched || is_latched;
+		if (!irq->is_edge) {
+			irq->is_redelivery = true;
+			vic_irq_recheck(irq);
+		}
+		vic_irq_hint(vm->vic, irq);
+	}
+	cpu->lr_used = 0;
+	cpu->lr_latched = 0;
+	cpu->listed = 0;
+	cpu->active = 0;
+	arch_vic_changed(vm->vic);
+}
+
 void vgic_vcpu_loaded(struct vic *vic, unsigned index)
 {
 	struct vgic_vm *vm = vgic.vm;

@@ -24,6 +24,13 @@ void vgic_handle_irq(uint64_t iar);
  * PPI goes to that vCPU. */
 void vgic_vcpu_loaded(struct vic *vic, unsigned index);
 
+/* A vCPU that will never run again (killed, destroyed, powered off): what its list registers hold
+ * of its VIC goes back there, for the VIC's other vCPUs; each such list register is cleared, a
+ * physical interrupt it forwarded (HW) deactivated. @lrs: the saved list registers of vCPU @index
+ * of @vic (off the CPU); NULL: the live ones of the vCPU loaded, which died on the CPU (@vic and
+ * @index unused; the emulated GIC then serves no vCPU until the next vgic_vcpu_loaded). */
+void vgic_vcpu_dead(struct vic *vic, unsigned index, uint64_t *lrs);
+
 /* The vCPU on the CPU wrote ICC_SGI1R_EL1 (trapped): its SGI is pending on the vCPUs of its VM it
  * names. False: it has no GIC (the write is UNDEFINED). */
 bool vgic_sgi1r_write(uint64_t val);

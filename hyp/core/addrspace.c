@@ -343,3 +343,51 @@ struct addrspace_lookup_result addrspace_lookup(const struct addrspace *as,
 	}
 	return (struct addrspace_lookup_result){.error = ERROR_ADDR_INVALID};
 }
+
+error_t addrspace_configure_vmmio(struct addrspace *as, uint64_t base, uint64_t size, uint64_t op)
+{
+	unsigned i;
+
+	if (op != ADDRSPACE_VMMIO_OP_ADD && op != ADDRSPACE_VMMIO_OP_REMOVE) {
+		return ERROR_UNIMPLEMENTED;
+	}
+	if (size == 0U) {
+		return ERROR_ARGUMENT_SIZE;
+	}
+	if (base + size < base) {
+		return ERROR_ADDR_OVERFLOW;
+	}
+	if (op == ADDRSPACE_VMMIO_OP_ADD && as->vmmio_count == ADDRSPACE_MAX_VMMIO_RANGES) {
+		return ERROR_NORESOURCES;
+	}
+	if (base + size > ADDRSPACE_VMMIO_END) {
+		return ERROR_ARGUMENT_SIZE;
+	}
+	for (i = 0; i < as->vmmio_count; i++) {
+		const struct addrspace_vmmio_range *r = &as->vmmio[i];
+
+		if (op == ADDRSPACE_VMMIO_OP_ADD && range_overlaps(base, size, r->base, r->size)) {
+			return ERROR_BUSY;
+		}
+		if (op == ADDRSPACE_VMMIO_OP_REMOVE && r->base == base && r->size == size) {
+			/* The last range fills the hole: the table stays dense. */
+			as->vmmio[i] = as->vmmio[--as->vmmio_count];
+			return OK;
+		}
+	}
+	if (op == ADDRSPACE_VMMIO_OP_REMOVE) {
+		return ERROR_BUSY;
+	}
+	as->vmmio[as->vmmio_count++] = (struct addrspace_vmmio_range){.base = base, .size = size};
+	return OK;
+}
+
+bool addrspace_vmmio_covers(const struct addrspace *as, uint64_t ipa, uint64_t size)
+{
+	for (unsigned i = 0; i < as->vmmio_count; i++) {
+		if (range_within(ipa, size, as->vmmio[i].base, as->vmmio[i].size)) {
+			return true;
+		}
+	}
+	return false;
+}

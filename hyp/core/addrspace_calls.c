@@ -108,6 +108,17 @@ struct addrspace_lookup_result core_addrspace_lookup(const struct core_ctx *ctx,
 	return addrspace_lookup(as, me, vbase, size);
 }
 
+/* Upstream takes the address space INIT or ACTIVE, the only states a humpy object is seen in. */
+error_t core_addrspace_configure_vmmio(const struct core_ctx *ctx, cap_id_t as_cap, uint64_t base,
+                                       uint64_t size, uint64_t op)
+{
+	struct cap_lookup_result a = cap_lookup(ctx->cspace, as_cap, OBJ_ADDRSPACE,
+	                                        RIGHT_ADDRSPACE_ADD_VMMIO_RANGE, CAP_WANT_ANY);
+
+	return a.error != OK ? a.error
+	                     : addrspace_configure_vmmio((struct addrspace *)a.obj, base, size, op);
+}
+
 error_t core_addrspace_unbuilt(const struct core_ctx *ctx, cap_id_t as_cap, rights_t rights,
                                bool is_configure)
 {

@@ -60,7 +60,7 @@ HYPERCALL_HANDLER(addrspace_configure_info_area)
 HYPERCALL_HANDLER(addrspace_configure_vmmio)
 {
 	return hypercall_error(
-	    core_addrspace_unbuilt(ctx, in->x[0], RIGHT_ADDRSPACE_ADD_VMMIO_RANGE, false));
+	    core_addrspace_configure_vmmio(ctx, in->x[0], in->x[1], in->x[2], in->x[3]));
 }
 
 HYPERCALL_HANDLER(addrspace_attach_vdevice)

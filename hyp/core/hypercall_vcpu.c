@@ -66,7 +66,7 @@ static struct hypercall_result hypercall_run_result(struct core_run_result r)
 
 HYPERCALL_HANDLER(vcpu_run)
 {
-	return hypercall_run_result(core_vcpu_run(ctx, in->x[0]));
+	return hypercall_run_result(core_vcpu_run(ctx, in->x[0], in->x[1]));
 }
 
 HYPERCALL_HANDLER(vcpu_run_check)

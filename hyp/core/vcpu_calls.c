@@ -3,6 +3,7 @@
  * section 7). Every input is checked before anything changes; scheduling decisions go to the
  * vCPU's CPU (sched.h), and the arch switches on its way back to a guest.
  */
+#include "addrspace.h"
 #include "core_call.h"
 #include "cpu_local.h"
 #include "thread.h"
@@ -143,6 +144,7 @@ error_t core_vcpu_kill(const struct core_ctx *ctx, cap_id_t cap)
 	}
 	arch_vcpu_stopped(v);
 	v->power = VCPU_POWER_KILLED;
+	v->vmmio.state = 0U; /* an access it was stopped at never completes */
 	if (v->cpu != NULL) {
 		sched_block(&v->cpu->sched, v);
 	}
@@ -241,6 +243,8 @@ error_t core_vcpu_set_affinity(const struct core_ctx *ctx, cap_id_t cap, uint64_
 #define VCPU_RUN_STATE_READY          0U
 #define VCPU_RUN_STATE_EXPECTS_WAKEUP 1U
 #define VCPU_RUN_STATE_POWERED_OFF    2U
+#define VCPU_RUN_STATE_VMMIO_READ     4U
+#define VCPU_RUN_STATE_VMMIO_WRITE    5U
 #define VCPU_RUN_STATE_FAULT          6U
 #define VCPU_RUN_POWEROFF_EXITED      BIT(0)
 
@@ -250,21 +254,23 @@ static bool vcpu_is_running(const struct core_ctx *ctx, const struct vcpu *v)
 	return v == ctx->vcpu || v->sched.runs_for != NULL;
 }
 
-/* The wakeup VIRQ's level condition: the vCPU is held, ready for a vcpu_run, or it was killed and
- * no vcpu_run has reported that yet. */
+/* The wakeup VIRQ's level condition: the vCPU is held, ready for a vcpu_run (not stopped at a VMMIO
+ * access: its proxy was told that by the run that met it, as upstream), or it was killed and no
+ * vcpu_run has reported that yet. */
 static bool vcpu_run_wants_cpu(const struct virq_source *src)
 {
 	const struct vcpu *v =
 	    (const struct vcpu *)(const void *)((const char *)src -
 	                                        __builtin_offsetof(struct vcpu, run_wakeup));
 
-	return v->sched.is_held || v->is_exit_unseen;
+	return (v->sched.is_held && v->vmmio.state == 0U) || v->is_exit_unseen;
 }
 
 /*
  * What a vcpu_run of @v returns when it does not run it (or once the run ended): its state and
- * state_data_0..2 (section 9). humpy never blocks a vCPU for itself (no BLOCKED) and has no VMMIO
- * exits (states 4 and 5); a killed vCPU has exited at once (POWERED_OFF, exited).
+ * state_data_0..2 (section 9). humpy never blocks a vCPU for itself (no BLOCKED); a vCPU stopped at
+ * a VMMIO access (held, but run only to complete it) says which; a killed vCPU has exited at once
+ * (POWERED_OFF, exited).
  */
 static struct core_run_result vcpu_run_state(const struct vcpu *v)
 {
@@ -277,6 +283,12 @@ static struct core_run_result vcpu_run_state(const struct vcpu *v)
 		data0 = VCPU_RUN_POWEROFF_EXITED;
 	} else if (v->power == VCPU_POWER_OFF) {
 		state = VCPU_RUN_STATE_POWERED_OFF;
+	} else if (v->vmmio.state != 0U) {
+		return (struct core_run_result){
+		    .error = OK,
+		    .state = v->vmmio.state,
+		    .data = {v->vmmio.ipa, v->vmmio.size, v->vmmio.value},
+		};
 	} else if (v->sched.is_waiting) {
 		state = VCPU_RUN_STATE_EXPECTS_WAKEUP; /* data0 0: a WFI (no PSCI suspend) */
 	}
@@ -286,6 +298,27 @@ static struct core_run_result vcpu_run_state(const struct vcpu *v)
 void vcpu_run_wakeup(struct vcpu *v)
 {
 	virq_assert(&v->run_wakeup, false);
+}
+
+bool vcpu_vmmio_exit(struct vcpu *v, uint64_t ipa, uint64_t size, bool is_write, uint64_t value,
+                     uint64_t syndrome)
+{
+	const struct addrspace *as = v->thread != NULL ? v->thread->addrspace : NULL;
+
+	/* Only a proxy can emulate it: a vCPU scheduled on its own gets the abort, as upstream. */
+	if (v->sched.runs_for == NULL || as == NULL || !addrspace_vmmio_covers(as, ipa, size)) {
+		return false;
+	}
+	v->vmmio = (struct vcpu_vmmio){
+	    .state = is_write ? VCPU_RUN_STATE_VMMIO_WRITE : VCPU_RUN_STATE_VMMIO_READ,
+	    .ipa = ipa,
+	    .size = size,
+	    .value = is_write ? value : 0U,
+	    .syndrome = syndrome,
+	};
+	/* The run ends (its caller's vcpu_run returns the state); the vCPU is held again. */
+	sched_proxy_interrupt(&v->cpu->sched);
+	return true;
 }
 
 void vcpu_run_finish(struct vcpu *caller, const struct vcpu *target)
@@ -358,9 +391,11 @@ error_t core_vcpu_unbind_virq(const struct core_ctx *ctx, cap_id_t cap, uint64_t
  * vcpu_run (section 9): a proxied vCPU ready to run runs in the caller's place on the caller's CPU;
  * the caller's x0..x4 are set when the run ends (vcpu_run_finish). Not ready, its state at once.
  * BUSY: not proxied, running (itself, or in another run), on another CPU, or a caller that is a
- * proxy run itself (humpy does not nest them). The resume words are unused without VMMIO exits.
+ * proxy run itself (humpy does not nest them). A vCPU stopped at a VMMIO access completes it first:
+ * a read loads @resume_data_0 (resume_data_1 and _2 are unused, as upstream).
  */
-struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap)
+struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap,
+                                     uint64_t resume_data_0)
 {
 	struct cap_lookup_result t =
 	    vcpu_lookup(ctx, cap, RIGHT_THREAD_AFFINITY | RIGHT_THREAD_YIELD_TO);
@@ -376,6 +411,10 @@ struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap)
 	    v->cpu != ctx->vcpu->cpu || ctx->vcpu->sched.runs_for != NULL) {
 		return (struct core_run_result){.error = ERROR_BUSY};
 	}
+	if (v->vmmio.state == VCPU_RUN_STATE_VMMIO_READ) {
+		arch_vcpu_vmmio_load(v, v->vmmio.syndrome, resume_data_0);
+	}
+	v->vmmio.state = 0U;
 	if (v->sched.is_held) {
 		sched_run_proxied(s, v);
 	}

@@ -33,6 +33,20 @@
  * its UART and room for what it is lent. */
 #define ADDRSPACE_MAX_TABLES 544U
 
+/* addrspace_configure_vmmio (reference section 2): ops, the ranges one address space holds
+ * (upstream's ADDRSPACE_MAX_VMMIO_RANGES: NORESOURCES past it) and the end no range passes
+ * (upstream keeps them in a 52-bit table: ARGUMENT_SIZE past it). */
+#define ADDRSPACE_VMMIO_OP_ADD     0U
+#define ADDRSPACE_VMMIO_OP_REMOVE  1U
+#define ADDRSPACE_MAX_VMMIO_RANGES 128U
+#define ADDRSPACE_VMMIO_END        (1ULL << 52)
+
+/* An IPA range a proxy (vcpu_run) emulates: [base, base+size), bytes, no alignment. */
+struct addrspace_vmmio_range {
+	uint64_t base;
+	uint64_t size;
+};
+
 struct addrspace {
 	struct object hdr;
 	bool is_configured;
@@ -41,6 +55,8 @@ struct addrspace {
 	uint64_t *vmid_used; /* the partition tree's VMID bitmap (ADDRSPACE_VMID_WORDS words) */
 	unsigned table_count;
 	uint64_t *tables[ADDRSPACE_MAX_TABLES]; /* tables[0] is the root, once active */
+	unsigned vmmio_count;
+	struct addrspace_vmmio_range vmmio[ADDRSPACE_MAX_VMMIO_RANGES]; /* [0, vmmio_count) */
 };
 
 struct addrspace_lookup_result {
@@ -61,6 +77,17 @@ error_t addrspace_update_access(struct addrspace *as, struct memextent *me, uint
 struct addrspace_lookup_result addrspace_lookup(const struct addrspace *as,
                                                 const struct memextent *me, uint64_t vbase,
                                                 uint64_t size);
+
+/*
+ * addrspace_configure_vmmio's add (@op 0) or remove (1) of [base, base+size), as upstream: an
+ * unknown op UNIMPLEMENTED; size 0 ARGUMENT_SIZE; a wrap ADDR_OVERFLOW; a 129th range NORESOURCES;
+ * past ADDRSPACE_VMMIO_END ARGUMENT_SIZE; an add overlapping a range, or a remove that is not
+ * exactly an added range, BUSY. Mappings are not looked at: a mapped IPA never faults, so it never
+ * exits.
+ */
+error_t addrspace_configure_vmmio(struct addrspace *as, uint64_t base, uint64_t size, uint64_t op);
+/* Whether one VMMIO range of @as holds all of [ipa, ipa+size). */
+bool addrspace_vmmio_covers(const struct addrspace *as, uint64_t ipa, uint64_t size);
 
 /*
  * Maps [ipa, ipa+size) of @as (ACTIVE) to the device pages at @pa, read/write, Device-nGnRE: a

@@ -133,7 +133,8 @@ struct core_run_result {
 	uint64_t state;
 	uint64_t data[3];
 };
-struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap);
+struct core_run_result core_vcpu_run(const struct core_ctx *ctx, cap_id_t cap,
+                                     uint64_t resume_data_0);
 struct core_run_result core_vcpu_run_check(const struct core_ctx *ctx, cap_id_t cap);
 error_t core_scheduler_yield(const struct core_ctx *ctx, uint64_t control, uint64_t arg1);
 

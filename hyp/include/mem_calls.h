@@ -33,11 +33,13 @@ error_t core_addrspace_update_access(const struct core_ctx *ctx, cap_id_t as_cap
 struct addrspace_lookup_result core_addrspace_lookup(const struct core_ctx *ctx, cap_id_t as_cap,
                                                      cap_id_t me_cap, uint64_t vbase,
                                                      uint64_t size);
+/* addrspace_configure_vmmio: the ranges whose faults a proxy-scheduled vCPU's vcpu_run reports. */
+error_t core_addrspace_configure_vmmio(const struct core_ctx *ctx, cap_id_t as_cap, uint64_t base,
+                                       uint64_t size, uint64_t op);
 /*
- * addrspace_attach_vdma, _configure_info_area, _configure_vmmio, _attach_vdevice: the address space
- * cap is checked (@rights; INIT when @is_configure), then UNIMPLEMENTED: humpy has no DMA devices,
- * info areas, VMMIO exits (no vcpu_run) or attachable virtual devices (spec deviation
- * addrspace_unbuilt_calls).
+ * addrspace_attach_vdma, _configure_info_area, _attach_vdevice: the address space cap is checked
+ * (@rights; INIT when @is_configure), then UNIMPLEMENTED: humpy has no DMA devices, info areas or
+ * attachable virtual devices (spec deviation addrspace_unbuilt_calls).
  */
 error_t core_addrspace_unbuilt(const struct core_ctx *ctx, cap_id_t as_cap, rights_t rights,
                                bool is_configure);

@@ -31,6 +31,16 @@ struct vcpu_regs {
 	uint64_t pad;
 };
 
+/* A VMMIO access that ended its proxy run (vcpu_run state 4 or 5): the next vcpu_run completes it.
+ */
+struct vcpu_vmmio {
+	uint64_t state; /* 0: none, else vcpu_run's VMMIO_READ or VMMIO_WRITE */
+	uint64_t ipa;
+	uint64_t size;
+	uint64_t value;    /* a write's, as the access stores it */
+	uint64_t syndrome; /* the arch's record of the access (arch_vcpu_vmmio_load) */
+};
+
 struct vcpu {
 	/* The boot VM's bookkeeping (RAM, entry, vGIC) for its boot vCPU; NULL for a vCPU built
 	 * from hypercalls, which runs in the address space attached to its thread. */
@@ -48,6 +58,7 @@ struct vcpu {
 	/* vcpu_bind_virq VCPU_RUN_WAKEUP: asserted while it is held, ready for a vcpu_run, and from
 	 * its kill until a vcpu_run reports the exit. */
 	struct virq_source run_wakeup;
+	struct vcpu_vmmio vmmio;
 	struct vcpu_regs regs; /* valid while it does not run (the trap frame holds them then) */
 	struct vcpu_context ctx;
 };
@@ -64,6 +75,14 @@ struct vcpu {
  */
 void vcpu_run_wakeup(struct vcpu *v);
 void vcpu_run_finish(struct vcpu *caller, const struct vcpu *target);
+/*
+ * @v (on the CPU) accessed [ipa, ipa+size) where nothing is mapped, in one access the arch can
+ * complete later (@syndrome), storing @value if @is_write. True if @v is in a proxy run and a VMMIO
+ * range of its address space holds the access: the run ends with it and the arch steps over the
+ * instruction; else false (the arch injects the abort).
+ */
+bool vcpu_vmmio_exit(struct vcpu *v, uint64_t ipa, uint64_t size, bool is_write, uint64_t value,
+                     uint64_t syndrome);
 
 /* The arch's half of a vCPU (hyp/arch/<arch>/vcpu.c). */
 /* EL1 state of a vCPU out of reset: MMU and caches off, timers off, GIC state empty. */
@@ -79,5 +98,8 @@ uint64_t arch_vcpu_reset_pstate(void);
  * for a vCPU that leaves the CPU dead.
  */
 void arch_vcpu_stopped(struct vcpu *vcpu);
+/* A VMMIO read of @vcpu (not on the CPU; @syndrome from vcpu_vmmio_exit) completes with @value:
+ * extended as the load asks, into the register it names. */
+void arch_vcpu_vmmio_load(struct vcpu *vcpu, uint64_t syndrome, uint64_t value);
 
 #endif

@@ -292,7 +292,7 @@ TEST(vcpu_kill_tells_its_proxy)
 	CHECK_EQ(2, r.state);
 	CHECK_EQ(1, r.data[0]);
 	CHECK(v->is_exit_unseen);
-	r = core_vcpu_run(&w.ctx, t);
+	r = core_vcpu_run(&w.ctx, t, 0);
 	CHECK_EQ(OK, r.error);
 	CHECK_EQ(2, r.state);
 	CHECK_EQ(1, r.data[0]);

@@ -1,6 +1,6 @@
 /* The cap-lookup errors of the address space input of addrspace_attach_vdma (0x2f),
- * addrspace_configure_info_area (0x5b), addrspace_configure_vmmio (0x60) and
- * addrspace_attach_vdevice (0x62) (reference section 2 table, section 7 rights). */
+ * addrspace_configure_info_area (0x5b) and addrspace_attach_vdevice (0x62) (reference section 2
+ * table, section 7 rights); addrspace_configure_vmmio's are in vmmio.c. */
 #include <humpy/mem.h>
 
 #define AS_TEST(name) MEM_TEST(addrspace, name, true)
@@ -26,17 +26,6 @@ AS_TEST(info_area_cap_errors)
 	RETURN_IF_FAILED();
 	mem_cap_errors(rc, GH_HVC_ADDRSPACE_CONFIGURE_INFO_AREA, args, 0, rc->cspace,
 	               GH_RIGHT_ADDRSPACE_OBJECT_ACTIVATE, active);
-}
-
-/* Proves configure_vmmio's address space input: add_vmmio_range right, active (§2, §7). */
-AS_TEST(configure_vmmio_cap_errors)
-{
-	u64 as = as_make(rc, MEM_VMID_A, true), idle = as_make(rc, MEM_VMID_B, false);
-	const u64 args[7] = {as, MEM_IPA, PAGE, 0, 0, 0, 0};
-
-	RETURN_IF_FAILED();
-	mem_cap_errors(rc, GH_HVC_ADDRSPACE_CONFIGURE_VMMIO, args, 0, rc->cspace,
-	               GH_RIGHT_ADDRSPACE_ADD_VMMIO_RANGE, idle);
 }
 
 /* Proves attach_vdevice's address space input: attach right, active (§2, §7). */

@@ -9,6 +9,7 @@
  * working guest GIC (irq_ready).
  */
 #include <humpy/arch.h>
+#include <humpy/fault.h>
 #include <humpy/fdt.h>
 #include <humpy/ipc.h>
 #include <humpy/mmu.h>
@@ -608,4 +609,272 @@ RUN_TEST(bind_virq_errors)
 	               GH_RIGHT_THREAD_BIND_VIRQ, init);
 	/* mem_cap_errors' successes bound t: leave it unbound. */
 	vc(GH_HVC_VCPU_UNBIND_VIRQ, t, wake, 0, 0);
+}
+
+/*
+ * VMMIO exits (section 8 step 3, section 9 states 4 and 5): a proxied vCPU's single-register
+ * access (ISV 1) to an unmapped IPA inside a range of addrspace_configure_vmmio on the root VM's
+ * own address space ends the run with the IPA, the size and a write's value; the next vcpu_run's
+ * resume_data_0 is a read's value. The proxied vCPU reaches the IPA through window page
+ * RUN_VMMIO_PAGE (Normal memory at stage 1), the first page past RAM that the device tree leaves
+ * undescribed.
+ */
+#define RUN_VMMIO_PAGE 4
+
+#define ASSERT_RUN_DATA(what, ret, state, d0, d1, d2)                                              \
+	do {                                                                                       \
+		struct gh_ret rd_ = (ret);                                                         \
+		unsigned k_;                                                                       \
+		ASSERT_EQ(what " (x0 error)", rd_.x[0], 0);                                        \
+		ASSERT_EQ(what " (x1 state)", rd_.x[1], (state));                                  \
+		ASSERT_EQ(what " (x2 state_data_0)", rd_.x[2], (d0));                              \
+		ASSERT_EQ(what " (x3 state_data_1)", rd_.x[3], (d1));                              \
+		ASSERT_EQ(what " (x4 state_data_2)", rd_.x[4], (d2));                              \
+		for (k_ = 5; k_ < 8; k_++)                                                         \
+			ASSERT_EQ(what " (x5..x7)", rd_.x[k_], 0);                                 \
+	} while (0)
+
+static struct gh_ret run_resume(u64 t, u64 value)
+{
+	return hc(GH_HVC_VCPU_RUN, t, value, 0, 0, 0);
+}
+
+static u64 run_vmmio_op(u64 base, u64 size, u64 op)
+{
+	return vc(GH_HVC_ADDRSPACE_CONFIGURE_VMMIO, vcpu_self_as(), base, size, op);
+}
+
+/* The IPA RUN_VMMIO_PAGE is mapped to (0 and ERROR if none); the window mapping is left made. */
+static u64 run_vmmio_ipa(void)
+{
+	u64 end = plat.ram_base[0] + plat.ram_size[0];
+
+	if (plat.n_ram == 0 || plat_addr_described(end, 0x2000)) {
+		test_error("no IPA past RAM that the device tree leaves undescribed");
+		return 0;
+	}
+	mmu_test_map_ipa(RUN_VMMIO_PAGE, end + 0x1000, false);
+	return end + 0x1000;
+}
+
+/* What run_prog_vmmio's loads got: 8 bytes, 1 signed into X, 2 signed into W. */
+static volatile u64 run_vmmio_got[3];
+
+/* Three loads and a store at c->arg (+0, +0x11, +0x22, +0x34), the values kept; then yields. */
+static void run_prog_vmmio(struct vcpu2 *c)
+{
+	u64 va = c->arg, a, b, w;
+
+	__asm__ volatile("ldr %0, [%3]\n"
+	                 "ldrsb %1, [%3, #0x11]\n"
+	                 "ldrsh %w2, [%3, #0x22]\n"
+	                 "str %w4, [%3, #0x34]\n"
+	                 : "=&r"(a), "=&r"(b), "=&r"(w)
+	                 : "r"(va), "r"(0xaabbccddcafef00dULL)
+	                 : "memory");
+	run_vmmio_got[0] = a;
+	run_vmmio_got[1] = b;
+	run_vmmio_got[2] = w;
+	c->stamp = 1;
+	run_prog_yield(c);
+}
+
+/*
+ * Proves VMMIO_READ and VMMIO_WRITE with exact data (section 9): range [IPA, IPA+0x40) added;
+ * vcpu_run returns state 4 with the IPA and size 8 (data2 0), vcpu_run_check the same; no wakeup
+ * VIRQ comes for it (enabled again, nothing in 20 ms); resumed with 0x1122334455667788, the next
+ * exit is the signed byte at IPA+0x11 (size 1); resumed with 0x1f0 (bits past the size dropped)
+ * the signed halfword into a W register at IPA+0x22; resumed with 0x8001 the 4-byte store at
+ * IPA+0x34 with value 0xcafef00d (the register's low 32 bits); resumed once more, it runs to its
+ * yield (READY). Its registers got 0x1122334455667788, 0xfffffffffffffff0 (sign-extended to 64
+ * bits) and 0xffff8001 (to 32, upper half zero); it took no exception.
+ */
+RUN_TEST(run_vmmio_read_write)
+{
+	u64 ipa = run_vmmio_ipa(), t;
+	struct vcpu2 *c;
+
+	if (ipa == 0)
+		return;
+	t = run_thread(rc, vic, V2_CALL, run_prog_vmmio);
+	if (t == GH_CAP_INVALID || run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_ADD) != 0) {
+		test_fail("fixture: a proxied vCPU, VMMIO range [0x%lx, +0x40)", ipa);
+		mmu_test_reset();
+		return;
+	}
+	c = vcpu2_block(0);
+	c->arg = mmu_test_va(RUN_VMMIO_PAGE);
+	if (run_poweron(t)) {
+		run_expect_wakeups("after poweron", 1);
+		ASSERT_RUN_DATA("vcpu_run to its 8-byte load", run(t), RUN_STATE(VMMIO_READ), ipa,
+		                8, 0);
+		ASSERT_RUN_DATA("vcpu_run_check at it", run_check(t), RUN_STATE(VMMIO_READ), ipa, 8,
+		                0);
+		ASSERT_TRUE("irq_enable again", irq_enable(RUN_VIRQ));
+		irq_settle(RUN_TIMER_MS);
+		run_expect_wakeups("stopped at a VMMIO access (no wakeup VIRQ)", 1);
+		ASSERT_RUN_DATA("resumed: its signed byte load",
+		                run_resume(t, 0x1122334455667788ULL), RUN_STATE(VMMIO_READ),
+		                ipa + 0x11, 1, 0);
+		ASSERT_RUN_DATA("resumed: its signed halfword load", run_resume(t, 0x1f0),
+		                RUN_STATE(VMMIO_READ), ipa + 0x22, 2, 0);
+		ASSERT_RUN_DATA("resumed: its word store", run_resume(t, 0x8001),
+		                RUN_STATE(VMMIO_WRITE), ipa + 0x34, 4, 0xcafef00dULL);
+		ASSERT_RUN_DATA("vcpu_run_check at it", run_check(t), RUN_STATE(VMMIO_WRITE),
+		                ipa + 0x34, 4, 0xcafef00dULL);
+		ASSERT_RUN_DATA("resumed: to its yield", run_resume(t, 0x5a5a), RUN_STATE(READY), 0,
+		                0, 0);
+		ASSERT_EQ("its 8-byte load", run_vmmio_got[0], 0x1122334455667788ULL);
+		ASSERT_EQ("its signed byte load (X)", run_vmmio_got[1], 0xfffffffffffffff0ULL);
+		ASSERT_EQ("its signed halfword load (W)", run_vmmio_got[2], 0xffff8001ULL);
+		ASSERT_EQ("past its accesses", c->stamp, 1);
+		ASSERT_EQ("its exceptions", c->faults, 0);
+	}
+	ASSERT_EQ("remove the range", run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_REMOVE), 0);
+	mmu_test_reset();
+}
+
+/* The last exception run_vmmio_vectors took (n counts them); it resumes after the instruction. */
+static volatile struct {
+	u64 n, esr, far, elr;
+} run_vmmio_seen;
+
+/* run_prog_vmmio_faults' vectors: record, step over the instruction (x9, x10 clobbered). */
+__asm__(".text\n"
+        ".balign 0x800\n"
+        "run_vmmio_vectors:\n"
+        ".rept 16\n"
+        ".balign 0x80\n"
+        "	adrp	x9, run_vmmio_seen\n"
+        "	add	x9, x9, :lo12:run_vmmio_seen\n"
+        "	ldr	x10, [x9]\n"
+        "	add	x10, x10, #1\n"
+        "	str	x10, [x9]\n"
+        "	mrs	x10, esr_el1\n"
+        "	str	x10, [x9, #8]\n"
+        "	mrs	x10, far_el1\n"
+        "	str	x10, [x9, #16]\n"
+        "	mrs	x10, elr_el1\n"
+        "	str	x10, [x9, #24]\n"
+        "	add	x10, x10, #4\n"
+        "	msr	elr_el1, x10\n"
+        "	eret\n"
+        ".endr\n");
+extern const char run_vmmio_vectors[], run_vmmio_past[], run_vmmio_across[], run_vmmio_pair[],
+    run_vmmio_in[], run_vmmio_removed[];
+
+/*
+ * With range [va+4, va+12): a load past it, an 8-byte load across its end, an LDP inside it (ISV
+ * 0), a load inside it (the exit), and after the proxy removed it the same load again; a yield
+ * after each (stamp 1..5).
+ */
+static void run_prog_vmmio_faults(struct vcpu2 *c)
+{
+	u64 va = c->arg, a, b;
+
+	sysreg_write(vbar_el1, (u64)(uintptr_t)run_vmmio_vectors);
+	isb();
+	__asm__ volatile(".global run_vmmio_past\nrun_vmmio_past: ldr %w0, [%1, #0x10]"
+	                 : "=&r"(a)
+	                 : "r"(va)
+	                 : "x9", "x10", "memory");
+	c->stamp = 1;
+	run_v2_yield();
+	__asm__ volatile(".global run_vmmio_across\nrun_vmmio_across: ldr %0, [%1, #8]"
+	                 : "=&r"(a)
+	                 : "r"(va)
+	                 : "x9", "x10", "memory");
+	c->stamp = 2;
+	run_v2_yield();
+	__asm__ volatile(".global run_vmmio_pair\nrun_vmmio_pair: ldp %w0, %w1, [%2, #4]"
+	                 : "=&r"(a), "=&r"(b)
+	                 : "r"(va)
+	                 : "x9", "x10", "memory");
+	c->stamp = 3;
+	run_v2_yield();
+	__asm__ volatile(".global run_vmmio_in\nrun_vmmio_in: ldr %w0, [%1, #4]"
+	                 : "=&r"(a)
+	                 : "r"(va)
+	                 : "x9", "x10", "memory");
+	c->result = a;
+	c->stamp = 4;
+	run_v2_yield();
+	__asm__ volatile(".global run_vmmio_removed\nrun_vmmio_removed: ldr %w0, [%1, #4]"
+	                 : "=&r"(a)
+	                 : "r"(va)
+	                 : "x9", "x10", "memory");
+	c->stamp = 5;
+	run_prog_yield(c);
+}
+
+/* The proxied vCPU took exception `n`: the injected abort (section 8 step 4) at `insn`, FAR `far`.
+ */
+static void run_vmmio_abort(const char *what, u64 n, u64 far, const char *insn)
+{
+	if (run_vmmio_seen.n != n || run_vmmio_seen.esr != FAULT_ESR_DABT ||
+	    run_vmmio_seen.far != far || run_vmmio_seen.elr != (u64)(uintptr_t)insn)
+		test_fail(
+		    "%s: exceptions %lu (expected %lu), ESR 0x%lx (0x%lx), FAR 0x%lx (0x%lx), "
+		    "ELR 0x%lx (0x%lx)",
+		    what, run_vmmio_seen.n, n, run_vmmio_seen.esr, FAULT_ESR_DABT,
+		    run_vmmio_seen.far, far, run_vmmio_seen.elr, (u64)(uintptr_t)insn);
+}
+
+/*
+ * Proves which accesses are not VMMIO exits and get the abort as before (section 8 steps 3, 4):
+ * with range [IPA+4, IPA+12) a proxied vCPU's load at IPA+0x10 (outside), its 8-byte load at
+ * IPA+8 (across the end) and its LDP at IPA+4 (ISV 0) each take the injected abort (ESR
+ * 0x96000010, FAR the VA, ELR the instruction) and the runs end READY at its yields; its load at
+ * IPA+4 is state 4 (IPA+4, size 4) and loads the resumed 0x5eed; once the range is removed the
+ * same load takes the abort. The boot vCPU, not run through vcpu_run, takes the abort on a load
+ * inside the range (added again).
+ */
+RUN_TEST(run_vmmio_not_exits)
+{
+	u64 ipa = run_vmmio_ipa(), va = mmu_test_va(RUN_VMMIO_PAGE), t;
+	struct vcpu2 *c;
+	struct exc_record rec;
+
+	if (ipa == 0)
+		return;
+	t = run_thread(rc, vic, V2_CALL, run_prog_vmmio_faults);
+	if (t == GH_CAP_INVALID || run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_ADD) != 0) {
+		test_fail("fixture: a proxied vCPU, VMMIO range [0x%lx, +8)", ipa + 4);
+		mmu_test_reset();
+		return;
+	}
+	run_vmmio_seen.n = 0;
+	c = vcpu2_block(0);
+	c->arg = va;
+	if (run_poweron(t)) {
+		ASSERT_RUN("vcpu_run: a load past the range", run(t), RUN_STATE(READY), 0);
+		run_vmmio_abort("a load past the range", 1, va + 0x10, run_vmmio_past);
+		ASSERT_RUN("vcpu_run: a load across its end", run(t), RUN_STATE(READY), 0);
+		run_vmmio_abort("a load across its end", 2, va + 8, run_vmmio_across);
+		ASSERT_RUN("vcpu_run: an LDP inside it", run(t), RUN_STATE(READY), 0);
+		run_vmmio_abort("an LDP inside it (ISV 0)", 3, va + 4, run_vmmio_pair);
+		ASSERT_RUN_DATA("vcpu_run: a load inside it", run(t), RUN_STATE(VMMIO_READ),
+		                ipa + 4, 4, 0);
+		ASSERT_RUN("resumed: to its yield", run_resume(t, 0x5eed), RUN_STATE(READY), 0);
+		ASSERT_EQ("its load's value", c->result, 0x5eed);
+		ASSERT_EQ("its progress", c->stamp, 4);
+		ASSERT_EQ("remove the range", run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE), 0);
+		ASSERT_RUN("vcpu_run: the load after the remove", run(t), RUN_STATE(READY), 0);
+		run_vmmio_abort("the load after the remove", 4, va + 4, run_vmmio_removed);
+		ASSERT_EQ("its progress", c->stamp, 5);
+	} else {
+		run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE);
+	}
+	if (run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_ADD) != 0) {
+		test_fail("fixture: add the range again");
+		mmu_test_reset();
+		return;
+	}
+	exc_expect_begin();
+	probe_read32(va + 4);
+	rec = exc_expect_end();
+	ASSERT_EQ("remove the range", run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE), 0);
+	mmu_test_reset();
+	ASSERT_FAULT("the boot vCPU's own load in the range", rec, FAULT_ESR_DABT, va + 4,
+	             (u64)(uintptr_t)probe_read32_insn);
 }

@@ -75,7 +75,11 @@ void arch_guest_hypercall_exit(struct guest_frame *f)
 	trap_exit(f);
 }
 
-/* A stage-2 data abort: emulate it if it is a decodable access to the vGIC, else abort. */
+/*
+ * A stage-2 data abort: emulate it if it is a decodable access to the vGIC, hand it to the proxy
+ * of a vCPU in a vcpu_run if it is in a VMMIO range (the next vcpu_run completes it: a read through
+ * arch_vcpu_vmmio_load), else abort.
+ */
 static void trap_data_abort(struct guest_frame *f, uint64_t esr, uint64_t far, uint64_t hpfar)
 {
 	struct esr_dabt d = esr_dabt_decode(esr);
@@ -86,7 +90,8 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr, uint64_t far, u
 	 */
 	if (esr_dabt_is_translation(&d) && is_a64 && d.isv) {
 		ipa_t ipa = (hpfar & 0x00000FFFFFFFFFF0ull) << 8 | (far & 0xFFF);
-		uint64_t val = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);
+		uint64_t stored = esr_dabt_store_value(&d, d.srt == 31 ? 0 : f->x[d.srt]);
+		uint64_t val = stored;
 
 		if (vgic_mmio(ipa, esr_dabt_size(&d), d.wnr, &val)) {
 #if HUMPY_PLANT_BUG == 21 /* planted bug 21: a load into xzr lands in x[31], the frame's ELR */
@@ -98,12 +103,25 @@ static void trap_data_abort(struct guest_frame *f, uint64_t esr, uint64_t far, u
 			f->elr += 4;
 			return;
 		}
+		if (vcpu_vmmio_exit(arch_vcpu_current(), ipa, esr_dabt_size(&d), d.wnr, stored,
+		                    esr)) {
+			f->elr += 4;
+			return;
+		}
 	}
 	/* GICv2: a VM's first touch of its CPU interface maps the GICV there (retried). */
 	if (esr_dabt_is_translation(&d) &&
 	    gic_vm_cpu_interface_fault((hpfar & 0x00000FFFFFFFFFF0ull) << 8 | (far & 0xFFF)))
 		return;
 	inject_abort(f, esr, far, true);
+}
+
+void arch_vcpu_vmmio_load(struct vcpu *vcpu, uint64_t syndrome, uint64_t value)
+{
+	struct esr_dabt d = esr_dabt_decode(syndrome);
+
+	if (d.srt != 31)
+		vcpu->regs.x[d.srt] = esr_dabt_load_value(&d, value);
 }
 
 /* EC 0x18 ISS: Op0 21:20, Op2 19:17, Op1 16:14, CRn 13:10, Rt 9:5, CRm 4:1, read (MRS) 0. */

@@ -25,3 +25,9 @@ void arch_vcpu_stopped(struct vcpu *vcpu)
 {
 	vcpu->ctx.stops++;
 }
+
+/* The host's stand-in syndrome names the register (0..30) the value goes to, unextended. */
+void arch_vcpu_vmmio_load(struct vcpu *vcpu, uint64_t syndrome, uint64_t value)
+{
+	vcpu->regs.x[syndrome % 31U] = value;
+}

@@ -235,10 +235,12 @@ SMP_TEST(spi_kept_while_masked, SMP_SPI)
 
 /* GICD_IROUTER Interrupt_Routing_Mode (any one vCPU may take the SPI); GICD_ICFGR: two bits per
  * INTID, the upper one set for edge-triggered. */
-#define SMP_IROUTER_IRM  (1U << 31)
-#define SMP_GICD_ICFGR   0x0C00
-#define SMP_ICFGR_EDGE   (2U << (2 * (SMP_SPI % 16)))
-#define SMP_DEAD_WAIT_MS 50
+#define SMP_IROUTER_IRM    (1U << 31)
+#define SMP_GICD_ICFGR     0x0C00
+#define SMP_GICD_ISACTIVER 0x0300
+#define SMP_SPI_BIT        (1U << (SMP_SPI % 32))
+#define SMP_ICFGR_EDGE     (2U << (2 * (SMP_SPI % 16)))
+#define SMP_DEAD_WAIT_MS   50
 
 /* vCPU 0 dies: killed from here (off the CPU: its list registers are saved) or powered off by
  * itself (on the CPU: its list registers are live); a vCPU that is off takes a register write
@@ -262,12 +264,15 @@ static void smp_vcpu0_dies(struct vm2 *vm, bool kill)
 
 /*
  * SPI 77 (a doorbell, auto-acknowledged, level) routed to any vCPU (IROUTER.IRM), rung by vCPU 0
- * and so listed for it: vCPU 0 takes it and holds it active (never ends it), vCPU 1 takes nothing;
- * vCPU 0 dies and the root VM rings the doorbell again: vCPU 1 takes 77 exactly once.
+ * and so listed for it: vCPU 0 takes it and holds it active (never ends it; GICD_ISACTIVER2 reads
+ * bit 13), vCPU 1 takes nothing; vCPU 0 dies: 77 is no longer active (ISACTIVER2 reads 0, the dead
+ * vCPU can never end it) and when the root VM rings the doorbell again vCPU 1 takes it exactly
+ * once.
  */
 static void smp_dead_holder(const struct root_caps *rc, struct vm2 *vm, bool kill)
 {
 	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+	u64 isactiver = plat.gicd + SMP_GICD_ISACTIVER + 4 * (SMP_SPI / 32);
 
 	if (!smp_db_bind_spi(vm, db))
 		return;
@@ -278,7 +283,11 @@ static void smp_dead_holder(const struct root_caps *rc, struct vm2 *vm, bool kil
 	if (!vm2_expect("rung by vCPU 0, held active", vm, 0, SMP_SPI, 1, 1) ||
 	    !vm2_expect("rung by vCPU 0, held active", vm, 1, SMP_SPI, 0, 0))
 		return;
+	ASSERT_EQ("GICD_ISACTIVER2 read by vCPU 0, 77 held",
+	          vm2_cmd(vm, 0, VM2_READ32, isactiver, 0), SMP_SPI_BIT);
 	smp_vcpu0_dies(vm, kill);
+	ASSERT_EQ("GICD_ISACTIVER2 read by vCPU 1, vCPU 0 dead",
+	          vm2_cmd(vm, 1, VM2_READ32, isactiver, 0), 0);
 	ASSERT_EQ("the root VM's doorbell_send (x0)", vc(GH_HVC_DOORBELL_SEND, db, 1, 0, 0), 0);
 	vm2_wait(vm, 1, SMP_SPI, 1);
 	if (!vm2_expect("rung again, vCPU 0 dead", vm, 1, SMP_SPI, 1, 1))

@@ -28,8 +28,12 @@ static const struct console_uart console_uarts[] = {
 /* Bounded wait for room in the FIFO: a stuck UART must not hang the RM. */
 #define CONSOLE_SPIN 100000U
 
-static volatile uint32_t *console_regs;
-static const struct console_uart *console_kind;
+/* What each byte needs, resolved once by console_init (data NULL: no console). */
+static struct {
+	volatile uint32_t *data;
+	const volatile uint32_t *status;
+	uint32_t tx_full;
+} console_out;
 
 static bool console_str_eq(const char *a, const char *b)
 {
@@ -42,34 +46,37 @@ static bool console_str_eq(const char *a, const char *b)
 
 bool console_init(uint64_t uart_base, const char *compatible)
 {
+	volatile uint32_t *regs = (volatile uint32_t *)(uintptr_t)uart_base;
+	const struct console_uart *kind = NULL;
+
 	for (size_t i = 0;
 	     compatible != NULL && i < sizeof(console_uarts) / sizeof(console_uarts[0]); i++) {
 		if (console_str_eq(compatible, console_uarts[i].compatible)) {
-			console_kind = &console_uarts[i];
+			kind = &console_uarts[i];
 			break;
 		}
 	}
-	if (console_kind == NULL) {
+	if (kind == NULL) {
 		return false;
 	}
-	console_regs = (volatile uint32_t *)(uintptr_t)uart_base;
-	if (console_kind->tx_enable) {
-		console_regs[CDNS_CR / 4] =
-		    (console_regs[CDNS_CR / 4] & ~CDNS_CR_TXDIS) | CDNS_CR_TXEN;
+	if (kind->tx_enable) {
+		regs[CDNS_CR / 4] = (regs[CDNS_CR / 4] & ~CDNS_CR_TXDIS) | CDNS_CR_TXEN;
 	}
+	console_out.status = regs + kind->status;
+	console_out.tx_full = kind->tx_full;
+	console_out.data = regs + kind->data;
 	return true;
 }
 
 static void console_putc(char c)
 {
-	if (console_regs == NULL) {
+	if (console_out.data == NULL) {
 		return;
 	}
-	for (unsigned i = 0;
-	     i < CONSOLE_SPIN && (console_regs[console_kind->status] & console_kind->tx_full) != 0U;
+	for (unsigned i = 0; i < CONSOLE_SPIN && (*console_out.status & console_out.tx_full) != 0U;
 	     i++) {
 	}
-	console_regs[console_kind->data] = (uint32_t)(uint8_t)c;
+	*console_out.data = (uint32_t)(uint8_t)c;
 }
 
 void console_write_bytes(void *ctx, const char *bytes, size_t len)

@@ -35,6 +35,9 @@ struct sysfuzz_mailbox {
 	uint32_t op;      /* guest: index of the operation that failed a check */
 	uint32_t ops_run; /* guest: operations run since boot (all inputs) */
 	uint32_t pad;
+	/* guest, in its counter's ticks (freq per second): how long it waited for the last input
+	 * (from the previous answer to seeing this request) and how long the input ran */
+	uint64_t freq, wait_ticks, run_ticks;
 	char why[SYSFUZZ_WHY_MAX]; /* guest: NUL-terminated reason when status != OK */
 	uint8_t input[SYSFUZZ_MAX_INPUT];
 };

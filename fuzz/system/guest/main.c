@@ -17,12 +17,29 @@ NORETURN void guest_main(u64 x0);
 
 static u8 sysfuzz_input[SYSFUZZ_MAX_INPUT];
 
+/*
+ * Between two inputs the guest polls the mailbox and calls sysfuzz_host_wait (probe.S: a lone
+ * `ret`) after each look. Under the fuzzer, the el2cov plugin blocks QEMU's vCPU thread in that
+ * call until the shim has put the next input in place (the plugin's wait= and chan= arguments), so
+ * the guest neither burns a host CPU while afl-fuzz and the shim work nor waits on a timer; without
+ * the plugin the loop is a plain busy poll.
+ */
+static u32 wait_request(volatile struct sysfuzz_mailbox *mb, u32 last)
+{
+	u32 req;
+
+	while ((req = mb->request) == last)
+		sysfuzz_host_wait();
+	return req;
+}
+
 void guest_main(u64 x0)
 {
 	volatile struct sysfuzz_mailbox *mb =
 	    (volatile struct sysfuzz_mailbox *)(uintptr_t)SYSFUZZ_MAILBOX_IPA;
 	const struct profile *p;
 	u32 last = 0, ops_run = 0;
+	u64 freq, t_done;
 
 	plat_discover(x0);
 	mmu_enable(&plat);
@@ -31,19 +48,23 @@ void guest_main(u64 x0)
 	console_printf("\nsysfuzz guest: gicd 0x%lx gicr 0x%lx, %s\n", plat.gicd, plat.gicr,
 	               p->reason);
 	sysfuzz_ops_init(p->partition, p->cspace);
+	freq = timer_freq();
+	mb->freq = freq;
 	/* The host zeroed the page before boot: request and done start equal. */
 	last = mb->request;
 	mb->done = last;
 	dsb(ish);
 	mb->magic = SYSFUZZ_READY_MAGIC;
+	t_done = timer_now();
 	for (;;) {
 		u32 req, len, op = 0;
 		char why[SYSFUZZ_WHY_MAX];
 		enum sysfuzz_status st;
+		u64 t_start;
 
-		while ((req = mb->request) == last)
-			;
+		req = wait_request(mb, last);
 		dsb(ish);
+		t_start = timer_now();
 		len = mb->len < SYSFUZZ_MAX_INPUT ? mb->len : SYSFUZZ_MAX_INPUT;
 		for (u32 i = 0; i < len; i++)
 			sysfuzz_input[i] = mb->input[i];
@@ -55,6 +76,9 @@ void guest_main(u64 x0)
 		}
 		mb->op = op;
 		mb->ops_run = ops_run;
+		mb->wait_ticks = t_start - t_done;
+		t_done = timer_now();
+		mb->run_ticks = t_done - t_start;
 		mb->status = st;
 		dsb(ish);
 		mb->done = req;

@@ -526,10 +526,10 @@ static void op_sysreg(void)
 		/* Variant 9 arms the timer inside the spin, once the patterns are in place: its
 		 * interrupt exits to EL2 while they must survive. */
 		if (s.o[1] % 10 == 9)
-			r = sysfuzz_reg_spin(raw * 256 + SYSFUZZ_SPIN_MIN,
+			r = sysfuzz_reg_spin((raw & 0xFFF) * 256 + SYSFUZZ_SPIN_MIN,
 			                     SYSFUZZ_TIMER_SOON + (raw & 0xFF));
 		else /* short: ends early only if an interrupt is already listed */
-			r = sysfuzz_reg_spin(raw * 16 + 4096, 0);
+			r = sysfuzz_reg_spin((raw & 0xFF) * 16 + 4096, 0);
 		if (r != 0)
 			fail("x%lu changed while the guest ran (an exit to EL2 in between)",
 			     r - 100);
@@ -559,6 +559,19 @@ static void op_object(void)
 	}
 }
 
+/* Every interrupt listed for the guest acknowledged and completed (a virtual timer interrupt the
+ * guest never completes keeps its physical one active, so no later exit to EL2 would come). */
+static void drain_interrupts(void)
+{
+	for (unsigned i = 0; i < SYSFUZZ_DRAIN_MAX; i++) {
+		u64 intid = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
+
+		if (intid >= 1020)
+			break;
+		sysreg_write(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1: priority drop + deactivate */
+	}
+}
+
 /*
  * What an input leaves behind that the next one must not inherit: the timer stopped, every
  * interrupt it left pending acknowledged and completed (a virtual timer interrupt the guest never
@@ -571,13 +584,7 @@ static void cleanup(void)
 	sysreg_write(S3_0_C4_C6_0, 0xFF); /* ICC_PMR_EL1: every priority */
 	sysreg_write(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
 	isb();
-	for (unsigned i = 0; i < SYSFUZZ_DRAIN_MAX; i++) {
-		u64 intid = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
-
-		if (intid >= 1020)
-			break;
-		sysreg_write(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1: priority drop + deactivate */
-	}
+	drain_interrupts();
 	sysreg_write(S3_0_C4_C6_0, s.pmr);
 	sysreg_write(S3_0_C12_C12_7, s.igrpen1);
 	isb();

@@ -14,4 +14,7 @@ void sysfuzz_ops_init(u64 partition, u64 cspace);
 enum sysfuzz_status sysfuzz_run(const u8 *input, u32 len, u32 *op, char *why, u32 why_len,
                                 u32 *ops_run);
 
+/* Where the guest waits for the host between inputs (probe.S; see wait_request in main.c). */
+void sysfuzz_host_wait(void);
+
 #endif

@@ -4,8 +4,16 @@
  *   - counts AFL-style edges (prev ^ cur) into AFL++'s shared-memory bitmap (__AFL_SHM_ID), and
  *   - with cov=PATH ("%p" becomes QEMU's pid), writes at exit every block that ran: "pc insns".
  * The guest's EL1 code lies outside [lo, hi) and is never instrumented, so its own loops neither
- * cost time nor become "new coverage" for the fuzzer.
+ * cost time nor become "new coverage" for the fuzzer. One guest block is the exception: with
+ * wait=ADDR (the fuzzing guest's sysfuzz_host_wait) and chan=FD (a socket the sysfuzz shim holds
+ * the other end of), each time the guest reaches that block between two inputs the plugin writes
+ * 'w' ("waiting: the last answer is in the mailbox") once, then blocks the vCPU thread until the
+ * shim writes 'g' ("the next input is in place"), so that neither side polls. The wait gives up
+ * after EL2COV_WAIT_MS and the guest looks at its mailbox again (and calls again): QEMU can then
+ * stop the vCPU in between (the shim's reset pauses the VM).
  */
+#include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +26,7 @@
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 #define EL2COV_MAP_SIZE_DEFAULT 65536u
+#define EL2COV_WAIT_MS          10
 
 /* One translated block of EL2 code: its AFL location and whether it ever ran. */
 struct el2cov_block {
@@ -34,6 +43,9 @@ static uint32_t el2cov_map_mask;
 static uint32_t el2cov_prev;
 static char el2cov_path[4096];
 static struct el2cov_block *el2cov_blocks;
+static uint64_t el2cov_wait_pc; /* 0: no wait block */
+static int el2cov_chan = -1;
+static bool el2cov_told; /* 'w' written since the last 'g' */
 
 static void el2cov_exec(unsigned int vcpu_index, void *userdata)
 {
@@ -47,12 +59,33 @@ static void el2cov_exec(unsigned int vcpu_index, void *userdata)
 	}
 }
 
+/* The guest at sysfuzz_host_wait: tell the shim once, then wait for its go (see the top). */
+static void el2cov_wait(unsigned int vcpu_index, void *userdata)
+{
+	struct pollfd p = {.fd = el2cov_chan, .events = POLLIN};
+
+	(void)vcpu_index;
+	(void)userdata;
+	if (!el2cov_told)
+		el2cov_told = write(el2cov_chan, "w", 1) == 1;
+	if (poll(&p, 1, EL2COV_WAIT_MS) > 0) {
+		char buf[64];
+
+		if (read(el2cov_chan, buf, sizeof(buf)) > 0)
+			el2cov_told = false;
+	}
+}
+
 static void el2cov_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	uint64_t pc = qemu_plugin_tb_vaddr(tb);
 	struct el2cov_block *b;
 
 	(void)id;
+	if (pc == el2cov_wait_pc && el2cov_chan >= 0) {
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, el2cov_wait, QEMU_PLUGIN_CB_NO_REGS, NULL);
+		return;
+	}
 	if (pc < el2cov_lo || pc >= el2cov_hi)
 		return;
 	b = calloc(1, sizeof(*b));
@@ -138,8 +171,16 @@ int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, 
 				fprintf(stderr, "el2cov: cov= path too long\n");
 				return -1;
 			}
+		} else if (strncmp(argv[i], "wait=", 5) == 0) {
+			el2cov_wait_pc = strtoull(argv[i] + 5, NULL, 0);
+		} else if (strncmp(argv[i], "chan=", 5) == 0) {
+			el2cov_chan = atoi(argv[i] + 5);
+			/* never block on a write: a 'w' the shim has not read yet says the same */
+			fcntl(el2cov_chan, F_SETFL, fcntl(el2cov_chan, F_GETFL) | O_NONBLOCK);
 		} else {
-			fprintf(stderr, "el2cov: unknown argument %s (lo=, hi=, cov=)\n", argv[i]);
+			fprintf(stderr,
+			        "el2cov: unknown argument %s (lo=, hi=, cov=, wait=, chan=)\n",
+			        argv[i]);
 			return -1;
 		}
 	}

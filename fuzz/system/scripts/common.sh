@@ -7,12 +7,20 @@ sysfuzz_text() {
 		END { if (lo == "" || hi == "") exit 1; print "0x" lo ":0x" hi }'
 }
 
+# The fuzzing guest's idle point (sysfuzz_host_wait in guest.elf, next to SYSFUZZ_GUEST's guest.bin),
+# where the el2cov plugin parks QEMU's vCPU thread between inputs.
+sysfuzz_wait_pc() {
+	"${CROSS}nm" "${SYSFUZZ_GUEST%.bin}.elf" | awk '$3 == "sysfuzz_host_wait" { print "0x" $1; f = 1 }
+		END { exit !f }'
+}
+
 # sysfuzz_shim HYP WORK ARGS...: the shim with the images and plugin of this build.
 sysfuzz_shim() {
-	local hyp=$1 work=$2 text
+	local hyp=$1 work=$2 text wait_pc
 	shift 2
 	text=$(sysfuzz_text "$hyp") || { echo "sysfuzz: no __hyp_start/__text_end in $hyp" >&2; return 2; }
+	wait_pc=$(sysfuzz_wait_pc) || { echo "sysfuzz: no sysfuzz_host_wait in ${SYSFUZZ_GUEST%.bin}.elf" >&2; return 2; }
 	mkdir -p "$work"
 	"$SYSFUZZ_SHIM" --qemu "$QEMU" --hyp "$hyp" --guest "$SYSFUZZ_GUEST" --dtb "$SYSFUZZ_DTB" \
-		--plugin "$SYSFUZZ_PLUGIN" --text "$text" --work "$work" "$@"
+		--plugin "$SYSFUZZ_PLUGIN" --text "$text" --wait-pc "$wait_pc" --work "$work" "$@"
 }

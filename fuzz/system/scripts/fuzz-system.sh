@@ -1,10 +1,10 @@
 #!/bin/bash
 # fuzz-system.sh HYP SECONDS OUT: AFL++ on the real hypervisor under QEMU for SECONDS.
 #   afl-fuzz runs sysfuzz-shim as its forkserver target; the shim keeps one QEMU (hyp.elf + the
-#   fuzzing guest) and hands it each input through shared guest RAM; EL2 coverage comes from the
-#   el2cov TCG plugin. Live line every FUZZ_PROGRESS s from the shim's stats (written every
+#   fuzzing guest) and hands it each input through shared guest RAM (the plugin parks the guest's
+#   vCPU between inputs until the shim says go); EL2 coverage comes from the el2cov TCG plugin. Live line every FUZZ_PROGRESS s from the shim's stats (written every
 #   second), then a summary: execs/s, boots and their cost, findings by class, reproducers.
-# Env: SYSFUZZ_RESTART (inputs per QEMU boot, default 1000), SYSFUZZ_WATCHDOG_MS (default 2000),
+# Env: SYSFUZZ_RESTART (inputs between two resets to a fresh boot, default 1000), SYSFUZZ_WATCHDOG_MS (default 2000),
 #   SYSFUZZ_STOP_ON_CRASH=1 (end at the first finding: the bug benchmark).
 # afl-fuzz and everything under it (shim, QEMU) run in a session of their own and are stopped by
 # process group on every exit path (end, error, Ctrl-C); QEMU also dies with its shim (PDEATHSIG).
@@ -17,6 +17,7 @@ restart=${SYSFUZZ_RESTART:-1000}
 watchdog=${SYSFUZZ_WATCHDOG_MS:-2000}
 command -v afl-fuzz >/dev/null || { echo "fuzz-system: afl-fuzz not found (make setup)" >&2; exit 2; }
 text=$(sysfuzz_text "$hyp") || { echo "fuzz-system: no text symbols in $hyp" >&2; exit 2; }
+wait_pc=$(sysfuzz_wait_pc) || { echo "fuzz-system: no sysfuzz_host_wait in the guest's ELF" >&2; exit 2; }
 
 rm -rf "$out"
 mkdir -p "$out/seeds" "$out/state"
@@ -49,7 +50,7 @@ AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_FAST_C
 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 AFL_MAP_SIZE=65536 \
 	setsid afl-fuzz -i "$out/seeds" -o "$out/afl" -t 30000 -m none -V "$((seconds + 60))" -- \
 	"$SYSFUZZ_SHIM" --qemu "$QEMU" --hyp "$hyp" --guest "$SYSFUZZ_GUEST" --dtb "$SYSFUZZ_DTB" \
-	--plugin "$SYSFUZZ_PLUGIN" --text "$text" --work "$work" --restart "$restart" \
+	--plugin "$SYSFUZZ_PLUGIN" --text "$text" --wait-pc "$wait_pc" --work "$work" --restart "$restart" \
 	--watchdog-ms "$watchdog" --input @@ >"$out/afl.log" 2>&1 &
 afl_pid=$!
 
@@ -69,7 +70,7 @@ while kill -0 "$afl_pid" 2>/dev/null; do
 		last=$now
 		execs=$(stat_of execs); execs=${execs:-0}
 		echo "fuzz-system: ${now} s | execs ${execs} | $((execs / (now > 0 ? now : 1)))/s |" \
-			"boots $(stat_of boots) | corpus $(count "$out/afl/default/queue") |" \
+			"boots $(stat_of boots)+$(stat_of resets) | corpus $(count "$out/afl/default/queue") |" \
 			"findings $(count "$crashes")"
 	fi
 	# The run ends here, with afl-fuzz still alive so its CPU time can be read (-V is a backstop).
@@ -93,13 +94,16 @@ if grep -qE "PROGRAM ABORT|SYSTEM ERROR" "$out/afl.log"; then
 fi
 execs=$(stat_of execs); execs=${execs:-0}
 boots=$(stat_of boots); boots=${boots:-0}
-boot_ms=$(stat_of boot_ms_total); run_ms=$(stat_of run_ms_total)
+resets=$(stat_of resets); resets=${resets:-0}
+boot_ms=$(stat_of boot_ms_total); reset_ms=$(stat_of reset_ms_total); run_ms=$(stat_of run_ms_total)
 echo "fuzz-system: summary: ${execs} execs in ${elapsed} s ($((execs / (elapsed > 0 ? elapsed : 1)))/s on one core)," \
-	"${boots} QEMU boots (reset every ${restart} inputs and after each finding)"
-awk -v b="${boot_ms:-0}" -v n="$boots" -v r="${run_ms:-0}" -v e="$execs" -v t="$elapsed" 'BEGIN {
-	if (n > 0) printf "fuzz-system: reset cost: %.0f ms per boot, %.0f ms in all (%.1f%% of the run); inputs ran %.2f ms each\n",
-		b / n, b, 100 * b / 1000 / (t > 0 ? t : 1), (e > 0 ? r / e : 0) }'
-awk -v e="$execs" -v c="$cpu" -v a="$afl_cpu" 'BEGIN { if (c > 0) printf "fuzz-system: CPU time %.1f s (afl-fuzz %.1f s + shim and QEMU): %.0f inputs per CPU-second\n", c, a, e / c }'
+	"${boots} QEMU starts, ${resets} resets (every ${restart} inputs; a new QEMU after each finding)"
+awk -v b="${boot_ms:-0}" -v n="$boots" -v rb="${reset_ms:-0}" -v rn="$resets" -v r="${run_ms:-0}" -v e="$execs" -v t="$elapsed" 'BEGIN {
+	printf "fuzz-system: reset cost: %.0f ms per QEMU start, %.0f ms per reset, %.0f ms in all (%.1f%% of the run); inputs ran %.2f ms each\n",
+		(n > 0 ? b / n : 0), (rn > 0 ? rb / rn : 0), b + rb, 100 * (b + rb) / 1000 / (t > 0 ? t : 1), (e > 0 ? r / e : 0) }'
+awk -v e="$execs" -v c="$cpu" -v a="$afl_cpu" -v q="$(stat_of qemu_cpu_s)" -v l="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+	if (c > 0) printf "fuzz-system: CPU time %.1f s (afl-fuzz %.1f s, QEMU %.1f s, the shim the rest): %.0f inputs per CPU-second of all three, %.0f per CPU-second of QEMU; load average %s\n",
+		c, a, q, e / c, (q > 0 ? e / q : 0), l }'
 echo "fuzz-system: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared)"
 echo "fuzz-system: corpus $(count "$out/afl/default/queue"), findings $(count "$crashes") (reproducers in $crashes)"
 if [ -f "$work/findings.log" ]; then

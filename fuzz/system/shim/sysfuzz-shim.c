@@ -3,13 +3,17 @@
  * with the fuzzing guest (fuzz/system/guest). It speaks AFL's forkserver protocol on FDs 198/199
  * without forking a target per input: each input goes into the guest's mailbox page (QEMU's RAM is
  * a shared file), the guest runs it and answers there, and the EL2 edges land in AFL++'s bitmap
- * from the TCG plugin inside QEMU. QEMU is booted afresh every --restart inputs and after every
- * finding (the reset; its cost is counted in the stats file). A finding is reported to afl-fuzz
- * as a crash whose signal names its class (see sysfuzz_class). Also: --replay runs the given
- * inputs in a fresh QEMU each and says what happened.
+ * from the TCG plugin inside QEMU. Every --restart inputs the machine is reset to a fresh boot
+ * inside the same QEMU (qemu_reset: paused, its RAM zeroed, QEMU's system reset, which loads the
+ * images again); after a finding, or when that reset fails, QEMU is started afresh (qemu_boot).
+ * Both costs are counted in the stats file. A finding is reported to afl-fuzz as a crash whose
+ * signal names its class (see sysfuzz_class). Also: --replay runs the given inputs in a fresh QEMU
+ * each and says what happened.
  */
+#define _GNU_SOURCE /* fallocate, memmem */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,20 +43,28 @@ static const int class_signal[C_N] = {0, SIGABRT, SIGSEGV, SIGBUS, SIGALRM, SIGI
 
 static struct {
 	const char *qemu, *hyp, *guest, *dtb, *plugin, *text, *work, *cov, *input;
+	const char *wait_pc; /* the guest's sysfuzz_host_wait: where the plugin parks the vCPU */
 	unsigned restart, watchdog_ms, boot_ms;
 } opt = {.qemu = "qemu-system-aarch64", .restart = 1000, .watchdog_ms = 2000, .boot_ms = 20000};
 
 static struct {
 	pid_t qemu;
 	int ram_fd;
+	int qmp_fd;     /* our end of QEMU's QMP monitor (a socketpair), -1 without QEMU */
+	int chan_fd;    /* our end of the el2cov plugin's channel: 'g' to it, 'w' from it */
+	bool qmp_ready; /* greeting read and capabilities negotiated */
+	char qmp_buf[8192];
+	size_t qmp_len;
 	volatile struct sysfuzz_mailbox *mb;
 	unsigned since_boot;
 	char console[4096];
 	char ram_path[256];
 	/* stats */
-	unsigned long long execs, boots, boot_ns, run_ns, findings[C_N];
+	unsigned long long execs, boots, boot_ns, run_ns, resets, reset_ns, findings[C_N];
+	/* what the guest measured (mailbox): time it waited for inputs and ran them */
+	double guest_wait_s, guest_run_s;
 	double last_boot_ms;
-} st = {.qemu = -1, .ram_fd = -1};
+} st = {.qemu = -1, .ram_fd = -1, .qmp_fd = -1, .chan_fd = -1};
 
 static volatile sig_atomic_t stop_requested;
 
@@ -93,6 +106,14 @@ static void qemu_stop(void)
 	if (st.ram_fd >= 0)
 		close(st.ram_fd);
 	st.ram_fd = -1;
+	if (st.qmp_fd >= 0)
+		close(st.qmp_fd);
+	st.qmp_fd = -1;
+	if (st.chan_fd >= 0)
+		close(st.chan_fd);
+	st.chan_fd = -1;
+	st.qmp_ready = false;
+	st.qmp_len = 0;
 	if (st.ram_path[0] != '\0')
 		unlink(st.ram_path);
 	st.ram_path[0] = '\0';
@@ -118,18 +139,27 @@ static double proc_cpu_s(pid_t pid)
 	return (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* The shim, the QEMUs it has reaped and the one running: what the fuzzing costs besides afl-fuzz.
- */
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* The QEMUs this shim has reaped and the one running (its only other child is an idle sleeper). */
+static double qemu_cpu_s(void)
+{
+	struct rusage kids;
+
+	getrusage(RUSAGE_CHILDREN, &kids);
+	return tv_s(kids.ru_utime) + tv_s(kids.ru_stime) + (st.qemu > 0 ? proc_cpu_s(st.qemu) : 0);
+}
+
+/* The shim and its QEMUs: what the fuzzing costs besides afl-fuzz. */
 static double cpu_s(void)
 {
-	struct rusage self, kids;
+	struct rusage self;
 
 	getrusage(RUSAGE_SELF, &self);
-	getrusage(RUSAGE_CHILDREN, &kids);
-	return (double)self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6 + self.ru_stime.tv_sec +
-	       self.ru_stime.tv_usec / 1e6 + kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6 +
-	       kids.ru_stime.tv_sec + kids.ru_stime.tv_usec / 1e6 +
-	       (st.qemu > 0 ? proc_cpu_s(st.qemu) : 0);
+	return tv_s(self.ru_utime) + tv_s(self.ru_stime) + qemu_cpu_s();
 }
 
 static void write_stats(void)
@@ -145,7 +175,10 @@ static void write_stats(void)
 	fprintf(
 	    f, "execs %llu\nboots %llu\nboot_ms_total %.1f\nboot_ms_last %.1f\nrun_ms_total %.1f\n",
 	    st.execs, st.boots, st.boot_ns / 1e6, st.last_boot_ms, st.run_ns / 1e6);
-	fprintf(f, "cpu_s %.2f\n", cpu_s());
+	fprintf(f, "resets %llu\nreset_ms_total %.1f\n", st.resets, st.reset_ns / 1e6);
+	fprintf(f, "guest_wait_ms %.1f\nguest_run_ms %.1f\n", st.guest_wait_s * 1e3,
+	        st.guest_run_s * 1e3);
+	fprintf(f, "cpu_s %.2f\nqemu_cpu_s %.2f\n", cpu_s(), qemu_cpu_s());
 	for (int c = 1; c < C_N; c++)
 		fprintf(f, "finding_%s %llu\n", class_name[c], st.findings[c]);
 	fclose(f);
@@ -163,28 +196,56 @@ static bool qemu_alive(int *status)
 	return true;
 }
 
-/* A fresh RAM file, QEMU on it, and the guest's READY in the mailbox. */
+/* Waits for the guest's READY in the mailbox (from a boot or a reset that began at t0). */
+static bool wait_ready(uint64_t t0, const char *what)
+{
+	while (st.mb->magic != SYSFUZZ_READY_MAGIC) {
+		int status;
+
+		if (!qemu_alive(&status) || now_ns() - t0 > opt.boot_ms * 1000000ull) {
+			fprintf(stderr,
+			        "sysfuzz-shim: %s did not bring the fuzzing guest up (see %s and "
+			        "%s/qemu-stderr.log)\n",
+			        what, st.console, opt.work);
+			qemu_stop();
+			return false;
+		}
+		usleep(200);
+	}
+	return true;
+}
+
+/* A fresh RAM file, QEMU on it (with a QMP monitor on a socketpair), and the guest's READY. */
 static bool qemu_boot(void)
 {
 	char text_lo[32], plugin_arg[8192], ram_obj[512], dtb_dev[4096], guest_dev[4096];
-	char console[4200];
+	char console[4200], qmp_dev[64], chan_arg[96] = "";
 	const char *hi;
+	int qmp[2], chan[2];
 	uint64_t t0 = now_ns();
 
 	qemu_stop();
 	snprintf(st.ram_path, sizeof(st.ram_path), "/dev/shm/humpy-sysfuzz-%d-%llu", (int)getpid(),
 	         st.boots);
-	st.ram_fd = open(st.ram_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	st.ram_fd = open(st.ram_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (st.ram_fd < 0 || ftruncate(st.ram_fd, (off_t)RAM_SIZE) != 0)
 		die(st.ram_path);
 	st.mb = mmap(NULL, SYSFUZZ_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, st.ram_fd,
 	             (off_t)SYSFUZZ_MAILBOX_OFFSET);
 	if (st.mb == MAP_FAILED)
 		die("mmap mailbox");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, qmp) != 0)
+		die("socketpair");
+	st.qmp_fd = qmp[0];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) != 0)
+		die("socketpair");
+	st.chan_fd = chan[0];
+	if (opt.wait_pc != NULL)
+		snprintf(chan_arg, sizeof(chan_arg), ",wait=%s,chan=%d", opt.wait_pc, chan[1]);
 	hi = strchr(opt.text, ':');
 	snprintf(text_lo, sizeof(text_lo), "%.*s", (int)(hi - opt.text), opt.text);
-	snprintf(plugin_arg, sizeof(plugin_arg), "%s,lo=%s,hi=%s%s%s", opt.plugin, text_lo, hi + 1,
-	         opt.cov ? ",cov=" : "", opt.cov ? opt.cov : "");
+	snprintf(plugin_arg, sizeof(plugin_arg), "%s,lo=%s,hi=%s%s%s%s", opt.plugin, text_lo,
+	         hi + 1, opt.cov ? ",cov=" : "", opt.cov ? opt.cov : "", chan_arg);
 	snprintf(ram_obj, sizeof(ram_obj),
 	         "memory-backend-file,id=mem,size=2G,mem-path=%s,share=on", st.ram_path);
 	snprintf(dtb_dev, sizeof(dtb_dev), "loader,file=%s,addr=0x40F00000,force-raw=on", opt.dtb);
@@ -192,6 +253,7 @@ static bool qemu_boot(void)
 	         opt.guest);
 	snprintf(st.console, sizeof(st.console), "%s/console.log", opt.work);
 	snprintf(console, sizeof(console), "file:%s", st.console);
+	snprintf(qmp_dev, sizeof(qmp_dev), "socket,id=qmp,fd=%d", qmp[1]);
 	char *argv[] = {(char *)opt.qemu,
 	                "-machine",
 	                "virt,virtualization=on,gic-version=3,highmem=off,memory-backend=mem",
@@ -205,6 +267,10 @@ static bool qemu_boot(void)
 	                "none",
 	                "-monitor",
 	                "none",
+	                "-chardev",
+	                qmp_dev,
+	                "-mon",
+	                "chardev=qmp,mode=control",
 	                "-object",
 	                ram_obj,
 	                "-kernel",
@@ -229,6 +295,8 @@ static bool qemu_boot(void)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(FORKSRV_CTL);
 		close(FORKSRV_ST);
+		fcntl(qmp[1], F_SETFD, 0); /* QEMU's ends of the socketpairs stay open */
+		fcntl(chan[1], F_SETFD, 0);
 		fd = open("/dev/null", O_RDWR);
 		dup2(fd, 0);
 		snprintf(err, sizeof(err), "%s/qemu-stderr.log", opt.work);
@@ -239,26 +307,97 @@ static bool qemu_boot(void)
 		fprintf(stderr, "sysfuzz-shim: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	close(qmp[1]);
+	close(chan[1]);
 	st.boots++;
 	st.since_boot = 0;
-	while (st.mb->magic != SYSFUZZ_READY_MAGIC) {
-		int status;
-
-		if (!qemu_alive(&status) || now_ns() - t0 > opt.boot_ms * 1000000ull) {
-			fprintf(stderr,
-			        "sysfuzz-shim: QEMU did not boot the fuzzing guest (see %s and "
-			        "%s/qemu-stderr.log)\n",
-			        st.console, opt.work);
-			qemu_stop();
-			return false;
-		}
-		usleep(200);
-	}
+	if (!wait_ready(t0, "QEMU"))
+		return false;
 	/* QEMU holds the file open: the name can go, and the memory with the last user. */
 	unlink(st.ram_path);
 	st.ram_path[0] = '\0';
 	st.boot_ns += now_ns() - t0;
 	st.last_boot_ms = (now_ns() - t0) / 1e6;
+	return true;
+}
+
+/*
+ * One QMP exchange: sends `cmd` (a JSON object, or nothing), then reads lines until one starts
+ * with `until` (`{"return"`, `{"QMP"`, or an event's name) or an error; events read on the way
+ * are dropped. False on an error answer, a closed socket or no answer within the boot time.
+ */
+static bool qmp(const char *cmd, const char *until)
+{
+	uint64_t t0 = now_ns();
+
+	if (cmd != NULL && write(st.qmp_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		return false;
+	for (;;) {
+		char *nl = memchr(st.qmp_buf, '\n', st.qmp_len);
+		ssize_t n;
+
+		if (nl != NULL) {
+			size_t line = (size_t)(nl - st.qmp_buf) + 1;
+			bool error = strncmp(st.qmp_buf, "{\"error\"", 8) == 0;
+			bool hit = !error && memmem(st.qmp_buf, line, until, strlen(until)) != NULL;
+
+			if (error)
+				fprintf(stderr, "sysfuzz-shim: QMP %s: %.*s", cmd ? cmd : "",
+				        (int)line, st.qmp_buf);
+			memmove(st.qmp_buf, st.qmp_buf + line, st.qmp_len - line);
+			st.qmp_len -= line;
+			if (error || hit)
+				return hit;
+			continue;
+		}
+		if (st.qmp_len == sizeof(st.qmp_buf))
+			st.qmp_len = 0; /* a line longer than any QMP answer we wait for */
+		if (now_ns() - t0 > opt.boot_ms * 1000000ull)
+			return false;
+		if (poll(&(struct pollfd){.fd = st.qmp_fd, .events = POLLIN}, 1, 100) <= 0)
+			continue; /* nothing yet (or EINTR): look at the clock again */
+		n = read(st.qmp_fd, st.qmp_buf + st.qmp_len, sizeof(st.qmp_buf) - st.qmp_len);
+		if (n <= 0)
+			return false;
+		st.qmp_len += (size_t)n;
+	}
+}
+
+/*
+ * The reset between inputs, as good as a fresh QEMU and about a fifth of its cost: the VM is
+ * paused, every byte of its RAM is dropped from the shared file (a hole reads as zeros, as a new
+ * file does), and QEMU's system reset puts back what a start gives: the CPU at hyp.elf's entry,
+ * every device in its reset state, the images (hyp.elf, DTB, guest) loaded again. Then the VM
+ * runs and the guest boots until READY. QEMU's translated code survives: it translates again every
+ * page the reset loads and every page written later, so only a jump into never-written memory
+ * could run a stale translation (a fresh boot would run zeros there); every finding is replayed in
+ * a fresh QEMU (--replay) before it counts. Falls back to a fresh QEMU on any failure.
+ */
+static bool qemu_reset(void)
+{
+	uint64_t t0 = now_ns();
+
+	if (!st.qmp_ready) {
+		if (!qmp(NULL, "{\"QMP\"") ||
+		    !qmp("{\"execute\":\"qmp_capabilities\"}\n", "{\"return\""))
+			return qemu_boot();
+		st.qmp_ready = true;
+	}
+	if (!qmp("{\"execute\":\"stop\"}\n", "{\"return\""))
+		return qemu_boot();
+	if (fallocate(st.ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)RAM_SIZE) !=
+	    0)
+		die("fallocate(PUNCH_HOLE) of the guest RAM");
+	/* The reset happens in QEMU's main loop after the answer: its RESET event says it is done.
+	 */
+	if (!qmp("{\"execute\":\"system_reset\"}\n", "\"RESET\"") ||
+	    !qmp("{\"execute\":\"cont\"}\n", "{\"return\""))
+		return qemu_boot();
+	st.since_boot = 0;
+	if (!wait_ready(t0, "QEMU's system reset"))
+		return qemu_boot();
+	st.resets++;
+	st.reset_ns += now_ns() - t0;
 	return true;
 }
 
@@ -301,7 +440,11 @@ static enum sysfuzz_class run_one(const uint8_t *data, size_t len, char *what, s
 	enum sysfuzz_class c = C_OK;
 
 	what[0] = '\0';
-	if ((st.qemu <= 0 || st.since_boot >= opt.restart) && !qemu_boot()) {
+	if (st.qemu > 0 && st.since_boot >= opt.restart && !qemu_reset()) {
+		snprintf(what, what_len, "QEMU did not boot");
+		return C_QEMU_EXIT;
+	}
+	if (st.qemu <= 0 && !qemu_boot()) {
 		snprintf(what, what_len, "QEMU did not boot");
 		return C_QEMU_EXIT;
 	}
@@ -315,27 +458,43 @@ static enum sysfuzz_class run_one(const uint8_t *data, size_t len, char *what, s
 	__atomic_store_n(&mb->request, req, __ATOMIC_RELEASE);
 	t0 = now_ns();
 	deadline = t0 + opt.watchdog_ms * 1000000ull;
-	for (unsigned spin = 0;; spin++) {
-		if (__atomic_load_n(&mb->done, __ATOMIC_ACQUIRE) == req)
+	/* 'g': the plugin lets the vCPU go on from sysfuzz_host_wait (ignored without --wait-pc) */
+	if (opt.wait_pc != NULL && write(st.chan_fd, "g", 1) != 1)
+		c = C_QEMU_EXIT;
+	while (c == C_OK && __atomic_load_n(&mb->done, __ATOMIC_ACQUIRE) != req) {
+		uint64_t now = now_ns();
+		struct pollfd pfd = {.fd = st.chan_fd, .events = POLLIN};
+
+		if (!qemu_alive(&status)) {
+			c = C_QEMU_EXIT;
 			break;
-		if ((spin & 63) == 63) {
-			if (!qemu_alive(&status)) {
-				c = C_QEMU_EXIT;
-				break;
-			}
-			if (now_ns() > deadline) {
-				c = C_WATCHDOG;
-				break;
-			}
 		}
-		if (spin > 2000) {
+		if (now > deadline) {
+			c = C_WATCHDOG;
+			break;
+		}
+		if (opt.wait_pc ==
+		    NULL) { /* no channel: the guest's answer is only in the mailbox */
 			struct timespec ts = {0, 20000};
+
 			nanosleep(&ts, NULL);
+			continue;
+		}
+		/* 'w' once the guest is back at sysfuzz_host_wait: the answer is in the mailbox. */
+		if (poll(&pfd, 1, 100) > 0) {
+			char buf[64];
+
+			if (read(st.chan_fd, buf, sizeof(buf)) <= 0)
+				usleep(1000); /* QEMU closed it: gone, qemu_alive will say so */
 		}
 	}
 	st.run_ns += now_ns() - t0;
 	st.execs++;
 	st.since_boot++;
+	if (c == C_OK && mb->freq != 0) {
+		st.guest_wait_s += (double)mb->wait_ticks / (double)mb->freq;
+		st.guest_run_s += (double)mb->run_ticks / (double)mb->freq;
+	}
 	if (c == C_OK && mb->status != SYSFUZZ_OK) {
 		c = C_INVARIANT;
 		snprintf(what, what_len, "op %u: %.*s", mb->op, (int)SYSFUZZ_WHY_MAX,
@@ -485,6 +644,7 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: sysfuzz-shim --hyp ELF --guest BIN --dtb DTB --plugin SO --text LO:HI "
 	        "--work DIR [--qemu Q] [--restart N] [--watchdog-ms MS] [--cov PATTERN]\n"
+	        "         [--wait-pc ADDR]\n"
 	        "         (--input FILE under afl-fuzz | --replay FILE...)\n");
 	exit(2);
 }
@@ -526,6 +686,8 @@ int main(int argc, char **argv)
 			opt.restart = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (strcmp(a, "--watchdog-ms") == 0)
 			opt.watchdog_ms = (unsigned)strtoul(argv[++i], NULL, 0);
+		else if (strcmp(a, "--wait-pc") == 0)
+			opt.wait_pc = argv[++i];
 		else
 			usage();
 	}

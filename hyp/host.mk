@@ -25,6 +25,8 @@ HYP_HOST_CORE_SRCS := \
 # fdt.c and payload.c are pure too (no arch code): test_fdt.c and test_payload.c drive them.
 HYP_HOST_TEST_SRCS := $(wildcard hyp/test/*.c) $(HYP_ARCH_PURE_SRCS) hyp/core/fdt.c hyp/core/payload.c \
 	hyp/core/vm_ram.c
+# The board table (hyp/platform/platform.mk): test_console_boards.c checks it on the boards' trees.
+HYP_HOST_TEST_SRCS += hyp/platform/common/board.c $(foreach b,$(HYP_PLAT_BOARDS),hyp/platform/$(b)/board.c)
 # string.c and log.c define names the host program has already (libc's memcpy and friends, host.c's
 # log_printf and panic): the unit tests (test_string.c, test_log.c) link them under hyp_ names, each
 # compiled alone with these flags (-fno-builtin: no loop of theirs turned into a call of libc's).

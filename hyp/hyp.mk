@@ -1,9 +1,8 @@
 # hyp/: the EL2 hypervisor, cross-built for AArch64.
-#   HYP_ELF     $(BUILD)/hyp/hyp.elf     boot with qemu -kernel (linked at the platform's base)
+#   HYP_ELF     $(BUILD)/hyp/hyp.elf     boot with qemu -kernel (linked at HYP_LINK_ADDR, QEMU virt's)
 #   HYP_PACKED  $(BUILD)/hyp/humpy.bin   arm64 Image for U-Boot booti, carrying $(GUEST_BIN) and a VM DTB
 # The portable core (hyp/core) is listed file by file: only what the EL2 image links.
 
-HYP_PLATFORM ?= qemu-virt
 # Build variants: HYP_VARIANT names a compiler (gcc, clang), an optimisation level (O0 O1 O2 O3 Os
 # Og) and/or debug or release, joined by '-' (clang-O0, gcc-debug, clang-O2-release); what it does
 # not name stays the default (gcc, O2). debug: DWARF for a debugger, frame pointers, and UBSan's
@@ -32,7 +31,7 @@ HYP_LDS      := $(HYP_BUILD)/hyp.ld
 # conformance/conformance.mk sets the same path; the default keeps this fragment self-contained.
 GUEST_BIN    ?= $(BUILD)/conformance/guest.bin
 
-include hyp/platform/$(HYP_PLATFORM)/platform.mk
+include hyp/platform/platform.mk
 
 HYP_CORE_SRCS := hyp/core/main.c hyp/core/log.c hyp/core/string.c hyp/core/fdt.c \
 	hyp/core/hypercall.c hyp/core/vm.c hyp/core/vm_ram.c hyp/core/payload.c
@@ -68,7 +67,7 @@ HYP_EXTRA_CFLAGS ?=
 # hyp.elf's link address: where QEMU's ELF loader puts it on virt (-kernel hyp.elf). hyp.bin and
 # humpy.bin run wherever they are put (boot.S relocates; the Image header's flags say so).
 HYP_LINK_ADDR := 0x80000000
-HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform/$(HYP_PLATFORM) \
+HYP_INCLUDES := -Ihyp/include -Ihyp/arch/aarch64 -Ihyp/platform \
 	-DHYP_LINK_ADDR=$(HYP_LINK_ADDR)
 # -mgeneral-regs-only: EL2 never touches FP/SIMD, so guest FP state needs no saving.
 # -mstrict-align: the first C code runs with the MMU off, where memory is Device.
@@ -140,7 +139,7 @@ $(HYP_BUILD)/obj/%.S.o: %.S
 	@echo "  AS      $<"
 	@$(HYP_CC) $(HYP_CFLAGS) -D__ASSEMBLER__ -c -o $@ $<
 
-$(HYP_LDS): hyp/arch/aarch64/hyp.ld.S hyp/platform/$(HYP_PLATFORM)/platform.h hyp/arch/aarch64/frame.h
+$(HYP_LDS): hyp/arch/aarch64/hyp.ld.S hyp/platform/platform.h hyp/arch/aarch64/frame.h
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc -E -P -x c -D__ASSEMBLER__ $(HYP_INCLUDES) -o $@ $<
 

@@ -473,7 +473,8 @@ static void fdt_end_node(const struct fdt_node *stack, int depth, struct fdt_wal
 	           (node->status == NULL ||
 	            fdt_string_is(node->status, node->status_len, "okay"))) {
 		/* The named UART replaces the first one found; one humpy cannot drive leaves it. */
-		(void)fdt_take_uart(stack, depth, st->out);
+		if (fdt_take_uart(stack, depth, st->out))
+			st->out->uart_named = 1;
 	}
 }
 
@@ -504,8 +505,12 @@ static struct fdt_result fdt_walk(const struct fdt_view *v, struct fdt_walk_stat
 		case FDT_END_NODE:
 			if (depth < 0)
 				return (struct fdt_result){-1, "unbalanced END_NODE"};
-			if (depth > 0)
+			if (depth > 0) {
 				fdt_end_node(stack, depth, st);
+			} else if (st->pass == FDT_PASS_MACHINE) {
+				st->out->root_compatible = stack[0].compatible;
+				st->out->root_compatible_len = stack[0].compatible_len;
+			}
 			depth--;
 			break;
 		case FDT_PROP: {
@@ -587,11 +592,11 @@ static struct fdt_result fdt_check_ram(const uint8_t *b, uint32_t total, struct 
 	return (struct fdt_result){0, NULL};
 }
 
-struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct machine *out)
+/* The tree's header checked against max_size, and where its blocks are. */
+static struct fdt_result fdt_view_of(const void *blob, size_t max_size, struct fdt_view *v)
 {
 	const uint8_t *b = blob;
 
-	*out = (struct machine){0};
 	if (max_size < FDT_HEADER_LEN || !fdt_has_magic(blob))
 		return (struct fdt_result){-1, "no FDT magic"};
 	uint32_t total = fdt_be32(b + 4);
@@ -608,17 +613,28 @@ struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct mac
 	    !range_within(off_strings, size_strings, 0, total) || !IS_ALIGNED(off_struct, 4))
 		return (struct fdt_result){-1, "block offsets out of bounds"};
 
-	struct fdt_view v = {
+	*v = (struct fdt_view){
 	    .structs = b + off_struct,
 	    .struct_size = size_struct,
 	    .strings = (const char *)b + off_strings,
 	    .strings_size = size_strings,
 	};
-	struct fdt_walk_state st = {.pass = FDT_PASS_MACHINE, .out = out};
-	struct fdt_result r = fdt_walk(&v, &st);
+	return (struct fdt_result){0, NULL};
+}
 
+struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct machine *out)
+{
+	struct fdt_view v;
+	struct fdt_walk_state st = {.pass = FDT_PASS_MACHINE, .out = out};
+	struct fdt_result r;
+
+	*out = (struct machine){0};
+	r = fdt_view_of(blob, max_size, &v);
+	if (r.error != 0)
+		return r;
+	r = fdt_walk(&v, &st);
 	if (r.error == 0)
-		r = fdt_check_ram(b, total, out, st.ram_error);
+		r = fdt_check_ram(blob, fdt_be32((const uint8_t *)blob + 4), out, st.ram_error);
 	if (r.error != 0 || st.console.name == NULL)
 		return r;
 	if (st.console.path == NULL) {
@@ -630,4 +646,37 @@ struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct mac
 		(void)fdt_walk(&v, &st);
 	}
 	return r;
+}
+
+bool fdt_machine_is(const struct machine *m, const char *compatible)
+{
+	return fdt_string_is(m->root_compatible, m->root_compatible_len, compatible);
+}
+
+bool fdt_take_console_alias(const void *blob, size_t max_size, const char *alias,
+                            struct machine *out)
+{
+	struct fdt_view v;
+	struct fdt_walk_state st = {
+	    .pass = FDT_PASS_ALIASES,
+	    .out = out,
+	    .console = {.name = (const uint8_t *)alias, .name_len = (uint32_t)strnlen(alias, 64)},
+	};
+
+	if (st.console.name_len == 0 || fdt_view_of(blob, max_size, &v).error != 0)
+		return false;
+	/* The walks of fdt_read_machine's stdout-path, from the alias on: a failed one (the tree
+	 * already walked cleanly) leaves the console as it was. */
+	(void)fdt_walk(&v, &st);
+	if (st.console.path == NULL)
+		return false;
+	uint32_t was_named = out->uart_named;
+
+	out->uart_named = 0;
+	st.pass = FDT_PASS_STDOUT;
+	(void)fdt_walk(&v, &st);
+	if (out->uart_named != 0)
+		return true;
+	out->uart_named = was_named;
+	return false;
 }

@@ -242,16 +242,35 @@ _Noreturn void hyp_main(uint64_t boot_x0)
 	 * one (a board's UART is no fixed address): a tree that cannot be read stops the boot
 	 * silently.
 	 */
-	const void *dtb = plat_boot_dtb(boot_x0);
+	const struct plat_board *probed_for;
+	const void *dtb = plat_boot_dtb(boot_x0, &probed_for);
 	if (dtb == NULL)
-		panic("no device tree: x0 holds none and the platform knows no other place");
+		panic(
+		    "no device tree: x0 (0x%lx) holds none and no board's loader leaves one where "
+		    "its description says",
+		    boot_x0);
 	struct fdt_result r = fdt_read_machine(dtb, HYP_DTB_MAX_SIZE, &machine);
 	if (r.error != 0)
 		panic("device tree at %p: %s", dtb, r.why);
+	/* The board's description (hyp/platform/<board>): the UART to keep when the tree names
+	 * none. */
+	const struct plat_board *board = plat_board_match(&machine);
+	if (board != NULL && board->console_alias != NULL && machine.uart_named == 0)
+		(void)fdt_take_console_alias(dtb, HYP_DTB_MAX_SIZE, board->console_alias, &machine);
 	if (machine.uart.size != 0)
 		plat_console_init(&machine);
 	log_printf("humpy: hypervisor at EL2, image 0x%lx-0x%lx, boot x0 0x%lx\n",
 	           (uint64_t)(uintptr_t)__hyp_start, (uint64_t)(uintptr_t)__hyp_end, boot_x0);
+	/* A tree found where one board's loader leaves it, not passed in x0, is trusted only when
+	 * it is that board's (elsewhere the place may hold stale bytes, or be no RAM at all). */
+	if (probed_for != NULL && board != probed_for)
+		panic("x0 held no device tree, and the one at %p (where %s's loader leaves it) is "
+		      "not "
+		      "%s's (root compatible lacks \"%s\"): boot with the DT in x0 (booti)",
+		      dtb, probed_for->name, probed_for->name, probed_for->compatible);
+	log_printf("humpy: board %s\n",
+	           board != NULL ? board->name
+	                         : "not described (hyp/platform): the device tree alone");
 	hyp_check_machine(&machine);
 	arch_mmu_init(&machine);
 	arch_firmware_probe();

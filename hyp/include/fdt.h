@@ -21,4 +21,15 @@ bool fdt_has_magic(const void *blob);
  */
 struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct machine *out);
 
+/* True when the root node of m's tree lists compatible (m: fdt_read_machine's, tree in place). */
+bool fdt_machine_is(const struct machine *m, const char *compatible);
+
+/*
+ * The UART /aliases names alias (a board's choice, hyp/platform) becomes out's console, as
+ * stdout-path's would, when it is one humpy drives; otherwise out is left as it was and the answer
+ * is false. blob and max_size: the tree out was read from.
+ */
+bool fdt_take_console_alias(const void *blob, size_t max_size, const char *alias,
+                            struct machine *out);
+
 #endif

@@ -31,6 +31,7 @@ struct machine {
 	uint32_t gic_version;      /* 2 or 3; 0 if the DT has no GIC humpy drives */
 	struct machine_range uart; /* the console: /chosen/stdout-path's UART, else the first one */
 	uint32_t uart_kind;        /* MACHINE_UART_*: which driver the console needs */
+	uint32_t uart_named;       /* 1: the tree named it (stdout-path, or a board's alias) */
 	uint32_t uart_reg_shift;   /* a 16550's register n is at base + (n << shift) */
 	uint32_t uart_reg_width;   /* bytes per register access: 1 or 4 */
 	uint32_t timer_virt_intid; /* EL1 virtual timer, as a GIC INTID (PPI n -> 16 + n) */
@@ -40,6 +41,9 @@ struct machine {
 	uint32_t gic_maint_intid;  /* the GIC's maintenance interrupt (PPI), 0 if the DT lacks it */
 	uint32_t guest_grants;     /* MACHINE_GRANT_*: boot options (/chosen/bootargs words) */
 	uint32_t root_vm;          /* MACHINE_ROOT_*: which VM is the root VM (humpy.root=) */
+	/* The root node's compatible (a string list inside the tree): which board this is. */
+	const uint8_t *root_compatible;
+	uint32_t root_compatible_len;
 };
 
 /* The whole pages a device's registers lie in: Stage-2 mappings and memory ownership go by page,

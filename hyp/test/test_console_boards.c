@@ -4,12 +4,15 @@
  * $HUMPY_BOARD_DTBS (a folder holding broadcom/, arm/, freescale/, rockchip/, xilinx/), else from
  * the newest /usr/lib/linux-image-*-arm64/, and each board SKIPs with the reason when its file is
  * missing (../shared/reference/boards.md says how to unpack the package without installing it). */
+#define _GNU_SOURCE /* memmem */
+#include <dirent.h>
 #include <glob.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fdt.h"
+#include "plat.h"
 #include "test.h"
 
 #define BOARD_DTB_MAX (512U * 1024U)
@@ -194,4 +197,140 @@ TEST(console_named_uart_unusable_falls_back_to_the_first)
 	    dts_read(DTS_HEAD " }; };" DTS_TAIL " chosen { stdout-path = \"serial7\"; }; };", &m));
 	CHECK_EQ(MACHINE_UART_8250, m.uart_kind);
 	CHECK_EQ(0x90002000U, m.uart.base);
+}
+
+/*
+ * The board descriptions (hyp/platform/<board>/board.c) against the boards' own trees: each tree's
+ * root picks its board, and the UART the board's description keeps is the one the tree's
+ * stdout-path names. With stdout-path gone (its property name spoiled in the strings block), the
+ * tree alone gives its first drivable UART; the description puts the named one back.
+ */
+struct board_fact {
+	const char *dtb;
+	const char *board;   /* the folder plat_board_match must give */
+	uint64_t first_uart; /* the first drivable UART in tree order: what the tree alone gives */
+};
+
+static void board_fact_check(const struct board_fact *want)
+{
+	const char *why = NULL;
+	const char *dir = board_dtb_dir(&why);
+	char path[1024];
+	struct machine named, alone;
+	FILE *f;
+
+	if (dir == NULL) {
+		printf("SKIP %s: %s\n", want->dtb, why);
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, want->dtb);
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		printf("SKIP %s: %s not readable\n", want->dtb, path);
+		return;
+	}
+	uint8_t *blob = malloc(BOARD_DTB_MAX);
+	CHECK(blob != NULL);
+	size_t n = fread(blob, 1, BOARD_DTB_MAX, f);
+	(void)fclose(f);
+
+	CHECK_EQ(0, fdt_read_machine(blob, n, &named).error);
+	CHECK_EQ(1, named.uart_named);
+	const struct plat_board *board = plat_board_match(&named);
+	CHECK(board != NULL && strcmp(board->name, want->board) == 0);
+	if (board == NULL) {
+		free(blob);
+		return;
+	}
+	CHECK(board->console_alias != NULL && board->dtb_probe == 0);
+
+	/* "stdout-path" -> "stdout-patX" in the strings block: the tree names no console. */
+	uint32_t strings = (uint32_t)blob[12] << 24 | (uint32_t)blob[13] << 16 |
+	                   (uint32_t)blob[14] << 8 | blob[15];
+	uint8_t *hit = memmem(blob + strings, n - strings, "stdout-path", sizeof("stdout-path"));
+	CHECK(hit != NULL);
+	if (hit != NULL)
+		hit[10] = 'X';
+	CHECK_EQ(0, fdt_read_machine(blob, n, &alone).error);
+	CHECK_EQ(0, alone.uart_named);
+	CHECK_EQ(want->first_uart, alone.uart.base);
+	CHECK(plat_board_match(&alone) == board);
+	CHECK(fdt_take_console_alias(blob, n, board->console_alias, &alone));
+	CHECK_EQ(1, alone.uart_named);
+	CHECK_EQ(named.uart.base, alone.uart.base);
+	CHECK_EQ(named.uart.size, alone.uart.size);
+	CHECK_EQ(named.uart_kind, alone.uart_kind);
+	CHECK_EQ(named.uart_reg_shift, alone.uart_reg_shift);
+	CHECK_EQ(named.uart_reg_width, alone.uart_reg_width);
+	/* An alias the tree lacks leaves the console as it was. */
+	CHECK(!fdt_take_console_alias(blob, n, "serial9", &alone));
+	CHECK_EQ(named.uart.base, alone.uart.base);
+	free(blob);
+}
+
+/* The RPi 4's first UART, the PL011, goes to the Bluetooth chip: the mini UART is the console. */
+TEST(board_rpi4_keeps_the_mini_uart)
+{
+	(void)arena;
+	board_fact_check(
+	    &(struct board_fact){"broadcom/bcm2711-rpi-4-b.dtb", "bcm2711-rpi-4-b", 0xfe201000U});
+}
+
+/* The ROCK Pi 4B's uart0 carries Bluetooth too: its debug UART2 is the console. */
+TEST(board_rk3399_keeps_uart2)
+{
+	(void)arena;
+	board_fact_check(&(struct board_fact){"rockchip/rk3399-rock-pi-4b.dtb", "rk3399-rock-pi-4b",
+	                                      0xff180000U});
+}
+
+TEST(board_imx8mm_evk_keeps_uart2)
+{
+	(void)arena;
+	board_fact_check(
+	    &(struct board_fact){"freescale/imx8mm-evk.dtb", "imx8mm-evk", 0x30890000U});
+}
+
+TEST(board_juno_r2_keeps_uart0)
+{
+	(void)arena;
+	board_fact_check(&(struct board_fact){"arm/juno-r2.dtb", "juno-uboot", 0x7ff80000U});
+}
+
+TEST(board_zcu102_keeps_uart0)
+{
+	(void)arena;
+	board_fact_check(
+	    &(struct board_fact){"xilinx/zynqmp-zcu102-rev1.0.dtb", "xilinx-zcu102", 0xff000000U});
+}
+
+/* Every folder of hyp/platform but common/ is one entry of the table, under its folder's name,
+ * and no two entries share a compatible (the first would always win). Run from the repo's top. */
+TEST(board_table_is_the_platform_folders)
+{
+	DIR *d = opendir("hyp/platform");
+	struct dirent *e;
+	uint32_t folders = 0;
+
+	(void)arena;
+	CHECK(d != NULL);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		bool listed = false;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || strcmp(e->d_name, "common") == 0)
+			continue;
+		folders++;
+		for (uint32_t i = 0; i < plat_board_count; i++)
+			listed = listed || strcmp(plat_boards[i]->name, e->d_name) == 0;
+		if (!listed)
+			printf("hyp/platform/%s: not in plat_boards\n", e->d_name);
+		CHECK(listed);
+	}
+	if (d != NULL)
+		(void)closedir(d);
+	CHECK_EQ(folders, plat_board_count);
+	for (uint32_t i = 0; i < plat_board_count; i++) {
+		for (uint32_t j = i + 1; j < plat_board_count; j++)
+			CHECK(strcmp(plat_boards[i]->compatible, plat_boards[j]->compatible) != 0);
+	}
 }

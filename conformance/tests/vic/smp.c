@@ -26,8 +26,11 @@
 #define VM2_GICR(i)        (plat.gicr + VM2_GICR_STRIDE * (i))
 
 /* SMP_TEST(name, enables...) defines vic.smp_<name> with `vm` (two vCPUs, started, each with the
- * INTIDs listed enabled) besides rc and self; SKIP without the vCPU calls or the VIC. */
-#define SMP_TEST(name, ...)                                                                        \
+ * INTIDs listed enabled) besides rc and self; SKIP without the vCPU calls or the VIC, or on GICv2
+ * (SMP_ANY_GIC_TEST: on both GIC versions, vm2_missing_any_gic). */
+#define SMP_TEST(name, ...)         SMP_TEST_(name, vm2_missing, __VA_ARGS__)
+#define SMP_ANY_GIC_TEST(name, ...) SMP_TEST_(name, vm2_missing_any_gic, __VA_ARGS__)
+#define SMP_TEST_(name, missing, ...)                                                              \
 	static void smp_body_##name(const struct root_caps *rc, const struct ipc_self *self,       \
 	                            struct vm2 *vm);                                               \
 	IPC_TEST(vic, smp_##name, GH_API_FLAG0_VIC | GH_API_FLAG0_DOORBELL, "vic", true)           \
@@ -35,7 +38,7 @@
 		static const u64 on_[] = {__VA_ARGS__};                                            \
 		struct vm2_opts o_;                                                                \
 		struct vm2 vm_;                                                                    \
-		const char *why_ = vm2_missing();                                                  \
+		const char *why_ = missing();                                                      \
 		if (why_)                                                                          \
 			SKIP("%s", why_);                                                          \
 		memset(&o_, 0, sizeof(o_));                                                        \
@@ -234,13 +237,44 @@ SMP_TEST(spi_kept_while_masked, SMP_SPI)
 }
 
 /* GICD_IROUTER Interrupt_Routing_Mode (any one vCPU may take the SPI); GICD_ICFGR: two bits per
- * INTID, the upper one set for edge-triggered. */
+ * INTID, the upper one set for edge-triggered; GICv2's GICD_ITARGETSR: one byte per INTID, bit n
+ * CPU interface n (vCPU n). */
 #define SMP_IROUTER_IRM    (1U << 31)
+#define SMP_GICD_ITARGETSR 0x0800
+#define SMP_ITARGETS(cpus) ((u32)(cpus) << (8 * (SMP_SPI % 4)))
 #define SMP_GICD_ICFGR     0x0C00
 #define SMP_GICD_ISACTIVER 0x0300
 #define SMP_SPI_BIT        (1U << (SMP_SPI % 32))
 #define SMP_ICFGR_EDGE     (2U << (2 * (SMP_SPI % 16)))
 #define SMP_DEAD_WAIT_MS   50
+
+/*
+ * SPI 77 routed so that vCPU 0 (the one on the CPU when it rings) is given it: on GICv3 to any vCPU
+ * (IROUTER.IRM), so that once vCPU 0 is dead vCPU 1 may take it as it is; on GICv2 to vCPU 0 alone
+ * (ITARGETSR: humpy gives an SPI to the lowest vCPU its targets name, dead or not), and
+ * smp_route_to_1 moves it to vCPU 1 once vCPU 0 is dead, as a guest moves interrupts off a CPU it
+ * took down.
+ */
+static void smp_route_first(struct vm2 *vm)
+{
+	if (plat.gic_version == 2)
+		vm2_cmd(vm, 0, VM2_WRITE32, plat.gicd + SMP_GICD_ITARGETSR + (SMP_SPI & ~3U),
+		        SMP_ITARGETS(1U << 0));
+	else
+		vm2_cmd(vm, 0, VM2_WRITE32, plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI,
+		        SMP_IROUTER_IRM);
+}
+
+static void smp_route_to_1(struct vm2 *vm)
+{
+	u64 targets = plat.gicd + SMP_GICD_ITARGETSR + (SMP_SPI & ~3U);
+
+	if (plat.gic_version != 2 || test_has_failed())
+		return;
+	vm2_cmd(vm, 1, VM2_WRITE32, targets, SMP_ITARGETS(1U << 1));
+	ASSERT_EQ("GICD_ITARGETSR19 read back", vm2_cmd(vm, 1, VM2_READ32, targets, 0),
+	          SMP_ITARGETS(1U << 1));
+}
 
 /* vCPU 0 dies: killed from here (off the CPU: its list registers are saved) or powered off by
  * itself (on the CPU: its list registers are live); a vCPU that is off takes a register write
@@ -263,21 +297,20 @@ static void smp_vcpu0_dies(struct vm2 *vm, bool kill)
 }
 
 /*
- * SPI 77 (a doorbell, auto-acknowledged, level) routed to any vCPU (IROUTER.IRM), rung by vCPU 0
- * and so listed for it: vCPU 0 takes it and holds it active (never ends it; GICD_ISACTIVER2 reads
- * bit 13), vCPU 1 takes nothing; vCPU 0 dies: 77 is no longer active (ISACTIVER2 reads 0, the dead
- * vCPU can never end it) and when the root VM rings the doorbell again vCPU 1 takes it exactly
- * once.
+ * SPI 77 (a doorbell, auto-acknowledged, level) routed by smp_route_first, rung by vCPU 0 and so
+ * listed for it: vCPU 0 takes it and holds it active (never ends it; GICD_ISACTIVER2 reads bit 13),
+ * vCPU 1 takes nothing; vCPU 0 dies: 77 is no longer active (ISACTIVER2 reads 0, the dead vCPU can
+ * never end it) and when the root VM rings the doorbell again vCPU 1 takes it exactly once.
  */
 static void smp_dead_holder(const struct root_caps *rc, struct vm2 *vm, bool kill)
 {
-	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+	u64 db = db_make(rc);
 	u64 isactiver = plat.gicd + SMP_GICD_ISACTIVER + 4 * (SMP_SPI / 32);
 
 	if (!smp_db_bind_spi(vm, db))
 		return;
 	vm->cpu[0]->hold[SMP_SPI / 64] |= 1ULL << (SMP_SPI % 64);
-	vm2_cmd(vm, 0, VM2_WRITE32, route, SMP_IROUTER_IRM);
+	smp_route_first(vm);
 	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
 	vm2_wait(vm, 0, SMP_SPI, 1);
 	if (!vm2_expect("rung by vCPU 0, held active", vm, 0, SMP_SPI, 1, 1) ||
@@ -288,6 +321,7 @@ static void smp_dead_holder(const struct root_caps *rc, struct vm2 *vm, bool kil
 	smp_vcpu0_dies(vm, kill);
 	ASSERT_EQ("GICD_ISACTIVER2 read by vCPU 1, vCPU 0 dead",
 	          vm2_cmd(vm, 1, VM2_READ32, isactiver, 0), 0);
+	smp_route_to_1(vm);
 	ASSERT_EQ("the root VM's doorbell_send (x0)", vc(GH_HVC_DOORBELL_SEND, db, 1, 0, 0), 0);
 	vm2_wait(vm, 1, SMP_SPI, 1);
 	if (!vm2_expect("rung again, vCPU 0 dead", vm, 1, SMP_SPI, 1, 1))
@@ -300,7 +334,7 @@ static void smp_dead_holder(const struct root_caps *rc, struct vm2 *vm, bool kil
  * point 6, a VM's vCPU that cannot go on is stopped alone): smp_dead_holder with vcpu_kill. While
  * the dead vCPU's list registers still held 77 (listed, active), no other vCPU would be given it.
  */
-SMP_TEST(killed_holder_spi_moves, SMP_SPI)
+SMP_ANY_GIC_TEST(killed_holder_spi_moves, SMP_SPI)
 {
 	smp_dead_holder(rc, vm, true);
 }
@@ -309,27 +343,28 @@ SMP_TEST(killed_holder_spi_moves, SMP_SPI)
  * Proves the same for a vCPU that powers itself off holding the SPI active (§2 vcpu_poweroff: it
  * leaves the CPU with 77 live in its list registers): vCPU 1 takes the next ring exactly once.
  */
-SMP_TEST(poweroff_holder_spi_moves, SMP_SPI)
+SMP_ANY_GIC_TEST(poweroff_holder_spi_moves, SMP_SPI)
 {
 	smp_dead_holder(rc, vm, false);
 }
 
 /*
  * Proves a pending edge SPI listed for a vCPU that is killed before it takes it is not lost: SPI
- * 77 configured edge (GICD_ICFGR), routed to any vCPU, rung by vCPU 0 whose priority mask is 0
- * (listed for it, pending, not taken; vCPU 1 runs and takes nothing); vCPU 0 killed: vCPU 1 takes
- * 77 exactly once with no new ring (the latch the dead vCPU's list register held comes back).
+ * 77 configured edge (GICD_ICFGR), routed by smp_route_first, rung by vCPU 0 whose priority mask
+ * is 0 (listed for it, pending, not taken; vCPU 1 runs and takes nothing); vCPU 0 killed (and on
+ * GICv2 the SPI routed to vCPU 1): vCPU 1 takes 77 exactly once with no new ring (the latch the
+ * dead vCPU's list register held comes back).
  */
-SMP_TEST(killed_pending_spi_moves, SMP_SPI)
+SMP_ANY_GIC_TEST(killed_pending_spi_moves, SMP_SPI)
 {
-	u64 db = db_make(rc), route = plat.gicd + VM2_GICD_IROUTER + 8 * SMP_SPI;
+	u64 db = db_make(rc);
 	u64 icfgr = plat.gicd + SMP_GICD_ICFGR + 4 * (SMP_SPI / 16);
 
 	if (!smp_db_bind_spi(vm, db))
 		return;
 	vm2_cmd(vm, 0, VM2_WRITE32, icfgr, SMP_ICFGR_EDGE);
 	ASSERT_EQ("ICFGR read back", vm2_cmd(vm, 1, VM2_READ32, icfgr, 0), SMP_ICFGR_EDGE);
-	vm2_cmd(vm, 0, VM2_WRITE32, route, SMP_IROUTER_IRM);
+	smp_route_first(vm);
 	vm2_cmd(vm, 0, VM2_PMR, 0, 0);
 	ASSERT_EQ("vCPU 0's doorbell_send (x0)", vm2_cmd(vm, 0, VM2_DB_SEND, db, 1), 0);
 	vm2_cmd(vm, 1, VM2_NOP, 0, 0);
@@ -339,6 +374,7 @@ SMP_TEST(killed_pending_spi_moves, SMP_SPI)
 	    !vm2_expect("pending for vCPU 0 (masked)", vm, 1, SMP_SPI, 0, 0))
 		return;
 	smp_vcpu0_dies(vm, true);
+	smp_route_to_1(vm);
 	vm2_wait(vm, 1, SMP_SPI, 1);
 	if (!vm2_expect("vCPU 0 killed", vm, 1, SMP_SPI, 1, 1))
 		return;

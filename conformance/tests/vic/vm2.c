@@ -1,5 +1,6 @@
 /* vm2: a second VM with a VIC of its own, its vCPUs' program and the root VM's side (vm2.h). */
 #include <humpy/arch.h>
+#include <humpy/irq.h>
 #include <humpy/plat.h>
 #include <humpy/root.h>
 
@@ -8,6 +9,8 @@
 #define VM2_GICD_CTLR_ARE_G1 0x12U
 #define VM2_GICR_WAKER       0x0014
 #define VM2_INTID_MASK       0xffffffULL
+#define VM2_GICV2_INTID_MASK 0x3ffULL /* GICC_IAR: an SGI's source CPU above the INTID */
+#define VM2_GICC_PMR         0x0004
 #define VM2_SPURIOUS         1020
 #define VM2_WAIT_MS          200
 #define CNTV_CTL_ENABLE      1ULL
@@ -28,7 +31,8 @@ static u64 vm2_own_gicr(void)
 
 static void vm2_enable(u64 intid, bool on)
 {
-	if (intid >= 32)
+	/* GICv2: the SGI/PPI enables are the distributor's word 0, banked per vCPU. */
+	if (intid >= 32 || plat.gic_version == 2)
 		vm2_w32(plat.gicd + (on ? VM2_GICD_ISENABLER : VM2_GICD_ICENABLER) +
 		            4 * (intid / 32),
 		        1U << (intid % 32));
@@ -94,6 +98,10 @@ static void vm2_exec(struct vm2_cpu *m)
 		v = sysreg_read(mpidr_el1);
 		break;
 	case VM2_PMR:
+		if (plat.gic_version == 2) {
+			vm2_w32(plat.gicc + VM2_GICC_PMR, (u32)m->a0);
+			break;
+		}
 		sysreg_write(icc_pmr_el1, m->a0);
 		isb();
 		break;
@@ -119,7 +127,8 @@ static void vm2_exec(struct vm2_cpu *m)
 static void vm2_drain(struct vm2_cpu *m)
 {
 	for (;;) {
-		u64 iar = sysreg_read(icc_iar1_el1) & VM2_INTID_MASK;
+		u32 ack = irq_ack();
+		u64 iar = ack & (plat.gic_version == 2 ? VM2_GICV2_INTID_MASK : VM2_INTID_MASK);
 
 		if (iar >= VM2_SPURIOUS)
 			return;
@@ -134,8 +143,7 @@ static void vm2_drain(struct vm2_cpu *m)
 		m->last = iar;
 		if (iar < VM2_INTIDS && ((m->hold[iar / 64] >> (iar % 64)) & 1))
 			continue;
-		sysreg_write(icc_eoir1_el1, iar);
-		isb();
+		irq_eoi(ack);
 	}
 }
 
@@ -144,13 +152,10 @@ static void vm2_run(struct vcpu2 *c)
 {
 	struct vm2_cpu *m = (struct vm2_cpu *)(uintptr_t)c->arg;
 
-	vm2_w32(plat.gicd, VM2_GICD_CTLR_ARE_G1);
-	vm2_w32(vm2_own_gicr() + VM2_GICR_WAKER, 0);
-	sysreg_write(icc_sre_el1, 7);
-	isb();
-	sysreg_write(icc_pmr_el1, 0xff);
-	sysreg_write(icc_igrpen1_el1, 1);
-	isb();
+	vm2_w32(plat.gicd, VM2_GICD_CTLR_ARE_G1); /* GICv2: EnableGrp1 (ARE is RAZ/WI) */
+	if (plat.gic_version != 2)
+		vm2_w32(vm2_own_gicr() + VM2_GICR_WAKER, 0);
+	irq_cpu_enable(); /* PMR 0xff, group 1 enabled: ICC_* or GICC */
 	for (u64 n = 0; n < VM2_INTIDS; n++) {
 		if ((m->enable[n / 64] >> (n % 64)) & 1)
 			vm2_enable(n, true);
@@ -190,6 +195,11 @@ static bool vm2_until_changed(const volatile u64 *word, u64 old)
 	while (*word == old && timer_now() < end)
 		vc(GH_HVC_SCHEDULER_YIELD, GH_VCPU_YIELD_HINT_GENERIC, 0, 0, 0);
 	return *word != old;
+}
+
+const char *vm2_missing_any_gic(void)
+{
+	return vcpu_missing();
 }
 
 const char *vm2_missing(void)

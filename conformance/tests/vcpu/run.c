@@ -679,6 +679,38 @@ static void run_prog_vmmio(struct vcpu2 *c)
 	run_prog_yield(c);
 }
 
+/* The body of run_vmmio_read_write with range [ipa, ipa+0x40) added (removed by the caller). */
+static void run_vmmio_read_write_in(const struct root_caps *rc, u64 vic, u64 ipa)
+{
+	u64 t = run_thread(rc, vic, V2_CALL, run_prog_vmmio);
+	struct vcpu2 *c = vcpu2_block(0);
+
+	RETURN_IF_FAILED();
+	c->arg = mmu_test_va(RUN_VMMIO_PAGE);
+	if (!run_poweron(t))
+		return;
+	run_expect_wakeups("after poweron", 1);
+	ASSERT_RUN_DATA("vcpu_run to its 8-byte load", run(t), RUN_STATE(VMMIO_READ), ipa, 8, 0);
+	ASSERT_RUN_DATA("vcpu_run_check at it", run_check(t), RUN_STATE(VMMIO_READ), ipa, 8, 0);
+	ASSERT_TRUE("irq_enable again", irq_enable(RUN_VIRQ));
+	irq_settle(RUN_TIMER_MS);
+	run_expect_wakeups("stopped at a VMMIO access (no wakeup VIRQ)", 1);
+	ASSERT_RUN_DATA("resumed: its signed byte load", run_resume(t, 0x1122334455667788ULL),
+	                RUN_STATE(VMMIO_READ), ipa + 0x11, 1, 0);
+	ASSERT_RUN_DATA("resumed: its signed halfword load", run_resume(t, 0x1f0),
+	                RUN_STATE(VMMIO_READ), ipa + 0x22, 2, 0);
+	ASSERT_RUN_DATA("resumed: its word store", run_resume(t, 0x8001), RUN_STATE(VMMIO_WRITE),
+	                ipa + 0x34, 4, 0xcafef00dULL);
+	ASSERT_RUN_DATA("vcpu_run_check at it", run_check(t), RUN_STATE(VMMIO_WRITE), ipa + 0x34, 4,
+	                0xcafef00dULL);
+	ASSERT_RUN_DATA("resumed: to its yield", run_resume(t, 0x5a5a), RUN_STATE(READY), 0, 0, 0);
+	ASSERT_EQ("its 8-byte load", run_vmmio_got[0], 0x1122334455667788ULL);
+	ASSERT_EQ("its signed byte load (X)", run_vmmio_got[1], 0xfffffffffffffff0ULL);
+	ASSERT_EQ("its signed halfword load (W)", run_vmmio_got[2], 0xffff8001ULL);
+	ASSERT_EQ("past its accesses", c->stamp, 1);
+	ASSERT_EQ("its exceptions", c->faults, 0);
+}
+
 /*
  * Proves VMMIO_READ and VMMIO_WRITE with exact data (section 9): range [IPA, IPA+0x40) added;
  * vcpu_run returns state 4 with the IPA and size 8 (data2 0), vcpu_run_check the same; no wakeup
@@ -691,46 +723,17 @@ static void run_prog_vmmio(struct vcpu2 *c)
  */
 RUN_TEST(run_vmmio_read_write)
 {
-	u64 ipa = run_vmmio_ipa(), t;
-	struct vcpu2 *c;
+	u64 ipa = run_vmmio_ipa();
 
 	if (ipa == 0)
 		return;
-	t = run_thread(rc, vic, V2_CALL, run_prog_vmmio);
-	if (t == GH_CAP_INVALID || run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_ADD) != 0) {
-		test_fail("fixture: a proxied vCPU, VMMIO range [0x%lx, +0x40)", ipa);
-		mmu_test_reset();
-		return;
+	if (run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_ADD) != 0) {
+		test_fail("fixture: VMMIO range [0x%lx, +0x40)", ipa);
+	} else {
+		run_vmmio_read_write_in(rc, vic, ipa);
+		if (run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_REMOVE) != 0)
+			test_fail("remove the range: not OK");
 	}
-	c = vcpu2_block(0);
-	c->arg = mmu_test_va(RUN_VMMIO_PAGE);
-	if (run_poweron(t)) {
-		run_expect_wakeups("after poweron", 1);
-		ASSERT_RUN_DATA("vcpu_run to its 8-byte load", run(t), RUN_STATE(VMMIO_READ), ipa,
-		                8, 0);
-		ASSERT_RUN_DATA("vcpu_run_check at it", run_check(t), RUN_STATE(VMMIO_READ), ipa, 8,
-		                0);
-		ASSERT_TRUE("irq_enable again", irq_enable(RUN_VIRQ));
-		irq_settle(RUN_TIMER_MS);
-		run_expect_wakeups("stopped at a VMMIO access (no wakeup VIRQ)", 1);
-		ASSERT_RUN_DATA("resumed: its signed byte load",
-		                run_resume(t, 0x1122334455667788ULL), RUN_STATE(VMMIO_READ),
-		                ipa + 0x11, 1, 0);
-		ASSERT_RUN_DATA("resumed: its signed halfword load", run_resume(t, 0x1f0),
-		                RUN_STATE(VMMIO_READ), ipa + 0x22, 2, 0);
-		ASSERT_RUN_DATA("resumed: its word store", run_resume(t, 0x8001),
-		                RUN_STATE(VMMIO_WRITE), ipa + 0x34, 4, 0xcafef00dULL);
-		ASSERT_RUN_DATA("vcpu_run_check at it", run_check(t), RUN_STATE(VMMIO_WRITE),
-		                ipa + 0x34, 4, 0xcafef00dULL);
-		ASSERT_RUN_DATA("resumed: to its yield", run_resume(t, 0x5a5a), RUN_STATE(READY), 0,
-		                0, 0);
-		ASSERT_EQ("its 8-byte load", run_vmmio_got[0], 0x1122334455667788ULL);
-		ASSERT_EQ("its signed byte load (X)", run_vmmio_got[1], 0xfffffffffffffff0ULL);
-		ASSERT_EQ("its signed halfword load (W)", run_vmmio_got[2], 0xffff8001ULL);
-		ASSERT_EQ("past its accesses", c->stamp, 1);
-		ASSERT_EQ("its exceptions", c->faults, 0);
-	}
-	ASSERT_EQ("remove the range", run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_REMOVE), 0);
 	mmu_test_reset();
 }
 
@@ -761,7 +764,7 @@ __asm__(".text\n"
         "	eret\n"
         ".endr\n");
 extern const char run_vmmio_vectors[], run_vmmio_past[], run_vmmio_across[], run_vmmio_pair[],
-    run_vmmio_in[], run_vmmio_removed[];
+    run_vmmio_in[], run_vmmio_removed[], run_vmmio_own[];
 
 /*
  * With range [va+4, va+12): a load past it, an 8-byte load across its end, an LDP inside it (ISV
@@ -807,6 +810,24 @@ static void run_prog_vmmio_faults(struct vcpu2 *c)
 	run_prog_yield(c);
 }
 
+/* An ordinary (not proxied) vCPU's load at c->arg + 4, then yields forever (stamp 1 after it). */
+static void run_prog_vmmio_own(struct vcpu2 *c)
+{
+	u64 a;
+
+	sysreg_write(vbar_el1, (u64)(uintptr_t)run_vmmio_vectors);
+	isb();
+	__asm__ volatile(".global run_vmmio_own\nrun_vmmio_own: ldr %w0, [%1, #4]"
+	                 : "=&r"(a)
+	                 : "r"(c->arg)
+	                 : "x9", "x10", "memory");
+	c->stamp = 1;
+	for (;;) {
+		c->counter++;
+		run_v2_yield();
+	}
+}
+
 /* The proxied vCPU took exception `n`: the injected abort (section 8 step 4) at `insn`, FAR `far`.
  */
 static void run_vmmio_abort(const char *what, u64 n, u64 far, const char *insn)
@@ -820,61 +841,73 @@ static void run_vmmio_abort(const char *what, u64 n, u64 far, const char *insn)
 		    run_vmmio_seen.far, far, run_vmmio_seen.elr, (u64)(uintptr_t)insn);
 }
 
+/* The body of run_vmmio_not_exits with range [ipa+4, ipa+12) added; the caller cleans up. */
+static void run_vmmio_not_exits_in(const struct root_caps *rc, u64 vic, u64 ipa)
+{
+	u64 va = mmu_test_va(RUN_VMMIO_PAGE),
+	    t = run_thread(rc, vic, V2_CALL, run_prog_vmmio_faults);
+	u64 own, n;
+	struct vcpu2 *c = vcpu2_block(0), *o;
+	struct exc_record rec;
+
+	RETURN_IF_FAILED();
+	run_vmmio_seen.n = 0;
+	c->arg = va;
+	if (!run_poweron(t))
+		return;
+	ASSERT_RUN("vcpu_run: a load past the range", run(t), RUN_STATE(READY), 0);
+	run_vmmio_abort("a load past the range", 1, va + 0x10, run_vmmio_past);
+	ASSERT_RUN("vcpu_run: a load across its end", run(t), RUN_STATE(READY), 0);
+	run_vmmio_abort("a load across its end", 2, va + 8, run_vmmio_across);
+	ASSERT_RUN("vcpu_run: an LDP inside it", run(t), RUN_STATE(READY), 0);
+	run_vmmio_abort("an LDP inside it (ISV 0)", 3, va + 4, run_vmmio_pair);
+	ASSERT_RUN_DATA("vcpu_run: a load inside it", run(t), RUN_STATE(VMMIO_READ), ipa + 4, 4, 0);
+	ASSERT_RUN("resumed: to its yield", run_resume(t, 0x5eed), RUN_STATE(READY), 0);
+	ASSERT_EQ("its load's value", c->result, 0x5eed);
+	ASSERT_EQ("its progress", c->stamp, 4);
+	ASSERT_EQ("remove the range", run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE), 0);
+	ASSERT_RUN("vcpu_run: the load after the remove", run(t), RUN_STATE(READY), 0);
+	run_vmmio_abort("the load after the remove", 4, va + 4, run_vmmio_removed);
+	ASSERT_EQ("its progress", c->stamp, 5);
+	RETURN_IF_FAILED();
+	ASSERT_EQ("add the range again", run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_ADD), 0);
+	own = vcpu_thread(rc, true);
+	n = run_vmmio_seen.n;
+	o = vcpu2_prepare(1, V2_CALL, va, 2);
+	o->arg2 = (u64)(uintptr_t)run_prog_vmmio_own;
+	RETURN_IF_FAILED();
+	ASSERT_EQ("poweron of a second vCPU scheduled on its own",
+	          vc(GH_HVC_VCPU_POWERON, own, (u64)(uintptr_t)vcpu2_entry, (u64)(uintptr_t)o, 0),
+	          0);
+	ASSERT_TRUE("the second vCPU got past its load", vcpu_yield_until_changed(&o->stamp, 0, 8));
+	run_vmmio_abort("a vCPU scheduled on its own", n + 1, va + 4, run_vmmio_own);
+	exc_expect_begin();
+	probe_read32(va + 4);
+	rec = exc_expect_end();
+	ASSERT_FAULT("the boot vCPU's own load in the range", rec, FAULT_ESR_DABT, va + 4,
+	             (u64)(uintptr_t)probe_read32_insn);
+}
+
 /*
  * Proves which accesses are not VMMIO exits and get the abort as before (section 8 steps 3, 4):
  * with range [IPA+4, IPA+12) a proxied vCPU's load at IPA+0x10 (outside), its 8-byte load at
  * IPA+8 (across the end) and its LDP at IPA+4 (ISV 0) each take the injected abort (ESR
  * 0x96000010, FAR the VA, ELR the instruction) and the runs end READY at its yields; its load at
  * IPA+4 is state 4 (IPA+4, size 4) and loads the resumed 0x5eed; once the range is removed the
- * same load takes the abort. The boot vCPU, not run through vcpu_run, takes the abort on a load
- * inside the range (added again).
+ * same load takes the abort. With the range added again, vCPUs not run through vcpu_run take the
+ * abort on a load inside it: a second vCPU of the same address space scheduled on its own, and the
+ * boot vCPU.
  */
 RUN_TEST(run_vmmio_not_exits)
 {
-	u64 ipa = run_vmmio_ipa(), va = mmu_test_va(RUN_VMMIO_PAGE), t;
-	struct vcpu2 *c;
-	struct exc_record rec;
+	u64 ipa = run_vmmio_ipa();
 
 	if (ipa == 0)
 		return;
-	t = run_thread(rc, vic, V2_CALL, run_prog_vmmio_faults);
-	if (t == GH_CAP_INVALID || run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_ADD) != 0) {
-		test_fail("fixture: a proxied vCPU, VMMIO range [0x%lx, +8)", ipa + 4);
-		mmu_test_reset();
-		return;
-	}
-	run_vmmio_seen.n = 0;
-	c = vcpu2_block(0);
-	c->arg = va;
-	if (run_poweron(t)) {
-		ASSERT_RUN("vcpu_run: a load past the range", run(t), RUN_STATE(READY), 0);
-		run_vmmio_abort("a load past the range", 1, va + 0x10, run_vmmio_past);
-		ASSERT_RUN("vcpu_run: a load across its end", run(t), RUN_STATE(READY), 0);
-		run_vmmio_abort("a load across its end", 2, va + 8, run_vmmio_across);
-		ASSERT_RUN("vcpu_run: an LDP inside it", run(t), RUN_STATE(READY), 0);
-		run_vmmio_abort("an LDP inside it (ISV 0)", 3, va + 4, run_vmmio_pair);
-		ASSERT_RUN_DATA("vcpu_run: a load inside it", run(t), RUN_STATE(VMMIO_READ),
-		                ipa + 4, 4, 0);
-		ASSERT_RUN("resumed: to its yield", run_resume(t, 0x5eed), RUN_STATE(READY), 0);
-		ASSERT_EQ("its load's value", c->result, 0x5eed);
-		ASSERT_EQ("its progress", c->stamp, 4);
-		ASSERT_EQ("remove the range", run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE), 0);
-		ASSERT_RUN("vcpu_run: the load after the remove", run(t), RUN_STATE(READY), 0);
-		run_vmmio_abort("the load after the remove", 4, va + 4, run_vmmio_removed);
-		ASSERT_EQ("its progress", c->stamp, 5);
-	} else {
-		run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE);
-	}
-	if (run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_ADD) != 0) {
-		test_fail("fixture: add the range again");
-		mmu_test_reset();
-		return;
-	}
-	exc_expect_begin();
-	probe_read32(va + 4);
-	rec = exc_expect_end();
-	ASSERT_EQ("remove the range", run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE), 0);
+	if (run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_ADD) != 0)
+		test_fail("fixture: VMMIO range [0x%lx, +8)", ipa + 4);
+	else
+		run_vmmio_not_exits_in(rc, vic, ipa);
+	run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE); /* BUSY if the body removed it last */
 	mmu_test_reset();
-	ASSERT_FAULT("the boot vCPU's own load in the range", rec, FAULT_ESR_DABT, va + 4,
-	             (u64)(uintptr_t)probe_read32_insn);
 }

@@ -48,6 +48,8 @@ struct world {
 	 */
 	unsigned memextents_made;
 	unsigned addrspaces_made;
+	unsigned sources_made; /* doorbells and message queues: the VIRQ sources a call checks */
+	bool restored;         /* the last world_reset restored the snapshot (not a build) */
 };
 
 extern struct world world;

@@ -13,6 +13,11 @@ LAVA_REPORTS      ?= $(REPORTS)/lava
 LAVA_HYP_ELF      ?= $(or $(HYP_ELF),$(BUILD)/hyp/hyp.elf)
 LAVA_HUMPY_BIN    ?= $(or $(HYP_PACKED),$(BUILD)/hyp/humpy.bin)
 LAVA_GUEST_BIN    ?= $(or $(GUEST_BIN),$(BUILD)/conformance/guest.bin)
+# The xilinx-zcu102 job's image: what `make conformance MACHINE=zcu102` boots on QEMU's model
+# (hyp.bin, the guest and the VM tree the harness makes for that machine, packed; no bootargs, so
+# the guest runs every test), made by the harness's own code (python3 -m humpy_harness pack).
+LAVA_HYP_BIN      ?= $(or $(HYP_BIN),$(BUILD)/hyp/hyp.bin)
+LAVA_HUMPY_ZCU102 ?= $(dir $(LAVA_HUMPY_BIN))humpy-zcu102.bin
 # The qemu job's VM device tree: empty bootargs, so the guest runs every test (like humpy.bin).
 LAVA_VM_DTB       ?= $(LAVA_BUILD)/vm.dtb
 # A saved test list (ids, or the guest's list output) instead of a list boot through the harness.
@@ -39,13 +44,13 @@ LAVA_SNAPSHOT     := $(LAVA_BUILD)/images
 LAVA_SERVER_DIR   := $(LAVA_BUILD)/lava-server
 LAVA_SERVER_STAMP := $(LAVA_SERVER_DIR)/.unpacked
 LAVA_PY           := PYTHONPATH=lava-jobs/tools $(PYTHON) -m humpy_lava
-LAVA_IMAGES        = $(LAVA_HYP_ELF) $(LAVA_GUEST_BIN) $(LAVA_VM_DTB) $(LAVA_HUMPY_BIN)
+LAVA_IMAGES        = $(LAVA_HYP_ELF) $(LAVA_GUEST_BIN) $(LAVA_VM_DTB) $(LAVA_HUMPY_BIN) $(LAVA_HUMPY_ZCU102)
 LAVA_IMAGE_ARGS    = --hyp $(LAVA_HYP_ELF) --guest $(LAVA_GUEST_BIN) --vm-dtb $(LAVA_VM_DTB) \
-                     --humpy-bin $(LAVA_HUMPY_BIN) $(if $(LAVA_BOARD_DTB),--board-dtb $(LAVA_BOARD_DTB)) \
+                     --humpy-bin $(LAVA_HUMPY_BIN) --humpy-zcu102 $(LAVA_HUMPY_ZCU102) $(if $(LAVA_BOARD_DTB),--board-dtb $(LAVA_BOARD_DTB)) \
                      $(if $(LAVA_TESTS_FILE),--tests-file $(LAVA_TESTS_FILE)) --reports $(LAVA_REPORTS)
 LAVA_TYPE_ARGS     = $(foreach d,$(LAVA_DEVICE_TYPE),--device-type $(d))
 LAVA_SNAPSHOT_IMAGES = $(addprefix $(LAVA_SNAPSHOT)/,$(notdir $(LAVA_IMAGES) $(LAVA_BOARD_DTB)))
-LAVA_SNAPSHOT_ARGS = $(foreach a,hyp:HYP_ELF guest:GUEST_BIN vm-dtb:VM_DTB humpy-bin:HUMPY_BIN,\
+LAVA_SNAPSHOT_ARGS = $(foreach a,hyp:HYP_ELF guest:GUEST_BIN vm-dtb:VM_DTB humpy-bin:HUMPY_BIN humpy-zcu102:HUMPY_ZCU102,\
                      --$(word 1,$(subst :, ,$(a))) $(LAVA_SNAPSHOT)/$(notdir $(LAVA_$(word 2,$(subst :, ,$(a)))))) \
                      $(if $(LAVA_BOARD_DTB),--board-dtb $(LAVA_SNAPSHOT)/$(notdir $(LAVA_BOARD_DTB)))
 
@@ -69,8 +74,13 @@ $(LAVA_VM_DTB): scripts/vm-dtb.sh
 	@mkdir -p $(dir $@)
 	@QEMU=$(QEMU) scripts/vm-dtb.sh $@ ""
 
+$(LAVA_HUMPY_ZCU102): $(LAVA_HYP_BIN) $(LAVA_GUEST_BIN) harness/humpy_harness/qemu.py scripts/vm-dtb.sh \
+		hyp/tools/pack-image.py
+	@PYTHONPATH=harness $(PYTHON) -m humpy_harness pack --machine zcu102 --hyp $(LAVA_HYP_BIN) \
+		--guest $(LAVA_GUEST_BIN) --qemu $(QEMU) -o $@
+
 lava-jobs: $(LAVA_SERVER_STAMP)
-	@$(MAKE) --no-print-directory -s all $(LAVA_VM_DTB)
+	@$(MAKE) --no-print-directory -s all $(LAVA_VM_DTB) $(LAVA_HUMPY_ZCU102)
 	@$(LAVA_PY) jobs --out $(LAVA_REPORTS)/jobs --server $(LAVA_SERVER_DIR) $(LAVA_IMAGE_ARGS) \
 		--snapshot $(LAVA_SNAPSHOT)
 
@@ -92,7 +102,8 @@ lava-submit:
 		--out $(LAVA_REPORTS)/lab --wait-s $(LAVA_WAIT_S) --poll-s $(LAVA_POLL_S) $(LAVA_TYPE_ARGS) \
 		$(LAVA_EXPECT_ARG)
 
-lava-test: $(LAVA_SERVER_STAMP) $(LAVA_VM_DTB)
+lava-test: $(LAVA_SERVER_STAMP) $(LAVA_VM_DTB) $(LAVA_HUMPY_ZCU102)
 	@LAVA_TEST_BUILD=$(BUILD) LAVA_SERVER_DIR=$(LAVA_SERVER_DIR) LAVA_HYP_ELF=$(LAVA_HYP_ELF) LAVA_GUEST_BIN=$(LAVA_GUEST_BIN) \
-		LAVA_HUMPY_BIN=$(LAVA_HUMPY_BIN) LAVA_VM_DTB=$(LAVA_VM_DTB) \
+		LAVA_HUMPY_BIN=$(LAVA_HUMPY_BIN) LAVA_VM_DTB=$(LAVA_VM_DTB) LAVA_HUMPY_ZCU102=$(LAVA_HUMPY_ZCU102) \
+		LAVA_HYP_BIN=$(LAVA_HYP_BIN) QEMU=$(QEMU) \
 		$(PYTHON) -m pytest -q -p no:cacheprovider lava-jobs/tests

@@ -58,7 +58,7 @@ def _split_csv(values: list[str] | None) -> list[str] | None:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Boot a hypervisor and the humpy conformance guest under "
                 "QEMU, read the guest's line protocol, report verdicts.")
-    sub = p.add_subparsers(dest="command", metavar="run|list|bench|bench-compare",
+    sub = p.add_subparsers(dest="command", metavar="run|list|bench|bench-compare|pack",
                            parser_class=_Parser)
     sub.required = True
     common = _Parser(add_help=False)
@@ -127,6 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("bench", parents=[common], help="run the benchmarks under -icount shift=0")
     bench_compare.add_arguments(sub.add_parser(
         "bench-compare", help="the benchmarks over two hypervisors: both values and B/A"))
+    pack = sub.add_parser("pack", help="the packed image (humpy.bin) a packed machine boots, "
+                          "with no bootargs (the guest runs every test): its LAVA job's image")
+    pack.add_argument("--machine", required=True, choices=[n for n, m in qemu.MACHINES.items()
+                                                           if m.packed])
+    pack.add_argument("--hyp", required=True, help="hyp.bin (an arm64 Image)")
+    pack.add_argument("--guest", default=DEFAULT_GUEST, help=f"default {DEFAULT_GUEST}")
+    pack.add_argument("--qemu", default="qemu-system-aarch64",
+                      help="QEMU binary (dumps the VM's tree)")
+    pack.add_argument("-o", "--out", required=True)
     return p
 
 
@@ -186,6 +195,19 @@ def _err(message: str) -> None:
     print(f"{PROG}: error: {message}", file=sys.stderr)
 
 
+def _pack(args) -> int:
+    try:
+        qemu.check_guest(args.guest)
+        if qemu.image_kind(qemu.check_image(args.hyp, "hypervisor")) != "image":
+            raise UsageError(f"pack: {args.hyp} is not an arm64 Image (hyp.bin)")
+        qemu.pack_for_machine(args.machine, args.hyp, args.guest, args.out,
+                              qemu.find_qemu(args.qemu))
+    except HarnessError as e:
+        _err(str(e))
+        return e.exit_code
+    return EXIT_OK
+
+
 def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     # A shell starting us in the background (`make test &`, CI scripts) passes SIGINT ignored, and
@@ -196,6 +218,8 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(_join_dash_values(argv))
         if args.command == "bench-compare":
             return bench_compare.run(args)
+        if args.command == "pack":
+            return _pack(args)
         cfg = config_from_args(args)
     except UsageError as e:
         _err(str(e))

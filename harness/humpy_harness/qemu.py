@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from .errors import ImageMissing, SetupError, ToolMissing, UsageError
 
 REPO = Path(__file__).resolve().parents[2]
 VM_DTB_SCRIPT = REPO / "scripts" / "vm-dtb.sh"
+PACK_IMAGE = REPO / "hyp" / "tools" / "pack-image.py"
 
 # Upstream Gunyah's QEMU layout (reference §10): the VM's device tree and entry point.
 DTB_ADDR = 0x40F00000
@@ -30,7 +32,7 @@ class Machine:
 
     def __init__(self, qemu_machine: str, extra=(), board_dtb: bool = False,
                  not_yet: str | None = None, vm_gic: int = 3, hyp_image: bool = False,
-                 vm_dt_edits=()):
+                 vm_dt_edits=(), packed: bool = False):
         self.qemu_machine = qemu_machine
         self.extra = list(extra)
         self.vm_gic = vm_gic  # the GIC version of the VM's device tree (its GICC: humpy's GICV)
@@ -39,6 +41,11 @@ class Machine:
         # hyp.elf's link address is no RAM here: boot hyp.bin (an arm64 Image) with -kernel,
         # which QEMU puts at RAM base + 2 MiB and starts with x0 = the board's DT.
         self.hyp_image = hyp_image
+        # Boots humpy.bin, hyp.bin with the guest and the run's VM tree packed behind it as make
+        # packs it (pack_image): the file U-Boot's booti loads on the board, and the one this
+        # board's LAVA job deploys (made by pack_for_machine with no bootargs); QEMU's loader
+        # places nothing else.
+        self.packed = packed
         # fdtput argument lists that turn the virt-shaped VM tree into this board's: the VM sees
         # the board's UART and GIC at the board's addresses (humpy passes the UART page through
         # and maps GICV at the GICC address).
@@ -50,6 +57,11 @@ class Machine:
 # 0xF9020000, each 4 KiB frame repeated over 64 KiB), Cadence UART at 0xFF000000, DRAM from 0;
 # it has a DisplayPort with audio, kept quiet.
 ZCU102_VM_DT_EDITS = [
+    # QEMU writes fresh random seeds into every tree it dumps: zeroed (in place, first, so no
+    # later edit moves random bytes into the tree's free space) the packed image is the same bytes
+    # each time it is made (the LAVA job's, and a harness boot's with no bootargs).
+    ["-t", "x", "/chosen", "rng-seed"] + ["0"] * 8,
+    ["-t", "x", "/chosen", "kaslr-seed", "0", "0"],
     ["-t", "x", "/intc@8000000", "reg", "0", "0xf9010000", "0", "0x10000",
      "0", "0xf9020000", "0", "0x20000"],
     ["-r", "/intc@8000000/v2m@8020000"],
@@ -64,7 +76,7 @@ MACHINES = {
     "virt-gicv2": Machine("virt,virtualization=on,gic-version=2,highmem=off", vm_gic=2),
     "zcu102": Machine("xlnx-zcu102,virtualization=on", ["-display", "none", "-audiodev",
                       "none,id=n"], board_dtb=True, vm_gic=2, hyp_image=True,
-                      vm_dt_edits=ZCU102_VM_DT_EDITS),
+                      vm_dt_edits=ZCU102_VM_DT_EDITS, packed=True),
 }
 DEFAULT_MACHINE = "virt"
 
@@ -147,11 +159,45 @@ def merge_appends(args) -> list[str]:
 def qemu_command(qemu: str, hyp: str, guest: str, dtb: str, extra_args=(),
                  cpu: str = DEFAULT_CPU, smp: int = DEFAULT_SMP, machine: str = DEFAULT_MACHINE,
                  hyp_addr: int | None = None, board_dtb: str | None = None) -> list[str]:
+    """With guest and dtb None, hyp is a packed humpy.bin that carries them (Machine.packed)."""
+    vm_images = [] if guest is None and dtb is None else [
+        "-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
+        "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"]
     return ([qemu] + machine_args(cpu, smp, machine) + hyp_load_args(hyp, hyp_addr) +
-            (["-dtb", str(board_dtb)] if board_dtb else []) +
-            ["-device", f"loader,file={dtb},addr={DTB_ADDR:#x},force-raw=on",
-             "-device", f"loader,file={guest},addr={GUEST_ADDR:#x},force-raw=on"] +
+            (["-dtb", str(board_dtb)] if board_dtb else []) + vm_images +
             merge_appends(extra_args))
+
+
+def pack_image(hyp: str, guest: str, dtb: str, out: str) -> str:
+    """humpy.bin as hyp/hyp.mk packs it (pack-image.py; the guest at GUEST_ADDR, then the VM's
+    tree at DTB_ADDR): hyp.bin with both images behind it, which humpy copies into the VM. The
+    tree goes in as dtc writes it afresh: fdtput's edits can leave stale bytes (QEMU's random
+    seeds) in padding, and the same tree must make the same image."""
+    clean = f"{out}.tree.dtb"
+    _fdt_tool(["dtc", "-q", "-I", "dtb", "-O", "dtb", "-o", clean, str(dtb)], "the packed VM tree")
+    try:
+        proc = subprocess.run([sys.executable, str(PACK_IMAGE), "-o", str(out), str(hyp),
+                               f"{guest}@{GUEST_ADDR:#x}", f"{clean}@{DTB_ADDR:#x}"],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=60)
+    finally:
+        Path(clean).unlink(missing_ok=True)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise SetupError(lines[-1] if lines else f"pack-image.py failed ({proc.returncode})")
+    return str(out)
+
+
+def pack_for_machine(machine: str, hyp: str, guest: str, out: str, qemu: str,
+                     args: str = "") -> str:
+    """The packed image a packed machine boots, with these guest bootargs in the VM's tree (none:
+    the guest runs every test, as on a board): the VM tree made for the machine, then packed."""
+    m = get_machine(machine)
+    dtb = make_vm_dtb(f"{out}.vm.dtb", args, qemu, gic=m.vm_gic, edits=m.vm_dt_edits)
+    try:
+        return pack_image(hyp, guest, dtb, out)
+    finally:
+        Path(dtb).unlink(missing_ok=True)
 
 
 def check_hyp_addr(hyp: str, hyp_addr: int | None) -> None:

@@ -177,14 +177,23 @@ class Session:
         machine = qemu_mod.get_machine(c.machine)
         dtb = qemu_mod.make_vm_dtb(f"{stem}.dtb", args, self.qemu_path, base=c.dtb,
                                    gic=machine.vm_gic, edits=machine.vm_dt_edits)
-        cmd = qemu_mod.qemu_command(self.qemu_path, c.hyp, c.guest, dtb,
+        hyp, guest = c.hyp, c.guest
+        packed = None
+        if machine.packed:  # the image a board boots (and its LAVA job deploys), for this boot
+            packed = qemu_mod.pack_image(c.hyp, c.guest, dtb, f"{stem}.humpy.bin")
+            hyp, guest, dtb = packed, None, None
+        cmd = qemu_mod.qemu_command(self.qemu_path, hyp, guest, dtb,
                                     list(extra) + list(c.extra_qemu_args), cpu=c.cpu, smp=c.smp,
                                     machine=c.machine, hyp_addr=c.hyp_addr,
                                     board_dtb=c.board_dtb)
         parser = ConsoleParser(mode, log=log)
         self.parsers.append(parser)
-        return run_console(cmd, log, parser, c.limits(), expected=expected, echo=c.echo,
-                           bootargs=args)
+        try:
+            return run_console(cmd, log, parser, c.limits(), expected=expected, echo=c.echo,
+                               bootargs=args)
+        finally:
+            if packed is not None:  # 2 MiB a boot; the .dtb kept beside the log remakes it
+                Path(packed).unlink(missing_ok=True)
 
     # ---- what the commands do ----
 

@@ -45,7 +45,8 @@ def images(tmp_path_factory):
     paths = {"hyp": _path("LAVA_HYP_ELF", "build/hyp/hyp.elf"),
              "guest": _path("LAVA_GUEST_BIN", "build/conformance/guest.bin"),
              "vmdtb": _path("LAVA_VM_DTB", "build/lava/vm.dtb"),
-             "humpy": _path("LAVA_HUMPY_BIN", "build/hyp/humpy.bin")}
+             "humpy": _path("LAVA_HUMPY_BIN", "build/hyp/humpy.bin"),
+             "humpy-zcu102": _path("LAVA_HUMPY_ZCU102", "build/hyp/humpy-zcu102.bin")}
     missing = [p for p in paths.values() if not os.path.isfile(p)]
     if missing:
         pytest.fail(f"missing image(s) {' '.join(missing)}: run `make` (and make {paths['vmdtb']})",

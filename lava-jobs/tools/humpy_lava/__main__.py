@@ -35,7 +35,7 @@ def _snapshot(args):
     the list boot and the harness run of lava-local then see the same bytes, however the build
     tree changes meanwhile."""
     os.makedirs(args.snapshot, exist_ok=True)
-    for attr in ("hyp", "guest", "vm_dtb", "humpy_bin", "board_dtb"):
+    for attr in ("hyp", "guest", "vm_dtb", "humpy_bin", "humpy_zcu102", "board_dtb"):
         src = getattr(args, attr)
         if not src:
             continue
@@ -55,10 +55,11 @@ def cmd_jobs(args):
     if args.snapshot:
         _snapshot(args)
     tests = _tests(args)
-    images = {"hyp": args.hyp, "guest": args.guest, "vmdtb": args.vm_dtb, "humpy": args.humpy_bin}
+    images = {"hyp": args.hyp, "guest": args.guest, "vmdtb": args.vm_dtb, "humpy": args.humpy_bin,
+              "humpy-zcu102": args.humpy_zcu102}
     needed = set()
     for d in types:
-        needed.update(render.QEMU_ARTEFACTS if d == "qemu" else render.BOARD_ARTEFACTS)
+        needed.update(render.QEMU_ARTEFACTS if d == "qemu" else [render.board_image(boards[d])])
     written = render.render_all(args.out, tests, {k: v for k, v in images.items() if k in needed},
                                 base_url=args.base_url, device_types=types,
                                 board_dtb=args.board_dtb)
@@ -127,6 +128,8 @@ def parser():
     j.add_argument("--guest", help="conformance guest image (qemu job; also the list boot)")
     j.add_argument("--vm-dtb", help="VM device tree for the qemu job")
     j.add_argument("--humpy-bin", help="packed board image")
+    j.add_argument("--humpy-zcu102", help="packed image of the harness's zcu102 machine (the "
+                   "xilinx-zcu102 job's: boards.yaml harness_machine)")
     j.add_argument("--board-dtb", help="device tree board jobs deploy (default: U-Boot's own)")
     j.add_argument("--base-url", help="where a lab downloads the images (default: file:// paths)")
     j.add_argument("--device-type", action="append", help="only these (repeat or comma-separate)")

@@ -42,6 +42,14 @@ QEMU_ARTEFACTS = ("hyp", "vmdtb", "guest")
 BOARD_ARTEFACTS = ("humpy",)
 
 
+def board_image(board):
+    """The images key of the packed image a board job deploys as its humpy artefact: humpy.bin,
+    or, for a board the harness boots on a model (boards.yaml harness_machine: M), humpy-M.bin,
+    the image that harness run boots."""
+    machine = board.get("harness_machine")
+    return f"humpy-{machine}" if machine else "humpy"
+
+
 def load_boards(path=paths.BOARDS):
     with open(path, encoding="utf-8") as f:
         boards = yaml.safe_load(f)
@@ -165,8 +173,9 @@ def render_all(out_dir, tests, images, base_url=None, device_types=None, boards=
                board_dtb=None):
     """Renders every job into out_dir/<device_type>.yaml; returns {device_type: path}.
 
-    images: {"hyp": path, "vmdtb": path, "guest": path, "humpy": path}; board_dtb: optional device
-    tree every board job deploys instead of using U-Boot's own."""
+    images: {"hyp": path, "vmdtb": path, "guest": path, "humpy": path, "humpy-zcu102": path, ...}
+    (board_image); board_dtb: optional device tree every board job deploys instead of using
+    U-Boot's own."""
     boards = boards or load_boards()
     device_types = device_types or list(boards)
     unknown = [d for d in device_types if d not in boards]
@@ -185,11 +194,13 @@ def render_all(out_dir, tests, images, base_url=None, device_types=None, boards=
     written = {}
     for device_type in device_types:
         is_board = device_type != "qemu"
-        names = BOARD_ARTEFACTS if is_board else QEMU_ARTEFACTS
-        missing = [n for n in names if not images.get(n)]
+        # artefact name -> images key (a board's humpy artefact may be a machine's own image)
+        keys = ({"humpy": board_image(boards[device_type])} if is_board
+                else {n: n for n in QEMU_ARTEFACTS})
+        missing = [k for k in keys.values() if not images.get(k)]
         if missing:
             raise LavaError(f"{device_type}: no path for {', '.join(missing)}")
-        arts = {n: get(n, images[n]) for n in names}
+        arts = {n: get(k, images[k]) for n, k in keys.items()}
         arts["boarddtb"] = get("boarddtb", board_dtb) if (is_board and board_dtb) else None
         text = render_job(device_type, boards[device_type], tests, arts, commit, env)
         path = os.path.join(out_dir, device_type + ".yaml")

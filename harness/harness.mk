@@ -30,8 +30,9 @@ HYP ?=
 # cannot run on yet is refused in one line). BOARD_DTB=F: the board's own device tree where QEMU
 # makes none (zcu102; default: the one in $(HUMPY_BOARD_DTBS), Debian's linux-image folder that
 # hyp/README.md names). HYP_LOAD_ADDR=0x...: boot hyp.bin put at that address by QEMU's loader
-# instead of hyp.elf at its link address (humpy relocates itself). zcu102 boots hyp.bin with
-# -kernel (QEMU puts it at 2 MiB, the DT in x0): hyp.elf's link address is no RAM there.
+# instead of hyp.elf at its link address (humpy relocates itself). zcu102 packs hyp.bin with the
+# guest and its VM tree into humpy.bin for each boot (the LAVA ZCU102 job's image, lava.mk) and boots
+# that with -kernel (QEMU puts it at 2 MiB, the DT in x0): hyp.elf's link address is no RAM there.
 MACHINE ?= virt
 # Without HUMPY_BOARD_DTBS, scripts/board-dtbs.sh fetches Debian's arm64 kernel package's DTBs once
 # into $(BUILD)/boards (only when MACHINE=zcu102; a failed fetch says why in one line).

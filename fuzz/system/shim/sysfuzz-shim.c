@@ -401,6 +401,46 @@ static bool qemu_reset(void)
 	return true;
 }
 
+/* At a watchdog: where the vCPU is (QEMU's "info registers" over QMP) into
+ * <work>/watchdog-<execs>.txt, for whoever looks into the hang. */
+static void qemu_dump_registers(void)
+{
+	static const char cmd[] = "{\"execute\":\"human-monitor-command\",\"arguments\":"
+	                          "{\"command-line\":\"info registers\"}}\n";
+	char path[4200];
+	FILE *f;
+
+	if (st.qmp_fd < 0)
+		return;
+	if (!st.qmp_ready) {
+		if (!qmp(NULL, "{\"QMP\"") ||
+		    !qmp("{\"execute\":\"qmp_capabilities\"}\n", "{\"return\""))
+			return;
+		st.qmp_ready = true;
+	}
+	if (write(st.qmp_fd, cmd, sizeof(cmd) - 1) != (ssize_t)sizeof(cmd) - 1)
+		return;
+	snprintf(path, sizeof(path), "%s/watchdog-%llu.txt", opt.work, st.execs);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return;
+	for (int tries = 0; tries < 50; tries++) {
+		struct pollfd pfd = {.fd = st.qmp_fd, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(st.qmp_fd, st.qmp_buf, sizeof(st.qmp_buf));
+		if (n <= 0)
+			break;
+		fwrite(st.qmp_buf, 1, (size_t)n, f);
+		if (memmem(st.qmp_buf, (size_t)n, "\"return\"", 8) != NULL)
+			break;
+	}
+	st.qmp_len = 0;
+	fclose(f);
+}
+
 static off_t file_size(const char *path)
 {
 	struct stat s;
@@ -502,8 +542,10 @@ static enum sysfuzz_class run_one(const uint8_t *data, size_t len, char *what, s
 	} else if (c != C_OK) {
 		char line[300];
 
-		if (c == C_WATCHDOG)
+		if (c == C_WATCHDOG) {
+			qemu_dump_registers();
 			qemu_stop(); /* flushes the console too */
+		}
 		if (console_find(console_at, "PANIC", line, sizeof(line))) {
 			c = C_PANIC;
 			snprintf(what, what_len, "%s", line);

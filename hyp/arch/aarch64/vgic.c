@@ -112,9 +112,11 @@ static struct {
 	bool is_loaded;
 	struct hwirq *hwirqs[VGIC_MAX_HWIRQS]; /* bound hwirqs (their physical SPIs are enabled) */
 	bool hwirq_masked[VGIC_MAX_HWIRQS]; /* its SPI masked while the guest disables the VIRQ */
+	bool vtimer_held; /* the vtimer's PPI taken, kept active: no list register was free */
 } vgic;
 
 static void vgic_hwirq_unmask(void);
+static void vgic_vtimer_unhold(bool list);
 
 /* The physical CPU interface (gic.h: GICv3 or GICv2). */
 #define vgic_lr_empty_mask gic_lr_empty
@@ -356,14 +358,18 @@ static struct ich_lr vgic_lr_spi(struct vic *vic, struct vic_irq *irq, uint32_t 
 	return lr;
 }
 
-/* VIC and the loaded vCPU -> list registers; UIE while something found no free list register. */
+/* VIC and the loaded vCPU -> list registers (a held vtimer first); UIE while something found no
+ * free list register. */
 static void vgic_list(struct vic *vic)
 {
 	struct vgic_cpu *cpu = vgic.cpu;
 	uint32_t best[VGIC_MAX_LRS];
 	unsigned free[VGIC_MAX_LRS];
 	unsigned n_free = 0, found, next = 0;
-	uint64_t empty = vgic_lr_empty_mask() & ~(uint64_t)cpu->lr_used & (BIT(vgic.num_lrs) - 1);
+	uint64_t empty;
+
+	vgic_vtimer_unhold(true);
+	empty = vgic_lr_empty_mask() & ~(uint64_t)cpu->lr_used & (BIT(vgic.num_lrs) - 1);
 
 	for (; empty != 0; empty &= empty - 1)
 		free[n_free++] = (unsigned)__builtin_ctzll(empty);
@@ -383,7 +389,7 @@ static void vgic_list(struct vic *vic)
 		if (is_latched)
 			cpu->lr_latched |= BIT(i);
 	}
-	vgic_underflow_irq(found > n_free);
+	vgic_underflow_irq(found > n_free || vgic.vtimer_held);
 }
 
 /* The loaded vCPU's list registers folded and refilled. */
@@ -499,6 +505,8 @@ void vgic_vcpu_dead(struct vic *vic, unsigned index, uint64_t *lrs)
 void vgic_vcpu_loaded(struct vic *vic, unsigned index)
 {
 	struct vgic_vm *vm = vgic.vm;
+
+	vgic_vtimer_unhold(false); /* the held one was the last vCPU's timer */
 
 	if (vic != NULL && (vm == NULL || vm->vic != vic)) {
 		vm = vgic_vm_slot(vic, true); /* NULL: no slot left, no emulated GIC */
@@ -1032,6 +1040,24 @@ static void vgic_hwirq_unmask(void)
 	}
 }
 
+/*
+ * The vtimer's PPI held active (vgic_handle_irq found every list register taken) is listed once
+ * one is free (@list, from vgic_list) or, when the vCPU leaves the CPU or can no longer take it,
+ * deactivated: its timer asserts it again when it fires for the vCPU on the CPU.
+ */
+static void vgic_vtimer_unhold(bool list)
+{
+	if (!vgic.vtimer_held)
+		return;
+	if (list && vgic.is_loaded && vgic_private_deliverable(vgic.vtimer)) {
+		if (!vgic_inject_hw(vgic.vtimer))
+			return; /* still no free list register: UIE stays on (vgic_list) */
+	} else {
+		vgic_deactivate(vgic.vtimer);
+	}
+	vgic.vtimer_held = false;
+}
+
 void vgic_handle_irq(uint64_t iar)
 {
 	uint32_t intid = (uint32_t)(iar & 0xFFFFFF);
@@ -1040,10 +1066,17 @@ void vgic_handle_irq(uint64_t iar)
 		return;
 	vgic_priority_drop(iar);
 	/* The guest's EOI of the HW list register deactivates the physical vtimer PPI. The timer
-	 * that fired is the loaded vCPU's, so it goes to that vCPU. */
-	if (intid == vgic.vtimer && vgic.is_loaded && vgic_private_deliverable(intid) &&
-	    vgic_inject_hw(intid))
+	 * that fired is the loaded vCPU's, so it goes to that vCPU. With every list register taken
+	 * it stays active until one is free (vgic_vtimer_unhold): deactivated, the level PPI would
+	 * fire again at once, an interrupt storm in which the vCPU never runs (found by
+	 * fuzz/system: the guest had ISPENDR0 = ~0 listed with its interrupts masked). */
+	if (intid == vgic.vtimer && vgic.is_loaded && vgic_private_deliverable(intid)) {
+		if (!vgic_inject_hw(intid)) {
+			vgic.vtimer_held = true;
+			vgic_underflow_irq(true);
+		}
 		return;
+	}
 	/* A bound hwirq's SPI stays active until the guest deactivates its HW list register. */
 	if (vgic_hwirq_arrived(intid))
 		return;

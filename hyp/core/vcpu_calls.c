@@ -144,7 +144,6 @@ error_t core_vcpu_kill(const struct core_ctx *ctx, cap_id_t cap)
 	}
 	arch_vcpu_stopped(v);
 	v->power = VCPU_POWER_KILLED;
-	v->vmmio.state = 0U; /* an access it was stopped at never completes */
 	if (v->cpu != NULL) {
 		sched_block(&v->cpu->sched, v);
 	}

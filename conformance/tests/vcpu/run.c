@@ -911,3 +911,43 @@ RUN_TEST(run_vmmio_not_exits)
 	run_vmmio_op(ipa + 4, 8, GH_MEM_VMMIO_OP_REMOVE); /* BUSY if the body removed it last */
 	mmu_test_reset();
 }
+
+/*
+ * Proves a kill wins over a VMMIO access the vCPU is stopped at (section 9): stopped at its first
+ * load (state 4), killed: vcpu_run_check and vcpu_run answer POWERED_OFF with data0 1 (exited), not
+ * the access, and the vCPU never got past it.
+ */
+RUN_TEST(run_vmmio_killed)
+{
+	u64 ipa = run_vmmio_ipa(), t;
+	struct vcpu2 *c;
+
+	if (ipa == 0)
+		return;
+	t = run_thread(rc, vic, V2_CALL, run_prog_vmmio);
+	if (t == GH_CAP_INVALID || run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_ADD) != 0) {
+		test_fail("fixture: a proxied vCPU, VMMIO range [0x%lx, +0x40)", ipa);
+		mmu_test_reset();
+		return;
+	}
+	c = vcpu2_block(0);
+	c->arg = mmu_test_va(RUN_VMMIO_PAGE);
+	if (run_poweron(t)) {
+		struct gh_ret at = run(t), check, after;
+
+		ASSERT_EQ("vcpu_kill", vc(GH_HVC_VCPU_KILL, t, 0, 0, 0), 0);
+		check = run_check(t);
+		after = run_resume(t, 0x77);
+		run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_REMOVE);
+		mmu_test_reset();
+		ASSERT_RUN_DATA("vcpu_run to its load", at, RUN_STATE(VMMIO_READ), ipa, 8, 0);
+		ASSERT_RUN("vcpu_run_check after the kill", check, RUN_STATE(POWERED_OFF),
+		           GH_VCPU_RUN_POWEROFF_EXITED);
+		ASSERT_RUN("vcpu_run after the kill", after, RUN_STATE(POWERED_OFF),
+		           GH_VCPU_RUN_POWEROFF_EXITED);
+		ASSERT_EQ("past its accesses", c->stamp, 0);
+		return;
+	}
+	run_vmmio_op(ipa, 0x40, GH_MEM_VMMIO_OP_REMOVE);
+	mmu_test_reset();
+}

@@ -16,8 +16,9 @@ from humpy_harness import qemu as qemu_mod
 
 def virt_dtb(out: Path, root_compatible) -> Path:
     """QEMU's own virt tree (the harness's machine options) with the root compatible given. fdtput
-    also packs it: given as QEMU's dumpdtb writes it (totalsize 1 MiB, mostly free space) humpy
-    printed nothing, with this build and the one before it (noticed, not looked into)."""
+    also packs it. As dumpdtb writes it (totalsize 1 MiB, mostly free space) QEMU's -dtb loading
+    grows it to 0x204e20 bytes, over humpy's 2 MiB bound on a DT (HYP_DTB_MAX_SIZE), which stops
+    the boot before any console is known: no line at all."""
     raw = out / "virt.dtb"
     args = qemu_mod.machine_args()
     args[args.index("-machine") + 1] += f",dumpdtb={raw}"

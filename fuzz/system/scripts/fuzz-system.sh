@@ -5,7 +5,8 @@
 #   vCPU between inputs until the shim says go); EL2 coverage comes from the el2cov TCG plugin. Live line every FUZZ_PROGRESS s from the shim's stats (written every
 #   second), then a summary: execs/s, boots and their cost, findings by class, reproducers.
 # Env: SYSFUZZ_RESTART (inputs between two resets to a fresh boot, default 1000), SYSFUZZ_WATCHDOG_MS (default 2000),
-#   SYSFUZZ_STOP_ON_CRASH=1 (end at the first finding: the bug benchmark).
+#   SYSFUZZ_STOP_ON_CRASH=1 (end at the first finding: the bug benchmark); with SYSFUZZ_CONFIRM=CMD,
+#   at the first finding for which "CMD FILE" exits 0 (the others are passed over).
 # afl-fuzz and everything under it (shim, QEMU) run in a session of their own and are stopped by
 # process group on every exit path (end, error, Ctrl-C); QEMU also dies with its shim (PDEATHSIG).
 set -euo pipefail
@@ -57,14 +58,26 @@ afl_pid=$!
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$work/shim-stats" 2>/dev/null || true; }
 count() { find "$1" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l; }
 crashes=$out/afl/default/crashes
-last=0
+last=0 checked=0
 while kill -0 "$afl_pid" 2>/dev/null; do
 	[ -d "/proc/$afl_pid" ] || break
 	sleep 1
 	now=$(($(date +%s) - start))
-	if [ "${SYSFUZZ_STOP_ON_CRASH:-0}" = 1 ] && [ "$(count "$crashes")" -gt 0 ]; then
-		echo "fuzz-system: first finding after ${now} s: stopping (SYSFUZZ_STOP_ON_CRASH)"
-		break
+	if [ "${SYSFUZZ_STOP_ON_CRASH:-0}" = 1 ] && [ "$(count "$crashes")" -gt "$checked" ]; then
+		[ -n "${SYSFUZZ_CONFIRM:-}" ] || {
+			echo "fuzz-system: first finding after ${now} s: stopping (SYSFUZZ_STOP_ON_CRASH)"
+			break
+		}
+		# Each new finding in turn until one passes the check (afl-fuzz goes on meanwhile).
+		confirmed=
+		for f in $(find "$crashes" -maxdepth 1 -type f -name 'id:*' | sort | tail -n "+$((checked + 1))"); do
+			checked=$((checked + 1))
+			if $SYSFUZZ_CONFIRM "$f"; then confirmed=$f; break; fi
+		done
+		if [ -n "$confirmed" ]; then
+			echo "fuzz-system: finding confirmed after $(($(date +%s) - start)) s: stopping ($confirmed)"
+			break
+		fi
 	fi
 	if [ $((now - last)) -ge "$progress" ]; then
 		last=$now

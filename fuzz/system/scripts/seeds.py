@@ -26,10 +26,11 @@ SEEDS = {
     + op(9, 0x0A, raws=(0, 0, 0x10, 0, 0, 0)),
     # the redistributor's SGIs as an OS brings one up: all enabled (ISENABLER0 = ~0), SGI 1 made
     # pending (ISPENDR0 = 1 << 1: listed for the guest), the priorities of SGIs 28-31 read back
-    # (IPRIORITYR7, SGI_base + 0x41C)
+    # (IPRIORITYR7: the IPRIORITYR block's edge, SGI_base + 0x400, plus 0x1C; byte 13 bit 7 says
+    # "edge", byte 10 is the edge's index in the guest's table, byte 11 the distance)
     "gicr_sgi": op(9, 0x19, sels=(2, 0, 0, 0, 0, 0), raws=(0, 0, 0x00, 0x01, 1, 0))
     + op(9, 0x19, sels=(11, 0, 0, 0, 0, 0), raws=(1, 0, 0x00, 0x02, 1, 0))
-    + op(9, 0x09, raws=(0, 0, 0x1C, 0x04, 1, 0)),
+    + op(9, 0x09, raws=(0, 0, 12, 0x1C, 0, 0x80)),
     # register 31, a pair, writeback: to the GIC and to unmapped IPAs
     "fault": op(11, 0x00) + op(11, 0x04) + op(11, 0x0A) + op(11, 0x13, raws=(0, 0, 8, 0, 0, 0)),
     # an hvc and an smc with other immediates

@@ -6,7 +6,8 @@
 #   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
 #   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
 #   make fuzz-throughput   inputs per CPU second of one fuzzer on one core on FUZZ_TARGET from its seeds
-#                          (FUZZ_THROUGHPUT_ENGINE=libfuzzer|afl|replay)
+#                          (FUZZ_THROUGHPUT_ENGINE=libfuzzer|afl|replay; libFuzzer also from fixed
+#                          work, -seed=1 -runs=FUZZ_THROUGHPUT_RUNS, which load cannot shorten)
 #   make bench-fuzz        make bench, then both engines' and the replay program's throughput on
 #                          hypercall_seq merged into its JSON
 #   make fuzz-bugbench     fuzz each planted bug (-DHUMPY_PLANT_BUG=N) for BUGBENCH_SECONDS
@@ -31,6 +32,7 @@ FUZZ_TEST_SECONDS ?= 8
 FUZZ_PROGRESS   ?= 10
 FUZZ_THROUGHPUT_SECONDS ?= 20
 FUZZ_THROUGHPUT_ENGINE ?= libfuzzer
+FUZZ_THROUGHPUT_RUNS ?= 30000
 FUZZ_TRACE_SEEDS ?= yes
 # The planted bugs (-DHUMPY_PLANT_BUG=N in hyp/core).
 BUGBENCH_ALL    := 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
@@ -54,6 +56,7 @@ $(call fuzz_count,FUZZ_JOBS,256,jobs)
 $(call fuzz_count,FUZZ_PROGRESS,3600,seconds)
 $(call fuzz_count,FUZZ_TEST_SECONDS,3600,seconds)
 $(call fuzz_count,FUZZ_THROUGHPUT_SECONDS,3600,seconds)
+$(call fuzz_count,FUZZ_THROUGHPUT_RUNS,100000000,runs)
 $(call fuzz_count,BUGBENCH_SECONDS,100000000,seconds)
 $(call fuzz_one_of,FUZZ_TRACE_SEEDS,yes no)
 $(call fuzz_one_of,FUZZ_THROUGHPUT_ENGINE,libfuzzer afl replay)
@@ -157,7 +160,8 @@ $(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_DEPS)
 	$(call fuzz_libfuzzer_recipe,$@,hypercall_seq,-DHUMPY_PLANT_BUG=$*)
 
 FUZZ_ENV := FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_REPORTS=$(FUZZ_REPORTS) PYTHON=$(PYTHON) \
-	FUZZ_PROGRESS=$(FUZZ_PROGRESS) FUZZ_TARGETS="$(FUZZ_TARGETS)"
+	FUZZ_PROGRESS=$(FUZZ_PROGRESS) FUZZ_TARGETS="$(FUZZ_TARGETS)" \
+	FUZZ_THROUGHPUT_RUNS=$(FUZZ_THROUGHPUT_RUNS)
 
 .PHONY: fuzz-build fuzz fuzz-libfuzzer fuzz-seeds fuzz-seeds-encoders fuzz-triage fuzz-coverage fuzz-bugbench test-fuzz
 fuzz-build: $(FUZZ_LIBFUZZER) $(FUZZ_AFL) $(FUZZ_REPLAY)

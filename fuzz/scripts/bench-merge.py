@@ -47,6 +47,9 @@ def main(argv):
         for engine, run in sorted(engines.items()):
             intake = run.get("seed_intake_per_cpu_s")
             more = f" (seed intake {intake})" if intake is not None else ""
+            loop = run.get("loop_fixed_per_cpu_s")
+            if loop is not None:
+                more += f"; fixed work {loop} ({run.get('loop_fixed_runs')} runs, intake subtracted)"
             print(f"bench-merge: {target} {engine}: {run['execs_per_cpu_s']} inputs per CPU "
                   f"second{more} on core {run.get('core', '?')} -> {bench_path}")
     return 0

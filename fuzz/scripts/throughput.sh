@@ -8,7 +8,10 @@
 #          cov/ft (they count only the traced code under test). Then its seed intake: -runs=0 over
 #          the seeds (each run once, no mutation; every one is new coverage to libFuzzer, so its
 #          corpus and feature bookkeeping run for each), CPU time less that of -runs=0 over an
-#          empty folder (start-up), as "seed_intake_per_cpu_s".
+#          empty folder (start-up), as "seed_intake_per_cpu_s". Then fixed work, which a loaded
+#          machine cannot shorten: -seed=1 -runs=FUZZ_THROUGHPUT_RUNS (default 30000) from the
+#          seeds, its CPU time and inputs less those of the intake, as "loop_fixed_per_cpu_s" (a
+#          20 s run that gets 2 s of CPU on a loaded core is mostly start-up and intake).
 #   ENGINE replay: $FUZZ_BUILD/replay/TARGET (no engine: each input once through the target and
 #          the oracle) over the seeds, 20 passes per process, processes until SECONDS have
 #          passed; CPU time from time(1), start-up and file reading included.
@@ -23,6 +26,8 @@ here=$(dirname "$0")
 : "${FUZZ_BUILD:?}" "${FUZZ_REPORTS:?}"
 t=$1 secs=$2 engine=${3:-libfuzzer}
 need_count SECONDS "$secs" 3600 seconds
+runs=${FUZZ_THROUGHPUT_RUNS:-30000}
+need_count FUZZ_THROUGHPUT_RUNS "$runs" 100000000 runs
 case "$engine" in libfuzzer | afl | replay) ;; *) die "ENGINE=$engine: expected libfuzzer, afl or replay" ;; esac
 cpu=${FUZZ_THROUGHPUT_CPU:-$(($(nproc) - 1))}
 case "$cpu" in '' | *[!0-9]*) die "FUZZ_THROUGHPUT_CPU=$cpu: expected a core number" ;; esac
@@ -70,7 +75,17 @@ if [ "$engine" = libfuzzer ]; then
 			"$bin" -runs=0 "$dir" >"$tmp/log-$what" 2>&1 ||
 			die "$t: -runs=0 over the $what failed: $(grep -E 'INVARIANT|ERROR' "$tmp/log-$what" | head -2)"
 	done
-	nseeds=$(find "$seeds" -maxdepth 1 -type f | wc -l)
+	nseeds=$(find "$seeds/" -maxdepth 1 -type f | wc -l)
+	mkdir -p "$tmp/fixed"
+	# shellcheck disable=SC2086
+	HUMPY_FUZZ_RUN=$tag /usr/bin/time -o "$tmp/time-fixed" -f '%U %S' taskset -c "$cpu" "$bin" \
+		-seed=1 -runs="$runs" -timeout=10 ${dict:+-dict=$dict} -print_final_stats=1 \
+		-artifact_prefix="$tmp/" "$tmp/fixed" "$seeds" >"$tmp/log-fixed" 2>&1 ||
+		die "$t: -runs=$runs failed: $(grep -E 'INVARIANT|ERROR' "$tmp/log-fixed" | head -2)"
+	fixed_execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log-fixed")
+	intake_execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log-seeds")
+	loop=$(awk -v n="${fixed_execs:-0}" -v m="${intake_execs:-0}" -v f="$(cat "$tmp/time-fixed")" -v s="$(cat "$tmp/time-seeds")" \
+		'BEGIN { split(f, F, " "); split(s, S, " "); d = F[1] + F[2] - S[1] - S[2]; print (d > 0 && n > m ? int((n - m) / d) : 0) }')
 	intake=$(awk -v n="$nseeds" -v e="$(cat "$tmp/time-empty")" -v s="$(cat "$tmp/time-seeds")" \
 		'BEGIN { split(e, E, " "); split(s, S, " "); d = S[1] + S[2] - E[1] - E[2]; print (d > 0 ? int(n / d) : 0) }')
 elif [ "$engine" = replay ]; then
@@ -128,9 +143,10 @@ fi
 load1=$(cut -d' ' -f1 /proc/loadavg)
 awk -v t="$t" -v g="$engine" -v c="$cpu" -v e="$execs" -v w="$wall" -v cpu="$cpus" \
 	-v cv="${cov:-0}" -v f="${ft:-0}" -v json="$json" -v l0="$load0" -v l1="$load1" \
-	-v intake="${intake:-}" -v nseeds="${nseeds:-0}" 'BEGIN {
+	-v intake="${intake:-}" -v nseeds="${nseeds:-0}" -v loop="${loop:-}" -v runs="${runs:-0}" 'BEGIN {
 	what = g == "afl" ? ", edges %d, corpus %d" : g == "libfuzzer" ? ", cov %d, ft %d" : "%.0s%.0s"
 	more = intake == "" ? "" : sprintf("; seed intake (-runs=0, %d seeds) %d per CPU second", nseeds, intake)
+	more = more (loop == "" ? "" : sprintf("; fixed work (-seed=1 -runs=%d, intake subtracted) %d per CPU second", runs, loop))
 	printf "throughput %s (%s, core %d): %d inputs in %.1f s wall, %.1f s CPU: %.0f/s wall, %.0f per CPU second (load %s -> %s" what ")%s\n",
 		t, g, c, e, w, cpu, e / w, e / cpu, l0, l1, cv, f, more
 	printf "{\"target\": \"%s\", \"engine\": \"%s\", \"core\": %d, \"execs\": %d, \"wall_s\": %.2f, \"cpu_s\": %.2f, \"execs_per_s\": %.0f, \"execs_per_cpu_s\": %.0f",
@@ -139,5 +155,7 @@ awk -v t="$t" -v g="$engine" -v c="$cpu" -v e="$execs" -v w="$wall" -v cpu="$cpu
 		printf ", \"%s\": %d, \"%s\": %d", g == "afl" ? "edges" : "cov", cv, g == "afl" ? "corpus" : "ft", f > json
 	if (intake != "")
 		printf ", \"seed_intake_per_cpu_s\": %d, \"seeds\": %d", intake, nseeds > json
+	if (loop != "")
+		printf ", \"loop_fixed_per_cpu_s\": %d, \"loop_fixed_runs\": %d", loop, runs > json
 	printf ", \"load_1min\": [%s, %s]}\n", l0, l1 > json
 }'

@@ -183,21 +183,31 @@ static void vgic_fold_private(struct vgic_cpu *cpu, uint32_t intid, const struct
 		cpu->pending |= BIT(intid);
 }
 
-/* List registers -> VIC and the loaded vCPU: what the guest did with what we listed. */
-static void vgic_fold(struct vic *vic)
+/*
+ * List registers -> VIC: what the guest did with what we listed. @saved: a vCPU's saved list
+ * registers, else the live ones. @dead: the vCPU never runs again, so it can end nothing it holds:
+ * every physical interrupt it held is deactivated and no SPI stays active for it (a pending one
+ * keeps its latch and goes to another vCPU).
+ */
+static inline __attribute__((always_inline)) void
+vgic_fold_lrs(struct vic *vic, struct vgic_cpu *cpu, uint64_t *saved, bool dead)
 {
-	struct vgic_cpu *cpu = vgic.cpu;
 	uint32_t used = cpu->lr_used;
 
 	while (used != 0) {
 		unsigned i = (unsigned)__builtin_ctz(used);
-		struct ich_lr lr = ich_lr_decode(gic_lr_read(i));
+		struct ich_lr lr = ich_lr_decode(saved != NULL ? saved[i] : gic_lr_read(i));
 		uint32_t intid = cpu->lr_intid[i];
 		struct vic_irq *irq;
 		bool was_latched = (cpu->lr_latched & BIT(i)) != 0;
 
 		used &= used - 1;
-		gic_lr_write(i, 0);
+		if (saved != NULL)
+			saved[i] = 0;
+		else
+			gic_lr_write(i, 0);
+		if (dead && lr.hw)
+			vgic_deactivate(lr.pintid);
 		if (intid < VIC_SPI_BASE) {
 			vgic_fold_private(cpu, intid, &lr, was_latched);
 			continue;
@@ -206,17 +216,18 @@ static void vgic_fold(struct vic *vic)
 		/* A hwirq unbound while the guest had its SPI in service: the virtual EOI would no
 		 * longer end the physical SPI's active state (it is listed again without HW), so it
 		 * could never arrive again. Ended here. (A pending one is ended below.) */
-		if (lr.hw && (lr.state & ICH_LR_ACTIVE) != 0 &&
+		if (!dead && lr.hw && (lr.state & ICH_LR_ACTIVE) != 0 &&
 		    (irq == NULL || irq->source == NULL || irq->source->hw_pintid != lr.pintid))
 			vgic_deactivate(lr.pintid);
 		if (irq == NULL)
 			continue; /* unbound meanwhile: its state went with it */
 		irq->is_listed = false;
-		irq->is_active = (lr.state & ICH_LR_ACTIVE) != 0;
+		irq->is_active = !dead && (lr.state & ICH_LR_ACTIVE) != 0;
 		if (lr.hw && lr.state == ICH_LR_PENDING) {
 			/* Not taken yet: let the device raise it again rather than hold it active
 			 * while it may not be listed again (disabled meanwhile). */
-			vgic_deactivate(lr.pintid);
+			if (!dead)
+				vgic_deactivate(lr.pintid);
 		} else if ((lr.state & ICH_LR_PENDING) != 0) {
 			/* Still pending: a latch the list register held comes back. */
 			irq->is_latched = irq->is_latched || was_latched;
@@ -230,6 +241,12 @@ static void vgic_fold(struct vic *vic)
 	}
 	cpu->lr_used = 0;
 	cpu->lr_latched = 0;
+}
+
+/* The loaded vCPU's list registers folded into its VIC. */
+static void vgic_fold(struct vic *vic)
+{
+	vgic_fold_lrs(vic, vgic.cpu, NULL, false);
 }
 
 /* What an SPI not yet listed needs from the loaded vCPU: 0 nothing, else its rank (active first,
@@ -446,10 +463,8 @@ void arch_vic_changed(struct vic *vic)
 
 /*
  * A dead vCPU can neither take what its list registers hold pending nor end what they hold
- * active, and while they hold an SPI (is_listed) no other vCPU is given it. So each one goes back
- * to the VIC: a pending latch is kept (a HW one's is the device's to raise again, as in
- * vgic_fold), the active state dropped, a level VIRQ's source asked again; the rest of the VIC's
- * vCPUs are told.
+ * active, and while they hold an SPI (is_listed) no other vCPU is given it. So they go back to the
+ * VIC as a dead vCPU's (vgic_fold_lrs) and the rest of the VIC's vCPUs are told.
  */
 void vgic_vcpu_dead(struct vic *vic, unsigned index, uint64_t *lrs)
 {
@@ -467,36 +482,7 @@ void vgic_vcpu_dead(struct vic *vic, unsigned index, uint64_t *lrs)
 	}
 	if (cpu->lr_used == 0)
 		return;
-	for (uint32_t used = cpu->lr_used; used != 0; used &= used - 1) {
-		unsigned i = (unsigned)__builtin_ctz(used);
-		struct ich_lr lr = ich_lr_decode(lrs != NULL ? lrs[i] : gic_lr_read(i));
-		uint32_t intid = cpu->lr_intid[i];
-		struct vic_irq *irq = vic_irq_of(vm->vic, intid);
-		bool is_latched =
-		    (cpu->lr_latched & BIT(i)) != 0 && !lr.hw && (lr.state & ICH_LR_PENDING) != 0;
-
-		if (lrs != NULL)
-			lrs[i] = 0;
-		else
-			gic_lr_write(i, 0);
-		if (lr.hw)
-			vgic_deactivate(lr.pintid);
-		if (intid < VIC_SPI_BASE && is_latched)
-			cpu->pending |= BIT(intid);
-		if (irq == NULL)
-			continue; /* private (its listed and active bits cleared below), or unbound
-			           */
-		irq->is_listed = false;
-		irq->is_active = false;
-		irq->is_latched = irq->is_latched || is_latched;
-		if (!irq->is_edge) {
-			irq->is_redelivery = true;
-			vic_irq_recheck(irq);
-		}
-		vic_irq_hint(vm->vic, irq);
-	}
-	cpu->lr_used = 0;
-	cpu->lr_latched = 0;
+	vgic_fold_lrs(vm->vic, cpu, lrs, true);
 	cpu->listed = 0;
 	cpu->active = 0;
 	arch_vic_changed(vm->vic);

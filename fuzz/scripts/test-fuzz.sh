@@ -20,7 +20,10 @@ for t in "$@"; do
 		-artifact_prefix="$tmp/$t/art/" "$tmp/$t/corpus" "$seeds" >"$tmp/$t/log" 2>&1; then
 		echo "test-fuzz: $t: FINDING in a ${secs}s libFuzzer run:"
 		grep -E 'INVARIANT|ERROR:|SUMMARY|PANIC' "$tmp/$t/log" | head -5
-		ls "$tmp/$t/art"
+		# The finding outlives $tmp, so an intermittent one can be replayed and made a regression.
+		keep=${FUZZ_REPORTS:-reports/fuzz}/test-fuzz/$t
+		mkdir -p "$keep" && cp "$tmp/$t/art/"* "$tmp/$t/log" "$keep/" 2>/dev/null || true
+		echo "test-fuzz: $t: input and log kept in $keep (replay: $FUZZ_BUILD/replay/$t $keep/<file>)"
 		fail=1
 		continue
 	fi

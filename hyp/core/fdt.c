@@ -545,6 +545,12 @@ static struct fdt_result fdt_walk(const struct fdt_view *v, struct fdt_walk_stat
 	}
 }
 
+/* True when the blocks [a, a + as) and [b, b + bs) share no byte (an empty block shares none). */
+static bool fdt_apart(uint32_t a, uint32_t as, uint32_t b, uint32_t bs)
+{
+	return as == 0 || bs == 0 || !range_overlaps(a, as, b, bs);
+}
+
 static uint64_t fdt_be64(const uint8_t *p)
 {
 	return (uint64_t)fdt_be32(p) << 32 | fdt_be32(p + 4);
@@ -556,10 +562,12 @@ static uint64_t fdt_be64(const uint8_t *p)
  * reserved ranges; then the RAM description is checked: no list past its bound, banks ascending
  * and apart (every board's tree lists them so). A tree without memory is the boot's to refuse.
  */
-static struct fdt_result fdt_check_ram(const uint8_t *b, uint32_t total, struct machine *out,
-                                       const char *ram_error)
+static struct fdt_result fdt_check_ram(const uint8_t *b, const struct fdt_view *v,
+                                       struct machine *out, const char *ram_error)
 {
+	uint32_t total = fdt_be32(b + 4);
 	uint32_t off = fdt_be32(b + 16);
+	uint32_t off_struct = (uint32_t)(v->structs - b);
 
 	if (ram_error != NULL)
 		return (struct fdt_result){-1, ram_error};
@@ -568,6 +576,8 @@ static struct fdt_result fdt_check_ram(const uint8_t *b, uint32_t total, struct 
 	for (; off != 0; off += 16) {
 		if (off > total || total - off < 16)
 			return (struct fdt_result){-1, "memory reservation block not terminated"};
+		if (!fdt_apart(off, 16, off_struct, v->struct_size))
+			return (struct fdt_result){-1, "reservation block in the structure"};
 		uint64_t base = fdt_be64(b + off), size = fdt_be64(b + off + 8);
 
 		if (base == 0 && size == 0)
@@ -612,6 +622,11 @@ static struct fdt_result fdt_view_of(const void *blob, size_t max_size, struct f
 	if (!range_within(off_struct, size_struct, 0, total) ||
 	    !range_within(off_strings, size_strings, 0, total) || !IS_ALIGNED(off_struct, 4))
 		return (struct fdt_result){-1, "block offsets out of bounds"};
+	/* root_dt_publish writes values into the structure block in place: were the header or the
+	 * strings there too, a published cap could rename a property this reader goes by. */
+	if (!fdt_apart(off_struct, size_struct, 0, FDT_HEADER_LEN) ||
+	    !fdt_apart(off_struct, size_struct, off_strings, size_strings))
+		return (struct fdt_result){-1, "structure over header or strings"};
 
 	*v = (struct fdt_view){
 	    .structs = b + off_struct,
@@ -634,7 +649,7 @@ struct fdt_result fdt_read_machine(const void *blob, size_t max_size, struct mac
 		return r;
 	r = fdt_walk(&v, &st);
 	if (r.error == 0)
-		r = fdt_check_ram(blob, fdt_be32((const uint8_t *)blob + 4), out, st.ram_error);
+		r = fdt_check_ram(blob, &v, out, st.ram_error);
 	if (r.error != 0 || st.console.name == NULL)
 		return r;
 	if (st.console.path == NULL) {

@@ -124,4 +124,9 @@ if [ -f "$work/findings.log" ]; then
 	first=$(find "$crashes" -type f -name 'id:*' | sort | head -1)
 	echo "fuzz-system: replay one: make fuzz-system-replay INPUT=$first"
 fi
+if [ -f "$work/sequences.log" ]; then
+	# A finding that does not replay alone may need what the inputs before it in its boot left.
+	echo "fuzz-system: $(wc -l <"$work/sequences.log") finding(s) kept with the inputs run before them in their boot ($work/sequences.log);" \
+		"replay one in one fresh boot: make fuzz-system-replay INPUT=$(awk 'NR == 1 { print $1 }' "$work/sequences.log")"
+fi
 [ "$execs" -gt 0 ] || { echo "fuzz-system: no input ran" >&2; exit 1; }

@@ -7,8 +7,11 @@
  * inside the same QEMU (qemu_reset: paused, its RAM zeroed, QEMU's system reset, which loads the
  * images again); after a finding, or when that reset fails, QEMU is started afresh (qemu_boot).
  * Both costs are counted in the stats file. A finding is reported to afl-fuzz as a crash whose
- * signal names its class (see sysfuzz_class). Also: --replay runs the given inputs in a fresh QEMU
- * each and says what happened.
+ * signal names its class (see sysfuzz_class). The inputs run since the last boot or reset are kept
+ * (hist): after a finding they are written out as a sequence (a folder of inputs run in name order
+ * in one boot), for a finding that needs what earlier inputs left behind. Also: --replay runs the
+ * given inputs in a fresh QEMU each (a folder: its inputs in order in one fresh QEMU) and says what
+ * happened.
  */
 #define _GNU_SOURCE /* fallocate, memmem */
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,6 +71,21 @@ static struct {
 } st = {.qemu = -1, .ram_fd = -1, .qmp_fd = -1, .chan_fd = -1};
 
 static volatile sig_atomic_t stop_requested;
+
+/*
+ * The inputs run since the last boot or reset, oldest first (a ring: beyond HIST_MAX the oldest
+ * go), so that a finding that only shows after what earlier inputs left behind can be replayed in
+ * a fresh boot with them. At most SEQ_KEEP sequences are written per run (findings are rare; each
+ * folder holds up to HIST_MAX small files).
+ */
+#define HIST_MAX 1000u
+#define SEQ_KEEP 32u
+static struct {
+	uint8_t (*data)[SYSFUZZ_MAX_INPUT]; /* HIST_MAX slots, allocated by the forkserver only */
+	uint32_t len[HIST_MAX];
+	unsigned first, count;
+	unsigned saved; /* sequences written in this run */
+} hist;
 
 static uint64_t now_ns(void)
 {
@@ -311,6 +330,7 @@ static bool qemu_boot(void)
 	close(chan[1]);
 	st.boots++;
 	st.since_boot = 0;
+	hist.first = hist.count = 0;
 	if (!wait_ready(t0, "QEMU"))
 		return false;
 	/* QEMU holds the file open: the name can go, and the memory with the last user. */
@@ -394,6 +414,7 @@ static bool qemu_reset(void)
 	    !qmp("{\"execute\":\"cont\"}\n", "{\"return\""))
 		return qemu_boot();
 	st.since_boot = 0;
+	hist.first = hist.count = 0;
 	if (!wait_ready(t0, "QEMU's system reset"))
 		return qemu_boot();
 	st.resets++;
@@ -494,6 +515,16 @@ static enum sysfuzz_class run_one(const uint8_t *data, size_t len, char *what, s
 		len = SYSFUZZ_MAX_INPUT;
 	memcpy((void *)mb->input, data, len);
 	mb->len = (uint32_t)len;
+	if (hist.data != NULL) {
+		unsigned slot = (hist.first + hist.count) % HIST_MAX;
+
+		memcpy(hist.data[slot], data, len);
+		hist.len[slot] = (uint32_t)len;
+		if (hist.count < HIST_MAX)
+			hist.count++;
+		else
+			hist.first = (hist.first + 1) % HIST_MAX;
+	}
 	req = mb->request + 1;
 	__atomic_store_n(&mb->request, req, __ATOMIC_RELEASE);
 	t0 = now_ns();
@@ -578,6 +609,40 @@ static size_t read_input(const char *path, uint8_t *buf, size_t max)
 	return n > 0 ? (size_t)n : 0;
 }
 
+/*
+ * After a finding: the inputs since the last boot or reset (the finding's own last) into the folder
+ * <work>/sequences/<execs>, files 0000, 0001, ... in the order they ran; its name into *dir. Only
+ * when earlier inputs ran in that boot (else the input alone is the whole story).
+ */
+static bool hist_save(char *dir, size_t dir_len)
+{
+	char path[4400];
+
+	if (hist.data == NULL || hist.count < 2 || hist.saved >= SEQ_KEEP)
+		return false;
+	snprintf(path, sizeof(path), "%s/sequences", opt.work);
+	mkdir(path, 0755);
+	snprintf(dir, dir_len, "%s/sequences/%llu", opt.work, st.execs);
+	if (mkdir(dir, 0755) != 0)
+		return false;
+	for (unsigned i = 0; i < hist.count; i++) {
+		unsigned slot = (hist.first + i) % HIST_MAX;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/%04u", dir, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 ||
+		    write(fd, hist.data[slot], hist.len[slot]) != (ssize_t)hist.len[slot]) {
+			if (fd >= 0)
+				close(fd);
+			return false;
+		}
+		close(fd);
+	}
+	hist.saved++;
+	return true;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -598,6 +663,9 @@ static void forkserver(void)
 		for (;;)
 			pause();
 	}
+	hist.data = malloc(HIST_MAX * sizeof(*hist.data));
+	if (hist.data == NULL)
+		die("malloc of the input history");
 	if (write(FORKSRV_ST, &hello, 4) != 4)
 		die("forkserver hello");
 	while (!stop_requested && read(FORKSRV_CTL, &token, 4) == 4) {
@@ -618,14 +686,27 @@ static void forkserver(void)
 			break;
 		c = run_one(buf, len, what, sizeof(what));
 		if (c != C_OK) {
-			char log[4200];
+			char log[4200], seq[4300];
+			uint64_t t_save = now_ns();
+			bool kept = hist_save(seq, sizeof(seq));
 			FILE *f;
+
+			t_save = now_ns() - t_save;
 
 			snprintf(log, sizeof(log), "%s/findings.log", opt.work);
 			f = fopen(log, "a");
 			if (f != NULL) {
 				fprintf(f, "%s: %s\n", class_name[c], what);
 				fclose(f);
+			}
+			if (kept) {
+				snprintf(log, sizeof(log), "%s/sequences.log", opt.work);
+				f = fopen(log, "a");
+				if (f != NULL) {
+					fprintf(f, "%s %u inputs (written in %.1f ms) %s: %s\n",
+					        seq, hist.count, t_save / 1e6, class_name[c], what);
+					fclose(f);
+				}
 			}
 		}
 		status = class_signal[c];
@@ -641,7 +722,50 @@ static void forkserver(void)
 	waitpid(sleeper, NULL, 0);
 }
 
-/* Every input in a fresh QEMU: "sysfuzz replay: FILE: CLASS: what". Exit 1 if any finding. */
+static int is_input(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/*
+ * A sequence: the inputs of folder `dir` (in name order) in one fresh QEMU, no reset between
+ * them, up to the first finding. One line per input, then "sysfuzz replay: DIR: CLASS: what
+ * (input K of N)" for the whole: a finding at input N of N is the sequence's own.
+ */
+static enum sysfuzz_class replay_sequence(const char *dir, uint8_t *buf)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, is_input, alphasort), k;
+	unsigned restart = opt.restart;
+	enum sysfuzz_class c = C_OK;
+	char what[512] = "";
+
+	if (n < 0) {
+		printf("sysfuzz replay: %s: cannot read the folder: %s\n", dir, strerror(errno));
+		return C_QEMU_EXIT;
+	}
+	qemu_stop();
+	opt.restart = UINT32_MAX; /* one boot for the whole sequence */
+	for (k = 0; k < n && c == C_OK && !stop_requested; k++) {
+		char path[4300];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[k]->d_name);
+		c = run_one(buf, read_input(path, buf, SYSFUZZ_MAX_INPUT), what, sizeof(what));
+		printf("sysfuzz replay: %s: %s%s%s\n", path, class_name[c], what[0] ? ": " : "",
+		       what);
+	}
+	qemu_stop();
+	opt.restart = restart;
+	printf("sysfuzz replay: %s: %s%s%s (input %d of %d, one boot)\n", dir, class_name[c],
+	       what[0] ? ": " : "", what, k, n);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return c;
+}
+
+/* Every input in a fresh QEMU (a folder: a sequence, see replay_sequence): "sysfuzz replay: FILE:
+ * CLASS: what". Exit 1 if any finding. */
 static int replay(int n, char **files)
 {
 	static uint8_t buf[SYSFUZZ_MAX_INPUT];
@@ -649,12 +773,16 @@ static int replay(int n, char **files)
 
 	for (int i = 0; i < n && !stop_requested; i++) {
 		char what[512];
-		size_t len = read_input(files[i], buf, sizeof(buf));
+		struct stat sb;
 		enum sysfuzz_class c;
 
+		if (stat(files[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			found += replay_sequence(files[i], buf) != C_OK;
+			continue;
+		}
 		if (opt.restart <= 1 || i == 0)
 			qemu_stop();
-		c = run_one(buf, len, what, sizeof(what));
+		c = run_one(buf, read_input(files[i], buf, sizeof(buf)), what, sizeof(what));
 		printf("sysfuzz replay: %s: %s%s%s\n", files[i], class_name[c], what[0] ? ": " : "",
 		       what);
 		if (c != C_OK)
@@ -687,7 +815,7 @@ static void usage(void)
 	        "usage: sysfuzz-shim --hyp ELF --guest BIN --dtb DTB --plugin SO --text LO:HI "
 	        "--work DIR [--qemu Q] [--restart N] [--watchdog-ms MS] [--cov PATTERN]\n"
 	        "         [--wait-pc ADDR]\n"
-	        "         (--input FILE under afl-fuzz | --replay FILE...)\n");
+	        "         (--input FILE under afl-fuzz | --replay FILE|FOLDER...)\n");
 	exit(2);
 }
 

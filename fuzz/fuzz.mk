@@ -4,7 +4,9 @@
 #   make fuzz-libfuzzer    the same with libFuzzer -jobs
 #   make fuzz-seeds        seed corpora under $(FUZZ_BUILD)/seeds/<target> (hand-made + conformance traces)
 #   make fuzz-triage       minimize, group by stack hash, symbolize; reproducer + replay line per group
-#   make fuzz-coverage     source-based coverage of hyp/core over the corpora: HTML + branch figure
+#   make fuzz-coverage     source-based coverage of hyp/core over the corpora (HTML + branch figure),
+#                          then make fuzz-coverage-system (hyp/arch functions the suite and the
+#                          system fuzzer reach in hyp.elf at EL2, and those neither reaches)
 #   make fuzz-throughput   inputs per CPU second of one fuzzer on one core on FUZZ_TARGET from its seeds
 #                          (FUZZ_THROUGHPUT_ENGINE=libfuzzer|afl|replay; libFuzzer also from fixed
 #                          work, -seed=1 -runs=FUZZ_THROUGHPUT_RUNS, which load cannot shorten)
@@ -229,9 +231,15 @@ bench-fuzz: bench $(FUZZ_BUILD)/libfuzzer/hypercall_seq $(FUZZ_BUILD)/afl/hyperc
 fuzz-triage: $(FUZZ_LIBFUZZER) $(FUZZ_REPLAY)
 	$(FUZZ_ENV) $(PYTHON) fuzz/scripts/triage.py
 
+# Both halves of issue 14's coverage: hyp/core on the host over the host fuzzers' corpora, then the
+# real hyp.elf at EL2 (fuzz-coverage-system: the hyp/arch functions a make conformance run and the
+# system fuzzer's corpus reach, and those neither does).
 fuzz-coverage: $(FUZZ_COVBIN) fuzz-seeds
 	$(FUZZ_ENV) FUZZ_PROFDATA=$(FUZZ_PROFDATA) FUZZ_COV=$(FUZZ_COV) fuzz/scripts/coverage.sh \
 		$(FUZZ_TARGETS)
+	@$(MAKE) --no-print-directory fuzz-coverage-system
+	@echo "fuzz-coverage: host (hyp/core) $(FUZZ_REPORTS)/coverage/summary.txt and html/index.html;" \
+		"EL2 (hyp/arch by function) $(FUZZ_REPORTS)/system/el2-coverage.md"
 
 fuzz-bugbench: fuzz-seeds $(foreach n,$(BUGBENCH_BUGS),$(FUZZ_BUILD)/bug/$(n)/hypercall_seq) \
 		$(FUZZ_BUILD)/replay/hypercall_seq \

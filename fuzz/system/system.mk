@@ -95,11 +95,30 @@ fuzz-system-replay: $(SYSFUZZ_DEPS)
 fuzz-bugbench-system: $(SYSFUZZ_DEPS) $(foreach n,$(SYSFUZZ_BUGS),$(SYSFUZZ_BUILD)/bug/$(n)/hyp/hyp.elf)
 	$(SYSFUZZ_ENV) SYSFUZZ_CLEAN_HYP=$(HYP_ELF) fuzz/system/scripts/bugbench-system.sh $(BUGBENCH_SECONDS) $(SYSFUZZ_BUGS)
 
-# The suite's EL2 coverage: one conformance run through the harness CLI with the plugin added.
-SYSFUZZ_SUITE_COV := $(SYSFUZZ_BUILD)/coverage/suite
+# make conformance EL2COV=DIR (also conformance-run): every QEMU of the run, both profiles, loads the
+# el2cov plugin, which writes the hyp.elf blocks it ran to DIR/el2cov-<QEMU pid>.txt ("pc insns"
+# lines, at QEMU's exit: a QEMU the harness kills writes none). The text bounds come from the
+# hypervisor's ELF (HYP= must then be an ELF too), which must run at its link address: not on
+# MACHINE=zcu102 (packed, relocated) nor with HYP_LOAD_ADDR.
+EL2COV ?=
+ifneq ($(EL2COV),)
+ifneq ($(or $(filter zcu102,$(MACHINE)),$(HYP_LOAD_ADDR)),)
+$(error EL2COV=$(EL2COV): EL2 coverage needs hyp.elf at its link address (MACHINE=virt or virt-gicv2, no HYP_LOAD_ADDR))
+endif
+EL2COV_ELF = $(or $(HYP),$(HYP_ELF))
+EL2COV_SYM = $$($(CROSS)nm $(EL2COV_ELF) | awk '$$3 == "$(1)" { print "0x" $$1 }')
+override CONFORMANCE_ARGS += --extra-qemu-args "-plugin $(abspath $(SYSFUZZ_PLUGIN)),lo=$(call \
+	EL2COV_SYM,__hyp_start),hi=$(call EL2COV_SYM,__text_end),cov=$(abspath $(EL2COV))/el2cov-%p.txt"
+conformance-run: $(SYSFUZZ_PLUGIN) $(EL2COV)/.dir
+$(EL2COV)/.dir:
+	@mkdir -p $(dir $@) && touch $@
+endif
+
+# The suite's EL2 coverage: a make conformance run (conformance-run, both profiles as PROFILES says,
+# reports in a folder of its own) with EL2COV, then the fuzzer's corpus replayed.
 fuzz-coverage-system: $(SYSFUZZ_DEPS) $(GUEST_BIN) $(SPEC_JSON)
 	$(SYSFUZZ_ENV) fuzz/system/scripts/coverage-system.sh $(HYP_ELF) \
-		"$(HARNESS_RUN) run $(HARNESS_IMAGES) --reports $(SYSFUZZ_BUILD)/coverage/suite-run"
+		"$(MAKE) --no-print-directory conformance-run REPORTS=$(SYSFUZZ_BUILD)/coverage/suite-run EL2COV=$(SYSFUZZ_BUILD)/coverage/suite"
 
 test-fuzz-system: $(SYSFUZZ_DEPS) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf
 	$(SYSFUZZ_ENV) SYSFUZZ_TEST_SECONDS=$(SYSFUZZ_TEST_SECONDS) fuzz/system/scripts/test-fuzz-system.sh \

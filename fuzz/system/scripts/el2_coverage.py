@@ -53,6 +53,8 @@ def main():
     ap.add_argument("--suite", nargs="*", default=[])
     ap.add_argument("--fuzz", nargs="*", default=[])
     ap.add_argument("--prefix", default="hyp/arch/", help="source files to list (default hyp/arch/)")
+    ap.add_argument("--suite-source", default="", help="what the suite's coverage files come from")
+    ap.add_argument("--fuzz-source", default="", help="what the fuzzer's coverage files come from")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     if not args.suite or not args.fuzz:
@@ -81,6 +83,10 @@ def main():
         f.write(f"# EL2 coverage of {os.path.basename(args.elf)} by function\n\n")
         f.write(f"{summary}.\n\nAll of hyp.elf: {len(funcs)} functions; the suite ran {all_s}, "
                 f"the system fuzzer {all_z}.\n\n")
+        if args.suite_source:
+            f.write(f"Suite: {args.suite_source}, {len(args.suite)} coverage file(s).\n\n")
+        if args.fuzz_source:
+            f.write(f"System fuzzer: {args.fuzz_source}, {len(args.fuzz)} coverage file(s).\n\n")
         f.write("| file | function | bytes | suite | system fuzzer |\n|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n\n## Reached by neither\n\n")
         f.write("\n".join(f"- {x}" for x in neither) + "\n" if neither else "none\n")

@@ -2,12 +2,14 @@
 #   make fuzz-system            AFL++ drives hyp.elf under qemu-system-aarch64 for FUZZ_SECONDS: a
 #                               fuzzing guest runs each input as hypercalls, MMIO, system-register
 #                               accesses and faults; EL2 edges reach AFL++ through a TCG plugin
-#   make fuzz-system-replay INPUT=file   boot once, run that input, say what happened (exit 1 if a finding)
+#   make fuzz-system-replay INPUT=file   boot once, run that input, say what happened (exit 1 if a finding);
+#                               INPUT=folder: a sequence, its inputs in name order in one boot
 #   make fuzz-bugbench-system   fuzz each planted arch bug (-DHUMPY_PLANT_BUG=N, SYSFUZZ_BUGS) for
 #                               BUGBENCH_SECONDS; how many are found
 #   make fuzz-coverage-system   hyp/arch functions reached by the conformance suite and by the
 #                               system fuzzer's corpus, and those neither reaches (EL2 coverage)
-#   make test-fuzz-system       (in make test) build, fuzz ~15 s, replay a planted bug's reproducer
+#   make test-fuzz-system       (in make test) build, fuzz ~15 s, replay planted bugs' reproducers
+#                               (bug 23's input, bug 22's sequence: a folder of inputs in one boot)
 # Everything under $(SYSFUZZ_BUILD); output under $(SYSFUZZ_REPORTS).
 
 SYSFUZZ_BUILD   := $(FUZZ_BUILD)/system
@@ -120,9 +122,9 @@ fuzz-coverage-system: $(SYSFUZZ_DEPS) $(GUEST_BIN) $(SPEC_JSON)
 	$(SYSFUZZ_ENV) fuzz/system/scripts/coverage-system.sh $(HYP_ELF) \
 		"$(MAKE) --no-print-directory conformance-run REPORTS=$(SYSFUZZ_BUILD)/coverage/suite-run EL2COV=$(SYSFUZZ_BUILD)/coverage/suite"
 
-test-fuzz-system: $(SYSFUZZ_DEPS) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf
+test-fuzz-system: $(SYSFUZZ_DEPS) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf $(SYSFUZZ_BUILD)/bug/22/hyp/hyp.elf
 	$(SYSFUZZ_ENV) SYSFUZZ_TEST_SECONDS=$(SYSFUZZ_TEST_SECONDS) fuzz/system/scripts/test-fuzz-system.sh \
-		$(HYP_ELF) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf
+		$(HYP_ELF) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf $(SYSFUZZ_BUILD)/bug/22/hyp/hyp.elf
 
 LINT_C_FILES += fuzz/system/guest/main.c fuzz/system/guest/ops.c fuzz/system/guest/ops.h \
 	fuzz/system/mailbox.h fuzz/system/plugin/el2cov.c fuzz/system/plugin/qemu_plugin_api.h \

@@ -17,7 +17,9 @@ clean=${SYSFUZZ_CLEAN_HYP:?the clean hyp.elf}
 # else exit 1.
 if [ "${1:-}" = --confirm ]; then
 	hyp=$2 prefix=$3 f=$4
-	if ! "$here/replay.sh" "$hyp" "$f" >"$prefix.replay.tmp" 2>&1; then
+	alone=0
+	"$here/replay.sh" "$hyp" "$f" >"$prefix.replay.tmp" 2>&1 || alone=$?
+	if [ $alone -eq 0 ]; then
 		# No finding alone in a fresh boot: the newest kept sequence that ended with this input.
 		seqs=${f%/afl/default/crashes/*}/state/sequences seq=
 		for d in $(ls -1d "$seqs"/* 2>/dev/null | sort -V -r); do

@@ -58,10 +58,13 @@ afl_pid=$!
 stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$work/shim-stats" 2>/dev/null || true; }
 count() { find "$1" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l; }
 crashes=$out/afl/default/crashes
-last=0 checked=0
+# The progress line: on a fixed schedule (every FUZZ_PROGRESS s from the start, looked at twice a
+# second, so no drift), execs/s over the time since the last line (what runs now; the summary has
+# the average), read from the shim's stats (written every second).
+next=$progress last_at=0 last_execs=0 checked=0
 while kill -0 "$afl_pid" 2>/dev/null; do
 	[ -d "/proc/$afl_pid" ] || break
-	sleep 1
+	sleep 0.5
 	now=$(($(date +%s) - start))
 	if [ "${SYSFUZZ_STOP_ON_CRASH:-0}" = 1 ] && [ "$(count "$crashes")" -gt "$checked" ]; then
 		[ -n "${SYSFUZZ_CONFIRM:-}" ] || {
@@ -79,12 +82,13 @@ while kill -0 "$afl_pid" 2>/dev/null; do
 			break
 		fi
 	fi
-	if [ $((now - last)) -ge "$progress" ]; then
-		last=$now
+	if [ "$now" -ge "$next" ]; then
+		while [ "$next" -le "$now" ]; do next=$((next + progress)); done
 		execs=$(stat_of execs); execs=${execs:-0}
-		echo "fuzz-system: ${now} s | execs ${execs} | $((execs / (now > 0 ? now : 1)))/s |" \
+		echo "fuzz-system: ${now} s | execs ${execs} | $(((execs - last_execs) / (now > last_at ? now - last_at : 1)))/s |" \
 			"boots $(stat_of boots)+$(stat_of resets) | corpus $(count "$out/afl/default/queue") |" \
 			"findings $(count "$crashes")"
+		last_at=$now last_execs=$execs
 	fi
 	# The run ends here, with afl-fuzz still alive so its CPU time can be read (-V is a backstop).
 	[ "$now" -lt "$seconds" ] || break

@@ -46,10 +46,11 @@ if [ "${1:-}" = --confirm ]; then
 		echo "sequence of $(ls -1 "$prefix.reproducer" | wc -l) inputs in one boot ($(ls -1 "$seq" | wc -l) since the reset, $(sed -n 's/^reduce-sequence: [0-9]* -> [0-9]* inputs in \([0-9]*\) s (\([0-9]*\) replays.*/shortened in \1 s, \2 replays/p' "$prefix.reduce")): $line" >"$prefix.verdict"
 		exit 0
 	fi
+	line=$(grep -m1 -F "sysfuzz replay: $f: " "$prefix.replay.tmp")
+	case "${line#"sysfuzz replay: $f: "}" in ok | "") exit 1 ;; esac # no finding of its own
 	"$here/replay.sh" "$clean" "$f" >"$prefix.clean" 2>&1 || exit 1 # also without the bug
 	mv "$prefix.replay.tmp" "$prefix.replay"
 	cp "$f" "$prefix.reproducer"
-	line=$(grep -m1 -F "sysfuzz replay: $f: " "$prefix.replay")
 	echo "${line#"sysfuzz replay: $f: "}" >"$prefix.verdict"
 	exit 0
 fi

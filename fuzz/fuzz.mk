@@ -107,15 +107,18 @@ FUZZ_SUT_rm_rpc        := $(RM_RPC_SRCS)
 FUZZ_LF_COV := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
 # $(call fuzz_libfuzzer_recipe,PROGRAM,TARGET,EXTRA-CFLAGS): each source compiled on its own
-# (traced or not), then linked with libFuzzer; objects in PROGRAM.obj/.
+# (traced or not), then linked with libFuzzer; objects in PROGRAM.obj/. FUZZ_LIVE counts each input
+# on its way to the target (--wrap) for make fuzz-libfuzzer's live progress line.
+FUZZ_LIVE := fuzz/harness/live_libfuzzer.c
 fuzz_obj = $1.obj/$(subst /,__,$(2:.c=.o))
 fuzz_compile = $(foreach f,$2,$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_EXTRA) $3 -c $f -o $(call fuzz_obj,$1,$f) &&)
 define fuzz_libfuzzer_recipe
-	@echo "FUZZ $1: traced $(FUZZ_SUT_$2); sanitizers only: $(filter-out $(FUZZ_SUT_$2),$(FUZZ_SRCS_$2))"
+	@echo "FUZZ $1: traced $(FUZZ_SUT_$2); sanitizers only: $(filter-out $(FUZZ_SUT_$2),$(FUZZ_SRCS_$2)) $(FUZZ_LIVE)"
 	@rm -rf $1.obj && mkdir -p $1.obj && \
 		$(call fuzz_compile,$1,$(FUZZ_SUT_$2),$(FUZZ_LF_COV) $3) \
-		$(call fuzz_compile,$1,$(filter-out $(FUZZ_SUT_$2),$(FUZZ_SRCS_$2)),$(FUZZ_SAN) $3) \
-		$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $1 $1.obj/*.o $(FUZZ_WRAP)
+		$(call fuzz_compile,$1,$(filter-out $(FUZZ_SUT_$2),$(FUZZ_SRCS_$2)) $(FUZZ_LIVE),$(FUZZ_SAN) $3) \
+		$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $1 $1.obj/*.o $(FUZZ_WRAP) \
+		-Wl,--wrap=LLVMFuzzerTestOneInput
 endef
 # AFL++: its instrumentation allowlist (AFL_LLVM_ALLOWLIST) names the same files.
 fuzz_allowlist = $(FUZZ_BUILD)/allowlist/$1.txt
@@ -131,7 +134,7 @@ FUZZ_REPLAY    := $(addprefix $(FUZZ_BUILD)/replay/,$(FUZZ_TARGETS))
 FUZZ_COVBIN    := $(addprefix $(FUZZ_BUILD)/cov/,$(FUZZ_TARGETS))
 
 .SECONDEXPANSION:
-$(FUZZ_BUILD)/libfuzzer/%: $$(FUZZ_SRCS_$$*) $(FUZZ_DEPS)
+$(FUZZ_BUILD)/libfuzzer/%: $$(FUZZ_SRCS_$$*) $(FUZZ_LIVE) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(call fuzz_libfuzzer_recipe,$@,$*,)
 
@@ -157,7 +160,7 @@ $(FUZZ_BUILD)/cov/%: $$(FUZZ_SRCS_$$*) fuzz/harness/driver_replay.c $(FUZZ_DEPS)
 		$(FUZZ_SRCS_$*) fuzz/harness/driver_replay.c $(FUZZ_WRAP)
 
 # One libFuzzer build per planted bug.
-$(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_DEPS)
+$(FUZZ_BUILD)/bug/%/hypercall_seq: $(FUZZ_SRCS_hypercall_seq) $(FUZZ_LIVE) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(call fuzz_libfuzzer_recipe,$@,hypercall_seq,-DHUMPY_PLANT_BUG=$*)
 

@@ -34,8 +34,8 @@ tag="libfuzzer:$out"
 
 lock=$out/.runner # the exit path removes it while it is still ours
 claim_output "$out" "$tag"
-rm -rf "$out/logs"
-mkdir -p "$out/corpus" "$out/crashes" "$out/logs"
+rm -rf "$out/logs" "$out/live"
+mkdir -p "$out/corpus" "$out/crashes" "$out/logs" "$out/live"
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0
 
 interrupted=
@@ -53,21 +53,26 @@ start=$(date +%s)
 # its own: the workers are its children (through sh -c), in its process group.
 (
 	cd "$out/logs" &&
-		HUMPY_FUZZ_RUN=$tag exec setsid "$bin" -jobs=100000 -workers="$jobs" \
+		HUMPY_FUZZ_RUN=$tag HUMPY_FUZZ_LIVE="$out/live" exec setsid "$bin" -jobs=100000 -workers="$jobs" \
 			-max_total_time="$secs" -timeout=10 -print_final_stats=1 $dict \
 			-artifact_prefix="$out/crashes/" "$out/corpus" "$seeds"
 ) >"$out/main.log" 2>&1 &
 pid=$!
 
-# Executions so far: each worker's last status line ("#N ...") or, once it ended, its final count.
+# Executions so far, the larger of two counts that can only lag: the live count each worker process
+# writes about once a second (fuzz/harness/live_libfuzzer.c, one file per pid in $out/live), and
+# from the logs each worker's last status line ("#N ...", printed only at powers of two and on new
+# coverage) or, once it ended, its final count (exact: after the end the logs decide).
 count_execs() {
-	local f n total=0
+	local f n total=0 live
 	for f in "$out"/logs/fuzz-*.log; do
 		[ -f "$f" ] || continue
 		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$f" | tail -1)
 		[ -n "$n" ] || n=$(sed -n 's/^#\([0-9]*\)[[:space:]].*/\1/p' "$f" | tail -1)
 		total=$((total + ${n:-0}))
 	done
+	live=$(cat "$out"/live/* 2>/dev/null | awk '$1 == "execs" { s += $2 } END { print s + 0 }')
+	[ "$live" -gt "$total" ] && total=$live
 	echo "$total"
 }
 

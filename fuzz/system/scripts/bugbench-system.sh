@@ -29,7 +29,7 @@ if [ "${1:-}" = --confirm ]; then
 		done
 		[ -n "$seq" ] || exit 1
 		rm -rf "$prefix.sequence.tmp"
-		"$here/reduce-sequence.py" "$hyp" "$seq" "$prefix.sequence.tmp" >"$prefix.reduce.tmp" 2>&1 || exit 1
+		"${PYTHON:-/usr/bin/python3}" "$here/reduce-sequence.py" "$hyp" "$seq" "$prefix.sequence.tmp" >"$prefix.reduce.tmp" 2>&1 || exit 1
 		"$here/replay.sh" "$hyp" "$prefix.sequence.tmp" >"$prefix.replay.tmp" 2>&1 && exit 1
 		"$here/replay.sh" "$clean" "$prefix.sequence.tmp" >"$prefix.clean" 2>&1 || exit 1
 		line=$(grep -m1 -F "sysfuzz replay: $prefix.sequence.tmp: " "$prefix.replay.tmp")

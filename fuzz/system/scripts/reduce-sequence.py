@@ -10,21 +10,32 @@ last that still reproduces is bisected, then chunks of those are dropped (ddmin)
 folder) gets the shortest sequence found, files 0000, 0001, ... in order; one summary line on stdout.
 """
 
+import ctypes
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PR_SET_PDEATHSIG = 1
 SUMMARY = re.compile(r"^sysfuzz replay: (.*): (\w[\w-]*)(?:: (.*))? \(input (\d+) of (\d+), one boot\)$")
+
+
+def on_term(sig, frame):
+    raise SystemExit(128 + sig)
 
 
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
+    # Stopped with whoever runs it (the bug benchmark's runner): TERM then, and on TERM or Ctrl-C
+    # the replay under way is stopped by process group (the shim stops its QEMU) before exiting.
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    signal.signal(signal.SIGTERM, on_term)
     hyp, seq, out = sys.argv[1:]
     budget = float(os.environ.get("SYSFUZZ_REDUCE_SECONDS", "120"))
     t0 = time.monotonic()
@@ -47,12 +58,19 @@ def main():
         for i, k in enumerate(list(picked) + [last]):
             os.symlink(os.path.abspath(inputs[k]), os.path.join(case, f"{i:04d}"))
         env = dict(os.environ, SYSFUZZ_REPLAY_WORK=os.path.join(tmp, "work"))
-        run = subprocess.run([os.path.join(HERE, "replay.sh"), hyp, case], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        child = subprocess.Popen([os.path.join(HERE, "replay.sh"), hyp, case], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 start_new_session=True)
+        try:
+            stdout = child.communicate()[0]
+        except BaseException:
+            os.killpg(child.pid, signal.SIGTERM)
+            child.wait()
+            raise
         replays[0] += 1
         shutil.rmtree(case)
         result = None
-        for line in run.stdout.splitlines():
+        for line in stdout.splitlines():
             m = SUMMARY.match(line)
             if m and m.group(2) != "ok" and m.group(4) == m.group(5):
                 result = (m.group(2), m.group(3) or "")

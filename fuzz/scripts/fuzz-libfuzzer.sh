@@ -110,13 +110,18 @@ while :; do
 		[ "$(date +%s)" -lt "$deadline" ] && early=1
 		break
 	fi
-	[ "$(date +%s)" -lt "$deadline" ] || break
-	if [ "$(date +%s)" -ge "$next" ]; then
+	now=$(date +%s)
+	if [ "$now" -ge "$next" ]; then
 		progress
 		next=$((next + every))
 	fi
+	[ "$now" -lt "$deadline" ] || break
 done
-# SIGINT first: each worker prints its final stats and exits; then the sweep.
+# The -jobs parent first (SIGTERM, itself alone): it runs each job through system(), which ignores
+# SIGINT, and on a worker's end starts the next job, which then loads the whole corpus before it
+# could stop (8-10 s at every end, and a log of a job that only loaded). Then SIGINT to the group:
+# each worker prints its final stats and exits; then the sweep.
+kill -TERM "$pid" 2>/dev/null
 kill -INT -- -"$pid" 2>/dev/null
 for _ in $(seq 1 30); do
 	[ -z "$(tagged_pids "$tag")" ] && break

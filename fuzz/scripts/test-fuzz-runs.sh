@@ -7,7 +7,8 @@
 #  3. `make fuzz FUZZ_JOBS=2` and `make fuzz-libfuzzer FUZZ_JOBS=2` interrupted by SIGINT mid-run
 #     (as Ctrl-C sends it, to make's whole process group) leave no process behind, neither in that
 #     group nor anywhere running a program of this build; the live line showed live figures; the
-#     next run starts cleanly and its summary counts only its own executions.
+#     next run starts cleanly, its summary counts only its own executions, and its libFuzzer workers
+#     wrote their live execution counts (the progress line reads them).
 # Needs MAKE, BUILD, REPORTS (the caller's, for the binaries) and FUZZ_BUILD; the runs write their
 # reports under a scratch REPORTS so they never resume a user's campaign. FUZZ_RUNS_TARGET picks
 # the (small, fast) target, default ich_lr.
@@ -267,6 +268,10 @@ elif [ -n "$over" ]; then
 	fail "make fuzz-libfuzzer: progress past the end: $over"
 elif ! grep -q '^  execs [1-9]' "$scratch/reports/fuzz/libfuzzer-$t-summary.txt"; then
 	fail "make fuzz-libfuzzer after an interrupted run: no executions in the summary"
+elif ! cat "$scratch/reports/fuzz/libfuzzer/$t/live/"* 2>/dev/null | grep -qE '^execs +[1-9]'; then
+	# The progress line's live count (fuzz/harness/live_libfuzzer.c): without it the line reads
+	# libFuzzer's status lines, which stop coming once coverage levels off.
+	fail "make fuzz-libfuzzer: no worker wrote a live execution count in $scratch/reports/fuzz/libfuzzer/$t/live"
 elif [ -n "$(survivors)" ]; then
 	fail "make fuzz-libfuzzer (normal end): left running: $(survivors | tr '\n' '|')"
 else

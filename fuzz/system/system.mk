@@ -84,7 +84,7 @@ SYSFUZZ_ENV = SYSFUZZ_BUILD=$(SYSFUZZ_BUILD) SYSFUZZ_REPORTS=$(SYSFUZZ_REPORTS) 
 	SYSFUZZ_WATCHDOG_MS=$(SYSFUZZ_WATCHDOG_MS)
 
 .PHONY: fuzz-system-build fuzz-system fuzz-system-replay fuzz-bugbench-system fuzz-coverage-system \
-	test-fuzz-system
+	test-fuzz-system test-fuzz-coverage
 fuzz-system-build: $(SYSFUZZ_DEPS)
 
 fuzz-system: $(SYSFUZZ_DEPS)
@@ -122,6 +122,14 @@ fuzz-coverage-system: $(SYSFUZZ_DEPS) $(GUEST_BIN) $(SPEC_JSON)
 	$(SYSFUZZ_ENV) fuzz/system/scripts/coverage-system.sh $(HYP_ELF) \
 		"$(MAKE) --no-print-directory conformance-run REPORTS=$(SYSFUZZ_BUILD)/coverage/suite-run EL2COV=$(SYSFUZZ_BUILD)/coverage/suite"
 
+# make test-fuzz-coverage (in make test, ~5 s): fuzz-coverage-system on the identify tests of the
+# root profile with reports in a scratch folder (no corpus: the seeds), its report checked by
+# test-fuzz-coverage.sh against what follows from the code.
+SYSFUZZ_TEST_COV := $(SYSFUZZ_BUILD)/test-coverage
+test-fuzz-coverage: $(SYSFUZZ_DEPS) $(GUEST_BIN) $(SPEC_JSON)
+	fuzz/system/scripts/test-fuzz-coverage.sh $(SYSFUZZ_TEST_COV) "$(MAKE) --no-print-directory \
+		fuzz-coverage-system REPORTS=$(SYSFUZZ_TEST_COV)/reports PROFILES=root CONFORMANCE_ARGS='-k identify'"
+
 test-fuzz-system: $(SYSFUZZ_DEPS) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf $(SYSFUZZ_BUILD)/bug/22/hyp/hyp.elf
 	$(SYSFUZZ_ENV) SYSFUZZ_TEST_SECONDS=$(SYSFUZZ_TEST_SECONDS) fuzz/system/scripts/test-fuzz-system.sh \
 		$(HYP_ELF) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf $(SYSFUZZ_BUILD)/bug/22/hyp/hyp.elf
@@ -129,4 +137,4 @@ test-fuzz-system: $(SYSFUZZ_DEPS) $(SYSFUZZ_BUILD)/bug/23/hyp/hyp.elf $(SYSFUZZ_
 LINT_C_FILES += fuzz/system/guest/main.c fuzz/system/guest/ops.c fuzz/system/guest/ops.h \
 	fuzz/system/mailbox.h fuzz/system/plugin/el2cov.c fuzz/system/plugin/qemu_plugin_api.h \
 	fuzz/system/shim/sysfuzz-shim.c
-TEST_TARGETS += test-fuzz-system
+TEST_TARGETS += test-fuzz-system test-fuzz-coverage

@@ -210,6 +210,9 @@ def _pack(args) -> int:
 
 def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
+    # A closed terminal (SIGHUP) too: by default Python dies at once, and the QEMU of the running
+    # boot, in a session of its own, would run on until its wall-clock guard.
+    signal.signal(signal.SIGHUP, _terminate)
     # A shell starting us in the background (`make test &`, CI scripts) passes SIGINT ignored, and
     # Python then keeps it ignored: Ctrl-C or a test's SIGINT would be lost and the run go on.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -46,7 +46,7 @@ def _wait_for(predicate, seconds=20):
 
 # ---- point 3: Ctrl-C during a sharded run ----
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupted_sharded_run_keeps_every_result(tmp_path, sig):
     # Limits far past the wait below: under load the shards' hang must end by the signal, not by
     # the idle time-out (20 s by default), or the test would see TIMEOUTs instead.

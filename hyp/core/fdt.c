@@ -622,11 +622,12 @@ static struct fdt_result fdt_view_of(const void *blob, size_t max_size, struct f
 	if (!range_within(off_struct, size_struct, 0, total) ||
 	    !range_within(off_strings, size_strings, 0, total) || !IS_ALIGNED(off_struct, 4))
 		return (struct fdt_result){-1, "block offsets out of bounds"};
-	/* root_dt_publish writes values into the structure block in place: were the header or the
-	 * strings there too, a published cap could rename a property this reader goes by. */
-	if (!fdt_apart(off_struct, size_struct, 0, FDT_HEADER_LEN) ||
-	    !fdt_apart(off_struct, size_struct, off_strings, size_strings))
-		return (struct fdt_result){-1, "structure over header or strings"};
+	/* root_dt_publish writes values into the structure block in place: were the strings there
+	 * too, a published cap could rename a property this reader goes by. (No /chosen value can
+	 * start inside the header: the two nodes and the property before it take 32 bytes, and a
+	 * structure block before offset 8 starts with no token.) */
+	if (!fdt_apart(off_struct, size_struct, off_strings, size_strings))
+		return (struct fdt_result){-1, "structure block over the strings"};
 
 	*v = (struct fdt_view){
 	    .structs = b + off_struct,
